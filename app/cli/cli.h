@@ -1,0 +1,27 @@
+#pragma once
+// mergelab-cli: one executable, one subcommand per job.
+// Exit codes: 0 success, 1 run-time failure (bad file, bad data), 2 bad usage.
+
+namespace CLI {
+class App;
+}
+
+namespace mergelab::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+int main(int argc, char** argv);
+
+// Thrown by a subcommand that finished but must exit with `code` (for
+// example 130 after Ctrl-C, 1 after a diverged run).
+struct ExitRequest {
+    int code;
+};
+
+// Subcommand registration; each returns after adding its options and callback.
+void add_merge_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
+
+} // namespace mergelab::cli

@@ -1,0 +1,121 @@
+#include "mergelab/dataset.h"
+
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <future>
+#include <system_error>
+
+#include "mergelab/error.h"
+#include "mergelab/idx.h"
+
+namespace fs = std::filesystem;
+
+namespace mergelab {
+
+const std::array<std::string, kNumClasses>& class_names() {
+    static const std::array<std::string, kNumClasses> names = {
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    };
+    return names;
+}
+
+std::string resolve_data_dir(const std::string& explicit_dir) {
+    if (!explicit_dir.empty())
+        return explicit_dir;
+    // An empty variable is treated as unset: `MERGELAB_DATA= cmd` should not
+    // mean "the current directory".
+    const char* from_env = std::getenv("MERGELAB_DATA");
+    if (from_env != nullptr && *from_env != '\0')
+        return from_env;
+    return kDefaultDataDir;
+}
+
+namespace {
+
+constexpr const char* kHowToSetDir = "set the data directory with --data DIR or the MERGELAB_DATA environment variable";
+
+bool present(const fs::path& path) {
+    std::error_code ec;
+    return fs::exists(path, ec);
+}
+
+// The downloads ship gzipped, but some people unpack them; take either,
+// preferring the original .gz when both are present.
+std::string find_file(const std::string& dir, const std::string& name) {
+    const fs::path gz = fs::path(dir) / (name + ".gz");
+    if (present(gz))
+        return gz.string();
+    const fs::path plain = fs::path(dir) / name;
+    if (present(plain))
+        return plain.string();
+    throw Error(gz.string() + ": missing Fashion-MNIST file; MergeLab looked in " + dir + " for " + name + ".gz and " +
+                name + " (" + kHowToSetDir + ")");
+}
+
+Dataset make_split(const std::string& images_path, IdxImages images, const std::string& labels_path,
+                   std::vector<uint8_t> labels) {
+    if (static_cast<uint64_t>(images.count) != labels.size())
+        throw Error(labels_path + ": holds " + std::to_string(labels.size()) + " labels but " + images_path +
+                    " holds " + std::to_string(images.count) + " images; the counts must match");
+    // An empty split would only fail later, far from its cause.
+    if (images.count == 0)
+        throw Error(images_path + ": holds no images");
+
+    Dataset data;
+    data.pixels = std::move(images.pixels);
+    data.labels = std::move(labels);
+    return data;
+}
+
+} // namespace
+
+FashionMnist load_fashion_mnist(const std::string& dir) {
+    std::error_code ec;
+    const fs::file_status status = fs::status(dir, ec);
+    if (status.type() == fs::file_type::not_found)
+        throw Error(dir + ": data directory does not exist (" + kHowToSetDir + ")");
+    if (ec)
+        throw Error(dir + ": cannot access data directory: " + ec.message());
+    if (status.type() != fs::file_type::directory)
+        throw Error(dir + ": is not a directory (expected the Fashion-MNIST data directory; " + kHowToSetDir + ")");
+
+    // Locate all four first: a missing file is the likeliest mistake and
+    // should be reported before any slow decompression.
+    const std::string train_images_path = find_file(dir, "train-images-idx3-ubyte");
+    const std::string train_labels_path = find_file(dir, "train-labels-idx1-ubyte");
+    const std::string test_images_path = find_file(dir, "t10k-images-idx3-ubyte");
+    const std::string test_labels_path = find_file(dir, "t10k-labels-idx1-ubyte");
+
+    // Inflating the training images is most of the load time (zlib is
+    // single-threaded), so it overlaps with reading the three smaller files.
+    // Allowing `deferred` makes it fall back to a sequential read when no
+    // thread can be started.
+    std::future<IdxImages> train_images = std::async(std::launch::async | std::launch::deferred,
+                                                     [&train_images_path] { return read_idx_images(train_images_path); });
+    std::vector<uint8_t> train_labels;
+    IdxImages test_images;
+    std::vector<uint8_t> test_labels;
+    std::exception_ptr other_error;
+    try {
+        train_labels = read_idx_labels(train_labels_path);
+        test_images = read_idx_images(test_images_path);
+        test_labels = read_idx_labels(test_labels_path);
+    } catch (...) {
+        other_error = std::current_exception();
+    }
+    // When several files are bad, the first in file order is reported, so the
+    // message does not depend on thread timing.
+    IdxImages train_images_data = train_images.get();
+    if (other_error)
+        std::rethrow_exception(other_error);
+
+    FashionMnist mnist;
+    mnist.train = make_split(train_images_path, std::move(train_images_data), train_labels_path,
+                             std::move(train_labels));
+    mnist.test = make_split(test_images_path, std::move(test_images), test_labels_path, std::move(test_labels));
+    mnist.directory = dir;
+    return mnist;
+}
+
+} // namespace mergelab

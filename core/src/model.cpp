@@ -1,0 +1,190 @@
+#include "mergelab/model.h"
+
+#include <cstring>
+#include <mutex>
+
+#include "mergelab/error.h"
+#include "nets.h"
+
+namespace mergelab {
+
+CnnImpl::CnnImpl() {
+    conv1 = register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 32, 3)));
+    conv2 = register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(32, 64, 3)));
+    fc1 = register_module("fc1", torch::nn::Linear(1600, 128));
+    fc2 = register_module("fc2", torch::nn::Linear(128, 10));
+    dropout = register_module("dropout", torch::nn::Dropout(0.25));
+}
+
+torch::Tensor CnnImpl::forward(torch::Tensor x) {
+    x = torch::max_pool2d(torch::relu(conv1->forward(x)), 2);
+    x = torch::max_pool2d(torch::relu(conv2->forward(x)), 2);
+    x = torch::relu(fc1->forward(x.flatten(1)));
+    return fc2->forward(dropout->forward(x));
+}
+
+MlpImpl::MlpImpl() {
+    fc1 = register_module("fc1", torch::nn::Linear(784, 128));
+    fc2 = register_module("fc2", torch::nn::Linear(128, 10));
+}
+
+torch::Tensor MlpImpl::forward(torch::Tensor x) { return fc2->forward(torch::relu(fc1->forward(x.flatten(1)))); }
+
+std::vector<std::string> architecture_names() { return {"cnn", "mlp"}; }
+
+std::shared_ptr<ClassifierImpl> make_net(const std::string& arch) {
+    if (arch == "cnn") return Cnn().ptr();
+    if (arch == "mlp") return Mlp().ptr();
+    throw UsageError("unknown model '" + arch + "' (known: cnn, mlp)");
+}
+
+std::vector<TensorSpec> architecture_spec(const std::string& arch) {
+    if (arch == "cnn")
+        return {{"conv1.weight", {32, 1, 3, 3}}, {"conv1.bias", {32}}, {"conv2.weight", {64, 32, 3, 3}},
+                {"conv2.bias", {64}},            {"fc1.weight", {128, 1600}}, {"fc1.bias", {128}},
+                {"fc2.weight", {10, 128}},       {"fc2.bias", {10}}};
+    if (arch == "mlp")
+        return {{"fc1.weight", {128, 784}}, {"fc1.bias", {128}}, {"fc2.weight", {10, 128}}, {"fc2.bias", {10}}};
+    throw UsageError("unknown model '" + arch + "' (known: cnn, mlp)");
+}
+
+void check_weights(const std::string& arch, const WeightSet& weights, const std::string& source) {
+    const auto spec = architecture_spec(arch);
+    for (const auto& want : spec) {
+        const NamedTensor* have = find_tensor(weights, want.name);
+        if (!have)
+            throw Error(source + ": tensor '" + want.name + "' is missing (a " + arch + " model needs it with shape " +
+                        shape_to_string(want.shape) + ")");
+        if (have->shape != want.shape)
+            throw Error(source + ": tensor '" + want.name + "' has shape " + shape_to_string(have->shape) +
+                        ", a " + arch + " model needs " + shape_to_string(want.shape));
+        if (static_cast<int64_t>(have->values.size()) != have->numel())
+            throw Error(source + ": tensor '" + want.name + "' holds " + std::to_string(have->values.size()) +
+                        " values for shape " + shape_to_string(have->shape));
+    }
+    for (const auto& t : weights) {
+        bool known = false;
+        for (const auto& want : spec) known = known || want.name == t.name;
+        if (!known) throw Error(source + ": unexpected tensor '" + t.name + "' for a " + arch + " model");
+    }
+}
+
+std::string detect_architecture(const WeightSet& weights) {
+    for (const auto& arch : architecture_names()) {
+        const auto spec = architecture_spec(arch);
+        if (spec.size() != weights.size()) continue;
+        bool match = true;
+        for (const auto& want : spec) {
+            const NamedTensor* have = find_tensor(weights, want.name);
+            match = match && have && have->shape == want.shape;
+        }
+        if (match) return arch;
+    }
+    return {};
+}
+
+WeightSet weights_of(ClassifierImpl& net) {
+    WeightSet out;
+    for (const auto& item : net.named_parameters()) {
+        torch::Tensor t = item.value().detach().to(torch::kFloat32).contiguous();
+        NamedTensor nt{item.key(), t.sizes().vec(), std::vector<float>(t.numel())};
+        std::memcpy(nt.values.data(), t.data_ptr<float>(), sizeof(float) * nt.values.size());
+        out.push_back(std::move(nt));
+    }
+    return out;
+}
+
+void assign_weights(ClassifierImpl& net, const WeightSet& weights) {
+    torch::NoGradGuard no_grad;
+    for (auto& item : net.named_parameters()) {
+        const NamedTensor* src = find_tensor(weights, item.key());
+        if (!src) throw Error("tensor '" + item.key() + "' is missing");
+        torch::Tensor from = torch::from_blob(const_cast<float*>(src->values.data()), src->shape, torch::kFloat32);
+        item.value().copy_(from);
+    }
+}
+
+WeightSet initial_weights(const std::string& arch, uint64_t seed) {
+    // torch's default generator is global; serialise seeding + construction.
+    static std::mutex mutex;
+    std::lock_guard<std::mutex> lock(mutex);
+    torch::manual_seed(seed);
+    auto net = make_net(arch);
+    return weights_of(*net);
+}
+
+torch::Tensor images_tensor(const Dataset& data) {
+    return torch::from_blob(const_cast<uint8_t*>(data.pixels.data()), {data.size(), 1, kImageSide, kImageSide},
+                            torch::kUInt8)
+        .clone();
+}
+
+torch::Tensor labels_tensor(const Dataset& data) {
+    return torch::from_blob(const_cast<uint8_t*>(data.labels.data()), {data.size()}, torch::kUInt8)
+        .to(torch::kInt64);
+}
+
+torch::Tensor to_input(const torch::Tensor& images_u8) { return images_u8.to(torch::kFloat32).div_(255.0f); }
+
+EvalResult evaluate_net(ClassifierImpl& net, const torch::Tensor& images_u8, const torch::Tensor& labels,
+                        bool keep_predictions) {
+    const bool was_training = net.is_training();
+    net.eval();
+    torch::InferenceMode inference;
+    const int64_t n = images_u8.size(0);
+    const int64_t batch = 1000;
+    double loss_sum = 0;
+    std::vector<torch::Tensor> predicted;
+    for (int64_t start = 0; start < n; start += batch) {
+        const int64_t count = std::min(batch, n - start);
+        auto logits = net.forward(to_input(images_u8.narrow(0, start, count)));
+        loss_sum += torch::nn::functional::cross_entropy(
+                        logits, labels.narrow(0, start, count),
+                        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                        .item<double>();
+        predicted.push_back(logits.argmax(1));
+    }
+    EvalResult result;
+    if (n > 0) {
+        auto all = torch::cat(predicted).to(torch::kInt64).contiguous();
+        auto truth = labels.contiguous();
+        // Confusion counts in one bincount: index = 10 * true + predicted.
+        auto counts = torch::bincount(truth * kNumClasses + all, {}, kNumClasses * kNumClasses).contiguous();
+        const int64_t* c = counts.data_ptr<int64_t>();
+        for (int t = 0; t < kNumClasses; ++t)
+            for (int p = 0; p < kNumClasses; ++p) result.confusion[t][p] = c[t * kNumClasses + p];
+        result.accuracy = static_cast<double>(confusion_correct(result.confusion)) / n;
+        result.loss = loss_sum / n;
+        if (keep_predictions) {
+            auto bytes = all.to(torch::kUInt8).contiguous();
+            result.predictions.assign(bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + n);
+        }
+    }
+    if (was_training) net.train();
+    return result;
+}
+
+EvalResult evaluate(const std::string& arch, const WeightSet& weights, const Dataset& data, int threads) {
+    check_weights(arch, weights, "model");
+    if (threads > 0) torch::set_num_threads(threads);
+    auto net = make_net(arch);
+    assign_weights(*net, weights);
+    auto images = torch::from_blob(const_cast<uint8_t*>(data.pixels.data()), {data.size(), 1, kImageSide, kImageSide},
+                                   torch::kUInt8);
+    return evaluate_net(*net, images, labels_tensor(data), true);
+}
+
+int64_t confusion_total(const ConfusionMatrix& m) {
+    int64_t total = 0;
+    for (const auto& row : m)
+        for (int64_t v : row) total += v;
+    return total;
+}
+
+int64_t confusion_correct(const ConfusionMatrix& m) {
+    int64_t correct = 0;
+    for (int c = 0; c < kNumClasses; ++c) correct += m[c][c];
+    return correct;
+}
+
+} // namespace mergelab

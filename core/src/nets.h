@@ -1,0 +1,59 @@
+#pragma once
+// The torch side of the models. Internal to the core: nothing outside core/src
+// sees these types.
+#include <memory>
+#include <string>
+
+#include <torch/torch.h>
+
+#include "mergelab/dataset.h"
+#include "mergelab/split.h"
+#include "mergelab/weights.h"
+
+namespace mergelab {
+
+// Common base so the engine can hold any architecture.
+struct ClassifierImpl : torch::nn::Module {
+    virtual torch::Tensor forward(torch::Tensor images) = 0; // N x 1 x 28 x 28 -> N x 10 logits
+};
+
+// Parameter names match the PyTorch module a user would write, so saved
+// state_dicts load there with load_state_dict.
+struct CnnImpl : ClassifierImpl {
+    CnnImpl();
+    torch::Tensor forward(torch::Tensor images) override;
+
+    torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
+    torch::nn::Linear fc1{nullptr}, fc2{nullptr};
+    torch::nn::Dropout dropout{nullptr};
+};
+TORCH_MODULE(Cnn);
+
+struct MlpImpl : ClassifierImpl {
+    MlpImpl();
+    torch::Tensor forward(torch::Tensor images) override;
+
+    torch::nn::Linear fc1{nullptr}, fc2{nullptr};
+};
+TORCH_MODULE(Mlp);
+
+// Throws UsageError for an unknown architecture. Initialised from torch's
+// global generator: callers seed it (see initial_weights).
+std::shared_ptr<ClassifierImpl> make_net(const std::string& arch);
+
+WeightSet weights_of(ClassifierImpl& net);
+// Shapes must already be checked (check_weights).
+void assign_weights(ClassifierImpl& net, const WeightSet& weights);
+
+// Images stay uint8 (N x 1 x 28 x 28) until a batch is taken: a quarter of
+// the memory of float32, and the conversion per batch costs little.
+torch::Tensor images_tensor(const Dataset& data); // uint8, shares no memory with `data`
+torch::Tensor labels_tensor(const Dataset& data); // int64
+// uint8 batch -> float32 pixel/255, the only normalisation.
+torch::Tensor to_input(const torch::Tensor& images_u8);
+
+// Evaluates `net` in inference mode on uint8 images and int64 labels.
+EvalResult evaluate_net(ClassifierImpl& net, const torch::Tensor& images_u8, const torch::Tensor& labels,
+                        bool keep_predictions);
+
+} // namespace mergelab

@@ -1,0 +1,36 @@
+# Shared by run.sh and test.sh: install what is missing, then build.
+# Sourced, not executed.
+set -euo pipefail
+
+MERGELAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${MERGELAB_BUILD_DIR:-$MERGELAB_ROOT/build}"
+
+# Debian 12 packages. libopenblas0-openmp matters for speed: without it
+# LibTorch runs its linear layers on reference BLAS, about 2.6x slower.
+BUILD_PACKAGES=(cmake g++ make pkg-config qt6-base-dev libtorch-dev libqcustomplot-dev libspdlog-dev
+  zlib1g-dev nlohmann-json3-dev libcli11-dev libopenblas0-openmp dataset-fashion-mnist)
+# The tests also cross-check model files and accuracies against PyTorch
+# itself, and run the desktop app under a virtual display.
+TEST_PACKAGES=(python3-torch xvfb xauth)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing: ${missing[*]}"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build_mergelab() {
+  if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+    cmake -S "$MERGELAB_ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
+  fi
+  cmake --build "$BUILD_DIR" -j "$(nproc)"
+}

@@ -1,0 +1,164 @@
+// mergelab-cli as a user runs it: merge, eval, exit codes, and agreement
+// with PyTorch itself.
+#include <QtTest>
+
+#include <cmath>
+#include <cstring>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+#include "mergelab/merge.h"
+#include "mergelab/model.h"
+#include "mergelab/state_dict.h"
+#include "support/process.h"
+#include "support/synthetic.h"
+
+using namespace mergelab;
+using namespace mergelab::testing;
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    QStringList models_; // three cnn models with planted ties
+
+    QString path(const QString& name) const { return dir_.filePath(name); }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        std::vector<WeightSet> sets{initial_weights("cnn", 1), initial_weights("cnn", 2), initial_weights("cnn", 3)};
+        // Plant ties: equal values, and equal magnitudes of opposite sign.
+        for (size_t t = 0; t < sets[0].size(); ++t) {
+            auto& a = sets[0][t].values;
+            auto& b = sets[1][t].values;
+            auto& c = sets[2][t].values;
+            for (size_t i = 0; i < a.size(); i += 7) b[i] = a[i];
+            for (size_t i = 3; i < a.size(); i += 11) b[i] = -a[i], c[i] = a[i];
+            for (size_t i = 5; i < a.size(); i += 13) c[i] = -std::max(std::fabs(a[i]), std::fabs(b[i]));
+        }
+        for (int k = 0; k < 3; ++k) {
+            models_ << path(QString("m%1.pt").arg(k + 1));
+            save_state_dict(models_.last().toStdString(), sets[k]);
+        }
+        write_synthetic_fashion_mnist(dir_.filePath("data").toStdString(), {});
+    }
+
+    void mergeIsExactAgainstElementWiseReference_data() {
+        QTest::addColumn<QString>("method");
+        for (const auto& m : merge_method_names()) QTest::newRow(m.c_str()) << QString::fromStdString(m);
+    }
+    void mergeIsExactAgainstElementWiseReference() {
+        QFETCH(QString, method);
+        const QString out = path("merged-" + method + ".pt");
+        const auto r = run_cli(QStringList{"merge"} + models_ + QStringList{"--method", method, "-o", out});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const WeightSet merged = load_state_dict(out.toStdString());
+        std::vector<WeightSet> in;
+        for (const auto& m : models_) in.push_back(load_state_dict(m.toStdString()));
+        QCOMPARE(merged.size(), in[0].size());
+        int ties = 0;
+        for (size_t t = 0; t < merged.size(); ++t) {
+            QCOMPARE(merged[t].name, in[0][t].name);
+            for (size_t i = 0; i < merged[t].values.size(); ++i) {
+                const float a = in[0][t].values[i], b = in[1][t].values[i], c = in[2][t].values[i];
+                float want;
+                if (method == "avg") {
+                    want = float((double(a) + double(b) + double(c)) / 3.0);
+                } else if (method == "max") {
+                    want = a > b ? (a > c ? a : c) : (b > c ? b : c);
+                } else {
+                    want = a;
+                    if (std::fabs(b) > std::fabs(want)) want = b;
+                    if (std::fabs(c) > std::fabs(want)) want = c;
+                    ties += std::fabs(a) == std::fabs(b) || std::fabs(a) == std::fabs(c);
+                }
+                if (std::memcmp(&want, &merged[t].values[i], sizeof(float)) != 0)
+                    QFAIL(qPrintable(QString("%1[%2]: %3 != %4").arg(merged[t].name.c_str()).arg(i).arg(merged[t].values[i]).arg(want)));
+            }
+        }
+        if (method == "absmax") QVERIFY(ties > 1000);
+        if (!python_torch_available()) QSKIP("PyTorch not installed: skipped the PyTorch cross-check");
+        const auto check = run_torch_reference(QStringList{"merge-check", method, out} + models_);
+        QVERIFY2(check.exit_code == 0, qPrintable(check.out + check.err));
+    }
+
+    void mergeRefusesMismatchedModelsNamingTheFile() {
+        WeightSet mlp = initial_weights("mlp", 1);
+        save_state_dict(path("mlp.pt").toStdString(), mlp);
+        const auto r = run_cli({"merge", models_[0], path("mlp.pt"), "-o", path("x.pt")});
+        QCOMPARE(r.exit_code, 1);
+        QVERIFY2(r.err.contains("mlp.pt"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(path("x.pt")));
+    }
+
+    void evalPrintsJsonWithConfusion() {
+        const auto r = run_cli({"eval", models_[0], "--data", path("data"), "--json"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const auto json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const double acc = json["test_acc"].toDouble(-1);
+        QVERIFY(acc >= 0 && acc <= 1);
+        QVERIFY(json.contains("test_loss"));
+        const auto rows = json["confusion"].toArray();
+        QCOMPARE(rows.size(), 10);
+        int total = 0, diagonal = 0;
+        for (int t = 0; t < 10; ++t)
+            for (int p = 0; p < 10; ++p) {
+                total += rows[t].toArray()[p].toInt();
+                if (t == p) diagonal += rows[t].toArray()[p].toInt();
+            }
+        QCOMPARE(total, 100); // 10 synthetic test images per class
+        QCOMPARE(diagonal / 100.0, acc);
+    }
+
+    void exitCodes_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("no subcommand") << QStringList{} << 2 << "";
+        QTest::newRow("unknown option") << QStringList{"eval", "m.pt", "--bogus"} << 2 << "--bogus";
+        QTest::newRow("unknown method") << QStringList{"merge", "a.pt", "b.pt", "--method", "median", "-o", "o.pt"} << 2 << "median";
+        QTest::newRow("one model") << QStringList{"merge", "a.pt", "-o", "o.pt"} << 2 << "models";
+        QTest::newRow("threads out of range") << QStringList{"eval", "m.pt", "--threads", "-3"} << 2 << "threads";
+        QTest::newRow("missing model file") << QStringList{"eval", "/nonexistent/m.pt"} << 1 << "/nonexistent/m.pt";
+        QTest::newRow("help") << QStringList{"merge", "--help"} << 0 << "";
+    }
+    void exitCodes() {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(QString, says);
+        const auto r = run_cli(args);
+        QVERIFY2(r.exit_code == code, qPrintable(QString("exit %1: %2").arg(r.exit_code).arg(r.err)));
+        QVERIFY2(r.err.contains(says), qPrintable(r.err));
+    }
+
+    void evalBadDataDirectoryExitsOne() {
+        const auto r = run_cli({"eval", models_[0], "--data", path("nowhere")});
+        QCOMPARE(r.exit_code, 1);
+        QVERIFY2(r.err.contains("nowhere"), qPrintable(r.err));
+    }
+
+    // Must match PyTorch on a model PyTorch trained and saved the everyday way.
+    void evalMatchesPyTorchOnRealData() {
+        if (real_data_dir().isEmpty()) QSKIP("Fashion-MNIST not installed");
+        if (!python_torch_available()) QSKIP("PyTorch not installed");
+        const QString model = path("torch-trained.pt");
+        const auto trained = run_torch_reference({"train", model, "--data", real_data_dir(), "--limit", "6000"});
+        QVERIFY2(trained.exit_code == 0, qPrintable(trained.err));
+        const auto torch_json = QJsonDocument::fromJson(trained.out.toUtf8()).object();
+        const auto r = run_cli({"eval", model, "--json"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const auto ours = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        qInfo("PyTorch test_acc %.4f, mergelab-cli eval test_acc %.4f", torch_json["test_acc"].toDouble(),
+              ours["test_acc"].toDouble());
+        QVERIFY(torch_json["test_acc"].toDouble() > 0.5); // it learned something
+        QCOMPARE(ours["test_acc"].toDouble(), torch_json["test_acc"].toDouble());
+        QVERIFY(std::fabs(ours["test_loss"].toDouble() - torch_json["test_loss"].toDouble()) < 1e-4);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

@@ -1,0 +1,24 @@
+#pragma once
+// Running MergeLab's executables and the PyTorch reference script from tests.
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+namespace mergelab::testing {
+
+struct ProcessResult {
+    int exit_code = -1;
+    QString out;
+    QString err;
+};
+
+// Runs mergelab-cli (path from $MERGELAB_CLI, set by ctest).
+ProcessResult run_cli(const QStringList& args, int timeout_ms = 300000);
+// True when /usr/bin/python3 can import torch.
+bool python_torch_available();
+// Runs tests/python/torch_reference.py with `args`.
+ProcessResult run_torch_reference(const QStringList& args, int timeout_ms = 600000);
+// The real Fashion-MNIST directory if installed, else empty.
+QString real_data_dir();
+
+} // namespace mergelab::testing
