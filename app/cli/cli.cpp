@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
     });
     add_merge_command(app);
     add_eval_command(app);
+    add_run_command(app);
+    add_paper_command(app);
+    add_show_command(app);
 
     try {
         init_logging("info");

@@ -1,0 +1,204 @@
+#pragma once
+// The paper's algorithm as a reusable engine: every round each environment
+// trains on its own data, the weights are merged element by element, the
+// merged model is evaluated and copied back, until a target or a round limit.
+//
+// Plain structs in and out, so the CLI and the desktop app drive it without
+// torch. Observers are called on the engine's thread.
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mergelab/dataset.h"
+#include "mergelab/model.h"
+#include "mergelab/split.h"
+
+namespace mergelab {
+
+struct ExperimentConfig {
+    SplitSpec split;                 // kind, envs, classes, alpha, val fraction, train limit, seed
+    std::string model = "cnn";       // cnn | mlp
+    std::string method = "avg";      // primary merge method: the one copied back
+    std::vector<std::string> compare = {"avg", "max", "absmax"}; // merged and evaluated on the same local models
+    std::string mode = "compare";    // compare | lanes
+    std::vector<std::string> lanes;  // lanes mode: one full experiment per method
+    bool baseline = false;           // also train one model on the union of the environments' data
+    int rounds = 10;                 // the round limit
+    int local_epochs = 1;            // epochs per round (the maximum when local_target is set)
+    double local_target = 0;         // the paper's step 2: train until local val acc >= this (0: off)
+    double target = 0;               // the paper's step 5: stop when every environment reaches it (0: off)
+    std::string optimizer = "adam";  // adam | sgd
+    double lr = 1e-3;
+    double momentum = 0.9; // sgd only
+    int batch_size = 64;
+    uint64_t seed = 1;
+    std::string init = "shared"; // shared | independent
+    int threads = 0;             // 0: LibTorch's default
+    int histogram_bins = 64;
+    std::string data_dir;        // empty: resolve_data_dir()
+    std::string out_dir;         // empty: write nothing
+    bool save_all = false;       // save models of every round, not only the final one
+};
+
+// Presets: "V" and "H" repeat the paper's two experiments (settings in
+// README), "quick" is a demo that finishes in about a minute on 2 cores.
+ExperimentConfig preset(const std::string& name);
+std::vector<std::string> preset_names();
+
+// Throws UsageError naming the option (CLI spelling) for every refusal.
+void validate(const ExperimentConfig& config);
+// The methods evaluated each round: the primary first, then the others of
+// `compare` in their given order, without repeats.
+std::vector<std::string> evaluated_methods(const ExperimentConfig& config);
+
+struct EnvironmentSummary {
+    std::vector<int> classes;
+    int64_t train_size = 0;
+    int64_t val_size = 0;
+};
+
+struct Stats {
+    double mean = 0, std = 0, min = 0, max = 0;
+};
+
+struct LayerHistogram {
+    std::string tensor; // "conv1.weight"
+    double lo = 0, hi = 0;
+    std::vector<std::vector<int64_t>> envs;              // one count vector per environment
+    std::map<std::string, std::vector<int64_t>> merged;  // per method
+    std::vector<Stats> env_stats;
+    std::map<std::string, Stats> merged_stats;
+};
+
+struct EnvRoundMetrics {
+    double val_acc = 0;    // local model on its own validation data, before the merge
+    double val_loss = 0;
+    double train_loss = 0; // mean over the last local epoch
+    double train_seconds = 0;
+    int epochs = 0;
+    // The local model on the test images (for confusion matrices per
+    // environment; in an H split it shows what the environment never saw).
+    double test_acc = 0;
+    ConfusionMatrix test_confusion{};
+};
+
+struct MethodMetrics {
+    std::string method;
+    double test_acc = 0;
+    double test_loss = 0;
+    ConfusionMatrix confusion{};
+    std::vector<double> env_val_acc;     // the merged model on each environment's validation data
+    std::vector<uint8_t> predictions;   // per test image
+};
+
+struct RoundResult {
+    int round = 0; // from 1
+    std::string primary;
+    std::optional<double> central_test_acc;
+    std::vector<EnvRoundMetrics> envs;
+    std::vector<MethodMetrics> merged; // evaluated_methods() order
+    std::vector<LayerHistogram> histograms;
+    double seconds = 0;
+
+    const MethodMetrics* method(const std::string& name) const;
+};
+
+struct RunResult {
+    ExperimentConfig config;
+    std::string lane; // method name in lanes mode, else empty
+    std::vector<EnvironmentSummary> envs;
+    std::vector<RoundResult> rounds;
+    std::string stopped; // target | max_rounds | cancelled | diverged | failed (empty while running)
+    std::string message; // why it stopped, for people
+};
+
+enum class Phase { Training, Baseline, Merging, Evaluating, CopyingBack, Validating, Saving };
+const char* phase_name(Phase phase);
+
+struct RunStarted {
+    std::string lane;
+    std::vector<EnvironmentSummary> envs;
+    int64_t batches_per_round = 0; // all environments (and the baseline), one epoch each
+};
+struct PhaseChanged {
+    std::string lane;
+    int round = 0;
+    Phase phase = Phase::Training;
+    int env = -1; // 0-based environment for Training/Validating, else -1
+    std::string method; // for Merging/Evaluating
+};
+struct BatchProgress {
+    std::string lane;
+    int round = 0;
+    int env = 0; // 0-based; -1 for the centralised baseline
+    int epoch = 0; // from 1
+    int64_t batch = 0, batches = 0; // batch from 1, of `batches` in this epoch
+    double loss = 0;
+    double images_per_second = 0;
+};
+struct EnvironmentFinished {
+    std::string lane;
+    int round = 0;
+    int env = 0;
+    EnvRoundMetrics metrics;
+};
+struct MergeFinished {
+    std::string lane;
+    int round = 0;
+    MethodMetrics metrics;
+};
+
+class ExperimentObserver {
+public:
+    virtual ~ExperimentObserver() = default;
+    virtual void run_started(const RunStarted&) {}
+    virtual void phase_changed(const PhaseChanged&) {}
+    virtual void batch_progress(const BatchProgress&) {}
+    virtual void environment_finished(const EnvironmentFinished&) {}
+    virtual void merge_finished(const MergeFinished&) {}
+    virtual void round_finished(const std::string& /*lane*/, const RoundResult&) {}
+    // Called once per lane with the final status (stopped: target, max_rounds,
+    // cancelled, diverged or failed).
+    virtual void run_finished(const RunResult&) {}
+};
+
+// Shared between the engine's thread and its controller. Checked between
+// batches: cancel stops the run, pause blocks until resumed or cancelled.
+class RunControl {
+public:
+    void cancel();
+    void pause();
+    void resume();
+    // Pause when the given number of further rounds have finished (Step).
+    void pause_after_rounds(int rounds);
+    // Only stores a lock-free flag: safe in a signal handler (does not wake
+    // a paused run; the CLI never pauses).
+    void request_cancel_from_signal() { cancel_.store(true); }
+    bool cancelled() const { return cancel_.load(); }
+    bool paused() const { return pause_.load(); }
+
+    // Engine side: blocks while paused; returns false when cancelled.
+    bool checkpoint();
+    void round_done();
+
+private:
+    std::atomic<bool> cancel_{false};
+    std::atomic<bool> pause_{false};
+    std::atomic<int> rounds_until_pause_{-1};
+    std::mutex mutex_;
+    std::condition_variable wake_;
+};
+
+// Runs one experiment (or, in lanes mode, one per lane, one after another).
+// Never throws for run-time faults: the result says "failed" with the
+// message; invalid configuration throws UsageError before anything runs.
+std::vector<RunResult> run_experiment(const ExperimentConfig& config, const FashionMnist& data,
+                                      ExperimentObserver* observer = nullptr, RunControl* control = nullptr);
+
+} // namespace mergelab

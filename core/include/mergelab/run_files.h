@@ -1,0 +1,38 @@
+#pragma once
+// The run directory: run.json (every setting and every round's metrics),
+// metrics.csv (one row per round) and models/ (state_dict files). Lanes mode
+// puts one such directory per lane under lanes/METHOD/ and a summary on top.
+#include <string>
+#include <vector>
+
+#include "mergelab/experiment.h"
+
+namespace mergelab {
+
+constexpr const char* kRunFormat = "mergelab-run";
+constexpr int kRunFormatVersion = 1;
+
+std::string run_to_json(const RunResult& run, int indent = -1);
+std::string metrics_csv(const RunResult& run);
+
+// Writes run.json and metrics.csv into `dir` atomically (creating it).
+void write_run_files(const std::string& dir, const RunResult& run);
+// Lanes mode: lanes.json at the top of `dir`.
+void write_lanes_summary(const std::string& dir, const std::vector<RunResult>& lanes);
+
+// Reads a run directory (or a run.json path). For a lanes directory returns
+// every lane. Throws Error naming the file and the field on anything wrong;
+// refuses a newer format version.
+std::vector<RunResult> load_runs(const std::string& path);
+RunResult run_from_json(const std::string& text, const std::string& source);
+
+// The paper's table: local accuracy per environment, test accuracy per
+// method (and central), in %.
+std::string format_round_table(const RunResult& run);
+std::string format_round_row(const RunResult& run, const RoundResult& round, bool header);
+
+// models/round-NNN-env-K.pt and models/round-NNN-METHOD.pt
+std::string model_file_name(int round, int env_from_one);
+std::string model_file_name(int round, const std::string& method);
+
+} // namespace mergelab

@@ -1,0 +1,496 @@
+#include "mergelab/experiment.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "mergelab/error.h"
+#include "mergelab/histogram.h"
+#include "mergelab/log.h"
+#include "mergelab/merge.h"
+#include "mergelab/run_files.h"
+#include "mergelab/state_dict.h"
+#include "nets.h"
+#include "random.h"
+
+namespace mergelab {
+
+// ---- configuration ---------------------------------------------------------
+
+namespace {
+
+std::string known_methods() {
+    std::string known;
+    for (const auto& n : merge_method_names()) known += (known.empty() ? "" : ", ") + n;
+    return known;
+}
+
+void require_method(const std::string& option, const std::string& name) {
+    if (!find_merge_method(name))
+        throw UsageError(option + ": unknown merge method '" + name + "' (known: " + known_methods() + ")");
+}
+
+} // namespace
+
+void validate(const ExperimentConfig& c) {
+    validate(c.split);
+    if (c.split.kind == "H" && c.split.classes.empty() && c.split.envs > kNumClasses)
+        throw UsageError("--envs: an H split cannot have more environments than the 10 classes");
+    architecture_spec(c.model); // throws UsageError naming --model
+    require_method("--method", c.method);
+    for (const auto& m : c.compare) require_method("--compare", m);
+    if (c.mode != "compare" && c.mode != "lanes")
+        throw UsageError("mode must be compare or lanes, got '" + c.mode + "'");
+    if (c.mode == "lanes") {
+        if (c.lanes.empty()) throw UsageError("--lanes: name at least one merge method");
+        for (const auto& m : c.lanes) require_method("--lanes", m);
+    }
+    if (c.rounds < 1 || c.rounds > 10000)
+        throw UsageError("--rounds must be between 1 and 10000, got " + std::to_string(c.rounds));
+    if (c.local_epochs < 1 || c.local_epochs > 1000)
+        throw UsageError("--local-epochs must be between 1 and 1000, got " + std::to_string(c.local_epochs));
+    if (!(c.local_target >= 0 && c.local_target <= 1))
+        throw UsageError("--local-target must be a fraction in [0, 1] (0: off), got " + std::to_string(c.local_target));
+    if (!(c.target >= 0 && c.target <= 1))
+        throw UsageError("--target must be a fraction in [0, 1] (0: off), got " + std::to_string(c.target));
+    if (c.optimizer != "adam" && c.optimizer != "sgd")
+        throw UsageError("--optimizer must be adam or sgd, got '" + c.optimizer + "'");
+    if (!(c.lr > 0 && c.lr <= 10 && std::isfinite(c.lr)))
+        throw UsageError("--lr must be a number in (0, 10], got " + std::to_string(c.lr));
+    if (!(c.momentum >= 0 && c.momentum < 1))
+        throw UsageError("--momentum must lie in [0, 1), got " + std::to_string(c.momentum));
+    if (c.batch_size < 1 || c.batch_size > 65536)
+        throw UsageError("--batch must be between 1 and 65536, got " + std::to_string(c.batch_size));
+    if (c.init != "shared" && c.init != "independent")
+        throw UsageError("--init must be shared or independent, got '" + c.init + "'");
+    if (c.threads < 0 || c.threads > 256)
+        throw UsageError("--threads must be between 0 (default) and 256, got " + std::to_string(c.threads));
+    if (c.histogram_bins < 2 || c.histogram_bins > 4096)
+        throw UsageError("--bins must be between 2 and 4096, got " + std::to_string(c.histogram_bins));
+}
+
+std::vector<std::string> preset_names() { return {"V", "H", "quick"}; }
+
+ExperimentConfig preset(const std::string& name) {
+    ExperimentConfig c;
+    c.compare = {"avg", "max", "absmax"};
+    c.baseline = true;
+    if (name == "V") {
+        c.split.kind = "V";
+        c.rounds = 6;
+        c.local_epochs = 3;
+    } else if (name == "H") {
+        c.split.kind = "H";
+        c.rounds = 6;
+        c.local_epochs = 1;
+    } else if (name == "quick") {
+        c.split.kind = "V";
+        c.split.train_limit = 3000;
+        c.rounds = 4;
+        c.local_epochs = 1;
+    } else {
+        throw UsageError("unknown preset '" + name + "' (known: V, H, quick)");
+    }
+    return c;
+}
+
+std::vector<std::string> evaluated_methods(const ExperimentConfig& c) {
+    std::vector<std::string> methods{c.method};
+    for (const auto& m : c.compare)
+        if (std::find(methods.begin(), methods.end(), m) == methods.end()) methods.push_back(m);
+    return methods;
+}
+
+const MethodMetrics* RoundResult::method(const std::string& name) const {
+    for (const auto& m : merged)
+        if (m.method == name) return &m;
+    return nullptr;
+}
+
+const char* phase_name(Phase phase) {
+    switch (phase) {
+    case Phase::Training: return "training";
+    case Phase::Baseline: return "training the baseline";
+    case Phase::Merging: return "merging";
+    case Phase::Evaluating: return "evaluating";
+    case Phase::CopyingBack: return "copying back";
+    case Phase::Validating: return "validating";
+    case Phase::Saving: return "saving";
+    }
+    return "?";
+}
+
+// ---- run control -------------------------------------------------------------
+
+void RunControl::cancel() {
+    cancel_ = true;
+    std::lock_guard<std::mutex> lock(mutex_);
+    wake_.notify_all();
+}
+
+void RunControl::pause() { pause_ = true; }
+
+void RunControl::resume() {
+    rounds_until_pause_ = -1;
+    pause_ = false;
+    std::lock_guard<std::mutex> lock(mutex_);
+    wake_.notify_all();
+}
+
+void RunControl::pause_after_rounds(int rounds) {
+    rounds_until_pause_ = rounds;
+    pause_ = false;
+    std::lock_guard<std::mutex> lock(mutex_);
+    wake_.notify_all();
+}
+
+bool RunControl::checkpoint() {
+    if (pause_ && !cancel_) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [this] { return !pause_ || cancel_; });
+    }
+    return !cancel_;
+}
+
+void RunControl::round_done() {
+    int left = rounds_until_pause_.load();
+    if (left > 0 && --left == 0) pause_ = true;
+    rounds_until_pause_ = left > 0 ? left : -1;
+}
+
+// ---- the round loop ----------------------------------------------------------
+
+namespace {
+
+struct Cancelled {};
+struct Diverged {
+    std::string message;
+};
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// The training set as tensors, shared by every environment and lane: each
+// environment only ever indexes its own rows.
+struct TrainingTensors {
+    torch::Tensor images; // uint8 N x 1 x 28 x 28
+    torch::Tensor labels; // int64
+};
+
+torch::Tensor index_tensor(const IndexList& idx) {
+    return torch::from_blob(const_cast<int64_t*>(idx.data()), {static_cast<int64_t>(idx.size())}, torch::kInt64);
+}
+
+// One model being trained: an environment's, or the centralised baseline.
+class Trainer {
+public:
+    Trainer(const ExperimentConfig& config, const WeightSet& initial)
+        : config_(config), net_(make_net(config.model)) {
+        assign_weights(*net_, initial);
+    }
+
+    ClassifierImpl& net() { return *net_; }
+
+    // Trains one epoch over `indices` in a freshly shuffled order; returns
+    // the mean training loss. The optimizer is created per round by the
+    // caller, so its state (Adam's moments, momentum) resets on copy-back.
+    double train_epoch(torch::optim::Optimizer& optimizer, const TrainingTensors& data, const IndexList& indices,
+                       uint64_t order_seed, BatchProgress progress, ExperimentObserver* observer,
+                       RunControl* control) {
+        IndexList order = indices;
+        std::mt19937_64 rng(order_seed);
+        shuffle_in_place(order, rng);
+        net_->train();
+        const int64_t n = static_cast<int64_t>(order.size());
+        const int64_t batch = config_.batch_size;
+        progress.batches = (n + batch - 1) / batch;
+        double loss_sum = 0;
+        const auto start = Clock::now();
+        for (int64_t b = 0; b * batch < n; ++b) {
+            if (control && !control->checkpoint()) throw Cancelled{};
+            const int64_t count = std::min(batch, n - b * batch);
+            auto idx = torch::from_blob(order.data() + b * batch, {count}, torch::kInt64);
+            auto inputs = to_input(data.images.index_select(0, idx));
+            auto targets = data.labels.index_select(0, idx);
+            optimizer.zero_grad();
+            auto loss = torch::nn::functional::cross_entropy(net_->forward(inputs), targets);
+            const double value = loss.item<double>();
+            if (!std::isfinite(value))
+                throw Diverged{"the training loss became " + std::string(std::isnan(value) ? "NaN" : "infinite") +
+                               " in round " + std::to_string(progress.round) + ", " +
+                               (progress.env < 0 ? std::string("baseline")
+                                                 : "environment " + std::to_string(progress.env + 1)) +
+                               ", epoch " + std::to_string(progress.epoch) + ", batch " + std::to_string(b + 1)};
+            loss.backward();
+            optimizer.step();
+            loss_sum += value * count;
+            if (observer) {
+                progress.batch = b + 1;
+                progress.loss = value;
+                const double elapsed = seconds_since(start);
+                progress.images_per_second = elapsed > 0 ? (b * batch + count) / elapsed : 0;
+                observer->batch_progress(progress);
+            }
+        }
+        return n ? loss_sum / n : 0;
+    }
+
+private:
+    const ExperimentConfig& config_;
+    std::shared_ptr<ClassifierImpl> net_;
+};
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const ExperimentConfig& c, ClassifierImpl& net) {
+    if (c.optimizer == "sgd")
+        return std::make_unique<torch::optim::SGD>(net.parameters(), torch::optim::SGDOptions(c.lr).momentum(c.momentum));
+    return std::make_unique<torch::optim::Adam>(net.parameters(), torch::optim::AdamOptions(c.lr));
+}
+
+// Seeds of the independent random streams; lanes reuse them on purpose so
+// their curves differ only by the merge method.
+uint64_t order_seed(uint64_t seed, int round, int env, int epoch) {
+    return derive_seed(seed, 1000000 + uint64_t(round) * 10000 + uint64_t(env + 1) * 1000 + epoch);
+}
+uint64_t dropout_seed(uint64_t seed, int round, int env) {
+    return derive_seed(seed, 2000000 + uint64_t(round) * 100 + uint64_t(env + 1));
+}
+uint64_t init_seed(uint64_t seed, int env) { return derive_seed(seed, 3000000 + uint64_t(env + 1)); }
+
+class Experiment {
+public:
+    Experiment(const ExperimentConfig& config, const FashionMnist& data, const TrainingTensors& train,
+               const std::string& lane, ExperimentObserver* observer, RunControl* control)
+        : c_(config), data_(data), train_(train), observer_(observer), control_(control) {
+        result_.config = config;
+        result_.lane = lane;
+        test_images_ = torch::from_blob(const_cast<uint8_t*>(data.test.pixels.data()),
+                                        {data.test.size(), 1, kImageSide, kImageSide}, torch::kUInt8);
+        test_labels_ = labels_tensor(data.test);
+    }
+
+    RunResult run() {
+        try {
+            setup();
+            for (int round = 1; round <= c_.rounds; ++round) {
+                if (control_ && !control_->checkpoint()) throw Cancelled{};
+                RoundResult r = run_round(round);
+                result_.rounds.push_back(std::move(r));
+                save_round(result_.rounds.back());
+                if (observer_) observer_->round_finished(result_.lane, result_.rounds.back());
+                if (control_) control_->round_done();
+                if (target_reached(result_.rounds.back())) {
+                    finish("target", "every environment reached the target accuracy in round " +
+                                         std::to_string(round));
+                    return result_;
+                }
+            }
+            finish("max_rounds", "reached the round limit of " + std::to_string(c_.rounds));
+        } catch (const Cancelled&) {
+            finish("cancelled", "cancelled after " + std::to_string(result_.rounds.size()) + " finished round(s)");
+        } catch (const Diverged& d) {
+            finish("diverged", d.message + "; the finished rounds are kept");
+        } catch (const std::exception& e) {
+            finish("failed", e.what());
+        }
+        return result_;
+    }
+
+private:
+    void setup() {
+        SplitSpec spec = c_.split;
+        envs_ = make_environments(spec, data_.train.labels);
+        for (const auto& e : envs_)
+            result_.envs.push_back({e.classes, static_cast<int64_t>(e.train.size()), static_cast<int64_t>(e.val.size())});
+        const WeightSet shared = initial_weights(c_.model, init_seed(c_.seed, 0));
+        for (size_t k = 0; k < envs_.size(); ++k) {
+            trainers_.push_back(std::make_unique<Trainer>(
+                c_, c_.init == "shared" ? shared : initial_weights(c_.model, init_seed(c_.seed, int(k) + 1))));
+            const auto idx = index_tensor(envs_[k].val);
+            val_images_.push_back(train_.images.index_select(0, idx));
+            val_labels_.push_back(train_.labels.index_select(0, idx));
+        }
+        if (c_.baseline) {
+            central_ = std::make_unique<Trainer>(c_, shared);
+            for (const auto& e : envs_) central_indices_.insert(central_indices_.end(), e.train.begin(), e.train.end());
+        }
+        RunStarted started{result_.lane, result_.envs, 0};
+        auto batches = [&](size_t n) { return static_cast<int64_t>((n + c_.batch_size - 1) / c_.batch_size); };
+        for (const auto& e : envs_) started.batches_per_round += batches(e.train.size()) * c_.local_epochs;
+        if (c_.baseline) started.batches_per_round += batches(central_indices_.size()) * c_.local_epochs;
+        if (!c_.out_dir.empty()) std::filesystem::create_directories(std::filesystem::path(c_.out_dir) / "models");
+        if (observer_) observer_->run_started(started);
+    }
+
+    void phase(int round, Phase p, int env = -1, const std::string& method = {}) {
+        if (observer_) observer_->phase_changed({result_.lane, round, p, env, method});
+    }
+
+    EnvRoundMetrics train_environment(int round, int k) {
+        phase(round, Phase::Training, k);
+        EnvRoundMetrics m;
+        const auto start = Clock::now();
+        Trainer& t = *trainers_[k];
+        torch::manual_seed(dropout_seed(c_.seed, round, k));
+        auto optimizer = make_optimizer(c_, t.net());
+        for (int epoch = 1; epoch <= c_.local_epochs; ++epoch) {
+            BatchProgress p{result_.lane, round, k, epoch, 0, 0, 0, 0};
+            m.train_loss = t.train_epoch(*optimizer, train_, envs_[k].train, order_seed(c_.seed, round, k, epoch), p,
+                                         observer_, control_);
+            m.epochs = epoch;
+            const EvalResult val = evaluate_net(t.net(), val_images_[k], val_labels_[k], false);
+            m.val_acc = val.accuracy;
+            m.val_loss = val.loss;
+            // The paper's step 2: local training may stop at a local target.
+            if (c_.local_target > 0 && m.val_acc >= c_.local_target) break;
+        }
+        m.train_seconds = seconds_since(start);
+        const EvalResult test = evaluate_net(t.net(), test_images_, test_labels_, false);
+        m.test_acc = test.accuracy;
+        m.test_confusion = test.confusion;
+        return m;
+    }
+
+    RoundResult run_round(int round) {
+        const auto start = Clock::now();
+        RoundResult r;
+        r.round = round;
+        r.primary = c_.method;
+        for (int k = 0; k < static_cast<int>(envs_.size()); ++k) {
+            r.envs.push_back(train_environment(round, k));
+            if (observer_) observer_->environment_finished({result_.lane, round, k, r.envs.back()});
+        }
+        if (central_) {
+            phase(round, Phase::Baseline);
+            torch::manual_seed(dropout_seed(c_.seed, round, -1));
+            auto optimizer = make_optimizer(c_, central_->net());
+            for (int epoch = 1; epoch <= c_.local_epochs; ++epoch) {
+                BatchProgress p{result_.lane, round, -1, epoch, 0, 0, 0, 0};
+                central_->train_epoch(*optimizer, train_, central_indices_, order_seed(c_.seed, round, -1, epoch), p,
+                                      observer_, control_);
+            }
+            r.central_test_acc = evaluate_net(central_->net(), test_images_, test_labels_, false).accuracy;
+        }
+
+        std::vector<WeightSet> locals;
+        for (auto& t : trainers_) locals.push_back(weights_of(t->net()));
+        std::map<std::string, WeightSet> merged;
+        auto scratch = make_net(c_.model);
+        for (const auto& method : evaluated_methods(c_)) {
+            if (control_ && !control_->checkpoint()) throw Cancelled{};
+            phase(round, Phase::Merging, -1, method);
+            merged[method] = merge_weights(method, locals);
+            phase(round, Phase::Evaluating, -1, method);
+            assign_weights(*scratch, merged[method]);
+            const EvalResult test = evaluate_net(*scratch, test_images_, test_labels_, true);
+            MethodMetrics mm{method, test.accuracy, test.loss, test.confusion, {}, test.predictions};
+            for (size_t k = 0; k < envs_.size(); ++k)
+                mm.env_val_acc.push_back(evaluate_net(*scratch, val_images_[k], val_labels_[k], false).accuracy);
+            r.merged.push_back(std::move(mm));
+            if (observer_) observer_->merge_finished({result_.lane, round, r.merged.back()});
+        }
+        r.histograms = make_histograms(locals, merged, c_.histogram_bins);
+
+        phase(round, Phase::CopyingBack);
+        for (auto& t : trainers_) assign_weights(t->net(), merged[c_.method]);
+        locals_ = std::move(locals);
+        merged_ = std::move(merged);
+        r.seconds = seconds_since(start);
+        return r;
+    }
+
+    bool target_reached(const RoundResult& r) const {
+        if (c_.target <= 0) return false;
+        const MethodMetrics* primary = r.method(c_.method);
+        for (double acc : primary->env_val_acc)
+            if (acc < c_.target) return false;
+        return true;
+    }
+
+    void save_round(const RoundResult& r) {
+        if (c_.out_dir.empty()) return;
+        phase(r.round, Phase::Saving);
+        namespace fs = std::filesystem;
+        const fs::path models = fs::path(c_.out_dir) / "models";
+        for (size_t k = 0; k < locals_.size(); ++k)
+            save_state_dict((models / model_file_name(r.round, int(k) + 1)).string(), locals_[k]);
+        for (const auto& [method, weights] : merged_)
+            save_state_dict((models / model_file_name(r.round, method)).string(), weights);
+        // Without --save-all only the newest round's models are kept; they
+        // are written before the previous ones go, so a kill loses nothing.
+        if (!c_.save_all && r.round > 1) {
+            std::error_code ec;
+            for (size_t k = 0; k < locals_.size(); ++k)
+                fs::remove(models / model_file_name(r.round - 1, int(k) + 1), ec);
+            for (const auto& [method, weights] : merged_) fs::remove(models / model_file_name(r.round - 1, method), ec);
+        }
+        result_.stopped = "running";
+        write_run_files(c_.out_dir, result_);
+    }
+
+    void finish(const std::string& stopped, const std::string& message) {
+        result_.stopped = stopped;
+        result_.message = message;
+        if (stopped == "failed" || stopped == "diverged")
+            logger()->error("{}{}", result_.lane.empty() ? "" : "lane " + result_.lane + ": ", message);
+        else
+            logger()->info("{}{}", result_.lane.empty() ? "" : "lane " + result_.lane + ": ", message);
+        if (!c_.out_dir.empty()) {
+            try {
+                write_run_files(c_.out_dir, result_);
+            } catch (const std::exception& e) {
+                logger()->error("could not write the run files: {}", e.what());
+                if (stopped != "failed") {
+                    result_.stopped = "failed";
+                    result_.message = e.what();
+                }
+            }
+        }
+        if (observer_) observer_->run_finished(result_);
+    }
+
+    const ExperimentConfig& c_;
+    const FashionMnist& data_;
+    const TrainingTensors& train_;
+    ExperimentObserver* observer_;
+    RunControl* control_;
+    RunResult result_;
+    std::vector<EnvironmentData> envs_;
+    std::vector<std::unique_ptr<Trainer>> trainers_;
+    std::vector<torch::Tensor> val_images_, val_labels_;
+    std::unique_ptr<Trainer> central_;
+    IndexList central_indices_;
+    torch::Tensor test_images_, test_labels_;
+    std::vector<WeightSet> locals_;
+    std::map<std::string, WeightSet> merged_;
+};
+
+} // namespace
+
+std::vector<RunResult> run_experiment(const ExperimentConfig& config, const FashionMnist& data,
+                                      ExperimentObserver* observer, RunControl* control) {
+    validate(config);
+    if (config.threads > 0) torch::set_num_threads(config.threads);
+    // Tensors view `data` without copying; it outlives the run.
+    const TrainingTensors train{torch::from_blob(const_cast<uint8_t*>(data.train.pixels.data()),
+                                                 {data.train.size(), 1, kImageSide, kImageSide}, torch::kUInt8),
+                                labels_tensor(data.train)};
+    std::vector<RunResult> results;
+    if (config.mode != "lanes") {
+        results.push_back(Experiment(config, data, train, "", observer, control).run());
+        return results;
+    }
+    for (const auto& method : config.lanes) {
+        ExperimentConfig lane = config;
+        lane.mode = "compare";
+        lane.method = method;
+        lane.compare = {method};
+        if (!config.out_dir.empty()) lane.out_dir = (std::filesystem::path(config.out_dir) / "lanes" / method).string();
+        results.push_back(Experiment(lane, data, train, method, observer, control).run());
+        if (!config.out_dir.empty()) write_lanes_summary(config.out_dir, results);
+        if (results.back().stopped == "cancelled") break;
+    }
+    return results;
+}
+
+} // namespace mergelab

@@ -1,0 +1,516 @@
+#include "mergelab/run_files.h"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "mergelab/error.h"
+#include "mergelab/files.h"
+
+namespace mergelab {
+
+using Json = nlohmann::ordered_json;
+
+// ---- writing -----------------------------------------------------------------
+
+namespace {
+
+Json stats_json(const Stats& s) { return Json{{"mean", s.mean}, {"std", s.std}, {"min", s.min}, {"max", s.max}}; }
+
+// JSON has no NaN: a diverged metric is written as null.
+Json number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+Json config_json(const ExperimentConfig& c) {
+    return Json{{"split", c.split.kind},
+                {"envs", c.split.envs},
+                {"classes", c.split.classes},
+                {"alpha", c.split.alpha},
+                {"val_fraction", c.split.val_fraction},
+                {"train_limit", c.split.train_limit},
+                {"model", c.model},
+                {"method", c.method},
+                {"compare", c.compare},
+                {"mode", c.mode},
+                {"lanes", c.lanes},
+                {"baseline", c.baseline},
+                {"rounds", c.rounds},
+                {"local_epochs", c.local_epochs},
+                {"local_target", c.local_target},
+                {"target", c.target},
+                {"optimizer", c.optimizer},
+                {"lr", c.lr},
+                {"momentum", c.momentum},
+                {"batch", c.batch_size},
+                {"seed", c.seed},
+                {"init", c.init},
+                {"threads", c.threads},
+                {"bins", c.histogram_bins},
+                {"data", c.data_dir},
+                {"save_all", c.save_all}};
+}
+
+std::string predictions_string(const std::vector<uint8_t>& p) {
+    std::string s(p.size(), '0');
+    for (size_t i = 0; i < p.size(); ++i) s[i] = static_cast<char>('0' + p[i] % 10);
+    return s;
+}
+
+Json round_json(const RoundResult& r) {
+    Json j{{"round", r.round}, {"primary", r.primary}};
+    if (r.central_test_acc) j["central"] = Json{{"test_acc", number(*r.central_test_acc)}};
+    Json envs = Json::array();
+    for (const auto& e : r.envs)
+        envs.push_back(Json{{"val_acc", number(e.val_acc)},
+                            {"val_loss", number(e.val_loss)},
+                            {"train_loss", number(e.train_loss)},
+                            {"train_seconds", e.train_seconds},
+                            {"epochs", e.epochs},
+                            {"test_acc", number(e.test_acc)},
+                            {"test_confusion", e.test_confusion}});
+    j["envs"] = envs;
+    Json merged = Json::object();
+    for (const auto& m : r.merged) {
+        Json env_val = Json::array();
+        for (double v : m.env_val_acc) env_val.push_back(number(v));
+        merged[m.method] = Json{{"test_acc", number(m.test_acc)},
+                                {"test_loss", number(m.test_loss)},
+                                {"confusion", m.confusion},
+                                {"env_val_acc", env_val},
+                                {"predictions", predictions_string(m.predictions)}};
+    }
+    j["merged"] = merged;
+    Json hist = Json::object();
+    for (const auto& h : r.histograms) {
+        Json merged_counts = Json::object(), merged_stats = Json::object();
+        for (const auto& [name, counts] : h.merged) merged_counts[name] = counts;
+        for (const auto& [name, s] : h.merged_stats) merged_stats[name] = stats_json(s);
+        Json env_stats = Json::array();
+        for (const auto& s : h.env_stats) env_stats.push_back(stats_json(s));
+        hist[h.tensor] = Json{{"range", {h.lo, h.hi}},
+                              {"envs", h.envs},
+                              {"merged", merged_counts},
+                              {"stats", Json{{"envs", env_stats}, {"merged", merged_stats}}}};
+    }
+    j["histograms"] = hist;
+    j["seconds"] = r.seconds;
+    return j;
+}
+
+Json run_json(const RunResult& run) {
+    Json j{{"format", kRunFormat}, {"version", kRunFormatVersion}, {"config", config_json(run.config)}};
+    if (!run.lane.empty()) j["lane"] = run.lane;
+    j["classes"] = class_names();
+    Json envs = Json::array();
+    for (const auto& e : run.envs)
+        envs.push_back(Json{{"classes", e.classes}, {"train_size", e.train_size}, {"val_size", e.val_size}});
+    j["envs"] = envs;
+    Json rounds = Json::array();
+    for (const auto& r : run.rounds) rounds.push_back(round_json(r));
+    j["rounds"] = rounds;
+    j["stopped"] = run.stopped.empty() ? "running" : run.stopped;
+    j["message"] = run.message;
+    return j;
+}
+
+std::string csv_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6f", v);
+    return buf;
+}
+
+} // namespace
+
+std::string run_to_json(const RunResult& run, int indent) { return run_json(run).dump(indent); }
+
+std::string metrics_csv(const RunResult& run) {
+    std::ostringstream out;
+    const auto methods = evaluated_methods(run.config);
+    out << "round";
+    for (int k = 0; k < static_cast<int>(run.envs.size()); ++k) out << ",env" << k + 1 << "_val_acc";
+    if (run.config.baseline) out << ",central_test_acc";
+    for (const auto& m : methods) out << ',' << m << "_test_acc";
+    for (const auto& m : methods) out << ',' << m << "_test_loss";
+    out << ",seconds\n";
+    for (const auto& r : run.rounds) {
+        out << r.round;
+        for (const auto& e : r.envs) out << ',' << csv_number(e.val_acc);
+        if (run.config.baseline) out << ',' << (r.central_test_acc ? csv_number(*r.central_test_acc) : "");
+        for (const auto& m : methods) out << ',' << (r.method(m) ? csv_number(r.method(m)->test_acc) : "");
+        for (const auto& m : methods) out << ',' << (r.method(m) ? csv_number(r.method(m)->test_loss) : "");
+        out << ',' << csv_number(r.seconds) << '\n';
+    }
+    return out.str();
+}
+
+void write_run_files(const std::string& dir, const RunResult& run) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw Error(dir + ": cannot create the run directory (" + ec.message() + ")");
+    write_file_atomically((std::filesystem::path(dir) / "run.json").string(), run_to_json(run, 1));
+    write_file_atomically((std::filesystem::path(dir) / "metrics.csv").string(), metrics_csv(run));
+}
+
+void write_lanes_summary(const std::string& dir, const std::vector<RunResult>& lanes) {
+    Json j{{"format", kRunFormat}, {"version", kRunFormatVersion}, {"mode", "lanes"}};
+    Json list = Json::array();
+    for (const auto& lane : lanes) {
+        Json entry{{"method", lane.lane}, {"dir", "lanes/" + lane.lane}, {"rounds", lane.rounds.size()},
+                   {"stopped", lane.stopped}};
+        if (!lane.rounds.empty())
+            if (const auto* m = lane.rounds.back().method(lane.lane)) entry["final_test_acc"] = number(m->test_acc);
+        list.push_back(entry);
+    }
+    j["lanes"] = list;
+    std::filesystem::create_directories(dir);
+    write_file_atomically((std::filesystem::path(dir) / "lanes.json").string(), j.dump(1));
+}
+
+std::string model_file_name(int round, int env_from_one) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "round-%03d-env-%d.pt", round, env_from_one);
+    return buf;
+}
+
+std::string model_file_name(int round, const std::string& method) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "round-%03d-", round);
+    return buf + method + ".pt";
+}
+
+// ---- reading -----------------------------------------------------------------
+
+namespace {
+
+// Field access that names the file and the field path on every mismatch.
+class Reader {
+public:
+    explicit Reader(std::string source) : source_(std::move(source)) {}
+
+    [[noreturn]] void fail(const std::string& path, const std::string& what) const {
+        throw Error(source_ + ": field '" + path + "' " + what);
+    }
+
+    const Json& at(const Json& j, const std::string& path, const std::string& key) const {
+        if (!j.is_object()) fail(path, "is not an object");
+        auto it = j.find(key);
+        if (it == j.end()) fail(join(path, key), "is missing");
+        return *it;
+    }
+
+    double num(const Json& j, const std::string& path, const std::string& key) const {
+        const Json& v = at(j, path, key);
+        if (v.is_null()) return std::nan(""); // a diverged metric
+        if (!v.is_number()) fail(join(path, key), "must be a number");
+        return v.get<double>();
+    }
+
+    int64_t integer(const Json& j, const std::string& path, const std::string& key, int64_t lo, int64_t hi) const {
+        const Json& v = at(j, path, key);
+        if (!v.is_number_integer()) fail(join(path, key), "must be a whole number");
+        const int64_t x = v.get<int64_t>();
+        if (x < lo || x > hi)
+            fail(join(path, key), "is " + std::to_string(x) + ", outside " + std::to_string(lo) + ".." + std::to_string(hi));
+        return x;
+    }
+
+    std::string str(const Json& j, const std::string& path, const std::string& key) const {
+        const Json& v = at(j, path, key);
+        if (!v.is_string()) fail(join(path, key), "must be a string");
+        return v.get<std::string>();
+    }
+
+    bool boolean(const Json& j, const std::string& path, const std::string& key) const {
+        const Json& v = at(j, path, key);
+        if (!v.is_boolean()) fail(join(path, key), "must be true or false");
+        return v.get<bool>();
+    }
+
+    const Json& array(const Json& j, const std::string& path, const std::string& key, size_t max = 1u << 20) const {
+        const Json& v = at(j, path, key);
+        if (!v.is_array()) fail(join(path, key), "must be a list");
+        if (v.size() > max) fail(join(path, key), "has too many entries");
+        return v;
+    }
+
+    std::vector<std::string> strings(const Json& j, const std::string& path, const std::string& key) const {
+        std::vector<std::string> out;
+        const Json& a = array(j, path, key, 64);
+        for (size_t i = 0; i < a.size(); ++i) {
+            if (!a[i].is_string()) fail(join(path, key) + "[" + std::to_string(i) + "]", "must be a string");
+            out.push_back(a[i].get<std::string>());
+        }
+        return out;
+    }
+
+    std::vector<int64_t> counts(const Json& a, const std::string& path, size_t max) const {
+        if (!a.is_array() || a.size() > max) fail(path, "must be a list of at most " + std::to_string(max) + " counts");
+        std::vector<int64_t> out;
+        out.reserve(a.size());
+        for (size_t i = 0; i < a.size(); ++i) {
+            if (!a[i].is_number_integer() || a[i].get<int64_t>() < 0)
+                fail(path + "[" + std::to_string(i) + "]", "must be a count (a whole number >= 0)");
+            out.push_back(a[i].get<int64_t>());
+        }
+        return out;
+    }
+
+    ConfusionMatrix confusion(const Json& j, const std::string& path, const std::string& key) const {
+        const Json& rows = array(j, path, key, kNumClasses);
+        if (rows.size() != kNumClasses) fail(join(path, key), "must have 10 rows");
+        ConfusionMatrix m{};
+        for (int t = 0; t < kNumClasses; ++t) {
+            const auto row = counts(rows[t], join(path, key) + "[" + std::to_string(t) + "]", kNumClasses);
+            if (row.size() != kNumClasses) fail(join(path, key) + "[" + std::to_string(t) + "]", "must have 10 counts");
+            for (int p = 0; p < kNumClasses; ++p) m[t][p] = row[p];
+        }
+        return m;
+    }
+
+    Stats stats(const Json& j, const std::string& path) const {
+        return Stats{num(j, path, "mean"), num(j, path, "std"), num(j, path, "min"), num(j, path, "max")};
+    }
+
+    static std::string join(const std::string& path, const std::string& key) {
+        return path.empty() ? key : path + "." + key;
+    }
+
+private:
+    std::string source_;
+};
+
+ExperimentConfig config_from(const Reader& rd, const Json& j) {
+    const std::string p = "config";
+    ExperimentConfig c;
+    c.split.kind = rd.str(j, p, "split");
+    c.split.envs = static_cast<int>(rd.integer(j, p, "envs", 2, 10));
+    const Json& classes = rd.array(j, p, "classes", 10);
+    for (size_t k = 0; k < classes.size(); ++k) {
+        std::vector<int> group;
+        for (int64_t v : rd.counts(classes[k], p + ".classes[" + std::to_string(k) + "]", kNumClasses)) {
+            if (v >= kNumClasses) rd.fail(p + ".classes", "names class " + std::to_string(v));
+            group.push_back(static_cast<int>(v));
+        }
+        c.split.classes.push_back(group);
+    }
+    c.split.alpha = rd.num(j, p, "alpha");
+    c.split.val_fraction = rd.num(j, p, "val_fraction");
+    c.split.train_limit = rd.integer(j, p, "train_limit", 0, INT64_MAX);
+    c.model = rd.str(j, p, "model");
+    c.method = rd.str(j, p, "method");
+    c.compare = rd.strings(j, p, "compare");
+    c.mode = rd.str(j, p, "mode");
+    c.lanes = rd.strings(j, p, "lanes");
+    c.baseline = rd.boolean(j, p, "baseline");
+    c.rounds = static_cast<int>(rd.integer(j, p, "rounds", 1, 10000));
+    c.local_epochs = static_cast<int>(rd.integer(j, p, "local_epochs", 1, 1000));
+    c.local_target = rd.num(j, p, "local_target");
+    c.target = rd.num(j, p, "target");
+    c.optimizer = rd.str(j, p, "optimizer");
+    c.lr = rd.num(j, p, "lr");
+    c.momentum = rd.num(j, p, "momentum");
+    c.batch_size = static_cast<int>(rd.integer(j, p, "batch", 1, 65536));
+    const Json& seed = rd.at(j, p, "seed");
+    if (!seed.is_number_unsigned() && !seed.is_number_integer()) rd.fail(p + ".seed", "must be a whole number");
+    c.seed = seed.get<uint64_t>();
+    c.init = rd.str(j, p, "init");
+    c.threads = static_cast<int>(rd.integer(j, p, "threads", 0, 256));
+    c.histogram_bins = static_cast<int>(rd.integer(j, p, "bins", 2, 4096));
+    c.data_dir = rd.str(j, p, "data");
+    c.save_all = rd.boolean(j, p, "save_all");
+    return c;
+}
+
+RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, size_t envs, int bins) {
+    RoundResult r;
+    r.round = static_cast<int>(rd.integer(j, p, "round", 1, 10000));
+    r.primary = rd.str(j, p, "primary");
+    if (j.contains("central")) r.central_test_acc = rd.num(rd.at(j, p, "central"), p + ".central", "test_acc");
+    const Json& env_list = rd.array(j, p, "envs", 10);
+    if (env_list.size() != envs) rd.fail(p + ".envs", "must have one entry per environment");
+    for (size_t k = 0; k < env_list.size(); ++k) {
+        const std::string ep = p + ".envs[" + std::to_string(k) + "]";
+        const Json& e = env_list[k];
+        EnvRoundMetrics m;
+        m.val_acc = rd.num(e, ep, "val_acc");
+        m.val_loss = rd.num(e, ep, "val_loss");
+        m.train_loss = rd.num(e, ep, "train_loss");
+        m.train_seconds = rd.num(e, ep, "train_seconds");
+        m.epochs = static_cast<int>(rd.integer(e, ep, "epochs", 0, 1000));
+        m.test_acc = rd.num(e, ep, "test_acc");
+        m.test_confusion = rd.confusion(e, ep, "test_confusion");
+        r.envs.push_back(m);
+    }
+    const Json& merged = rd.at(j, p, "merged");
+    if (!merged.is_object() || merged.size() > 64) rd.fail(p + ".merged", "must be an object of methods");
+    for (const auto& [name, m] : merged.items()) {
+        const std::string mp = p + ".merged." + name;
+        MethodMetrics mm;
+        mm.method = name;
+        mm.test_acc = rd.num(m, mp, "test_acc");
+        mm.test_loss = rd.num(m, mp, "test_loss");
+        mm.confusion = rd.confusion(m, mp, "confusion");
+        const Json& ev = rd.array(m, mp, "env_val_acc", 10);
+        for (size_t k = 0; k < ev.size(); ++k) {
+            if (!ev[k].is_number() && !ev[k].is_null()) rd.fail(mp + ".env_val_acc", "must hold numbers");
+            mm.env_val_acc.push_back(ev[k].is_null() ? std::nan("") : ev[k].get<double>());
+        }
+        if (m.contains("predictions")) {
+            const std::string pred = rd.str(m, mp, "predictions");
+            mm.predictions.reserve(pred.size());
+            for (char ch : pred) {
+                if (ch < '0' || ch > '9') rd.fail(mp + ".predictions", "must hold digits 0-9 only");
+                mm.predictions.push_back(static_cast<uint8_t>(ch - '0'));
+            }
+        }
+        r.merged.push_back(std::move(mm));
+    }
+    const Json& hist = rd.at(j, p, "histograms");
+    if (!hist.is_object() || hist.size() > 256) rd.fail(p + ".histograms", "must be an object of tensors");
+    for (const auto& [name, h] : hist.items()) {
+        const std::string hp = p + ".histograms." + name;
+        LayerHistogram lh;
+        lh.tensor = name;
+        const Json& range = rd.array(h, hp, "range", 2);
+        if (range.size() != 2 || !range[0].is_number() || !range[1].is_number())
+            rd.fail(hp + ".range", "must be [lo, hi]");
+        lh.lo = range[0].get<double>();
+        lh.hi = range[1].get<double>();
+        const Json& env_counts = rd.array(h, hp, "envs", 10);
+        for (size_t k = 0; k < env_counts.size(); ++k)
+            lh.envs.push_back(rd.counts(env_counts[k], hp + ".envs[" + std::to_string(k) + "]", size_t(bins)));
+        const Json& mc = rd.at(h, hp, "merged");
+        if (!mc.is_object()) rd.fail(hp + ".merged", "must be an object");
+        for (const auto& [method, counts] : mc.items())
+            lh.merged[method] = rd.counts(counts, hp + ".merged." + method, size_t(bins));
+        const Json& st = rd.at(h, hp, "stats");
+        const Json& es = rd.array(st, hp + ".stats", "envs", 10);
+        for (size_t k = 0; k < es.size(); ++k) lh.env_stats.push_back(rd.stats(es[k], hp + ".stats.envs"));
+        const Json& ms = rd.at(st, hp + ".stats", "merged");
+        if (!ms.is_object()) rd.fail(hp + ".stats.merged", "must be an object");
+        for (const auto& [method, s] : ms.items()) lh.merged_stats[method] = rd.stats(s, hp + ".stats.merged." + method);
+        r.histograms.push_back(std::move(lh));
+    }
+    r.seconds = rd.num(j, p, "seconds");
+    return r;
+}
+
+} // namespace
+
+RunResult run_from_json(const std::string& text, const std::string& source) {
+    Json j = Json::parse(text, nullptr, false);
+    if (j.is_discarded()) throw Error(source + ": not valid JSON");
+    Reader rd(source);
+    if (!j.is_object()) throw Error(source + ": not a MergeLab run file (the top level is not an object)");
+    if (!j.contains("format") || !j["format"].is_string() || j["format"] != kRunFormat)
+        throw Error(source + ": not a MergeLab run file (field 'format' is not \"" + kRunFormat + "\")");
+    const int64_t version = rd.integer(j, "", "version", 1, INT32_MAX);
+    if (version > kRunFormatVersion)
+        throw Error(source + ": written by a newer MergeLab (run format version " + std::to_string(version) +
+                    "; this version reads up to " + std::to_string(kRunFormatVersion) + ")");
+    RunResult run;
+    run.config = config_from(rd, rd.at(j, "", "config"));
+    if (j.contains("lane")) run.lane = rd.str(j, "", "lane");
+    const Json& envs = rd.array(j, "", "envs", 10);
+    if (static_cast<int>(envs.size()) != run.config.split.envs)
+        rd.fail("envs", "has " + std::to_string(envs.size()) + " entries but config.envs is " +
+                            std::to_string(run.config.split.envs));
+    for (size_t k = 0; k < envs.size(); ++k) {
+        const std::string ep = "envs[" + std::to_string(k) + "]";
+        EnvironmentSummary e;
+        for (int64_t c : rd.counts(rd.array(envs[k], ep, "classes", 10), ep + ".classes", 10)) {
+            if (c >= kNumClasses) rd.fail(ep + ".classes", "names class " + std::to_string(c));
+            e.classes.push_back(static_cast<int>(c));
+        }
+        e.train_size = rd.integer(envs[k], ep, "train_size", 0, INT64_MAX);
+        e.val_size = rd.integer(envs[k], ep, "val_size", 0, INT64_MAX);
+        run.envs.push_back(e);
+    }
+    const Json& rounds = rd.array(j, "", "rounds", 10000);
+    for (size_t i = 0; i < rounds.size(); ++i)
+        run.rounds.push_back(round_from(rd, rounds[i], "rounds[" + std::to_string(i) + "]", envs.size(),
+                                        run.config.histogram_bins));
+    run.stopped = rd.str(j, "", "stopped");
+    if (j.contains("message")) run.message = rd.str(j, "", "message");
+    return run;
+}
+
+std::vector<RunResult> load_runs(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw Error(path + ": does not exist");
+    if (!fs::is_directory(path, ec)) return {run_from_json(read_file(path, 512u << 20), path)};
+    const fs::path dir(path);
+    if (fs::exists(dir / "run.json", ec)) {
+        const std::string file = (dir / "run.json").string();
+        return {run_from_json(read_file(file, 512u << 20), file)};
+    }
+    if (fs::exists(dir / "lanes.json", ec)) {
+        const std::string file = (dir / "lanes.json").string();
+        Json j = Json::parse(read_file(file, 16u << 20), nullptr, false);
+        if (j.is_discarded() || !j.is_object() || !j.contains("lanes") || !j["lanes"].is_array())
+            throw Error(file + ": not a MergeLab lanes summary");
+        std::vector<RunResult> runs;
+        for (const auto& lane : j["lanes"]) {
+            if (!lane.is_object() || !lane.contains("method") || !lane["method"].is_string())
+                throw Error(file + ": field 'lanes[].method' is missing");
+            const std::string method = lane["method"].get<std::string>();
+            // The lane name becomes a path: only plain method names, never
+            // anything that could lead outside the run directory.
+            if (method.empty() || method.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+                throw Error(file + ": lane name '" + method + "' is not a merge method name");
+            const std::string lane_file = (dir / "lanes" / method / "run.json").string();
+            runs.push_back(run_from_json(read_file(lane_file, 512u << 20), lane_file));
+        }
+        return runs;
+    }
+    throw Error(path + ": no run.json or lanes.json in this directory");
+}
+
+// ---- the paper's table ---------------------------------------------------------
+
+std::string format_round_row(const RunResult& run, const RoundResult& r, bool header) {
+    std::ostringstream out;
+    char buf[64];
+    if (header) {
+        out << "round";
+        for (size_t k = 0; k < run.envs.size(); ++k) {
+            std::snprintf(buf, sizeof buf, " %8s", ("local " + std::to_string(k + 1)).c_str());
+            out << buf;
+        }
+        out << " |";
+        for (const auto& m : r.merged) {
+            std::snprintf(buf, sizeof buf, " %7s", m.method.c_str());
+            out << buf;
+        }
+        if (r.central_test_acc) out << " | central";
+        out << '\n';
+    }
+    std::snprintf(buf, sizeof buf, "%5d", r.round);
+    out << buf;
+    for (const auto& e : r.envs) {
+        std::snprintf(buf, sizeof buf, " %8.2f", 100 * e.val_acc);
+        out << buf;
+    }
+    out << " |";
+    for (const auto& m : r.merged) {
+        std::snprintf(buf, sizeof buf, " %7.2f", 100 * m.test_acc);
+        out << buf;
+    }
+    if (r.central_test_acc) {
+        std::snprintf(buf, sizeof buf, " | %7.2f", 100 * *r.central_test_acc);
+        out << buf;
+    }
+    out << '\n';
+    return out.str();
+}
+
+std::string format_round_table(const RunResult& run) {
+    std::ostringstream out;
+    for (size_t i = 0; i < run.rounds.size(); ++i) out << format_round_row(run, run.rounds[i], i == 0);
+    return out.str();
+}
+
+} // namespace mergelab
