@@ -176,6 +176,8 @@ void add_experiment_options(CLI::App* cmd, RunOptions& o) {
     cmd->add_option("--train-limit", c.split.train_limit, "training images per environment (0: all)")
         ->capture_default_str()
         ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--train-fraction", c.split.train_fraction, "share of each environment's training images used (0..1]")
+        ->capture_default_str();
     cmd->add_option("--model", c.model, "cnn or mlp")->capture_default_str()->check(CLI::IsMember({"cnn", "mlp"}));
     cmd->add_option("--method", c.method, "primary merge method: the one copied back")
         ->capture_default_str()

@@ -30,6 +30,7 @@ Json config_json(const ExperimentConfig& c) {
                 {"alpha", c.split.alpha},
                 {"val_fraction", c.split.val_fraction},
                 {"train_limit", c.split.train_limit},
+                {"train_fraction", c.split.train_fraction},
                 {"model", c.model},
                 {"method", c.method},
                 {"compare", c.compare},
@@ -298,6 +299,7 @@ ExperimentConfig config_from(const Reader& rd, const Json& j) {
     c.split.alpha = rd.num(j, p, "alpha");
     c.split.val_fraction = rd.num(j, p, "val_fraction");
     c.split.train_limit = rd.integer(j, p, "train_limit", 0, INT64_MAX);
+    if (j.contains("train_fraction")) c.split.train_fraction = rd.num(j, p, "train_fraction");
     c.model = rd.str(j, p, "model");
     c.method = rd.str(j, p, "method");
     c.compare = rd.strings(j, p, "compare");
@@ -435,6 +437,16 @@ RunResult run_from_json(const std::string& text, const std::string& source) {
     run.stopped = rd.str(j, "", "stopped");
     if (j.contains("message")) run.message = rd.str(j, "", "message");
     return run;
+}
+
+std::string config_to_json(const ExperimentConfig& config) { return config_json(config).dump(1); }
+
+ExperimentConfig config_from_json(const std::string& text, const std::string& source) {
+    Json j = Json::parse(text, nullptr, false);
+    if (j.is_discarded()) throw Error(source + ": not valid JSON");
+    Reader rd(source);
+    Json wrapped{{"config", j}};
+    return config_from(rd, rd.at(wrapped, "", "config"));
 }
 
 std::vector<RunResult> load_runs(const std::string& path) {

@@ -207,6 +207,8 @@ void validate(const SplitSpec& spec) {
         throw UsageError("--alpha must be a positive number, got " + std::to_string(spec.alpha));
     if (!(spec.val_fraction > 0 && spec.val_fraction <= 0.5))
         throw UsageError("the validation fraction must lie in (0, 0.5], got " + std::to_string(spec.val_fraction));
+    if (!(spec.train_fraction > 0 && spec.train_fraction <= 1))
+        throw UsageError("--train-fraction must lie in (0, 1], got " + std::to_string(spec.train_fraction));
     if (spec.train_limit < 0)
         throw UsageError("--train-limit must be 0 (all) or positive, got " + std::to_string(spec.train_limit));
 }
@@ -228,6 +230,10 @@ std::vector<EnvironmentData> make_environments(const SplitSpec& spec, const std:
                              " images; too few to train and validate");
         size_t val = std::max<size_t>(1, static_cast<size_t>(std::llround(spec.val_fraction * pool.size())));
         size_t train = pool.size() - val;
+        if (spec.train_fraction < 1) {
+            train = std::max<size_t>(1, static_cast<size_t>(std::llround(train * spec.train_fraction)));
+            val = std::max<size_t>(1, static_cast<size_t>(std::llround(val * spec.train_fraction)));
+        }
         if (spec.train_limit > 0 && train > static_cast<size_t>(spec.train_limit)) {
             // Keep the validation share relative to the smaller training set.
             train = static_cast<size_t>(spec.train_limit);

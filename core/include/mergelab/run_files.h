@@ -26,6 +26,10 @@ void write_lanes_summary(const std::string& dir, const std::vector<RunResult>& l
 std::vector<RunResult> load_runs(const std::string& path);
 RunResult run_from_json(const std::string& text, const std::string& source);
 
+// Settings alone, as in run.json's "config" (the app keeps the last setup).
+std::string config_to_json(const ExperimentConfig& config);
+ExperimentConfig config_from_json(const std::string& text, const std::string& source);
+
 // The paper's table: local accuracy per environment, test accuracy per
 // method (and central), in %.
 std::string format_round_table(const RunResult& run);

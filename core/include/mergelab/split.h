@@ -41,7 +41,8 @@ struct SplitSpec {
     std::vector<std::vector<int>> classes; // H only; empty = default
     double alpha = 0.5;                    // dirichlet only
     double val_fraction = 0.1;
-    int64_t train_limit = 0; // training images per environment; 0 = all
+    int64_t train_limit = 0;     // training images per environment; 0 = all
+    double train_fraction = 1.0; // share of each environment's training images used, (0, 1]
     uint64_t seed = 1;
 };
 
