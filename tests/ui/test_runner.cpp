@@ -1,0 +1,140 @@
+// The runner: start, pause, step, stop and failures, observed through its
+// queued signals.
+#include <QtTest>
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+
+#include "experiment_runner.h"
+#include "support/synthetic.h"
+
+using namespace mergelab;
+using namespace mergelab::ui;
+
+class TestRunner : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+
+    ExperimentConfig config(int rounds = 2) const {
+        ExperimentConfig c;
+        c.data_dir = dir_.filePath("data").toStdString();
+        c.rounds = rounds;
+        c.threads = 1;
+        c.batch_size = 16;
+        c.histogram_bins = 8;
+        return c;
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        testing::SyntheticSpec spec;
+        spec.train_per_class = 40;
+        spec.test_per_class = 10;
+        testing::write_synthetic_fashion_mnist(dir_.filePath("data").toStdString(), spec);
+    }
+
+    void runsToTheEndAndRelaysEveryEvent() {
+        ExperimentRunner runner;
+        QSignalSpy started(&runner, &ExperimentRunner::runStarted);
+        QSignalSpy batches(&runner, &ExperimentRunner::batchProgress);
+        QSignalSpy rounds(&runner, &ExperimentRunner::roundFinished);
+        QSignalSpy merges(&runner, &ExperimentRunner::mergeFinished);
+        QSignalSpy done(&runner, &ExperimentRunner::runFinished);
+        QSignalSpy finished(&runner, &ExperimentRunner::finished);
+        QSignalSpy loaded(&runner, &ExperimentRunner::dataLoaded);
+        runner.start(config(2));
+        QVERIFY(runner.isRunning());
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(started.count(), 1);
+        QCOMPARE(loaded.count(), 1);
+        QCOMPARE(rounds.count(), 2);
+        QCOMPARE(merges.count(), 6); // 3 methods x 2 rounds
+        QVERIFY(batches.count() >= 2 * 2 * 10);
+        QCOMPARE(done.count(), 1);
+        const auto run = done.at(0).at(0).value<RunResult>();
+        QCOMPARE(run.stopped, std::string("max_rounds"));
+        QCOMPARE(run.rounds.size(), size_t(2));
+        QVERIFY(!runner.isRunning());
+    }
+
+    void stopEndsPromptlyAsCancelled() {
+        ExperimentRunner runner;
+        QSignalSpy batches(&runner, &ExperimentRunner::batchProgress);
+        QSignalSpy done(&runner, &ExperimentRunner::runFinished);
+        QSignalSpy finished(&runner, &ExperimentRunner::finished);
+        runner.start(config(50));
+        QVERIFY(batches.wait(30000));
+        QElapsedTimer timer;
+        timer.start();
+        runner.stop();
+        QVERIFY(finished.wait(5000));
+        QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+        QCOMPARE(done.count(), 1);
+        QCOMPARE(done.at(0).at(0).value<RunResult>().stopped, std::string("cancelled"));
+    }
+
+    void pauseHoldsAndResumeContinues() {
+        ExperimentRunner runner;
+        QSignalSpy batches(&runner, &ExperimentRunner::batchProgress);
+        QSignalSpy paused(&runner, &ExperimentRunner::pausedChanged);
+        QSignalSpy finished(&runner, &ExperimentRunner::finished);
+        runner.start(config(2));
+        QVERIFY(batches.wait(30000));
+        runner.pause();
+        QVERIFY(runner.isPaused());
+        QCOMPARE(paused.count(), 1);
+        QTest::qWait(300); // let batches already queued arrive
+        const int held = batches.count();
+        QTest::qWait(500);
+        QCOMPARE(batches.count(), held); // nothing moves while paused
+        runner.resume();
+        QVERIFY(!runner.isPaused());
+        QVERIFY(finished.wait(60000));
+        QVERIFY(batches.count() > held);
+    }
+
+    void stepRunsOneRoundAtATime() {
+        ExperimentRunner runner;
+        QSignalSpy rounds(&runner, &ExperimentRunner::roundFinished);
+        QSignalSpy finished(&runner, &ExperimentRunner::finished);
+        runner.step(config(3));
+        QVERIFY(rounds.wait(60000));
+        QTRY_VERIFY_WITH_TIMEOUT(runner.isPaused(), 5000);
+        QTest::qWait(300);
+        QCOMPARE(rounds.count(), 1);
+        runner.step(config(3));
+        QVERIFY(rounds.wait(60000));
+        QTRY_VERIFY_WITH_TIMEOUT(runner.isPaused(), 5000);
+        QCOMPARE(rounds.count(), 2);
+        runner.stop();
+        QVERIFY(finished.wait(5000));
+    }
+
+    void badDataDirectoryFailsNamingIt() {
+        ExperimentRunner runner;
+        QSignalSpy failed(&runner, &ExperimentRunner::failed);
+        QSignalSpy finished(&runner, &ExperimentRunner::finished);
+        auto c = config();
+        c.data_dir = dir_.filePath("nowhere").toStdString();
+        runner.start(c);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(failed.at(0).at(0).toString().contains("nowhere"));
+    }
+
+    void destroyingTheRunnerMidRunStopsIt() {
+        QElapsedTimer timer;
+        {
+            ExperimentRunner runner;
+            QSignalSpy batches(&runner, &ExperimentRunner::batchProgress);
+            runner.start(config(50));
+            QVERIFY(batches.wait(30000));
+            timer.start();
+        }
+        QVERIFY(timer.elapsed() < 2000);
+    }
+};
+
+QTEST_MAIN(TestRunner)
+#include "test_runner.moc"

@@ -1,0 +1,348 @@
+#include "accuracy_chart.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMouseEvent>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <qcustomplot.h>
+
+#include "palette.h"
+
+namespace mergelab::ui {
+
+namespace {
+
+const QString kEmptyText = QStringLiteral("No rounds yet: press Start");
+
+// Parsed once: the file is compiled in and never changes.
+const QJsonObject& paper_tables() {
+    static const QJsonObject tables = [] {
+        QFile file(QStringLiteral(":/paper_tables.json"));
+        if (!file.open(QIODevice::ReadOnly)) return QJsonObject();
+        return QJsonDocument::fromJson(file.readAll()).object();
+    }();
+    return tables;
+}
+
+QCPScatterStyle::ScatterShape method_shape(const QString& method) {
+    if (method == QLatin1String("avg")) return QCPScatterStyle::ssCircle;
+    if (method == QLatin1String("max")) return QCPScatterStyle::ssTriangle;
+    if (method == QLatin1String("absmax")) return QCPScatterStyle::ssDiamond;
+    return QCPScatterStyle::ssSquare;
+}
+
+QString split_title(const RunResult& run) {
+    const SplitSpec& split = run.config.split;
+    const QString kind = QString::fromStdString(split.kind);
+    QString text = kind == QLatin1String("dirichlet")
+                       ? QStringLiteral("Dirichlet split (alpha %1)").arg(split.alpha)
+                       : QStringLiteral("%1 split").arg(kind);
+    text += QStringLiteral(", %1 environment%2").arg(split.envs).arg(split.envs == 1 ? "" : "s");
+    if (!run.lane.empty()) text += QStringLiteral(" (lane %1)").arg(QString::fromStdString(run.lane));
+    return text;
+}
+
+double round_x(const RoundResult& round, int index) { return round.round > 0 ? round.round : index + 1; }
+
+// The value of `graph` at exactly `x`, if it has a point there.
+bool value_at(const QCPGraph* graph, double x, double* value) {
+    const auto data = graph->data();
+    for (auto it = data->constBegin(); it != data->constEnd(); ++it) {
+        if (std::abs(it->key - x) < 1e-9) {
+            *value = it->value;
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+AccuracyChart::AccuracyChart(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    plot_ = new QCustomPlot(this);
+    plot_->setMinimumSize(200, 150);
+    layout->addWidget(plot_);
+
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    plot_->plotLayout()->insertRow(0);
+    title_ = new QCPTextElement(plot_, QStringLiteral("Accuracy per round"), titleFont);
+    plot_->plotLayout()->addElement(0, 0, title_);
+
+    // The legend sits in its own column right of the axis rect: with nine
+    // series inside the plot it would cover the lines.
+    auto* side = new QCPLayoutGrid;
+    plot_->plotLayout()->addElement(1, 1, side);
+    side->setMargins(QMargins(0, 6, 6, 6));
+    plot_->legend->setVisible(true);
+    QFont legendFont = font();
+    legendFont.setPointSizeF(std::max(6.0, legendFont.pointSizeF() - 1));
+    plot_->legend->setFont(legendFont);
+    plot_->legend->setIconSize(22, 10);
+    plot_->legend->setRowSpacing(0);
+    side->addElement(0, 0, plot_->legend);
+    side->addElement(1, 0, new QCPLayoutElement(plot_)); // pushes the legend to the top
+    side->setRowStretchFactor(0, 0.01);
+    plot_->plotLayout()->setColumnStretchFactor(1, 0.001);
+
+    plot_->xAxis->setLabel(QStringLiteral("Round"));
+    plot_->yAxis->setLabel(QStringLiteral("Accuracy (%)"));
+    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+    ticker->setTickStep(1.0);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples); // many rounds: 2, 5, 10... apart
+    plot_->xAxis->setTicker(ticker);
+    plot_->xAxis->setSubTicks(false); // there is nothing between two rounds
+    plot_->yAxis->grid()->setSubGridVisible(false);
+
+    cursor_ = new QCPItemStraightLine(plot_);
+    cursor_->setPen(QPen(QColor(0, 0, 0, 110), 1.5, Qt::DashDotLine));
+    cursor_->setVisible(false);
+    cursor_->setSelectable(false);
+
+    emptyText_ = new QCPItemText(plot_);
+    emptyText_->position->setType(QCPItemPosition::ptAxisRectRatio);
+    emptyText_->position->setCoords(0.5, 0.5);
+    emptyText_->setPositionAlignment(Qt::AlignCenter);
+    emptyText_->setText(kEmptyText);
+    emptyText_->setColor(QColor(110, 110, 110));
+    emptyText_->setSelectable(false);
+
+    setMouseTracking(true);
+    plot_->setMouseTracking(true);
+    connect(plot_, &QCustomPlot::mouseMove, this, &AccuracyChart::onMouseMove);
+
+    rebuild();
+}
+
+void AccuracyChart::setRun(RunPtr run) {
+    run_ = std::move(run);
+    rebuild();
+}
+
+void AccuracyChart::setRound(int round) {
+    round_ = round;
+    updateCursor();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void AccuracyChart::setPaperOverlay(bool shown) {
+    if (paperShown_ == shown) return;
+    paperShown_ = shown;
+    rebuild();
+}
+
+bool AccuracyChart::paperOverlay() const { return paperShown_; }
+
+QCustomPlot* AccuracyChart::plot() const { return plot_; }
+
+QVector<double> AccuracyChart::seriesValues(const QString& name) const {
+    QVector<double> values;
+    for (int i = 0; i < plot_->graphCount(); ++i) {
+        const QCPGraph* graph = plot_->graph(i);
+        if (graph->name() != name) continue;
+        const auto data = graph->data();
+        for (auto it = data->constBegin(); it != data->constEnd(); ++it) values.append(it->value);
+        break;
+    }
+    return values;
+}
+
+QStringList AccuracyChart::seriesNames() const {
+    QStringList names;
+    for (int i = 0; i < plot_->graphCount(); ++i) names.append(plot_->graph(i)->name());
+    return names;
+}
+
+QString AccuracyChart::readout(int round) const {
+    QStringList lines;
+    for (int i = 0; i < plot_->graphCount(); ++i) {
+        const QCPGraph* graph = plot_->graph(i);
+        double value = 0;
+        if (value_at(graph, round, &value))
+            lines.append(QStringLiteral("%1 %2 %").arg(graph->name()).arg(value, 0, 'f', 2));
+    }
+    if (lines.isEmpty()) return {};
+    lines.prepend(QStringLiteral("Round %1").arg(round));
+    return lines.join(QLatin1Char('\n'));
+}
+
+void AccuracyChart::onMouseMove(QMouseEvent* event) {
+    const QPointF pos = event->position();
+    QString tip;
+    if (run_ && !run_->rounds.empty() && plot_->axisRect()->rect().contains(pos.toPoint())) {
+        // Snap to the nearest round the run has, so the read-out never falls
+        // between two points.
+        const double x = plot_->xAxis->pixelToCoord(pos.x());
+        double best = 0, bestDistance = 1e300;
+        for (size_t i = 0; i < run_->rounds.size(); ++i) {
+            const double rx = round_x(run_->rounds[i], static_cast<int>(i));
+            if (std::abs(rx - x) < bestDistance) {
+                bestDistance = std::abs(rx - x);
+                best = rx;
+            }
+        }
+        // Also the paper's final round when it lies past the run's rounds.
+        for (int i = 0; i < plot_->graphCount(); ++i) {
+            const auto data = plot_->graph(i)->data();
+            for (auto it = data->constBegin(); it != data->constEnd(); ++it) {
+                if (std::abs(it->key - x) < bestDistance) {
+                    bestDistance = std::abs(it->key - x);
+                    best = it->key;
+                }
+            }
+        }
+        tip = readout(static_cast<int>(std::lround(best)));
+    }
+    if (tip.isEmpty()) {
+        if (!lastTip_.isEmpty()) QToolTip::hideText();
+    } else if (tip != lastTip_) {
+        QToolTip::showText(event->globalPosition().toPoint(), tip, plot_);
+    }
+    lastTip_ = tip;
+}
+
+void AccuracyChart::rebuild() {
+    plot_->clearGraphs();
+    const bool empty = !run_ || run_->rounds.empty();
+    title_->setText(run_ ? split_title(*run_) : QStringLiteral("Accuracy per round"));
+    emptyText_->setVisible(empty);
+    plot_->legend->setVisible(!empty);
+
+    if (empty) {
+        plot_->xAxis->setRange(0.5, 10.5);
+        plot_->yAxis->setRange(0, 100);
+        updateCursor();
+        plot_->replot(QCustomPlot::rpQueuedReplot);
+        return;
+    }
+
+    const auto& rounds = run_->rounds;
+    size_t envs = 0;
+    bool central = false;
+    QStringList methods; // first-seen order, which is evaluated_methods() order
+    for (const RoundResult& r : rounds) {
+        envs = std::max(envs, r.envs.size());
+        central = central || r.central_test_acc.has_value();
+        for (const MethodMetrics& m : r.merged) {
+            const QString name = QString::fromStdString(m.method);
+            if (!methods.contains(name)) methods.append(name);
+        }
+    }
+
+    // Local lines first so the merged ones are drawn on top of them.
+    for (size_t k = 0; k < envs; ++k) {
+        QCPGraph* graph = plot_->addGraph();
+        graph->setName(env_label(static_cast<int>(k)) + QStringLiteral(" local"));
+        const QColor color = env_color(static_cast<int>(k));
+        // Thin and solid: dashes are kept for the paper's values.
+        graph->setPen(QPen(color, 1.3));
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, 5));
+        for (size_t i = 0; i < rounds.size(); ++i)
+            if (k < rounds[i].envs.size())
+                graph->addData(round_x(rounds[i], static_cast<int>(i)), rounds[i].envs[k].val_acc * 100.0);
+    }
+    if (central) {
+        QCPGraph* graph = plot_->addGraph();
+        graph->setName(QStringLiteral("central"));
+        graph->setPen(QPen(central_color(), 2.0));
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, central_color(), 7));
+        for (size_t i = 0; i < rounds.size(); ++i)
+            if (rounds[i].central_test_acc)
+                graph->addData(round_x(rounds[i], static_cast<int>(i)), *rounds[i].central_test_acc * 100.0);
+    }
+    for (const QString& method : methods) {
+        QCPGraph* graph = plot_->addGraph();
+        graph->setName(method);
+        const QColor color = method_color(method);
+        graph->setPen(QPen(color, 2.6));
+        graph->setScatterStyle(QCPScatterStyle(method_shape(method), color, Qt::white, 8));
+        const std::string key = method.toStdString();
+        for (size_t i = 0; i < rounds.size(); ++i)
+            if (const MethodMetrics* m = rounds[i].method(key))
+                graph->addData(round_x(rounds[i], static_cast<int>(i)), m->test_acc * 100.0);
+    }
+
+    const double lastX = round_x(rounds.back(), static_cast<int>(rounds.size()) - 1);
+    if (paperShown_) addPaperOverlay(methods, lastX);
+
+    updateRanges();
+    updateCursor();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void AccuracyChart::addPaperOverlay(const QStringList& methods, double lastX) {
+    const QString kind = QString::fromStdString(run_->config.split.kind).toUpper();
+    if (kind != QLatin1String("V") && kind != QLatin1String("H")) return; // the paper has no Dirichlet table
+    const QJsonObject table = paper_tables().value(kind).toObject();
+    const QJsonArray rounds = table.value(QStringLiteral("rounds")).toArray();
+    for (const QString& method : methods) {
+        const QJsonArray values = table.value(method).toArray();
+        if (values.isEmpty()) continue;
+        QCPGraph* graph = plot_->addGraph();
+        graph->setName(QStringLiteral("paper ") + method);
+        // The method's own colour, a little faded, and its marker, so the
+        // two lines read as a pair; a lighter tint would be mistaken for an
+        // environment's colour.
+        QColor color = method_color(method);
+        color.setAlpha(190);
+        graph->setPen(QPen(color, 1.8, Qt::DashLine));
+        graph->setScatterStyle(QCPScatterStyle(method_shape(method), color, Qt::white, 6));
+        for (int i = 0; i < values.size() && i < rounds.size(); ++i) {
+            // Rounds 1..3 as they are; "n" (the paper's last round) at the
+            // run's last round, but never before round 4.
+            const double x = rounds[i].isDouble() ? rounds[i].toDouble() : std::max(4.0, lastX);
+            graph->addData(x, values[i].toDouble());
+        }
+    }
+}
+
+void AccuracyChart::updateRanges() {
+    double lo = 100, hi = 0, maxX = 1;
+    for (int i = 0; i < plot_->graphCount(); ++i) {
+        const auto data = plot_->graph(i)->data();
+        for (auto it = data->constBegin(); it != data->constEnd(); ++it) {
+            lo = std::min(lo, it->value);
+            hi = std::max(hi, it->value);
+            maxX = std::max(maxX, it->key);
+        }
+    }
+    if (lo > hi) {
+        lo = 0;
+        hi = 100;
+    }
+    // Room for the markers, on a multiple of 5 so the ticks look tidy; at
+    // least 10 points tall so a flat line is not magnified into noise.
+    lo = std::max(0.0, std::floor((lo - 3) / 5) * 5);
+    hi = std::min(100.0, std::ceil((hi + 3) / 5) * 5);
+    if (hi - lo < 10) {
+        hi = std::min(100.0, lo + 10);
+        lo = std::max(0.0, hi - 10);
+    }
+    // A little beyond 0..100 so markers at 100 % are not cut in half; the
+    // ticks stay within 0..100.
+    plot_->yAxis->setRange(lo - (lo <= 0 ? 1.5 : 0), hi + (hi >= 100 ? 1.5 : 0));
+    plot_->xAxis->setRange(0.6, std::max(maxX, 2.0) + 0.4);
+}
+
+void AccuracyChart::updateCursor() {
+    int round = round_;
+    if (run_ && !run_->rounds.empty()) {
+        const int last = static_cast<int>(round_x(run_->rounds.back(), static_cast<int>(run_->rounds.size()) - 1));
+        round = std::min(round, last);
+    } else {
+        round = 0;
+    }
+    cursor_->setVisible(round > 0);
+    cursor_->point1->setCoords(round, 0);
+    cursor_->point2->setCoords(round, 1);
+}
+
+} // namespace mergelab::ui

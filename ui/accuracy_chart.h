@@ -1,0 +1,55 @@
+#pragma once
+// Accuracy per round: one line per environment's local accuracy, one per
+// merged method's test accuracy, the centralised baseline, and optionally the
+// paper's published values for the matching split. Hover shows the values.
+#include <QWidget>
+
+#include "run_data.h"
+
+class QCustomPlot;
+class QCPItemStraightLine;
+class QCPItemText;
+class QCPTextElement;
+class QMouseEvent;
+
+namespace mergelab::ui {
+
+class AccuracyChart : public QWidget {
+    Q_OBJECT
+public:
+    explicit AccuracyChart(QWidget* parent = nullptr);
+
+    void setRun(RunPtr run);         // redraws everything from run->rounds
+    void setRound(int round);        // 1-based; draws a cursor at the scrubbed round (0: none)
+    void setPaperOverlay(bool shown); // the paper's Table 1 (V) or 2 (H) as dashed lines
+    bool paperOverlay() const;
+
+    QCustomPlot* plot() const; // for export
+    // For tests: the y values (in %) of the line labelled `name` in the
+    // legend ("Env 1 local", "avg", "central", ...), empty if absent.
+    QVector<double> seriesValues(const QString& name) const;
+    QStringList seriesNames() const;
+    // The hover read-out for a round (1-based): "Round 3\navg 91.20 %\n...",
+    // empty when no series has a value there.
+    QString readout(int round) const;
+
+private slots:
+    void onMouseMove(QMouseEvent* event);
+
+private:
+    void rebuild();
+    void addPaperOverlay(const QStringList& methods, double lastX);
+    void updateCursor();
+    void updateRanges();
+
+    QCustomPlot* plot_ = nullptr;
+    QCPTextElement* title_ = nullptr;
+    QCPItemStraightLine* cursor_ = nullptr;
+    QCPItemText* emptyText_ = nullptr;
+    RunPtr run_;
+    int round_ = 0;
+    bool paperShown_ = false;
+    QString lastTip_;
+};
+
+} // namespace mergelab::ui

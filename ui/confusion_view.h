@@ -1,0 +1,62 @@
+#pragma once
+// A confusion matrix as a heatmap: class names on both axes, counts in the
+// cells, colour by share of the row (the true class). The selector chooses a
+// merged method or an environment's local model; for an environment in an
+// H split the classes it never saw are marked.
+#include <QWidget>
+
+#include "run_data.h"
+
+class QComboBox;
+class QLabel;
+
+namespace mergelab::ui {
+
+class ConfusionView : public QWidget {
+    Q_OBJECT
+public:
+    explicit ConfusionView(QWidget* parent = nullptr);
+
+    void setRun(RunPtr run);
+    void setRound(int round); // 1-based; 0 or past the end: the last round
+    // "avg", "max", ... or "env:K" (0-based) for an environment's local model.
+    void setSource(const QString& source);
+
+    QString source() const;
+    QStringList sources() const;
+    // For tests: the matrix shown, and the classes marked as never seen.
+    ConfusionMatrix shownMatrix() const;
+    QList<int> unseenClasses() const;
+    // The line above the heatmap ("avg, round 3: 88.1 % of 10,000 test
+    // images correct"), or the empty-state text.
+    QString caption() const;
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    bool event(QEvent* event) override;
+
+private:
+    struct Layout;
+    Layout computeLayout() const;
+    void rebuildSources();
+    const RoundResult* shownRound() const;
+    // -1 for a merged method.
+    int shownEnv() const;
+    const ConfusionMatrix* matrixOrNull() const;
+    QColor sourceColor() const;
+    QString sourceTitle() const;
+    QString emptyText() const;
+    QRectF canvasRect() const;
+
+    QComboBox* selector_ = nullptr;
+    QLabel* selectorLabel_ = nullptr;
+    RunPtr run_;
+    int round_ = 0;
+    QString source_ = QStringLiteral("avg");
+};
+
+} // namespace mergelab::ui

@@ -1,0 +1,153 @@
+#include "experiment_runner.h"
+
+#include <QMetaType>
+#include <QThread>
+
+#include <mutex>
+
+#include "mergelab/error.h"
+#include "mergelab/log.h"
+
+namespace mergelab::ui {
+
+// State shared with the worker; it outlives the runner if a worker is still
+// finishing during shutdown.
+struct ExperimentRunner::Shared {
+    RunControl control;
+    std::mutex mutex;
+    std::string data_dir;
+    DataPtr data;
+};
+
+namespace {
+
+void register_types() {
+    static const bool once = [] {
+        qRegisterMetaType<mergelab::ui::DataPtr>("mergelab::ui::DataPtr");
+        qRegisterMetaType<mergelab::RunStarted>("mergelab::RunStarted");
+        qRegisterMetaType<mergelab::PhaseChanged>("mergelab::PhaseChanged");
+        qRegisterMetaType<mergelab::BatchProgress>("mergelab::BatchProgress");
+        qRegisterMetaType<mergelab::EnvironmentFinished>("mergelab::EnvironmentFinished");
+        qRegisterMetaType<mergelab::MergeFinished>("mergelab::MergeFinished");
+        qRegisterMetaType<mergelab::RoundResult>("mergelab::RoundResult");
+        qRegisterMetaType<mergelab::RunResult>("mergelab::RunResult");
+        return true;
+    }();
+    (void)once;
+}
+
+// Runs on the worker thread: each event becomes a signal of the runner,
+// which lives in the GUI thread, so Qt queues it.
+class Relay : public ExperimentObserver {
+public:
+    explicit Relay(ExperimentRunner* runner) : runner_(runner) {}
+    void run_started(const RunStarted& e) override { emit runner_->runStarted(e); }
+    void phase_changed(const PhaseChanged& e) override { emit runner_->phaseChanged(e); }
+    void batch_progress(const BatchProgress& e) override { emit runner_->batchProgress(e); }
+    void environment_finished(const EnvironmentFinished& e) override { emit runner_->environmentFinished(e); }
+    void merge_finished(const MergeFinished& e) override { emit runner_->mergeFinished(e); }
+    void round_finished(const std::string& lane, const RoundResult& r) override {
+        emit runner_->roundFinished(QString::fromStdString(lane), r);
+    }
+    void run_finished(const RunResult& r) override { emit runner_->runFinished(r); }
+
+private:
+    ExperimentRunner* runner_;
+};
+
+} // namespace
+
+ExperimentRunner::ExperimentRunner(QObject* parent) : QObject(parent), shared_(std::make_shared<Shared>()) {
+    register_types();
+}
+
+ExperimentRunner::~ExperimentRunner() {
+    if (thread_) {
+        shared_->control.cancel();
+        thread_->wait();
+    }
+}
+
+bool ExperimentRunner::isRunning() const { return thread_ && thread_->isRunning(); }
+bool ExperimentRunner::isPaused() const { return isRunning() && shared_->control.paused(); }
+
+DataPtr ExperimentRunner::data() const {
+    std::lock_guard<std::mutex> lock(shared_->mutex);
+    return shared_->data;
+}
+
+void ExperimentRunner::start(const ExperimentConfig& config) { launch(config, false); }
+
+void ExperimentRunner::step(const ExperimentConfig& config) {
+    if (!isRunning()) {
+        launch(config, true);
+    } else {
+        shared_->control.pause_after_rounds(1);
+        emit pausedChanged(false);
+    }
+}
+
+void ExperimentRunner::pause() {
+    if (!isRunning() || shared_->control.paused()) return;
+    shared_->control.pause();
+    emit pausedChanged(true);
+}
+
+void ExperimentRunner::resume() {
+    if (!isRunning()) return;
+    shared_->control.resume();
+    emit pausedChanged(false);
+}
+
+void ExperimentRunner::stop() {
+    if (isRunning()) shared_->control.cancel();
+}
+
+bool ExperimentRunner::wait(int timeout_ms) { return !thread_ || thread_->wait(QDeadlineTimer(timeout_ms)); }
+
+void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_first_round) {
+    if (isRunning()) return;
+    if (thread_) {
+        thread_->wait();
+        delete thread_;
+        thread_ = nullptr;
+    }
+    // A fresh control per run; the old one may still be referenced by
+    // nothing but is simply replaced.
+    auto shared = std::make_shared<Shared>();
+    {
+        std::lock_guard<std::mutex> lock(shared_->mutex);
+        shared->data_dir = shared_->data_dir;
+        shared->data = shared_->data;
+    }
+    shared_ = shared;
+    if (pause_after_first_round) shared->control.pause_after_rounds(1);
+
+    thread_ = QThread::create([this, shared, config] {
+        try {
+            const std::string dir = resolve_data_dir(config.data_dir);
+            DataPtr data;
+            {
+                std::lock_guard<std::mutex> lock(shared->mutex);
+                if (shared->data && shared->data_dir == dir) data = shared->data;
+            }
+            if (!data) {
+                data = std::make_shared<const FashionMnist>(load_fashion_mnist(dir));
+                std::lock_guard<std::mutex> lock(shared->mutex);
+                shared->data = data;
+                shared->data_dir = dir;
+            }
+            emit dataLoaded(data);
+            Relay relay(this);
+            run_experiment(config, *data, &relay, &shared->control);
+        } catch (const std::exception& e) {
+            logger()->error("{}", e.what());
+            emit failed(QString::fromStdString(e.what()));
+        }
+    });
+    thread_->setObjectName("mergelab-engine");
+    connect(thread_, &QThread::finished, this, &ExperimentRunner::finished);
+    thread_->start();
+}
+
+} // namespace mergelab::ui

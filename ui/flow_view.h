@@ -1,0 +1,56 @@
+#pragma once
+// The teaching picture: environments as boxes (their classes, a few sample
+// thumbnails, sizes), the merge in the middle, arrows out and back. The
+// current phase lights up with a one-line caption of what happens and why.
+// Data never crosses between environment boxes; only weights travel.
+#include <QImage>
+#include <QWidget>
+
+#include <optional>
+#include <vector>
+
+#include "run_data.h"
+
+class QPainter;
+
+namespace mergelab::ui {
+
+class FlowView : public QWidget {
+    Q_OBJECT
+public:
+    explicit FlowView(QWidget* parent = nullptr);
+
+    void setEnvironments(const std::vector<EnvironmentSummary>& envs, const QString& primaryMethod);
+    void setData(DataPtr data); // thumbnails come from each environment's own classes
+    void setPhase(const PhaseChanged& phase);
+    void setIdle(const QString& caption);
+    // Draws the centralised comparison model (a dashed box) when the run has one.
+    void setBaseline(bool baseline);
+
+    QString caption() const; // for tests
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+
+private:
+    struct Geometry;
+    Geometry computeGeometry() const;
+    void rebuildThumbnails();
+    QString phaseCaption(const PhaseChanged& phase) const;
+    QString envClassesText(int env) const;
+    void drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, bool dimmed, double basePx) const;
+    void drawBaselineBox(QPainter& p, const QRectF& box, bool lit, double basePx) const;
+
+    std::vector<EnvironmentSummary> envs_;
+    QString primary_ = QStringLiteral("avg");
+    DataPtr data_;
+    std::vector<std::vector<QImage>> thumbnails_; // per environment, 28x28 greyscale
+    std::optional<PhaseChanged> phase_;           // empty: idle
+    QString caption_;
+    bool baseline_ = false;
+};
+
+} // namespace mergelab::ui

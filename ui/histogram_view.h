@@ -1,0 +1,49 @@
+#pragma once
+// Per-layer weight histograms of one round: each environment's local model
+// and each merged model overlaid, translucent, with a stats line.
+#include <QWidget>
+
+#include "run_data.h"
+
+class QCustomPlot;
+class QComboBox;
+class QLabel;
+class QCPItemText;
+class QCPTextElement;
+
+namespace mergelab::ui {
+
+class HistogramView : public QWidget {
+    Q_OBJECT
+public:
+    explicit HistogramView(QWidget* parent = nullptr);
+
+    void setRun(RunPtr run);
+    void setRound(int round); // 1-based; 0 or past the end: the last round
+    void setLayer(const QString& tensor); // "conv1.weight" ... "fc2.bias"
+
+    QString layer() const;
+    QStringList layers() const;
+    QCustomPlot* plot() const;
+    // For tests: the counts drawn for `series` ("Env 1", "avg", ...).
+    QVector<double> seriesCounts(const QString& series) const;
+    QString statsText() const;
+
+private:
+    const RoundResult* currentRound() const;
+    void refillLayers();
+    void redraw();
+
+    QComboBox* combo_ = nullptr;
+    QCustomPlot* plot_ = nullptr;
+    QLabel* stats_ = nullptr;
+    QCPTextElement* title_ = nullptr;
+    QCPItemText* emptyText_ = nullptr;
+    RunPtr run_;
+    int round_ = 0;
+    QString wanted_ = QStringLiteral("conv1.weight"); // kept when a round lacks it
+    QString statsPlain_;
+    bool filling_ = false; // the combo is being refilled: ignore its signals
+};
+
+} // namespace mergelab::ui

@@ -1,0 +1,130 @@
+#include "loss_chart.h"
+
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <qcustomplot.h>
+
+#include "palette.h"
+
+namespace mergelab::ui {
+
+namespace {
+
+constexpr double kMinBatches = 20; // the x range never starts narrower, so the first points do not fill the width
+
+} // namespace
+
+LossChart::LossChart(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    plot_ = new QCustomPlot(this);
+    plot_->setMinimumSize(200, 120);
+    layout->addWidget(plot_);
+
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    plot_->plotLayout()->insertRow(0);
+    title_ = new QCPTextElement(plot_, QString(), titleFont);
+    plot_->plotLayout()->addElement(0, 0, title_);
+
+    plot_->xAxis->setLabel(QStringLiteral("Batch (environments one after another)"));
+    plot_->yAxis->setLabel(QStringLiteral("Training loss"));
+    plot_->yAxis->grid()->setSubGridVisible(false);
+
+    QFont legendFont = font();
+    legendFont.setPointSizeF(std::max(6.0, legendFont.pointSizeF() - 1));
+    plot_->legend->setFont(legendFont);
+    plot_->legend->setIconSize(18, 8);
+    plot_->legend->setRowSpacing(0);
+    // Environments follow one another along x, so no corner stays clear of
+    // data: the legend gets its own column, as in the accuracy chart.
+    plot_->legend->setBorderPen(QPen(QColor(0, 0, 0, 60)));
+    auto* side = new QCPLayoutGrid;
+    plot_->plotLayout()->addElement(1, 1, side);
+    side->setMargins(QMargins(0, 6, 6, 6));
+    side->addElement(0, 0, plot_->legend);
+    side->addElement(1, 0, new QCPLayoutElement(plot_));
+    side->setRowStretchFactor(0, 0.01);
+    plot_->plotLayout()->setColumnStretchFactor(1, 0.001);
+
+    emptyText_ = new QCPItemText(plot_);
+    emptyText_->position->setType(QCPItemPosition::ptAxisRectRatio);
+    emptyText_->position->setCoords(0.5, 0.5);
+    emptyText_->setPositionAlignment(Qt::AlignCenter);
+    emptyText_->setText(QStringLiteral("No training yet"));
+    emptyText_->setColor(QColor(110, 110, 110));
+    emptyText_->setSelectable(false);
+
+    clear();
+}
+
+void LossChart::startRound(int round, int envs) {
+    plot_->clearGraphs();
+    graphs_.clear();
+    round_ = round;
+    points_ = 0;
+    maxLoss_ = 0;
+    title_->setText(QStringLiteral("Round %1: training loss, batch by batch").arg(round));
+    for (int k = 0; k < envs; ++k) graphFor(k);
+    plot_->legend->setVisible(envs > 0);
+    emptyText_->setText(QStringLiteral("Waiting for the first batch"));
+    emptyText_->setVisible(true);
+    plot_->xAxis->setRange(0, kMinBatches);
+    plot_->yAxis->setRange(0, 2.5); // about ln(10): where a fresh 10-class model starts
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LossChart::addBatch(const BatchProgress& progress) {
+    if (progress.round != round_) {
+        // A batch of a round nobody announced: start it rather than mix two rounds.
+        int envs = static_cast<int>(graphs_.size()) - (graphs_.contains(-1) ? 1 : 0);
+        startRound(progress.round, std::max(envs, progress.env + 1));
+    }
+    QCPGraph* graph = graphFor(progress.env);
+    // Appending in key order keeps this O(1): the container only sorts
+    // when a key goes backwards.
+    graph->addData(points_, progress.loss);
+    ++points_;
+    emptyText_->setVisible(false);
+    plot_->legend->setVisible(true);
+
+    // Grow the ranges instead of rescaling over all data: this runs for every batch.
+    if (points_ > plot_->xAxis->range().upper) plot_->xAxis->setRange(0, std::max<double>(kMinBatches, points_ * 1.25));
+    if (progress.loss > maxLoss_) {
+        maxLoss_ = progress.loss;
+        plot_->yAxis->setRange(0, maxLoss_ * 1.08);
+    }
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LossChart::clear() {
+    plot_->clearGraphs();
+    graphs_.clear();
+    round_ = 0;
+    points_ = 0;
+    maxLoss_ = 0;
+    title_->setText(QStringLiteral("Training loss, batch by batch"));
+    emptyText_->setText(QStringLiteral("No training yet"));
+    emptyText_->setVisible(true);
+    plot_->legend->setVisible(false);
+    plot_->xAxis->setRange(0, kMinBatches);
+    plot_->yAxis->setRange(0, 2.5);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QCustomPlot* LossChart::plot() const { return plot_; }
+
+int LossChart::pointCount() const { return points_; }
+
+QCPGraph* LossChart::graphFor(int env) {
+    if (auto it = graphs_.constFind(env); it != graphs_.constEnd()) return *it;
+    QCPGraph* graph = plot_->addGraph();
+    const bool central = env < 0;
+    graph->setName(central ? QStringLiteral("central") : env_label(env));
+    graph->setPen(QPen(central ? central_color() : env_color(env), 1.3));
+    graphs_.insert(env, graph);
+    return graph;
+}
+
+} // namespace mergelab::ui

@@ -1,0 +1,30 @@
+#include "palette.h"
+
+#include <QHash>
+
+namespace mergelab::ui {
+
+QColor method_color(const QString& method) {
+    // Distinct hues from a colour-blind-safe set (Okabe-Ito).
+    static const QHash<QString, QColor> known = {
+        {"avg", QColor(0, 114, 178)},    // blue
+        {"max", QColor(213, 94, 0)},     // vermilion
+        {"absmax", QColor(0, 158, 115)}, // bluish green
+    };
+    if (auto it = known.find(method); it != known.end()) return *it;
+    return QColor::fromHsv(static_cast<int>(qHash(method) % 360), 200, 180);
+}
+
+QColor env_color(int env) {
+    static const QColor colors[] = {QColor(230, 159, 0), QColor(86, 180, 233), QColor(204, 121, 167),
+                                    QColor(240, 228, 66), QColor(120, 120, 120), QColor(170, 110, 40),
+                                    QColor(128, 0, 128), QColor(0, 128, 128), QColor(160, 160, 0),
+                                    QColor(90, 90, 200)};
+    return colors[((env % 10) + 10) % 10];
+}
+
+QColor central_color() { return QColor(40, 40, 40); }
+QColor paper_color() { return QColor(150, 150, 150); }
+QString env_label(int env) { return QStringLiteral("Env %1").arg(env + 1); }
+
+} // namespace mergelab::ui
