@@ -5,6 +5,11 @@
 
 #include <mutex>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
 #include "mergelab/error.h"
 #include "mergelab/log.h"
 
@@ -124,6 +129,11 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
     if (pause_after_first_round) shared->control.pause_after_rounds(1);
 
     thread_ = QThread::create([this, shared, config] {
+#ifdef __linux__
+        // Below the GUI thread, so the window keeps repainting while every
+        // core trains; threads the engine starts inherit this.
+        setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+#endif
         try {
             const std::string dir = resolve_data_dir(config.data_dir);
             DataPtr data;

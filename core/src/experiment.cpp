@@ -3,7 +3,9 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <numeric>
 #include <set>
+#include <thread>
 
 #include "mergelab/error.h"
 #include "mergelab/histogram.h"
@@ -168,6 +170,32 @@ struct Diverged {
     std::string message;
 };
 
+// Environments may train on parallel threads; observers are written for
+// one caller at a time, so every event passes through one lock.
+class SerialObserver : public ExperimentObserver {
+public:
+    explicit SerialObserver(ExperimentObserver* target) : target_(target) {}
+    void run_started(const RunStarted& e) override { call([&] { target_->run_started(e); }); }
+    void phase_changed(const PhaseChanged& e) override { call([&] { target_->phase_changed(e); }); }
+    void batch_progress(const BatchProgress& e) override { call([&] { target_->batch_progress(e); }); }
+    void environment_finished(const EnvironmentFinished& e) override {
+        call([&] { target_->environment_finished(e); });
+    }
+    void merge_finished(const MergeFinished& e) override { call([&] { target_->merge_finished(e); }); }
+    void round_finished(const std::string& lane, const RoundResult& r) override {
+        call([&] { target_->round_finished(lane, r); });
+    }
+    void run_finished(const RunResult& r) override { call([&] { target_->run_finished(r); }); }
+
+private:
+    template <typename F> void call(F&& f) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        f();
+    }
+    ExperimentObserver* target_;
+    std::mutex mutex_;
+};
+
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -197,7 +225,7 @@ public:
     // caller, so its state (Adam's moments, momentum) resets on copy-back.
     double train_epoch(torch::optim::Optimizer& optimizer, const TrainingTensors& data, const IndexList& indices,
                        uint64_t order_seed, BatchProgress progress, ExperimentObserver* observer,
-                       RunControl* control) {
+                       RunControl* control, const std::atomic<bool>* abort) {
         IndexList order = indices;
         std::mt19937_64 rng(order_seed);
         shuffle_in_place(order, rng);
@@ -208,7 +236,7 @@ public:
         double loss_sum = 0;
         const auto start = Clock::now();
         for (int64_t b = 0; b * batch < n; ++b) {
-            if (control && !control->checkpoint()) throw Cancelled{};
+            if ((control && !control->checkpoint()) || (abort && *abort)) throw Cancelled{};
             const int64_t count = std::min(batch, n - b * batch);
             auto idx = torch::from_blob(order.data() + b * batch, {count}, torch::kInt64);
             auto inputs = to_input(data.images.index_select(0, idx));
@@ -261,7 +289,8 @@ class Experiment {
 public:
     Experiment(const ExperimentConfig& config, const FashionMnist& data, const TrainingTensors& train,
                const std::string& lane, ExperimentObserver* observer, RunControl* control)
-        : c_(config), data_(data), train_(train), observer_(observer), control_(control) {
+        : c_(config), data_(data), train_(train), serial_(observer), observer_(observer ? &serial_ : nullptr),
+          control_(control) {
         result_.config = config;
         result_.lane = lane;
         test_images_ = torch::from_blob(const_cast<uint8_t*>(data.test.pixels.data()),
@@ -298,6 +327,7 @@ public:
 
 private:
     void setup() {
+        threads_ = c_.threads > 0 ? c_.threads : std::max(1, torch::get_num_threads());
         SplitSpec spec = c_.split;
         envs_ = make_environments(spec, data_.train.labels);
         for (const auto& e : envs_)
@@ -331,12 +361,12 @@ private:
         EnvRoundMetrics m;
         const auto start = Clock::now();
         Trainer& t = *trainers_[k];
-        torch::manual_seed(dropout_seed(c_.seed, round, k));
+        t.net().seed_dropout(dropout_seed(c_.seed, round, k));
         auto optimizer = make_optimizer(c_, t.net());
         for (int epoch = 1; epoch <= c_.local_epochs; ++epoch) {
             BatchProgress p{result_.lane, round, k, epoch, 0, 0, 0, 0};
             m.train_loss = t.train_epoch(*optimizer, train_, envs_[k].train, order_seed(c_.seed, round, k, epoch), p,
-                                         observer_, control_);
+                                         observer_, control_, &abort_);
             m.epochs = epoch;
             const EvalResult val = evaluate_net(t.net(), val_images_[k], val_labels_[k], false);
             m.val_acc = val.accuracy;
@@ -351,26 +381,95 @@ private:
         return m;
     }
 
+    double train_baseline(int round) {
+        phase(round, Phase::Baseline);
+        central_->net().seed_dropout(dropout_seed(c_.seed, round, -1));
+        auto optimizer = make_optimizer(c_, central_->net());
+        for (int epoch = 1; epoch <= c_.local_epochs; ++epoch) {
+            BatchProgress p{result_.lane, round, -1, epoch, 0, 0, 0, 0};
+            central_->train_epoch(*optimizer, train_, central_indices_, order_seed(c_.seed, round, -1, epoch), p,
+                                  observer_, control_, &abort_);
+        }
+        return evaluate_net(central_->net(), test_images_, test_labels_, false).accuracy;
+    }
+
+    // Runs independent tasks on min(threads, tasks) workers, each with an
+    // equal share of the threads. Small convolutions scale poorly across
+    // threads within one batch, so two environments on one thread each beat
+    // one after another on two threads. Longest tasks are placed first on
+    // the least-loaded worker. Each task touches only its own model, so the
+    // results do not depend on the placement.
+    template <typename Task>
+    void run_tasks(const std::vector<int>& tasks, const std::vector<int64_t>& cost, Task&& task) {
+        const int workers = std::min<int>(threads_, static_cast<int>(tasks.size()));
+        if (workers <= 1) {
+            for (int t : tasks) task(t);
+            return;
+        }
+        std::vector<size_t> order(tasks.size());
+        std::iota(order.begin(), order.end(), size_t(0));
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return cost[a] > cost[b]; });
+        std::vector<std::vector<int>> plan(workers);
+        std::vector<int64_t> load(workers, 0);
+        for (size_t i : order) {
+            const auto w = std::min_element(load.begin(), load.end()) - load.begin();
+            plan[w].push_back(tasks[i]);
+            load[w] += cost[i];
+        }
+        const int per_worker = std::max(1, threads_ / workers);
+        std::vector<std::exception_ptr> errors(workers);
+        std::vector<std::thread> pool;
+        abort_ = false;
+        for (int w = 0; w < workers; ++w) {
+            pool.emplace_back([&, w] {
+                try {
+                    torch::set_num_threads(per_worker);
+                    for (int t : plan[w]) task(t);
+                } catch (...) {
+                    errors[w] = std::current_exception();
+                    abort_ = true; // the other workers stop at their next batch
+                }
+            });
+        }
+        for (auto& t : pool) t.join();
+        torch::set_num_threads(threads_);
+        // A divergence or failure outranks the Cancelled it caused elsewhere.
+        std::exception_ptr first;
+        for (auto& e : errors) {
+            if (!e) continue;
+            try {
+                std::rethrow_exception(e);
+            } catch (const Cancelled&) {
+                if (!first) first = e;
+            } catch (...) {
+                first = e;
+                break;
+            }
+        }
+        abort_ = false;
+        if (first) std::rethrow_exception(first);
+    }
+
     RoundResult run_round(int round) {
         const auto start = Clock::now();
         RoundResult r;
         r.round = round;
         r.primary = c_.method;
-        for (int k = 0; k < static_cast<int>(envs_.size()); ++k) {
-            r.envs.push_back(train_environment(round, k));
-            if (observer_) observer_->environment_finished({result_.lane, round, k, r.envs.back()});
-        }
-        if (central_) {
-            phase(round, Phase::Baseline);
-            torch::manual_seed(dropout_seed(c_.seed, round, -1));
-            auto optimizer = make_optimizer(c_, central_->net());
-            for (int epoch = 1; epoch <= c_.local_epochs; ++epoch) {
-                BatchProgress p{result_.lane, round, -1, epoch, 0, 0, 0, 0};
-                central_->train_epoch(*optimizer, train_, central_indices_, order_seed(c_.seed, round, -1, epoch), p,
-                                      observer_, control_);
+        // Local training of every environment (and the baseline) as tasks.
+        const int envs = static_cast<int>(envs_.size());
+        r.envs.resize(envs);
+        std::vector<int> tasks; // environment index, -1 for the baseline
+        std::vector<int64_t> cost;
+        for (int k = 0; k < envs; ++k) tasks.push_back(k), cost.push_back(int64_t(envs_[k].train.size()));
+        if (central_) tasks.push_back(-1), cost.push_back(int64_t(central_indices_.size()));
+        run_tasks(tasks, cost, [&](int k) {
+            if (k >= 0) {
+                r.envs[k] = train_environment(round, k);
+                if (observer_) observer_->environment_finished({result_.lane, round, k, r.envs[k]});
+            } else {
+                r.central_test_acc = train_baseline(round);
             }
-            r.central_test_acc = evaluate_net(central_->net(), test_images_, test_labels_, false).accuracy;
-        }
+        });
 
         std::vector<WeightSet> locals;
         for (auto& t : trainers_) locals.push_back(weights_of(t->net()));
@@ -452,7 +551,10 @@ private:
     const ExperimentConfig& c_;
     const FashionMnist& data_;
     const TrainingTensors& train_;
+    SerialObserver serial_;
     ExperimentObserver* observer_;
+    int threads_ = 1;
+    std::atomic<bool> abort_{false};
     RunControl* control_;
     RunResult result_;
     std::vector<EnvironmentData> envs_;

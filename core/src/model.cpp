@@ -8,19 +8,28 @@
 
 namespace mergelab {
 
+void ClassifierImpl::seed_dropout(uint64_t seed) { generator_ = at::make_generator<at::CPUGeneratorImpl>(seed); }
+
+torch::Tensor ClassifierImpl::dropout(const torch::Tensor& x, double p) {
+    if (!is_training() || p <= 0) return x;
+    if (!generator_.defined()) seed_dropout(0);
+    // Inverted dropout, as torch.nn.Dropout: keep with 1-p, scale by 1/(1-p).
+    auto keep = torch::empty_like(x).bernoulli_(1 - p, generator_).div_(1 - p);
+    return x * keep;
+}
+
 CnnImpl::CnnImpl() {
     conv1 = register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 32, 3)));
     conv2 = register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(32, 64, 3)));
     fc1 = register_module("fc1", torch::nn::Linear(1600, 128));
     fc2 = register_module("fc2", torch::nn::Linear(128, 10));
-    dropout = register_module("dropout", torch::nn::Dropout(0.25));
 }
 
 torch::Tensor CnnImpl::forward(torch::Tensor x) {
     x = torch::max_pool2d(torch::relu(conv1->forward(x)), 2);
     x = torch::max_pool2d(torch::relu(conv2->forward(x)), 2);
     x = torch::relu(fc1->forward(x.flatten(1)));
-    return fc2->forward(dropout->forward(x));
+    return fc2->forward(dropout(x, 0.25));
 }
 
 MlpImpl::MlpImpl() {

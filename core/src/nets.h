@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include "mergelab/dataset.h"
@@ -15,6 +16,16 @@ namespace mergelab {
 // Common base so the engine can hold any architecture.
 struct ClassifierImpl : torch::nn::Module {
     virtual torch::Tensor forward(torch::Tensor images) = 0; // N x 1 x 28 x 28 -> N x 10 logits
+
+    // Dropout draws from this net's own generator, not torch's global one,
+    // so environments trained on parallel threads stay reproducible.
+    void seed_dropout(uint64_t seed);
+
+protected:
+    torch::Tensor dropout(const torch::Tensor& x, double p);
+
+private:
+    at::Generator generator_;
 };
 
 // Parameter names match the PyTorch module a user would write, so saved
@@ -25,7 +36,6 @@ struct CnnImpl : ClassifierImpl {
 
     torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
     torch::nn::Linear fc1{nullptr}, fc2{nullptr};
-    torch::nn::Dropout dropout{nullptr};
 };
 TORCH_MODULE(Cnn);
 

@@ -113,6 +113,20 @@ private slots:
         QVERIFY(other[0].rounds[0].envs[0].train_loss != a[0].rounds[0].envs[0].train_loss);
     }
 
+    // Two threads train the environments side by side, one thread each: the
+    // numbers must equal a one-thread run exactly, and a second run.
+    void parallelEnvironmentsMatchSequentialRun() {
+        auto c = small_config();
+        c.baseline = true;
+        const auto sequential = run_experiment(c, data_);
+        c.threads = 2;
+        const auto parallel = run_experiment(c, data_);
+        const auto again = run_experiment(c, data_);
+        compare_runs(sequential[0], parallel[0]);
+        compare_runs(parallel[0], again[0]);
+        QCOMPARE(*parallel[0].rounds[1].central_test_acc, *sequential[0].rounds[1].central_test_acc);
+    }
+
     void hSplitHoldsItsClasses() {
         auto c = small_config();
         c.split.kind = "H";
