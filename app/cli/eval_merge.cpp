@@ -60,7 +60,7 @@ void add_eval_command(CLI::App& app) {
     cmd->add_option("--data", opt->data_dir, "Fashion-MNIST directory (default: $MERGELAB_DATA or the Debian package)");
     cmd->add_option("--model", opt->arch, "cnn or mlp (default: detected from the file)")
         ->check(CLI::IsMember(architecture_names()));
-    cmd->add_option("--threads", opt->threads, "threads for LibTorch (0: its default)")->check(CLI::Range(0, 256));
+    cmd->add_option("--threads", opt->threads, "threads (0: every core)")->check(CLI::Range(0, 256));
     cmd->add_flag("--json", opt->json, "print JSON instead of a table");
     cmd->callback([opt] {
         const WeightSet weights = load_state_dict(opt->model_path);

@@ -205,7 +205,8 @@ void add_experiment_options(CLI::App* cmd, RunOptions& o) {
     cmd->add_option("--init", c.init, "shared (same initial weights everywhere) or independent")
         ->capture_default_str()
         ->check(CLI::IsMember({"shared", "independent"}));
-    cmd->add_option("--threads", c.threads, "LibTorch threads (0: its default)")
+    cmd->add_option("--init-from", c.init_from, "start every environment from this saved model (.pt)");
+    cmd->add_option("--threads", c.threads, "threads (0: every core)")
         ->capture_default_str()
         ->check(CLI::Range(0, 256));
     cmd->add_option("--bins", c.histogram_bins, "histogram bins per layer")->capture_default_str()->check(CLI::Range(2, 4096));
@@ -250,7 +251,7 @@ void add_paper_command(CLI::App& app) {
     cmd->add_option("split", o->split, "V or H")->required()->transform(CLI::IsMember({"V", "H"}, CLI::ignore_case));
     cmd->add_option("--out", o->config.out_dir, "write run.json, metrics.csv and models/ here");
     cmd->add_option("--data", o->config.data_dir, "Fashion-MNIST directory");
-    cmd->add_option("--threads", o->config.threads, "LibTorch threads (0: its default)")->check(CLI::Range(0, 256));
+    cmd->add_option("--threads", o->config.threads, "threads (0: every core)")->check(CLI::Range(0, 256));
     cmd->callback([o] {
         ExperimentConfig c = preset(o->split == "h" || o->split == "H" ? "H" : "V");
         c.out_dir = o->config.out_dir;

@@ -3,6 +3,10 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <numeric>
 #include <set>
 #include <thread>
@@ -15,6 +19,7 @@
 #include "mergelab/state_dict.h"
 #include "nets.h"
 #include "random.h"
+#include "trainer.h"
 
 namespace mergelab {
 
@@ -70,6 +75,11 @@ void validate(const ExperimentConfig& c) {
         throw UsageError("--threads must be between 0 (default) and 256, got " + std::to_string(c.threads));
     if (c.histogram_bins < 2 || c.histogram_bins > 4096)
         throw UsageError("--bins must be between 2 and 4096, got " + std::to_string(c.histogram_bins));
+}
+
+int resolve_threads(int requested) {
+    if (requested > 0) return requested;
+    return std::max(1u, std::thread::hardware_concurrency());
 }
 
 std::vector<std::string> preset_names() { return {"V", "H", "quick"}; }
@@ -165,11 +175,6 @@ void RunControl::round_done() {
 
 namespace {
 
-struct Cancelled {};
-struct Diverged {
-    std::string message;
-};
-
 // Environments may train on parallel threads; observers are written for
 // one caller at a time, so every event passes through one lock.
 class SerialObserver : public ExperimentObserver {
@@ -195,85 +200,6 @@ private:
     ExperimentObserver* target_;
     std::mutex mutex_;
 };
-
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-// The training set as tensors, shared by every environment and lane: each
-// environment only ever indexes its own rows.
-struct TrainingTensors {
-    torch::Tensor images; // uint8 N x 1 x 28 x 28
-    torch::Tensor labels; // int64
-};
-
-torch::Tensor index_tensor(const IndexList& idx) {
-    return torch::from_blob(const_cast<int64_t*>(idx.data()), {static_cast<int64_t>(idx.size())}, torch::kInt64);
-}
-
-// One model being trained: an environment's, or the centralised baseline.
-class Trainer {
-public:
-    Trainer(const ExperimentConfig& config, const WeightSet& initial)
-        : config_(config), net_(make_net(config.model)) {
-        assign_weights(*net_, initial);
-    }
-
-    ClassifierImpl& net() { return *net_; }
-
-    // Trains one epoch over `indices` in a freshly shuffled order; returns
-    // the mean training loss. The optimizer is created per round by the
-    // caller, so its state (Adam's moments, momentum) resets on copy-back.
-    double train_epoch(torch::optim::Optimizer& optimizer, const TrainingTensors& data, const IndexList& indices,
-                       uint64_t order_seed, BatchProgress progress, ExperimentObserver* observer,
-                       RunControl* control, const std::atomic<bool>* abort) {
-        IndexList order = indices;
-        std::mt19937_64 rng(order_seed);
-        shuffle_in_place(order, rng);
-        net_->train();
-        const int64_t n = static_cast<int64_t>(order.size());
-        const int64_t batch = config_.batch_size;
-        progress.batches = (n + batch - 1) / batch;
-        double loss_sum = 0;
-        const auto start = Clock::now();
-        for (int64_t b = 0; b * batch < n; ++b) {
-            if ((control && !control->checkpoint()) || (abort && *abort)) throw Cancelled{};
-            const int64_t count = std::min(batch, n - b * batch);
-            auto idx = torch::from_blob(order.data() + b * batch, {count}, torch::kInt64);
-            auto inputs = to_input(data.images.index_select(0, idx));
-            auto targets = data.labels.index_select(0, idx);
-            optimizer.zero_grad();
-            auto loss = torch::nn::functional::cross_entropy(net_->forward(inputs), targets);
-            const double value = loss.item<double>();
-            if (!std::isfinite(value))
-                throw Diverged{"the training loss became " + std::string(std::isnan(value) ? "NaN" : "infinite") +
-                               " in round " + std::to_string(progress.round) + ", " +
-                               (progress.env < 0 ? std::string("baseline")
-                                                 : "environment " + std::to_string(progress.env + 1)) +
-                               ", epoch " + std::to_string(progress.epoch) + ", batch " + std::to_string(b + 1)};
-            loss.backward();
-            optimizer.step();
-            loss_sum += value * count;
-            if (observer) {
-                progress.batch = b + 1;
-                progress.loss = value;
-                const double elapsed = seconds_since(start);
-                progress.images_per_second = elapsed > 0 ? (b * batch + count) / elapsed : 0;
-                observer->batch_progress(progress);
-            }
-        }
-        return n ? loss_sum / n : 0;
-    }
-
-private:
-    const ExperimentConfig& config_;
-    std::shared_ptr<ClassifierImpl> net_;
-};
-
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const ExperimentConfig& c, ClassifierImpl& net) {
-    if (c.optimizer == "sgd")
-        return std::make_unique<torch::optim::SGD>(net.parameters(), torch::optim::SGDOptions(c.lr).momentum(c.momentum));
-    return std::make_unique<torch::optim::Adam>(net.parameters(), torch::optim::AdamOptions(c.lr));
-}
 
 // Seeds of the independent random streams; lanes reuse them on purpose so
 // their curves differ only by the merge method.
@@ -306,6 +232,11 @@ public:
                 RoundResult r = run_round(round);
                 result_.rounds.push_back(std::move(r));
                 save_round(result_.rounds.back());
+#ifdef __GLIBC__
+                // Tensors of many sizes come and go each round; without giving
+                // freed heap back, a long run's footprint creeps up in steps.
+                malloc_trim(0);
+#endif
                 if (observer_) observer_->round_finished(result_.lane, result_.rounds.back());
                 if (control_) control_->round_done();
                 if (target_reached(result_.rounds.back())) {
@@ -327,15 +258,22 @@ public:
 
 private:
     void setup() {
-        threads_ = c_.threads > 0 ? c_.threads : std::max(1, torch::get_num_threads());
+        threads_ = resolve_threads(c_.threads);
         SplitSpec spec = c_.split;
         envs_ = make_environments(spec, data_.train.labels);
         for (const auto& e : envs_)
             result_.envs.push_back({e.classes, static_cast<int64_t>(e.train.size()), static_cast<int64_t>(e.val.size())});
-        const WeightSet shared = initial_weights(c_.model, init_seed(c_.seed, 0));
+        WeightSet shared;
+        if (!c_.init_from.empty()) {
+            shared = load_state_dict(c_.init_from);
+            check_weights(c_.model, shared, c_.init_from);
+        } else {
+            shared = initial_weights(c_.model, init_seed(c_.seed, 0));
+        }
         for (size_t k = 0; k < envs_.size(); ++k) {
             trainers_.push_back(std::make_unique<Trainer>(
-                c_, c_.init == "shared" ? shared : initial_weights(c_.model, init_seed(c_.seed, int(k) + 1))));
+                c_, c_.init == "shared" || !c_.init_from.empty() ? shared
+                                                                 : initial_weights(c_.model, init_seed(c_.seed, int(k) + 1))));
             const auto idx = index_tensor(envs_[k].val);
             val_images_.push_back(train_.images.index_select(0, idx));
             val_labels_.push_back(train_.labels.index_select(0, idx));
@@ -375,13 +313,10 @@ private:
             if (c_.local_target > 0 && m.val_acc >= c_.local_target) break;
         }
         m.train_seconds = seconds_since(start);
-        const EvalResult test = evaluate_net(t.net(), test_images_, test_labels_, false);
-        m.test_acc = test.accuracy;
-        m.test_confusion = test.confusion;
         return m;
     }
 
-    double train_baseline(int round) {
+    void train_baseline(int round) {
         phase(round, Phase::Baseline);
         central_->net().seed_dropout(dropout_seed(c_.seed, round, -1));
         auto optimizer = make_optimizer(c_, central_->net());
@@ -390,64 +325,11 @@ private:
             central_->train_epoch(*optimizer, train_, central_indices_, order_seed(c_.seed, round, -1, epoch), p,
                                   observer_, control_, &abort_);
         }
-        return evaluate_net(central_->net(), test_images_, test_labels_, false).accuracy;
     }
 
-    // Runs independent tasks on min(threads, tasks) workers, each with an
-    // equal share of the threads. Small convolutions scale poorly across
-    // threads within one batch, so two environments on one thread each beat
-    // one after another on two threads. Longest tasks are placed first on
-    // the least-loaded worker. Each task touches only its own model, so the
-    // results do not depend on the placement.
     template <typename Task>
     void run_tasks(const std::vector<int>& tasks, const std::vector<int64_t>& cost, Task&& task) {
-        const int workers = std::min<int>(threads_, static_cast<int>(tasks.size()));
-        if (workers <= 1) {
-            for (int t : tasks) task(t);
-            return;
-        }
-        std::vector<size_t> order(tasks.size());
-        std::iota(order.begin(), order.end(), size_t(0));
-        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return cost[a] > cost[b]; });
-        std::vector<std::vector<int>> plan(workers);
-        std::vector<int64_t> load(workers, 0);
-        for (size_t i : order) {
-            const auto w = std::min_element(load.begin(), load.end()) - load.begin();
-            plan[w].push_back(tasks[i]);
-            load[w] += cost[i];
-        }
-        const int per_worker = std::max(1, threads_ / workers);
-        std::vector<std::exception_ptr> errors(workers);
-        std::vector<std::thread> pool;
-        abort_ = false;
-        for (int w = 0; w < workers; ++w) {
-            pool.emplace_back([&, w] {
-                try {
-                    torch::set_num_threads(per_worker);
-                    for (int t : plan[w]) task(t);
-                } catch (...) {
-                    errors[w] = std::current_exception();
-                    abort_ = true; // the other workers stop at their next batch
-                }
-            });
-        }
-        for (auto& t : pool) t.join();
-        torch::set_num_threads(threads_);
-        // A divergence or failure outranks the Cancelled it caused elsewhere.
-        std::exception_ptr first;
-        for (auto& e : errors) {
-            if (!e) continue;
-            try {
-                std::rethrow_exception(e);
-            } catch (const Cancelled&) {
-                if (!first) first = e;
-            } catch (...) {
-                first = e;
-                break;
-            }
-        }
-        abort_ = false;
-        if (first) std::rethrow_exception(first);
+        run_parallel(threads_, cost, [&](size_t i) { task(tasks[i]); }, abort_);
     }
 
     RoundResult run_round(int round) {
@@ -462,32 +344,56 @@ private:
         std::vector<int64_t> cost;
         for (int k = 0; k < envs; ++k) tasks.push_back(k), cost.push_back(int64_t(envs_[k].train.size()));
         if (central_) tasks.push_back(-1), cost.push_back(int64_t(central_indices_.size()));
+        const auto training_start = Clock::now();
         run_tasks(tasks, cost, [&](int k) {
-            if (k >= 0) {
+            if (k >= 0)
                 r.envs[k] = train_environment(round, k);
-                if (observer_) observer_->environment_finished({result_.lane, round, k, r.envs[k]});
-            } else {
-                r.central_test_acc = train_baseline(round);
-            }
+            else
+                train_baseline(round);
         });
+        r.training_seconds = seconds_since(training_start);
 
+        if (control_ && !control_->checkpoint()) throw Cancelled{};
         std::vector<WeightSet> locals;
         for (auto& t : trainers_) locals.push_back(weights_of(t->net()));
+        const auto methods = evaluated_methods(c_);
+        phase(round, Phase::Merging, -1, c_.method);
         std::map<std::string, WeightSet> merged;
-        auto scratch = make_net(c_.model);
-        for (const auto& method : evaluated_methods(c_)) {
-            if (control_ && !control_->checkpoint()) throw Cancelled{};
-            phase(round, Phase::Merging, -1, method);
-            merged[method] = merge_weights(method, locals);
-            phase(round, Phase::Evaluating, -1, method);
-            assign_weights(*scratch, merged[method]);
-            const EvalResult test = evaluate_net(*scratch, test_images_, test_labels_, true);
-            MethodMetrics mm{method, test.accuracy, test.loss, test.confusion, {}, test.predictions};
-            for (size_t k = 0; k < envs_.size(); ++k)
-                mm.env_val_acc.push_back(evaluate_net(*scratch, val_images_[k], val_labels_[k], false).accuracy);
-            r.merged.push_back(std::move(mm));
-            if (observer_) observer_->merge_finished({result_.lane, round, r.merged.back()});
-        }
+        for (const auto& method : methods) merged[method] = merge_weights(method, locals);
+
+        // Evaluation as tasks too: every local model and the baseline on the
+        // test images (for their confusion matrices), every merged model on
+        // the test images and on each environment's validation data.
+        r.merged.resize(methods.size());
+        std::vector<int> jobs; // k >= 0: local model k; -1: baseline; <= -2: method -2-jobs
+        cost.clear();
+        const int64_t test_size = data_.test.size();
+        int64_t val_total = 0;
+        for (const auto& e : envs_) val_total += int64_t(e.val.size());
+        for (int k = 0; k < envs; ++k) jobs.push_back(k), cost.push_back(test_size);
+        if (central_) jobs.push_back(-1), cost.push_back(test_size);
+        for (size_t m = 0; m < methods.size(); ++m) jobs.push_back(-2 - int(m)), cost.push_back(test_size + val_total);
+        run_tasks(jobs, cost, [&](int job) {
+            if (job >= 0) {
+                const EvalResult test = evaluate_net(trainers_[job]->net(), test_images_, test_labels_, false);
+                r.envs[job].test_acc = test.accuracy;
+                r.envs[job].test_confusion = test.confusion;
+                if (observer_) observer_->environment_finished({result_.lane, round, job, r.envs[job]});
+            } else if (job == -1) {
+                r.central_test_acc = evaluate_net(central_->net(), test_images_, test_labels_, false).accuracy;
+            } else {
+                const std::string& method = methods[-2 - job];
+                phase(round, Phase::Evaluating, -1, method);
+                auto net = make_net(c_.model);
+                assign_weights(*net, merged.at(method));
+                const EvalResult test = evaluate_net(*net, test_images_, test_labels_, true);
+                MethodMetrics mm{method, test.accuracy, test.loss, test.confusion, {}, test.predictions};
+                for (size_t k = 0; k < envs_.size(); ++k)
+                    mm.env_val_acc.push_back(evaluate_net(*net, val_images_[k], val_labels_[k], false).accuracy);
+                r.merged[-2 - job] = std::move(mm);
+                if (observer_) observer_->merge_finished({result_.lane, round, r.merged[-2 - job]});
+            }
+        });
         r.histograms = make_histograms(locals, merged, c_.histogram_bins);
 
         phase(round, Phase::CopyingBack);
@@ -572,7 +478,7 @@ private:
 std::vector<RunResult> run_experiment(const ExperimentConfig& config, const FashionMnist& data,
                                       ExperimentObserver* observer, RunControl* control) {
     validate(config);
-    if (config.threads > 0) torch::set_num_threads(config.threads);
+    torch::set_num_threads(resolve_threads(config.threads));
     // Tensors view `data` without copying; it outlives the run.
     const TrainingTensors train{torch::from_blob(const_cast<uint8_t*>(data.train.pixels.data()),
                                                  {data.train.size(), 1, kImageSide, kImageSide}, torch::kUInt8),

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "mergelab/error.h"
+#include "mergelab/experiment.h"
 #include "nets.h"
 
 namespace mergelab {
@@ -175,7 +176,7 @@ EvalResult evaluate_net(ClassifierImpl& net, const torch::Tensor& images_u8, con
 
 EvalResult evaluate(const std::string& arch, const WeightSet& weights, const Dataset& data, int threads) {
     check_weights(arch, weights, "model");
-    if (threads > 0) torch::set_num_threads(threads);
+    torch::set_num_threads(resolve_threads(threads));
     auto net = make_net(arch);
     assign_weights(*net, weights);
     auto images = torch::from_blob(const_cast<uint8_t*>(data.pixels.data()), {data.size(), 1, kImageSide, kImageSide},

@@ -47,6 +47,7 @@ Json config_json(const ExperimentConfig& c) {
                 {"batch", c.batch_size},
                 {"seed", c.seed},
                 {"init", c.init},
+                {"init_from", c.init_from},
                 {"threads", c.threads},
                 {"bins", c.histogram_bins},
                 {"data", c.data_dir},
@@ -97,6 +98,7 @@ Json round_json(const RoundResult& r) {
     }
     j["histograms"] = hist;
     j["seconds"] = r.seconds;
+    j["training_seconds"] = r.training_seconds;
     return j;
 }
 
@@ -318,6 +320,7 @@ ExperimentConfig config_from(const Reader& rd, const Json& j) {
     if (!seed.is_number_unsigned() && !seed.is_number_integer()) rd.fail(p + ".seed", "must be a whole number");
     c.seed = seed.get<uint64_t>();
     c.init = rd.str(j, p, "init");
+    if (j.contains("init_from")) c.init_from = rd.str(j, p, "init_from");
     c.threads = static_cast<int>(rd.integer(j, p, "threads", 0, 256));
     c.histogram_bins = static_cast<int>(rd.integer(j, p, "bins", 2, 4096));
     c.data_dir = rd.str(j, p, "data");
@@ -396,6 +399,7 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
         r.histograms.push_back(std::move(lh));
     }
     r.seconds = rd.num(j, p, "seconds");
+    if (j.contains("training_seconds")) r.training_seconds = rd.num(j, p, "training_seconds");
     return r;
 }
 

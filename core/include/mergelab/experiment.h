@@ -39,7 +39,8 @@ struct ExperimentConfig {
     int batch_size = 64;
     uint64_t seed = 1;
     std::string init = "shared"; // shared | independent
-    int threads = 0;             // 0: LibTorch's default
+    std::string init_from;       // a saved state_dict every environment starts from (overrides init)
+    int threads = 0;             // 0: every core of the machine (see resolve_threads)
     int histogram_bins = 64;
     std::string data_dir;        // empty: resolve_data_dir()
     std::string out_dir;         // empty: write nothing
@@ -50,6 +51,10 @@ struct ExperimentConfig {
 // README), "quick" is a demo that finishes in about a minute on 2 cores.
 ExperimentConfig preset(const std::string& name);
 std::vector<std::string> preset_names();
+
+// `requested` if > 0, else the machine's hardware threads. LibTorch's own
+// default can be 1 on virtual machines whose CPU topology it cannot read.
+int resolve_threads(int requested);
 
 // Throws UsageError naming the option (CLI spelling) for every refusal.
 void validate(const ExperimentConfig& config);
@@ -104,7 +109,8 @@ struct RoundResult {
     std::vector<EnvRoundMetrics> envs;
     std::vector<MethodMetrics> merged; // evaluated_methods() order
     std::vector<LayerHistogram> histograms;
-    double seconds = 0;
+    double seconds = 0;          // the whole round
+    double training_seconds = 0; // of which local (and baseline) training
 
     const MethodMetrics* method(const std::string& name) const;
 };

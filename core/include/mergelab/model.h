@@ -39,7 +39,7 @@ struct EvalResult {
     std::vector<uint8_t> predictions; // one per image
 };
 
-// threads <= 0 keeps LibTorch's current setting.
+// threads <= 0: every core (resolve_threads).
 EvalResult evaluate(const std::string& arch, const WeightSet& weights, const Dataset& data, int threads = 0);
 
 int64_t confusion_total(const ConfusionMatrix& m);
