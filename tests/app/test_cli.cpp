@@ -135,6 +135,91 @@ private slots:
         QVERIFY2(r.err.contains(says), qPrintable(r.err));
     }
 
+    // Bad settings: exit 2 and the message names the option.
+    void runRefusesBadSettings_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("option");
+        QTest::newRow("rounds 0") << QStringList{"--rounds", "0"} << "--rounds";
+        QTest::newRow("rounds negative") << QStringList{"--rounds", "-2"} << "--rounds";
+        QTest::newRow("epochs 0") << QStringList{"--local-epochs", "0"} << "--local-epochs";
+        QTest::newRow("batch 0") << QStringList{"--batch", "0"} << "--batch";
+        QTest::newRow("fraction 0") << QStringList{"--train-fraction", "0"} << "--train-fraction";
+        QTest::newRow("fraction negative") << QStringList{"--train-fraction", "-0.5"} << "--train-fraction";
+        QTest::newRow("lr 0") << QStringList{"--lr", "0"} << "--lr";
+        QTest::newRow("lr 50") << QStringList{"--lr", "50"} << "--lr";
+        QTest::newRow("lr not a number") << QStringList{"--lr", "fast"} << "--lr";
+        QTest::newRow("lr nan") << QStringList{"--lr", "nan"} << "--lr";
+        QTest::newRow("H envs > classes") << QStringList{"--split", "H", "--envs", "11"} << "--envs";
+        QTest::newRow("class twice") << QStringList{"--split", "H", "--classes", "0-4;4-9"} << "--classes";
+        QTest::newRow("env without class") << QStringList{"--split", "H", "--envs", "3", "--classes", "0-4;;5-9"}
+                                           << "--classes";
+        QTest::newRow("alpha 0") << QStringList{"--split", "dirichlet", "--alpha", "0"} << "--alpha";
+        QTest::newRow("unknown method") << QStringList{"--method", "median"} << "--method";
+        QTest::newRow("unknown compare") << QStringList{"--compare", "avg,sum"} << "--compare";
+    }
+    void runRefusesBadSettings() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, option);
+        const auto r = run_cli(QStringList{"run", "--data", path("data")} + args);
+        QVERIFY2(r.exit_code == 2, qPrintable(QString("exit %1: %2").arg(r.exit_code).arg(r.err)));
+        QVERIFY2(r.err.contains(option), qPrintable(r.err));
+    }
+
+    void runWritesFilesAndShowReproducesTheTable() {
+        const QString out = path("run-out");
+        const auto r = run_cli({"run", "--data", path("data"), "--rounds", "2", "--threads", "1", "--batch", "16",
+                                "--out", out});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        QVERIFY(QFile::exists(out + "/run.json") && QFile::exists(out + "/metrics.csv"));
+        QVERIFY(QFile::exists(out + "/models/round-002-avg.pt") && QFile::exists(out + "/models/round-002-env-2.pt"));
+        const auto shown = run_cli({"show", out});
+        QCOMPARE(shown.exit_code, 0);
+        // The table printed live equals the one shown from the saved run.
+        QVERIFY2(shown.out.startsWith(r.out), qPrintable(r.out + "\n---\n" + shown.out));
+        QVERIFY(shown.out.contains("stopped: max_rounds"));
+    }
+
+    // Every merged model PyTorch loads from models/ measures the accuracy
+    // run.json reports; confusion matrices sum to the test set.
+    void savedModelsMeasureTheSameInPyTorch() {
+        const QString out = path("run-out");
+        QVERIFY(QFile::exists(out + "/run.json")); // written by runWritesFilesAndShowReproducesTheTable
+        QFile file(out + "/run.json");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto run = QJsonDocument::fromJson(file.readAll()).object();
+        const auto last = run["rounds"].toArray().last().toObject();
+        const auto merged = last["merged"].toObject();
+        QCOMPARE(merged.keys().size(), 3);
+        for (const QString& method : merged.keys()) {
+            const auto m = merged[method].toObject();
+            int total = 0, diagonal = 0;
+            const auto rows = m["confusion"].toArray();
+            for (int t = 0; t < 10; ++t)
+                for (int p = 0; p < 10; ++p) {
+                    total += rows[t].toArray()[p].toInt();
+                    diagonal += t == p ? rows[t].toArray()[p].toInt() : 0;
+                }
+            QCOMPARE(total, 100);
+            QCOMPARE(diagonal / 100.0, m["test_acc"].toDouble());
+            if (!python_torch_available()) continue;
+            const auto torch_eval =
+                run_torch_reference({"eval", out + "/models/round-002-" + method + ".pt", "--data", path("data")});
+            QVERIFY2(torch_eval.exit_code == 0, qPrintable(torch_eval.err));
+            QCOMPARE(QJsonDocument::fromJson(torch_eval.out.toUtf8()).object()["test_acc"].toDouble(),
+                     m["test_acc"].toDouble());
+        }
+        if (!python_torch_available()) QSKIP("PyTorch not installed: checked the confusion matrices only");
+    }
+
+    void evalRefusesAModelMissingATensor() {
+        WeightSet w = initial_weights("cnn", 1);
+        w.pop_back(); // fc2.bias
+        save_state_dict(path("partial.pt").toStdString(), w);
+        const auto r = run_cli({"eval", path("partial.pt"), "--data", path("data"), "--model", "cnn"});
+        QCOMPARE(r.exit_code, 1);
+        QVERIFY2(r.err.contains("partial.pt") && r.err.contains("fc2.bias"), qPrintable(r.err));
+    }
+
     void evalBadDataDirectoryExitsOne() {
         const auto r = run_cli({"eval", models_[0], "--data", path("nowhere")});
         QCOMPARE(r.exit_code, 1);
