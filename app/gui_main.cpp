@@ -2,13 +2,17 @@
 // tests and screenshots without a person at the keyboard.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSaveFile>
 #include <QTimer>
+
+#include <memory>
 
 #include <iostream>
 
 #include "main_window.h"
 #include "mergelab/error.h"
 #include "mergelab/log.h"
+#include "responsiveness_probe.h"
 #include "setup_panel.h"
 #include "version.h"
 
@@ -32,7 +36,9 @@ int main(int argc, char** argv) {
     const QCommandLineOption logLevel("log-level", "trace, debug, info, warn, error or off.", "level");
     const QCommandLineOption tab("tab", "Show a tab: accuracy, weights, confusion, flow or samples.", "name");
     const QCommandLineOption size("size", "Window size, e.g. 1366x768.", "WxH");
-    parser.addOptions({preset, autostart, quitWhenDone, screenshot, open, data, logLevel, tab, size});
+    const QCommandLineOption rounds("rounds", "Override the round limit of the setup.", "n");
+    const QCommandLineOption report("report", "At exit, write start-up and responsiveness figures as JSON.", "file");
+    parser.addOptions({preset, autostart, quitWhenDone, screenshot, open, data, logLevel, tab, size, rounds, report});
     parser.process(app);
 
     try {
@@ -40,11 +46,14 @@ int main(int argc, char** argv) {
         if (parser.isSet(logLevel)) mergelab::set_log_level(parser.value(logLevel).toStdString());
         mergelab::ui::MainWindow window;
         if (parser.isSet(preset)) window.applyPreset(parser.value(preset));
-        if (parser.isSet(data)) {
+        if (parser.isSet(data) || parser.isSet(rounds)) {
             auto config = window.setupPanel()->config();
-            config.data_dir = parser.value(data).toStdString();
+            if (parser.isSet(data)) config.data_dir = parser.value(data).toStdString();
+            if (parser.isSet(rounds)) config.rounds = parser.value(rounds).toInt();
             window.setupPanel()->setConfig(config);
         }
+        std::unique_ptr<mergelab::ui::ResponsivenessProbe> probe;
+        if (parser.isSet(report)) probe = std::make_unique<mergelab::ui::ResponsivenessProbe>(&window, window.runner());
         window.setQuitWhenDone(parser.isSet(quitWhenDone), parser.value(screenshot));
         if (parser.isSet(tab)) window.showTab(parser.value(tab));
         if (parser.isSet(size)) {
@@ -74,7 +83,15 @@ int main(int argc, char** argv) {
                 window.startRun();
             });
         }
-        return app.exec();
+        const int code = app.exec();
+        if (probe) {
+            QSaveFile out(parser.value(report));
+            if (out.open(QIODevice::WriteOnly)) {
+                out.write(probe->reportJson());
+                out.commit();
+            }
+        }
+        return code;
     } catch (const mergelab::UsageError& e) {
         std::cerr << "mergelab: " << e.what() << '\n';
         return 2;
