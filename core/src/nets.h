@@ -16,6 +16,8 @@ namespace mergelab {
 // Common base so the engine can hold any architecture.
 struct ClassifierImpl : torch::nn::Module {
     virtual torch::Tensor forward(torch::Tensor images) = 0; // N x 1 x 28 x 28 -> N x 10 logits
+    // The same function for evaluation (no autograd); may take faster paths.
+    virtual torch::Tensor infer(const torch::Tensor& images) { return forward(images); }
 
     // Dropout draws from this net's own generator, not torch's global one,
     // so environments trained on parallel threads stay reproducible.
@@ -33,6 +35,7 @@ private:
 struct CnnImpl : ClassifierImpl {
     CnnImpl();
     torch::Tensor forward(torch::Tensor images) override;
+    torch::Tensor infer(const torch::Tensor& images) override;
 
     torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
     torch::nn::Linear fc1{nullptr}, fc2{nullptr};
