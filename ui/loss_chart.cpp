@@ -31,6 +31,8 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent) {
     plot_->xAxis->setLabel(QStringLiteral("Batch (environments one after another)"));
     plot_->yAxis->setLabel(QStringLiteral("Training loss"));
     plot_->yAxis->grid()->setSubGridVisible(false);
+    // Few ticks: at 1366x768 the chart is short and dense labels collide.
+    plot_->yAxis->ticker()->setTickCount(3);
 
     QFont legendFont = font();
     legendFont.setPointSizeF(std::max(6.0, legendFont.pointSizeF() - 1));

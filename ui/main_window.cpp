@@ -493,6 +493,16 @@ bool MainWindow::openRun(const QString& path) {
         lane_->setVisible(runs.size() > 1);
         runDir_ = QFileInfo(path).isDir() ? path : QFileInfo(path).absolutePath();
         running_ = runs.front().config;
+        // The setup shows what produced the run, so Start repeats it.
+        ExperimentConfig setup = running_;
+        setup.out_dir.clear();
+        if (runs.size() > 1) {
+            setup.mode = "lanes";
+            setup.lanes.clear();
+            for (const auto& r : runs) setup.lanes.push_back(r.lane);
+            setup.compare = setup.lanes;
+        }
+        setup_->setConfig(setup);
         followLatest_ = true;
         flow_->setBaseline(running_.baseline);
         flow_->setEnvironments(runs.front().envs, QString::fromStdString(runs.front().config.method));
