@@ -28,7 +28,7 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent) {
     title_ = new QCPTextElement(plot_, QString(), titleFont);
     plot_->plotLayout()->addElement(0, 0, title_);
 
-    plot_->xAxis->setLabel(QStringLiteral("Batch (environments one after another)"));
+    plot_->xAxis->setLabel(QStringLiteral("Batch of this round (each model from 0)"));
     plot_->yAxis->setLabel(QStringLiteral("Training loss"));
     plot_->yAxis->grid()->setSubGridVisible(false);
     // Few ticks: at 1366x768 the chart is short and dense labels collide.
@@ -84,15 +84,17 @@ void LossChart::addBatch(const BatchProgress& progress) {
         startRound(progress.round, std::max(envs, progress.env + 1));
     }
     QCPGraph* graph = graphFor(progress.env);
-    // Appending in key order keeps this O(1): the container only sorts
-    // when a key goes backwards.
-    graph->addData(points_, progress.loss);
+    // Each model counts its own batches: environments train side by side,
+    // so their curves overlay on one x axis. Appending in key order keeps
+    // this O(1).
+    const int x = graph->dataCount();
+    graph->addData(x, progress.loss);
     ++points_;
     emptyText_->setVisible(false);
     plot_->legend->setVisible(true);
 
     // Grow the ranges instead of rescaling over all data: this runs for every batch.
-    if (points_ > plot_->xAxis->range().upper) plot_->xAxis->setRange(0, std::max<double>(kMinBatches, points_ * 1.25));
+    if (x + 1 > plot_->xAxis->range().upper) plot_->xAxis->setRange(0, std::max<double>(kMinBatches, (x + 1) * 1.25));
     if (progress.loss > maxLoss_) {
         maxLoss_ = progress.loss;
         plot_->yAxis->setRange(0, maxLoss_ * 1.08);

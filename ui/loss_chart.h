@@ -33,7 +33,7 @@ private:
     QCPItemText* emptyText_ = nullptr;
     QHash<int, QCPGraph*> graphs_; // env (-1: baseline) -> its line
     int round_ = 0;
-    int points_ = 0;   // also the x of the next batch: batches continue across environments
+    int points_ = 0;   // batches drawn this round, all models together
     double maxLoss_ = 0;
 };
 

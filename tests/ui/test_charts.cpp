@@ -313,8 +313,10 @@ void TestCharts::lossPoints() {
     QCOMPARE(chart.plot()->graph(0)->data()->size(), 3);
     QCOMPARE(chart.plot()->graph(0)->name(), QString("Env 1"));
     QCOMPARE(chart.plot()->graph(2)->name(), QString("central"));
-    // x continues across environments.
-    QCOMPARE(chart.plot()->graph(1)->data()->constBegin()->key, 3.0);
+    // Each model counts its own batches from 0, so side-by-side
+    // environments overlay.
+    QCOMPARE(chart.plot()->graph(1)->data()->constBegin()->key, 0.0);
+    QCOMPARE((chart.plot()->graph(0)->data()->constEnd() - 1)->key, 2.0);
     QVERIFY(chart.plot()->yAxis->range().upper >= 2.0);
 
     chart.startRound(2, 2);
