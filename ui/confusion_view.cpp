@@ -32,14 +32,6 @@ QColor mix(const QColor& a, const QColor& b, double t) {
 
 double luminance(const QColor& c) { return 0.299 * c.redF() + 0.587 * c.greenF() + 0.114 * c.blueF(); }
 
-QFont pixel_font(const QFont& base, double px, bool bold = false, bool italic = false) {
-    QFont f = base;
-    f.setPixelSize(std::max(6, static_cast<int>(std::lround(px))));
-    f.setBold(bold);
-    f.setItalic(italic);
-    return f;
-}
-
 bool all_zero(const ConfusionMatrix& m) {
     for (const auto& row : m)
         for (int64_t v : row)

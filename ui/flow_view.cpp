@@ -19,7 +19,7 @@ constexpr int kMaxThumbnails = 6;
 QString grouped(qint64 n) { return QLocale(QLocale::English).toString(n); }
 
 // Names short enough to list five of them in a small box.
-QString short_class_name(int c) {
+QString box_class_name(int c) {
     static const std::array<const char*, kNumClasses> names = {"T-shirt", "Trouser", "Pullover", "Dress", "Coat",
                                                                 "Sandal",  "Shirt",   "Sneaker",  "Bag",   "Boot"};
     return c >= 0 && c < kNumClasses ? QString::fromLatin1(names[static_cast<size_t>(c)]) : QString::number(c);
@@ -35,14 +35,6 @@ QString class_range(const std::vector<int>& classes) {
     QStringList parts;
     for (int c : classes) parts << QString::number(c);
     return parts.join(QStringLiteral(", "));
-}
-
-QFont pixel_font(const QFont& base, double px, bool bold = false, bool italic = false) {
-    QFont f = base;
-    f.setPixelSize(std::max(6, static_cast<int>(std::lround(px))));
-    f.setBold(bold);
-    f.setItalic(italic);
-    return f;
 }
 
 double luminance(const QColor& c) { return 0.299 * c.redF() + 0.587 * c.greenF() + 0.114 * c.blueF(); }
@@ -350,7 +342,7 @@ void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, boo
     double titleH = 0, lineH = 0, smallH = 0, classesH = 0;
     const QString names = [&] {
         QStringList list;
-        for (int c : summary.classes) list << short_class_name(c);
+        for (int c : summary.classes) list << box_class_name(c);
         return list.join(QStringLiteral(", "));
     }();
     const QString range = envClassesText(env);

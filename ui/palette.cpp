@@ -2,6 +2,11 @@
 
 #include <QHash>
 
+#include <algorithm>
+#include <cmath>
+
+#include "mergelab/dataset.h"
+
 namespace mergelab::ui {
 
 QColor method_color(const QString& method) {
@@ -26,5 +31,18 @@ QColor env_color(int env) {
 QColor central_color() { return QColor(40, 40, 40); }
 QColor paper_color() { return QColor(150, 150, 150); }
 QString env_label(int env) { return QStringLiteral("Env %1").arg(env + 1); }
+
+QString short_class_name(int c) {
+    const QString name = QString::fromStdString(class_names()[c]);
+    return name == "T-shirt/top" ? QStringLiteral("T-shirt") : name;
+}
+
+QFont pixel_font(const QFont& base, double px, bool bold, bool italic) {
+    QFont f = base;
+    f.setPixelSize(std::max(6, static_cast<int>(std::lround(px))));
+    f.setBold(bold);
+    f.setItalic(italic);
+    return f;
+}
 
 } // namespace mergelab::ui

@@ -26,13 +26,6 @@ QString class_name(int c) {
     return c >= 0 && c < kNumClasses ? QString::fromStdString(class_names()[static_cast<size_t>(c)]) : QString::number(c);
 }
 
-QFont pixel_font(const QFont& base, double px, bool bold = false) {
-    QFont f = base;
-    f.setPixelSize(std::max(6, static_cast<int>(std::lround(px))));
-    f.setBold(bold);
-    return f;
-}
-
 double ui_font_px(int width) { return std::clamp(width / 60.0, 12.0, 22.0); }
 
 } // namespace

@@ -36,11 +36,6 @@ namespace {
 double slider_to_alpha(int v) { return std::pow(10.0, -1.3 + 2.3 * v / 100.0); }
 int alpha_to_slider(double a) { return static_cast<int>(std::lround((std::log10(a) + 1.3) / 2.3 * 100)); }
 
-QString short_class_name(int c) {
-    const QString name = QString::fromStdString(class_names()[c]);
-    return name == "T-shirt/top" ? "T-shirt" : name;
-}
-
 } // namespace
 
 SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
