@@ -70,6 +70,7 @@ ExperimentRunner::~ExperimentRunner() {
     if (thread_) {
         shared_->control.cancel();
         thread_->wait();
+        delete thread_; // created by QThread::create without a parent
     }
 }
 

@@ -191,7 +191,8 @@ private slots:
         QVERIFY(stopped_early);
         c.local_target = 0;
         c.local_epochs = 2;
-        for (const auto& e : run_experiment(c, data_)[0].rounds[0].envs) QCOMPARE(e.epochs, 2);
+        const auto fixed = run_experiment(c, data_)[0]; // keep the result alive for the loop
+        for (const auto& e : fixed.rounds[0].envs) QCOMPARE(e.epochs, 2);
     }
 
     void lanesShareInitialWeightsAndDataOrder() {
