@@ -7,6 +7,7 @@ namespace mergelab {
 
 Throughput measure_training(const FashionMnist& data, const std::string& arch, int64_t images, int batch, int threads,
                             int models) {
+    keep_freed_memory();
     torch::set_num_threads(std::max(1, threads));
     ExperimentConfig config;
     config.model = arch;
@@ -36,6 +37,7 @@ Throughput measure_training(const FashionMnist& data, const std::string& arch, i
 }
 
 Throughput measure_evaluation(const FashionMnist& data, const std::string& arch, int threads, int repeats) {
+    keep_freed_memory();
     torch::set_num_threads(std::max(1, threads));
     auto net = make_net(arch);
     assign_weights(*net, initial_weights(arch, 1));

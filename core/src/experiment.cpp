@@ -478,6 +478,7 @@ private:
 std::vector<RunResult> run_experiment(const ExperimentConfig& config, const FashionMnist& data,
                                       ExperimentObserver* observer, RunControl* control) {
     validate(config);
+    keep_freed_memory();
     torch::set_num_threads(resolve_threads(config.threads));
     // Tensors view `data` without copying; it outlives the run.
     const TrainingTensors train{torch::from_blob(const_cast<uint8_t*>(data.train.pixels.data()),

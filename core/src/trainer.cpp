@@ -1,12 +1,34 @@
 #include "trainer.h"
 
 #include <algorithm>
+#include <mutex>
 #include <numeric>
 #include <thread>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace mergelab {
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+void keep_freed_memory() {
+#ifdef __GLIBC__
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // A training step allocates and frees the same few-MB activation and
+        // gradient tensors every batch. glibc serves those with mmap and
+        // trims freed heap tops at once, so each batch page-faulted its
+        // memory in afresh: about 300,000 faults per 6,000 images. Serving
+        // them from the heap and trimming only above 128 MB measured 1.15x
+        // faster training. The round loop still trims explicitly after each
+        // round (malloc_trim), so long runs do not grow.
+        mallopt(M_MMAP_THRESHOLD, 32 << 20);
+        mallopt(M_TRIM_THRESHOLD, 128 << 20);
+    });
+#endif
+}
 
 void run_parallel(int threads, const std::vector<int64_t>& cost, const std::function<void(size_t)>& task,
                   std::atomic<bool>& abort) {

@@ -22,6 +22,11 @@ struct Diverged {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t);
 
+// Keeps freed tensor memory in the process for the next batch instead of
+// handing it back to the kernel and faulting it in again (see trainer.cpp).
+// Idempotent; called before any training or evaluation.
+void keep_freed_memory();
+
 // The training set as tensors, shared by every environment and lane: each
 // environment only ever indexes its own rows.
 struct TrainingTensors {
