@@ -6,6 +6,8 @@
 #include "mergelab/error.h"
 #include "mergelab/experiment.h"
 #include "nets.h"
+#include "pool_relu.h"
+#include "trainer.h"
 
 namespace mergelab {
 
@@ -28,10 +30,11 @@ CnnImpl::CnnImpl() {
 
 // Pooling before ReLU computes exactly what conv -> ReLU -> pool computes
 // (ReLU is monotone, so it commutes with max; the gradients agree too) on a
-// quarter of the elements: measured 1.5x faster training on 2 threads.
+// quarter of the elements: measured 1.5x faster training on 2 threads. The
+// two run as one fused function (pool_relu.h).
 torch::Tensor CnnImpl::forward(torch::Tensor x) {
-    x = torch::relu(torch::max_pool2d(conv1->forward(x), 2));
-    x = torch::relu(torch::max_pool2d(conv2->forward(x), 2));
+    x = max_pool2_relu(conv1->forward(x));
+    x = max_pool2_relu(conv2->forward(x));
     x = torch::relu(fc1->forward(x.flatten(1)));
     return fc2->forward(dropout(x, 0.25));
 }
@@ -195,6 +198,7 @@ EvalResult evaluate_net(ClassifierImpl& net, const torch::Tensor& images_u8, con
 
 EvalResult evaluate(const std::string& arch, const WeightSet& weights, const Dataset& data, int threads) {
     check_weights(arch, weights, "model");
+    keep_freed_memory();
     torch::set_num_threads(resolve_threads(threads));
     auto net = make_net(arch);
     assign_weights(*net, weights);
