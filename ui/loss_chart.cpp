@@ -12,6 +12,7 @@ namespace mergelab::ui {
 namespace {
 
 constexpr double kMinBatches = 20; // the x range never starts narrower, so the first points do not fill the width
+constexpr int kFrameMs = 100;
 
 } // namespace
 
@@ -50,6 +51,10 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent) {
     side->setRowStretchFactor(0, 0.01);
     plot_->plotLayout()->setColumnStretchFactor(1, 0.001);
 
+    replotTimer_.setSingleShot(true);
+    replotTimer_.setInterval(kFrameMs);
+    connect(&replotTimer_, &QTimer::timeout, this, [this] { plot_->replot(QCustomPlot::rpQueuedReplot); });
+
     emptyText_ = new QCPItemText(plot_);
     emptyText_->position->setType(QCPItemPosition::ptAxisRectRatio);
     emptyText_->position->setCoords(0.5, 0.5);
@@ -63,12 +68,12 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent) {
 
 void LossChart::startRound(int round, int envs) {
     plot_->clearGraphs();
-    graphs_.clear();
+    lines_.clear();
     round_ = round;
     points_ = 0;
     maxLoss_ = 0;
     title_->setText(QStringLiteral("Round %1: training loss, batch by batch").arg(round));
-    for (int k = 0; k < envs; ++k) graphFor(k);
+    for (int k = 0; k < envs; ++k) lineFor(k);
     plot_->legend->setVisible(envs > 0);
     emptyText_->setText(QStringLiteral("Waiting for the first batch"));
     emptyText_->setVisible(true);
@@ -80,16 +85,32 @@ void LossChart::startRound(int round, int envs) {
 void LossChart::addBatch(const BatchProgress& progress) {
     if (progress.round != round_) {
         // A batch of a round nobody announced: start it rather than mix two rounds.
-        int envs = static_cast<int>(graphs_.size()) - (graphs_.contains(-1) ? 1 : 0);
+        int envs = static_cast<int>(lines_.size()) - (lines_.contains(-1) ? 1 : 0);
         startRound(progress.round, std::max(envs, progress.env + 1));
     }
-    QCPGraph* graph = graphFor(progress.env);
+    Line& line = lineFor(progress.env);
     // Each model counts its own batches: environments train side by side,
-    // so their curves overlay on one x axis. Appending in key order keeps
-    // this O(1).
-    const int x = graph->dataCount();
-    graph->addData(x, progress.loss);
+    // so their curves overlay on one x axis.
+    const int x = line.batches++;
     ++points_;
+    line.pendingSum += progress.loss;
+    if (++line.pendingCount == line.bin) {
+        // A bin's point sits at the middle of its batches. Appending in key
+        // order keeps this O(1).
+        line.graph->addData(x - (line.bin - 1) / 2.0, line.pendingSum / line.bin);
+        line.pendingSum = 0;
+        line.pendingCount = 0;
+        if (line.graph->dataCount() >= kMaxPoints) {
+            // Equal bins, so a pair's mean is the mean of its batches.
+            QVector<double> keys, values;
+            for (auto it = line.graph->data()->constBegin(); it + 1 < line.graph->data()->constEnd(); it += 2) {
+                keys.append((it->key + (it + 1)->key) / 2);
+                values.append((it->value + (it + 1)->value) / 2);
+            }
+            line.graph->setData(keys, values, true);
+            line.bin *= 2;
+        }
+    }
     emptyText_->setVisible(false);
     plot_->legend->setVisible(true);
 
@@ -99,12 +120,16 @@ void LossChart::addBatch(const BatchProgress& progress) {
         maxLoss_ = progress.loss;
         plot_->yAxis->setRange(0, maxLoss_ * 1.08);
     }
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    scheduleReplot();
+}
+
+void LossChart::scheduleReplot() {
+    if (!replotTimer_.isActive()) replotTimer_.start();
 }
 
 void LossChart::clear() {
     plot_->clearGraphs();
-    graphs_.clear();
+    lines_.clear();
     round_ = 0;
     points_ = 0;
     maxLoss_ = 0;
@@ -121,14 +146,14 @@ QCustomPlot* LossChart::plot() const { return plot_; }
 
 int LossChart::pointCount() const { return points_; }
 
-QCPGraph* LossChart::graphFor(int env) {
-    if (auto it = graphs_.constFind(env); it != graphs_.constEnd()) return *it;
-    QCPGraph* graph = plot_->addGraph();
+LossChart::Line& LossChart::lineFor(int env) {
+    if (auto it = lines_.find(env); it != lines_.end()) return *it;
+    Line line;
+    line.graph = plot_->addGraph();
     const bool central = env < 0;
-    graph->setName(central ? QStringLiteral("central") : env_label(env));
-    graph->setPen(QPen(central ? central_color() : env_color(env), 1.3));
-    graphs_.insert(env, graph);
-    return graph;
+    line.graph->setName(central ? QStringLiteral("central") : env_label(env));
+    line.graph->setPen(QPen(central ? central_color() : env_color(env), 1.3));
+    return *lines_.insert(env, line);
 }
 
 } // namespace mergelab::ui

@@ -265,6 +265,10 @@ void MainWindow::connectRunner() {
     connect(runner_, &ExperimentRunner::batchProgress, this, [this](const BatchProgress& b) {
         ++batchesDone_;
         loss_->addBatch(b);
+        // Texts and bars at most ten times a second: each change repaints,
+        // and batches come faster than anyone reads.
+        if (b.batch != b.batches && progressClock_.isValid() && progressClock_.elapsed() < 100) return;
+        progressClock_.start();
         phaseProgress_->setRange(0, static_cast<int>(b.batches));
         phaseProgress_->setValue(static_cast<int>(b.batch));
         const QString who = b.env < 0 ? tr("central baseline") : tr("Env %1").arg(b.env + 1);

@@ -111,6 +111,7 @@ private:
     bool followLatest_ = true;
     int lossRound_ = 0;
     QElapsedTimer elapsed_;
+    QElapsedTimer progressClock_; // when the progress texts last changed
     int64_t batchesDone_ = 0;
     int64_t batchesTotal_ = 0;
     bool quitWhenDone_ = false;

@@ -134,6 +134,7 @@ private slots:
     void histogramCountsAndLayers();
     void histogramEmpty();
     void lossPoints();
+    void lossLongRoundIsBinned();
     void renderAll();
 };
 
@@ -334,6 +335,32 @@ void TestCharts::lossPoints() {
     chart.clear();
     QCOMPARE(chart.pointCount(), 0);
     QCOMPARE(chart.plot()->graphCount(), 0);
+}
+
+void TestCharts::lossLongRoundIsBinned() {
+    LossChart chart;
+    chart.startRound(1, 1);
+    BatchProgress p;
+    p.round = 1;
+    p.env = 0;
+    const int batches = 1000;
+    double sum = 0;
+    for (int b = 0; b < batches; ++b) {
+        p.loss = 1.0 + (b % 7) * 0.1;
+        sum += p.loss;
+        chart.addBatch(p);
+    }
+    QCOMPARE(chart.pointCount(), batches);
+    const auto* data = chart.plot()->graph(0)->data().data();
+    // 1,000 batches, bins doubled twice: 4 batches a point, 250 points.
+    QVERIFY(data->size() <= LossChart::kMaxPoints);
+    QCOMPARE(data->size(), batches / 4);
+    QCOMPARE(data->constBegin()->key, 1.5); // the middle of batches 0-3
+    QCOMPARE((data->constEnd() - 1)->key, 997.5);
+    // Each point is the mean of its batches, so the points' mean is the batches' mean.
+    double drawn = 0;
+    for (auto it = data->constBegin(); it != data->constEnd(); ++it) drawn += it->value;
+    QVERIFY(std::abs(drawn / data->size() - sum / batches) < 1e-9);
 }
 
 void TestCharts::renderAll() {
