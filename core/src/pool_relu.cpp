@@ -110,8 +110,12 @@ void backward_plane(const float* grad, const uint8_t* winner, int64_t h, int64_t
 #if defined(__SSE2__)
         for (; j + kStep <= ow; j += kStep) unpool_four(g + j, win + j, r0 + 2 * j, r1 + 2 * j);
 #endif
-        for (; j < ow; ++j)
-            for (uint8_t q = 0; q < 4; ++q) (q < 2 ? r0 : r1)[2 * j + q % 2] = win[j] == q ? g[j] : 0.0f;
+        for (; j < ow; ++j) {
+            r0[2 * j] = win[j] == 0 ? g[j] : 0.0f;
+            r0[2 * j + 1] = win[j] == 1 ? g[j] : 0.0f;
+            r1[2 * j] = win[j] == 2 ? g[j] : 0.0f;
+            r1[2 * j + 1] = win[j] == 3 ? g[j] : 0.0f;
+        }
         // Inputs no window covers (an odd last column) get no gradient.
         if (w % 2) r0[w - 1] = r1[w - 1] = 0.0f;
     }
