@@ -13,10 +13,12 @@
 #include <c10/util/Exception.h>
 #include <c10/util/Half.h>
 #include <caffe2/serialize/inline_container.h>
+#include <caffe2/serialize/versions.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -127,6 +129,8 @@ const unsigned char* bytes_of(const std::string& s) {
 struct ZipEntry {
     uint64_t size; // uncompressed
     uint32_t crc;
+    uint64_t method;       // 0 stored, 8 deflated
+    uint64_t local_offset; // of the record's local header
 };
 
 class ZipDirectory {
@@ -218,6 +222,7 @@ ZipDirectory::ZipDirectory(std::istream& in, uint64_t file_size) {
         const auto crc = static_cast<uint32_t>(read_le(h + 16, 4));
         uint64_t compressed = read_le(h + 20, 4);
         uint64_t size = read_le(h + 24, 4);
+        uint64_t local_offset = read_le(h + 42, 4);
         const size_t name_len = read_le(h + 28, 2);
         const size_t extra_len = read_le(h + 30, 2);
         const size_t comment_len = read_le(h + 32, 2);
@@ -227,7 +232,7 @@ ZipDirectory::ZipDirectory(std::istream& in, uint64_t file_size) {
 
         // A zip64 extra field holds the real sizes, in this order, of the
         // fields whose 32-bit slot is saturated.
-        if (size == kSentinel32 || compressed == kSentinel32) {
+        if (size == kSentinel32 || compressed == kSentinel32 || local_offset == kSentinel32) {
             const unsigned char* x = h + kEntryHeader + name_len;
             const unsigned char* x_end = x + extra_len;
             while (x_end - x >= 4) {
@@ -241,7 +246,11 @@ ZipDirectory::ZipDirectory(std::istream& in, uint64_t file_size) {
                         size = read_le(f, 8);
                         f += 8;
                     }
-                    if (compressed == kSentinel32 && f_end - f >= 8) compressed = read_le(f, 8);
+                    if (compressed == kSentinel32 && f_end - f >= 8) {
+                        compressed = read_le(f, 8);
+                        f += 8;
+                    }
+                    if (local_offset == kSentinel32 && f_end - f >= 8) local_offset = read_le(f, 8);
                     break;
                 }
                 x += 4 + len;
@@ -263,10 +272,51 @@ ZipDirectory::ZipDirectory(std::istream& in, uint64_t file_size) {
                 not_a_zip("first record '" + printable(name) + "' is not inside an archive folder");
             prefix_ = fold(name.substr(0, slash + 1));
         }
-        if (!entries_.emplace(fold(name), ZipEntry{size, crc}).second)
+        if (!entries_.emplace(fold(name), ZipEntry{size, crc, method, local_offset}).second)
             not_a_zip("record '" + printable(name) + "' appears twice");
         pos += kEntryHeader + name_len + extra_len + comment_len;
     }
+}
+
+// PyTorchStreamReader's constructor reads and parses the version record,
+// and leaks its zip reader's memory when that throws (found by fuzzing). So
+// the record is read and judged here first, the same way: ".data/version"
+// before "version", digits after optional white space, within the format
+// versions this LibTorch reads. torch.save stores it uncompressed; a
+// compressed one is refused rather than inflated twice.
+void check_version_record(std::istream& in, uint64_t file_size, const ZipDirectory& zip) {
+    constexpr size_t kLocalHeader = 30;
+    constexpr uint64_t kMaxVersionBytes = 32;
+    const char* name = ".data/version";
+    auto entry = zip.find(name);
+    if (!entry) entry = zip.find(name = "version");
+    if (!entry) not_a_zip("no version record");
+    const std::string record(name);
+    if (entry->method != 0) not_a_zip("the " + record + " record is compressed (torch.save stores it as is)");
+    if (entry->size > kMaxVersionBytes)
+        not_a_zip("the " + record + " record holds " + std::to_string(entry->size) + " bytes, not a version number");
+    if (entry->local_offset > file_size || file_size - entry->local_offset < kLocalHeader)
+        not_a_zip("the " + record + " record lies outside the file");
+    const std::string local = read_at(in, entry->local_offset, kLocalHeader);
+    if (local.compare(0, 4, "PK\x03\x04") != 0) not_a_zip("the " + record + " record has no local header");
+    const uint64_t data_offset =
+        entry->local_offset + kLocalHeader + read_le(bytes_of(local) + 26, 2) + read_le(bytes_of(local) + 28, 2);
+    if (data_offset > file_size || file_size - data_offset < entry->size)
+        not_a_zip("the " + record + " record runs past the end of the file");
+    const std::string text = read_at(in, data_offset, static_cast<size_t>(entry->size));
+    size_t i = 0;
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    uint64_t version = 0;
+    size_t digits = 0;
+    for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) && digits < 6; ++i, ++digits)
+        version = version * 10 + static_cast<uint64_t>(text[i] - '0');
+    if (digits == 0 || (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))))
+        not_a_zip("the " + record + " record '" + printable(text) + "' is not a version number");
+    if (version < caffe2::serialize::kMinSupportedFileFormatVersion ||
+        version > caffe2::serialize::kMaxSupportedFileFormatVersion)
+        refuse("file format version " + std::to_string(version) + " is not supported (this build reads " +
+               std::to_string(caffe2::serialize::kMinSupportedFileFormatVersion) + " to " +
+               std::to_string(caffe2::serialize::kMaxSupportedFileFormatVersion) + ")");
 }
 
 std::string ZipDirectory::fold(std::string name) {
@@ -1120,7 +1170,7 @@ WeightSet load(const std::string& path) {
                "torch.save)");
 
     const ZipDirectory zip(in, file_size);
-    if (!zip.find("version") && !zip.find(".data/version")) not_a_zip("no version record");
+    check_version_record(in, file_size, zip);
     in.clear();
     std::unique_ptr<PyTorchStreamReader> reader;
     try {

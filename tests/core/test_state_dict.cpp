@@ -179,6 +179,19 @@ BadFile damagedValidFile(const std::function<QByteArray(QByteArray)>& damage) {
     };
 }
 
+// A valid file whose version record ("3\n") is overwritten in place with
+// `text` of the same length, so the zip itself stays intact.
+BadFile withVersionText(const QByteArray& text) {
+    return damagedValidFile([text](QByteArray b) {
+        const int name = b.indexOf("/version"); // the first hit is the local header's name
+        const int local = b.lastIndexOf("PK\x03\x04", name);
+        auto le16 = [&b](int at) { return uint8_t(b[at]) | uint8_t(b[at + 1]) << 8; };
+        const int data = local + 30 + le16(local + 26) + le16(local + 28);
+        if (b.mid(data, 2) != "3\n") return QByteArray("the test's assumption about the writer broke");
+        return b.replace(data, 2, text);
+    });
+}
+
 QByteArray randomBytes(int size, unsigned seed) {
     std::mt19937 rng(seed);
     QByteArray bytes(size, '\0');
@@ -565,6 +578,13 @@ void TestStateDict::refusesBadFiles_data() {
     }) << QStringList{notZip, "data/0", "claims 4294967280 bytes"};
 
     // torch.save before PyTorch 1.6: a pickled magic number, no zip.
+    // Found by fuzzing: libtorch's reader leaked its zip state when the
+    // version record did not parse, so MergeLab judges it first.
+    QTest::newRow("version record not a number (fuzz)") << withVersionText(QByteArray("\0\0", 2))
+                                                        << QStringList{notZip, "version", "not a version number"};
+    QTest::newRow("version record letters") << withVersionText("x\n") << QStringList{notZip, "not a version number"};
+    QTest::newRow("version 0") << withVersionText("0\n") << QStringList{"file format version 0", "not supported"};
+    QTest::newRow("version 99") << withVersionText("99") << QStringList{"file format version 99", "not supported"};
     QTest::newRow("legacy torch.save")
         << rawFile(QByteArray("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19."
                               "\x80\x02M\xe9\x03.",
