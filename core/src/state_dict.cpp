@@ -188,6 +188,8 @@ ZipDirectory::ZipDirectory(std::istream& in, uint64_t file_size) {
     uint64_t dir_offset = read_le(end + 16, 4);
 
     const uint64_t end_offset = tail_start + end_pos;
+    // Where the central directory must end: at the (zip64) end record.
+    uint64_t dir_end = end_offset;
     bool zip64 = false;
     if (end_offset >= kLocator) {
         const std::string locator = read_at(in, end_offset - kLocator, kLocator);
@@ -200,6 +202,7 @@ ZipDirectory::ZipDirectory(std::istream& in, uint64_t file_size) {
             entries = read_le(bytes_of(end64) + 32, 8);
             dir_size = read_le(bytes_of(end64) + 40, 8);
             dir_offset = read_le(bytes_of(end64) + 48, 8);
+            dir_end = end64_offset;
             zip64 = true;
         }
     }
@@ -207,6 +210,12 @@ ZipDirectory::ZipDirectory(std::istream& in, uint64_t file_size) {
         not_a_zip("zip64 sizes without a zip64 directory");
     if (dir_offset > file_size || dir_size > file_size - dir_offset)
         not_a_zip("central directory lies outside the file");
+    // miniz takes bytes between the directory and its end record as data
+    // prepended to the archive and shifts every offset by that much, so it
+    // would read other records than this check did (found by fuzzing).
+    if (dir_offset + dir_size != dir_end)
+        not_a_zip("the central directory ends at byte " + std::to_string(dir_offset + dir_size) +
+                  ", not where its end record begins (" + std::to_string(dir_end) + ")");
     if (entries == 0) not_a_zip("the archive holds no records");
     if (entries > dir_size / kEntryHeader) not_a_zip("central directory too small for its entry count");
 

@@ -582,6 +582,13 @@ void TestStateDict::refusesBadFiles_data() {
     // version record did not parse, so MergeLab judges it first.
     QTest::newRow("version record not a number (fuzz)") << withVersionText(QByteArray("\0\0", 2))
                                                         << QStringList{notZip, "version", "not a version number"};
+    // Also found by fuzzing: bytes between the central directory and its
+    // end record make miniz shift every offset, so libtorch read another
+    // version record than the one checked.
+    QTest::newRow("gap before the end record (fuzz)") << damagedValidFile([](QByteArray b) {
+        const int end = b.lastIndexOf("PK\x05\x06");
+        return b.insert(end, QByteArray(10, 'x'));
+    }) << QStringList{notZip, "central directory ends at byte", "not where its end record begins"};
     QTest::newRow("version record letters") << withVersionText("x\n") << QStringList{notZip, "not a version number"};
     QTest::newRow("version 0") << withVersionText("0\n") << QStringList{"file format version 0", "not supported"};
     QTest::newRow("version 99") << withVersionText("99") << QStringList{"file format version 99", "not supported"};
