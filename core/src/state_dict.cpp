@@ -1,6 +1,8 @@
-// PyTorch state_dict files: a zip container (libtorch's PyTorchStreamReader
-// and PyTorchStreamWriter) around "data.pkl", a pickle that names one zip
-// record per tensor storage.
+// PyTorch state_dict files: a zip container around "data.pkl", a pickle
+// that names one zip record per tensor storage. Written with libtorch's
+// PyTorchStreamWriter; read here, record by record (libtorch's reader leaks
+// when its constructor throws and resolves offsets of malformed archives
+// differently from any check made beforehand; fuzzing found both).
 //
 // The pickle is evaluated by a deliberately small machine: values are plain
 // data, and the handful of callables a state_dict needs (OrderedDict, the
@@ -9,6 +11,7 @@
 // file holds before an allocation depends on it.
 #include "mergelab/state_dict.h"
 
+#include <c10/core/CPUAllocator.h>
 #include <c10/util/BFloat16.h>
 #include <c10/util/Exception.h>
 #include <c10/util/Half.h>
@@ -45,7 +48,6 @@
 namespace mergelab {
 namespace {
 
-using caffe2::serialize::PyTorchStreamReader;
 using caffe2::serialize::PyTorchStreamWriter;
 
 // Thrown inside this file without the path; the public functions prefix it,
@@ -121,15 +123,15 @@ const unsigned char* bytes_of(const std::string& s) {
 }
 
 // ---------------------------------------------------------------------------
-// The zip central directory, read before libtorch sees the file:
-// PyTorchStreamReader allocates whatever size a record claims, so a record
-// claiming more bytes than the whole file is refused here first. The CRCs
-// are kept because libtorch's miniz is built without checking them.
+// The zip central directory. A record claiming more bytes than the whole
+// file is refused before anything is allocated for it; CRCs are kept and
+// checked on every record read.
 
 struct ZipEntry {
     uint64_t size; // uncompressed
     uint32_t crc;
     uint64_t method;       // 0 stored, 8 deflated
+    uint64_t compressed;   // bytes in the file
     uint64_t local_offset; // of the record's local header
 };
 
@@ -137,7 +139,7 @@ class ZipDirectory {
 public:
     ZipDirectory(std::istream& in, uint64_t file_size);
 
-    // "<archive>/<record>", as PyTorchStreamReader would find it.
+    // "<archive>/<record>", as PyTorch's reader finds it.
     std::optional<ZipEntry> find(const std::string& record) const;
 
 private:
@@ -210,9 +212,10 @@ ZipDirectory::ZipDirectory(std::istream& in, uint64_t file_size) {
         not_a_zip("zip64 sizes without a zip64 directory");
     if (dir_offset > file_size || dir_size > file_size - dir_offset)
         not_a_zip("central directory lies outside the file");
-    // miniz takes bytes between the directory and its end record as data
-    // prepended to the archive and shifts every offset by that much, so it
-    // would read other records than this check did (found by fuzzing).
+    // PyTorch's miniz takes bytes between the directory and its end record
+    // as data prepended to the archive and shifts every offset by that
+    // much: such a file would mean different things to PyTorch and to
+    // MergeLab, so it is refused (found by fuzzing).
     if (dir_offset + dir_size != dir_end)
         not_a_zip("the central directory ends at byte " + std::to_string(dir_offset + dir_size) +
                   ", not where its end record begins (" + std::to_string(dir_end) + ")");
@@ -265,8 +268,7 @@ ZipDirectory::ZipDirectory(std::istream& in, uint64_t file_size) {
                 x += 4 + len;
             }
         }
-        // Refused here rather than by libtorch, whose reader leaks memory
-        // when its constructor throws.
+        // What read_record below cannot read is refused while listing.
         if (flags & 1) not_a_zip("record '" + printable(name) + "' is encrypted");
         if (method != 0 && method != 8)
             not_a_zip("record '" + printable(name) + "' uses compression method " + std::to_string(method) +
@@ -275,44 +277,88 @@ ZipDirectory::ZipDirectory(std::istream& in, uint64_t file_size) {
             not_a_zip("record '" + printable(name) + "' claims " + std::to_string(size) +
                       " bytes, more than the whole file (" + std::to_string(file_size) + ")");
         if (i == 0) {
-            // PyTorchStreamReader takes the archive folder from the first entry.
+            // PyTorch takes the archive folder from the first entry.
             const size_t slash = name.find('/');
             if (slash == std::string::npos)
                 not_a_zip("first record '" + printable(name) + "' is not inside an archive folder");
             prefix_ = fold(name.substr(0, slash + 1));
         }
-        if (!entries_.emplace(fold(name), ZipEntry{size, crc, method, local_offset}).second)
+        if (!entries_.emplace(fold(name), ZipEntry{size, crc, method, compressed, local_offset}).second)
             not_a_zip("record '" + printable(name) + "' appears twice");
         pos += kEntryHeader + name_len + extra_len + comment_len;
     }
 }
 
-// PyTorchStreamReader's constructor reads and parses the version record,
-// and leaks its zip reader's memory when that throws (found by fuzzing). So
-// the record is read and judged here first, the same way: ".data/version"
-// before "version", digits after optional white space, within the format
-// versions this LibTorch reads. torch.save stores it uncompressed; a
-// compressed one is refused rather than inflated twice.
-void check_version_record(std::istream& in, uint64_t file_size, const ZipDirectory& zip) {
+std::string ZipDirectory::fold(std::string name) {
+    for (char& c : name)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return name;
+}
+
+std::optional<ZipEntry> ZipDirectory::find(const std::string& record) const {
+    const auto it = entries_.find(prefix_ + fold(record));
+    if (it == entries_.end()) return std::nullopt;
+    return it->second;
+}
+
+uint32_t crc32_of(const unsigned char* data, size_t size);
+
+// One record's bytes, stored or deflated, checked against its CRC-32. Sizes
+// were bounded by the file's size when the directory was read.
+std::pair<at::DataPtr, size_t> read_record(std::istream& in, uint64_t file_size, const ZipDirectory& zip,
+                                           const std::string& name) {
     constexpr size_t kLocalHeader = 30;
-    constexpr uint64_t kMaxVersionBytes = 32;
-    const char* name = ".data/version";
-    auto entry = zip.find(name);
-    if (!entry) entry = zip.find(name = "version");
-    if (!entry) not_a_zip("no version record");
-    const std::string record(name);
-    if (entry->method != 0) not_a_zip("the " + record + " record is compressed (torch.save stores it as is)");
-    if (entry->size > kMaxVersionBytes)
-        not_a_zip("the " + record + " record holds " + std::to_string(entry->size) + " bytes, not a version number");
+    const std::optional<ZipEntry> entry = zip.find(name);
+    if (!entry) refuse("record '" + printable(name) + "' is missing from the archive");
+    const std::string what = "record '" + printable(name) + "'";
     if (entry->local_offset > file_size || file_size - entry->local_offset < kLocalHeader)
-        not_a_zip("the " + record + " record lies outside the file");
+        refuse(what + " lies outside the file");
     const std::string local = read_at(in, entry->local_offset, kLocalHeader);
-    if (local.compare(0, 4, "PK\x03\x04") != 0) not_a_zip("the " + record + " record has no local header");
+    if (local.compare(0, 4, "PK\x03\x04") != 0) refuse(what + " has no local header");
     const uint64_t data_offset =
         entry->local_offset + kLocalHeader + read_le(bytes_of(local) + 26, 2) + read_le(bytes_of(local) + 28, 2);
-    if (data_offset > file_size || file_size - data_offset < entry->size)
-        not_a_zip("the " + record + " record runs past the end of the file");
-    const std::string text = read_at(in, data_offset, static_cast<size_t>(entry->size));
+    if (data_offset > file_size || file_size - data_offset < entry->compressed)
+        refuse(what + " runs past the end of the file");
+    if (entry->method == 0 && entry->compressed != entry->size)
+        refuse(what + " is stored with " + std::to_string(entry->compressed) + " bytes but claims " +
+               std::to_string(entry->size));
+    const std::string raw = read_at(in, data_offset, static_cast<size_t>(entry->compressed));
+    const size_t size = static_cast<size_t>(entry->size);
+    at::DataPtr data = c10::GetCPUAllocator()->allocate(size);
+    if (entry->method == 0) {
+        if (size) std::memcpy(data.get(), raw.data(), size);
+    } else {
+        z_stream zs{};
+        if (inflateInit2(&zs, -MAX_WBITS) != Z_OK) refuse("cannot start inflating " + what);
+        zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw.data()));
+        zs.avail_in = static_cast<uInt>(raw.size());
+        zs.next_out = static_cast<Bytef*>(data.get());
+        zs.avail_out = static_cast<uInt>(size);
+        const int status = inflate(&zs, Z_FINISH);
+        const uint64_t produced = zs.total_out;
+        inflateEnd(&zs);
+        if (status != Z_STREAM_END || produced != size)
+            refuse(what + " does not inflate to its " + std::to_string(size) + " bytes (damaged)");
+    }
+    if (crc32_of(static_cast<const unsigned char*>(data.get()), size) != entry->crc)
+        refuse(what + " is corrupt (CRC-32 mismatch)");
+    return {std::move(data), size};
+}
+
+// The version record, judged as libtorch would: ".data/version" before
+// "version", digits after optional white space, within the format versions
+// this LibTorch reads.
+void check_version_record(std::istream& in, uint64_t file_size, const ZipDirectory& zip) {
+    const char* name = ".data/version";
+    if (!zip.find(name)) name = "version";
+    if (!zip.find(name)) not_a_zip("no version record");
+    const std::string record(name);
+    const ZipEntry entry = *zip.find(name);
+    constexpr uint64_t kMaxVersionBytes = 32;
+    if (entry.size > kMaxVersionBytes)
+        not_a_zip("the " + record + " record holds " + std::to_string(entry.size) + " bytes, not a version number");
+    auto [bytes, length] = read_record(in, file_size, zip, record);
+    const std::string text(static_cast<const char*>(bytes.get()), length);
     size_t i = 0;
     while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
     uint64_t version = 0;
@@ -328,17 +374,6 @@ void check_version_record(std::istream& in, uint64_t file_size, const ZipDirecto
                std::to_string(caffe2::serialize::kMaxSupportedFileFormatVersion) + ")");
 }
 
-std::string ZipDirectory::fold(std::string name) {
-    for (char& c : name)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return name;
-}
-
-std::optional<ZipEntry> ZipDirectory::find(const std::string& record) const {
-    const auto it = entries_.find(prefix_ + fold(record));
-    if (it == entries_.end()) return std::nullopt;
-    return it->second;
-}
 
 // ---------------------------------------------------------------------------
 // Pickle values.
@@ -1077,28 +1112,7 @@ uint32_t crc32_of(const unsigned char* data, size_t size) {
 }
 
 // A record's bytes, as large as the zip directory says and matching its CRC.
-std::pair<at::DataPtr, size_t> read_record(PyTorchStreamReader& reader, const ZipDirectory& zip,
-                                           const std::string& name) {
-    const std::optional<ZipEntry> entry = zip.find(name);
-    if (!entry) refuse("record '" + printable(name) + "' is missing from the archive");
-    std::tuple<at::DataPtr, size_t> record;
-    try {
-        record = reader.getRecord(name);
-    } catch (const std::bad_alloc&) {
-        throw;
-    } catch (const std::exception& e) {
-        refuse("cannot read record '" + printable(name) + "' (" + describe(e) + ")");
-    }
-    auto& [data, size] = record;
-    if (size != entry->size)
-        refuse("record '" + printable(name) + "' yields " + std::to_string(size) +
-               " bytes, its zip entry says " + std::to_string(entry->size));
-    if (crc32_of(static_cast<const unsigned char*>(data.get()), size) != entry->crc)
-        refuse("record '" + printable(name) + "' is corrupt (CRC-32 mismatch)");
-    return {std::move(data), size};
-}
-
-WeightSet to_weights(const Value& root, PyTorchStreamReader& reader, const ZipDirectory& zip) {
+WeightSet to_weights(const Value& root, std::istream& in, uint64_t file_size, const ZipDirectory& zip) {
     if (root.kind != Kind::Dict)
         refuse(std::string("data.pkl holds a ") + kind_name(root.kind) + ", not a dict of tensors");
     WeightSet out;
@@ -1127,7 +1141,7 @@ WeightSet to_weights(const Value& root, PyTorchStreamReader& reader, const ZipDi
         const std::string record = "data/" + t.storage->key;
         if (!cached || cached_key != t.storage->key) {
             cached = at::DataPtr();
-            auto [data, size] = read_record(reader, zip, record);
+            auto [data, size] = read_record(in, file_size, zip, record);
             // Already implied by the checks at BINPERSID and in read_record;
             // repeated here because the decode below relies on it.
             if (size != static_cast<size_t>(t.storage->numel) * dtype.element_size)
@@ -1180,24 +1194,15 @@ WeightSet load(const std::string& path) {
 
     const ZipDirectory zip(in, file_size);
     check_version_record(in, file_size, zip);
-    in.clear();
-    std::unique_ptr<PyTorchStreamReader> reader;
-    try {
-        reader = std::make_unique<PyTorchStreamReader>(&in);
-    } catch (const std::bad_alloc&) {
-        throw;
-    } catch (const std::exception& e) {
-        not_a_zip(describe(e));
-    }
 
     if (zip.find("byteorder")) {
-        auto [data, size] = read_record(*reader, zip, "byteorder");
+        auto [data, size] = read_record(in, file_size, zip, "byteorder");
         const std::string order(static_cast<const char*>(data.get()), size);
         if (order != "little")
             refuse("storages are stored '" + printable(order) + "'-endian; only little-endian is supported");
     }
     if (!zip.find("data.pkl")) not_a_zip("no data.pkl record");
-    auto [pickle, pickle_size] = read_record(*reader, zip, "data.pkl");
+    auto [pickle, pickle_size] = read_record(in, file_size, zip, "data.pkl");
     Unpickler unpickler(static_cast<const unsigned char*>(pickle.get()), pickle_size,
                         [&zip](const std::string& key) -> std::optional<uint64_t> {
                             if (const auto entry = zip.find("data/" + key)) return entry->size;
@@ -1205,7 +1210,7 @@ WeightSet load(const std::string& path) {
                         });
     const ValuePtr root = unpickler.run();
     pickle = at::DataPtr();
-    return to_weights(*root, *reader, zip);
+    return to_weights(*root, in, file_size, zip);
 }
 
 // ---------------------------------------------------------------------------

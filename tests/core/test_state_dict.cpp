@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <zlib.h>
+
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -188,7 +190,14 @@ BadFile withVersionText(const QByteArray& text) {
         auto le16 = [&b](int at) { return uint8_t(b[at]) | uint8_t(b[at + 1]) << 8; };
         const int data = local + 30 + le16(local + 26) + le16(local + 28);
         if (b.mid(data, 2) != "3\n") return QByteArray("the test's assumption about the writer broke");
-        return b.replace(data, 2, text);
+        b.replace(data, 2, text);
+        // A matching CRC-32 in the local and the central header, so only the
+        // text itself is wrong.
+        const auto crc = static_cast<uint32_t>(::crc32(0L, reinterpret_cast<const Bytef*>(text.data()), 2));
+        const int central = b.lastIndexOf("PK\x01\x02", b.lastIndexOf("/version"));
+        for (int at : {local + 14, central + 16})
+            for (int i = 0; i < 4; ++i) b[at + i] = char(crc >> (8 * i));
+        return b;
     });
 }
 
@@ -589,6 +598,11 @@ void TestStateDict::refusesBadFiles_data() {
         const int end = b.lastIndexOf("PK\x05\x06");
         return b.insert(end, QByteArray(10, 'x'));
     }) << QStringList{notZip, "central directory ends at byte", "not where its end record begins"};
+    // And a third: a record whose local header lacks its signature.
+    QTest::newRow("local header without signature (fuzz)") << damagedValidFile([](QByteArray b) {
+        b[0] = '\x02';
+        return b;
+    }) << QStringList{"no local header"};
     QTest::newRow("version record letters") << withVersionText("x\n") << QStringList{notZip, "not a version number"};
     QTest::newRow("version 0") << withVersionText("0\n") << QStringList{"file format version 0", "not supported"};
     QTest::newRow("version 99") << withVersionText("99") << QStringList{"file format version 99", "not supported"};
