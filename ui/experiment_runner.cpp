@@ -41,20 +41,40 @@ void register_types() {
     (void)once;
 }
 
-// Runs on the worker thread: each event becomes a signal of the runner,
-// which lives in the GUI thread, so Qt queues it.
+// Emits one of the runner's signals in the runner's own (GUI) thread. From
+// the worker thread a signal would still reach queued receivers safely, but
+// direct ones (QSignalSpy in the tests) would run on the worker: posting
+// keeps every signal of the runner on one thread (ThreadSanitizer found it).
+template <class Emit>
+void post(ExperimentRunner* runner, Emit emit_signal) {
+    QMetaObject::invokeMethod(runner, std::move(emit_signal), Qt::QueuedConnection);
+}
+
+// Runs on the worker thread: each event becomes a signal of the runner.
 class Relay : public ExperimentObserver {
 public:
     explicit Relay(ExperimentRunner* runner) : runner_(runner) {}
-    void run_started(const RunStarted& e) override { emit runner_->runStarted(e); }
-    void phase_changed(const PhaseChanged& e) override { emit runner_->phaseChanged(e); }
-    void batch_progress(const BatchProgress& e) override { emit runner_->batchProgress(e); }
-    void environment_finished(const EnvironmentFinished& e) override { emit runner_->environmentFinished(e); }
-    void merge_finished(const MergeFinished& e) override { emit runner_->mergeFinished(e); }
-    void round_finished(const std::string& lane, const RoundResult& r) override {
-        emit runner_->roundFinished(QString::fromStdString(lane), r);
+    void run_started(const RunStarted& e) override {
+        post(runner_, [r = runner_, e] { emit r->runStarted(e); });
     }
-    void run_finished(const RunResult& r) override { emit runner_->runFinished(r); }
+    void phase_changed(const PhaseChanged& e) override {
+        post(runner_, [r = runner_, e] { emit r->phaseChanged(e); });
+    }
+    void batch_progress(const BatchProgress& e) override {
+        post(runner_, [r = runner_, e] { emit r->batchProgress(e); });
+    }
+    void environment_finished(const EnvironmentFinished& e) override {
+        post(runner_, [r = runner_, e] { emit r->environmentFinished(e); });
+    }
+    void merge_finished(const MergeFinished& e) override {
+        post(runner_, [r = runner_, e] { emit r->mergeFinished(e); });
+    }
+    void round_finished(const std::string& lane, const RoundResult& result) override {
+        post(runner_, [r = runner_, lane = QString::fromStdString(lane), result] { emit r->roundFinished(lane, result); });
+    }
+    void run_finished(const RunResult& result) override {
+        post(runner_, [r = runner_, result] { emit r->runFinished(result); });
+    }
 
 private:
     ExperimentRunner* runner_;
@@ -148,12 +168,12 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
                 shared->data = data;
                 shared->data_dir = dir;
             }
-            emit dataLoaded(data);
+            post(this, [this, data] { emit dataLoaded(data); });
             Relay relay(this);
             run_experiment(config, *data, &relay, &shared->control);
         } catch (const std::exception& e) {
             logger()->error("{}", e.what());
-            emit failed(QString::fromStdString(e.what()));
+            post(this, [this, message = QString::fromStdString(e.what())] { emit failed(message); });
         }
     });
     thread_->setObjectName("mergelab-engine");
