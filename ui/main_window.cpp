@@ -62,7 +62,6 @@ QString phase_caption(const PhaseChanged& p) {
     case Phase::Merging: return QObject::tr("Round %1: merging (%2)").arg(p.round).arg(QString::fromStdString(p.method));
     case Phase::Evaluating: return QObject::tr("Round %1: testing %2").arg(p.round).arg(QString::fromStdString(p.method));
     case Phase::CopyingBack: return QObject::tr("Round %1: copying back").arg(p.round);
-    case Phase::Validating: return QObject::tr("Round %1: validating").arg(p.round);
     case Phase::Saving: return QObject::tr("Round %1: saving").arg(p.round);
     }
     return {};
@@ -242,13 +241,13 @@ void MainWindow::connectRunner() {
         run.lane = e.lane;
         run.envs = e.envs;
         if (!e.lane.empty()) {
-            run.config.mode = "compare";
+            run.config.mode = Mode::Compare;
             run.config.method = e.lane;
             run.config.compare = {e.lane};
             lane_->addItem(tr("Lane %1").arg(QString::fromStdString(e.lane)));
         }
         lanes_.append(run);
-        const int lanes = running_.mode == "lanes" ? static_cast<int>(running_.lanes.size()) : 1;
+        const int lanes = running_.mode == Mode::Lanes ? static_cast<int>(running_.lanes.size()) : 1;
         batchesTotal_ = e.batches_per_round * running_.rounds * lanes;
         flow_->setBaseline(running_.baseline);
         flow_->setEnvironments(e.envs, QString::fromStdString(e.lane.empty() ? running_.method : e.lane));
@@ -302,7 +301,7 @@ void MainWindow::connectRunner() {
             }
         const QString message = QString::fromStdString(finished.message);
         statusBar()->showMessage(message, 15000);
-        if (finished.stopped == "failed" || finished.stopped == "diverged") {
+        if (finished.stopped == StopReason::Failed || finished.stopped == StopReason::Diverged) {
             runFailed_ = true;
             if (!quitWhenDone_) show_warning(this, tr("Run stopped"), message);
         }
@@ -317,7 +316,7 @@ void MainWindow::connectRunner() {
         setup_->setLocked(false);
         phaseProgress_->setValue(phaseProgress_->maximum());
         const RunResult* run = laneRun();
-        phaseLabel_->setText(run && !run->stopped.empty()
+        phaseLabel_->setText(run && run->stopped != StopReason::Running
                                  ? tr("Finished: %1").arg(QString::fromStdString(run->message))
                                  : tr("Ready"));
         flow_->setIdle(run ? tr("Finished after %1 round(s). Scrub through the rounds above.").arg(run->rounds.size())
@@ -339,7 +338,7 @@ void MainWindow::startRun() {
     running_.out_dir = runDir_.toStdString();
     lanes_.clear();
     lane_->clear();
-    lane_->setVisible(running_.mode == "lanes");
+    lane_->setVisible(running_.mode == Mode::Lanes);
     shown_.reset();
     lossRound_ = 0;
     loss_->clear();
@@ -501,7 +500,7 @@ bool MainWindow::openRun(const QString& path) {
         ExperimentConfig setup = running_;
         setup.out_dir.clear();
         if (runs.size() > 1) {
-            setup.mode = "lanes";
+            setup.mode = Mode::Lanes;
             setup.lanes.clear();
             for (const auto& r : runs) setup.lanes.push_back(r.lane);
             setup.compare = setup.lanes;
@@ -523,7 +522,7 @@ bool MainWindow::openRun(const QString& path) {
         refreshViews();
         updateActions();
         setWindowTitle(tr("MergeLab: %1").arg(QFileInfo(runDir_).fileName()));
-        phaseLabel_->setText(tr("Opened %1 (%2)").arg(runDir_, QString::fromStdString(runs.front().stopped)));
+        phaseLabel_->setText(tr("Opened %1 (%2)").arg(runDir_, QString::fromLatin1(name_of(runs.front().stopped))));
         return true;
     } catch (const std::exception& e) {
         logger()->error("{}", e.what());

@@ -1,10 +1,11 @@
 #include "setup_panel.h"
 
+#include <QAbstractSpinBox>
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDir>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -13,9 +14,9 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QRadioButton>
-#include <QRegularExpression>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -26,15 +27,56 @@
 #include "mergelab/dataset.h"
 #include "mergelab/error.h"
 #include "mergelab/merge.h"
+#include "mergelab/model.h"
+#include "mergelab/split.h"
 #include "palette.h"
 
 namespace mergelab::ui {
 
 namespace {
 
-// The alpha slider is logarithmic: 0.05 .. 10.
-double slider_to_alpha(int v) { return std::pow(10.0, -1.3 + 2.3 * v / 100.0); }
-int alpha_to_slider(double a) { return static_cast<int>(std::lround((std::log10(a) + 1.3) / 2.3 * 100)); }
+constexpr int kSliderSteps = 100;
+
+// A log slider over the setting's range; the value is rounded to two
+// significant digits so what the label shows is what the run uses.
+double slider_to_value(const SettingDescriptor& d, int step) {
+    const double lo = std::log10(d.min), hi = std::log10(d.max);
+    const double v = std::pow(10.0, lo + (hi - lo) * step / kSliderSteps);
+    return std::clamp(QString::number(v, 'g', 2).toDouble(), d.min, d.max);
+}
+int value_to_slider(const SettingDescriptor& d, double v) {
+    const double lo = std::log10(d.min), hi = std::log10(d.max);
+    return std::clamp(static_cast<int>(std::lround((std::log10(v) - lo) / (hi - lo) * kSliderSteps)), 0, kSliderSteps);
+}
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+// Registry entries behind a choice, for labels and tooltips.
+std::vector<const RegistryEntry*> entries_for(const QString& key) {
+    std::vector<const RegistryEntry*> out;
+    if (key == "split")
+        for (const auto& k : split_kinds()) out.push_back(&k);
+    if (key == "model")
+        for (const auto& a : architectures()) out.push_back(&a);
+    if (key == "method")
+        for (const auto& m : merge_methods()) out.push_back(&m);
+    return out;
+}
+
+QString choice_label(const QString& key, const QString& name) {
+    if (key == "optimizer") return name == "sgd" ? QObject::tr("SGD with momentum") : QObject::tr("Adam");
+    if (key == "init")
+        return name == "shared" ? QObject::tr("Shared: same initial weights") : QObject::tr("Independent per environment");
+    return name;
+}
+
+// Text typed for a number, in the user's locale first ("0,001"), then C.
+double parse_number(const QString& text) {
+    bool ok = false;
+    double v = QLocale().toDouble(text.trimmed(), &ok);
+    if (!ok) v = QLocale::c().toDouble(text.trimmed(), &ok);
+    return ok ? v : std::nan("");
+}
 
 } // namespace
 
@@ -43,13 +85,120 @@ SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
     applyPreset("quick");
 }
 
-QLabel* SetupPanel::errorLabel(const QString& field) {
+QLabel* SetupPanel::errorLabel(const QString& key) {
     auto* label = new QLabel(this);
     label->setWordWrap(true);
     label->setStyleSheet("color: #b00020;");
     label->hide();
-    errors_[field] = label;
+    errors_[key] = label;
     return label;
+}
+
+SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
+    Field f;
+    f.setting = &d;
+    const QString key = q(d.key);
+    switch (d.type) {
+    case SettingType::Integer: {
+        auto* spin = new QSpinBox;
+        spin->setRange(static_cast<int>(d.min * d.display_scale), static_cast<int>(d.max * d.display_scale));
+        if (d.key == "threads") spin->setSpecialValueText(tr("automatic"));
+        f.widget = spin;
+        f.read = [spin] { return SettingValue(int64_t(spin->value())); };
+        f.write = [spin](const SettingValue& v) { spin->setValue(static_cast<int>(std::get<int64_t>(v))); };
+        break;
+    }
+    case SettingType::Real:
+        if (d.widget == WidgetHint::TextField) {
+            auto* edit = new QLineEdit;
+            f.widget = edit;
+            f.read = [edit] { return SettingValue(parse_number(edit->text())); };
+            f.write = [edit](const SettingValue& v) { edit->setText(QLocale().toString(std::get<double>(v), 'g', 6)); };
+        } else if (d.widget == WidgetHint::LogSlider) {
+            auto* row = new QWidget;
+            auto* layout = new QHBoxLayout(row);
+            layout->setContentsMargins(0, 0, 0, 0);
+            auto* slider = new QSlider(Qt::Horizontal);
+            slider->setObjectName(key + "-slider");
+            slider->setRange(0, kSliderSteps);
+            auto* value = new QLabel;
+            value->setMinimumWidth(40);
+            layout->addWidget(slider, 1);
+            layout->addWidget(value);
+            connect(slider, &QSlider::valueChanged, value,
+                    [value, &d](int step) { value->setText(QLocale().toString(slider_to_value(d, step), 'g', 2)); });
+            f.widget = row;
+            f.read = [slider, &d] { return SettingValue(slider_to_value(d, slider->value())); };
+            f.write = [slider, value, &d](const SettingValue& v) {
+                slider->setValue(value_to_slider(d, std::get<double>(v)));
+                value->setText(QLocale().toString(slider_to_value(d, slider->value()), 'g', 2));
+            };
+        } else {
+            auto* spin = new QDoubleSpinBox;
+            const double scale = d.display_scale;
+            spin->setDecimals(scale > 1 ? 1 : 3);
+            spin->setRange(d.min * scale, d.max * scale);
+            spin->setSingleStep(scale > 1 ? 1 : 0.01);
+            if (!d.unit.empty()) spin->setSuffix(" " + q(d.unit));
+            f.widget = spin;
+            f.read = [spin, scale] { return SettingValue(spin->value() / scale); };
+            f.write = [spin, scale](const SettingValue& v) { spin->setValue(std::get<double>(v) * scale); };
+        }
+        break;
+    case SettingType::Choice: {
+        auto* combo = new QComboBox;
+        const auto entries = entries_for(key);
+        if (!entries.empty()) {
+            for (const auto* e : entries) {
+                combo->addItem(q(e->label.empty() ? e->name : e->label), q(e->name));
+                combo->setItemData(combo->count() - 1, q(e->description), Qt::ToolTipRole);
+            }
+        } else {
+            for (const auto& name : d.choices()) combo->addItem(choice_label(key, q(name)), q(name));
+        }
+        f.widget = combo;
+        f.read = [combo] { return SettingValue(combo->currentData().toString().toStdString()); };
+        f.write = [combo](const SettingValue& v) {
+            combo->setCurrentIndex(std::max(0, combo->findData(q(std::get<std::string>(v)))));
+        };
+        break;
+    }
+    case SettingType::Flag: {
+        auto* box = new QCheckBox(tr(d.label.c_str()));
+        f.widget = box;
+        f.read = [box] { return SettingValue(box->isChecked()); };
+        f.write = [box](const SettingValue& v) { box->setChecked(std::get<bool>(v)); };
+        break;
+    }
+    case SettingType::Text:
+    case SettingType::List:
+    case SettingType::ClassGroups: {
+        auto* edit = new QLineEdit;
+        f.widget = edit;
+        f.read = [edit] { return SettingValue(edit->text().trimmed().toStdString()); };
+        f.write = [edit, &d](const SettingValue& v) { edit->setText(q(format_setting(d, v))); };
+        break;
+    }
+    }
+    f.widget->setObjectName(key);
+    f.widget->setToolTip(tr(d.help.c_str()));
+    return f;
+}
+
+void SetupPanel::addRow(QFormLayout* form, const QString& key, const QString& label, QWidget* widget) {
+    if (label.isEmpty())
+        form->addRow(widget);
+    else
+        form->addRow(label, widget);
+    form->addRow(errorLabel(key));
+}
+
+SetupPanel::Field& SetupPanel::addField(QFormLayout* form, const QString& key) {
+    const SettingDescriptor& d = setting(key.toStdString());
+    fields_[key] = makeField(d);
+    Field& f = fields_[key];
+    addRow(form, key, d.type == SettingType::Flag ? QString() : tr(d.label.c_str()), f.widget);
+    return f;
 }
 
 void SetupPanel::build() {
@@ -59,224 +208,203 @@ void SetupPanel::build() {
     auto* presetRow = new QHBoxLayout;
     presetRow->addWidget(new QLabel(tr("Preset:")));
     preset_ = new QComboBox;
-    preset_->addItem(tr("Quick demo"), "quick");
-    preset_->addItem(tr("Paper: V-environment"), "V");
-    preset_->addItem(tr("Paper: H-environment"), "H");
+    for (const auto& p : presets()) {
+        preset_->addItem(tr(p.label.c_str()), q(p.name));
+        preset_->setItemData(preset_->count() - 1, tr(p.description.c_str()), Qt::ToolTipRole);
+    }
     preset_->addItem(tr("Custom"), "custom");
     preset_->setToolTip(tr("Quick demo finishes in about a minute; the paper presets repeat its two experiments"));
     presetRow->addWidget(preset_, 1);
     outer->addLayout(presetRow);
+    connect(preset_, &QComboBox::currentIndexChanged, this, [this] {
+        if (!updating_) applyPreset(preset_->currentData().toString());
+    });
 
-    // Data
     auto* dataBox = new QGroupBox(tr("Data"));
     auto* dataLayout = new QVBoxLayout(dataBox);
     auto* dataRow = new QHBoxLayout;
-    dataDir_ = new QLineEdit;
-    dataDir_->setObjectName("dataDir");
-    dataDir_->setPlaceholderText(QString::fromStdString(resolve_data_dir()));
-    dataDir_->setToolTip(tr("Folder with the four Fashion-MNIST IDX files (gzipped or plain); empty: found automatically"));
+    fields_["data"] = makeField(setting("data"));
+    auto* dataDir = static_cast<QLineEdit*>(fields_["data"].widget);
+    dataDir->setPlaceholderText(q(resolve_data_dir()));
     auto* browse = new QPushButton(tr("Browse…"));
-    dataRow->addWidget(dataDir_, 1);
+    dataRow->addWidget(dataDir, 1);
     dataRow->addWidget(browse);
     dataLayout->addLayout(dataRow);
     dataLayout->addWidget(errorLabel("data"));
     outer->addWidget(dataBox);
-    connect(browse, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Fashion-MNIST folder"), dataDir_->text());
-        if (!dir.isEmpty()) dataDir_->setText(dir);
+    connect(browse, &QPushButton::clicked, this, [this, dataDir] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Fashion-MNIST folder"), dataDir->text());
+        if (!dir.isEmpty()) dataDir->setText(dir);
     });
+    connect(dataDir, &QLineEdit::textChanged, this, [this] { dataError_.clear(); });
 
-    // Environments
-    auto* envBox = new QGroupBox(tr("Environments"));
-    auto* envForm = new QFormLayout(envBox);
-    split_ = new QComboBox;
-    split_->addItem(tr("V: every environment has all classes"), "V");
-    split_->addItem(tr("H: environments hold different classes"), "H");
-    split_->addItem(tr("Dirichlet: skewed class shares"), "dirichlet");
-    envForm->addRow(tr("Split"), split_);
-    envs_ = new QSpinBox;
-    envs_->setRange(2, 10);
-    envForm->addRow(tr("Environments"), envs_);
-    envForm->addRow(errorLabel("envs"));
-    alphaRow_ = new QWidget;
-    auto* alphaLayout = new QHBoxLayout(alphaRow_);
-    alphaLayout->setContentsMargins(0, 0, 0, 0);
-    alpha_ = new QSlider(Qt::Horizontal);
-    alpha_->setRange(0, 100);
-    alpha_->setToolTip(tr("Dirichlet concentration: small values give each environment few classes"));
-    alphaValue_ = new QLabel;
-    alphaValue_->setMinimumWidth(40);
-    alphaLayout->addWidget(alpha_, 1);
-    alphaLayout->addWidget(alphaValue_);
-    envForm->addRow(tr("Alpha"), alphaRow_);
+    outer->addWidget(buildEnvironments());
+    outer->addWidget(buildMerging());
+    outer->addWidget(buildTraining());
+    outer->addStretch(1);
+
+    // Every field reports a change the same way; spin boxes and combos take
+    // the mouse wheel only when focused, so scrolling the panel changes nothing.
+    for (auto* w : findChildren<QWidget*>()) {
+        if (auto* spin = qobject_cast<QAbstractSpinBox*>(w)) {
+            if (auto* s = qobject_cast<QSpinBox*>(w)) connect(s, &QSpinBox::valueChanged, this, &SetupPanel::touched);
+            if (auto* s = qobject_cast<QDoubleSpinBox*>(w))
+                connect(s, &QDoubleSpinBox::valueChanged, this, &SetupPanel::touched);
+        } else if (auto* combo = qobject_cast<QComboBox*>(w)) {
+            if (combo == preset_) continue;
+            connect(combo, &QComboBox::currentIndexChanged, this, &SetupPanel::touched);
+        } else if (auto* slider = qobject_cast<QSlider*>(w)) {
+            connect(slider, &QSlider::valueChanged, this, &SetupPanel::touched);
+        } else if (auto* button = qobject_cast<QAbstractButton*>(w)) {
+            if (qobject_cast<QPushButton*>(w)) continue;
+            connect(button, &QAbstractButton::toggled, this, &SetupPanel::touched);
+        } else if (auto* edit = qobject_cast<QLineEdit*>(w)) {
+            connect(edit, &QLineEdit::textChanged, this, &SetupPanel::touched);
+        } else {
+            continue;
+        }
+        if (!qobject_cast<QAbstractButton*>(w) && !qobject_cast<QLineEdit*>(w)) {
+            w->setFocusPolicy(Qt::StrongFocus);
+            w->installEventFilter(this);
+        }
+    }
+    connect(classGrid_, &QTableWidget::itemChanged, this, &SetupPanel::touched);
+}
+
+QWidget* SetupPanel::buildEnvironments() {
+    auto* box = new QGroupBox(tr("Environments"));
+    auto* form = new QFormLayout(box);
+    addField(form, "split");
+    addField(form, "envs");
+    addField(form, "alpha");
     classGrid_ = new QTableWidget(kNumClasses, 2);
+    classGrid_->setObjectName("classes");
     classGrid_->setToolTip(tr("Tick which environment holds each class; every class at most once"));
     classGrid_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     classGrid_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     classGrid_->setSelectionMode(QAbstractItemView::NoSelection);
-    classGrid_->setMinimumHeight(120);
+    // A fixed height: the grid must not grow or shrink when a message
+    // appears elsewhere, or the fields under the pointer move.
+    classGrid_->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    classGrid_->setFixedHeight(classGrid_->horizontalHeader()->sizeHint().height() + kNumClasses * 22 + 4);
+    for (int c = 0; c < kNumClasses; ++c) classGrid_->setRowHeight(c, 22);
     QStringList rows;
     for (int c = 0; c < kNumClasses; ++c) rows << QString("%1 %2").arg(c).arg(short_class_name(c));
     classGrid_->setVerticalHeaderLabels(rows);
-    envForm->addRow(classGrid_);
-    envForm->addRow(errorLabel("classes"));
-    fraction_ = new QSpinBox;
-    fraction_->setRange(1, 100);
-    fraction_->setSuffix(" %");
-    fraction_->setToolTip(tr("Share of each environment's training images used; less is faster"));
-    envForm->addRow(tr("Training data"), fraction_);
-    envForm->addRow(errorLabel("fraction"));
-    outer->addWidget(envBox);
+    addRow(form, "classes", QString(), classGrid_);
+    Field grid;
+    grid.setting = &setting("classes");
+    grid.widget = classGrid_;
+    grid.read = [this] { return SettingValue(format_class_assignment(gridAssignment())); };
+    // setConfig fills the grid from the config itself: a group may be empty
+    // there, which no text form can hold.
+    grid.write = [](const SettingValue&) {};
+    fields_["classes"] = grid;
+    addField(form, "train_fraction");
+    connect(static_cast<QSpinBox*>(fields_["envs"].widget), &QSpinBox::valueChanged, this, [this] {
+        if (!updating_) rebuildClassGrid({});
+    });
+    return box;
+}
 
-    // Merging
-    auto* mergeBox = new QGroupBox(tr("Merging"));
-    auto* mergeForm = new QFormLayout(mergeBox);
-    model_ = new QComboBox;
-    model_->addItem(tr("CNN (2 conv + 2 linear)"), "cnn");
-    model_->addItem(tr("MLP (2 linear)"), "mlp");
-    mergeForm->addRow(tr("Model"), model_);
-    method_ = new QComboBox;
-    auto* compareRow = new QHBoxLayout;
-    for (const auto& m : merge_method_names()) {
-        const QString name = QString::fromStdString(m);
-        method_->addItem(name, name);
-        auto* box = new QCheckBox(name);
-        box->setStyleSheet(QString("QCheckBox { color: %1; font-weight: bold; }").arg(method_color(name).name()));
-        compare_[name] = box;
-        compareRow->addWidget(box);
-        connect(box, &QCheckBox::toggled, this, &SetupPanel::revalidate);
+QWidget* SetupPanel::buildMerging() {
+    auto* box = new QGroupBox(tr("Merging"));
+    auto* form = new QFormLayout(box);
+    addField(form, "model");
+    addField(form, "method");
+    auto* compareRow = new QWidget;
+    compareRow->setObjectName("compare");
+    compareRow->setToolTip(tr(setting("compare").help.c_str()));
+    auto* compareLayout = new QHBoxLayout(compareRow);
+    compareLayout->setContentsMargins(0, 0, 0, 0);
+    for (const auto& m : merge_methods()) {
+        const QString name = q(m.name);
+        auto* check = new QCheckBox(name);
+        check->setToolTip(tr(m.description.c_str()));
+        check->setStyleSheet(QString("QCheckBox { color: %1; font-weight: bold; }").arg(method_color(name).name()));
+        compare_[name] = check;
+        compareLayout->addWidget(check);
     }
-    method_->setToolTip(tr("The merged model that is copied back to every environment"));
-    mergeForm->addRow(tr("Primary method"), method_);
-    mergeForm->addRow(tr("Compare"), compareRow);
+    addRow(form, "compare", tr(setting("compare").label.c_str()), compareRow);
     modeCompare_ = new QRadioButton(tr("Compare on the same local models"));
     modeLanes_ = new QRadioButton(tr("Lanes: one experiment per method"));
     auto* modeGroup = new QButtonGroup(this);
     modeGroup->addButton(modeCompare_);
     modeGroup->addButton(modeLanes_);
-    mergeForm->addRow(tr("Mode"), modeCompare_);
-    mergeForm->addRow(QString(), modeLanes_);
-    mergeForm->addRow(errorLabel("method"));
-    baseline_ = new QCheckBox(tr("Centralised baseline (one model on all data)"));
-    mergeForm->addRow(baseline_);
-    outer->addWidget(mergeBox);
+    form->addRow(tr("Mode"), modeCompare_);
+    form->addRow(QString(), modeLanes_);
+    form->addRow(errorLabel("mode"));
+    errors_["lanes"] = errors_["mode"];
+    addField(form, "baseline");
+    return box;
+}
 
-    // Training
-    auto* trainBox = new QGroupBox(tr("Training"));
-    auto* trainForm = new QFormLayout(trainBox);
-    rounds_ = new QSpinBox;
-    rounds_->setRange(1, 1000);
-    trainForm->addRow(tr("Rounds (max)"), rounds_);
-    byEpochs_ = new QRadioButton(tr("Epochs per round"));
-    byTarget_ = new QRadioButton(tr("Until local accuracy"));
+QWidget* SetupPanel::buildTraining() {
+    auto* box = new QGroupBox(tr("Training"));
+    auto* form = new QFormLayout(box);
+    addField(form, "rounds");
+    // Local training ends after a number of epochs or at a local accuracy.
+    byEpochs_ = new QRadioButton(tr(setting("local_epochs").label.c_str()));
+    byTarget_ = new QRadioButton(tr(setting("local_target").label.c_str()));
     auto* localGroup = new QButtonGroup(this);
     localGroup->addButton(byEpochs_);
     localGroup->addButton(byTarget_);
-    localEpochs_ = new QSpinBox;
-    localEpochs_->setRange(1, 100);
-    localTarget_ = new QDoubleSpinBox;
-    localTarget_->setRange(1, 100);
-    localTarget_->setSuffix(" %");
-    localTarget_->setDecimals(1);
-    trainForm->addRow(byEpochs_, localEpochs_);
-    trainForm->addRow(byTarget_, localTarget_);
-    useTarget_ = new QCheckBox(tr("Stop at accuracy"));
-    useTarget_->setToolTip(tr("Stop when the copied-back model reaches this in every environment"));
-    target_ = new QDoubleSpinBox;
-    target_->setRange(1, 100);
-    target_->setSuffix(" %");
-    target_->setDecimals(1);
-    trainForm->addRow(useTarget_, target_);
-    optimizer_ = new QComboBox;
-    optimizer_->addItem("Adam", "adam");
-    optimizer_->addItem(tr("SGD with momentum"), "sgd");
-    trainForm->addRow(tr("Optimizer"), optimizer_);
-    lr_ = new QLineEdit;
-    lr_->setObjectName("lr");
-    lr_->setToolTip(tr("Learning rate, e.g. 0.001"));
-    trainForm->addRow(tr("Learning rate"), lr_);
-    trainForm->addRow(errorLabel("lr"));
-    batch_ = new QSpinBox;
-    batch_->setRange(1, 4096);
-    trainForm->addRow(tr("Batch size"), batch_);
-    seed_ = new QSpinBox;
-    seed_->setRange(0, 1000000);
-    trainForm->addRow(tr("Seed"), seed_);
-    init_ = new QComboBox;
-    init_->addItem(tr("Shared: same initial weights"), "shared");
-    init_->addItem(tr("Independent per environment"), "independent");
-    trainForm->addRow(tr("Initialisation"), init_);
-    threads_ = new QSpinBox;
-    threads_->setRange(0, 256);
-    threads_->setSpecialValueText(tr("automatic"));
-    trainForm->addRow(tr("Threads"), threads_);
-    trainForm->addRow(errorLabel("training"));
-    outer->addWidget(trainBox);
-    outer->addStretch(1);
+    fields_["local_epochs"] = makeField(setting("local_epochs"));
+    fields_["local_target"] = makeField(setting("local_target"));
+    form->addRow(byEpochs_, fields_["local_epochs"].widget);
+    form->addRow(errorLabel("local_epochs"));
+    form->addRow(byTarget_, fields_["local_target"].widget);
+    form->addRow(errorLabel("local_target"));
+    useTarget_ = new QCheckBox(tr(setting("target").label.c_str()));
+    fields_["target"] = makeField(setting("target"));
+    form->addRow(useTarget_, fields_["target"].widget);
+    form->addRow(errorLabel("target"));
+    for (const char* key : {"optimizer", "lr", "momentum", "batch", "seed", "init", "threads"}) addField(form, key);
+    form->addRow(errorLabel("general"));
+    return box;
+}
 
-    auto touched = [this] {
-        if (updating_) return;
-        if (preset_->currentData().toString() != "custom") {
-            updating_ = true;
-            preset_->setCurrentIndex(preset_->findData("custom"));
-            updating_ = false;
+bool SetupPanel::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::Wheel) {
+        auto* w = qobject_cast<QWidget*>(watched);
+        if (w && !w->hasFocus()) {
+            event->ignore(); // the scroll area behind scrolls instead
+            return true;
         }
-        revalidate();
-        emit changed();
-    };
-    connect(preset_, &QComboBox::currentIndexChanged, this, [this] {
-        if (!updating_) applyPreset(preset_->currentData().toString());
-    });
-    connect(dataDir_, &QLineEdit::textChanged, this, [this, touched] {
-        dataError_.clear();
-        touched();
-    });
-    connect(split_, &QComboBox::currentIndexChanged, this, [this, touched] {
-        updateVisibility();
-        touched();
-    });
-    connect(envs_, &QSpinBox::valueChanged, this, [this, touched] {
-        if (!updating_) rebuildClassGrid({});
-        touched();
-    });
-    connect(alpha_, &QSlider::valueChanged, this, [this, touched] {
-        alphaValue_->setText(QString::number(slider_to_alpha(alpha_->value()), 'g', 2));
-        touched();
-    });
-    connect(classGrid_, &QTableWidget::itemChanged, this, [touched] { touched(); });
-    for (auto* spin : {rounds_, localEpochs_, batch_, seed_, threads_, fraction_})
-        connect(spin, &QSpinBox::valueChanged, this, touched);
-    for (auto* spin : {localTarget_, target_}) connect(spin, &QDoubleSpinBox::valueChanged, this, touched);
-    for (auto* combo : {model_, method_, optimizer_, init_}) connect(combo, &QComboBox::currentIndexChanged, this, touched);
-    for (auto* button : {static_cast<QAbstractButton*>(modeCompare_), static_cast<QAbstractButton*>(modeLanes_),
-                         static_cast<QAbstractButton*>(byEpochs_), static_cast<QAbstractButton*>(byTarget_),
-                         static_cast<QAbstractButton*>(useTarget_), static_cast<QAbstractButton*>(baseline_)})
-        connect(button, &QAbstractButton::toggled, this, [this, touched] {
-            updateVisibility();
-            touched();
-        });
-    for (auto* box : compare_) connect(box, &QCheckBox::toggled, this, touched);
-    connect(lr_, &QLineEdit::textChanged, this, touched);
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void SetupPanel::touched() {
+    if (updating_) return;
+    updating_ = true;
+    const QString match = q(matching_preset(config()));
+    preset_->setCurrentIndex(preset_->findData(match.isEmpty() ? QString("custom") : match));
+    updating_ = false;
+    updateVisibility();
+    revalidate();
+    emit changed();
 }
 
 void SetupPanel::updateVisibility() {
-    const QString split = split_->currentData().toString();
-    alphaRow_->setEnabled(split == "dirichlet");
-    classGrid_->setVisible(split == "H");
-    localEpochs_->setEnabled(true);
-    localTarget_->setEnabled(byTarget_->isChecked());
-    target_->setEnabled(useTarget_->isChecked());
+    const ExperimentConfig c = config();
+    for (const auto& f : fields_)
+        if (f.setting && !f.setting->applies_when.empty()) f.widget->setEnabled(setting_applies(*f.setting, c));
+    classGrid_->setVisible(find_split(c.split.kind) && find_split(c.split.kind)->uses_classes);
+    fields_["local_target"].widget->setEnabled(byTarget_->isChecked());
+    fields_["target"].widget->setEnabled(useTarget_->isChecked());
 }
 
 void SetupPanel::rebuildClassGrid(const std::vector<std::vector<int>>& assignment) {
     const bool was = updating_;
     updating_ = true;
-    const int envs = envs_->value();
+    const int envs = static_cast<QSpinBox*>(fields_["envs"].widget)->value();
     auto groups = assignment;
     if (groups.empty() || static_cast<int>(groups.size()) != envs) groups = default_class_assignment(envs);
     classGrid_->setColumnCount(envs);
     QStringList headers;
-    for (int k = 0; k < envs; ++k) headers << env_label(k);
+    // Short headers: ten columns must still be readable in the panel.
+    for (int k = 0; k < envs; ++k) headers << (envs > 4 ? QString::number(k + 1) : env_label(k));
     classGrid_->setHorizontalHeaderLabels(headers);
     for (int c = 0; c < kNumClasses; ++c)
         for (int k = 0; k < envs; ++k) {
@@ -284,6 +412,7 @@ void SetupPanel::rebuildClassGrid(const std::vector<std::vector<int>>& assignmen
             item->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled);
             const bool held = std::find(groups[k].begin(), groups[k].end(), c) != groups[k].end();
             item->setCheckState(held ? Qt::Checked : Qt::Unchecked);
+            item->setToolTip(tr("%1 holds class %2").arg(env_label(k), short_class_name(c)));
             classGrid_->setItem(c, k, item);
         }
     updating_ = was;
@@ -299,71 +428,42 @@ std::vector<std::vector<int>> SetupPanel::gridAssignment() const {
 
 ExperimentConfig SetupPanel::config() const {
     ExperimentConfig c;
-    c.data_dir = dataDir_->text().trimmed().toStdString();
-    c.split.kind = split_->currentData().toString().toStdString();
-    c.split.envs = envs_->value();
-    c.split.alpha = slider_to_alpha(alpha_->value());
-    if (c.split.kind == "H") c.split.classes = gridAssignment();
-    c.split.train_fraction = fraction_->value() / 100.0;
-    c.model = model_->currentData().toString().toStdString();
-    c.method = method_->currentData().toString().toStdString();
+    for (const auto& f : fields_) {
+        if (f.setting->key == "classes") continue;
+        f.setting->set(c, f.read());
+    }
+    const auto* split = find_split(c.split.kind);
+    if (split && split->uses_classes) c.split.classes = gridAssignment();
+    // The registry's order, not the map's.
     c.compare.clear();
-    for (auto it = compare_.begin(); it != compare_.end(); ++it)
-        if (it.value()->isChecked()) c.compare.push_back(it.key().toStdString());
-    // Keep the registry's order (avg, max, absmax), not the map's.
-    std::vector<std::string> ordered;
     for (const auto& m : merge_method_names())
-        if (std::find(c.compare.begin(), c.compare.end(), m) != c.compare.end()) ordered.push_back(m);
-    c.compare = ordered;
+        if (compare_.contains(q(m)) && compare_[q(m)]->isChecked()) c.compare.push_back(m);
     if (modeLanes_->isChecked()) {
-        c.mode = "lanes";
+        c.mode = Mode::Lanes;
         c.lanes = c.compare;
     }
-    c.baseline = baseline_->isChecked();
-    c.rounds = rounds_->value();
-    c.local_epochs = localEpochs_->value();
-    c.local_target = byTarget_->isChecked() ? localTarget_->value() / 100.0 : 0.0;
-    c.target = useTarget_->isChecked() ? target_->value() / 100.0 : 0.0;
-    c.optimizer = optimizer_->currentData().toString().toStdString();
-    bool ok = false;
-    const double lr = lr_->text().trimmed().toDouble(&ok);
-    c.lr = ok ? lr : std::nan("");
-    c.batch_size = batch_->value();
-    c.seed = static_cast<uint64_t>(seed_->value());
-    c.split.seed = c.seed;
-    c.init = init_->currentData().toString().toStdString();
-    c.threads = threads_->value();
+    if (!byTarget_->isChecked()) c.local_target = 0;
+    if (!useTarget_->isChecked()) c.target = 0;
     return c;
 }
 
 void SetupPanel::setConfig(const ExperimentConfig& c) {
     updating_ = true;
-    dataDir_->setText(QString::fromStdString(c.data_dir));
-    split_->setCurrentIndex(std::max(0, split_->findData(QString::fromStdString(c.split.kind))));
-    envs_->setValue(c.split.envs);
-    alpha_->setValue(alpha_to_slider(c.split.alpha));
-    alphaValue_->setText(QString::number(slider_to_alpha(alpha_->value()), 'g', 2));
+    for (const auto& f : fields_) {
+        SettingValue v = f.setting->get(c);
+        // An option that is off keeps a sensible value in its field.
+        if ((f.setting->key == "local_target" || f.setting->key == "target") && std::get<double>(v) <= 0) v = 0.9;
+        f.write(v);
+    }
     rebuildClassGrid(c.split.classes);
-    fraction_->setValue(std::clamp(static_cast<int>(std::lround(c.split.train_fraction * 100)), 1, 100));
-    model_->setCurrentIndex(std::max(0, model_->findData(QString::fromStdString(c.model))));
-    method_->setCurrentIndex(std::max(0, method_->findData(QString::fromStdString(c.method))));
-    const auto& chosen = c.mode == "lanes" ? c.lanes : c.compare;
+    const auto& chosen = c.mode == Mode::Lanes ? c.lanes : c.compare;
     for (auto it = compare_.begin(); it != compare_.end(); ++it)
         it.value()->setChecked(std::find(chosen.begin(), chosen.end(), it.key().toStdString()) != chosen.end());
-    (c.mode == "lanes" ? modeLanes_ : modeCompare_)->setChecked(true);
-    baseline_->setChecked(c.baseline);
-    rounds_->setValue(c.rounds);
-    localEpochs_->setValue(c.local_epochs);
+    (c.mode == Mode::Lanes ? modeLanes_ : modeCompare_)->setChecked(true);
     (c.local_target > 0 ? byTarget_ : byEpochs_)->setChecked(true);
-    localTarget_->setValue(c.local_target > 0 ? c.local_target * 100 : 90);
     useTarget_->setChecked(c.target > 0);
-    target_->setValue(c.target > 0 ? c.target * 100 : 90);
-    optimizer_->setCurrentIndex(std::max(0, optimizer_->findData(QString::fromStdString(c.optimizer))));
-    lr_->setText(QString::number(c.lr, 'g', 6));
-    batch_->setValue(c.batch_size);
-    seed_->setValue(static_cast<int>(c.seed));
-    init_->setCurrentIndex(std::max(0, init_->findData(QString::fromStdString(c.init))));
-    threads_->setValue(c.threads);
+    const QString match = q(matching_preset(c));
+    preset_->setCurrentIndex(preset_->findData(match.isEmpty() ? QString("custom") : match));
     updating_ = false;
     updateVisibility();
     revalidate();
@@ -371,14 +471,15 @@ void SetupPanel::setConfig(const ExperimentConfig& c) {
 }
 
 void SetupPanel::applyPreset(const QString& name) {
-    if (name == "custom") return;
+    if (name == "custom" || !find_preset(name.toStdString())) return;
     ExperimentConfig c = preset(name.toStdString());
-    c.data_dir = dataDir_->text().trimmed().toStdString();
+    const ExperimentConfig typed = config();
+    c.data_dir = typed.data_dir;
+    c.threads = typed.threads;
     setConfig(c);
-    updating_ = true;
-    preset_->setCurrentIndex(std::max(0, preset_->findData(name)));
-    updating_ = false;
 }
+
+QString SetupPanel::presetName() const { return preset_->currentData().toString(); }
 
 void SetupPanel::setDataError(const QString& message) {
     dataError_ = message;
@@ -389,9 +490,14 @@ void SetupPanel::setLocked(bool locked) {
     for (auto* child : findChildren<QWidget*>(QString(), Qt::FindDirectChildrenOnly)) child->setEnabled(!locked);
 }
 
-QString SetupPanel::fieldError(const QString& field) const {
-    auto it = errors_.find(field);
+QString SetupPanel::fieldError(const QString& key) const {
+    auto it = errors_.find(key);
     return it != errors_.end() && !it.value()->isHidden() ? it.value()->text() : QString();
+}
+
+QWidget* SetupPanel::fieldWidget(const QString& key) const {
+    auto it = fields_.find(key);
+    return it != fields_.end() ? it->widget : nullptr;
 }
 
 void SetupPanel::revalidate() {
@@ -401,20 +507,17 @@ void SetupPanel::revalidate() {
     }
     QString field, message;
     const ExperimentConfig c = config();
-    // Fields that the core cannot see as typed text come first.
+    // What the core cannot judge from the settings alone comes first.
     if (!dataError_.isEmpty()) {
         field = "data", message = dataError_;
     } else {
-        const QString dir = QString::fromStdString(resolve_data_dir(c.data_dir));
+        const QString dir = q(resolve_data_dir(c.data_dir));
         if (!QFileInfo(dir).isDir())
             field = "data", message = tr("%1 is not a folder; choose the Fashion-MNIST folder").arg(dir);
         else if (!QFileInfo::exists(dir + "/train-images-idx3-ubyte.gz") &&
                  !QFileInfo::exists(dir + "/train-images-idx3-ubyte"))
             field = "data", message = tr("no train-images-idx3-ubyte(.gz) in %1").arg(dir);
     }
-    if (message.isEmpty() && std::isnan(c.lr)) field = "lr", message = tr("the learning rate must be a number, e.g. 0.001");
-    if (message.isEmpty() && c.compare.empty())
-        field = "method", message = tr("tick at least one method to compare");
     if (message.isEmpty() && c.split.kind == "H") {
         for (size_t k = 0; k < c.split.classes.size() && message.isEmpty(); ++k)
             if (c.split.classes[k].empty()) field = "classes", message = tr("%1 holds no class").arg(env_label(int(k)));
@@ -431,20 +534,16 @@ void SetupPanel::revalidate() {
         try {
             validate(c);
         } catch (const UsageError& e) {
-            message = QString::fromUtf8(e.what());
-            // The core names the option it refuses; map it to the field.
-            static const QList<QPair<QString, QString>> options = {
-                {"--lr", "lr"},       {"--envs", "envs"},         {"--classes", "classes"},
-                {"--train", "fraction"}, {"--method", "method"},  {"--compare", "method"},
-                {"--lanes", "method"}, {"--alpha", "envs"}};
-            field = "training";
-            for (const auto& [option, name] : options)
-                if (message.startsWith(option)) field = name;
+            // Spoken with the field's own label, not the command-line option.
+            field = q(e.field());
+            const SettingDescriptor* d = find_setting(e.field());
+            message = d ? tr("%1 %2").arg(tr(d->label.c_str()), q(e.problem())) : q(e.what());
         }
     }
     problem_ = message;
     if (!message.isEmpty()) {
-        QLabel* label = errors_.value(field, errors_.value("training"));
+        QLabel* label = errors_.value(field, nullptr);
+        if (!label) label = errors_.value("general"); // a refusal of no one field
         label->setText(message);
         label->show();
     }

@@ -1,21 +1,24 @@
 #pragma once
-// Everything a user sets before a run, with presets. Invalid input is
-// explained beside the field where it is typed; validity is announced so the
-// window can enable Start only for a valid setup.
+// Everything a user sets before a run, with presets. Every field is built
+// from its setting's declaration (mergelab/settings.h): label, help, range
+// and unit come from there, and a refusal is shown beside the field whose
+// key the core names. Validity is announced so the window can enable Start
+// only for a valid setup.
 #include <QMap>
 #include <QWidget>
 
+#include <functional>
+
 #include "mergelab/experiment.h"
+#include "mergelab/settings.h"
 
 class QButtonGroup;
 class QCheckBox;
 class QComboBox;
-class QDoubleSpinBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QRadioButton;
-class QSlider;
-class QSpinBox;
 class QTableWidget;
 
 namespace mergelab::ui {
@@ -29,8 +32,9 @@ public:
     // problem() says what is wrong.
     ExperimentConfig config() const;
     void setConfig(const ExperimentConfig& config);
-    // "V", "H", "quick" (see mergelab::preset) or "custom".
+    // A presets() name or "custom".
     void applyPreset(const QString& name);
+    QString presetName() const;
 
     bool isValid() const { return problem_.isEmpty(); }
     QString problem() const { return problem_; }
@@ -39,55 +43,56 @@ public:
     // While a run is going on the setup is read-only.
     void setLocked(bool locked);
 
-    // For tests: the explanation shown beside a field ("lr", "rounds",
-    // "classes", "data", ...), empty when that field is fine.
-    QString fieldError(const QString& field) const;
+    // For tests: the explanation shown beside a setting's field (its key:
+    // "lr", "rounds", "classes", "data", ...), empty when that field is fine.
+    QString fieldError(const QString& key) const;
+    // The widget that edits a setting (objectName is the key), or nullptr.
+    QWidget* fieldWidget(const QString& key) const;
 
 signals:
     void validityChanged(bool valid, const QString& problem);
     void changed();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
+    // A widget bound to one setting: how to read and show its value.
+    struct Field {
+        const SettingDescriptor* setting = nullptr;
+        QWidget* widget = nullptr;
+        std::function<SettingValue()> read;
+        std::function<void(const SettingValue&)> write;
+    };
+
     void build();
+    QWidget* buildEnvironments();
+    QWidget* buildMerging();
+    QWidget* buildTraining();
+    // Adds the standard widget for `key` as a form row (label, widget, error).
+    Field& addField(QFormLayout* form, const QString& key);
+    Field makeField(const SettingDescriptor& d);
+    void addRow(QFormLayout* form, const QString& key, const QString& label, QWidget* widget);
     void revalidate();
     void rebuildClassGrid(const std::vector<std::vector<int>>& assignment);
     std::vector<std::vector<int>> gridAssignment() const;
     void updateVisibility();
-    QLabel* errorLabel(const QString& field);
+    void touched();
+    QLabel* errorLabel(const QString& key);
 
     QComboBox* preset_;
-    QLineEdit* dataDir_;
-    QComboBox* split_;
-    QSpinBox* envs_;
-    QSlider* alpha_;
-    QLabel* alphaValue_;
-    QWidget* alphaRow_;
     QTableWidget* classGrid_;
-    QComboBox* model_;
-    QComboBox* method_;
     QMap<QString, QCheckBox*> compare_;
     QRadioButton* modeCompare_;
     QRadioButton* modeLanes_;
-    QSpinBox* rounds_;
     QRadioButton* byEpochs_;
     QRadioButton* byTarget_;
-    QSpinBox* localEpochs_;
-    QDoubleSpinBox* localTarget_;
     QCheckBox* useTarget_;
-    QDoubleSpinBox* target_;
-    QComboBox* optimizer_;
-    QLineEdit* lr_;
-    QSpinBox* batch_;
-    QSpinBox* seed_;
-    QComboBox* init_;
-    QSpinBox* fraction_;
-    QCheckBox* baseline_;
-    QSpinBox* threads_;
+    QMap<QString, Field> fields_; // by setting key
     QMap<QString, QLabel*> errors_;
     QString problem_;
     QString dataError_;
     bool updating_ = false;
-    double lastLr_ = 1e-3;
 };
 
 } // namespace mergelab::ui

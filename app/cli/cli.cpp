@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     add_run_command(app);
     add_paper_command(app);
     add_show_command(app);
+    add_methods_command(app);
 
     try {
         init_logging("info");

@@ -26,5 +26,6 @@ void add_eval_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_paper_command(CLI::App& app);
 void add_show_command(CLI::App& app);
+void add_methods_command(CLI::App& app);
 
 } // namespace mergelab::cli

@@ -26,7 +26,9 @@ void add_merge_command(CLI::App& app) {
     cmd->add_option("models", opt->inputs, "state_dict files (.pt) of the same architecture")
         ->required()
         ->expected(2, -1);
-    cmd->add_option("-m,--method", opt->method, "avg, max or absmax")
+    std::string methods_help = "merge method (mergelab-cli methods describes each):";
+    for (const auto& m : merge_methods()) methods_help += "\n  " + m.name + ": " + m.description;
+    cmd->add_option("-m,--method", opt->method, methods_help)
         ->capture_default_str()
         ->check(CLI::IsMember(merge_method_names()));
     cmd->add_option("-o,--output", opt->output, "where to write the merged state_dict")->required();

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include <unistd.h>
 
@@ -14,7 +15,11 @@
 #include "mergelab/experiment.h"
 #include "mergelab/log.h"
 #include "mergelab/merge.h"
+#include "mergelab/model.h"
+#include "mergelab/progress.h"
 #include "mergelab/run_files.h"
+#include "mergelab/settings.h"
+#include "mergelab/split.h"
 
 namespace mergelab::cli {
 namespace {
@@ -28,23 +33,12 @@ extern "C" void on_interrupt(int) {
     if (g_control) g_control->request_cancel_from_signal();
 }
 
-std::string clock_text(double seconds) {
-    if (!(seconds >= 0) || seconds > 1e7) return "--:--";
-    const long s = static_cast<long>(seconds + 0.5);
-    char buf[32];
-    if (s >= 3600)
-        std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
-    else
-        std::snprintf(buf, sizeof buf, "%02ld:%02ld", s / 60, s % 60);
-    return buf;
-}
-
 // Progress on stderr (a live bar on a terminal, a line per round otherwise),
 // the paper's round table on stdout.
 class ConsoleObserver : public ExperimentObserver {
 public:
     explicit ConsoleObserver(const ExperimentConfig& config)
-        : config_(config), lanes_(config.mode == "lanes" ? config.lanes.size() : 1),
+        : config_(config), lanes_(config.mode == Mode::Lanes ? config.lanes.size() : 1),
           live_(::isatty(STDERR_FILENO)) {}
 
     void run_started(const RunStarted& e) override {
@@ -68,7 +62,7 @@ public:
         const double total = double(batches_per_round_) * config_.rounds * lanes_;
         const double fraction = total > 0 ? std::min(1.0, batches_done_ / total) : 0;
         const double elapsed = std::chrono::duration<double>(now - start_).count();
-        const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : -1;
+        const double eta = eta_seconds(elapsed, fraction);
         char bar[31];
         const int filled = static_cast<int>(fraction * 30);
         for (int i = 0; i < 30; ++i) bar[i] = i < filled ? '#' : '.';
@@ -99,7 +93,7 @@ public:
     void run_finished(const RunResult& run) override {
         if (live_) std::fprintf(stderr, "\r\033[K");
         std::fprintf(stderr, "%sstopped: %s (%s)\n", run.lane.empty() ? "" : ("lane " + run.lane + ": ").c_str(),
-                     run.stopped.c_str(), run.message.c_str());
+                     name_of(run.stopped), run.message.c_str());
     }
 
 private:
@@ -114,20 +108,6 @@ private:
     Clock::time_point start_ = Clock::now();
     Clock::time_point last_draw_{};
 };
-
-std::vector<std::string> split_list(const std::string& text) {
-    std::vector<std::string> out;
-    std::string item;
-    for (char ch : text + ",") {
-        if (ch == ',') {
-            if (!item.empty()) out.push_back(item);
-            item.clear();
-        } else if (!std::isspace(static_cast<unsigned char>(ch))) {
-            item += ch;
-        }
-    }
-    return out;
-}
 
 int execute(ExperimentConfig config) {
     validate(config);
@@ -148,87 +128,65 @@ int execute(ExperimentConfig config) {
     signal(SIGTERM, SIG_DFL);
     if (!config.out_dir.empty()) logger()->info("run saved in {}", config.out_dir);
     for (const auto& r : results)
-        if (r.stopped == "failed") throw Error(r.message);
+        if (r.stopped == StopReason::Failed) throw Error(r.message);
     for (const auto& r : results)
-        if (r.stopped == "diverged") return kExitFailure;
+        if (r.stopped == StopReason::Diverged) return kExitFailure;
     return g_interrupted ? 130 : kExitOk;
 }
 
+// The text given for each setting's option, applied after parsing so that
+// every refusal comes from the setting's declaration (settings.cpp).
 struct RunOptions {
     ExperimentConfig config;
-    std::string split = "V";
-    std::string classes;
-    std::string compare = "avg,max,absmax";
-    std::string lanes;
-    int exit_code = 0;
+    std::map<std::string, std::string> given; // setting key -> text
+    std::map<std::string, bool> flags;        // setting key -> flag given
 };
 
-void add_experiment_options(CLI::App* cmd, RunOptions& o) {
-    ExperimentConfig& c = o.config;
-    cmd->add_option("--split", o.split, "V (all classes everywhere), H (class-disjoint) or dirichlet")
-        ->capture_default_str()
-        ->transform(CLI::IsMember({"V", "H", "dirichlet"}, CLI::ignore_case));
-    cmd->add_option("--envs", c.split.envs, "number of environments")->capture_default_str()->check(CLI::Range(2, 10));
-    cmd->add_option("--classes", o.classes, "H: classes per environment, e.g. 0-4;5-9 (default: even groups)");
-    cmd->add_option("--alpha", c.split.alpha, "dirichlet concentration (> 0; small = skewed)")->capture_default_str();
-    cmd->add_option("--val-fraction", c.split.val_fraction, "share of each environment held out for validation")
-        ->capture_default_str();
-    cmd->add_option("--train-limit", c.split.train_limit, "training images per environment (0: all)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--train-fraction", c.split.train_fraction, "share of each environment's training images used (0..1]")
-        ->capture_default_str();
-    cmd->add_option("--model", c.model, "cnn or mlp")->capture_default_str()->check(CLI::IsMember({"cnn", "mlp"}));
-    cmd->add_option("--method", c.method, "primary merge method: the one copied back")
-        ->capture_default_str()
-        ->check(CLI::IsMember(merge_method_names()));
-    cmd->add_option("--compare", o.compare, "merge methods evaluated side by side each round")->capture_default_str();
-    cmd->add_option("--lanes", o.lanes, "lanes mode: one full experiment per listed method, e.g. avg,absmax");
-    cmd->add_flag("--baseline", c.baseline, "also train one model on all environments' data (central)");
-    cmd->add_option("--rounds", c.rounds, "round limit")->capture_default_str()->check(CLI::Range(1, 10000));
-    cmd->add_option("--local-epochs", c.local_epochs, "local epochs per round (the maximum with --local-target)")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 1000));
-    cmd->add_option("--local-target", c.local_target, "train locally until validation accuracy >= this (0..1, 0: off)")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 1.0));
-    cmd->add_option("--target", c.target, "stop when every environment's copied-back accuracy >= this (0..1, 0: off)")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 1.0));
-    cmd->add_option("--optimizer", c.optimizer, "adam or sgd (with momentum)")
-        ->capture_default_str()
-        ->check(CLI::IsMember({"adam", "sgd"}));
-    cmd->add_option("--lr", c.lr, "learning rate")->capture_default_str();
-    cmd->add_option("--momentum", c.momentum, "sgd momentum")->capture_default_str();
-    cmd->add_option("--batch", c.batch_size, "batch size")->capture_default_str()->check(CLI::Range(1, 65536));
-    cmd->add_option("--seed", c.seed, "seed of splits, initial weights and data order")->capture_default_str();
-    cmd->add_option("--init", c.init, "shared (same initial weights everywhere) or independent")
-        ->capture_default_str()
-        ->check(CLI::IsMember({"shared", "independent"}));
-    cmd->add_option("--init-from", c.init_from, "start every environment from this saved model (.pt)");
-    cmd->add_option("--threads", c.threads, "threads (0: every core)")
-        ->capture_default_str()
-        ->check(CLI::Range(0, 256));
-    cmd->add_option("--bins", c.histogram_bins, "histogram bins per layer")->capture_default_str()->check(CLI::Range(2, 4096));
-    cmd->add_option("--data", c.data_dir, "Fashion-MNIST directory (default: $MERGELAB_DATA or the Debian package)");
-    cmd->add_option("--out", c.out_dir, "write run.json, metrics.csv and models/ here");
-    cmd->add_flag("--save-all", c.save_all, "keep the models of every round, not only the last");
+std::string choices_help(const SettingDescriptor& d) {
+    // Registry entries explain themselves in --help.
+    std::vector<const RegistryEntry*> entries;
+    if (d.key == "split")
+        for (const auto& k : split_kinds()) entries.push_back(&k);
+    if (d.key == "model")
+        for (const auto& a : architectures()) entries.push_back(&a);
+    if (d.key == "method" || d.key == "compare" || d.key == "lanes")
+        for (const auto& m : merge_methods()) entries.push_back(&m);
+    std::string text;
+    for (const auto* e : entries) text += "\n  " + e->name + ": " + e->description;
+    return text;
 }
 
-void finish_options(RunOptions& o) {
+void add_experiment_options(CLI::App* cmd, RunOptions& o) {
+    const ExperimentConfig defaults;
+    for (const auto& d : settings()) {
+        if (d.flag.empty()) continue;
+        if (d.type == SettingType::Flag) {
+            cmd->add_flag(d.flag, o.flags[d.key], d.help);
+            continue;
+        }
+        std::string help = d.help;
+        const std::string range = describe_range(d);
+        if (!range.empty() && d.type != SettingType::List) help += " (" + range + ")";
+        const std::string shown = format_setting(d, d.get(defaults));
+        if (!shown.empty()) help += " [default: " + shown + "]";
+        cmd->add_option(d.flag, o.given[d.key], help + choices_help(d));
+    }
+    cmd->add_option("--out", o.config.out_dir, "write run.json, metrics.csv and models/ here");
+}
+
+void finish_options(CLI::App* cmd, RunOptions& o) {
     ExperimentConfig& c = o.config;
-    c.split.kind = o.split == "v" ? "V" : o.split == "h" ? "H" : o.split;
-    c.split.seed = c.seed;
-    if (!o.classes.empty()) {
-        if (c.split.kind != "H") throw UsageError("--classes applies to --split H only");
-        c.split.classes = parse_class_assignment(o.classes);
+    for (const auto& d : settings()) {
+        if (d.flag.empty()) continue;
+        if (d.type == SettingType::Flag) {
+            if (o.flags[d.key]) d.set(c, SettingValue(true));
+        } else if (cmd->count(d.flag) > 0) {
+            set_setting_text(c, d, o.given[d.key]);
+        }
     }
-    c.compare = split_list(o.compare);
-    if (c.compare.empty()) throw UsageError("--compare: name at least one merge method");
-    if (!o.lanes.empty()) {
-        c.mode = "lanes";
-        c.lanes = split_list(o.lanes);
-    }
+    if (cmd->count("--classes") > 0 && c.split.kind != "H")
+        throw setting_error("classes", "applies to --split H only");
+    if (cmd->count("--lanes") > 0) c.mode = Mode::Lanes;
 }
 
 } // namespace
@@ -237,8 +195,8 @@ void add_run_command(CLI::App& app) {
     auto o = std::make_shared<RunOptions>();
     auto* cmd = app.add_subcommand("run", "Run an experiment: train in every environment, merge, repeat");
     add_experiment_options(cmd, *o);
-    cmd->callback([o] {
-        finish_options(*o);
+    cmd->callback([o, cmd] {
+        finish_options(cmd, *o);
         const int code = execute(o->config);
         if (code != kExitOk) throw ExitRequest{code};
     });
@@ -246,17 +204,17 @@ void add_run_command(CLI::App& app) {
 
 void add_paper_command(CLI::App& app) {
     auto o = std::make_shared<RunOptions>();
-    std::string which;
     auto* cmd = app.add_subcommand("paper", "Repeat one of the paper's two experiments (presets; see README)");
-    cmd->add_option("split", o->split, "V or H")->required()->transform(CLI::IsMember({"V", "H"}, CLI::ignore_case));
+    auto which_split = std::make_shared<std::string>();
+    cmd->add_option("split", *which_split, "V or H")->required()->transform(CLI::IsMember({"V", "H"}, CLI::ignore_case));
     cmd->add_option("--out", o->config.out_dir, "write run.json, metrics.csv and models/ here");
-    cmd->add_option("--data", o->config.data_dir, "Fashion-MNIST directory");
-    cmd->add_option("--threads", o->config.threads, "threads (0: every core)")->check(CLI::Range(0, 256));
-    cmd->callback([o] {
-        ExperimentConfig c = preset(o->split == "h" || o->split == "H" ? "H" : "V");
+    for (const char* key : {"data", "threads"})
+        cmd->add_option(setting(key).flag, o->given[key], setting(key).help + " (" + describe_range(setting(key)) + ")");
+    cmd->callback([o, which_split] {
+        ExperimentConfig c = preset(*which_split == "h" || *which_split == "H" ? "H" : "V");
         c.out_dir = o->config.out_dir;
-        c.data_dir = o->config.data_dir;
-        c.threads = o->config.threads;
+        for (const auto& [key, text] : o->given)
+            if (!text.empty()) set_setting_text(c, setting(key), text);
         const int code = execute(c);
         if (code != kExitOk) throw ExitRequest{code};
     });
@@ -271,9 +229,28 @@ void add_show_command(CLI::App& app) {
         for (const auto& run : runs) {
             if (!run.lane.empty()) std::cout << "lane " << run.lane << '\n';
             std::cout << format_round_table(run);
-            std::cout << "stopped: " << run.stopped << (run.message.empty() ? "" : " (" + run.message + ")") << "\n";
+            std::cout << "stopped: " << name_of(run.stopped) << (run.message.empty() ? "" : " (" + run.message + ")") << "\n";
             if (runs.size() > 1) std::cout << '\n';
         }
+    });
+}
+
+} // namespace mergelab::cli
+
+namespace mergelab::cli {
+
+void add_methods_command(CLI::App& app) {
+    auto* cmd = app.add_subcommand("methods", "List every merge method, split, preset and model with its description");
+    cmd->callback([] {
+        std::vector<const RegistryEntry*> methods, splits, presets_list, models;
+        for (const auto& m : merge_methods()) methods.push_back(&m);
+        for (const auto& k : split_kinds()) splits.push_back(&k);
+        for (const auto& p : presets()) presets_list.push_back(&p);
+        for (const auto& a : architectures()) models.push_back(&a);
+        std::cout << describe_entries("Merge methods (--method, --compare, --lanes)", methods) << '\n'
+                  << describe_entries("Splits (--split)", splits) << '\n'
+                  << describe_entries("Presets (mergelab --preset; V and H: mergelab-cli paper)", presets_list) << '\n'
+                  << describe_entries("Models (--model)", models);
     });
 }
 

@@ -12,9 +12,7 @@ Throughput measure_training(const FashionMnist& data, const std::string& arch, i
     ExperimentConfig config;
     config.model = arch;
     config.batch_size = batch;
-    const TrainingTensors train{torch::from_blob(const_cast<uint8_t*>(data.train.pixels.data()),
-                                                 {data.train.size(), 1, kImageSide, kImageSide}, torch::kUInt8),
-                                labels_tensor(data.train)};
+    const TrainingTensors train{images_view(data.train), labels_tensor(data.train)};
     images = std::min(images, data.train.size());
     // Disjoint slices of the training set, like environments.
     std::vector<IndexList> slices(models);
@@ -41,8 +39,7 @@ Throughput measure_evaluation(const FashionMnist& data, const std::string& arch,
     torch::set_num_threads(std::max(1, threads));
     auto net = make_net(arch);
     assign_weights(*net, initial_weights(arch, 1));
-    auto images = torch::from_blob(const_cast<uint8_t*>(data.test.pixels.data()),
-                                   {data.test.size(), 1, kImageSide, kImageSide}, torch::kUInt8);
+    auto images = images_view(data.test);
     auto labels = labels_tensor(data.test);
     evaluate_net(*net, images, labels, true); // warm-up
     const auto start = Clock::now();

@@ -16,6 +16,7 @@
 #include "mergelab/log.h"
 #include "mergelab/merge.h"
 #include "mergelab/run_files.h"
+#include "mergelab/settings.h"
 #include "mergelab/state_dict.h"
 #include "nets.h"
 #include "random.h"
@@ -23,58 +24,51 @@
 
 namespace mergelab {
 
-// ---- configuration ---------------------------------------------------------
+// ---- names at the edges -------------------------------------------------------
 
 namespace {
 
-std::string known_methods() {
-    std::string known;
-    for (const auto& n : merge_method_names()) known += (known.empty() ? "" : ", ") + n;
-    return known;
-}
+template <typename E> struct Names {
+    E value;
+    const char* name;
+};
+constexpr Names<Mode> kModes[] = {{Mode::Compare, "compare"}, {Mode::Lanes, "lanes"}};
+constexpr Names<Optimizer> kOptimizers[] = {{Optimizer::Adam, "adam"}, {Optimizer::Sgd, "sgd"}};
+constexpr Names<Init> kInits[] = {{Init::Shared, "shared"}, {Init::Independent, "independent"}};
+constexpr Names<StopReason> kStops[] = {{StopReason::Running, "running"},     {StopReason::Target, "target"},
+                                        {StopReason::MaxRounds, "max_rounds"}, {StopReason::Cancelled, "cancelled"},
+                                        {StopReason::Diverged, "diverged"},    {StopReason::Failed, "failed"}};
 
-void require_method(const std::string& option, const std::string& name) {
-    if (!find_merge_method(name))
-        throw UsageError(option + ": unknown merge method '" + name + "' (known: " + known_methods() + ")");
+template <typename E, size_t N> const char* lookup(const Names<E> (&table)[N], E value) {
+    for (const auto& entry : table)
+        if (entry.value == value) return entry.name;
+    return "?";
+}
+template <typename E, size_t N> bool lookup(const Names<E> (&table)[N], const std::string& text, E& out) {
+    for (const auto& entry : table)
+        if (text == entry.name) return out = entry.value, true;
+    return false;
 }
 
 } // namespace
 
+const char* name_of(Mode v) { return lookup(kModes, v); }
+const char* name_of(Optimizer v) { return lookup(kOptimizers, v); }
+const char* name_of(Init v) { return lookup(kInits, v); }
+const char* name_of(StopReason v) { return lookup(kStops, v); }
+bool parse_name(const std::string& t, Mode& out) { return lookup(kModes, t, out); }
+bool parse_name(const std::string& t, Optimizer& out) { return lookup(kOptimizers, t, out); }
+bool parse_name(const std::string& t, Init& out) { return lookup(kInits, t, out); }
+bool parse_name(const std::string& t, StopReason& out) { return lookup(kStops, t, out); }
+
+// ---- configuration ---------------------------------------------------------
+
 void validate(const ExperimentConfig& c) {
+    // Every setting against its declaration, then what involves several.
+    for (const auto& d : settings()) check_setting(d, d.get(c));
     validate(c.split);
-    if (c.split.kind == "H" && c.split.classes.empty() && c.split.envs > kNumClasses)
-        throw UsageError("--envs: an H split cannot have more environments than the 10 classes");
-    architecture_spec(c.model); // throws UsageError naming --model
-    require_method("--method", c.method);
-    for (const auto& m : c.compare) require_method("--compare", m);
-    if (c.mode != "compare" && c.mode != "lanes")
-        throw UsageError("mode must be compare or lanes, got '" + c.mode + "'");
-    if (c.mode == "lanes") {
-        if (c.lanes.empty()) throw UsageError("--lanes: name at least one merge method");
-        for (const auto& m : c.lanes) require_method("--lanes", m);
-    }
-    if (c.rounds < 1 || c.rounds > 10000)
-        throw UsageError("--rounds must be between 1 and 10000, got " + std::to_string(c.rounds));
-    if (c.local_epochs < 1 || c.local_epochs > 1000)
-        throw UsageError("--local-epochs must be between 1 and 1000, got " + std::to_string(c.local_epochs));
-    if (!(c.local_target >= 0 && c.local_target <= 1))
-        throw UsageError("--local-target must be a fraction in [0, 1] (0: off), got " + std::to_string(c.local_target));
-    if (!(c.target >= 0 && c.target <= 1))
-        throw UsageError("--target must be a fraction in [0, 1] (0: off), got " + std::to_string(c.target));
-    if (c.optimizer != "adam" && c.optimizer != "sgd")
-        throw UsageError("--optimizer must be adam or sgd, got '" + c.optimizer + "'");
-    if (!(c.lr > 0 && c.lr <= 10 && std::isfinite(c.lr)))
-        throw UsageError("--lr must be a number in (0, 10], got " + std::to_string(c.lr));
-    if (!(c.momentum >= 0 && c.momentum < 1))
-        throw UsageError("--momentum must lie in [0, 1), got " + std::to_string(c.momentum));
-    if (c.batch_size < 1 || c.batch_size > 65536)
-        throw UsageError("--batch must be between 1 and 65536, got " + std::to_string(c.batch_size));
-    if (c.init != "shared" && c.init != "independent")
-        throw UsageError("--init must be shared or independent, got '" + c.init + "'");
-    if (c.threads < 0 || c.threads > 256)
-        throw UsageError("--threads must be between 0 (default) and 256, got " + std::to_string(c.threads));
-    if (c.histogram_bins < 2 || c.histogram_bins > 4096)
-        throw UsageError("--bins must be between 2 and 4096, got " + std::to_string(c.histogram_bins));
+    if (c.mode == Mode::Lanes && c.lanes.empty()) throw setting_error("lanes", "must name at least one merge method");
+    if (c.compare.empty()) throw setting_error("compare", "must name at least one merge method");
 }
 
 int resolve_threads(int requested) {
@@ -82,29 +76,100 @@ int resolve_threads(int requested) {
     return std::max(1u, std::thread::hardware_concurrency());
 }
 
-std::vector<std::string> preset_names() { return {"V", "H", "quick"}; }
+namespace {
+
+std::vector<Preset> builtin_presets() {
+    auto paper = [](ExperimentConfig& c) {
+        c.compare = {"avg", "max", "absmax"};
+        c.baseline = true;
+    };
+    return {
+        {{"quick", "Quick demo", "V split on 12 % of the data, 4 rounds: about a minute on 2 cores", "", {}},
+         [paper](ExperimentConfig& c) {
+             paper(c);
+             c.split.kind = "V";
+             c.split.train_fraction = 0.12; // about 3,200 training images per environment
+             c.rounds = 4;
+             c.local_epochs = 1;
+         }},
+        {{"V", "Paper: V-environment",
+          "the paper's V experiment: 2 environments with all classes, 6 rounds of 3 local epochs",
+          "Lee et al., Integration of neural network models trained in different environments, Table 1",
+          {}},
+         [paper](ExperimentConfig& c) {
+             paper(c);
+             c.split.kind = "V";
+             c.rounds = 6;
+             c.local_epochs = 3;
+         }},
+        {{"H", "Paper: H-environment",
+          "the paper's H experiment: classes 0-4 and 5-9 in two environments, 6 rounds of 1 local epoch",
+          "Lee et al., Integration of neural network models trained in different environments, Table 2",
+          {}},
+         [paper](ExperimentConfig& c) {
+             paper(c);
+             c.split.kind = "H";
+             c.rounds = 6;
+             c.local_epochs = 1;
+         }},
+    };
+}
+
+std::vector<Preset>& preset_registry() {
+    static std::vector<Preset> registry = builtin_presets();
+    return registry;
+}
+
+// What a preset decides, as text: every setting but where the run reads
+// and writes and how many threads it uses.
+std::string preset_relevant_settings(const ExperimentConfig& c) {
+    std::string out;
+    for (const auto& d : settings())
+        if (d.key != "data" && d.key != "threads" && d.key != "init_from")
+            out += d.key + "=" + format_setting(d, d.get(c)) + "\n";
+    return out;
+}
+
+} // namespace
+
+const std::vector<Preset>& presets() { return preset_registry(); }
+
+void register_preset(Preset preset) {
+    auto& registry = preset_registry();
+    for (auto& p : registry)
+        if (p.name == preset.name) return void(p = std::move(preset));
+    registry.push_back(std::move(preset));
+}
+
+const Preset* find_preset(const std::string& name) {
+    for (const auto& p : presets())
+        if (p.name == name) return &p;
+    return nullptr;
+}
 
 ExperimentConfig preset(const std::string& name) {
-    ExperimentConfig c;
-    c.compare = {"avg", "max", "absmax"};
-    c.baseline = true;
-    if (name == "V") {
-        c.split.kind = "V";
-        c.rounds = 6;
-        c.local_epochs = 3;
-    } else if (name == "H") {
-        c.split.kind = "H";
-        c.rounds = 6;
-        c.local_epochs = 1;
-    } else if (name == "quick") {
-        c.split.kind = "V";
-        c.split.train_fraction = 0.12; // about 3,200 training images per environment
-        c.rounds = 4;
-        c.local_epochs = 1;
-    } else {
-        throw UsageError("unknown preset '" + name + "' (known: V, H, quick)");
+    const Preset* p = find_preset(name);
+    if (!p) {
+        std::string known;
+        for (const auto& n : preset_names()) known += (known.empty() ? "" : ", ") + n;
+        throw UsageError("unknown preset '" + name + "' (known: " + known + ")");
     }
+    ExperimentConfig c;
+    p->apply(c);
     return c;
+}
+
+std::vector<std::string> preset_names() {
+    std::vector<std::string> names;
+    for (const auto& p : presets()) names.push_back(p.name);
+    return names;
+}
+
+std::string matching_preset(const ExperimentConfig& config) {
+    const std::string wanted = preset_relevant_settings(config);
+    for (const auto& p : presets())
+        if (preset_relevant_settings(preset(p.name)) == wanted) return p.name;
+    return "";
 }
 
 std::vector<std::string> evaluated_methods(const ExperimentConfig& c) {
@@ -118,19 +183,6 @@ const MethodMetrics* RoundResult::method(const std::string& name) const {
     for (const auto& m : merged)
         if (m.method == name) return &m;
     return nullptr;
-}
-
-const char* phase_name(Phase phase) {
-    switch (phase) {
-    case Phase::Training: return "training";
-    case Phase::Baseline: return "training the baseline";
-    case Phase::Merging: return "merging";
-    case Phase::Evaluating: return "evaluating";
-    case Phase::CopyingBack: return "copying back";
-    case Phase::Validating: return "validating";
-    case Phase::Saving: return "saving";
-    }
-    return "?";
 }
 
 // ---- run control -------------------------------------------------------------
@@ -219,8 +271,7 @@ public:
           control_(control) {
         result_.config = config;
         result_.lane = lane;
-        test_images_ = torch::from_blob(const_cast<uint8_t*>(data.test.pixels.data()),
-                                        {data.test.size(), 1, kImageSide, kImageSide}, torch::kUInt8);
+        test_images_ = images_view(data.test);
         test_labels_ = labels_tensor(data.test);
     }
 
@@ -240,18 +291,18 @@ public:
                 if (observer_) observer_->round_finished(result_.lane, result_.rounds.back());
                 if (control_) control_->round_done();
                 if (target_reached(result_.rounds.back())) {
-                    finish("target", "every environment reached the target accuracy in round " +
+                    finish(StopReason::Target, "every environment reached the target accuracy in round " +
                                          std::to_string(round));
                     return result_;
                 }
             }
-            finish("max_rounds", "reached the round limit of " + std::to_string(c_.rounds));
+            finish(StopReason::MaxRounds, "reached the round limit of " + std::to_string(c_.rounds));
         } catch (const Cancelled&) {
-            finish("cancelled", "cancelled after " + std::to_string(result_.rounds.size()) + " finished round(s)");
+            finish(StopReason::Cancelled, "cancelled after " + std::to_string(result_.rounds.size()) + " finished round(s)");
         } catch (const Diverged& d) {
-            finish("diverged", d.message + "; the finished rounds are kept");
+            finish(StopReason::Diverged, d.message + "; the finished rounds are kept");
         } catch (const std::exception& e) {
-            finish("failed", e.what());
+            finish(StopReason::Failed, e.what());
         }
         return result_;
     }
@@ -259,8 +310,7 @@ public:
 private:
     void setup() {
         threads_ = resolve_threads(c_.threads);
-        SplitSpec spec = c_.split;
-        envs_ = make_environments(spec, data_.train.labels);
+        envs_ = make_environments(c_.split, data_.train.labels, c_.seed);
         for (const auto& e : envs_)
             result_.envs.push_back({e.classes, static_cast<int64_t>(e.train.size()), static_cast<int64_t>(e.val.size())});
         WeightSet shared;
@@ -270,9 +320,14 @@ private:
         } else {
             shared = initial_weights(c_.model, init_seed(c_.seed, 0));
         }
+        // The model every environment starts round 1 from; with independent
+        // initialisations there is none, and environment 1's stands in.
+        base_ = c_.init == Init::Shared || !c_.init_from.empty() ? shared : initial_weights(c_.model, init_seed(c_.seed, 1));
+        for (const auto& e : envs_) env_sizes_.push_back(int64_t(e.train.size()));
+        for (const auto& method : evaluated_methods(c_)) mergers_[method] = find_merge_method(method)->make({});
         for (size_t k = 0; k < envs_.size(); ++k) {
             trainers_.push_back(std::make_unique<Trainer>(
-                c_, c_.init == "shared" || !c_.init_from.empty() ? shared
+                c_, c_.init == Init::Shared || !c_.init_from.empty() ? shared
                                                                  : initial_weights(c_.model, init_seed(c_.seed, int(k) + 1))));
             const auto idx = index_tensor(envs_[k].val);
             val_images_.push_back(train_.images.index_select(0, idx));
@@ -358,8 +413,10 @@ private:
         for (auto& t : trainers_) locals.push_back(weights_of(t->net()));
         const auto methods = evaluated_methods(c_);
         phase(round, Phase::Merging, -1, c_.method);
+        MergeInputs inputs{{}, &base_, env_sizes_};
+        for (const auto& w : locals) inputs.models.push_back(&w);
         std::map<std::string, WeightSet> merged;
-        for (const auto& method : methods) merged[method] = merge_weights(method, locals);
+        for (const auto& method : methods) merged[method] = mergers_.at(method)->merge(inputs);
 
         // Evaluation as tasks too: every local model and the baseline on the
         // test images (for their confusion matrices), every merged model on
@@ -398,6 +455,7 @@ private:
 
         phase(round, Phase::CopyingBack);
         for (auto& t : trainers_) assign_weights(t->net(), merged[c_.method]);
+        base_ = merged[c_.method];
         locals_ = std::move(locals);
         merged_ = std::move(merged);
         r.seconds = seconds_since(start);
@@ -429,14 +487,14 @@ private:
                 fs::remove(models / model_file_name(r.round - 1, int(k) + 1), ec);
             for (const auto& [method, weights] : merged_) fs::remove(models / model_file_name(r.round - 1, method), ec);
         }
-        result_.stopped = "running";
+        result_.stopped = StopReason::Running;
         write_run_files(c_.out_dir, result_);
     }
 
-    void finish(const std::string& stopped, const std::string& message) {
+    void finish(StopReason stopped, const std::string& message) {
         result_.stopped = stopped;
         result_.message = message;
-        if (stopped == "failed" || stopped == "diverged")
+        if (stopped == StopReason::Failed || stopped == StopReason::Diverged)
             logger()->error("{}{}", result_.lane.empty() ? "" : "lane " + result_.lane + ": ", message);
         else
             logger()->info("{}{}", result_.lane.empty() ? "" : "lane " + result_.lane + ": ", message);
@@ -445,8 +503,8 @@ private:
                 write_run_files(c_.out_dir, result_);
             } catch (const std::exception& e) {
                 logger()->error("could not write the run files: {}", e.what());
-                if (stopped != "failed") {
-                    result_.stopped = "failed";
+                if (stopped != StopReason::Failed) {
+                    result_.stopped = StopReason::Failed;
                     result_.message = e.what();
                 }
             }
@@ -471,6 +529,9 @@ private:
     torch::Tensor test_images_, test_labels_;
     std::vector<WeightSet> locals_;
     std::map<std::string, WeightSet> merged_;
+    WeightSet base_;                  // what every environment started the current round from
+    std::vector<int64_t> env_sizes_;  // training images per environment
+    std::map<std::string, std::unique_ptr<Merger>> mergers_; // one per evaluated method, for the whole run
 };
 
 } // namespace
@@ -481,23 +542,21 @@ std::vector<RunResult> run_experiment(const ExperimentConfig& config, const Fash
     keep_freed_memory();
     torch::set_num_threads(resolve_threads(config.threads));
     // Tensors view `data` without copying; it outlives the run.
-    const TrainingTensors train{torch::from_blob(const_cast<uint8_t*>(data.train.pixels.data()),
-                                                 {data.train.size(), 1, kImageSide, kImageSide}, torch::kUInt8),
-                                labels_tensor(data.train)};
+    const TrainingTensors train{images_view(data.train), labels_tensor(data.train)};
     std::vector<RunResult> results;
-    if (config.mode != "lanes") {
+    if (config.mode != Mode::Lanes) {
         results.push_back(Experiment(config, data, train, "", observer, control).run());
         return results;
     }
     for (const auto& method : config.lanes) {
         ExperimentConfig lane = config;
-        lane.mode = "compare";
+        lane.mode = Mode::Compare;
         lane.method = method;
         lane.compare = {method};
         if (!config.out_dir.empty()) lane.out_dir = (std::filesystem::path(config.out_dir) / "lanes" / method).string();
         results.push_back(Experiment(lane, data, train, method, observer, control).run());
         if (!config.out_dir.empty()) write_lanes_summary(config.out_dir, results);
-        if (results.back().stopped == "cancelled") break;
+        if (results.back().stopped == StopReason::Cancelled) break;
     }
     return results;
 }

@@ -39,14 +39,64 @@ void merge_absmax(const std::vector<const float*>& in, float* out, size_t count)
     }
 }
 
+class ElementwiseMerger : public Merger {
+public:
+    explicit ElementwiseMerger(MergeKernel kernel) : kernel_(kernel) {}
+    WeightSet merge(const MergeInputs& in) override {
+        check_mergeable(in.models);
+        const WeightSet& first = *in.models[0];
+        WeightSet merged;
+        merged.reserve(first.size());
+        std::vector<const float*> inputs(in.models.size());
+        for (const auto& tensor : first) {
+            NamedTensor out{tensor.name, tensor.shape, std::vector<float>(tensor.values.size())};
+            // By name: the models' files may list their tensors in other orders.
+            for (size_t k = 0; k < in.models.size(); ++k)
+                inputs[k] = find_tensor(*in.models[k], tensor.name)->values.data();
+            kernel_(inputs, out.values.data(), out.values.size());
+            merged.push_back(std::move(out));
+        }
+        return merged;
+    }
+
+private:
+    MergeKernel kernel_;
+};
+
+MergeMethod elementwise(const char* name, const char* label, const char* description, const char* reference,
+                        MergeKernel kernel, bool picks) {
+    MergeMethod m;
+    m.name = name;
+    m.label = label;
+    m.description = description;
+    m.reference = reference;
+    m.picks = picks;
+    m.make = [kernel](const ParamValues&) { return elementwise_merger(kernel); };
+    return m;
+}
+
+const char* kPaper = "Lee et al., Integration of neural network models trained in different environments, formulas 1-3";
+
+std::vector<MergeMethod> builtin_methods() {
+    return {
+        elementwise("avg", "Average", "element-wise mean of the environments' weights", kPaper, merge_avg, false),
+        elementwise("max", "Maximum", "element-wise maximum of the environments' weights", kPaper, merge_max, true),
+        elementwise("absmax", "Largest magnitude", "the value of largest magnitude, its sign kept (ties: lowest "
+                                                   "environment)",
+                    kPaper, merge_absmax, true),
+    };
+}
+
+std::string known_methods() {
+    std::string known;
+    for (const auto& n : merge_method_names()) known += (known.empty() ? "" : ", ") + n;
+    return known;
+}
+
 } // namespace
 
 const std::vector<MergeMethod>& merge_methods() {
-    static const std::vector<MergeMethod> methods = {
-        {"avg", "element-wise mean of the environments' weights", merge_avg},
-        {"max", "element-wise maximum", merge_max},
-        {"absmax", "the value of largest magnitude, sign kept", merge_absmax},
-    };
+    static const std::vector<MergeMethod> methods = builtin_methods();
     return methods;
 }
 
@@ -62,40 +112,48 @@ const MergeMethod* find_merge_method(const std::string& name) {
     return nullptr;
 }
 
-WeightSet merge_weights(const std::string& method, const std::vector<const WeightSet*>& sets) {
-    const MergeMethod* m = find_merge_method(method);
-    if (!m) {
-        std::string known;
-        for (const auto& n : merge_method_names()) known += (known.empty() ? "" : ", ") + n;
-        throw UsageError("unknown merge method '" + method + "' (known: " + known + ")");
-    }
-    if (sets.size() < 2) throw Error("merging needs at least two weight sets, got " + std::to_string(sets.size()));
-    const WeightSet& first = *sets[0];
-    for (size_t k = 1; k < sets.size(); ++k) {
-        const WeightSet& other = *sets[k];
+std::unique_ptr<Merger> elementwise_merger(MergeKernel kernel) { return std::make_unique<ElementwiseMerger>(kernel); }
+
+void check_mergeable(const std::vector<const WeightSet*>& models) {
+    if (models.size() < 2)
+        throw Error("merging needs at least two weight sets, got " + std::to_string(models.size()));
+    const WeightSet& first = *models[0];
+    for (size_t k = 1; k < models.size(); ++k) {
+        const WeightSet& other = *models[k];
+        const std::string which = "model " + std::to_string(k + 1);
         if (other.size() != first.size())
-            throw Error("cannot merge: model 1 has " + std::to_string(first.size()) + " tensors, model " +
-                        std::to_string(k + 1) + " has " + std::to_string(other.size()));
-        for (size_t t = 0; t < first.size(); ++t) {
-            if (other[t].name != first[t].name)
-                throw Error("cannot merge: tensor " + std::to_string(t) + " is '" + first[t].name +
-                            "' in model 1 but '" + other[t].name + "' in model " + std::to_string(k + 1));
-            if (other[t].shape != first[t].shape)
-                throw Error("cannot merge: tensor '" + first[t].name + "' has shape " +
-                            shape_to_string(first[t].shape) + " in model 1 but " +
-                            shape_to_string(other[t].shape) + " in model " + std::to_string(k + 1));
+            throw Error("cannot merge: model 1 has " + std::to_string(first.size()) + " tensors, " + which + " has " +
+                        std::to_string(other.size()));
+        for (const auto& tensor : first) {
+            const NamedTensor* match = find_tensor(other, tensor.name);
+            if (!match) {
+                std::string extra;
+                for (const auto& t : other)
+                    if (!find_tensor(first, t.name)) extra = t.name;
+                throw Error("cannot merge: tensor '" + tensor.name + "' of model 1 is missing in " + which +
+                            (extra.empty() ? "" : ", which has '" + extra + "' instead"));
+            }
+            if (match->shape != tensor.shape)
+                throw Error("cannot merge: tensor '" + tensor.name + "' has shape " + shape_to_string(tensor.shape) +
+                            " in model 1 but " + shape_to_string(match->shape) + " in " + which);
         }
     }
-    WeightSet merged;
-    merged.reserve(first.size());
-    std::vector<const float*> inputs(sets.size());
-    for (size_t t = 0; t < first.size(); ++t) {
-        NamedTensor out{first[t].name, first[t].shape, std::vector<float>(first[t].values.size())};
-        for (size_t k = 0; k < sets.size(); ++k) inputs[k] = (*sets[k])[t].values.data();
-        m->kernel(inputs, out.values.data(), out.values.size());
-        merged.push_back(std::move(out));
-    }
-    return merged;
+}
+
+WeightSet merge_weights(const std::string& method, const MergeInputs& inputs, const ParamValues& params) {
+    const MergeMethod* m = find_merge_method(method);
+    if (!m) throw UsageError("unknown merge method '" + method + "' (known: " + known_methods() + ")");
+    check_params(*m, params, method);
+    if (m->needs_base && !inputs.base) throw Error(method + " needs the model the environments started from");
+    if (m->needs_sizes && inputs.sizes.size() != inputs.models.size())
+        throw Error(method + " needs each environment's training-set size");
+    return m->make(params)->merge(inputs);
+}
+
+WeightSet merge_weights(const std::string& method, const std::vector<const WeightSet*>& sets) {
+    MergeInputs inputs;
+    inputs.models = sets;
+    return merge_weights(method, inputs);
 }
 
 WeightSet merge_weights(const std::string& method, const std::vector<WeightSet>& sets) {

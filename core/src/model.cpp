@@ -60,7 +60,31 @@ MlpImpl::MlpImpl() {
 
 torch::Tensor MlpImpl::forward(torch::Tensor x) { return fc2->forward(torch::relu(fc1->forward(x.flatten(1)))); }
 
-std::vector<std::string> architecture_names() { return {"cnn", "mlp"}; }
+const std::vector<Architecture>& architectures() {
+    static const std::vector<Architecture> all = {
+        {{"cnn", "CNN (2 conv + 2 linear)",
+          "two 3x3 convolutions (32, 64 filters) with max-pooling, a 128-unit hidden layer, dropout 0.25",
+          "MergeLab's stand-in for the paper's Figure 4, whose layers did not survive extraction",
+          {}},
+         {{"conv1.weight", {32, 1, 3, 3}},
+          {"conv1.bias", {32}},
+          {"conv2.weight", {64, 32, 3, 3}},
+          {"conv2.bias", {64}},
+          {"fc1.weight", {128, 1600}},
+          {"fc1.bias", {128}},
+          {"fc2.weight", {10, 128}},
+          {"fc2.bias", {10}}}},
+        {{"mlp", "MLP (2 linear)", "one 128-unit hidden layer: fast, for quick checks", "", {}},
+         {{"fc1.weight", {128, 784}}, {"fc1.bias", {128}}, {"fc2.weight", {10, 128}}, {"fc2.bias", {10}}}},
+    };
+    return all;
+}
+
+std::vector<std::string> architecture_names() {
+    std::vector<std::string> names;
+    for (const auto& a : architectures()) names.push_back(a.name);
+    return names;
+}
 
 std::shared_ptr<ClassifierImpl> make_net(const std::string& arch) {
     if (arch == "cnn") return Cnn().ptr();
@@ -69,12 +93,8 @@ std::shared_ptr<ClassifierImpl> make_net(const std::string& arch) {
 }
 
 std::vector<TensorSpec> architecture_spec(const std::string& arch) {
-    if (arch == "cnn")
-        return {{"conv1.weight", {32, 1, 3, 3}}, {"conv1.bias", {32}}, {"conv2.weight", {64, 32, 3, 3}},
-                {"conv2.bias", {64}},            {"fc1.weight", {128, 1600}}, {"fc1.bias", {128}},
-                {"fc2.weight", {10, 128}},       {"fc2.bias", {10}}};
-    if (arch == "mlp")
-        return {{"fc1.weight", {128, 784}}, {"fc1.bias", {128}}, {"fc2.weight", {10, 128}}, {"fc2.bias", {10}}};
+    for (const auto& a : architectures())
+        if (a.name == arch) return a.tensors;
     throw UsageError("unknown model '" + arch + "' (known: cnn, mlp)");
 }
 
@@ -143,10 +163,9 @@ WeightSet initial_weights(const std::string& arch, uint64_t seed) {
     return weights_of(*net);
 }
 
-torch::Tensor images_tensor(const Dataset& data) {
+torch::Tensor images_view(const Dataset& data) {
     return torch::from_blob(const_cast<uint8_t*>(data.pixels.data()), {data.size(), 1, kImageSide, kImageSide},
-                            torch::kUInt8)
-        .clone();
+                            torch::kUInt8);
 }
 
 torch::Tensor labels_tensor(const Dataset& data) {
@@ -202,9 +221,7 @@ EvalResult evaluate(const std::string& arch, const WeightSet& weights, const Dat
     torch::set_num_threads(resolve_threads(threads));
     auto net = make_net(arch);
     assign_weights(*net, weights);
-    auto images = torch::from_blob(const_cast<uint8_t*>(data.pixels.data()), {data.size(), 1, kImageSide, kImageSide},
-                                   torch::kUInt8);
-    return evaluate_net(*net, images, labels_tensor(data), true);
+    return evaluate_net(*net, images_view(data), labels_tensor(data), true);
 }
 
 int64_t confusion_total(const ConfusionMatrix& m) {

@@ -9,6 +9,8 @@
 
 #include "mergelab/error.h"
 #include "mergelab/files.h"
+#include "mergelab/settings.h"
+#include "mergelab/split.h"
 
 namespace mergelab {
 
@@ -23,35 +25,22 @@ Json stats_json(const Stats& s) { return Json{{"mean", s.mean}, {"std", s.std}, 
 // JSON has no NaN: a diverged metric is written as null.
 Json number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
+// Every setting under its key, in the declared order (settings.cpp).
 Json config_json(const ExperimentConfig& c) {
-    return Json{{"split", c.split.kind},
-                {"envs", c.split.envs},
-                {"classes", c.split.classes},
-                {"alpha", c.split.alpha},
-                {"val_fraction", c.split.val_fraction},
-                {"train_limit", c.split.train_limit},
-                {"train_fraction", c.split.train_fraction},
-                {"model", c.model},
-                {"method", c.method},
-                {"compare", c.compare},
-                {"mode", c.mode},
-                {"lanes", c.lanes},
-                {"baseline", c.baseline},
-                {"rounds", c.rounds},
-                {"local_epochs", c.local_epochs},
-                {"local_target", c.local_target},
-                {"target", c.target},
-                {"optimizer", c.optimizer},
-                {"lr", c.lr},
-                {"momentum", c.momentum},
-                {"batch", c.batch_size},
-                {"seed", c.seed},
-                {"init", c.init},
-                {"init_from", c.init_from},
-                {"threads", c.threads},
-                {"bins", c.histogram_bins},
-                {"data", c.data_dir},
-                {"save_all", c.save_all}};
+    Json j = Json::object();
+    for (const auto& d : settings()) {
+        const SettingValue v = d.get(c);
+        switch (d.type) {
+        case SettingType::Integer: j[d.key] = std::get<int64_t>(v); break;
+        case SettingType::Real: j[d.key] = std::get<double>(v); break;
+        case SettingType::Flag: j[d.key] = std::get<bool>(v); break;
+        case SettingType::List: j[d.key] = std::get<std::vector<std::string>>(v); break;
+        case SettingType::ClassGroups: j[d.key] = c.split.classes; break;
+        case SettingType::Choice:
+        case SettingType::Text: j[d.key] = std::get<std::string>(v); break;
+        }
+    }
+    return j;
 }
 
 std::string predictions_string(const std::vector<uint8_t>& p) {
@@ -113,7 +102,7 @@ Json run_json(const RunResult& run) {
     Json rounds = Json::array();
     for (const auto& r : run.rounds) rounds.push_back(round_json(r));
     j["rounds"] = rounds;
-    j["stopped"] = run.stopped.empty() ? "running" : run.stopped;
+    j["stopped"] = name_of(run.stopped);
     j["message"] = run.message;
     return j;
 }
@@ -161,7 +150,7 @@ void write_lanes_summary(const std::string& dir, const std::vector<RunResult>& l
     Json list = Json::array();
     for (const auto& lane : lanes) {
         Json entry{{"method", lane.lane}, {"dir", "lanes/" + lane.lane}, {"rounds", lane.rounds.size()},
-                   {"stopped", lane.stopped}};
+                   {"stopped", name_of(lane.stopped)}};
         if (!lane.rounds.empty())
             if (const auto* m = lane.rounds.back().method(lane.lane)) entry["final_test_acc"] = number(m->test_acc);
         list.push_back(entry);
@@ -284,47 +273,62 @@ private:
     std::string source_;
 };
 
+// A missing key keeps its default (files written before the setting
+// existed); a present one must have the declared kind and range.
 ExperimentConfig config_from(const Reader& rd, const Json& j) {
     const std::string p = "config";
+    if (!j.is_object()) rd.fail(p, "is not an object");
     ExperimentConfig c;
-    c.split.kind = rd.str(j, p, "split");
-    c.split.envs = static_cast<int>(rd.integer(j, p, "envs", 2, 10));
-    const Json& classes = rd.array(j, p, "classes", 10);
-    for (size_t k = 0; k < classes.size(); ++k) {
-        std::vector<int> group;
-        for (int64_t v : rd.counts(classes[k], p + ".classes[" + std::to_string(k) + "]", kNumClasses)) {
-            if (v >= kNumClasses) rd.fail(p + ".classes", "names class " + std::to_string(v));
-            group.push_back(static_cast<int>(v));
+    for (const auto& d : settings()) {
+        auto it = j.find(d.key);
+        if (it == j.end()) continue;
+        const Json& v = *it;
+        const std::string path = p + "." + d.key;
+        SettingValue value;
+        switch (d.type) {
+        case SettingType::Integer:
+            if (!v.is_number_integer()) rd.fail(path, "must be a whole number");
+            if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)) rd.fail(path, "is too large");
+            value = v.get<int64_t>();
+            break;
+        case SettingType::Real:
+            if (!v.is_number()) rd.fail(path, "must be a number");
+            value = v.get<double>();
+            break;
+        case SettingType::Flag:
+            if (!v.is_boolean()) rd.fail(path, "must be true or false");
+            value = v.get<bool>();
+            break;
+        case SettingType::List: value = rd.strings(j, p, d.key); break;
+        case SettingType::ClassGroups: {
+            const Json& groups = rd.array(j, p, d.key, kNumClasses);
+            std::vector<std::vector<int>> classes;
+            for (size_t k = 0; k < groups.size(); ++k) {
+                std::vector<int> group;
+                for (int64_t cls : rd.counts(groups[k], path + "[" + std::to_string(k) + "]", kNumClasses)) {
+                    if (cls >= kNumClasses) rd.fail(path, "names class " + std::to_string(cls));
+                    group.push_back(static_cast<int>(cls));
+                }
+                classes.push_back(group);
+            }
+            try {
+                value = format_class_assignment(classes);
+                if (!classes.empty()) parse_class_assignment(std::get<std::string>(value));
+            } catch (const UsageError& e) {
+                rd.fail(path, e.problem());
+            }
+            break;
         }
-        c.split.classes.push_back(group);
+        case SettingType::Choice:
+        case SettingType::Text: value = rd.str(j, p, d.key); break;
+        }
+        try {
+            check_setting(d, value);
+            d.set(c, value);
+        } catch (const UsageError& e) {
+            rd.fail(path, e.problem());
+        }
     }
-    c.split.alpha = rd.num(j, p, "alpha");
-    c.split.val_fraction = rd.num(j, p, "val_fraction");
-    c.split.train_limit = rd.integer(j, p, "train_limit", 0, INT64_MAX);
-    if (j.contains("train_fraction")) c.split.train_fraction = rd.num(j, p, "train_fraction");
-    c.model = rd.str(j, p, "model");
-    c.method = rd.str(j, p, "method");
-    c.compare = rd.strings(j, p, "compare");
-    c.mode = rd.str(j, p, "mode");
-    c.lanes = rd.strings(j, p, "lanes");
-    c.baseline = rd.boolean(j, p, "baseline");
-    c.rounds = static_cast<int>(rd.integer(j, p, "rounds", 1, 10000));
-    c.local_epochs = static_cast<int>(rd.integer(j, p, "local_epochs", 1, 1000));
-    c.local_target = rd.num(j, p, "local_target");
-    c.target = rd.num(j, p, "target");
-    c.optimizer = rd.str(j, p, "optimizer");
-    c.lr = rd.num(j, p, "lr");
-    c.momentum = rd.num(j, p, "momentum");
-    c.batch_size = static_cast<int>(rd.integer(j, p, "batch", 1, 65536));
-    const Json& seed = rd.at(j, p, "seed");
-    if (!seed.is_number_unsigned() && !seed.is_number_integer()) rd.fail(p + ".seed", "must be a whole number");
-    c.seed = seed.get<uint64_t>();
-    c.init = rd.str(j, p, "init");
-    if (j.contains("init_from")) c.init_from = rd.str(j, p, "init_from");
-    c.threads = static_cast<int>(rd.integer(j, p, "threads", 0, 256));
-    c.histogram_bins = static_cast<int>(rd.integer(j, p, "bins", 2, 4096));
-    c.data_dir = rd.str(j, p, "data");
-    c.save_all = rd.boolean(j, p, "save_all");
     return c;
 }
 
@@ -438,7 +442,7 @@ RunResult run_from_json(const std::string& text, const std::string& source) {
     for (size_t i = 0; i < rounds.size(); ++i)
         run.rounds.push_back(round_from(rd, rounds[i], "rounds[" + std::to_string(i) + "]", envs.size(),
                                         run.config.histogram_bins));
-    run.stopped = rd.str(j, "", "stopped");
+    if (!parse_name(rd.str(j, "", "stopped"), run.stopped)) rd.fail("stopped", "names no known state");
     if (j.contains("message")) run.message = rd.str(j, "", "message");
     return run;
 }

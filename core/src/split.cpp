@@ -8,6 +8,7 @@
 
 #include "mergelab/dataset.h"
 #include "mergelab/error.h"
+#include "mergelab/settings.h"
 #include "random.h"
 
 namespace mergelab {
@@ -22,7 +23,6 @@ std::vector<IndexList> indices_by_class(const std::vector<uint8_t>& labels) {
 
 class VPartitioner : public Partitioner {
 public:
-    std::string name() const override { return "V"; }
     std::vector<IndexList> partition(const std::vector<uint8_t>& labels, int envs, uint64_t seed) const override {
         std::mt19937_64 rng(derive_seed(seed, 1));
         std::vector<IndexList> parts(envs);
@@ -42,7 +42,6 @@ public:
 class HPartitioner : public Partitioner {
 public:
     explicit HPartitioner(std::vector<std::vector<int>> assignment) : assignment_(std::move(assignment)) {}
-    std::string name() const override { return "H"; }
     std::vector<IndexList> partition(const std::vector<uint8_t>& labels, int envs, uint64_t seed) const override {
         const auto groups = assignment_.empty() ? default_class_assignment(envs) : assignment_;
         if (static_cast<int>(groups.size()) != envs)
@@ -65,7 +64,6 @@ private:
 class DirichletPartitioner : public Partitioner {
 public:
     explicit DirichletPartitioner(double alpha) : alpha_(alpha) {}
-    std::string name() const override { return "dirichlet"; }
     std::vector<IndexList> partition(const std::vector<uint8_t>& labels, int envs, uint64_t seed) const override {
         std::mt19937_64 rng(derive_seed(seed, 3));
         const auto by_class = indices_by_class(labels);
@@ -133,7 +131,7 @@ std::vector<std::vector<int>> default_class_assignment(int envs) {
 
 std::vector<std::vector<int>> parse_class_assignment(const std::string& text) {
     auto bad = [&](const std::string& why) {
-        return UsageError("--classes '" + text + "': " + why + " (example: 0-4;5-9 or 0,2,4,6,8;1,3,5,7,9)");
+        return setting_error("classes", "'" + text + "': " + why + " (example: 0-4;5-9 or 0,2,4,6,8;1,3,5,7,9)");
     };
     auto parse_class = [&](const std::string& s) {
         if (s.empty() || s.size() > 2 || !std::all_of(s.begin(), s.end(), ::isdigit))
@@ -195,33 +193,79 @@ std::string format_class_assignment(const std::vector<std::vector<int>>& assignm
     return out;
 }
 
+namespace {
+
+std::vector<SplitKind> builtin_splits() {
+    SplitKind v{{"V", "V: every environment has all classes",
+                 "every environment holds all ten classes in equal shares, different samples",
+                 "Lee et al., section 4 (V-environment)",
+                 {}},
+                [](const SplitSpec&) { return make_v_partitioner(); }};
+    SplitKind h{{"H", "H: environments hold different classes",
+                 "each environment holds only its own classes (default: even contiguous groups, 0-4 / 5-9)",
+                 "Lee et al., section 4 (H-environment)",
+                 {}},
+                [](const SplitSpec& spec) { return make_h_partitioner(spec.classes); }};
+    h.uses_classes = true;
+    SplitKind dirichlet{{"dirichlet", "Dirichlet: skewed class shares",
+                         "each class is shared among the environments in proportions drawn from Dirichlet(alpha)",
+                         "Hsu, Qi and Brown, Measuring the effects of non-identical data distribution (2019)",
+                         {}},
+                        [](const SplitSpec& spec) { return make_dirichlet_partitioner(spec.alpha); }};
+    dirichlet.uses_alpha = true;
+    return {v, h, dirichlet};
+}
+
+std::vector<SplitKind>& split_registry() {
+    static std::vector<SplitKind> registry = builtin_splits();
+    return registry;
+}
+
+} // namespace
+
+const std::vector<SplitKind>& split_kinds() { return split_registry(); }
+
+void register_split(SplitKind kind) {
+    auto& registry = split_registry();
+    for (auto& k : registry)
+        if (k.name == kind.name) return void(k = std::move(kind));
+    registry.push_back(std::move(kind));
+}
+
+const SplitKind* find_split(const std::string& name) {
+    for (const auto& k : split_kinds())
+        if (k.name == name) return &k;
+    return nullptr;
+}
+
+std::vector<std::string> split_names() {
+    std::vector<std::string> names;
+    for (const auto& k : split_kinds()) names.push_back(k.name);
+    return names;
+}
+
 void validate(const SplitSpec& spec) {
-    if (spec.kind != "V" && spec.kind != "H" && spec.kind != "dirichlet")
-        throw UsageError("--split must be V, H or dirichlet, got '" + spec.kind + "'");
-    if (spec.envs < 2 || spec.envs > 10)
-        throw UsageError("--envs must be between 2 and 10, got " + std::to_string(spec.envs));
-    if (spec.kind == "H" && !spec.classes.empty() && static_cast<int>(spec.classes.size()) != spec.envs)
-        throw UsageError("--classes names " + std::to_string(spec.classes.size()) +
-                         " environments but --envs is " + std::to_string(spec.envs));
-    if (spec.kind == "dirichlet" && !(spec.alpha > 0 && std::isfinite(spec.alpha)))
-        throw UsageError("--alpha must be a positive number, got " + std::to_string(spec.alpha));
-    if (!(spec.val_fraction > 0 && spec.val_fraction <= 0.5))
-        throw UsageError("the validation fraction must lie in (0, 0.5], got " + std::to_string(spec.val_fraction));
-    if (!(spec.train_fraction > 0 && spec.train_fraction <= 1))
-        throw UsageError("--train-fraction must lie in (0, 1], got " + std::to_string(spec.train_fraction));
-    if (spec.train_limit < 0)
-        throw UsageError("--train-limit must be 0 (all) or positive, got " + std::to_string(spec.train_limit));
+    // The split's own settings against their declarations (settings.cpp).
+    ExperimentConfig config;
+    config.split = spec;
+    for (const char* key : {"split", "envs", "classes", "alpha", "val_fraction", "train_limit", "train_fraction"})
+        check_setting(setting(key), setting(key).get(config));
+    const SplitKind* kind = find_split(spec.kind);
+    if (kind->uses_classes && !spec.classes.empty() && static_cast<int>(spec.classes.size()) != spec.envs)
+        throw setting_error("classes", "names " + std::to_string(spec.classes.size()) +
+                                           " environments but --envs is " + std::to_string(spec.envs));
+    if (kind->uses_classes && spec.classes.empty() && spec.envs > kNumClasses)
+        throw setting_error("envs", "cannot exceed the 10 classes in an H split");
 }
 
 std::unique_ptr<Partitioner> make_partitioner(const SplitSpec& spec) {
     validate(spec);
-    if (spec.kind == "V") return make_v_partitioner();
-    if (spec.kind == "H") return make_h_partitioner(spec.classes);
-    return make_dirichlet_partitioner(spec.alpha);
+    return find_split(spec.kind)->make(spec);
 }
 
-std::vector<EnvironmentData> make_environments(const SplitSpec& spec, const std::vector<uint8_t>& labels) {
-    const auto parts = make_partitioner(spec)->partition(labels, spec.envs, spec.seed);
+std::vector<EnvironmentData> make_environments(const SplitSpec& spec, const std::vector<uint8_t>& labels,
+                                               uint64_t seed) {
+    const auto parts = make_partitioner(spec)->partition(labels, spec.envs, seed);
     std::vector<EnvironmentData> envs(parts.size());
     for (size_t k = 0; k < parts.size(); ++k) {
         const IndexList& pool = parts[k]; // already shuffled by the partitioner

@@ -98,7 +98,7 @@ private:
 };
 
 inline std::unique_ptr<torch::optim::Optimizer> make_optimizer(const ExperimentConfig& c, ClassifierImpl& net) {
-    if (c.optimizer == "sgd")
+    if (c.optimizer == Optimizer::Sgd)
         return std::make_unique<torch::optim::SGD>(net.parameters(), torch::optim::SGDOptions(c.lr).momentum(c.momentum));
     return std::make_unique<torch::optim::Adam>(net.parameters(), torch::optim::AdamOptions(c.lr));
 }

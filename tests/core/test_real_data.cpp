@@ -34,12 +34,12 @@ private slots:
 
     void paperSplits() {
         SplitSpec v;
-        auto envs = make_environments(v, data_.train.labels);
+        auto envs = make_environments(v, data_.train.labels, 1);
         QCOMPARE(envs[0].train.size(), size_t(27000));
         QCOMPARE(envs[0].val.size(), size_t(3000));
         SplitSpec h;
         h.kind = "H";
-        envs = make_environments(h, data_.train.labels);
+        envs = make_environments(h, data_.train.labels, 1);
         QCOMPARE(envs[0].classes, (std::vector<int>{0, 1, 2, 3, 4}));
         QCOMPARE(envs[1].classes, (std::vector<int>{5, 6, 7, 8, 9}));
         QCOMPARE(envs[0].train.size() + envs[0].val.size(), size_t(30000));

@@ -127,12 +127,12 @@ private slots:
             void batch_progress(const BatchProgress&) override { ++batches; }
         } watch;
         const auto run = run_experiment(c, tiny_data(), &watch)[0];
-        QCOMPARE(run.stopped, std::string("diverged"));
+        QCOMPARE(std::string(name_of(run.stopped)), std::string("diverged"));
         QVERIFY2(QString::fromStdString(run.message).contains("round 1") &&
                      QString::fromStdString(run.message).contains("batch 1"),
                  run.message.c_str());
         QCOMPARE(watch.batches, 0); // caught before the step was taken or reported
-        QCOMPARE(load_runs(c.out_dir)[0].stopped, std::string("diverged"));
+        QCOMPARE(std::string(name_of(load_runs(c.out_dir)[0].stopped)), std::string("diverged"));
     }
 
     // A run that diverges after finishing rounds keeps them: rounds are
@@ -150,10 +150,10 @@ private slots:
         save_state_dict(out.filePath("broken.pt").toStdString(), merged);
         c.init_from = out.filePath("broken.pt").toStdString();
         c.out_dir = out.filePath("continued").toStdString();
-        QCOMPARE(run_experiment(c, tiny_data())[0].stopped, std::string("diverged"));
+        QCOMPARE(std::string(name_of(run_experiment(c, tiny_data())[0].stopped)), std::string("diverged"));
         const auto saved = load_runs(out.path().toStdString())[0];
         QCOMPARE(saved.rounds.size(), size_t(2));
-        QCOMPARE(saved.stopped, std::string("max_rounds"));
+        QCOMPARE(std::string(name_of(saved.stopped)), std::string("max_rounds"));
     }
 
     // Cancels at a random batch or phase, many times over: every run ends
@@ -183,11 +183,12 @@ private slots:
             canceller.at = phases[rng.bounded(5)];
             canceller.round = 1 + int(rng.bounded(2));
             const auto run = run_experiment(c, data, &canceller, &control)[0];
-            QVERIFY2(run.stopped == "cancelled" || run.stopped == "max_rounds", run.stopped.c_str());
-            cancelled += run.stopped == "cancelled";
+            QVERIFY2(run.stopped == StopReason::Cancelled || run.stopped == StopReason::MaxRounds,
+                     name_of(run.stopped));
+            cancelled += run.stopped == StopReason::Cancelled;
             const auto saved = load_runs(out.path().toStdString())[0];
             QCOMPARE(saved.rounds.size(), run.rounds.size());
-            QCOMPARE(saved.stopped, run.stopped);
+            QVERIFY(saved.stopped == run.stopped);
         }
         QVERIFY(cancelled >= 60);
     }
@@ -214,7 +215,7 @@ private slots:
             p.waitForFinished();
             if (!QFile::exists(out.filePath("run.json"))) continue; // killed before the first round ended
             const auto run = load_runs(out.path().toStdString())[0];
-            QCOMPARE(run.stopped, std::string("running"));
+            QCOMPARE(std::string(name_of(run.stopped)), std::string("running"));
             opened_with_rounds += !run.rounds.empty();
             for (const auto& r : run.rounds)
                 QVERIFY(QFile::exists(out.filePath(QString::fromStdString("models/" + model_file_name(r.round, "avg")))));

@@ -55,7 +55,6 @@ private slots:
             SplitSpec spec;
             spec.kind = kind;
             spec.envs = 3;
-            spec.seed = 11;
             const auto a = make_partitioner(spec)->partition(labels, 3, 11);
             const auto b = make_partitioner(spec)->partition(labels, 3, 11);
             const auto c = make_partitioner(spec)->partition(labels, 3, 12);
@@ -138,7 +137,7 @@ private slots:
         const auto labels = labels_of(100); // 1000 images
         SplitSpec spec;
         spec.envs = 2;
-        auto envs = make_environments(spec, labels);
+        auto envs = make_environments(spec, labels, 1);
         QCOMPARE(envs.size(), size_t(2));
         for (const auto& e : envs) {
             QCOMPARE(e.train.size() + e.val.size(), size_t(500));
@@ -148,14 +147,14 @@ private slots:
             QCOMPARE(e.classes, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
         }
         spec.train_limit = 90;
-        envs = make_environments(spec, labels);
+        envs = make_environments(spec, labels, 1);
         for (const auto& e : envs) {
             QCOMPARE(e.train.size(), size_t(90));
             QCOMPARE(e.val.size(), size_t(10));
         }
         spec.kind = "H";
         spec.train_limit = 0;
-        envs = make_environments(spec, labels);
+        envs = make_environments(spec, labels, 1);
         QCOMPARE(envs[1].classes, (std::vector<int>{5, 6, 7, 8, 9}));
     }
 

@@ -52,7 +52,7 @@ private slots:
         QTest::newRow("class twice") << "classes";
         QTest::newRow("env without class") << "classes-empty";
         QTest::newRow("data") << "data";
-        QTest::newRow("no method") << "method";
+        QTest::newRow("no method") << "compare";
     }
     void invalidSetupDisablesStartAndSaysWhy() {
         QFETCH(QString, field);
@@ -82,7 +82,7 @@ private slots:
         } else if (field == "data") {
             c.data_dir = dir_.filePath("missing").toStdString();
             setup->setConfig(c);
-        } else if (field == "method") {
+        } else if (field == "compare") {
             c.compare = {};
             setup->setConfig(c);
         }

@@ -53,7 +53,7 @@ private slots:
         QVERIFY(batches.count() >= 2 * 2 * 10);
         QCOMPARE(done.count(), 1);
         const auto run = done.at(0).at(0).value<RunResult>();
-        QCOMPARE(run.stopped, std::string("max_rounds"));
+        QCOMPARE(std::string(name_of(run.stopped)), std::string("max_rounds"));
         QCOMPARE(run.rounds.size(), size_t(2));
         QVERIFY(!runner.isRunning());
     }
@@ -71,7 +71,7 @@ private slots:
         QVERIFY(finished.wait(5000));
         QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
         QCOMPARE(done.count(), 1);
-        QCOMPARE(done.at(0).at(0).value<RunResult>().stopped, std::string("cancelled"));
+        QCOMPARE(std::string(name_of(done.at(0).at(0).value<RunResult>().stopped)), std::string("cancelled"));
     }
 
     void pauseHoldsAndResumeContinues() {

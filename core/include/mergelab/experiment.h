@@ -9,6 +9,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -17,28 +18,48 @@
 
 #include "mergelab/dataset.h"
 #include "mergelab/model.h"
+#include "mergelab/registry.h"
 #include "mergelab/split.h"
 
 namespace mergelab {
 
+enum class Mode { Compare, Lanes };
+enum class Optimizer { Adam, Sgd };
+enum class Init { Shared, Independent };
+// Why a run stopped; Running while it goes on (and in run.json meanwhile).
+enum class StopReason { Running, Target, MaxRounds, Cancelled, Diverged, Failed };
+
+// Names at the edges (JSON, CLI, app); the core speaks the enums.
+const char* name_of(Mode value);
+const char* name_of(Optimizer value);
+const char* name_of(Init value);
+const char* name_of(StopReason value);
+// Each returns false when `text` names no value.
+bool parse_name(const std::string& text, Mode& out);
+bool parse_name(const std::string& text, Optimizer& out);
+bool parse_name(const std::string& text, Init& out);
+bool parse_name(const std::string& text, StopReason& out);
+
+// The settings of one experiment. Each field is declared for people (range,
+// flag, label, help) once, in settings.cpp.
 struct ExperimentConfig {
-    SplitSpec split;                 // kind, envs, classes, alpha, val fraction, train limit, seed
-    std::string model = "cnn";       // cnn | mlp
+    SplitSpec split;                 // kind, envs, classes, alpha, val fraction, train limit
+    std::string model = "cnn";       // an architecture_names() entry
     std::string method = "avg";      // primary merge method: the one copied back
     std::vector<std::string> compare = {"avg", "max", "absmax"}; // merged and evaluated on the same local models
-    std::string mode = "compare";    // compare | lanes
+    Mode mode = Mode::Compare;
     std::vector<std::string> lanes;  // lanes mode: one full experiment per method
     bool baseline = false;           // also train one model on the union of the environments' data
     int rounds = 10;                 // the round limit
     int local_epochs = 1;            // epochs per round (the maximum when local_target is set)
     double local_target = 0;         // the paper's step 2: train until local val acc >= this (0: off)
     double target = 0;               // the paper's step 5: stop when every environment reaches it (0: off)
-    std::string optimizer = "adam";  // adam | sgd
+    Optimizer optimizer = Optimizer::Adam;
     double lr = 1e-3;
     double momentum = 0.9; // sgd only
     int batch_size = 64;
-    uint64_t seed = 1;
-    std::string init = "shared"; // shared | independent
+    uint64_t seed = 1;     // the one seed: split, initial weights, data order, dropout
+    Init init = Init::Shared;
     std::string init_from;       // a saved state_dict every environment starts from (overrides init)
     int threads = 0;             // 0: every core of the machine (see resolve_threads)
     int histogram_bins = 64;
@@ -47,16 +68,28 @@ struct ExperimentConfig {
     bool save_all = false;       // save models of every round, not only the final one
 };
 
-// Presets: "V" and "H" repeat the paper's two experiments (settings in
-// README), "quick" is a demo that finishes in about a minute on 2 cores.
+// A named starting point for the settings. "V" and "H" repeat the paper's
+// two experiments (settings in README), "quick" is a demo that finishes in
+// about a minute on 2 cores.
+struct Preset : RegistryEntry {
+    std::function<void(ExperimentConfig&)> apply; // onto the defaults
+};
+const std::vector<Preset>& presets();
+// For tests and extensions: adds an entry (replacing one of the same name).
+void register_preset(Preset preset);
+const Preset* find_preset(const std::string& name);
+// Throws UsageError for an unknown name.
 ExperimentConfig preset(const std::string& name);
 std::vector<std::string> preset_names();
+// The preset whose settings equal `config` in everything but where it reads
+// and writes (data, output, threads), or "" if none.
+std::string matching_preset(const ExperimentConfig& config);
 
 // `requested` if > 0, else the machine's hardware threads. LibTorch's own
 // default can be 1 on virtual machines whose CPU topology it cannot read.
 int resolve_threads(int requested);
 
-// Throws UsageError naming the option (CLI spelling) for every refusal.
+// Throws UsageError naming the setting (field() is its key) for every refusal.
 void validate(const ExperimentConfig& config);
 // The methods evaluated each round: the primary first, then the others of
 // `compare` in their given order, without repeats.
@@ -120,12 +153,11 @@ struct RunResult {
     std::string lane; // method name in lanes mode, else empty
     std::vector<EnvironmentSummary> envs;
     std::vector<RoundResult> rounds;
-    std::string stopped; // target | max_rounds | cancelled | diverged | failed (empty while running)
+    StopReason stopped = StopReason::Running;
     std::string message; // why it stopped, for people
 };
 
-enum class Phase { Training, Baseline, Merging, Evaluating, CopyingBack, Validating, Saving };
-const char* phase_name(Phase phase);
+enum class Phase { Training, Baseline, Merging, Evaluating, CopyingBack, Saving };
 
 struct RunStarted {
     std::string lane;
@@ -136,7 +168,7 @@ struct PhaseChanged {
     std::string lane;
     int round = 0;
     Phase phase = Phase::Training;
-    int env = -1; // 0-based environment for Training/Validating, else -1
+    int env = -1; // 0-based environment for Training, else -1
     std::string method; // for Merging/Evaluating
 };
 struct BatchProgress {

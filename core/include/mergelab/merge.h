@@ -1,22 +1,46 @@
 #pragma once
-// Merge methods: element-wise combinations of N >= 2 weight sets of the same
-// architecture. A method is one kernel function plus one line in the
-// registry (merge.cpp).
+// Merge methods: how N >= 2 environments' weights of one architecture become
+// one model. Each method is one registry entry (merge.cpp) with its
+// description, reference and parameters as data.
+//
+// A method sees more than the weights when it needs to: the model every
+// environment started the round from (for deltas), each environment's
+// training-set size, and state it keeps across rounds (a Merger object lives
+// for a whole run). The layer structure is in the tensors' names and shapes.
 #include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "mergelab/registry.h"
 #include "mergelab/weights.h"
 
 namespace mergelab {
 
+struct MergeInputs {
+    std::vector<const WeightSet*> models; // one per environment, same names and shapes
+    const WeightSet* base = nullptr;      // the model every environment started this round from
+    std::vector<int64_t> sizes;           // each environment's training-set size
+};
+
+// One method's merging for one run; may keep state between rounds.
+class Merger {
+public:
+    virtual ~Merger() = default;
+    virtual WeightSet merge(const MergeInputs& inputs) = 0;
+};
+
 // out[i] = combine(inputs[0][i], ..., inputs[n-1][i]) for i < count.
 using MergeKernel = void (*)(const std::vector<const float*>& inputs, float* out, size_t count);
 
-struct MergeMethod {
-    std::string name;
-    std::string description;
-    MergeKernel kernel;
+struct MergeMethod : RegistryEntry {
+    bool needs_base = false;  // reads MergeInputs::base
+    bool needs_sizes = false; // reads MergeInputs::sizes
+    bool stateful = false;    // keeps state across rounds (reset when a run starts)
+    bool picks = false;       // every merged element is one environment's value (provenance)
+    std::function<std::unique_ptr<Merger>(const ParamValues&)> make;
 };
 
 const std::vector<MergeMethod>& merge_methods();
@@ -24,9 +48,17 @@ std::vector<std::string> merge_method_names();
 // nullptr if unknown.
 const MergeMethod* find_merge_method(const std::string& name);
 
-// Applies `method` to every tensor. Throws UsageError for an unknown method
-// and Error when the sets' names or shapes differ (naming the tensor) or fewer
-// than two sets are given.
+// A Merger applying `kernel` tensor by tensor: for stateless element-wise
+// methods.
+std::unique_ptr<Merger> elementwise_merger(MergeKernel kernel);
+
+// Throws Error naming the tensor when the models' names or shapes differ,
+// or fewer than two are given.
+void check_mergeable(const std::vector<const WeightSet*>& models);
+
+// One-off merge with a fresh Merger. Throws UsageError for an unknown method
+// or bad parameters, Error for mismatched models or a missing base or sizes.
+WeightSet merge_weights(const std::string& method, const MergeInputs& inputs, const ParamValues& params = {});
 WeightSet merge_weights(const std::string& method, const std::vector<const WeightSet*>& sets);
 WeightSet merge_weights(const std::string& method, const std::vector<WeightSet>& sets);
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mergelab/dataset.h"
+#include "mergelab/registry.h"
 #include "mergelab/weights.h"
 
 namespace mergelab {
@@ -16,6 +17,11 @@ struct TensorSpec {
     std::vector<int64_t> shape;
 };
 
+// A network every environment can train: one registry entry each (model.cpp).
+struct Architecture : RegistryEntry {
+    std::vector<TensorSpec> tensors; // parameter names and shapes in registration order
+};
+const std::vector<Architecture>& architectures();
 // "cnn" (default) and "mlp".
 std::vector<std::string> architecture_names();
 // Parameter names and shapes in registration order. Throws UsageError for an

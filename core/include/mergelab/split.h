@@ -2,9 +2,12 @@
 // How the training set is divided among environments. Every partitioner
 // shares one interface and is deterministic for a given seed.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "mergelab/registry.h"
 
 namespace mergelab {
 
@@ -13,7 +16,6 @@ using IndexList = std::vector<int64_t>;
 class Partitioner {
 public:
     virtual ~Partitioner() = default;
-    virtual std::string name() const = 0;
     // One list of training-set indices per environment; the lists are
     // disjoint. Throws UsageError when the split cannot be made.
     virtual std::vector<IndexList> partition(const std::vector<uint8_t>& labels, int envs,
@@ -43,8 +45,21 @@ struct SplitSpec {
     double val_fraction = 0.1;
     int64_t train_limit = 0;     // training images per environment; 0 = all
     double train_fraction = 1.0; // share of each environment's training images used, (0, 1]
-    uint64_t seed = 1;
 };
+
+// A way of dividing the data: one registry entry each. Adding a split is
+// one entry here (split.cpp) and nothing else: the CLI, run.json and the
+// app's split box list the entries.
+struct SplitKind : RegistryEntry {
+    std::function<std::unique_ptr<Partitioner>(const SplitSpec&)> make;
+    bool uses_classes = false; // reads SplitSpec::classes
+    bool uses_alpha = false;   // reads SplitSpec::alpha
+};
+const std::vector<SplitKind>& split_kinds();
+// For tests and extensions: adds an entry (replacing one of the same name).
+void register_split(SplitKind kind);
+const SplitKind* find_split(const std::string& name);
+std::vector<std::string> split_names();
 
 struct EnvironmentData {
     IndexList train;          // indices into the training set
@@ -55,6 +70,8 @@ struct EnvironmentData {
 // Throws UsageError naming the setting when the spec is invalid.
 void validate(const SplitSpec& spec);
 std::unique_ptr<Partitioner> make_partitioner(const SplitSpec& spec);
-std::vector<EnvironmentData> make_environments(const SplitSpec& spec, const std::vector<uint8_t>& labels);
+// `seed` is the experiment's one seed (ExperimentConfig::seed).
+std::vector<EnvironmentData> make_environments(const SplitSpec& spec, const std::vector<uint8_t>& labels,
+                                               uint64_t seed);
 
 } // namespace mergelab

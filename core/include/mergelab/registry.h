@@ -1,0 +1,41 @@
+#pragma once
+// What every registry entry (merge method, split, preset, architecture)
+// tells people: its name, a one-line description, where it comes from, and
+// the parameters it takes as data, so the CLI can accept `--param key=value`
+// and the app can build a widget for each without knowing the entry.
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mergelab {
+
+struct ParamSpec {
+    std::string key;   // "density"
+    std::string label; // "Density"
+    std::string help;  // one line for people
+    double default_value = 0;
+    double min = 0, max = 0; // inclusive
+};
+
+struct RegistryEntry {
+    std::string name;        // as typed on the command line and stored in run.json
+    std::string label;       // for people: "Paper: V-environment"
+    std::string description; // one line for people
+    std::string reference;   // paper or URL; empty for MergeLab's own
+    std::vector<ParamSpec> params;
+};
+
+// Parameter values by key; a key not given takes its ParamSpec's default.
+using ParamValues = std::map<std::string, double>;
+
+// The value of `key` in `values`, or its declared default.
+double param_value(const RegistryEntry& entry, const ParamValues& values, const std::string& key);
+// Throws UsageError naming `option` for an unknown key or a value outside
+// the declared range.
+void check_params(const RegistryEntry& entry, const ParamValues& values, const std::string& option);
+
+// "name: description [reference]" lines with one indented line per
+// parameter, as `mergelab-cli methods` prints them.
+std::string describe_entries(const std::string& heading, const std::vector<const RegistryEntry*>& entries);
+
+} // namespace mergelab
