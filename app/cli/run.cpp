@@ -140,6 +140,7 @@ struct RunOptions {
     ExperimentConfig config;
     std::map<std::string, std::string> given; // setting key -> text
     std::map<std::string, bool> flags;        // setting key -> flag given
+    bool dry_run = false;
 };
 
 std::string choices_help(const SettingDescriptor& d) {
@@ -156,6 +157,24 @@ std::string choices_help(const SettingDescriptor& d) {
     return text;
 }
 
+std::string option_help(const SettingDescriptor& d) {
+    const std::string range = describe_range(d);
+    return d.help + (range.empty() || d.type == SettingType::List ? "" : " (" + range + ")");
+}
+
+const char* type_name(const SettingDescriptor& d) {
+    switch (d.type) {
+    case SettingType::Integer: return "INT";
+    case SettingType::Real: return "NUMBER";
+    case SettingType::Choice: return "NAME";
+    case SettingType::List: return "NAME,...";
+    case SettingType::ClassGroups: return "GROUPS";
+    case SettingType::Text: return "PATH";
+    case SettingType::Flag: return "";
+    }
+    return "";
+}
+
 void add_experiment_options(CLI::App* cmd, RunOptions& o) {
     const ExperimentConfig defaults;
     for (const auto& d : settings()) {
@@ -164,14 +183,13 @@ void add_experiment_options(CLI::App* cmd, RunOptions& o) {
             cmd->add_flag(d.flag, o.flags[d.key], d.help);
             continue;
         }
-        std::string help = d.help;
-        const std::string range = describe_range(d);
-        if (!range.empty() && d.type != SettingType::List) help += " (" + range + ")";
         const std::string shown = format_setting(d, d.get(defaults));
-        if (!shown.empty()) help += " [default: " + shown + "]";
-        cmd->add_option(d.flag, o.given[d.key], help + choices_help(d));
+        cmd->add_option(d.flag, o.given[d.key],
+                        option_help(d) + (shown.empty() ? "" : " [default: " + shown + "]") + choices_help(d))
+            ->type_name(type_name(d));
     }
     cmd->add_option("--out", o.config.out_dir, "write run.json, metrics.csv and models/ here");
+    cmd->add_flag("--dry-run", o.dry_run, "check the settings, print them as run.json's \"config\" and exit");
 }
 
 void finish_options(CLI::App* cmd, RunOptions& o) {
@@ -197,6 +215,11 @@ void add_run_command(CLI::App& app) {
     add_experiment_options(cmd, *o);
     cmd->callback([o, cmd] {
         finish_options(cmd, *o);
+        if (o->dry_run) {
+            validate(o->config);
+            std::cout << config_to_json(o->config) << '\n';
+            return;
+        }
         const int code = execute(o->config);
         if (code != kExitOk) throw ExitRequest{code};
     });
@@ -209,7 +232,7 @@ void add_paper_command(CLI::App& app) {
     cmd->add_option("split", *which_split, "V or H")->required()->transform(CLI::IsMember({"V", "H"}, CLI::ignore_case));
     cmd->add_option("--out", o->config.out_dir, "write run.json, metrics.csv and models/ here");
     for (const char* key : {"data", "threads"})
-        cmd->add_option(setting(key).flag, o->given[key], setting(key).help + " (" + describe_range(setting(key)) + ")");
+        cmd->add_option(setting(key).flag, o->given[key], option_help(setting(key)))->type_name(type_name(setting(key)));
     cmd->callback([o, which_split] {
         ExperimentConfig c = preset(*which_split == "h" || *which_split == "H" ? "H" : "V");
         c.out_dir = o->config.out_dir;
