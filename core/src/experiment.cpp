@@ -134,18 +134,9 @@ std::string preset_relevant_settings(const ExperimentConfig& c) {
 
 const std::vector<Preset>& presets() { return preset_registry(); }
 
-void register_preset(Preset preset) {
-    auto& registry = preset_registry();
-    for (auto& p : registry)
-        if (p.name == preset.name) return void(p = std::move(preset));
-    registry.push_back(std::move(preset));
-}
+void register_preset(Preset preset) { add_entry(preset_registry(), std::move(preset)); }
 
-const Preset* find_preset(const std::string& name) {
-    for (const auto& p : presets())
-        if (p.name == name) return &p;
-    return nullptr;
-}
+const Preset* find_preset(const std::string& name) { return find_entry(presets(), name); }
 
 ExperimentConfig preset(const std::string& name) {
     const Preset* p = find_preset(name);
@@ -159,11 +150,7 @@ ExperimentConfig preset(const std::string& name) {
     return c;
 }
 
-std::vector<std::string> preset_names() {
-    std::vector<std::string> names;
-    for (const auto& p : presets()) names.push_back(p.name);
-    return names;
-}
+std::vector<std::string> preset_names() { return entry_names(presets()); }
 
 std::string matching_preset(const ExperimentConfig& config) {
     const std::string wanted = preset_relevant_settings(config);

@@ -100,17 +100,9 @@ const std::vector<MergeMethod>& merge_methods() {
     return methods;
 }
 
-std::vector<std::string> merge_method_names() {
-    std::vector<std::string> names;
-    for (const auto& m : merge_methods()) names.push_back(m.name);
-    return names;
-}
+std::vector<std::string> merge_method_names() { return entry_names(merge_methods()); }
 
-const MergeMethod* find_merge_method(const std::string& name) {
-    for (const auto& m : merge_methods())
-        if (m.name == name) return &m;
-    return nullptr;
-}
+const MergeMethod* find_merge_method(const std::string& name) { return find_entry(merge_methods(), name); }
 
 std::unique_ptr<Merger> elementwise_merger(MergeKernel kernel) { return std::make_unique<ElementwiseMerger>(kernel); }
 

@@ -80,11 +80,7 @@ const std::vector<Architecture>& architectures() {
     return all;
 }
 
-std::vector<std::string> architecture_names() {
-    std::vector<std::string> names;
-    for (const auto& a : architectures()) names.push_back(a.name);
-    return names;
-}
+std::vector<std::string> architecture_names() { return entry_names(architectures()); }
 
 std::shared_ptr<ClassifierImpl> make_net(const std::string& arch) {
     if (arch == "cnn") return Cnn().ptr();
@@ -93,8 +89,7 @@ std::shared_ptr<ClassifierImpl> make_net(const std::string& arch) {
 }
 
 std::vector<TensorSpec> architecture_spec(const std::string& arch) {
-    for (const auto& a : architectures())
-        if (a.name == arch) return a.tensors;
+    if (const Architecture* a = find_entry(architectures(), arch)) return a->tensors;
     throw UsageError("unknown model '" + arch + "' (known: cnn, mlp)");
 }
 

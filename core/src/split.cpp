@@ -225,24 +225,11 @@ std::vector<SplitKind>& split_registry() {
 
 const std::vector<SplitKind>& split_kinds() { return split_registry(); }
 
-void register_split(SplitKind kind) {
-    auto& registry = split_registry();
-    for (auto& k : registry)
-        if (k.name == kind.name) return void(k = std::move(kind));
-    registry.push_back(std::move(kind));
-}
+void register_split(SplitKind kind) { add_entry(split_registry(), std::move(kind)); }
 
-const SplitKind* find_split(const std::string& name) {
-    for (const auto& k : split_kinds())
-        if (k.name == name) return &k;
-    return nullptr;
-}
+const SplitKind* find_split(const std::string& name) { return find_entry(split_kinds(), name); }
 
-std::vector<std::string> split_names() {
-    std::vector<std::string> names;
-    for (const auto& k : split_kinds()) names.push_back(k.name);
-    return names;
-}
+std::vector<std::string> split_names() { return entry_names(split_kinds()); }
 
 void validate(const SplitSpec& spec) {
     // The split's own settings against their declarations (settings.cpp).

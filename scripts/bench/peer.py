@@ -7,47 +7,26 @@ round (2 environments, 10 % held out, 1 local epoch of Adam 1e-3 with batch
   peer.py micro            training and evaluation throughput only
 """
 import argparse
-import gzip
 import json
 import os
+import sys
 import time
 
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
 DATA = os.environ.get("MERGELAB_DATA", "/usr/share/datasets/fashion-mnist")
 
 
-class Cnn(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3)
-        self.conv2 = nn.Conv2d(32, 64, 3)
-        self.fc1 = nn.Linear(1600, 128)
-        self.fc2 = nn.Linear(128, 10)
-        self.dropout = nn.Dropout(0.25)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-        x = F.relu(self.fc1(torch.flatten(x, 1)))
-        return self.fc2(self.dropout(x))
-
-
-def read_idx(name):
-    with gzip.open(os.path.join(DATA, name + ".gz"), "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "python"))
+from reference_model import Cnn  # noqa: E402
+from reference_model import load as load_from  # noqa: E402
 
 
 def load(prefix):
-    x = torch.from_numpy(read_idx(f"{prefix}-images-idx3-ubyte").astype(np.float32) / 255.0).unsqueeze(1)
-    y = torch.from_numpy(read_idx(f"{prefix}-labels-idx1-ubyte").astype(np.int64))
+    x, y = load_from(DATA, prefix)
     return x, y
 
 

@@ -23,10 +23,7 @@ FashionMnist synthetic_data() {
 }
 
 ExperimentConfig small_config() {
-    ExperimentConfig c;
-    c.model = "cnn";
-    c.rounds = 2;
-    c.threads = 1;
+    ExperimentConfig c = testing::small_config(2);
     c.batch_size = 32;
     c.histogram_bins = 16;
     return c;

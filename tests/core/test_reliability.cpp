@@ -33,14 +33,7 @@ FashionMnist tiny_data(int train_per_class = 20) {
     return d;
 }
 
-ExperimentConfig tiny_config() {
-    ExperimentConfig c;
-    c.rounds = 2;
-    c.threads = 1;
-    c.batch_size = 16;
-    c.histogram_bins = 8;
-    return c;
-}
+ExperimentConfig tiny_config() { return testing::small_config(2); }
 
 void expect_error(const std::string& path, const QStringList& words) {
     try {

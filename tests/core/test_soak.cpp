@@ -29,11 +29,7 @@ private slots:
         FashionMnist data;
         data.train = testing::make_synthetic_dataset(4, 1);
         data.test = testing::make_synthetic_dataset(5, 2);
-        ExperimentConfig c;
-        c.rounds = 200;
-        c.threads = 1;
-        c.batch_size = 16;
-        c.histogram_bins = 8;
+        ExperimentConfig c = testing::small_config(200);
         struct Sampler : ExperimentObserver {
             std::vector<long> rss;
             void round_finished(const std::string&, const RoundResult&) override { rss.push_back(resident_kb()); }

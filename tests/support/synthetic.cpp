@@ -50,4 +50,14 @@ void write_synthetic_fashion_mnist(const std::string& dir, const SyntheticSpec& 
     write_pair(dir, "t10k", make_synthetic_dataset(spec.test_per_class, spec.seed + 1), spec.gzip);
 }
 
+ExperimentConfig small_config(int rounds, const std::string& data_dir) {
+    ExperimentConfig c;
+    c.data_dir = data_dir;
+    c.rounds = rounds;
+    c.threads = 1;
+    c.batch_size = 16;
+    c.histogram_bins = 8;
+    return c;
+}
+
 } // namespace mergelab::testing

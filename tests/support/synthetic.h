@@ -6,6 +6,7 @@
 #include <string>
 
 #include "mergelab/dataset.h"
+#include "mergelab/experiment.h"
 
 namespace mergelab::testing {
 
@@ -19,5 +20,9 @@ struct SyntheticSpec {
 Dataset make_synthetic_dataset(int per_class, uint64_t seed);
 // Writes train-/t10k- images and labels (".gz" when spec.gzip) into `dir`.
 void write_synthetic_fashion_mnist(const std::string& dir, const SyntheticSpec& spec = {});
+
+// The tests' common small experiment: one thread, small batches and
+// histograms, so a round on synthetic data takes a fraction of a second.
+ExperimentConfig small_config(int rounds = 2, const std::string& data_dir = {});
 
 } // namespace mergelab::testing

@@ -25,12 +25,7 @@ class TestMainWindow : public QObject {
     QTemporaryDir dir_;
 
     ExperimentConfig small(int rounds) const {
-        ExperimentConfig c;
-        c.data_dir = dir_.filePath("data").toStdString();
-        c.rounds = rounds;
-        c.threads = 1;
-        c.batch_size = 16;
-        c.histogram_bins = 8;
+        ExperimentConfig c = testing::small_config(rounds, dir_.filePath("data").toStdString());
         c.baseline = true;
         return c;
     }

@@ -16,13 +16,7 @@ class TestRunner : public QObject {
     QTemporaryDir dir_;
 
     ExperimentConfig config(int rounds = 2) const {
-        ExperimentConfig c;
-        c.data_dir = dir_.filePath("data").toStdString();
-        c.rounds = rounds;
-        c.threads = 1;
-        c.batch_size = 16;
-        c.histogram_bins = 8;
-        return c;
+        return testing::small_config(rounds, dir_.filePath("data").toStdString());
     }
 
 private slots:
