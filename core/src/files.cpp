@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <system_error>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,32 +14,87 @@
 
 namespace mergelab {
 
-void write_file_atomically(const std::string& path, const std::string& contents) {
+namespace {
+
+// std::strerror may share one buffer between threads, and files are written
+// from several.
+std::string errno_text(int code) {
+    return std::generic_category().message(code);
+}
+
+[[noreturn]] void cannot_write(const std::string& path, const std::string& why) {
+    throw Error(path + ": cannot write (" + why + ")");
+}
+
+// Without this a crash soon after the rename may bring back the old file,
+// or none. Some file systems cannot fsync a directory (EINVAL); there is
+// nothing more to do on those.
+void sync_directory(const std::string& path) {
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    const std::string dir = parent.empty() ? std::string(".") : parent.string();
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        cannot_write(path, "could not open its directory to flush it: " + errno_text(errno));
+    const int synced = ::fsync(fd);
+    const int err = errno;
+    ::close(fd);
+    if (synced != 0 && err != EINVAL)
+        cannot_write(path, "could not flush its directory to disk: " + errno_text(err));
+}
+
+} // namespace
+
+void write_atomically(const std::string& path, const std::function<void(int fd)>& fill) {
     const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw Error(path + ": cannot write (" + std::strerror(errno) + ")");
-    size_t written = 0;
-    while (written < contents.size()) {
-        const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            const std::string why = std::strerror(errno);
-            ::close(fd);
-            ::unlink(temp.c_str());
-            throw Error(path + ": write failed (" + why + ")");
-        }
-        written += static_cast<size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const std::string why = std::strerror(errno);
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
+        cannot_write(path, errno_text(errno));
+    const auto abandon = [&] {
+        ::close(fd);
         ::unlink(temp.c_str());
-        throw Error(path + ": could not flush to disk (" + why + ")");
+    };
+    try {
+        fill(fd);
+    } catch (const std::system_error& e) {
+        abandon();
+        cannot_write(path, e.code().message());
+    } catch (...) {
+        abandon();
+        throw;
+    }
+    if (::fsync(fd) != 0) {
+        const int err = errno;
+        abandon();
+        cannot_write(path, "could not flush to disk: " + errno_text(err));
+    }
+    if (::close(fd) != 0) {
+        const int err = errno;
+        ::unlink(temp.c_str());
+        cannot_write(path, errno_text(err));
     }
     if (std::rename(temp.c_str(), path.c_str()) != 0) {
-        const std::string why = std::strerror(errno);
+        const int err = errno;
         ::unlink(temp.c_str());
-        throw Error(path + ": could not replace the file (" + why + ")");
+        cannot_write(path, "could not replace the file: " + errno_text(err));
     }
+    sync_directory(path);
+}
+
+void write_all(int fd, const void* data, size_t size) {
+    const auto* bytes = static_cast<const char*>(data);
+    while (size > 0) {
+        const ssize_t n = ::write(fd, bytes, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            throw std::system_error(n < 0 ? errno : EIO, std::generic_category());
+        bytes += n;
+        size -= static_cast<size_t>(n);
+    }
+}
+
+void write_file_atomically(const std::string& path, const std::string& contents) {
+    write_atomically(path, [&](int fd) { write_all(fd, contents.data(), contents.size()); });
 }
 
 std::string read_file(const std::string& path, size_t max_bytes) {

@@ -14,6 +14,7 @@
 
 #include "mergelab/dataset.h"
 #include "mergelab/error.h"
+#include "mergelab/files.h"
 
 namespace fs = std::filesystem;
 
@@ -294,32 +295,27 @@ struct Part {
     size_t size;
 };
 
-class TempFile {
-public:
-    explicit TempFile(std::string path) : path_(std::move(path)) {}
-    ~TempFile() {
-        if (!path_.empty())
-            std::remove(path_.c_str());
-    }
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-    const std::string& path() const { return path_; }
-    void release() { path_.clear(); }
-
-private:
-    std::string path_;
-};
-
-// Goes through a temporary file so readers never see a half-written file and
-// a failure leaves any previous file intact.
+// Through the core's one atomic writer, so readers never see a half-written
+// file and a failure leaves any previous file intact.
 void write_atomically(const std::string& path, std::initializer_list<Part> parts) {
-    TempFile temp(path + ".tmp-" + std::to_string(::getpid()));
     const auto cannot = [&](const std::string& why) { fail(path, "cannot write: " + why); };
-
-    if (ends_with(path, ".gz")) {
-        gzFile gz = gzopen(temp.path().c_str(), "wb");
-        if (gz == nullptr)
-            cannot(errno_text(errno ? errno : ENOMEM));
+    mergelab::write_atomically(path, [&](int fd) {
+        if (!ends_with(path, ".gz")) {
+            for (const Part& part : parts)
+                write_all(fd, part.data, part.size);
+            return;
+        }
+        // gzclose closes the descriptor zlib was given, and the file must
+        // stay open to be flushed to disk after it.
+        const int gz_fd = ::dup(fd);
+        if (gz_fd < 0)
+            cannot(errno_text(errno));
+        gzFile gz = gzdopen(gz_fd, "wb");
+        if (gz == nullptr) {
+            const int saved = errno ? errno : ENOMEM;
+            ::close(gz_fd);
+            cannot(errno_text(saved));
+        }
         gzbuffer(gz, kGzipBufferSize);
         for (const Part& part : parts) {
             for (size_t done = 0; done < part.size;) {
@@ -339,24 +335,7 @@ void write_atomically(const std::string& path, std::initializer_list<Part> parts
         const int closed = gzclose(gz);
         if (closed != Z_OK)
             cannot(closed == Z_ERRNO ? errno_text(errno) : "gzip stream could not be finished");
-    } else {
-        std::FILE* file = std::fopen(temp.path().c_str(), "wb");
-        if (file == nullptr)
-            cannot(errno_text(errno));
-        for (const Part& part : parts) {
-            if (part.size > 0 && std::fwrite(part.data, 1, part.size, file) != part.size) {
-                const int saved = errno;
-                std::fclose(file);
-                cannot(errno_text(saved));
-            }
-        }
-        if (std::fclose(file) != 0)
-            cannot(errno_text(errno));
-    }
-
-    if (std::rename(temp.path().c_str(), path.c_str()) != 0)
-        cannot(std::string("rename from temporary file failed: ") + errno_text(errno));
-    temp.release();
+    });
 }
 
 } // namespace

@@ -7,14 +7,17 @@
 #include <QtTest>
 
 #include <functional>
-#include <random>
 
 #include "mergelab/dataset.h"
 #include "mergelab/error.h"
 #include "mergelab/idx.h"
+#include "support/bytes.h"
+#include "support/errors.h"
 #include "support/synthetic.h"
 
 namespace {
+
+using namespace mergelab::testing;
 
 // A synthetic data directory that a bad-data row may damage.
 struct Fixture {
@@ -33,48 +36,9 @@ constexpr int kTestPerClass = 2;
 
 std::string str(const QString& text) { return text.toStdString(); }
 
-// The message of the mergelab::Error `action` throws; null if it throws none.
-// Other exceptions escape on purpose so QtTest reports them as failures.
-QString errorMessage(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const mergelab::Error& error) {
-        return QString::fromStdString(error.what());
-    }
-    return {};
-}
-
-QByteArray readAll(const QString& path) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(path));
-    return file.readAll();
-}
-
-void writeAll(const QString& path, const QByteArray& bytes) {
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(bytes) != bytes.size())
-        qFatal("cannot write %s", qPrintable(path));
-}
-
-void appendAll(const QString& path, const QByteArray& bytes) { writeAll(path, readAll(path) + bytes); }
-
 void truncateTo(const QString& path, qint64 size) {
     if (!QFile::resize(path, size))
         qFatal("cannot resize %s", qPrintable(path));
-}
-
-QByteArray be32(quint32 value) {
-    const char bytes[4] = {char(value >> 24), char(value >> 16), char(value >> 8), char(value)};
-    return QByteArray(bytes, 4);
-}
-
-QByteArray randomBytes(int size, unsigned seed) {
-    std::mt19937 rng(seed);
-    QByteArray bytes(size, '\0');
-    for (char& byte : bytes)
-        byte = char(rng() & 0xff);
-    return bytes;
 }
 
 mergelab::IdxImages imagesOf(const mergelab::Dataset& data) {

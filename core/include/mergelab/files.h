@@ -1,13 +1,31 @@
 #pragma once
 // File helpers shared by the writers of the core.
+#include <cstddef>
+#include <functional>
 #include <string>
 
 namespace mergelab {
 
-// Writes to a temporary file beside `path`, flushes it to disk, then renames
-// it over `path`, so readers see the old file or the new one, never half.
-// Throws Error naming `path`.
+// The one way the core replaces a file, so readers see the old file or the
+// new one, never half, and a crash after the return cannot undo it: `fill`
+// writes the contents to `fd`, a new temporary file beside `path`, which is
+// then flushed to disk, closed and renamed over `path`; the directory is
+// flushed too, since the rename lives there.
+//
+// On any failure, `fill` throwing included, the temporary file is removed and
+// `path` keeps what it held. Failures of the steps here, and a
+// std::system_error from `fill` (as write_all throws), become a
+// mergelab::Error "<path>: cannot write (<errno text>)"; any other exception
+// from `fill` passes through unchanged.
+void write_atomically(const std::string& path, const std::function<void(int fd)>& fill);
+
+// Writes all `size` bytes, across short writes and signals. Throws
+// std::system_error carrying errno, for write_atomically to name the file.
+void write_all(int fd, const void* data, size_t size);
+
+// write_atomically with the whole contents at hand.
 void write_file_atomically(const std::string& path, const std::string& contents);
+
 // Throws Error naming `path` if it cannot be read; refuses files larger than
 // `max_bytes`.
 std::string read_file(const std::string& path, size_t max_bytes = size_t(1) << 30);
