@@ -19,19 +19,6 @@
 namespace mergelab::ui {
 namespace {
 
-QString grouped(qint64 n) { return QLocale(QLocale::English).toString(n); }
-
-QString class_name(int c) { return QString::fromStdString(class_names()[static_cast<size_t>(c)]); }
-
-QColor mix(const QColor& a, const QColor& b, double t) {
-    t = std::clamp(t, 0.0, 1.0);
-    return QColor::fromRgbF(static_cast<float>(a.redF() + (b.redF() - a.redF()) * t),
-                            static_cast<float>(a.greenF() + (b.greenF() - a.greenF()) * t),
-                            static_cast<float>(a.blueF() + (b.blueF() - a.blueF()) * t));
-}
-
-double luminance(const QColor& c) { return 0.299 * c.redF() + 0.587 * c.greenF() + 0.114 * c.blueF(); }
-
 bool all_zero(const ConfusionMatrix& m) {
     for (const auto& row : m)
         for (int64_t v : row)

@@ -1,6 +1,5 @@
 #include "flow_view.h"
 
-#include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -15,8 +14,6 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 constexpr int kMaxThumbnails = 6;
-
-QString grouped(qint64 n) { return QLocale(QLocale::English).toString(n); }
 
 // Names short enough to list five of them in a small box.
 QString box_class_name(int c) {
@@ -37,16 +34,8 @@ QString class_range(const std::vector<int>& classes) {
     return parts.join(QStringLiteral(", "));
 }
 
-double luminance(const QColor& c) { return 0.299 * c.redF() + 0.587 * c.greenF() + 0.114 * c.blueF(); }
-
 // Light palette colours (yellow, sky blue) vanish as text on white.
 QColor readable(const QColor& c) { return luminance(c) > 0.55 ? c.darker(luminance(c) > 0.75 ? 175 : 140) : c; }
-
-QColor mix(const QColor& a, const QColor& b, double t) {
-    return QColor::fromRgbF(static_cast<float>(a.redF() + (b.redF() - a.redF()) * t),
-                            static_cast<float>(a.greenF() + (b.greenF() - a.greenF()) * t),
-                            static_cast<float>(a.blueF() + (b.blueF() - a.blueF()) * t));
-}
 
 void draw_arrow(QPainter& p, QPointF from, QPointF to, const QColor& color, double width) {
     const QPointF d = to - from;

@@ -5,7 +5,6 @@
 #include <QHBoxLayout>
 #include <QHelpEvent>
 #include <QLabel>
-#include <QLocale>
 #include <QPainter>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -19,12 +18,6 @@
 
 namespace mergelab::ui {
 namespace {
-
-QString grouped(qint64 n) { return QLocale(QLocale::English).toString(n); }
-
-QString class_name(int c) {
-    return c >= 0 && c < kNumClasses ? QString::fromStdString(class_names()[static_cast<size_t>(c)]) : QString::number(c);
-}
 
 double ui_font_px(int width) { return std::clamp(width / 60.0, 12.0, 22.0); }
 
