@@ -215,10 +215,6 @@ QString FlowView::phaseCaption(const PhaseChanged& phase) const {
         return tr("%1: testing the merged model (%2) on %3").arg(round, method, tests);
     case Phase::CopyingBack:
         return tr("%1: copying the merged model (%2) back to every environment").arg(round, method);
-    case Phase::Validating:
-        if (phase.env >= 0)
-            return tr("%1: %2 checks the merged model on its own validation images").arg(round, env_label(phase.env));
-        return tr("%1: every environment checks the merged model on its own validation images").arg(round);
     case Phase::Saving:
         return tr("%1: saving the models and the results to disk").arg(round);
     }
@@ -485,7 +481,7 @@ void FlowView::paintEvent(QPaintEvent*) {
     const bool active = phase_.has_value();
     const Phase now = active ? phase_->phase : Phase::Saving;
     auto is = [&](Phase which) { return active && now == which; };
-    const int activeEnv = (is(Phase::Training) || is(Phase::Validating)) ? phase_->env : -1;
+    const int activeEnv = is(Phase::Training) ? phase_->env : -1;
     const QString method = active && !phase_->method.empty() && (is(Phase::Merging) || is(Phase::Evaluating))
                                ? QString::fromStdString(phase_->method)
                                : primary_;

@@ -62,7 +62,6 @@ QString phase_caption(const PhaseChanged& p) {
     case Phase::Merging: return QObject::tr("Round %1: merging (%2)").arg(p.round).arg(QString::fromStdString(p.method));
     case Phase::Evaluating: return QObject::tr("Round %1: testing %2").arg(p.round).arg(QString::fromStdString(p.method));
     case Phase::CopyingBack: return QObject::tr("Round %1: copying back").arg(p.round);
-    case Phase::Validating: return QObject::tr("Round %1: validating").arg(p.round);
     case Phase::Saving: return QObject::tr("Round %1: saving").arg(p.round);
     }
     return {};

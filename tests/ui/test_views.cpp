@@ -345,7 +345,7 @@ void TestViews::flowCaptions() {
     QVERIFY(view.caption().contains("absmax"));
     QVERIFY(view.caption().contains("100 test images"));
 
-    for (Phase phase : {Phase::Baseline, Phase::CopyingBack, Phase::Validating, Phase::Saving}) {
+    for (Phase phase : {Phase::Baseline, Phase::CopyingBack, Phase::Saving}) {
         PhaseChanged other;
         other.round = 3;
         other.phase = phase;
@@ -379,11 +379,11 @@ void TestViews::rendersAtSeveralSizes() {
             }
             QVERIFY(painted(samples, size));
             for (Phase phase : {Phase::Training, Phase::Baseline, Phase::Merging, Phase::Evaluating, Phase::CopyingBack,
-                                Phase::Validating, Phase::Saving}) {
+                                Phase::Saving}) {
                 PhaseChanged change;
                 change.round = 2;
                 change.phase = phase;
-                change.env = phase == Phase::Training || phase == Phase::Validating ? envs - 1 : -1;
+                change.env = phase == Phase::Training ? envs - 1 : -1;
                 change.method = "max";
                 flow.setPhase(change);
                 QVERIFY(painted(flow, size));
