@@ -15,6 +15,7 @@
 #include <cmath>
 
 #include "palette.h"
+#include "run_model.h"
 
 namespace mergelab::ui {
 namespace {
@@ -79,6 +80,11 @@ ConfusionView::ConfusionView(QWidget* parent) : QWidget(parent) {
 QSize ConfusionView::sizeHint() const { return {760, 620}; }
 QSize ConfusionView::minimumSizeHint() const { return {420, 330}; }
 
+void ConfusionView::setRunModel(RunModel* model) {
+    follow_rounds(
+        model, this, [this](RunPtr run) { setRun(std::move(run)); }, [this](int round) { setRound(round); });
+}
+
 void ConfusionView::setRun(RunPtr run) {
     run_ = std::move(run);
     rebuildSources();
@@ -107,13 +113,7 @@ QStringList ConfusionView::sources() const {
 }
 
 const RoundResult* ConfusionView::shownRound() const {
-    if (!run_ || run_->rounds.empty()) return nullptr;
-    const auto& rounds = run_->rounds;
-    if (round_ >= 1) {
-        for (const auto& r : rounds)
-            if (r.round == round_) return &r;
-    }
-    return &rounds.back();
+    return find_round(run_.get(), round_);
 }
 
 int ConfusionView::shownEnv() const {

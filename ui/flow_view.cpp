@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "palette.h"
+#include "run_model.h"
 
 namespace mergelab::ui {
 namespace {
@@ -107,6 +108,33 @@ FlowView::FlowView(QWidget* parent) : QWidget(parent) {
 
 QSize FlowView::sizeHint() const { return {960, 600}; }
 QSize FlowView::minimumSizeHint() const { return {520, 340}; }
+
+void FlowView::setRunModel(RunModel* model) {
+    auto showLane = [this, model](int lane) {
+        const RunPtr run = model->lane(lane);
+        setBaseline(model->config().baseline);
+        setEnvironments(run->envs, QString::fromStdString(run->config.method));
+    };
+    connect(model, &RunModel::dataChanged, this, [this, model] { setData(model->data()); });
+    connect(model, &RunModel::laneAdded, this, showLane);
+    connect(model, &RunModel::runReset, this, [this, model, showLane] {
+        if (model->isLive() || model->laneCount() == 0)
+            return;
+        showLane(0);
+        setIdle(tr("Opened %1: %2 round(s). Scrub through the rounds above.")
+                    .arg(model->origin())
+                    .arg(model->lane(0)->rounds.size()));
+    });
+    connect(model, &RunModel::phaseChanged, this, &FlowView::setPhase);
+    connect(model, &RunModel::liveFinished, this, [this, model] {
+        const RunPtr run = model->run();
+        setIdle(
+            run ? tr("Finished after %1 round(s). Scrub through the rounds above.").arg(run->rounds.size())
+                : tr("Press Start to train."));
+    });
+    if (model->data())
+        setData(model->data());
+}
 
 void FlowView::setEnvironments(const std::vector<EnvironmentSummary>& envs, const QString& primaryMethod) {
     envs_ = envs;

@@ -10,6 +10,7 @@
 
 #include "palette.h"
 #include "plot_kit.h"
+#include "run_model.h"
 
 namespace mergelab::ui {
 
@@ -83,6 +84,11 @@ HistogramView::HistogramView(QWidget* parent) : QWidget(parent) {
     redraw();
 }
 
+void HistogramView::setRunModel(RunModel* model) {
+    follow_rounds(
+        model, this, [this](RunPtr run) { setRun(std::move(run)); }, [this](int round) { setRound(round); });
+}
+
 void HistogramView::setRun(RunPtr run) {
     run_ = std::move(run);
     refillLayers();
@@ -132,10 +138,7 @@ QVector<double> HistogramView::seriesCounts(const QString& series) const {
 QString HistogramView::statsText() const { return statsPlain_; }
 
 const RoundResult* HistogramView::currentRound() const {
-    if (!run_ || run_->rounds.empty()) return nullptr;
-    const int count = static_cast<int>(run_->rounds.size());
-    const int index = (round_ <= 0 || round_ > count) ? count - 1 : round_ - 1;
-    return &run_->rounds[static_cast<size_t>(index)];
+    return find_round(run_.get(), round_);
 }
 
 void HistogramView::refillLayers() {
