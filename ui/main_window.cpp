@@ -143,6 +143,7 @@ void MainWindow::buildRoundBar() {
     roundBar->setObjectName("roundBar");
     roundBar->addWidget(new QLabel(tr(" Round ")));
     scrubber_ = new QSlider(Qt::Horizontal);
+    scrubber_->setObjectName("roundScrubber");
     scrubber_->setMinimumWidth(220);
     scrubber_->setRange(1, 1);
     scrubber_->setToolTip(tr("Scrub through the rounds (all views follow)"));
