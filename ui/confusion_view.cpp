@@ -407,12 +407,18 @@ void ConfusionView::paintEvent(QPaintEvent*) {
         p.restore();
     }
 
+    drawCells(p, L, *m, color);
+    drawLegend(p, L, color, unseen);
+}
+
+void ConfusionView::drawCells(QPainter& p, const Layout& L, const ConfusionMatrix& m,
+                              const QColor& color) const {
     // Cells: colour by the share of the row, so each true class reads as a
     // distribution whatever its size.
-    const QFont countFont = pixel_font(base, L.countFont);
-    const QFont countBold = pixel_font(base, L.countFont, true);
+    const QFont countFont = pixel_font(font(), L.countFont);
+    const QFont countBold = pixel_font(font(), L.countFont, true);
     for (int r = 0; r < kNumClasses; ++r) {
-        const auto& row = (*m)[static_cast<size_t>(r)];
+        const auto& row = m[static_cast<size_t>(r)];
         int64_t rowTotal = 0;
         for (int64_t v : row) rowTotal += v;
         for (int c = 0; c < kNumClasses; ++c) {
@@ -445,8 +451,14 @@ void ConfusionView::paintEvent(QPaintEvent*) {
     for (int i = 0; i < kNumClasses; ++i)
         p.drawRect(QRectF(L.grid.left() + i * L.cell + 1, L.grid.top() + i * L.cell + 1, L.cell - 2, L.cell - 2));
     p.setRenderHint(QPainter::Antialiasing, true);
+}
 
-    // Legend: the colour scale, and what the hatching means.
+// The colour scale, and what the hatching means.
+void ConfusionView::drawLegend(QPainter& p, const Layout& L, const QColor& color,
+                               const QList<int>& unseen) const {
+    const double pad = std::max(3.0, L.font * 0.35);
+    const QFont labelFont = pixel_font(font(), L.font);
+    const QFontMetricsF fm(labelFont);
     p.setFont(labelFont);
     p.setPen(QColor(50, 50, 50));
     const QString scaleText = tr("0 – 100 % of the row (true class)");

@@ -9,6 +9,7 @@
 
 class QComboBox;
 class QLabel;
+class QPainter;
 
 namespace mergelab::ui {
 
@@ -56,6 +57,8 @@ private:
     QString sourceTitle() const;
     QString emptyText() const;
     QRectF canvasRect() const;
+    void drawCells(QPainter& p, const Layout& L, const ConfusionMatrix& m, const QColor& color) const;
+    void drawLegend(QPainter& p, const Layout& L, const QColor& color, const QList<int>& unseen) const;
 
     QComboBox* selector_ = nullptr;
     QLabel* selectorLabel_ = nullptr;

@@ -417,9 +417,20 @@ void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, boo
     p.drawText(lockLine.adjusted(lockSize + 4, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
                QFontMetricsF(smallFont).elidedText(tr("data stays here"), Qt::ElideRight, lockLine.width() - lockSize - 4));
 
-    // Thumbnails in the space left: the layout (count, rows) with the largest images.
+    drawThumbnails(p, QRectF(inner.left(), y + pad * 0.4, inner.width(), lockLine.top() - y - pad * 0.8), env,
+                   pad);
+    p.restore();
+
+    // The wall: a heavy border, brighter when this environment is busy.
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(lit ? readable(color) : QColor(95, 95, 95), lit ? 3.5 : 2.5));
+    p.drawRoundedRect(box, radius, radius);
+}
+
+// The thumbnails in the space the texts leave: the layout (count, rows)
+// with the largest images.
+void FlowView::drawThumbnails(QPainter& p, const QRectF& thumbArea, int env, double pad) const {
     const auto& thumbs = thumbnails_[static_cast<size_t>(env)];
-    const QRectF thumbArea(inner.left(), y + pad * 0.4, inner.width(), lockLine.top() - y - pad * 0.8);
     if (!thumbs.empty() && thumbArea.height() >= 14) {
         const double tg = std::max(2.0, pad * 0.5);
         // As many images as stay recognisable (1.5x their size), else the
@@ -455,12 +466,6 @@ void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, boo
             }
         }
     }
-    p.restore();
-
-    // The wall: a heavy border, brighter when this environment is busy.
-    p.setBrush(Qt::NoBrush);
-    p.setPen(QPen(lit ? readable(color) : QColor(95, 95, 95), lit ? 3.5 : 2.5));
-    p.drawRoundedRect(box, radius, radius);
 }
 
 void FlowView::drawBaselineBox(QPainter& p, const QRectF& box, bool lit, double basePx) const {
@@ -496,6 +501,37 @@ void FlowView::drawBaselineBox(QPainter& p, const QRectF& box, bool lit, double 
     p.setPen(QColor(70, 70, 70));
     p.drawText(QRectF(inner.left(), top + th, inner.width(), inner.bottom() - top - th),
                Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, body);
+}
+
+// The merge node in the middle; lit (filled with the method's colour)
+// while merging or testing.
+void FlowView::drawMergeNode(QPainter& p, const Geometry& g, bool lit, const QColor& color,
+                             const QString& verb, const QString& method) const {
+    if (lit) {
+        for (int i = 6; i >= 1; --i) {
+            QColor c = color;
+            c.setAlpha(22 + (6 - i) * 14);
+            p.setPen(QPen(c, 2.2));
+            p.drawEllipse(g.merge, g.radius + i * 1.8, g.radius + i * 1.8);
+        }
+    }
+    p.setPen(QPen(lit ? color.darker(120) : QColor(80, 80, 80), lit ? 3 : 2));
+    p.setBrush(lit ? color : QColor(245, 245, 245));
+    p.drawEllipse(g.merge, g.radius, g.radius);
+    p.setBrush(Qt::NoBrush);
+    const double nf = std::clamp(g.radius * 0.36, 7.0, g.font * 1.2);
+    const QColor nodeText = lit && luminance(color) < 0.6 ? Qt::white : QColor(25, 25, 25);
+    const QFont nodeFont = pixel_font(font(), nf, true);
+    const QFont methodFont = pixel_font(font(), nf * 0.9);
+    const QFontMetricsF nfm(nodeFont);
+    p.setPen(nodeText);
+    p.setFont(nodeFont);
+    const QRectF nodeBox(g.merge.x() - g.radius, g.merge.y() - g.radius, 2 * g.radius, 2 * g.radius);
+    p.drawText(QRectF(nodeBox.left(), g.merge.y() - nfm.height(), nodeBox.width(), nfm.height()),
+               Qt::AlignHCenter | Qt::AlignBottom, verb);
+    p.setFont(methodFont);
+    p.drawText(QRectF(nodeBox.left(), g.merge.y(), nodeBox.width(), nfm.height()),
+               Qt::AlignHCenter | Qt::AlignTop, QStringLiteral("(%1)").arg(method));
 }
 
 void FlowView::paintEvent(QPaintEvent*) {
@@ -570,33 +606,7 @@ void FlowView::paintEvent(QPaintEvent*) {
                   backLit);
         }
 
-        // The merge node.
-        if (nodeLit) {
-            for (int i = 6; i >= 1; --i) {
-                QColor c = methodColor;
-                c.setAlpha(22 + (6 - i) * 14);
-                p.setPen(QPen(c, 2.2));
-                p.drawEllipse(g.merge, g.radius + i * 1.8, g.radius + i * 1.8);
-            }
-        }
-        p.setPen(QPen(nodeLit ? methodColor.darker(120) : QColor(80, 80, 80), nodeLit ? 3 : 2));
-        p.setBrush(nodeLit ? methodColor : QColor(245, 245, 245));
-        p.drawEllipse(g.merge, g.radius, g.radius);
-        p.setBrush(Qt::NoBrush);
-        const double nf = std::clamp(g.radius * 0.36, 7.0, g.font * 1.2);
-        const QColor nodeText = nodeLit && luminance(methodColor) < 0.6 ? Qt::white : QColor(25, 25, 25);
-        const QString verb = is(Phase::Evaluating) ? tr("Test") : tr("Merge");
-        const QFont nodeFont = pixel_font(font(), nf, true);
-        const QFont methodFont = pixel_font(font(), nf * 0.9);
-        const QFontMetricsF nfm(nodeFont);
-        p.setPen(nodeText);
-        p.setFont(nodeFont);
-        const QRectF nodeBox(g.merge.x() - g.radius, g.merge.y() - g.radius, 2 * g.radius, 2 * g.radius);
-        p.drawText(QRectF(nodeBox.left(), g.merge.y() - nfm.height(), nodeBox.width(), nfm.height()),
-                   Qt::AlignHCenter | Qt::AlignBottom, verb);
-        p.setFont(methodFont);
-        p.drawText(QRectF(nodeBox.left(), g.merge.y(), nodeBox.width(), nfm.height()), Qt::AlignHCenter | Qt::AlignTop,
-                   QStringLiteral("(%1)").arg(method));
+        drawMergeNode(p, g, nodeLit, methodColor, is(Phase::Evaluating) ? tr("Test") : tr("Merge"), method);
 
         for (int k = 0; k < n; ++k) {
             const bool lit = k == activeEnv;

@@ -48,6 +48,9 @@ private:
     QString phaseCaption(const PhaseChanged& phase) const;
     QString envClassesText(int env) const;
     void drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, bool dimmed, double basePx) const;
+    void drawMergeNode(QPainter& p, const Geometry& g, bool lit, const QColor& color, const QString& verb,
+                       const QString& method) const;
+    void drawThumbnails(QPainter& p, const QRectF& area, int env, double pad) const;
     void drawBaselineBox(QPainter& p, const QRectF& box, bool lit, double basePx) const;
 
     std::vector<EnvironmentSummary> envs_;
