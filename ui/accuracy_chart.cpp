@@ -13,6 +13,7 @@
 #include <qcustomplot.h>
 
 #include "palette.h"
+#include "plot_kit.h"
 
 namespace mergelab::ui {
 
@@ -67,53 +68,26 @@ bool value_at(const QCPGraph* graph, double x, double* value) {
 AccuracyChart::AccuracyChart(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    plot_ = new QCustomPlot(this);
-    plot_->setMinimumSize(200, 150);
-    layout->addWidget(plot_);
-
-    QFont titleFont = font();
-    titleFont.setBold(true);
-    plot_->plotLayout()->insertRow(0);
-    title_ = new QCPTextElement(plot_, QStringLiteral("Accuracy per round"), titleFont);
-    plot_->plotLayout()->addElement(0, 0, title_);
-
-    // The legend sits in its own column right of the axis rect: with nine
-    // series inside the plot it would cover the lines.
-    auto* side = new QCPLayoutGrid;
-    plot_->plotLayout()->addElement(1, 1, side);
-    side->setMargins(QMargins(0, 6, 6, 6));
+    plot_ = plot_kit::add_plot(this, layout, QSize(200, 150));
+    title_ = plot_kit::add_title(plot_, QStringLiteral("Accuracy per round"));
+    // Nine series inside the plot would cover the lines.
+    plot_kit::put_legend_beside(plot_);
+    plot_kit::style_legend(plot_, QSize(22, 10));
     plot_->legend->setVisible(true);
-    QFont legendFont = font();
-    legendFont.setPointSizeF(std::max(6.0, legendFont.pointSizeF() - 1));
-    plot_->legend->setFont(legendFont);
-    plot_->legend->setIconSize(22, 10);
-    plot_->legend->setRowSpacing(0);
-    side->addElement(0, 0, plot_->legend);
-    side->addElement(1, 0, new QCPLayoutElement(plot_)); // pushes the legend to the top
-    side->setRowStretchFactor(0, 0.01);
-    plot_->plotLayout()->setColumnStretchFactor(1, 0.001);
+    plot_kit::label_axes(plot_, QStringLiteral("Round"), QStringLiteral("Accuracy (%)"));
 
-    plot_->xAxis->setLabel(QStringLiteral("Round"));
-    plot_->yAxis->setLabel(QStringLiteral("Accuracy (%)"));
     QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
     ticker->setTickStep(1.0);
     ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples); // many rounds: 2, 5, 10... apart
     plot_->xAxis->setTicker(ticker);
     plot_->xAxis->setSubTicks(false); // there is nothing between two rounds
-    plot_->yAxis->grid()->setSubGridVisible(false);
 
     cursor_ = new QCPItemStraightLine(plot_);
     cursor_->setPen(QPen(QColor(0, 0, 0, 110), 1.5, Qt::DashDotLine));
     cursor_->setVisible(false);
     cursor_->setSelectable(false);
 
-    emptyText_ = new QCPItemText(plot_);
-    emptyText_->position->setType(QCPItemPosition::ptAxisRectRatio);
-    emptyText_->position->setCoords(0.5, 0.5);
-    emptyText_->setPositionAlignment(Qt::AlignCenter);
-    emptyText_->setText(kEmptyText);
-    emptyText_->setColor(QColor(110, 110, 110));
-    emptyText_->setSelectable(false);
+    emptyText_ = plot_kit::add_empty_text(plot_, kEmptyText);
 
     setMouseTracking(true);
     plot_->setMouseTracking(true);

@@ -15,22 +15,10 @@
 #include <cmath>
 
 #include "palette.h"
+#include "run_model.h"
 
 namespace mergelab::ui {
 namespace {
-
-QString grouped(qint64 n) { return QLocale(QLocale::English).toString(n); }
-
-QString class_name(int c) { return QString::fromStdString(class_names()[static_cast<size_t>(c)]); }
-
-QColor mix(const QColor& a, const QColor& b, double t) {
-    t = std::clamp(t, 0.0, 1.0);
-    return QColor::fromRgbF(static_cast<float>(a.redF() + (b.redF() - a.redF()) * t),
-                            static_cast<float>(a.greenF() + (b.greenF() - a.greenF()) * t),
-                            static_cast<float>(a.blueF() + (b.blueF() - a.blueF()) * t));
-}
-
-double luminance(const QColor& c) { return 0.299 * c.redF() + 0.587 * c.greenF() + 0.114 * c.blueF(); }
 
 bool all_zero(const ConfusionMatrix& m) {
     for (const auto& row : m)
@@ -92,6 +80,11 @@ ConfusionView::ConfusionView(QWidget* parent) : QWidget(parent) {
 QSize ConfusionView::sizeHint() const { return {760, 620}; }
 QSize ConfusionView::minimumSizeHint() const { return {420, 330}; }
 
+void ConfusionView::setRunModel(RunModel* model) {
+    follow_rounds(
+        model, this, [this](RunPtr run) { setRun(std::move(run)); }, [this](int round) { setRound(round); });
+}
+
 void ConfusionView::setRun(RunPtr run) {
     run_ = std::move(run);
     rebuildSources();
@@ -120,13 +113,7 @@ QStringList ConfusionView::sources() const {
 }
 
 const RoundResult* ConfusionView::shownRound() const {
-    if (!run_ || run_->rounds.empty()) return nullptr;
-    const auto& rounds = run_->rounds;
-    if (round_ >= 1) {
-        for (const auto& r : rounds)
-            if (r.round == round_) return &r;
-    }
-    return &rounds.back();
+    return find_round(run_.get(), round_);
 }
 
 int ConfusionView::shownEnv() const {
@@ -420,12 +407,18 @@ void ConfusionView::paintEvent(QPaintEvent*) {
         p.restore();
     }
 
+    drawCells(p, L, *m, color);
+    drawLegend(p, L, color, unseen);
+}
+
+void ConfusionView::drawCells(QPainter& p, const Layout& L, const ConfusionMatrix& m,
+                              const QColor& color) const {
     // Cells: colour by the share of the row, so each true class reads as a
     // distribution whatever its size.
-    const QFont countFont = pixel_font(base, L.countFont);
-    const QFont countBold = pixel_font(base, L.countFont, true);
+    const QFont countFont = pixel_font(font(), L.countFont);
+    const QFont countBold = pixel_font(font(), L.countFont, true);
     for (int r = 0; r < kNumClasses; ++r) {
-        const auto& row = (*m)[static_cast<size_t>(r)];
+        const auto& row = m[static_cast<size_t>(r)];
         int64_t rowTotal = 0;
         for (int64_t v : row) rowTotal += v;
         for (int c = 0; c < kNumClasses; ++c) {
@@ -458,8 +451,14 @@ void ConfusionView::paintEvent(QPaintEvent*) {
     for (int i = 0; i < kNumClasses; ++i)
         p.drawRect(QRectF(L.grid.left() + i * L.cell + 1, L.grid.top() + i * L.cell + 1, L.cell - 2, L.cell - 2));
     p.setRenderHint(QPainter::Antialiasing, true);
+}
 
-    // Legend: the colour scale, and what the hatching means.
+// The colour scale, and what the hatching means.
+void ConfusionView::drawLegend(QPainter& p, const Layout& L, const QColor& color,
+                               const QList<int>& unseen) const {
+    const double pad = std::max(3.0, L.font * 0.35);
+    const QFont labelFont = pixel_font(font(), L.font);
+    const QFontMetricsF fm(labelFont);
     p.setFont(labelFont);
     p.setPen(QColor(50, 50, 50));
     const QString scaleText = tr("0 – 100 % of the row (true class)");

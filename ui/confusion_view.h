@@ -5,17 +5,23 @@
 // H split the classes it never saw are marked.
 #include <QWidget>
 
-#include "run_data.h"
+#include "run_view.h"
 
 class QComboBox;
 class QLabel;
+class QPainter;
 
 namespace mergelab::ui {
 
-class ConfusionView : public QWidget {
+class ConfusionView : public QWidget, public RunView {
     Q_OBJECT
 public:
     explicit ConfusionView(QWidget* parent = nullptr);
+
+    QWidget* widget() override { return this; }
+    QString name() const override { return QStringLiteral("confusion"); }
+    QString title() const override { return tr("&Confusion"); }
+    void setRunModel(RunModel* model) override;
 
     void setRun(RunPtr run);
     void setRound(int round); // 1-based; 0 or past the end: the last round
@@ -51,6 +57,8 @@ private:
     QString sourceTitle() const;
     QString emptyText() const;
     QRectF canvasRect() const;
+    void drawCells(QPainter& p, const Layout& L, const ConfusionMatrix& m, const QColor& color) const;
+    void drawLegend(QPainter& p, const Layout& L, const QColor& color, const QList<int>& unseen) const;
 
     QComboBox* selector_ = nullptr;
     QLabel* selectorLabel_ = nullptr;

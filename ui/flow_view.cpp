@@ -1,6 +1,5 @@
 #include "flow_view.h"
 
-#include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -9,14 +8,13 @@
 #include <cmath>
 
 #include "palette.h"
+#include "run_model.h"
 
 namespace mergelab::ui {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 constexpr int kMaxThumbnails = 6;
-
-QString grouped(qint64 n) { return QLocale(QLocale::English).toString(n); }
 
 // Names short enough to list five of them in a small box.
 QString box_class_name(int c) {
@@ -37,16 +35,8 @@ QString class_range(const std::vector<int>& classes) {
     return parts.join(QStringLiteral(", "));
 }
 
-double luminance(const QColor& c) { return 0.299 * c.redF() + 0.587 * c.greenF() + 0.114 * c.blueF(); }
-
 // Light palette colours (yellow, sky blue) vanish as text on white.
 QColor readable(const QColor& c) { return luminance(c) > 0.55 ? c.darker(luminance(c) > 0.75 ? 175 : 140) : c; }
-
-QColor mix(const QColor& a, const QColor& b, double t) {
-    return QColor::fromRgbF(static_cast<float>(a.redF() + (b.redF() - a.redF()) * t),
-                            static_cast<float>(a.greenF() + (b.greenF() - a.greenF()) * t),
-                            static_cast<float>(a.blueF() + (b.blueF() - a.blueF()) * t));
-}
 
 void draw_arrow(QPainter& p, QPointF from, QPointF to, const QColor& color, double width) {
     const QPointF d = to - from;
@@ -118,6 +108,33 @@ FlowView::FlowView(QWidget* parent) : QWidget(parent) {
 
 QSize FlowView::sizeHint() const { return {960, 600}; }
 QSize FlowView::minimumSizeHint() const { return {520, 340}; }
+
+void FlowView::setRunModel(RunModel* model) {
+    auto showLane = [this, model](int lane) {
+        const RunPtr run = model->lane(lane);
+        setBaseline(model->config().baseline);
+        setEnvironments(run->envs, QString::fromStdString(run->config.method));
+    };
+    connect(model, &RunModel::dataChanged, this, [this, model] { setData(model->data()); });
+    connect(model, &RunModel::laneAdded, this, showLane);
+    connect(model, &RunModel::runReset, this, [this, model, showLane] {
+        if (model->isLive() || model->laneCount() == 0)
+            return;
+        showLane(0);
+        setIdle(tr("Opened %1: %2 round(s). Scrub through the rounds above.")
+                    .arg(model->origin())
+                    .arg(model->lane(0)->rounds.size()));
+    });
+    connect(model, &RunModel::phaseChanged, this, &FlowView::setPhase);
+    connect(model, &RunModel::liveFinished, this, [this, model] {
+        const RunPtr run = model->run();
+        setIdle(
+            run ? tr("Finished after %1 round(s). Scrub through the rounds above.").arg(run->rounds.size())
+                : tr("Press Start to train."));
+    });
+    if (model->data())
+        setData(model->data());
+}
 
 void FlowView::setEnvironments(const std::vector<EnvironmentSummary>& envs, const QString& primaryMethod) {
     envs_ = envs;
@@ -400,9 +417,20 @@ void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, boo
     p.drawText(lockLine.adjusted(lockSize + 4, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
                QFontMetricsF(smallFont).elidedText(tr("data stays here"), Qt::ElideRight, lockLine.width() - lockSize - 4));
 
-    // Thumbnails in the space left: the layout (count, rows) with the largest images.
+    drawThumbnails(p, QRectF(inner.left(), y + pad * 0.4, inner.width(), lockLine.top() - y - pad * 0.8), env,
+                   pad);
+    p.restore();
+
+    // The wall: a heavy border, brighter when this environment is busy.
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(lit ? readable(color) : QColor(95, 95, 95), lit ? 3.5 : 2.5));
+    p.drawRoundedRect(box, radius, radius);
+}
+
+// The thumbnails in the space the texts leave: the layout (count, rows)
+// with the largest images.
+void FlowView::drawThumbnails(QPainter& p, const QRectF& thumbArea, int env, double pad) const {
     const auto& thumbs = thumbnails_[static_cast<size_t>(env)];
-    const QRectF thumbArea(inner.left(), y + pad * 0.4, inner.width(), lockLine.top() - y - pad * 0.8);
     if (!thumbs.empty() && thumbArea.height() >= 14) {
         const double tg = std::max(2.0, pad * 0.5);
         // As many images as stay recognisable (1.5x their size), else the
@@ -438,12 +466,6 @@ void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, boo
             }
         }
     }
-    p.restore();
-
-    // The wall: a heavy border, brighter when this environment is busy.
-    p.setBrush(Qt::NoBrush);
-    p.setPen(QPen(lit ? readable(color) : QColor(95, 95, 95), lit ? 3.5 : 2.5));
-    p.drawRoundedRect(box, radius, radius);
 }
 
 void FlowView::drawBaselineBox(QPainter& p, const QRectF& box, bool lit, double basePx) const {
@@ -479,6 +501,37 @@ void FlowView::drawBaselineBox(QPainter& p, const QRectF& box, bool lit, double 
     p.setPen(QColor(70, 70, 70));
     p.drawText(QRectF(inner.left(), top + th, inner.width(), inner.bottom() - top - th),
                Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, body);
+}
+
+// The merge node in the middle; lit (filled with the method's colour)
+// while merging or testing.
+void FlowView::drawMergeNode(QPainter& p, const Geometry& g, bool lit, const QColor& color,
+                             const QString& verb, const QString& method) const {
+    if (lit) {
+        for (int i = 6; i >= 1; --i) {
+            QColor c = color;
+            c.setAlpha(22 + (6 - i) * 14);
+            p.setPen(QPen(c, 2.2));
+            p.drawEllipse(g.merge, g.radius + i * 1.8, g.radius + i * 1.8);
+        }
+    }
+    p.setPen(QPen(lit ? color.darker(120) : QColor(80, 80, 80), lit ? 3 : 2));
+    p.setBrush(lit ? color : QColor(245, 245, 245));
+    p.drawEllipse(g.merge, g.radius, g.radius);
+    p.setBrush(Qt::NoBrush);
+    const double nf = std::clamp(g.radius * 0.36, 7.0, g.font * 1.2);
+    const QColor nodeText = lit && luminance(color) < 0.6 ? Qt::white : QColor(25, 25, 25);
+    const QFont nodeFont = pixel_font(font(), nf, true);
+    const QFont methodFont = pixel_font(font(), nf * 0.9);
+    const QFontMetricsF nfm(nodeFont);
+    p.setPen(nodeText);
+    p.setFont(nodeFont);
+    const QRectF nodeBox(g.merge.x() - g.radius, g.merge.y() - g.radius, 2 * g.radius, 2 * g.radius);
+    p.drawText(QRectF(nodeBox.left(), g.merge.y() - nfm.height(), nodeBox.width(), nfm.height()),
+               Qt::AlignHCenter | Qt::AlignBottom, verb);
+    p.setFont(methodFont);
+    p.drawText(QRectF(nodeBox.left(), g.merge.y(), nodeBox.width(), nfm.height()),
+               Qt::AlignHCenter | Qt::AlignTop, QStringLiteral("(%1)").arg(method));
 }
 
 void FlowView::paintEvent(QPaintEvent*) {
@@ -553,33 +606,7 @@ void FlowView::paintEvent(QPaintEvent*) {
                   backLit);
         }
 
-        // The merge node.
-        if (nodeLit) {
-            for (int i = 6; i >= 1; --i) {
-                QColor c = methodColor;
-                c.setAlpha(22 + (6 - i) * 14);
-                p.setPen(QPen(c, 2.2));
-                p.drawEllipse(g.merge, g.radius + i * 1.8, g.radius + i * 1.8);
-            }
-        }
-        p.setPen(QPen(nodeLit ? methodColor.darker(120) : QColor(80, 80, 80), nodeLit ? 3 : 2));
-        p.setBrush(nodeLit ? methodColor : QColor(245, 245, 245));
-        p.drawEllipse(g.merge, g.radius, g.radius);
-        p.setBrush(Qt::NoBrush);
-        const double nf = std::clamp(g.radius * 0.36, 7.0, g.font * 1.2);
-        const QColor nodeText = nodeLit && luminance(methodColor) < 0.6 ? Qt::white : QColor(25, 25, 25);
-        const QString verb = is(Phase::Evaluating) ? tr("Test") : tr("Merge");
-        const QFont nodeFont = pixel_font(font(), nf, true);
-        const QFont methodFont = pixel_font(font(), nf * 0.9);
-        const QFontMetricsF nfm(nodeFont);
-        p.setPen(nodeText);
-        p.setFont(nodeFont);
-        const QRectF nodeBox(g.merge.x() - g.radius, g.merge.y() - g.radius, 2 * g.radius, 2 * g.radius);
-        p.drawText(QRectF(nodeBox.left(), g.merge.y() - nfm.height(), nodeBox.width(), nfm.height()),
-                   Qt::AlignHCenter | Qt::AlignBottom, verb);
-        p.setFont(methodFont);
-        p.drawText(QRectF(nodeBox.left(), g.merge.y(), nodeBox.width(), nfm.height()), Qt::AlignHCenter | Qt::AlignTop,
-                   QStringLiteral("(%1)").arg(method));
+        drawMergeNode(p, g, nodeLit, methodColor, is(Phase::Evaluating) ? tr("Test") : tr("Merge"), method);
 
         for (int k = 0; k < n; ++k) {
             const bool lit = k == activeEnv;

@@ -9,16 +9,22 @@
 #include <optional>
 #include <vector>
 
-#include "run_data.h"
+#include "run_view.h"
 
 class QPainter;
 
 namespace mergelab::ui {
 
-class FlowView : public QWidget {
+class FlowView : public QWidget, public RunView {
     Q_OBJECT
 public:
     explicit FlowView(QWidget* parent = nullptr);
+
+    QWidget* widget() override { return this; }
+    QString name() const override { return QStringLiteral("flow"); }
+    QString title() const override { return tr("&Flow"); }
+    // Live: the running lane's environments and phases; opened: the first lane.
+    void setRunModel(RunModel* model) override;
 
     void setEnvironments(const std::vector<EnvironmentSummary>& envs, const QString& primaryMethod);
     void setData(DataPtr data); // thumbnails come from each environment's own classes
@@ -42,6 +48,9 @@ private:
     QString phaseCaption(const PhaseChanged& phase) const;
     QString envClassesText(int env) const;
     void drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, bool dimmed, double basePx) const;
+    void drawMergeNode(QPainter& p, const Geometry& g, bool lit, const QColor& color, const QString& verb,
+                       const QString& method) const;
+    void drawThumbnails(QPainter& p, const QRectF& area, int env, double pad) const;
     void drawBaselineBox(QPainter& p, const QRectF& box, bool lit, double basePx) const;
 
     std::vector<EnvironmentSummary> envs_;

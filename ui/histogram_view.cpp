@@ -9,6 +9,8 @@
 #include <qcustomplot.h>
 
 #include "palette.h"
+#include "plot_kit.h"
+#include "run_model.h"
 
 namespace mergelab::ui {
 
@@ -49,9 +51,7 @@ HistogramView::HistogramView(QWidget* parent) : QWidget(parent) {
     top->addStretch(1);
     layout->addLayout(top);
 
-    plot_ = new QCustomPlot(this);
-    plot_->setMinimumSize(200, 120);
-    layout->addWidget(plot_, 1);
+    plot_ = plot_kit::add_plot(this, layout, QSize(200, 120), 1);
 
     stats_ = new QLabel(this);
     stats_->setWordWrap(true);
@@ -63,32 +63,16 @@ HistogramView::HistogramView(QWidget* parent) : QWidget(parent) {
     stats_->setFont(statsFont);
     layout->addWidget(stats_);
 
-    QFont titleFont = font();
-    titleFont.setBold(true);
-    plot_->plotLayout()->insertRow(0);
-    title_ = new QCPTextElement(plot_, QString(), titleFont);
-    plot_->plotLayout()->addElement(0, 0, title_);
-    plot_->xAxis->setLabel(QStringLiteral("Weight value"));
-    plot_->yAxis->setLabel(QStringLiteral("Count"));
-    plot_->yAxis->grid()->setSubGridVisible(false);
-
-    QFont legendFont = font();
-    legendFont.setPointSizeF(std::max(6.0, legendFont.pointSizeF() - 1));
-    plot_->legend->setFont(legendFont);
-    plot_->legend->setIconSize(18, 9);
-    plot_->legend->setRowSpacing(0);
+    title_ = plot_kit::add_title(plot_);
+    plot_kit::label_axes(plot_, QStringLiteral("Weight value"), QStringLiteral("Count"));
+    plot_kit::style_legend(plot_, QSize(18, 9));
     plot_->legend->setBrush(QColor(255, 255, 255, 200));
     plot_->legend->setBorderPen(QPen(QColor(0, 0, 0, 60)));
     // Weights cluster around zero, so the corners hold only the thin tails;
     // left, because a max merge shifts its curve to the right.
     plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
 
-    emptyText_ = new QCPItemText(plot_);
-    emptyText_->position->setType(QCPItemPosition::ptAxisRectRatio);
-    emptyText_->position->setCoords(0.5, 0.5);
-    emptyText_->setPositionAlignment(Qt::AlignCenter);
-    emptyText_->setColor(QColor(110, 110, 110));
-    emptyText_->setSelectable(false);
+    emptyText_ = plot_kit::add_empty_text(plot_);
 
     connect(combo_, &QComboBox::currentTextChanged, this, [this](const QString& text) {
         if (filling_) return;
@@ -98,6 +82,11 @@ HistogramView::HistogramView(QWidget* parent) : QWidget(parent) {
 
     refillLayers();
     redraw();
+}
+
+void HistogramView::setRunModel(RunModel* model) {
+    follow_rounds(
+        model, this, [this](RunPtr run) { setRun(std::move(run)); }, [this](int round) { setRound(round); });
 }
 
 void HistogramView::setRun(RunPtr run) {
@@ -149,10 +138,7 @@ QVector<double> HistogramView::seriesCounts(const QString& series) const {
 QString HistogramView::statsText() const { return statsPlain_; }
 
 const RoundResult* HistogramView::currentRound() const {
-    if (!run_ || run_->rounds.empty()) return nullptr;
-    const int count = static_cast<int>(run_->rounds.size());
-    const int index = (round_ <= 0 || round_ > count) ? count - 1 : round_ - 1;
-    return &run_->rounds[static_cast<size_t>(index)];
+    return find_round(run_.get(), round_);
 }
 
 void HistogramView::refillLayers() {

@@ -3,7 +3,7 @@
 // and each merged model overlaid, translucent, with a stats line.
 #include <QWidget>
 
-#include "run_data.h"
+#include "run_view.h"
 
 class QCustomPlot;
 class QComboBox;
@@ -13,10 +13,15 @@ class QCPTextElement;
 
 namespace mergelab::ui {
 
-class HistogramView : public QWidget {
+class HistogramView : public QWidget, public RunView {
     Q_OBJECT
 public:
     explicit HistogramView(QWidget* parent = nullptr);
+
+    QWidget* widget() override { return this; }
+    QString name() const override { return QStringLiteral("weights"); }
+    QString title() const override { return tr("&Weights"); }
+    void setRunModel(RunModel* model) override;
 
     void setRun(RunPtr run);
     void setRound(int round); // 1-based; 0 or past the end: the last round

@@ -6,6 +6,7 @@
 #include <qcustomplot.h>
 
 #include "palette.h"
+#include "plot_kit.h"
 
 namespace mergelab::ui {
 
@@ -19,49 +20,22 @@ constexpr int kFrameMs = 100;
 LossChart::LossChart(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    plot_ = new QCustomPlot(this);
-    plot_->setMinimumSize(200, 120);
-    layout->addWidget(plot_);
-
-    QFont titleFont = font();
-    titleFont.setBold(true);
-    plot_->plotLayout()->insertRow(0);
-    title_ = new QCPTextElement(plot_, QString(), titleFont);
-    plot_->plotLayout()->addElement(0, 0, title_);
-
-    plot_->xAxis->setLabel(QStringLiteral("Batch of this round (each model from 0)"));
-    plot_->yAxis->setLabel(QStringLiteral("Training loss"));
-    plot_->yAxis->grid()->setSubGridVisible(false);
+    plot_ = plot_kit::add_plot(this, layout, QSize(200, 120));
+    title_ = plot_kit::add_title(plot_);
+    plot_kit::label_axes(plot_, QStringLiteral("Batch of this round (each model from 0)"), QStringLiteral("Training loss"));
     // Few ticks: at 1366x768 the chart is short and dense labels collide.
     plot_->yAxis->ticker()->setTickCount(3);
-
-    QFont legendFont = font();
-    legendFont.setPointSizeF(std::max(6.0, legendFont.pointSizeF() - 1));
-    plot_->legend->setFont(legendFont);
-    plot_->legend->setIconSize(18, 8);
-    plot_->legend->setRowSpacing(0);
+    plot_kit::style_legend(plot_, QSize(18, 8));
+    plot_->legend->setBorderPen(QPen(QColor(0, 0, 0, 60)));
     // Environments follow one another along x, so no corner stays clear of
     // data: the legend gets its own column, as in the accuracy chart.
-    plot_->legend->setBorderPen(QPen(QColor(0, 0, 0, 60)));
-    auto* side = new QCPLayoutGrid;
-    plot_->plotLayout()->addElement(1, 1, side);
-    side->setMargins(QMargins(0, 6, 6, 6));
-    side->addElement(0, 0, plot_->legend);
-    side->addElement(1, 0, new QCPLayoutElement(plot_));
-    side->setRowStretchFactor(0, 0.01);
-    plot_->plotLayout()->setColumnStretchFactor(1, 0.001);
+    plot_kit::put_legend_beside(plot_);
 
     replotTimer_.setSingleShot(true);
     replotTimer_.setInterval(kFrameMs);
     connect(&replotTimer_, &QTimer::timeout, this, [this] { plot_->replot(QCustomPlot::rpQueuedReplot); });
 
-    emptyText_ = new QCPItemText(plot_);
-    emptyText_->position->setType(QCPItemPosition::ptAxisRectRatio);
-    emptyText_->position->setCoords(0.5, 0.5);
-    emptyText_->setPositionAlignment(Qt::AlignCenter);
-    emptyText_->setText(QStringLiteral("No training yet"));
-    emptyText_->setColor(QColor(110, 110, 110));
-    emptyText_->setSelectable(false);
+    emptyText_ = plot_kit::add_empty_text(plot_, QStringLiteral("No training yet"));
 
     clear();
 }

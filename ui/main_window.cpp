@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include "mergelab/progress.h"
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -19,7 +21,6 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSlider>
-#include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -28,31 +29,24 @@
 
 #include <filesystem>
 
-#include <qcustomplot.h>
-
-#include "accuracy_chart.h"
-#include "confusion_view.h"
 #include "experiment_runner.h"
-#include "flow_view.h"
-#include "histogram_view.h"
 #include "log_panel.h"
-#include "loss_chart.h"
 #include "mergelab/error.h"
 #include "mergelab/log.h"
+#include "mergelab/progress.h"
 #include "mergelab/run_files.h"
-#include "samples_view.h"
+#include "run_model.h"
 #include "setup_panel.h"
 #include "version.h"
+#include "views.h"
 
 namespace mergelab::ui {
 
 namespace {
 
-QString clock_text(double seconds) {
-    if (!(seconds >= 0) || seconds > 1e7) return "--:--";
-    const qint64 s = static_cast<qint64>(seconds + 0.5);
-    return s >= 3600 ? QString("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QChar('0')).arg(s % 60, 2, 10, QChar('0'))
-                     : QString("%1:%2").arg(s / 60, 2, 10, QChar('0')).arg(s % 60, 2, 10, QChar('0'));
+QString elapsed_and_eta(double seconds, double fraction) {
+    return QObject::tr("elapsed %1 · ETA %2")
+        .arg(QString::fromStdString(clock_text(seconds)), QString::fromStdString(clock_text(eta_seconds(seconds, fraction))));
 }
 
 QString phase_caption(const PhaseChanged& p) {
@@ -77,42 +71,43 @@ void show_warning(QWidget* parent, const QString& title, const QString& text) {
 
 } // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), runner_(new ExperimentRunner(this)) {
+MainWindow::MainWindow(QWidget* parent)
+    : MainWindow(standard_views(), parent) {}
+
+MainWindow::MainWindow(const std::vector<ViewFactory>& views, QWidget* parent)
+    : QMainWindow(parent)
+    , runner_(new ExperimentRunner(this))
+    , model_(new RunModel(this)) {
     setWindowTitle(tr("MergeLab"));
     setWindowIcon(QIcon(":/mergelab.svg"));
-    buildViews();
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    buildViews(views);
+    buildDocks();
+    buildRoundBar();
+    buildStatusBar();
     buildActions();
     connectRunner();
+    connectModel();
     restoreSettings();
     updateActions();
-    refreshViews();
+    syncScrubber();
 }
 
 MainWindow::~MainWindow() = default;
 
-void MainWindow::buildViews() {
-    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+void MainWindow::buildViews(const std::vector<ViewFactory>& views) {
     tabs_ = new QTabWidget;
     tabs_->setDocumentMode(true);
-
-    auto* accuracyPage = new QSplitter(Qt::Vertical);
-    accuracy_ = new AccuracyChart;
-    loss_ = new LossChart;
-    accuracyPage->addWidget(accuracy_);
-    accuracyPage->addWidget(loss_);
-    accuracyPage->setStretchFactor(0, 3);
-    accuracyPage->setStretchFactor(1, 1);
-    tabs_->addTab(accuracyPage, tr("&Accuracy"));
-    histograms_ = new HistogramView;
-    tabs_->addTab(histograms_, tr("&Weights"));
-    confusion_ = new ConfusionView;
-    tabs_->addTab(confusion_, tr("&Confusion"));
-    flow_ = new FlowView;
-    tabs_->addTab(flow_, tr("&Flow"));
-    samples_ = new SamplesView;
-    tabs_->addTab(samples_, tr("&Samples"));
+    for (const ViewFactory& make : views) {
+        RunView* view = make();
+        views_.push_back(view);
+        tabs_->addTab(view->widget(), view->title());
+        view->setRunModel(model_);
+    }
     setCentralWidget(tabs_);
+}
 
+void MainWindow::buildDocks() {
     setup_ = new SetupPanel;
     auto* setupScroll = new QScrollArea;
     setupScroll->setWidget(setup_);
@@ -130,12 +125,15 @@ void MainWindow::buildViews() {
     logDock->setWidget(log_);
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
     resizeDocks({logDock}, {120}, Qt::Vertical);
+}
 
+void MainWindow::buildRoundBar() {
     // The round scrubber drives every round-based view.
     auto* roundBar = new QToolBar(tr("Round"));
     roundBar->setObjectName("roundBar");
     roundBar->addWidget(new QLabel(tr(" Round ")));
     scrubber_ = new QSlider(Qt::Horizontal);
+    scrubber_->setObjectName("roundScrubber");
     scrubber_->setMinimumWidth(220);
     scrubber_->setRange(1, 1);
     scrubber_->setToolTip(tr("Scrub through the rounds (all views follow)"));
@@ -147,12 +145,11 @@ void MainWindow::buildViews() {
     lane_->setVisible(false);
     roundBar->addWidget(lane_);
     addToolBar(Qt::TopToolBarArea, roundBar);
-    connect(scrubber_, &QSlider::valueChanged, this, [this](int round) {
-        followLatest_ = shown_ && round >= static_cast<int>(shown_->rounds.size());
-        setRound(round);
-    });
-    connect(lane_, &QComboBox::currentIndexChanged, this, [this] { refreshViews(); });
+    connect(scrubber_, &QSlider::valueChanged, model_, &RunModel::selectRound);
+    connect(lane_, &QComboBox::currentIndexChanged, model_, &RunModel::selectLane);
+}
 
+void MainWindow::buildStatusBar() {
     phaseLabel_ = new QLabel(tr("Ready"));
     phaseLabel_->setMinimumWidth(260);
     phaseProgress_ = new QProgressBar;
@@ -174,8 +171,8 @@ void MainWindow::buildViews() {
 
 void MainWindow::buildActions() {
     auto* file = menuBar()->addMenu(tr("&File"));
-    auto* open = file->addAction(tr("&Open run…"), this, &MainWindow::openRunDialog);
-    open->setShortcut(QKeySequence::Open);
+    open_ = file->addAction(tr("&Open run…"), this, &MainWindow::openRunDialog);
+    open_->setShortcut(QKeySequence::Open);
     save_ = file->addAction(tr("&Save run as…"), this, &MainWindow::saveRunAs);
     save_->setShortcut(QKeySequence::Save);
     file->addSeparator();
@@ -198,19 +195,7 @@ void MainWindow::buildActions() {
     stop_ = run->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("S&top"), this, &MainWindow::stopRun);
     stop_->setShortcuts({QKeySequence("Ctrl+."), QKeySequence("Shift+F5")});
 
-    auto* view = menuBar()->addMenu(tr("&View"));
-    overlay_ = view->addAction(tr("&Paper's published values"));
-    overlay_->setCheckable(true);
-    overlay_->setChecked(true);
-    overlay_->setShortcut(QKeySequence("Ctrl+Shift+P"));
-    connect(overlay_, &QAction::toggled, accuracy_, &AccuracyChart::setPaperOverlay);
-    view->addSeparator();
-    for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
-    view->addSeparator();
-    for (int i = 0; i < tabs_->count(); ++i) {
-        auto* a = view->addAction(tabs_->tabText(i).remove('&'), this, [this, i] { tabs_->setCurrentIndex(i); });
-        a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
-    }
+    buildViewMenu();
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About MergeLab"), this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
@@ -223,107 +208,117 @@ void MainWindow::buildActions() {
     bar->addAction(step_);
     bar->addAction(stop_);
     bar->addSeparator();
-    bar->addAction(open);
+    bar->addAction(open_);
     bar->addAction(save_);
 
     connect(setup_, &SetupPanel::validityChanged, this, [this] { updateActions(); });
 }
 
+void MainWindow::buildViewMenu() {
+    auto* menu = menuBar()->addMenu(tr("&View"));
+    for (RunView* view : views_)
+        for (QAction* action : view->viewActions())
+            menu->addAction(action);
+    menu->addSeparator();
+    for (auto* dock : findChildren<QDockWidget*>())
+        menu->addAction(dock->toggleViewAction());
+    menu->addSeparator();
+    for (int i = 0; i < static_cast<int>(views_.size()); ++i) {
+        auto* a =
+            menu->addAction(views_[i]->title().remove('&'), this, [this, i] { tabs_->setCurrentIndex(i); });
+        a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
+    }
+}
+
 void MainWindow::connectRunner() {
-    connect(runner_, &ExperimentRunner::dataLoaded, this, [this](DataPtr data) {
-        data_ = data;
-        flow_->setData(data);
-        samples_->setData(data);
-    });
-    connect(runner_, &ExperimentRunner::runStarted, this, [this](const RunStarted& e) {
-        RunResult run;
-        run.config = running_;
-        run.lane = e.lane;
-        run.envs = e.envs;
-        if (!e.lane.empty()) {
-            run.config.mode = Mode::Compare;
-            run.config.method = e.lane;
-            run.config.compare = {e.lane};
-            lane_->addItem(tr("Lane %1").arg(QString::fromStdString(e.lane)));
-        }
-        lanes_.append(run);
-        const int lanes = running_.mode == Mode::Lanes ? static_cast<int>(running_.lanes.size()) : 1;
-        batchesTotal_ = e.batches_per_round * running_.rounds * lanes;
-        flow_->setBaseline(running_.baseline);
-        flow_->setEnvironments(e.envs, QString::fromStdString(e.lane.empty() ? running_.method : e.lane));
-        refreshViews();
-    });
-    connect(runner_, &ExperimentRunner::phaseChanged, this, [this](const PhaseChanged& p) {
-        flow_->setPhase(p);
-        phaseLabel_->setText(phase_caption(p));
-        if ((p.phase == Phase::Training || p.phase == Phase::Baseline) && p.round != lossRound_) {
-            lossRound_ = p.round;
-            loss_->startRound(p.round, running_.split.envs);
-        }
-    });
-    connect(runner_, &ExperimentRunner::batchProgress, this, [this](const BatchProgress& b) {
-        ++batchesDone_;
-        loss_->addBatch(b);
-        // Texts and bars at most ten times a second: each change repaints,
-        // and batches come faster than anyone reads.
-        if (b.batch != b.batches && progressClock_.isValid() && progressClock_.elapsed() < 100) return;
-        progressClock_.start();
-        phaseProgress_->setRange(0, static_cast<int>(b.batches));
-        phaseProgress_->setValue(static_cast<int>(b.batch));
-        const QString who = b.env < 0 ? tr("central baseline") : tr("Env %1").arg(b.env + 1);
-        phaseLabel_->setText(tr("Round %1: %2 training, epoch %3, batch %4 of %5")
-                                 .arg(b.round)
-                                 .arg(who)
-                                 .arg(b.epoch)
-                                 .arg(b.batch)
-                                 .arg(b.batches));
-        speedLabel_->setText(tr("%1 images/s").arg(b.images_per_second, 0, 'f', 0));
-        if (batchesTotal_ > 0) {
-            runProgress_->setRange(0, 1000);
-            const double fraction = std::min(1.0, double(batchesDone_) / batchesTotal_);
-            runProgress_->setValue(static_cast<int>(fraction * 1000));
-            const double seconds = elapsed_.elapsed() / 1000.0;
-            const double eta = fraction > 0 ? seconds * (1 - fraction) / fraction : -1;
-            timeLabel_->setText(tr("elapsed %1 · ETA %2").arg(clock_text(seconds), clock_text(eta)));
-        }
-    });
-    connect(runner_, &ExperimentRunner::roundFinished, this, [this](const QString& lane, const RoundResult& r) {
-        for (auto& run : lanes_)
-            if (QString::fromStdString(run.lane) == lane) run.rounds.push_back(r);
-        refreshViews();
-        if (runner_->isPaused()) updateActions();
-    });
-    connect(runner_, &ExperimentRunner::runFinished, this, [this](const RunResult& finished) {
-        for (auto& run : lanes_)
-            if (run.lane == finished.lane) {
-                run.stopped = finished.stopped;
-                run.message = finished.message;
-            }
-        const QString message = QString::fromStdString(finished.message);
-        statusBar()->showMessage(message, 15000);
-        if (finished.stopped == StopReason::Failed || finished.stopped == StopReason::Diverged) {
-            runFailed_ = true;
-            if (!quitWhenDone_) show_warning(this, tr("Run stopped"), message);
-        }
-    });
+    connect(runner_, &ExperimentRunner::dataLoaded, model_, &RunModel::setData);
+    connect(runner_, &ExperimentRunner::runStarted, this, &MainWindow::onRunStarted);
+    connect(runner_, &ExperimentRunner::phaseChanged, this, &MainWindow::onPhaseChanged);
+    connect(runner_, &ExperimentRunner::batchProgress, this, &MainWindow::onBatchProgress);
+    connect(runner_, &ExperimentRunner::roundFinished, this,
+            [this](const QString& lane, const RoundResult& r) {
+                model_->appendRound(lane.toStdString(), r);
+                if (runner_->isPaused())
+                    updateActions();
+            });
+    connect(runner_, &ExperimentRunner::runFinished, this, &MainWindow::onLaneFinished);
     connect(runner_, &ExperimentRunner::failed, this, [this](const QString& message) {
         runFailed_ = true;
         setup_->setDataError(message);
         statusBar()->showMessage(message, 15000);
     });
     connect(runner_, &ExperimentRunner::pausedChanged, this, [this] { updateActions(); });
-    connect(runner_, &ExperimentRunner::finished, this, [this] {
-        setup_->setLocked(false);
-        phaseProgress_->setValue(phaseProgress_->maximum());
-        const RunResult* run = laneRun();
-        phaseLabel_->setText(run && run->stopped != StopReason::Running
-                                 ? tr("Finished: %1").arg(QString::fromStdString(run->message))
-                                 : tr("Ready"));
-        flow_->setIdle(run ? tr("Finished after %1 round(s). Scrub through the rounds above.").arg(run->rounds.size())
-                           : tr("Press Start to train."));
-        updateActions();
-        if (quitWhenDone_) finishAutomation(runFailed_ ? 1 : 0);
-    });
+    connect(runner_, &ExperimentRunner::finished, this, &MainWindow::onFinished);
+}
+
+void MainWindow::connectModel() {
+    connect(model_, &RunModel::runReset, this, &MainWindow::syncScrubber);
+    connect(model_, &RunModel::laneSelected, this, &MainWindow::syncScrubber);
+    connect(model_, &RunModel::roundAdded, this, &MainWindow::syncScrubber);
+    connect(model_, &RunModel::roundSelected, this, &MainWindow::syncScrubber);
+}
+
+void MainWindow::onRunStarted(const RunStarted& e) {
+    model_->addLane(e);
+    if (!e.lane.empty())
+        lane_->addItem(tr("Lane %1").arg(QString::fromStdString(e.lane)));
+    const int lanes = running_.mode == Mode::Lanes ? static_cast<int>(running_.lanes.size()) : 1;
+    batchesTotal_ = e.batches_per_round * running_.rounds * lanes;
+}
+
+void MainWindow::onPhaseChanged(const PhaseChanged& p) {
+    model_->relayPhase(p);
+    phaseLabel_->setText(phase_caption(p));
+}
+
+void MainWindow::onBatchProgress(const BatchProgress& b) {
+    ++batchesDone_;
+    model_->relayBatch(b);
+    // Texts and bars at most ten times a second: each change repaints,
+    // and batches come faster than anyone reads.
+    if (b.batch != b.batches && progressClock_.isValid() && progressClock_.elapsed() < 100)
+        return;
+    progressClock_.start();
+    phaseProgress_->setRange(0, static_cast<int>(b.batches));
+    phaseProgress_->setValue(static_cast<int>(b.batch));
+    const QString who = b.env < 0 ? tr("central baseline") : tr("Env %1").arg(b.env + 1);
+    phaseLabel_->setText(tr("Round %1: %2 training, epoch %3, batch %4 of %5")
+                             .arg(b.round)
+                             .arg(who)
+                             .arg(b.epoch)
+                             .arg(b.batch)
+                             .arg(b.batches));
+    speedLabel_->setText(tr("%1 images/s").arg(b.images_per_second, 0, 'f', 0));
+    if (batchesTotal_ > 0) {
+        runProgress_->setRange(0, 1000);
+        const double fraction = std::min(1.0, double(batchesDone_) / batchesTotal_);
+        runProgress_->setValue(static_cast<int>(fraction * 1000));
+        timeLabel_->setText(elapsed_and_eta(elapsed_.elapsed() / 1000.0, fraction));
+    }
+}
+
+void MainWindow::onLaneFinished(const RunResult& finished) {
+    model_->finishLane(finished);
+    const QString message = QString::fromStdString(finished.message);
+    statusBar()->showMessage(message, 15000);
+    if (finished.stopped == StopReason::Failed || finished.stopped == StopReason::Diverged) {
+        runFailed_ = true;
+        if (!quitWhenDone_)
+            show_warning(this, tr("Run stopped"), message);
+    }
+}
+
+void MainWindow::onFinished() {
+    setup_->setLocked(false);
+    phaseProgress_->setValue(phaseProgress_->maximum());
+    const RunPtr run = model_->run();
+    phaseLabel_->setText(run && run->stopped != StopReason::Running
+                             ? tr("Finished: %1").arg(QString::fromStdString(run->message))
+                             : tr("Ready"));
+    model_->finishLive();
+    updateActions();
+    if (quitWhenDone_)
+        finishAutomation(runFailed_ ? 1 : 0);
 }
 
 QString MainWindow::newRunDirectory() const {
@@ -336,16 +331,12 @@ void MainWindow::startRun() {
     running_ = setup_->config();
     runDir_ = newRunDirectory();
     running_.out_dir = runDir_.toStdString();
-    lanes_.clear();
+    model_->startLive(running_);
     lane_->clear();
     lane_->setVisible(running_.mode == Mode::Lanes);
-    shown_.reset();
-    lossRound_ = 0;
-    loss_->clear();
     batchesDone_ = 0;
     batchesTotal_ = 0;
     runFailed_ = false;
-    followLatest_ = true;
     elapsed_.start();
     setup_->setLocked(true);
     setup_->setDataError({});
@@ -353,7 +344,6 @@ void MainWindow::startRun() {
     logger()->info("starting: {} split, {} environments, {} rounds; saving to {}", running_.split.kind,
                    running_.split.envs, running_.rounds, running_.out_dir);
     runner_->start(running_);
-    refreshViews();
     updateActions();
 }
 
@@ -400,58 +390,28 @@ void MainWindow::updateActions() {
     else if (!running && phaseLabel_->text().startsWith(tr("Setup:"))) phaseLabel_->setText(tr("Ready"));
 }
 
-const RunResult* MainWindow::laneRun() const {
-    if (lanes_.isEmpty()) return nullptr;
-    const int i = std::clamp(lane_->currentIndex(), 0, static_cast<int>(lanes_.size()) - 1);
-    return &lanes_[i];
-}
-
-// Lanes mode: the accuracy chart compares the lanes' merged models round by
-// round; the other views show the chosen lane.
-RunResult MainWindow::combinedRun() const {
-    RunResult combined = *laneRun();
-    if (lanes_.size() < 2) return combined;
-    combined.config.compare.clear();
-    for (auto& round : combined.rounds) {
-        round.merged.clear();
-        for (const auto& lane : lanes_)
-            if (round.round <= static_cast<int>(lane.rounds.size()))
-                round.merged.push_back(lane.rounds[round.round - 1].merged.at(0));
-    }
-    for (const auto& lane : lanes_) combined.config.compare.push_back(lane.lane);
-    return combined;
-}
-
-void MainWindow::refreshViews() {
-    const RunResult* run = laneRun();
-    shown_ = run ? std::make_shared<const RunResult>(*run) : nullptr;
-    accuracy_->setRun(run && lanes_.size() > 1 ? std::make_shared<const RunResult>(combinedRun()) : shown_);
-    histograms_->setRun(shown_);
-    confusion_->setRun(shown_);
-    samples_->setRun(shown_);
-    const int rounds = shown_ ? static_cast<int>(shown_->rounds.size()) : 0;
-    scrubber_->blockSignals(true);
+void MainWindow::syncScrubber() {
+    const int rounds = model_->roundCount();
+    const int round = model_->selectedRound();
+    const QSignalBlocker block(scrubber_);
     scrubber_->setRange(rounds ? 1 : 0, std::max(rounds, 1));
-    if (followLatest_ || scrubber_->value() > rounds) scrubber_->setValue(rounds);
+    scrubber_->setValue(round);
     scrubber_->setEnabled(rounds > 1);
-    scrubber_->blockSignals(false);
-    setRound(scrubber_->value());
-}
-
-void MainWindow::setRound(int round) {
-    const int rounds = shown_ ? static_cast<int>(shown_->rounds.size()) : 0;
     roundLabel_->setText(rounds ? tr(" %1 of %2 ").arg(round).arg(rounds) : tr(" no rounds yet "));
-    accuracy_->setRound(rounds ? round : 0);
-    histograms_->setRound(round);
-    confusion_->setRound(round);
-    samples_->setRound(round);
 }
 
 void MainWindow::showTab(const QString& name) {
-    static const QStringList names = {"accuracy", "weights", "confusion", "flow", "samples"};
+    QStringList names;
+    for (RunView* view : views_)
+        names << view->name();
     const int index = names.indexOf(name.toLower());
-    if (index < 0) throw UsageError("unknown tab '" + name.toStdString() + "' (accuracy, weights, confusion, flow, samples)");
+    if (index < 0)
+        throw UsageError("unknown tab '" + name.toStdString() + "' (" + names.join(", ").toStdString() + ")");
     tabs_->setCurrentIndex(index);
+}
+
+RunPtr MainWindow::shownRun() const {
+    return model_->run();
 }
 
 int MainWindow::shownRound() const { return scrubber_->value(); }
@@ -487,12 +447,11 @@ bool MainWindow::openRun(const QString& path) {
     if (runner_->isRunning()) return false;
     try {
         const auto runs = load_runs(path.toStdString());
-        lanes_.clear();
+        model_->load(runs, path);
         lane_->clear();
-        for (const auto& r : runs) {
-            lanes_.append(r);
-            if (!r.lane.empty()) lane_->addItem(tr("Lane %1").arg(QString::fromStdString(r.lane)));
-        }
+        for (const auto& r : runs)
+            if (!r.lane.empty())
+                lane_->addItem(tr("Lane %1").arg(QString::fromStdString(r.lane)));
         lane_->setVisible(runs.size() > 1);
         runDir_ = QFileInfo(path).isDir() ? path : QFileInfo(path).absolutePath();
         running_ = runs.front().config;
@@ -506,20 +465,14 @@ bool MainWindow::openRun(const QString& path) {
             setup.compare = setup.lanes;
         }
         setup_->setConfig(setup);
-        followLatest_ = true;
-        flow_->setBaseline(running_.baseline);
-        flow_->setEnvironments(runs.front().envs, QString::fromStdString(runs.front().config.method));
-        flow_->setIdle(tr("Opened %1: %2 round(s). Scrub through the rounds above.").arg(path).arg(runs.front().rounds.size()));
-        if (!data_) {
+        if (!model_->data()) {
             try {
-                data_ = std::make_shared<const FashionMnist>(load_fashion_mnist(resolve_data_dir(running_.data_dir)));
-                flow_->setData(data_);
-                samples_->setData(data_);
+                model_->setData(std::make_shared<const FashionMnist>(
+                    load_fashion_mnist(resolve_data_dir(running_.data_dir))));
             } catch (const std::exception& e) {
                 logger()->warn("no test images for the samples view: {}", e.what());
             }
         }
-        refreshViews();
         updateActions();
         setWindowTitle(tr("MergeLab: %1").arg(QFileInfo(runDir_).fileName()));
         phaseLabel_->setText(tr("Opened %1 (%2)").arg(runDir_, QString::fromLatin1(name_of(runs.front().stopped))));
@@ -551,7 +504,7 @@ void MainWindow::saveRunAs() {
 }
 
 void MainWindow::exportMetrics(bool json) {
-    const RunResult* run = laneRun();
+    const RunPtr run = model_->run();
     if (!run) {
         statusBar()->showMessage(tr("Nothing to export yet"), 5000);
         return;
@@ -569,7 +522,10 @@ void MainWindow::exportMetrics(bool json) {
 }
 
 void MainWindow::exportChart() {
-    QWidget* page = tabs_->currentWidget();
+    const int tab = tabs_->currentIndex();
+    if (tab < 0)
+        return;
+    QWidget* page = views_[static_cast<size_t>(tab)]->exportWidget();
     const QString path = QFileDialog::getSaveFileName(this, tr("Export visible chart"), "mergelab-chart.png",
                                                       tr("PNG image (*.png);;PDF document (*.pdf)"));
     if (path.isEmpty()) return;
@@ -616,8 +572,11 @@ void MainWindow::restoreSettings() {
             logger()->warn("ignored the saved setup: {}", e.what());
         }
     }
-    overlay_->setChecked(settings.value("view/paperOverlay", true).toBool());
-    accuracy_->setPaperOverlay(overlay_->isChecked());
+    for (RunView* view : views_)
+        for (QAction* action : view->viewActions())
+            if (action->isCheckable() && !action->objectName().isEmpty())
+                action->setChecked(
+                    settings.value("view/" + action->objectName(), action->isChecked()).toBool());
 }
 
 void MainWindow::saveSettings() {
@@ -625,7 +584,10 @@ void MainWindow::saveSettings() {
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
     settings.setValue("setup/last", QString::fromStdString(config_to_json(setup_->config())));
-    settings.setValue("view/paperOverlay", overlay_->isChecked());
+    for (RunView* view : views_)
+        for (QAction* action : view->viewActions())
+            if (action->isCheckable() && !action->objectName().isEmpty())
+                settings.setValue("view/" + action->objectName(), action->isChecked());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -1,11 +1,13 @@
 #pragma once
-// The MergeLab window: setup and log docks, the live views in tabs, a round
-// scrubber shared by every round-based view, run controls, files.
+// The MergeLab window: setup and log docks, the views in tabs, a round
+// scrubber shared by every round-based view, run controls, files. It wires
+// the runner to the run model; the views draw from the model.
 #include <QElapsedTimer>
 #include <QMainWindow>
-#include <QVector>
 
-#include "run_data.h"
+#include <vector>
+
+#include "run_view.h"
 
 class QAction;
 class QComboBox;
@@ -16,38 +18,37 @@ class QTabWidget;
 
 namespace mergelab::ui {
 
-class AccuracyChart;
-class ConfusionView;
 class ExperimentRunner;
-class FlowView;
-class HistogramView;
 class LogPanel;
-class LossChart;
-class SamplesView;
+class RunModel;
 class SetupPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    explicit MainWindow(QWidget* parent = nullptr); // the standard views
+    explicit MainWindow(const std::vector<ViewFactory>& views, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     // Automation (demos, tests, screenshots).
     void applyPreset(const QString& name);
     void setQuitWhenDone(bool quit, const QString& screenshot_path);
     bool openRun(const QString& path); // shows a message on failure
-    void showTab(const QString& name);  // accuracy, weights, confusion, flow, samples
+    void showTab(const QString& name); // a view's name(): accuracy, weights, confusion, flow, samples
 
     // For tests.
     SetupPanel* setupPanel() const { return setup_; }
     ExperimentRunner* runner() const { return runner_; }
-    AccuracyChart* accuracyChart() const { return accuracy_; }
-    HistogramView* histogramView() const { return histograms_; }
-    ConfusionView* confusionView() const { return confusion_; }
-    SamplesView* samplesView() const { return samples_; }
-    FlowView* flowView() const { return flow_; }
+    RunModel* runModel() const { return model_; }
+    const std::vector<RunView*>& views() const { return views_; }
+    template <class View> View* view() const {
+        for (RunView* v : views_)
+            if (auto* found = dynamic_cast<View*>(v))
+                return found;
+        return nullptr;
+    }
     QAction* startAction() const { return start_; }
-    RunPtr shownRun() const { return shown_; }
+    RunPtr shownRun() const;
     int shownRound() const;
 
 public slots:
@@ -60,34 +61,37 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    void buildViews(const std::vector<ViewFactory>& views);
+    void buildDocks();
+    void buildRoundBar();
+    void buildStatusBar();
     void buildActions();
-    void buildViews();
+    void buildViewMenu();
     void connectRunner();
+    void connectModel();
+    void onRunStarted(const RunStarted& started);
+    void onPhaseChanged(const PhaseChanged& phase);
+    void onBatchProgress(const BatchProgress& batch);
+    void onLaneFinished(const RunResult& finished);
+    void onFinished();
     void updateActions();
-    void refreshViews();
-    void setRound(int round);
+    void syncScrubber();
     void saveRunAs();
     void openRunDialog();
     void exportMetrics(bool json);
     void exportChart();
     void showAbout();
     void finishAutomation(int exit_code);
-    const RunResult* laneRun() const;
-    RunResult combinedRun() const;
     void restoreSettings();
     void saveSettings();
     QString newRunDirectory() const;
 
     ExperimentRunner* runner_;
+    RunModel* model_;
+    std::vector<RunView*> views_; // tab order
     SetupPanel* setup_;
     LogPanel* log_;
     QTabWidget* tabs_;
-    AccuracyChart* accuracy_;
-    LossChart* loss_;
-    HistogramView* histograms_;
-    ConfusionView* confusion_;
-    FlowView* flow_;
-    SamplesView* samples_;
     QSlider* scrubber_;
     QLabel* roundLabel_;
     QComboBox* lane_;
@@ -101,15 +105,10 @@ private:
     QAction* stop_;
     QAction* step_;
     QAction* save_;
-    QAction* overlay_;
+    QAction* open_;
 
     ExperimentConfig running_;
-    QVector<RunResult> lanes_; // one run in compare mode, one per lane in lanes mode
-    RunPtr shown_;
-    DataPtr data_;
     QString runDir_;
-    bool followLatest_ = true;
-    int lossRound_ = 0;
     QElapsedTimer elapsed_;
     QElapsedTimer progressClock_; // when the progress texts last changed
     int64_t batchesDone_ = 0;

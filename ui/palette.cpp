@@ -1,6 +1,7 @@
 #include "palette.h"
 
 #include <QHash>
+#include <QLocale>
 
 #include <algorithm>
 #include <cmath>
@@ -32,10 +33,25 @@ QColor central_color() { return QColor(40, 40, 40); }
 QColor paper_color() { return QColor(150, 150, 150); }
 QString env_label(int env) { return QStringLiteral("Env %1").arg(env + 1); }
 
+QString class_name(int c) {
+    return c >= 0 && c < kNumClasses ? QString::fromStdString(class_names()[static_cast<size_t>(c)]) : QString::number(c);
+}
+
 QString short_class_name(int c) {
     const QString name = QString::fromStdString(class_names()[c]);
     return name == "T-shirt/top" ? QStringLiteral("T-shirt") : name;
 }
+
+QString grouped(qint64 n) { return QLocale(QLocale::English).toString(n); }
+
+QColor mix(const QColor& a, const QColor& b, double t) {
+    t = std::clamp(t, 0.0, 1.0);
+    return QColor::fromRgbF(static_cast<float>(a.redF() + (b.redF() - a.redF()) * t),
+                            static_cast<float>(a.greenF() + (b.greenF() - a.greenF()) * t),
+                            static_cast<float>(a.blueF() + (b.blueF() - a.blueF()) * t));
+}
+
+double luminance(const QColor& c) { return 0.299 * c.redF() + 0.587 * c.greenF() + 0.114 * c.blueF(); }
 
 QFont pixel_font(const QFont& base, double px, bool bold, bool italic) {
     QFont f = base;

@@ -1,6 +1,7 @@
 #pragma once
-// One colour per merge method, environment and the baseline, used the same
-// way in every view so a method is recognisable at a glance.
+// The look every view shares: one colour per merge method, environment and
+// the baseline, so a method is recognisable at a glance, and the few text
+// formats (numbers, class names) that must read the same in every tab.
 #include <QColor>
 #include <QFont>
 #include <QString>
@@ -12,7 +13,13 @@ QColor env_color(int env);                  // 0-based environment
 QColor central_color();                     // the centralised baseline
 QColor paper_color();                       // the paper's published values
 QString env_label(int env);                 // "Env 1"
+QString class_name(int c);                  // class_names(); the number when out of range
 QString short_class_name(int c);            // class_names() with "T-shirt" for "T-shirt/top"
+QString grouped(qint64 n);                  // 10,000: English separators whatever the locale
+// `a` towards `b` by t (0..1), for tints of a palette colour.
+QColor mix(const QColor& a, const QColor& b, double t);
+// Perceived brightness 0..1: picks dark or light text on a coloured fill.
+double luminance(const QColor& c);
 // `base` at a pixel size (never below 6 px), for views that scale their
 // text with their own size.
 QFont pixel_font(const QFont& base, double px, bool bold = false, bool italic = false);

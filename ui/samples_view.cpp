@@ -5,7 +5,6 @@
 #include <QHBoxLayout>
 #include <QHelpEvent>
 #include <QLabel>
-#include <QLocale>
 #include <QPainter>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -16,15 +15,10 @@
 #include <cmath>
 
 #include "palette.h"
+#include "run_model.h"
 
 namespace mergelab::ui {
 namespace {
-
-QString grouped(qint64 n) { return QLocale(QLocale::English).toString(n); }
-
-QString class_name(int c) {
-    return c >= 0 && c < kNumClasses ? QString::fromStdString(class_names()[static_cast<size_t>(c)]) : QString::number(c);
-}
 
 double ui_font_px(int width) { return std::clamp(width / 60.0, 12.0, 22.0); }
 
@@ -194,6 +188,14 @@ SamplesView::SamplesView(QWidget* parent) : QWidget(parent) {
 QSize SamplesView::sizeHint() const { return {900, 600}; }
 QSize SamplesView::minimumSizeHint() const { return {360, 260}; }
 
+void SamplesView::setRunModel(RunModel* model) {
+    connect(model, &RunModel::dataChanged, this, [this, model] { setData(model->data()); });
+    if (model->data())
+        setData(model->data());
+    follow_rounds(
+        model, this, [this](RunPtr run) { setRun(std::move(run)); }, [this](int round) { setRound(round); });
+}
+
 void SamplesView::setRun(RunPtr run) {
     run_ = std::move(run);
     rebuildMethods();
@@ -231,11 +233,7 @@ int SamplesView::mistakeCount() const { return mistakes_; }
 QString SamplesView::headerText() const { return header_->text(); }
 
 const RoundResult* SamplesView::shownRound() const {
-    if (!run_ || run_->rounds.empty()) return nullptr;
-    if (round_ >= 1)
-        for (const auto& r : run_->rounds)
-            if (r.round == round_) return &r;
-    return &run_->rounds.back();
+    return find_round(run_.get(), round_);
 }
 
 void SamplesView::rebuildMethods() {

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "run_data.h"
+#include "run_view.h"
 
 class QComboBox;
 class QLabel;
@@ -16,10 +16,15 @@ namespace mergelab::ui {
 
 class SamplesGrid;
 
-class SamplesView : public QWidget {
+class SamplesView : public QWidget, public RunView {
     Q_OBJECT
 public:
     explicit SamplesView(QWidget* parent = nullptr);
+
+    QWidget* widget() override { return this; }
+    QString name() const override { return QStringLiteral("samples"); }
+    QString title() const override { return tr("&Samples"); }
+    void setRunModel(RunModel* model) override;
 
     void setRun(RunPtr run);
     void setData(DataPtr data);

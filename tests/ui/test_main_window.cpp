@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 
 #include "accuracy_chart.h"
+#include "accuracy_page.h"
 #include "confusion_view.h"
 #include "experiment_runner.h"
 #include "histogram_view.h"
@@ -100,16 +101,19 @@ private slots:
         QVERIFY(run);
         QCOMPARE(run->rounds.size(), size_t(1));
         const RoundResult& r = run->rounds[0];
-        QCOMPARE(window.accuracyChart()->seriesValues("avg"), QVector<double>{100 * r.method("avg")->test_acc});
-        QCOMPARE(window.accuracyChart()->seriesValues("Env 2 local"), QVector<double>{100 * r.envs[1].val_acc});
-        QCOMPARE(window.accuracyChart()->seriesValues("central"), QVector<double>{100 * *r.central_test_acc});
-        window.histogramView()->setLayer("fc2.bias");
+        QCOMPARE(window.view<AccuracyPage>()->chart()->seriesValues("avg"),
+                 QVector<double>{100 * r.method("avg")->test_acc});
+        QCOMPARE(window.view<AccuracyPage>()->chart()->seriesValues("Env 2 local"),
+                 QVector<double>{100 * r.envs[1].val_acc});
+        QCOMPARE(window.view<AccuracyPage>()->chart()->seriesValues("central"),
+                 QVector<double>{100 * *r.central_test_acc});
+        window.view<HistogramView>()->setLayer("fc2.bias");
         const auto& h = r.histograms.back();
         QCOMPARE(h.tensor, std::string("fc2.bias"));
         QVector<double> expected(h.envs[0].begin(), h.envs[0].end());
-        QCOMPARE(window.histogramView()->seriesCounts("Env 1"), expected);
-        window.confusionView()->setSource("max");
-        QVERIFY(window.confusionView()->shownMatrix() == r.method("max")->confusion);
+        QCOMPARE(window.view<HistogramView>()->seriesCounts("Env 1"), expected);
+        window.view<ConfusionView>()->setSource("max");
+        QVERIFY(window.view<ConfusionView>()->shownMatrix() == r.method("max")->confusion);
         QVERIFY(window.startAction()->isEnabled());
     }
 
@@ -125,10 +129,11 @@ private slots:
         QCOMPARE(format_round_table(*run), format_round_table(saved));
         QVector<double> absmax;
         for (const auto& r : saved.rounds) absmax << 100 * r.method("absmax")->test_acc;
-        QCOMPARE(window.accuracyChart()->seriesValues("absmax"), absmax);
+        QCOMPARE(window.view<AccuracyPage>()->chart()->seriesValues("absmax"), absmax);
         QCOMPARE(window.shownRound(), 2);
-        QVERIFY(window.confusionView()->shownMatrix() == saved.rounds[1].method(saved.rounds[1].primary)->confusion ||
-                window.confusionView()->source() != "avg");
+        QVERIFY(window.view<ConfusionView>()->shownMatrix() ==
+                    saved.rounds[1].method(saved.rounds[1].primary)->confusion ||
+                window.view<ConfusionView>()->source() != "avg");
         QVERIFY(!window.openRun(dir_.filePath("data"))); // not a run: refused, window still usable
         QVERIFY(window.shownRun());
     }

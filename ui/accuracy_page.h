@@ -1,0 +1,37 @@
+#pragma once
+// The first tab: accuracy per round above, the current round's training
+// loss batch by batch below. In lanes mode the accuracy chart compares the
+// lanes' merged models; the loss chart always shows the live training.
+#include <QSplitter>
+
+#include "run_view.h"
+
+class QAction;
+
+namespace mergelab::ui {
+
+class AccuracyChart;
+class LossChart;
+
+class AccuracyPage : public QSplitter, public RunView {
+    Q_OBJECT
+public:
+    explicit AccuracyPage(QWidget* parent = nullptr);
+
+    QWidget* widget() override { return this; }
+    QString name() const override { return QStringLiteral("accuracy"); }
+    QString title() const override { return tr("&Accuracy"); }
+    void setRunModel(RunModel* model) override;
+    QList<QAction*> viewActions() override;
+
+    AccuracyChart* chart() const { return accuracy_; }
+    LossChart* lossChart() const { return loss_; }
+
+private:
+    AccuracyChart* accuracy_;
+    LossChart* loss_;
+    QAction* paperOverlay_;
+    int lossRound_ = 0; // the round the loss chart shows
+};
+
+} // namespace mergelab::ui

@@ -1,0 +1,30 @@
+#pragma once
+// The set-up every QCustomPlot chart shares, so the charts look alike: a
+// bold title row, a small legend (beside the axes or inside them), axis
+// labels without a sub-grid, and a grey text for an empty chart.
+#include <QSize>
+#include <QString>
+
+class QBoxLayout;
+class QCustomPlot;
+class QCPItemText;
+class QCPTextElement;
+class QWidget;
+
+namespace mergelab::ui::plot_kit {
+
+// A plot added to `layout` (with `stretch`) that never shrinks below `minimum`.
+QCustomPlot* add_plot(QWidget* owner, QBoxLayout* layout, QSize minimum, int stretch = 0);
+// A bold title in a new first row of the layout grid.
+QCPTextElement* add_title(QCustomPlot* plot, const QString& text = {});
+// Axis labels; no value sub-grid, which only adds noise at these sizes.
+void label_axes(QCustomPlot* plot, const QString& x, const QString& y);
+// The legend a point smaller than the text around it, rows packed tight.
+void style_legend(QCustomPlot* plot, QSize icon);
+// The legend in its own column right of the axis rect, at the top: many
+// series inside the plot would cover the lines.
+void put_legend_beside(QCustomPlot* plot);
+// Grey text centred in the axis rect, for a chart with nothing to draw.
+QCPItemText* add_empty_text(QCustomPlot* plot, const QString& text = {});
+
+} // namespace mergelab::ui::plot_kit

@@ -1,0 +1,206 @@
+#include "run_model.h"
+
+#include <algorithm>
+
+namespace mergelab::ui {
+
+namespace {
+
+// What a chart of accuracies needs from a merged model: the per-image
+// predictions stay behind, they are most of its size.
+MethodMetrics scores_of(const MethodMetrics& m) {
+    MethodMetrics scores;
+    scores.method = m.method;
+    scores.test_acc = m.test_acc;
+    scores.test_loss = m.test_loss;
+    scores.confusion = m.confusion;
+    scores.env_val_acc = m.env_val_acc;
+    return scores;
+}
+
+} // namespace
+
+RunModel::RunModel(QObject* parent)
+    : QObject(parent) {}
+
+void RunModel::startLive(const ExperimentConfig& config) {
+    config_ = config;
+    lanes_.clear();
+    comparison_.reset();
+    origin_.clear();
+    live_ = true;
+    lane_ = 0;
+    round_ = 0;
+    following_ = true;
+    emit runReset();
+}
+
+void RunModel::addLane(const RunStarted& started) {
+    auto run = std::make_shared<RunResult>();
+    run->config = config_;
+    run->lane = started.lane;
+    run->envs = started.envs;
+    if (!started.lane.empty()) {
+        // A lane is a compare-mode run of its one method, as the engine saves it.
+        run->config.mode = Mode::Compare;
+        run->config.method = started.lane;
+        run->config.compare = {started.lane};
+    }
+    lanes_.push_back(std::move(run));
+    comparison_.reset();
+    const int added = laneCount() - 1;
+    emit laneAdded(added);
+    if (added == index()) {
+        clampRound();
+        emit laneSelected(added);
+    }
+}
+
+void RunModel::appendRound(const std::string& lane, const RoundResult& round) {
+    for (int i = 0; i < laneCount(); ++i) {
+        auto& rounds = lanes_[static_cast<size_t>(i)]->rounds;
+        if (lanes_[static_cast<size_t>(i)]->lane != lane)
+            continue;
+        // A round delivered twice would draw every point twice.
+        if (!rounds.empty() && round.round <= rounds.back().round)
+            return;
+        rounds.push_back(round);
+        comparison_.reset();
+        emit laneRoundAdded(i, round.round);
+        if (i == index()) {
+            const int before = round_;
+            clampRound();
+            emit roundAdded(round.round);
+            if (round_ != before)
+                emit roundSelected(round_);
+        }
+        return;
+    }
+}
+
+void RunModel::finishLane(const RunResult& finished) {
+    for (auto& run : lanes_)
+        if (run->lane == finished.lane) {
+            run->stopped = finished.stopped;
+            run->message = finished.message;
+        }
+}
+
+void RunModel::finishLive() {
+    emit liveFinished();
+}
+
+void RunModel::load(std::vector<RunResult> runs, const QString& origin) {
+    config_ = runs.empty() ? ExperimentConfig{} : runs.front().config;
+    lanes_.clear();
+    for (RunResult& run : runs)
+        lanes_.push_back(std::make_shared<RunResult>(std::move(run)));
+    comparison_.reset();
+    origin_ = origin;
+    live_ = false;
+    lane_ = 0;
+    following_ = true;
+    clampRound();
+    emit runReset();
+}
+
+void RunModel::setData(DataPtr data) {
+    data_ = std::move(data);
+    emit dataChanged();
+}
+
+void RunModel::relayPhase(const PhaseChanged& phase) {
+    emit phaseChanged(phase);
+}
+
+void RunModel::relayBatch(const BatchProgress& batch) {
+    emit batchProgress(batch);
+}
+
+void RunModel::selectRound(int round) {
+    const int count = roundCount();
+    following_ = round >= count;
+    const int clamped = std::clamp(round, count > 0 ? 1 : 0, count);
+    if (clamped == round_)
+        return;
+    round_ = clamped;
+    emit roundSelected(round_);
+}
+
+void RunModel::selectLane(int lane) {
+    if (lane < 0 || lane >= laneCount() || lane == lane_)
+        return;
+    lane_ = lane;
+    comparison_.reset();
+    clampRound();
+    emit laneSelected(lane_);
+}
+
+RunPtr RunModel::lane(int index) const {
+    return index >= 0 && index < laneCount() ? lanes_[static_cast<size_t>(index)] : nullptr;
+}
+
+int RunModel::selectedLane() const {
+    return lanes_.empty() ? -1 : index();
+}
+
+RunPtr RunModel::run() const {
+    return lanes_.empty() ? nullptr : lanes_[static_cast<size_t>(index())];
+}
+
+RunPtr RunModel::comparison() const {
+    if (lanes_.size() < 2)
+        return run();
+    if (comparison_)
+        return comparison_;
+    const RunResult& shown = *lanes_[static_cast<size_t>(index())];
+    auto combined = std::make_shared<RunResult>();
+    combined->config = shown.config;
+    combined->lane = shown.lane;
+    combined->envs = shown.envs;
+    combined->stopped = shown.stopped;
+    combined->message = shown.message;
+    combined->config.compare.clear();
+    for (const auto& lane : lanes_)
+        combined->config.compare.push_back(lane->lane);
+    // Round by round, each lane's merged model in the place of the shown
+    // lane's methods; histograms stay behind, the chart draws none.
+    combined->rounds.reserve(shown.rounds.size());
+    for (const RoundResult& r : shown.rounds) {
+        RoundResult round;
+        round.round = r.round;
+        round.primary = r.primary;
+        round.central_test_acc = r.central_test_acc;
+        round.envs = r.envs;
+        round.seconds = r.seconds;
+        round.training_seconds = r.training_seconds;
+        for (const auto& lane : lanes_)
+            if (r.round >= 1 && r.round <= static_cast<int>(lane->rounds.size()) &&
+                !lane->rounds[static_cast<size_t>(r.round - 1)].merged.empty())
+                round.merged.push_back(
+                    scores_of(lane->rounds[static_cast<size_t>(r.round - 1)].merged.front()));
+        combined->rounds.push_back(std::move(round));
+    }
+    comparison_ = combined;
+    return comparison_;
+}
+
+int RunModel::roundCount() const {
+    return lanes_.empty() ? 0 : static_cast<int>(lanes_[static_cast<size_t>(index())]->rounds.size());
+}
+
+const RoundResult* RunModel::round(int n) const {
+    return lanes_.empty() ? nullptr : find_round(lanes_[static_cast<size_t>(index())].get(), n);
+}
+
+int RunModel::index() const {
+    return std::clamp(lane_, 0, std::max(0, laneCount() - 1));
+}
+
+void RunModel::clampRound() {
+    const int count = roundCount();
+    if (following_ || round_ > count)
+        round_ = count;
+}
+
+} // namespace mergelab::ui

@@ -1,0 +1,44 @@
+#pragma once
+// What every tab of the window is: a widget that draws what a RunModel
+// holds. The window creates the views from one list (views.h), puts each in
+// a tab, and knows nothing else about them.
+#include <QList>
+#include <QString>
+
+#include <functional>
+
+#include "run_data.h"
+
+class QAction;
+class QObject;
+class QWidget;
+
+namespace mergelab::ui {
+
+class RunModel;
+
+class RunView {
+public:
+    virtual ~RunView() = default;
+
+    virtual QWidget* widget() = 0;
+    // "accuracy": what showTab() and --tab accept.
+    virtual QString name() const = 0;
+    // "&Accuracy": the tab's text, with its mnemonic.
+    virtual QString title() const = 0;
+    // Connects to the model's signals and draws what it already holds.
+    virtual void setRunModel(RunModel* model) = 0;
+    // Checkable actions with an object name are remembered across sessions.
+    virtual QList<QAction*> viewActions() { return {}; }
+    // What "Export visible chart" draws when this tab is shown.
+    virtual QWidget* exportWidget() { return widget(); }
+};
+
+using ViewFactory = std::function<RunView*()>;
+
+// The wiring the round-based views share: `setRun` whenever the shown run
+// changes or grows, `setRound` whenever another round is to be shown.
+void follow_rounds(RunModel* model, QObject* view, std::function<void(RunPtr)> setRun,
+                   std::function<void(int)> setRound);
+
+} // namespace mergelab::ui
