@@ -78,40 +78,35 @@ int resolve_threads(int requested) {
 
 namespace {
 
-std::vector<Preset> builtin_presets() {
-    auto paper = [](ExperimentConfig& c) {
+// The three built-in presets differ only in split, data share, rounds and
+// local epochs; all compare the paper's methods beside a central baseline.
+Preset paper_style(const char* name, const char* label, const char* description, const char* reference,
+                   const char* split, double train_fraction, int rounds, int local_epochs) {
+    Preset p;
+    p.name = name, p.label = label, p.description = description, p.reference = reference;
+    p.apply = [=](ExperimentConfig& c) {
         c.compare = {"avg", "max", "absmax"};
         c.baseline = true;
+        c.split.kind = split;
+        c.split.train_fraction = train_fraction;
+        c.rounds = rounds;
+        c.local_epochs = local_epochs;
     };
+    return p;
+}
+
+std::vector<Preset> builtin_presets() {
+    const char* paper = "Lee et al., Integration of neural network models trained in different environments";
     return {
-        {{"quick", "Quick demo", "V split on 12 % of the data, 4 rounds: about a minute on 2 cores", "", {}},
-         [paper](ExperimentConfig& c) {
-             paper(c);
-             c.split.kind = "V";
-             c.split.train_fraction = 0.12; // about 3,200 training images per environment
-             c.rounds = 4;
-             c.local_epochs = 1;
-         }},
-        {{"V", "Paper: V-environment",
-          "the paper's V experiment: 2 environments with all classes, 6 rounds of 3 local epochs",
-          "Lee et al., Integration of neural network models trained in different environments, Table 1",
-          {}},
-         [paper](ExperimentConfig& c) {
-             paper(c);
-             c.split.kind = "V";
-             c.rounds = 6;
-             c.local_epochs = 3;
-         }},
-        {{"H", "Paper: H-environment",
-          "the paper's H experiment: classes 0-4 and 5-9 in two environments, 6 rounds of 1 local epoch",
-          "Lee et al., Integration of neural network models trained in different environments, Table 2",
-          {}},
-         [paper](ExperimentConfig& c) {
-             paper(c);
-             c.split.kind = "H";
-             c.rounds = 6;
-             c.local_epochs = 1;
-         }},
+        // 12 %: about 3,200 training images per environment.
+        paper_style("quick", "Quick demo", "V split on 12 % of the data, 4 rounds: about a minute on 2 cores", "",
+                    "V", 0.12, 4, 1),
+        paper_style("V", "Paper: V-environment",
+                    "the paper's V experiment: 2 environments with all classes, 6 rounds of 3 local epochs", paper, "V",
+                    1.0, 6, 3),
+        paper_style("H", "Paper: H-environment",
+                    "the paper's H experiment: classes 0-4 and 5-9 in two environments, 6 rounds of 1 local epoch",
+                    paper, "H", 1.0, 6, 1),
     };
 }
 

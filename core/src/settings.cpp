@@ -16,252 +16,223 @@ namespace mergelab {
 
 namespace {
 
-using Get = std::function<SettingValue(const ExperimentConfig&)>;
-using Set = std::function<void(ExperimentConfig&, const SettingValue&)>;
-
 std::vector<std::string> names_of_mode() { return {name_of(Mode::Compare), name_of(Mode::Lanes)}; }
 std::vector<std::string> names_of_optimizer() { return {name_of(Optimizer::Adam), name_of(Optimizer::Sgd)}; }
 std::vector<std::string> names_of_init() { return {name_of(Init::Shared), name_of(Init::Independent)}; }
 
-// Binds a descriptor to one int field of the config.
-template <typename T> void bind_integer(SettingDescriptor& d, T ExperimentConfig::*field) {
-    d.get = [field](const ExperimentConfig& c) { return SettingValue(static_cast<int64_t>(c.*field)); };
-    d.set = [field](ExperimentConfig& c, const SettingValue& v) { c.*field = static_cast<T>(std::get<int64_t>(v)); };
-}
-void bind_real(SettingDescriptor& d, double ExperimentConfig::*field) {
-    d.get = [field](const ExperimentConfig& c) { return SettingValue(c.*field); };
-    d.set = [field](ExperimentConfig& c, const SettingValue& v) { c.*field = std::get<double>(v); };
-}
-void bind_flag(SettingDescriptor& d, bool ExperimentConfig::*field) {
-    d.get = [field](const ExperimentConfig& c) { return SettingValue(c.*field); };
-    d.set = [field](ExperimentConfig& c, const SettingValue& v) { c.*field = std::get<bool>(v); };
-}
-void bind_text(SettingDescriptor& d, std::string ExperimentConfig::*field) {
-    d.get = [field](const ExperimentConfig& c) { return SettingValue(c.*field); };
-    d.set = [field](ExperimentConfig& c, const SettingValue& v) { c.*field = std::get<std::string>(v); };
-}
-void bind_list(SettingDescriptor& d, std::vector<std::string> ExperimentConfig::*field) {
-    d.get = [field](const ExperimentConfig& c) { return SettingValue(c.*field); };
-    d.set = [field](ExperimentConfig& c, const SettingValue& v) { c.*field = std::get<std::vector<std::string>>(v); };
-}
-template <typename E> void bind_enum(SettingDescriptor& d, E ExperimentConfig::*field) {
-    d.get = [field](const ExperimentConfig& c) { return SettingValue(std::string(name_of(c.*field))); };
-    d.set = [field](ExperimentConfig& c, const SettingValue& v) { parse_name(std::get<std::string>(v), c.*field); };
-}
+// Conversions between a config field and its SettingValue, by field type.
+SettingValue to_value(int v) { return int64_t(v); }
+SettingValue to_value(int64_t v) { return v; }
+SettingValue to_value(uint64_t v) { return int64_t(v); }
+SettingValue to_value(double v) { return v; }
+SettingValue to_value(bool v) { return v; }
+SettingValue to_value(const std::string& v) { return v; }
+SettingValue to_value(const std::vector<std::string>& v) { return v; }
+template <typename E> SettingValue to_value(E v) { return std::string(name_of(v)); }
+void from_value(const SettingValue& v, int& out) { out = int(std::get<int64_t>(v)); }
+void from_value(const SettingValue& v, int64_t& out) { out = std::get<int64_t>(v); }
+void from_value(const SettingValue& v, uint64_t& out) { out = uint64_t(std::get<int64_t>(v)); }
+void from_value(const SettingValue& v, double& out) { out = std::get<double>(v); }
+void from_value(const SettingValue& v, bool& out) { out = std::get<bool>(v); }
+void from_value(const SettingValue& v, std::string& out) { out = std::get<std::string>(v); }
+void from_value(const SettingValue& v, std::vector<std::string>& out) { out = std::get<std::vector<std::string>>(v); }
+template <typename E> void from_value(const SettingValue& v, E& out) { parse_name(std::get<std::string>(v), out); }
 
-SettingDescriptor make(const char* key, const char* flag, const char* label, const char* help, SettingType type,
-                       const char* group) {
+// One declaration, written as a chain so each setting reads as one sentence.
+struct Declare {
     SettingDescriptor d;
-    d.key = key;
-    d.flag = flag;
-    d.label = label;
-    d.help = help;
-    d.type = type;
-    d.group = group;
-    return d;
-}
+    Declare(const char* key, const char* flag, const char* label, const char* help, SettingType type,
+            const char* group) {
+        d.key = key, d.flag = flag, d.label = label, d.help = help, d.type = type, d.group = group;
+    }
+    Declare& range(double lo, double hi) { return d.min = lo, d.max = hi, *this; }
+    Declare& open_below() { return d.min_open = true, *this; }
+    Declare& shown_as(double scale, const char* unit) { return d.display_scale = scale, d.unit = unit, *this; }
+    Declare& widget(WidgetHint hint) { return d.widget = hint, *this; }
+    Declare& when(const char* condition) { return d.applies_when = condition, *this; }
+    Declare& choices(std::vector<std::string> (*list)()) { return d.choices = list, *this; }
+    // `field(config)` is the config's member this setting stands for.
+    template <typename Field> Declare& bind(Field field) {
+        d.get = [field](const ExperimentConfig& c) { return to_value(field(const_cast<ExperimentConfig&>(c))); };
+        d.set = [field](ExperimentConfig& c, const SettingValue& v) { from_value(v, field(c)); };
+        return *this;
+    }
+};
 
-SettingDescriptor ranged(SettingDescriptor d, double min, double max) {
-    d.min = min;
-    d.max = max;
-    return d;
-}
-
-std::vector<SettingDescriptor> declare() {
+std::vector<SettingDescriptor> declare_environments() {
     using T = SettingType;
-    std::vector<SettingDescriptor> all;
-
-    auto split = make("split", "--split", "Split", "how the training data is divided among the environments",
-                      T::Choice, "environments");
-    split.choices = split_names;
-    split.get = [](const ExperimentConfig& c) { return SettingValue(c.split.kind); };
-    split.set = [](ExperimentConfig& c, const SettingValue& v) { c.split.kind = std::get<std::string>(v); };
-    all.push_back(split);
-
-    auto envs = ranged(make("envs", "--envs", "Environments", "number of environments", T::Integer, "environments"),
-                       2, 10);
-    envs.get = [](const ExperimentConfig& c) { return SettingValue(int64_t(c.split.envs)); };
-    envs.set = [](ExperimentConfig& c, const SettingValue& v) { c.split.envs = int(std::get<int64_t>(v)); };
-    all.push_back(envs);
-
-    auto classes = make("classes", "--classes", "Classes",
-                        "classes per environment, e.g. 0-4;5-9 (empty: even contiguous groups)", T::ClassGroups,
-                        "environments");
-    classes.applies_when = "split=H";
-    classes.get = [](const ExperimentConfig& c) { return SettingValue(format_class_assignment(c.split.classes)); };
-    classes.set = [](ExperimentConfig& c, const SettingValue& v) {
+    const char* box = "environments";
+    // Below an alpha of 0.01 the gamma draws underflow for most classes:
+    // the split would no longer mean what a small alpha means.
+    Declare alpha("alpha", "--alpha", "Alpha", "Dirichlet concentration: small values give each environment few classes",
+                  T::Real, box);
+    Declare classes("classes", "--classes", "Classes",
+                    "classes per environment, e.g. 0-4;5-9 (empty: even contiguous groups)", T::ClassGroups, box);
+    classes.when("split=H");
+    classes.d.get = [](const ExperimentConfig& c) { return SettingValue(format_class_assignment(c.split.classes)); };
+    classes.d.set = [](ExperimentConfig& c, const SettingValue& v) {
         const auto& text = std::get<std::string>(v);
         c.split.classes = text.empty() ? std::vector<std::vector<int>>{} : parse_class_assignment(text);
     };
-    all.push_back(classes);
+    return {
+        Declare("split", "--split", "Split", "how the training data is divided among the environments", T::Choice, box)
+            .choices(split_names)
+            .bind([](ExperimentConfig& c) -> std::string& { return c.split.kind; })
+            .d,
+        Declare("envs", "--envs", "Environments", "number of environments", T::Integer, box)
+            .range(2, 10)
+            .bind([](ExperimentConfig& c) -> int& { return c.split.envs; })
+            .d,
+        classes.d,
+        alpha.range(0.01, 100)
+            .widget(WidgetHint::LogSlider)
+            .when("split=dirichlet")
+            .bind([](ExperimentConfig& c) -> double& { return c.split.alpha; })
+            .d,
+        Declare("val_fraction", "--val-fraction", "Validation share",
+                "share of each environment's data held out for its local accuracy", T::Real, "")
+            .range(0, 0.5)
+            .open_below()
+            .bind([](ExperimentConfig& c) -> double& { return c.split.val_fraction; })
+            .d,
+        Declare("train_limit", "--train-limit", "Training images", "training images per environment (0: all)",
+                T::Integer, "")
+            .range(0, 1000000)
+            .bind([](ExperimentConfig& c) -> int64_t& { return c.split.train_limit; })
+            .d,
+        Declare("train_fraction", "--train-fraction", "Training data",
+                "share of each environment's training images used; less is faster", T::Real, box)
+            .range(0.01, 1)
+            .shown_as(100, "%")
+            .bind([](ExperimentConfig& c) -> double& { return c.split.train_fraction; })
+            .d,
+    };
+}
 
-    // Below 0.01 every gamma draw underflows for most classes: the split
-    // would no longer mean what a small alpha means.
-    auto alpha = ranged(make("alpha", "--alpha", "Alpha", "Dirichlet concentration: small values give each "
-                                                          "environment few classes",
-                             T::Real, "environments"),
-                        0.01, 100);
-    alpha.widget = WidgetHint::LogSlider;
-    alpha.applies_when = "split=dirichlet";
-    alpha.get = [](const ExperimentConfig& c) { return SettingValue(c.split.alpha); };
-    alpha.set = [](ExperimentConfig& c, const SettingValue& v) { c.split.alpha = std::get<double>(v); };
-    all.push_back(alpha);
+std::vector<SettingDescriptor> declare_merging() {
+    using T = SettingType;
+    const char* box = "merging";
+    return {
+        Declare("model", "--model", "Model", "the network every environment trains", T::Choice, box)
+            .choices(architecture_names)
+            .bind([](ExperimentConfig& c) -> std::string& { return c.model; })
+            .d,
+        Declare("method", "--method", "Primary method",
+                "the merged model that is copied back to every environment", T::Choice, box)
+            .choices(merge_method_names)
+            .bind([](ExperimentConfig& c) -> std::string& { return c.method; })
+            .d,
+        Declare("compare", "--compare", "Compare",
+                "merge methods evaluated side by side each round on the same local models", T::List, box)
+            .choices(merge_method_names)
+            .bind([](ExperimentConfig& c) -> std::vector<std::string>& { return c.compare; })
+            .d,
+        Declare("mode", "", "Mode", "compare methods on the same local models, or run one experiment per method",
+                T::Choice, box)
+            .choices(names_of_mode)
+            .bind([](ExperimentConfig& c) -> Mode& { return c.mode; })
+            .d,
+        Declare("lanes", "--lanes", "Lanes", "lanes mode: one full experiment per listed method, same seed and data",
+                T::List, "")
+            .choices(merge_method_names)
+            .when("mode=lanes")
+            .bind([](ExperimentConfig& c) -> std::vector<std::string>& { return c.lanes; })
+            .d,
+        Declare("baseline", "--baseline", "Centralised baseline",
+                "also train one model on all environments' data (central)", T::Flag, box)
+            .bind([](ExperimentConfig& c) -> bool& { return c.baseline; })
+            .d,
+    };
+}
 
-    auto val = ranged(make("val_fraction", "--val-fraction", "Validation share",
-                           "share of each environment's data held out for its local accuracy", T::Real, ""),
-                      0, 0.5);
-    val.min_open = true;
-    val.get = [](const ExperimentConfig& c) { return SettingValue(c.split.val_fraction); };
-    val.set = [](ExperimentConfig& c, const SettingValue& v) { c.split.val_fraction = std::get<double>(v); };
-    all.push_back(val);
+std::vector<SettingDescriptor> declare_training() {
+    using T = SettingType;
+    const char* box = "training";
+    return {
+        Declare("rounds", "--rounds", "Rounds (max)", "the round limit", T::Integer, box)
+            .range(1, 10000)
+            .bind([](ExperimentConfig& c) -> int& { return c.rounds; })
+            .d,
+        Declare("local_epochs", "--local-epochs", "Epochs per round",
+                "local epochs per round (the maximum with a local target)", T::Integer, box)
+            .range(1, 1000)
+            .bind([](ExperimentConfig& c) -> int& { return c.local_epochs; })
+            .d,
+        Declare("local_target", "--local-target", "Until local accuracy",
+                "train locally until validation accuracy reaches this (0: off)", T::Real, box)
+            .range(0, 1)
+            .shown_as(100, "%")
+            .bind([](ExperimentConfig& c) -> double& { return c.local_target; })
+            .d,
+        Declare("target", "--target", "Stop at accuracy",
+                "stop when every environment's copied-back accuracy reaches this (0: off)", T::Real, box)
+            .range(0, 1)
+            .shown_as(100, "%")
+            .bind([](ExperimentConfig& c) -> double& { return c.target; })
+            .d,
+        Declare("optimizer", "--optimizer", "Optimizer", "adam, or sgd with momentum", T::Choice, box)
+            .choices(names_of_optimizer)
+            .bind([](ExperimentConfig& c) -> Optimizer& { return c.optimizer; })
+            .d,
+        Declare("lr", "--lr", "Learning rate", "learning rate, e.g. 0.001", T::Real, box)
+            .range(0, 10)
+            .open_below()
+            .widget(WidgetHint::TextField)
+            .bind([](ExperimentConfig& c) -> double& { return c.lr; })
+            .d,
+        Declare("momentum", "--momentum", "Momentum", "SGD momentum", T::Real, box)
+            .range(0, 0.999)
+            .when("optimizer=sgd")
+            .bind([](ExperimentConfig& c) -> double& { return c.momentum; })
+            .d,
+        Declare("batch", "--batch", "Batch size", "images per training step", T::Integer, box)
+            .range(1, 65536)
+            .bind([](ExperimentConfig& c) -> int& { return c.batch_size; })
+            .d,
+        // Within a 32-bit int so every front end holds it exactly.
+        Declare("seed", "--seed", "Seed", "seed of the split, initial weights, data order and dropout", T::Integer, box)
+            .range(0, 2147483647)
+            .bind([](ExperimentConfig& c) -> uint64_t& { return c.seed; })
+            .d,
+        Declare("init", "--init", "Initialisation",
+                "shared: the same initial weights everywhere; independent: each environment its own", T::Choice, box)
+            .choices(names_of_init)
+            .bind([](ExperimentConfig& c) -> Init& { return c.init; })
+            .d,
+    };
+}
 
-    auto limit = ranged(make("train_limit", "--train-limit", "Training images",
-                             "training images per environment (0: all)", T::Integer, ""),
-                        0, 1000000);
-    limit.get = [](const ExperimentConfig& c) { return SettingValue(int64_t(c.split.train_limit)); };
-    limit.set = [](ExperimentConfig& c, const SettingValue& v) { c.split.train_limit = std::get<int64_t>(v); };
-    all.push_back(limit);
+std::vector<SettingDescriptor> declare_running() {
+    using T = SettingType;
+    return {
+        Declare("init_from", "--init-from", "Start from",
+                "start every environment from this saved model (.pt); overrides the initialisation", T::Text, "")
+            .bind([](ExperimentConfig& c) -> std::string& { return c.init_from; })
+            .d,
+        Declare("threads", "--threads", "Threads", "threads to use (0: every core)", T::Integer, "training")
+            .range(0, 256)
+            .bind([](ExperimentConfig& c) -> int& { return c.threads; })
+            .d,
+        Declare("bins", "--bins", "Histogram bins", "weight histogram bins per layer", T::Integer, "")
+            .range(2, 4096)
+            .bind([](ExperimentConfig& c) -> int& { return c.histogram_bins; })
+            .d,
+        Declare("data", "--data", "Data folder", "Fashion-MNIST folder (empty: $MERGELAB_DATA or the Debian package)",
+                T::Text, "data")
+            .bind([](ExperimentConfig& c) -> std::string& { return c.data_dir; })
+            .d,
+        Declare("save_all", "--save-all", "Save every round", "keep the models of every round, not only the last",
+                T::Flag, "")
+            .bind([](ExperimentConfig& c) -> bool& { return c.save_all; })
+            .d,
+    };
+}
 
-    auto fraction = ranged(make("train_fraction", "--train-fraction", "Training data",
-                                "share of each environment's training images used; less is faster", T::Real,
-                                "environments"),
-                           0.01, 1);
-    fraction.display_scale = 100;
-    fraction.unit = "%";
-    fraction.get = [](const ExperimentConfig& c) { return SettingValue(c.split.train_fraction); };
-    fraction.set = [](ExperimentConfig& c, const SettingValue& v) { c.split.train_fraction = std::get<double>(v); };
-    all.push_back(fraction);
-
-    auto model = make("model", "--model", "Model", "the network every environment trains", T::Choice, "merging");
-    model.choices = architecture_names;
-    bind_text(model, &ExperimentConfig::model);
-    all.push_back(model);
-
-    auto method = make("method", "--method", "Primary method", "the merged model that is copied back to every "
-                                                               "environment",
-                       T::Choice, "merging");
-    method.choices = merge_method_names;
-    bind_text(method, &ExperimentConfig::method);
-    all.push_back(method);
-
-    auto compare = make("compare", "--compare", "Compare",
-                        "merge methods evaluated side by side each round on the same local models", T::List,
-                        "merging");
-    compare.choices = merge_method_names;
-    bind_list(compare, &ExperimentConfig::compare);
-    all.push_back(compare);
-
-    auto mode = make("mode", "", "Mode", "compare methods on the same local models, or run one experiment per "
-                                         "method (lanes)",
-                     T::Choice, "merging");
-    mode.choices = names_of_mode;
-    bind_enum(mode, &ExperimentConfig::mode);
-    all.push_back(mode);
-
-    auto lanes = make("lanes", "--lanes", "Lanes",
-                      "lanes mode: one full experiment per listed method, same seed and data", T::List, "");
-    lanes.choices = merge_method_names;
-    lanes.applies_when = "mode=lanes";
-    bind_list(lanes, &ExperimentConfig::lanes);
-    all.push_back(lanes);
-
-    auto baseline = make("baseline", "--baseline", "Centralised baseline",
-                         "also train one model on all environments' data (central)", T::Flag, "merging");
-    bind_flag(baseline, &ExperimentConfig::baseline);
-    all.push_back(baseline);
-
-    auto rounds = ranged(make("rounds", "--rounds", "Rounds (max)", "the round limit", T::Integer, "training"), 1,
-                         10000);
-    bind_integer(rounds, &ExperimentConfig::rounds);
-    all.push_back(rounds);
-
-    auto epochs = ranged(make("local_epochs", "--local-epochs", "Epochs per round",
-                              "local epochs per round (the maximum with a local target)", T::Integer, "training"),
-                         1, 1000);
-    bind_integer(epochs, &ExperimentConfig::local_epochs);
-    all.push_back(epochs);
-
-    auto local_target = ranged(make("local_target", "--local-target", "Until local accuracy",
-                                    "train locally until validation accuracy reaches this (0: off)", T::Real,
-                                    "training"),
-                               0, 1);
-    local_target.display_scale = 100;
-    local_target.unit = "%";
-    bind_real(local_target, &ExperimentConfig::local_target);
-    all.push_back(local_target);
-
-    auto target = ranged(make("target", "--target", "Stop at accuracy",
-                              "stop when every environment's copied-back accuracy reaches this (0: off)", T::Real,
-                              "training"),
-                         0, 1);
-    target.display_scale = 100;
-    target.unit = "%";
-    bind_real(target, &ExperimentConfig::target);
-    all.push_back(target);
-
-    auto optimizer = make("optimizer", "--optimizer", "Optimizer", "adam, or sgd with momentum", T::Choice,
-                          "training");
-    optimizer.choices = names_of_optimizer;
-    bind_enum(optimizer, &ExperimentConfig::optimizer);
-    all.push_back(optimizer);
-
-    auto lr = ranged(make("lr", "--lr", "Learning rate", "learning rate, e.g. 0.001", T::Real, "training"), 0, 10);
-    lr.min_open = true;
-    lr.widget = WidgetHint::TextField;
-    bind_real(lr, &ExperimentConfig::lr);
-    all.push_back(lr);
-
-    auto momentum = ranged(make("momentum", "--momentum", "Momentum", "SGD momentum", T::Real, "training"), 0,
-                           0.999);
-    momentum.applies_when = "optimizer=sgd";
-    bind_real(momentum, &ExperimentConfig::momentum);
-    all.push_back(momentum);
-
-    auto batch = ranged(make("batch", "--batch", "Batch size", "images per training step", T::Integer, "training"), 1,
-                        65536);
-    bind_integer(batch, &ExperimentConfig::batch_size);
-    all.push_back(batch);
-
-    // Within a 32-bit int so every front end can hold it exactly.
-    auto seed = ranged(make("seed", "--seed", "Seed", "seed of the split, initial weights, data order and dropout",
-                            T::Integer, "training"),
-                       0, 2147483647);
-    bind_integer(seed, &ExperimentConfig::seed);
-    all.push_back(seed);
-
-    auto init = make("init", "--init", "Initialisation",
-                     "shared: the same initial weights everywhere; independent: each environment its own", T::Choice,
-                     "training");
-    init.choices = names_of_init;
-    bind_enum(init, &ExperimentConfig::init);
-    all.push_back(init);
-
-    auto init_from = make("init_from", "--init-from", "Start from",
-                          "start every environment from this saved model (.pt); overrides the initialisation",
-                          T::Text, "");
-    bind_text(init_from, &ExperimentConfig::init_from);
-    all.push_back(init_from);
-
-    auto threads = ranged(make("threads", "--threads", "Threads", "threads to use (0: every core)", T::Integer,
-                               "training"),
-                          0, 256);
-    bind_integer(threads, &ExperimentConfig::threads);
-    all.push_back(threads);
-
-    auto bins = ranged(make("bins", "--bins", "Histogram bins", "weight histogram bins per layer", T::Integer, ""), 2,
-                       4096);
-    bind_integer(bins, &ExperimentConfig::histogram_bins);
-    all.push_back(bins);
-
-    auto data = make("data", "--data", "Data folder",
-                     "Fashion-MNIST folder (empty: $MERGELAB_DATA or the Debian package)", T::Text, "data");
-    bind_text(data, &ExperimentConfig::data_dir);
-    all.push_back(data);
-
-    auto save_all = make("save_all", "--save-all", "Save every round",
-                         "keep the models of every round, not only the last", T::Flag, "");
-    bind_flag(save_all, &ExperimentConfig::save_all);
-    all.push_back(save_all);
+// In run.json's order.
+std::vector<SettingDescriptor> declare() {
+    std::vector<SettingDescriptor> all;
+    for (auto part : {declare_environments(), declare_merging(), declare_training(), declare_running()})
+        all.insert(all.end(), part.begin(), part.end());
     return all;
 }
 
