@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "mergelab/align.h"
 #include "mergelab/error.h"
 #include "mergelab/histogram.h"
 #include "mergelab/log.h"
@@ -18,6 +19,7 @@
 #include "mergelab/run_files.h"
 #include "mergelab/settings.h"
 #include "mergelab/state_dict.h"
+#include "mergelab/strategy.h"
 #include "nets.h"
 #include "random.h"
 #include "trainer.h"
@@ -69,6 +71,12 @@ void validate(const ExperimentConfig& c) {
     validate(c.split);
     if (c.mode == Mode::Lanes && c.lanes.empty()) throw setting_error("lanes", "must name at least one merge method");
     if (c.compare.empty()) throw setting_error("compare", "must name at least one merge method");
+    // Methods compared in one run merge the same local models, so a local
+    // rule (which changes how they are trained) belongs to the primary.
+    for (const auto& m : c.compare)
+        if (m != c.method && parse_strategy(m).rule_given)
+            throw setting_error("compare",
+                                "item '" + m + "' names a local rule; give it with --method or --rule");
 }
 
 int resolve_threads(int requested) {
@@ -306,11 +314,23 @@ private:
         // initialisations there is none, and environment 1's stands in.
         base_ = c_.init == Init::Shared || !c_.init_from.empty() ? shared : initial_weights(c_.model, init_seed(c_.seed, 1));
         for (const auto& e : envs_) env_sizes_.push_back(int64_t(e.train.size()));
-        for (const auto& method : evaluated_methods(c_)) mergers_[method] = find_merge_method(method)->make({});
+        for (const auto& method : evaluated_methods(c_)) {
+            const Choice m = parse_strategy(method).method;
+            mergers_[method] = find_merge_method(m.name)->make(m.params);
+        }
+        const Strategy primary = parse_strategy(c_.method);
+        rule_ = make_local_rule(primary.rule_given ? primary.rule : parse_rule_choice(c_.rule),
+                                int(envs_.size()), c_.lr);
         for (size_t k = 0; k < envs_.size(); ++k) {
             trainers_.push_back(std::make_unique<Trainer>(
                 c_, c_.init == Init::Shared || !c_.init_from.empty() ? shared
                                                                  : initial_weights(c_.model, init_seed(c_.seed, int(k) + 1))));
+            trainers_.back()->set_rule(rule_.get(), int(k));
+            if (c_.local_steps > 0)
+                cursors_.push_back(
+                    std::make_unique<BatchCursor>(envs_[k].train, [seed = c_.seed, k](int epoch) {
+                        return order_seed(seed, 0, int(k), epoch);
+                    }));
             const auto idx = index_tensor(envs_[k].val);
             val_images_.push_back(train_.images.index_select(0, idx));
             val_labels_.push_back(train_.labels.index_select(0, idx));
@@ -318,12 +338,22 @@ private:
         if (c_.baseline) {
             central_ = std::make_unique<Trainer>(c_, shared);
             for (const auto& e : envs_) central_indices_.insert(central_indices_.end(), e.train.begin(), e.train.end());
+            central_cursor_ = std::make_unique<BatchCursor>(
+                central_indices_, [seed = c_.seed](int epoch) { return order_seed(seed, 0, -1, epoch); });
         }
         RunStarted started{result_.lane, result_.envs, 0};
         auto batches = [&](size_t n) { return static_cast<int64_t>((n + c_.batch_size - 1) / c_.batch_size); };
         for (const auto& e : envs_) started.batches_per_round += batches(e.train.size()) * c_.local_epochs;
         if (c_.baseline) started.batches_per_round += batches(central_indices_.size()) * c_.local_epochs;
+        // The baseline takes as many images per round as all environments.
+        if (c_.local_steps > 0)
+            started.batches_per_round =
+                int64_t(c_.local_steps) * int64_t(envs_.size()) * (c_.baseline ? 2 : 1);
         if (!c_.out_dir.empty()) std::filesystem::create_directories(std::filesystem::path(c_.out_dir) / "models");
+        // Every round can then be recomputed from the files (--save-all).
+        if (!c_.out_dir.empty() && c_.save_all)
+            save_state_dict(
+                (std::filesystem::path(c_.out_dir) / "models" / model_file_name(0, "init")).string(), base_);
         if (observer_) observer_->run_started(started);
     }
 
@@ -338,14 +368,24 @@ private:
         Trainer& t = *trainers_[k];
         t.net().seed_dropout(dropout_seed(c_.seed, round, k));
         auto optimizer = make_optimizer(c_, t.net());
-        for (int epoch = 1; epoch <= c_.local_epochs; ++epoch) {
+        auto validate = [&] {
+            const EvalResult val = evaluate_net(t.net(), val_images_[k], val_labels_[k], false);
+            m.val_acc = val.accuracy;
+            m.val_loss = val.loss;
+        };
+        if (c_.local_steps > 0) {
+            BatchProgress p{result_.lane, round, k, cursors_[k]->epoch(), 0, 0, 0, 0};
+            m.train_loss = t.train_batches(*optimizer, train_, *cursors_[k], c_.local_steps, p, observer_,
+                                           control_, &abort_);
+            m.epochs = cursors_[k]->epoch();
+            validate();
+        }
+        for (int epoch = 1; c_.local_steps == 0 && epoch <= c_.local_epochs; ++epoch) {
             BatchProgress p{result_.lane, round, k, epoch, 0, 0, 0, 0};
             m.train_loss = t.train_epoch(*optimizer, train_, envs_[k].train, order_seed(c_.seed, round, k, epoch), p,
                                          observer_, control_, &abort_);
             m.epochs = epoch;
-            const EvalResult val = evaluate_net(t.net(), val_images_[k], val_labels_[k], false);
-            m.val_acc = val.accuracy;
-            m.val_loss = val.loss;
+            validate();
             // The paper's step 2: local training may stop at a local target.
             if (c_.local_target > 0 && m.val_acc >= c_.local_target) break;
         }
@@ -357,7 +397,13 @@ private:
         phase(round, Phase::Baseline);
         central_->net().seed_dropout(dropout_seed(c_.seed, round, -1));
         auto optimizer = make_optimizer(c_, central_->net());
-        for (int epoch = 1; epoch <= c_.local_epochs; ++epoch) {
+        if (c_.local_steps > 0) {
+            BatchProgress p{result_.lane, round, -1, central_cursor_->epoch(), 0, 0, 0, 0};
+            central_->train_batches(*optimizer, train_, *central_cursor_,
+                                    int64_t(c_.local_steps) * int64_t(envs_.size()), p, observer_, control_,
+                                    &abort_);
+        }
+        for (int epoch = 1; c_.local_steps == 0 && epoch <= c_.local_epochs; ++epoch) {
             BatchProgress p{result_.lane, round, -1, epoch, 0, 0, 0, 0};
             central_->train_epoch(*optimizer, train_, central_indices_, order_seed(c_.seed, round, -1, epoch), p,
                                   observer_, control_, &abort_);
@@ -382,12 +428,23 @@ private:
         for (int k = 0; k < envs; ++k) tasks.push_back(k), cost.push_back(int64_t(envs_[k].train.size()));
         if (central_) tasks.push_back(-1), cost.push_back(int64_t(central_indices_.size()));
         const auto training_start = Clock::now();
+        if (rule_)
+            rule_->begin_round(base_);
+        for (auto& t : trainers_)
+            t->reset_steps();
         run_tasks(tasks, cost, [&](int k) {
             if (k >= 0)
                 r.envs[k] = train_environment(round, k);
             else
                 train_baseline(round);
         });
+        if (rule_) {
+            std::vector<ClassifierImpl*> nets;
+            std::vector<int64_t> steps;
+            for (auto& t : trainers_)
+                nets.push_back(&t->net()), steps.push_back(t->steps());
+            rule_->end_round(nets, steps);
+        }
         r.training_seconds = seconds_since(training_start);
 
         if (control_ && !control_->checkpoint()) throw Cancelled{};
@@ -396,7 +453,9 @@ private:
         const auto methods = evaluated_methods(c_);
         phase(round, Phase::Merging, -1, c_.method);
         MergeInputs inputs{{}, &base_, env_sizes_};
-        for (const auto& w : locals) inputs.models.push_back(&w);
+        const std::vector<WeightSet> aligned = aligned_to_first(locals);
+        for (const auto& w : c_.align ? aligned : locals)
+            inputs.models.push_back(&w);
         std::map<std::string, WeightSet> merged;
         for (const auto& method : methods) merged[method] = mergers_.at(method)->merge(inputs);
 
@@ -442,6 +501,20 @@ private:
         merged_ = std::move(merged);
         r.seconds = seconds_since(start);
         return r;
+    }
+
+    // Environment 1 and every other environment permuted to match it.
+    std::vector<WeightSet> aligned_to_first(const std::vector<WeightSet>& locals) {
+        if (!c_.align)
+            return {};
+        std::vector<WeightSet> out(locals.size());
+        out[0] = locals[0];
+        std::vector<int> jobs;
+        for (int k = 1; k < int(locals.size()); ++k)
+            jobs.push_back(k);
+        run_tasks(jobs, std::vector<int64_t>(jobs.size(), 1),
+                  [&](int k) { out[k] = align_to(locals[k], locals[0]).weights; });
+        return out;
     }
 
     bool target_reached(const RoundResult& r) const {
@@ -514,6 +587,9 @@ private:
     WeightSet base_;                  // what every environment started the current round from
     std::vector<int64_t> env_sizes_;  // training images per environment
     std::map<std::string, std::unique_ptr<Merger>> mergers_; // one per evaluated method, for the whole run
+    std::unique_ptr<LocalRuleState> rule_;                   // nullptr: plain local training
+    std::vector<std::unique_ptr<BatchCursor>> cursors_;      // with local_steps: where each environment is
+    std::unique_ptr<BatchCursor> central_cursor_;
 };
 
 } // namespace
@@ -530,13 +606,19 @@ std::vector<RunResult> run_experiment(const ExperimentConfig& config, const Fash
         results.push_back(Experiment(config, data, train, "", observer, control).run());
         return results;
     }
-    for (const auto& method : config.lanes) {
+    for (const auto& strategy : config.lanes) {
+        // A lane is a compare-mode run of its one strategy; its rule is
+        // the strategy's, or the run's when it names none.
+        const Strategy s = parse_strategy(strategy);
         ExperimentConfig lane = config;
         lane.mode = Mode::Compare;
-        lane.method = method;
-        lane.compare = {method};
-        if (!config.out_dir.empty()) lane.out_dir = (std::filesystem::path(config.out_dir) / "lanes" / method).string();
-        results.push_back(Experiment(lane, data, train, method, observer, control).run());
+        lane.method = strategy;
+        lane.compare = {strategy};
+        if (s.rule_given)
+            lane.rule = format_choice(s.rule);
+        if (!config.out_dir.empty())
+            lane.out_dir = (std::filesystem::path(config.out_dir) / "lanes" / strategy).string();
+        results.push_back(Experiment(lane, data, train, strategy, observer, control).run());
         if (!config.out_dir.empty()) write_lanes_summary(config.out_dir, results);
         if (results.back().stopped == StopReason::Cancelled) break;
     }
