@@ -74,7 +74,7 @@ void validate(const ExperimentConfig& c) {
     // Methods compared in one run merge the same local models, so a local
     // rule (which changes how they are trained) belongs to the primary.
     for (const auto& m : c.compare)
-        if (m != c.method && parse_strategy(m).rule_given)
+        if (c.mode == Mode::Compare && m != c.method && parse_strategy(m).rule_given)
             throw setting_error("compare",
                                 "item '" + m + "' names a local rule; give it with --method or --rule");
 }
@@ -103,18 +103,41 @@ Preset paper_style(const char* name, const char* label, const char* description,
     return p;
 }
 
+// The H experiment's budget (6 local epochs per environment) spent in
+// 60 rounds of 42 batches (0.1 epoch), one lane per strategy: where
+// merging more often, a server optimizer or a local rule helps (README).
+Preset strategies_on_h() {
+    Preset p;
+    p.name = "H-strategies";
+    p.label = "H: which strategy wins?";
+    p.description =
+        "lanes of avg, FedProx, FedAdam, FedAvgM and TIES on the H split, 60 rounds of 0.1 epoch: "
+        "about 20 minutes on 2 cores";
+    p.apply = [](ExperimentConfig& c) {
+        c.split.kind = "H";
+        c.mode = Mode::Lanes;
+        c.lanes = {"avg", "avg+fedprox:mu=0.01", "fedadam", "fedavgm", "ties"};
+        c.compare = {"avg"};
+        c.rounds = 60;
+        c.local_steps = 42;
+    };
+    return p;
+}
+
 std::vector<Preset> builtin_presets() {
     const char* paper = "Lee et al., Integration of neural network models trained in different environments";
     return {
         // 12 %: about 3,200 training images per environment.
-        paper_style("quick", "Quick demo", "V split on 12 % of the data, 4 rounds: about a minute on 2 cores", "",
-                    "V", 0.12, 4, 1),
+        paper_style("quick", "Quick demo", "V split on 12 % of the data, 4 rounds: about a minute on 2 cores",
+                    "", "V", 0.12, 4, 1),
         paper_style("V", "Paper: V-environment",
-                    "the paper's V experiment: 2 environments with all classes, 6 rounds of 3 local epochs", paper, "V",
-                    1.0, 6, 3),
-        paper_style("H", "Paper: H-environment",
-                    "the paper's H experiment: classes 0-4 and 5-9 in two environments, 6 rounds of 1 local epoch",
-                    paper, "H", 1.0, 6, 1),
+                    "the paper's V experiment: 2 environments with all classes, 6 rounds of 3 local epochs",
+                    paper, "V", 1.0, 6, 3),
+        paper_style(
+            "H", "Paper: H-environment",
+            "the paper's H experiment: classes 0-4 and 5-9 in two environments, 6 rounds of 1 local epoch",
+            paper, "H", 1.0, 6, 1),
+        strategies_on_h(),
     };
 }
 
