@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
     parser.setApplicationDescription("Watch neural networks trained in separate environments being merged.");
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption preset("preset", "Load a preset: quick, paper-v or paper-h.", "name");
+    const QCommandLineOption preset("preset", "Load a preset: quick, paper-v, paper-h or H-strategies.", "name");
     const QCommandLineOption autostart("autostart", "Start the run at once.");
     const QCommandLineOption quitWhenDone("quit-when-done", "Exit when the run ends (code 0 if it finished).");
     const QCommandLineOption screenshot("screenshot", "After the run, save the window as a PNG file.", "file");

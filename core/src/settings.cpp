@@ -151,7 +151,7 @@ std::vector<SettingDescriptor> declare_merging() {
         Declare("align", "--align", "Align units",
                 "permute each environment's hidden units to match environment 1's before merging (weight "
                 "matching)",
-                T::Flag, "")
+                T::Flag, box)
             .bind([](ExperimentConfig& c) -> bool& { return c.align; })
             .d,
         Declare("baseline", "--baseline", "Centralised baseline",
@@ -175,12 +175,12 @@ std::vector<SettingDescriptor> declare_training() {
             .bind([](ExperimentConfig& c) -> int& { return c.local_epochs; })
             .d,
         Declare("local_steps", "--local-steps", "Batches per round",
-                "local training batches per round instead of whole epochs (0: epochs)", T::Integer, "")
+                "local training batches per round instead of whole epochs (0: epochs)", T::Integer, box)
             .range(0, 1000000)
             .bind([](ExperimentConfig& c) -> int& { return c.local_steps; })
             .d,
         Declare("rule", "--rule", "Local rule", "how environments train locally (RULE[:key=value,...])",
-                T::Choice, "")
+                T::Choice, box)
             .choices(local_rule_names)
             .items(parse_rule_choice)
             .bind([](ExperimentConfig& c) -> std::string& { return c.rule; })
