@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 
 #ifdef __GLIBC__
@@ -276,6 +277,27 @@ uint64_t dropout_seed(uint64_t seed, int round, int env) {
 }
 uint64_t init_seed(uint64_t seed, int env) { return derive_seed(seed, 3000000 + uint64_t(env + 1)); }
 
+// For each method, the index of the first earlier method whose merged
+// weights are bit-identical, else -1.
+std::vector<int> first_identical(const std::vector<std::string>& methods,
+                                 const std::map<std::string, WeightSet>& merged) {
+    auto same = [](const WeightSet& a, const WeightSet& b) {
+        if (a.size() != b.size())
+            return false;
+        for (size_t t = 0; t < a.size(); ++t)
+            if (a[t].name != b[t].name || a[t].values.size() != b[t].values.size() ||
+                std::memcmp(a[t].values.data(), b[t].values.data(), sizeof(float) * a[t].values.size()) != 0)
+                return false;
+        return true;
+    };
+    std::vector<int> out(methods.size(), -1);
+    for (size_t m = 1; m < methods.size(); ++m)
+        for (size_t e = 0; e < m && out[m] < 0; ++e)
+            if (out[e] < 0 && same(merged.at(methods[m]), merged.at(methods[e])))
+                out[m] = int(e);
+    return out;
+}
+
 class Experiment {
 public:
     Experiment(const ExperimentConfig& config, const FashionMnist& data, const TrainingTensors& train,
@@ -493,7 +515,13 @@ private:
         for (const auto& e : envs_) val_total += int64_t(e.val.size());
         for (int k = 0; k < envs; ++k) jobs.push_back(k), cost.push_back(test_size);
         if (central_) jobs.push_back(-1), cost.push_back(test_size);
-        for (size_t m = 0; m < methods.size(); ++m) jobs.push_back(-2 - int(m)), cost.push_back(test_size + val_total);
+        // A merged model identical to an earlier one (with two environments
+        // median, trimmed mean and task arithmetic are the average) is
+        // measured once.
+        const std::vector<int> same_as = first_identical(methods, merged);
+        for (size_t m = 0; m < methods.size(); ++m)
+            if (same_as[m] < 0)
+                jobs.push_back(-2 - int(m)), cost.push_back(test_size + val_total);
         run_tasks(jobs, cost, [&](int job) {
             if (job >= 0) {
                 const EvalResult test = evaluate_net(trainers_[job]->net(), test_images_, test_labels_, false);
@@ -515,6 +543,14 @@ private:
                 if (observer_) observer_->merge_finished({result_.lane, round, r.merged[-2 - job]});
             }
         });
+        for (size_t m = 0; m < methods.size(); ++m) {
+            if (same_as[m] < 0)
+                continue;
+            r.merged[m] = r.merged[size_t(same_as[m])];
+            r.merged[m].method = methods[m];
+            if (observer_)
+                observer_->merge_finished({result_.lane, round, r.merged[m]});
+        }
         r.histograms = make_histograms(locals, merged, c_.histogram_bins);
 
         phase(round, Phase::CopyingBack);

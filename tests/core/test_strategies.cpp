@@ -110,6 +110,10 @@ private slots:
         const auto run = run_experiment(c, data_)[0];
         QCOMPARE(run.rounds[0].merged.size(), size_t(5));
         QVERIFY(run.rounds[0].method("ties:density=0.5"));
+        // With two environments the median is the average: measured once,
+        // reported under both names.
+        QCOMPARE(run.rounds[0].method("median")->predictions, run.rounds[0].method("avg")->predictions);
+        QCOMPARE(run.rounds[0].method("median")->test_acc, run.rounds[0].method("avg")->test_acc);
         c.compare = {"avg", "max+fedprox"};
         QVERIFY_THROWS_EXCEPTION(UsageError, run_experiment(c, data_));
         c.compare = {"avg", "ties:density=3"};
