@@ -246,7 +246,7 @@ void SetupPanel::build() {
     // Every field reports a change the same way; spin boxes and combos take
     // the mouse wheel only when focused, so scrolling the panel changes nothing.
     for (auto* w : findChildren<QWidget*>()) {
-        if (auto* spin = qobject_cast<QAbstractSpinBox*>(w)) {
+        if (qobject_cast<QAbstractSpinBox*>(w)) {
             if (auto* s = qobject_cast<QSpinBox*>(w)) connect(s, &QSpinBox::valueChanged, this, &SetupPanel::touched);
             if (auto* s = qobject_cast<QDoubleSpinBox*>(w))
                 connect(s, &QDoubleSpinBox::valueChanged, this, &SetupPanel::touched);
