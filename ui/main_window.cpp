@@ -30,6 +30,7 @@
 #include <filesystem>
 
 #include "experiment_runner.h"
+#include "i18n.h"
 #include "log_panel.h"
 #include "mergelab/error.h"
 #include "mergelab/log.h"
@@ -222,6 +223,8 @@ void MainWindow::buildViewMenu() {
     menu->addSeparator();
     for (auto* dock : findChildren<QDockWidget*>())
         menu->addAction(dock->toggleViewAction());
+    menu->addSeparator();
+    menu->addMenu(makeLanguageMenu(this));
     menu->addSeparator();
     for (int i = 0; i < static_cast<int>(views_.size()); ++i) {
         auto* a =

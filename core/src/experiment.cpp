@@ -13,6 +13,7 @@
 
 #include "mergelab/error.h"
 #include "mergelab/histogram.h"
+#include "mergelab/i18n.h"
 #include "mergelab/log.h"
 #include "mergelab/merge.h"
 #include "mergelab/run_files.h"
@@ -104,13 +105,13 @@ std::vector<Preset> builtin_presets() {
     const char* paper = "Lee et al., Integration of neural network models trained in different environments";
     return {
         // 12 %: about 3,200 training images per environment.
-        paper_style("quick", "Quick demo", "V split on 12 % of the data, 4 rounds: about a minute on 2 cores", "",
+        paper_style("quick", QT_TRANSLATE_NOOP("mergelab", "Quick demo"), QT_TRANSLATE_NOOP("mergelab", "V split on 12 % of the data, 4 rounds: about a minute on 2 cores"), "",
                     "V", 0.12, 4, 1),
-        paper_style("V", "Paper: V-environment",
-                    "the paper's V experiment: 2 environments with all classes, 6 rounds of 3 local epochs", paper, "V",
+        paper_style("V", QT_TRANSLATE_NOOP("mergelab", "Paper: V-environment"),
+                    QT_TRANSLATE_NOOP("mergelab", "the paper's V experiment: 2 environments with all classes, 6 rounds of 3 local epochs"), paper, "V",
                     1.0, 6, 3),
-        paper_style("H", "Paper: H-environment",
-                    "the paper's H experiment: classes 0-4 and 5-9 in two environments, 6 rounds of 1 local epoch",
+        paper_style("H", QT_TRANSLATE_NOOP("mergelab", "Paper: H-environment"),
+                    QT_TRANSLATE_NOOP("mergelab", "the paper's H experiment: classes 0-4 and 5-9 in two environments, 6 rounds of 1 local epoch"),
                     paper, "H", 1.0, 6, 1),
     };
 }
