@@ -30,6 +30,7 @@
 #include <filesystem>
 
 #include "experiment_runner.h"
+#include "help_dialog.h"
 #include "i18n.h"
 #include "log_panel.h"
 #include "mergelab/error.h"
@@ -198,6 +199,8 @@ void MainWindow::buildActions() {
 
     buildViewMenu();
     auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&How merging works"), this, [this] { showHelp(this); }, QKeySequence::HelpContents);
+    help->addSeparator();
     help->addAction(tr("&About MergeLab"), this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 
