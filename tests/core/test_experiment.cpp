@@ -16,12 +16,7 @@ using namespace mergelab;
 
 namespace {
 
-FashionMnist synthetic_data() {
-    FashionMnist d;
-    d.train = testing::make_synthetic_dataset(60, 1); // 600 images
-    d.test = testing::make_synthetic_dataset(20, 2);  // 200 images
-    return d;
-}
+FashionMnist synthetic_data() { return testing::synthetic_fashion_mnist(60, 20); } // 600 + 200 images
 
 ExperimentConfig small_config() {
     ExperimentConfig c = testing::small_config(2);
