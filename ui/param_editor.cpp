@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "i18n.h"
+
 namespace mergelab::ui {
 
 ParamEditor::ParamEditor(QWidget* parent)
@@ -36,11 +38,11 @@ void ParamEditor::setEntry(const RegistryEntry* entry) {
         if (!p.default_text.empty())
             spin->setSpecialValueText(QString::fromStdString(p.default_text));
         spin->setValue(p.default_text.empty() ? p.default_value : p.min);
-        spin->setToolTip(QString::fromStdString(p.help));
+        spin->setToolTip(coreText(p.help));
         spin->setFocusPolicy(Qt::StrongFocus);
         connect(spin, &QDoubleSpinBox::valueChanged, this, &ParamEditor::changed);
-        auto* label = new QLabel(QString::fromStdString(p.label));
-        label->setToolTip(QString::fromStdString(p.help));
+        auto* label = new QLabel(coreText(p.label));
+        label->setToolTip(coreText(p.help));
         form_->addRow(label, spin);
         spins_[key] = spin;
     }

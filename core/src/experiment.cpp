@@ -15,9 +15,11 @@
 #include "mergelab/align.h"
 #include "mergelab/error.h"
 #include "mergelab/histogram.h"
+#include "mergelab/i18n.h"
 #include "mergelab/log.h"
 #include "mergelab/merge.h"
 #include "mergelab/run_files.h"
+#include "mergelab/run_folder.h"
 #include "mergelab/settings.h"
 #include "mergelab/state_dict.h"
 #include "mergelab/strategy.h"
@@ -71,6 +73,11 @@ void validate(const ExperimentConfig& c) {
     for (const auto& d : settings()) check_setting(d, d.get(c));
     validate(c.split);
     if (c.mode == Mode::Lanes && c.lanes.empty()) throw setting_error("lanes", "must name at least one merge method");
+    for (size_t i = 0; i < c.lanes.size(); ++i)
+        for (size_t k = 0; k < i; ++k)
+            if (c.lanes[i] == c.lanes[k])
+                throw setting_error("lanes",
+                                    "names '" + c.lanes[i] + "' twice; each lane needs its own folder");
     if (c.compare.empty()) throw setting_error("compare", "must name at least one merge method");
     // Methods compared in one run merge the same local models, so a local
     // rule (which changes how they are trained) belongs to the primary.
@@ -129,15 +136,20 @@ std::vector<Preset> builtin_presets() {
     const char* paper = "Lee et al., Integration of neural network models trained in different environments";
     return {
         // 12 %: about 3,200 training images per environment.
-        paper_style("quick", "Quick demo", "V split on 12 % of the data, 4 rounds: about a minute on 2 cores",
-                    "", "V", 0.12, 4, 1),
-        paper_style("V", "Paper: V-environment",
-                    "the paper's V experiment: 2 environments with all classes, 6 rounds of 3 local epochs",
-                    paper, "V", 1.0, 6, 3),
         paper_style(
-            "H", "Paper: H-environment",
-            "the paper's H experiment: classes 0-4 and 5-9 in two environments, 6 rounds of 1 local epoch",
-            paper, "H", 1.0, 6, 1),
+            "quick", QT_TRANSLATE_NOOP("mergelab", "Quick demo"),
+            QT_TRANSLATE_NOOP("mergelab", "V split on 12 % of the data, 4 rounds: about a minute on 2 cores"),
+            "", "V", 0.12, 4, 1),
+        paper_style(
+            "V", QT_TRANSLATE_NOOP("mergelab", "Paper: V-environment"),
+            QT_TRANSLATE_NOOP(
+                "mergelab",
+                "the paper's V experiment: 2 environments with all classes, 6 rounds of 3 local epochs"),
+            paper, "V", 1.0, 6, 3),
+        paper_style("H", QT_TRANSLATE_NOOP("mergelab", "Paper: H-environment"),
+                    QT_TRANSLATE_NOOP("mergelab", "the paper's H experiment: classes 0-4 and 5-9 in two "
+                                                  "environments, 6 rounds of 1 local epoch"),
+                    paper, "H", 1.0, 6, 1),
         strategies_on_h(),
     };
 }
@@ -231,6 +243,12 @@ bool RunControl::checkpoint() {
     return !cancel_;
 }
 
+bool RunControl::step_done() {
+    if (pause_after_steps_)
+        pause_ = true;
+    return checkpoint();
+}
+
 void RunControl::round_done() {
     int left = rounds_until_pause_.load();
     if (left > 0 && --left == 0) pause_ = true;
@@ -253,6 +271,9 @@ public:
         call([&] { target_->environment_finished(e); });
     }
     void merge_finished(const MergeFinished& e) override { call([&] { target_->merge_finished(e); }); }
+    void step_finished(const StepFinished& e) override {
+        call([&] { target_->step_finished(e); });
+    }
     void round_finished(const std::string& lane, const RoundResult& r) override {
         call([&] { target_->round_finished(lane, r); });
     }
@@ -301,9 +322,15 @@ std::vector<int> first_identical(const std::vector<std::string>& methods,
 class Experiment {
 public:
     Experiment(const ExperimentConfig& config, const FashionMnist& data, const TrainingTensors& train,
-               const std::string& lane, ExperimentObserver* observer, RunControl* control)
-        : c_(config), data_(data), train_(train), serial_(observer), observer_(observer ? &serial_ : nullptr),
-          control_(control) {
+               const std::string& lane, RunFolder* folder, ExperimentObserver* observer, RunControl* control)
+        : c_(config)
+        , data_(data)
+        , train_(train)
+        , serial_(observer)
+        , observer_(observer ? &serial_ : nullptr)
+        , control_(control)
+        , folder_(folder)
+        , prefix_(lane.empty() ? "" : "lanes/" + lane + "/") {
         result_.config = config;
         result_.lane = lane;
         test_images_ = images_view(data.test);
@@ -390,15 +417,15 @@ private:
         auto batches = [&](size_t n) { return static_cast<int64_t>((n + c_.batch_size - 1) / c_.batch_size); };
         for (const auto& e : envs_) started.batches_per_round += batches(e.train.size()) * c_.local_epochs;
         if (c_.baseline) started.batches_per_round += batches(central_indices_.size()) * c_.local_epochs;
+        if (folder_)
+            folder_->make_folder(prefix_ + "models");
         // The baseline takes as many images per round as all environments.
         if (c_.local_steps > 0)
             started.batches_per_round =
                 int64_t(c_.local_steps) * int64_t(envs_.size()) * (c_.baseline ? 2 : 1);
-        if (!c_.out_dir.empty()) std::filesystem::create_directories(std::filesystem::path(c_.out_dir) / "models");
         // Every round can then be recomputed from the files (--save-all).
-        if (!c_.out_dir.empty() && c_.save_all)
-            save_state_dict(
-                (std::filesystem::path(c_.out_dir) / "models" / model_file_name(0, "init")).string(), base_);
+        if (folder_ && c_.save_all)
+            save_model(model_file_name(0, "init"), base_);
         if (observer_) observer_->run_started(started);
     }
 
@@ -491,8 +518,7 @@ private:
             rule_->end_round(nets, steps);
         }
         r.training_seconds = seconds_since(training_start);
-
-        if (control_ && !control_->checkpoint()) throw Cancelled{};
+        step_done(r, Phase::Training);
         std::vector<WeightSet> locals;
         for (auto& t : trainers_) locals.push_back(weights_of(t->net()));
         const auto methods = evaluated_methods(c_);
@@ -503,6 +529,7 @@ private:
             inputs.models.push_back(&w);
         std::map<std::string, WeightSet> merged;
         for (const auto& method : methods) merged[method] = mergers_.at(method)->merge(inputs);
+        step_done(r, Phase::Merging);
 
         // Evaluation as tasks too: every local model and the baseline on the
         // test images (for their confusion matrices), every merged model on
@@ -552,10 +579,12 @@ private:
                 observer_->merge_finished({result_.lane, round, r.merged[m]});
         }
         r.histograms = make_histograms(locals, merged, c_.histogram_bins);
+        step_done(r, Phase::Evaluating);
 
         phase(round, Phase::CopyingBack);
         for (auto& t : trainers_) assign_weights(t->net(), merged[c_.method]);
         base_ = merged[c_.method];
+        step_done(r, Phase::CopyingBack);
         locals_ = std::move(locals);
         merged_ = std::move(merged);
         r.seconds = seconds_since(start);
@@ -576,6 +605,22 @@ private:
         return out;
     }
 
+    // Tells the observer what this step did, then waits there in lesson
+    // mode; a cancel while waiting ends the run.
+    void step_done(const RoundResult& r, Phase step) {
+        if (observer_) {
+            StepFinished e{result_.lane, r.round, step, {}, {}, c_.method};
+            for (const auto& env : r.envs)
+                e.env_val_acc.push_back(env.val_acc);
+            if (step == Phase::Evaluating || step == Phase::CopyingBack)
+                for (const auto& m : r.merged)
+                    e.merged_test_acc.emplace_back(m.method, m.test_acc);
+            observer_->step_finished(e);
+        }
+        if (control_ && !control_->step_done())
+            throw Cancelled{};
+    }
+
     bool target_reached(const RoundResult& r) const {
         if (c_.target <= 0) return false;
         const MethodMetrics* primary = r.method(c_.method);
@@ -584,25 +629,30 @@ private:
         return true;
     }
 
+    void save_model(const std::string& name, const WeightSet& weights) {
+        const std::string relative = prefix_ + "models/" + name;
+        folder_->write_with(relative,
+                            [&](int fd) { write_state_dict(fd, folder_->path() + "/" + relative, weights); });
+    }
+
     void save_round(const RoundResult& r) {
-        if (c_.out_dir.empty()) return;
+        if (!folder_)
+            return;
         phase(r.round, Phase::Saving);
-        namespace fs = std::filesystem;
-        const fs::path models = fs::path(c_.out_dir) / "models";
         for (size_t k = 0; k < locals_.size(); ++k)
-            save_state_dict((models / model_file_name(r.round, int(k) + 1)).string(), locals_[k]);
+            save_model(model_file_name(r.round, int(k) + 1), locals_[k]);
         for (const auto& [method, weights] : merged_)
-            save_state_dict((models / model_file_name(r.round, method)).string(), weights);
+            save_model(model_file_name(r.round, method), weights);
         // Without --save-all only the newest round's models are kept; they
         // are written before the previous ones go, so a kill loses nothing.
         if (!c_.save_all && r.round > 1) {
-            std::error_code ec;
             for (size_t k = 0; k < locals_.size(); ++k)
-                fs::remove(models / model_file_name(r.round - 1, int(k) + 1), ec);
-            for (const auto& [method, weights] : merged_) fs::remove(models / model_file_name(r.round - 1, method), ec);
+                folder_->remove_file(prefix_ + "models/" + model_file_name(r.round - 1, int(k) + 1));
+            for (const auto& [method, weights] : merged_)
+                folder_->remove_file(prefix_ + "models/" + model_file_name(r.round - 1, method));
         }
         result_.stopped = StopReason::Running;
-        write_run_files(c_.out_dir, result_);
+        write_run_files(*folder_, prefix_, result_);
     }
 
     void finish(StopReason stopped, const std::string& message) {
@@ -612,9 +662,9 @@ private:
             logger()->error("{}{}", result_.lane.empty() ? "" : "lane " + result_.lane + ": ", message);
         else
             logger()->info("{}{}", result_.lane.empty() ? "" : "lane " + result_.lane + ": ", message);
-        if (!c_.out_dir.empty()) {
+        if (folder_) {
             try {
-                write_run_files(c_.out_dir, result_);
+                write_run_files(*folder_, prefix_, result_);
             } catch (const std::exception& e) {
                 logger()->error("could not write the run files: {}", e.what());
                 if (stopped != StopReason::Failed) {
@@ -641,6 +691,8 @@ private:
     std::unique_ptr<Trainer> central_;
     IndexList central_indices_;
     torch::Tensor test_images_, test_labels_;
+    RunFolder* folder_;  // nullptr: write nothing
+    std::string prefix_; // "" or "lanes/METHOD/"
     std::vector<WeightSet> locals_;
     std::map<std::string, WeightSet> merged_;
     WeightSet base_;                  // what every environment started the current round from
@@ -656,13 +708,18 @@ private:
 std::vector<RunResult> run_experiment(const ExperimentConfig& config, const FashionMnist& data,
                                       ExperimentObserver* observer, RunControl* control) {
     validate(config);
+    // Claimed before anything runs: a folder that is not ours is refused at
+    // once, and the lock holds until the last lane is written.
+    std::unique_ptr<RunFolder> folder;
+    if (!config.out_dir.empty())
+        folder = claim_run_folder(config.out_dir, config.replace_out);
     keep_freed_memory();
     torch::set_num_threads(resolve_threads(config.threads));
     // Tensors view `data` without copying; it outlives the run.
     const TrainingTensors train{images_view(data.train), labels_tensor(data.train)};
     std::vector<RunResult> results;
     if (config.mode != Mode::Lanes) {
-        results.push_back(Experiment(config, data, train, "", observer, control).run());
+        results.push_back(Experiment(config, data, train, "", folder.get(), observer, control).run());
         return results;
     }
     for (const auto& strategy : config.lanes) {
@@ -675,10 +732,9 @@ std::vector<RunResult> run_experiment(const ExperimentConfig& config, const Fash
         lane.compare = {strategy};
         if (s.rule_given)
             lane.rule = format_choice(s.rule);
-        if (!config.out_dir.empty())
-            lane.out_dir = (std::filesystem::path(config.out_dir) / "lanes" / strategy).string();
-        results.push_back(Experiment(lane, data, train, strategy, observer, control).run());
-        if (!config.out_dir.empty()) write_lanes_summary(config.out_dir, results);
+        results.push_back(Experiment(lane, data, train, strategy, folder.get(), observer, control).run());
+        if (folder)
+            write_lanes_summary(*folder, results);
         if (results.back().stopped == StopReason::Cancelled) break;
     }
     return results;

@@ -8,6 +8,7 @@
 
 #include "mergelab/dataset.h"
 #include "mergelab/error.h"
+#include "mergelab/i18n.h"
 #include "mergelab/settings.h"
 #include "random.h"
 
@@ -81,10 +82,18 @@ public:
                     share[k] = gamma(rng);
                     total += share[k];
                 }
+                // When every draw underflows (a tiny alpha) the class goes to
+                // one environment, drawn uniformly: that is the limit of
+                // Dirichlet(alpha) as alpha -> 0, not an even share.
+                if (!(total > 0)) {
+                    share.assign(envs, 0.0);
+                    share[std::uniform_int_distribution<int>(0, envs - 1)(rng)] = 1;
+                    total = 1;
+                }
                 size_t begin = 0;
                 double cumulative = 0;
                 for (int k = 0; k < envs; ++k) {
-                    cumulative += total > 0 ? share[k] / total : 1.0 / envs;
+                    cumulative += share[k] / total;
                     const size_t end = k + 1 == envs ? members.size()
                                                      : std::min(members.size(), static_cast<size_t>(std::llround(
                                                                                     cumulative * members.size())));
@@ -196,22 +205,33 @@ std::string format_class_assignment(const std::vector<std::vector<int>>& assignm
 namespace {
 
 std::vector<SplitKind> builtin_splits() {
-    SplitKind v{{"V", "V: every environment has all classes",
-                 "every environment holds all ten classes in equal shares, different samples",
-                 "Lee et al., section 4 (V-environment)",
-                 {}},
-                [](const SplitSpec&) { return make_v_partitioner(); }};
-    SplitKind h{{"H", "H: environments hold different classes",
-                 "each environment holds only its own classes (default: even contiguous groups, 0-4 / 5-9)",
-                 "Lee et al., section 4 (H-environment)",
-                 {}},
-                [](const SplitSpec& spec) { return make_h_partitioner(spec.classes); }};
+    SplitKind v{
+        {"V",
+         QT_TRANSLATE_NOOP("mergelab", "V: every environment has all classes"),
+         QT_TRANSLATE_NOOP("mergelab",
+                           "every environment holds all ten classes in equal shares, different samples"),
+         "Lee et al., section 4 (V-environment)",
+         {}},
+        [](const SplitSpec&) { return make_v_partitioner(); }};
+    SplitKind h{
+        {"H",
+         QT_TRANSLATE_NOOP("mergelab", "H: environments hold different classes"),
+         QT_TRANSLATE_NOOP(
+             "mergelab",
+             "each environment holds only its own classes (default: even contiguous groups, 0-4 / 5-9)"),
+         "Lee et al., section 4 (H-environment)",
+         {}},
+        [](const SplitSpec& spec) { return make_h_partitioner(spec.classes); }};
     h.uses_classes = true;
-    SplitKind dirichlet{{"dirichlet", "Dirichlet: skewed class shares",
-                         "each class is shared among the environments in proportions drawn from Dirichlet(alpha)",
-                         "Hsu, Qi and Brown, Measuring the effects of non-identical data distribution (2019)",
-                         {}},
-                        [](const SplitSpec& spec) { return make_dirichlet_partitioner(spec.alpha); }};
+    SplitKind dirichlet{
+        {"dirichlet",
+         QT_TRANSLATE_NOOP("mergelab", "Dirichlet: skewed class shares"),
+         QT_TRANSLATE_NOOP(
+             "mergelab",
+             "each class is shared among the environments in proportions drawn from Dirichlet(alpha)"),
+         "Hsu, Qi and Brown, Measuring the effects of non-identical data distribution (2019)",
+         {}},
+        [](const SplitSpec& spec) { return make_dirichlet_partitioner(spec.alpha); }};
     dirichlet.uses_alpha = true;
     return {v, h, dirichlet};
 }
