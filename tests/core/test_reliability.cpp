@@ -26,9 +26,7 @@ using namespace mergelab;
 
 namespace {
 
-FashionMnist tiny_data(int train_per_class = 20) {
-    return testing::synthetic_fashion_mnist(train_per_class, 5);
-}
+FashionMnist tiny_data(int train_per_class = 20) { return testing::synthetic_fashion_mnist(train_per_class, 5); }
 
 ExperimentConfig tiny_config() { return testing::small_config(2); }
 
