@@ -6,6 +6,7 @@
 
 #include "mergelab/error.h"
 #include "mergelab/log.h"
+#include "mergelab/text.h"
 
 namespace mergelab::cli {
 
@@ -42,13 +43,13 @@ int main(int argc, char** argv) {
         std::cout << "mergelab-cli 0.1.0\n";
         return kExitOk;
     } catch (const CLI::ParseError& e) {
-        std::cerr << "mergelab-cli: " << e.what() << "\nRun with --help for usage.\n";
+        std::cerr << "mergelab-cli: " << printable(e.what()) << "\nRun with --help for usage.\n";
         return kExitUsage;
     } catch (const UsageError& e) {
-        std::cerr << "mergelab-cli: " << e.what() << '\n';
+        std::cerr << "mergelab-cli: " << printable(e.what()) << '\n';
         return kExitUsage;
     } catch (const std::exception& e) {
-        std::cerr << "mergelab-cli: error: " << e.what() << '\n';
+        std::cerr << "mergelab-cli: error: " << printable(e.what()) << '\n';
         return kExitFailure;
     }
 }

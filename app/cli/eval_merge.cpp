@@ -12,6 +12,7 @@
 #include "mergelab/merge.h"
 #include "mergelab/model.h"
 #include "mergelab/state_dict.h"
+#include "mergelab/text.h"
 
 namespace mergelab::cli {
 
@@ -34,7 +35,10 @@ void add_merge_command(CLI::App& app) {
     cmd->add_option("-o,--output", opt->output, "where to write the merged state_dict")->required();
     cmd->callback([opt] {
         std::vector<WeightSet> sets;
-        for (const auto& path : opt->inputs) sets.push_back(load_state_dict(path));
+        for (const auto& path : opt->inputs) {
+            sets.push_back(load_state_dict(path));
+            check_finite(sets.back(), path);
+        }
         for (size_t k = 1; k < sets.size(); ++k) {
             try {
                 merge_weights(opt->method, std::vector<const WeightSet*>{&sets[0], &sets[k]});
@@ -68,8 +72,13 @@ void add_eval_command(CLI::App& app) {
         const WeightSet weights = load_state_dict(opt->model_path);
         std::string arch = opt->arch.empty() ? detect_architecture(weights) : opt->arch;
         if (arch.empty())
-            throw Error(opt->model_path + ": its tensors match neither the cnn nor the mlp architecture");
+            throw Error(opt->model_path + ": its tensors match no architecture (" + [] {
+                std::string known;
+                for (const auto& a : architecture_names()) known += (known.empty() ? "" : ", ") + a;
+                return known;
+            }() + ")");
         check_weights(arch, weights, opt->model_path);
+        check_finite(weights, opt->model_path);
         const FashionMnist data = load_fashion_mnist(resolve_data_dir(opt->data_dir));
         const EvalResult r = evaluate(arch, weights, data.test, opt->threads);
         if (opt->json) {
@@ -78,7 +87,7 @@ void add_eval_command(CLI::App& app) {
             std::cout << out.dump() << '\n';
             return;
         }
-        std::cout << std::fixed << std::setprecision(2) << "model      " << opt->model_path << " (" << arch << ")\n"
+        std::cout << std::fixed << std::setprecision(2) << "model      " << printable(opt->model_path) << " (" << arch << ")\n"
                   << "test acc   " << 100 * r.accuracy << " %  (" << confusion_correct(r.confusion) << " of "
                   << data.test.size() << ")\n"
                   << std::setprecision(4) << "test loss  " << r.loss << "\n\nconfusion (rows: true class)\n";

@@ -16,6 +16,7 @@
 #include "mergelab/log.h"
 #include "mergelab/merge.h"
 #include "mergelab/run_files.h"
+#include "mergelab/run_folder.h"
 #include "mergelab/settings.h"
 #include "mergelab/state_dict.h"
 #include "nets.h"
@@ -68,6 +69,10 @@ void validate(const ExperimentConfig& c) {
     for (const auto& d : settings()) check_setting(d, d.get(c));
     validate(c.split);
     if (c.mode == Mode::Lanes && c.lanes.empty()) throw setting_error("lanes", "must name at least one merge method");
+    for (size_t i = 0; i < c.lanes.size(); ++i)
+        for (size_t k = 0; k < i; ++k)
+            if (c.lanes[i] == c.lanes[k])
+                throw setting_error("lanes", "names '" + c.lanes[i] + "' twice; each lane needs its own folder");
     if (c.compare.empty()) throw setting_error("compare", "must name at least one merge method");
 }
 
@@ -248,9 +253,9 @@ uint64_t init_seed(uint64_t seed, int env) { return derive_seed(seed, 3000000 + 
 class Experiment {
 public:
     Experiment(const ExperimentConfig& config, const FashionMnist& data, const TrainingTensors& train,
-               const std::string& lane, ExperimentObserver* observer, RunControl* control)
+               const std::string& lane, RunFolder* folder, ExperimentObserver* observer, RunControl* control)
         : c_(config), data_(data), train_(train), serial_(observer), observer_(observer ? &serial_ : nullptr),
-          control_(control) {
+          control_(control), folder_(folder), prefix_(lane.empty() ? "" : "lanes/" + lane + "/") {
         result_.config = config;
         result_.lane = lane;
         test_images_ = images_view(data.test);
@@ -323,7 +328,7 @@ private:
         auto batches = [&](size_t n) { return static_cast<int64_t>((n + c_.batch_size - 1) / c_.batch_size); };
         for (const auto& e : envs_) started.batches_per_round += batches(e.train.size()) * c_.local_epochs;
         if (c_.baseline) started.batches_per_round += batches(central_indices_.size()) * c_.local_epochs;
-        if (!c_.out_dir.empty()) std::filesystem::create_directories(std::filesystem::path(c_.out_dir) / "models");
+        if (folder_) folder_->make_folder(prefix_ + "models");
         if (observer_) observer_->run_started(started);
     }
 
@@ -452,25 +457,26 @@ private:
         return true;
     }
 
+    void save_model(const std::string& name, const WeightSet& weights) {
+        const std::string relative = prefix_ + "models/" + name;
+        folder_->write_with(relative, [&](int fd) { write_state_dict(fd, folder_->path() + "/" + relative, weights); });
+    }
+
     void save_round(const RoundResult& r) {
-        if (c_.out_dir.empty()) return;
+        if (!folder_) return;
         phase(r.round, Phase::Saving);
-        namespace fs = std::filesystem;
-        const fs::path models = fs::path(c_.out_dir) / "models";
-        for (size_t k = 0; k < locals_.size(); ++k)
-            save_state_dict((models / model_file_name(r.round, int(k) + 1)).string(), locals_[k]);
-        for (const auto& [method, weights] : merged_)
-            save_state_dict((models / model_file_name(r.round, method)).string(), weights);
+        for (size_t k = 0; k < locals_.size(); ++k) save_model(model_file_name(r.round, int(k) + 1), locals_[k]);
+        for (const auto& [method, weights] : merged_) save_model(model_file_name(r.round, method), weights);
         // Without --save-all only the newest round's models are kept; they
         // are written before the previous ones go, so a kill loses nothing.
         if (!c_.save_all && r.round > 1) {
-            std::error_code ec;
             for (size_t k = 0; k < locals_.size(); ++k)
-                fs::remove(models / model_file_name(r.round - 1, int(k) + 1), ec);
-            for (const auto& [method, weights] : merged_) fs::remove(models / model_file_name(r.round - 1, method), ec);
+                folder_->remove_file(prefix_ + "models/" + model_file_name(r.round - 1, int(k) + 1));
+            for (const auto& [method, weights] : merged_)
+                folder_->remove_file(prefix_ + "models/" + model_file_name(r.round - 1, method));
         }
         result_.stopped = StopReason::Running;
-        write_run_files(c_.out_dir, result_);
+        write_run_files(*folder_, prefix_, result_);
     }
 
     void finish(StopReason stopped, const std::string& message) {
@@ -480,9 +486,9 @@ private:
             logger()->error("{}{}", result_.lane.empty() ? "" : "lane " + result_.lane + ": ", message);
         else
             logger()->info("{}{}", result_.lane.empty() ? "" : "lane " + result_.lane + ": ", message);
-        if (!c_.out_dir.empty()) {
+        if (folder_) {
             try {
-                write_run_files(c_.out_dir, result_);
+                write_run_files(*folder_, prefix_, result_);
             } catch (const std::exception& e) {
                 logger()->error("could not write the run files: {}", e.what());
                 if (stopped != StopReason::Failed) {
@@ -509,6 +515,8 @@ private:
     std::unique_ptr<Trainer> central_;
     IndexList central_indices_;
     torch::Tensor test_images_, test_labels_;
+    RunFolder* folder_; // nullptr: write nothing
+    std::string prefix_; // "" or "lanes/METHOD/"
     std::vector<WeightSet> locals_;
     std::map<std::string, WeightSet> merged_;
     WeightSet base_;                  // what every environment started the current round from
@@ -521,13 +529,17 @@ private:
 std::vector<RunResult> run_experiment(const ExperimentConfig& config, const FashionMnist& data,
                                       ExperimentObserver* observer, RunControl* control) {
     validate(config);
+    // Claimed before anything runs: a folder that is not ours is refused at
+    // once, and the lock holds until the last lane is written.
+    std::unique_ptr<RunFolder> folder;
+    if (!config.out_dir.empty()) folder = claim_run_folder(config.out_dir, config.replace_out);
     keep_freed_memory();
     torch::set_num_threads(resolve_threads(config.threads));
     // Tensors view `data` without copying; it outlives the run.
     const TrainingTensors train{images_view(data.train), labels_tensor(data.train)};
     std::vector<RunResult> results;
     if (config.mode != Mode::Lanes) {
-        results.push_back(Experiment(config, data, train, "", observer, control).run());
+        results.push_back(Experiment(config, data, train, "", folder.get(), observer, control).run());
         return results;
     }
     for (const auto& method : config.lanes) {
@@ -535,9 +547,8 @@ std::vector<RunResult> run_experiment(const ExperimentConfig& config, const Fash
         lane.mode = Mode::Compare;
         lane.method = method;
         lane.compare = {method};
-        if (!config.out_dir.empty()) lane.out_dir = (std::filesystem::path(config.out_dir) / "lanes" / method).string();
-        results.push_back(Experiment(lane, data, train, method, observer, control).run());
-        if (!config.out_dir.empty()) write_lanes_summary(config.out_dir, results);
+        results.push_back(Experiment(lane, data, train, method, folder.get(), observer, control).run());
+        if (folder) write_lanes_summary(*folder, results);
         if (results.back().stopped == StopReason::Cancelled) break;
     }
     return results;

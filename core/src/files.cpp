@@ -1,13 +1,14 @@
 #include "mergelab/files.h"
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <system_error>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mergelab/error.h"
@@ -29,35 +30,37 @@ std::string errno_text(int code) {
 // Without this a crash soon after the rename may bring back the old file,
 // or none. Some file systems cannot fsync a directory (EINVAL); there is
 // nothing more to do on those.
-void sync_directory(const std::string& path) {
-    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-    const std::string dir = parent.empty() ? std::string(".") : parent.string();
-    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        cannot_write(path, "could not open its directory to flush it: " + errno_text(errno));
-    const int synced = ::fsync(fd);
-    const int err = errno;
-    ::close(fd);
-    if (synced != 0 && err != EINVAL)
-        cannot_write(path, "could not flush its directory to disk: " + errno_text(err));
+void sync_directory(int dir_fd, const std::string& shown) {
+    if (::fsync(dir_fd) != 0 && errno != EINVAL)
+        cannot_write(shown, "could not flush its directory to disk: " + errno_text(errno));
+}
+
+// Temporary names differ per process and per call, so two threads writing
+// one path never share a temporary file.
+std::string temp_name(const std::string& name) {
+    static std::atomic<uint64_t> counter{0};
+    return name + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
 }
 
 } // namespace
 
-void write_atomically(const std::string& path, const std::function<void(int fd)>& fill) {
-    const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+void write_atomically_at(int dir_fd, const std::string& name, const std::string& shown,
+                         const std::function<void(int fd)>& fill) {
+    if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
+        cannot_write(shown, "not a plain file name");
+    const std::string temp = temp_name(name);
+    const int fd = ::openat(dir_fd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0)
-        cannot_write(path, errno_text(errno));
+        cannot_write(shown, errno_text(errno));
     const auto abandon = [&] {
         ::close(fd);
-        ::unlink(temp.c_str());
+        ::unlinkat(dir_fd, temp.c_str(), 0);
     };
     try {
         fill(fd);
     } catch (const std::system_error& e) {
         abandon();
-        cannot_write(path, e.code().message());
+        cannot_write(shown, e.code().message());
     } catch (...) {
         abandon();
         throw;
@@ -65,19 +68,34 @@ void write_atomically(const std::string& path, const std::function<void(int fd)>
     if (::fsync(fd) != 0) {
         const int err = errno;
         abandon();
-        cannot_write(path, "could not flush to disk: " + errno_text(err));
+        cannot_write(shown, "could not flush to disk: " + errno_text(err));
     }
     if (::close(fd) != 0) {
         const int err = errno;
-        ::unlink(temp.c_str());
-        cannot_write(path, errno_text(err));
+        ::unlinkat(dir_fd, temp.c_str(), 0);
+        cannot_write(shown, errno_text(err));
     }
-    if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    if (::renameat(dir_fd, temp.c_str(), dir_fd, name.c_str()) != 0) {
         const int err = errno;
-        ::unlink(temp.c_str());
-        cannot_write(path, "could not replace the file: " + errno_text(err));
+        ::unlinkat(dir_fd, temp.c_str(), 0);
+        cannot_write(shown, "could not replace the file: " + errno_text(err));
     }
-    sync_directory(path);
+    sync_directory(dir_fd, shown);
+}
+
+void write_atomically(const std::string& path, const std::function<void(int fd)>& fill) {
+    const std::filesystem::path p(path);
+    const std::string dir = p.has_parent_path() ? p.parent_path().string() : std::string(".");
+    const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0)
+        cannot_write(path, "cannot open its folder: " + errno_text(errno));
+    try {
+        write_atomically_at(dir_fd, p.filename().string(), path, fill);
+    } catch (...) {
+        ::close(dir_fd);
+        throw;
+    }
+    ::close(dir_fd);
 }
 
 void write_all(int fd, const void* data, size_t size) {
@@ -98,16 +116,29 @@ void write_file_atomically(const std::string& path, const std::string& contents)
 }
 
 std::string read_file(const std::string& path, size_t max_bytes) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw Error(path + ": is a directory, not a file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open (" + std::strerror(errno) + ")");
-    in.seekg(0, std::ios::end);
-    const auto size = static_cast<size_t>(in.tellg());
-    if (size > max_bytes) throw Error(path + ": file is too large (" + std::to_string(size) + " bytes)");
-    in.seekg(0);
-    std::string data(size, '\0');
-    if (!in.read(data.data(), static_cast<std::streamsize>(size))) throw Error(path + ": read failed");
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then
+    // refuses it like any other non-file.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) throw Error(path + ": cannot open (" + errno_text(errno) + ")");
+    struct stat st {};
+    const auto fail = [&](const std::string& why) {
+        ::close(fd);
+        throw Error(path + ": " + why);
+    };
+    if (::fstat(fd, &st) != 0) fail("cannot read (" + errno_text(errno) + ")");
+    if (S_ISDIR(st.st_mode)) fail("is a directory, not a file");
+    if (!S_ISREG(st.st_mode)) fail("is not a regular file");
+    const auto size = static_cast<uint64_t>(st.st_size);
+    if (size > max_bytes) fail("file is too large (" + std::to_string(size) + " bytes)");
+    std::string data(static_cast<size_t>(size), '\0');
+    size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (n <= 0) fail(n < 0 ? "read failed (" + errno_text(errno) + ")" : "file shrank while being read");
+        done += static_cast<size_t>(n);
+    }
+    ::close(fd);
     return data;
 }
 

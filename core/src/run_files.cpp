@@ -9,8 +9,10 @@
 
 #include "mergelab/error.h"
 #include "mergelab/files.h"
+#include "mergelab/run_folder.h"
 #include "mergelab/settings.h"
 #include "mergelab/split.h"
+#include "mergelab/text.h"
 
 namespace mergelab {
 
@@ -137,15 +139,12 @@ std::string metrics_csv(const RunResult& run) {
     return out.str();
 }
 
-void write_run_files(const std::string& dir, const RunResult& run) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) throw Error(dir + ": cannot create the run directory (" + ec.message() + ")");
-    write_file_atomically((std::filesystem::path(dir) / "run.json").string(), run_to_json(run, 1));
-    write_file_atomically((std::filesystem::path(dir) / "metrics.csv").string(), metrics_csv(run));
+void write_run_files(RunFolder& folder, const std::string& prefix, const RunResult& run) {
+    folder.write_file(prefix + "run.json", run_to_json(run, 1));
+    folder.write_file(prefix + "metrics.csv", metrics_csv(run));
 }
 
-void write_lanes_summary(const std::string& dir, const std::vector<RunResult>& lanes) {
+void write_lanes_summary(RunFolder& folder, const std::vector<RunResult>& lanes) {
     Json j{{"format", kRunFormat}, {"version", kRunFormatVersion}, {"mode", "lanes"}};
     Json list = Json::array();
     for (const auto& lane : lanes) {
@@ -156,8 +155,7 @@ void write_lanes_summary(const std::string& dir, const std::vector<RunResult>& l
         list.push_back(entry);
     }
     j["lanes"] = list;
-    std::filesystem::create_directories(dir);
-    write_file_atomically((std::filesystem::path(dir) / "lanes.json").string(), j.dump(1));
+    folder.write_file("lanes.json", j.dump(1));
 }
 
 std::string model_file_name(int round, int env_from_one) {
@@ -197,6 +195,33 @@ public:
         if (v.is_null()) return std::nan(""); // a diverged metric
         if (!v.is_number()) fail(join(path, key), "must be a number");
         return v.get<double>();
+    }
+
+    // An accuracy is a fraction; nothing else can be shown as a percentage.
+    double fraction(const Json& j, const std::string& path, const std::string& key) const {
+        const Json& v = at(j, path, key);
+        if (!v.is_number()) fail(join(path, key), "must be an accuracy (a number in [0, 1])");
+        const double x = v.get<double>();
+        if (!(x >= 0 && x <= 1)) fail(join(path, key), "is " + std::to_string(x) + ", not an accuracy in [0, 1]");
+        return x;
+    }
+
+    double fraction(const Json& list, const std::string& path, size_t index) const {
+        Json wrapped{{"[" + std::to_string(index) + "]", list[index]}};
+        return fraction(wrapped, path, "[" + std::to_string(index) + "]");
+    }
+
+    // Losses may be null (a diverged run) but never negative or infinite.
+    double loss(const Json& j, const std::string& path, const std::string& key) const {
+        const double x = num(j, path, key);
+        if (!std::isnan(x) && !(x >= 0 && x < 1e30)) fail(join(path, key), "is not a loss (>= 0)");
+        return x;
+    }
+
+    double seconds(const Json& j, const std::string& path, const std::string& key) const {
+        const double x = num(j, path, key);
+        if (!(x >= 0 && x < 1e9)) fail(join(path, key), "is not a duration in seconds");
+        return x;
     }
 
     int64_t integer(const Json& j, const std::string& path, const std::string& key, int64_t lo, int64_t hi) const {
@@ -336,19 +361,19 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
     RoundResult r;
     r.round = static_cast<int>(rd.integer(j, p, "round", 1, 10000));
     r.primary = rd.str(j, p, "primary");
-    if (j.contains("central")) r.central_test_acc = rd.num(rd.at(j, p, "central"), p + ".central", "test_acc");
+    if (j.contains("central")) r.central_test_acc = rd.fraction(rd.at(j, p, "central"), p + ".central", "test_acc");
     const Json& env_list = rd.array(j, p, "envs", 10);
     if (env_list.size() != envs) rd.fail(p + ".envs", "must have one entry per environment");
     for (size_t k = 0; k < env_list.size(); ++k) {
         const std::string ep = p + ".envs[" + std::to_string(k) + "]";
         const Json& e = env_list[k];
         EnvRoundMetrics m;
-        m.val_acc = rd.num(e, ep, "val_acc");
-        m.val_loss = rd.num(e, ep, "val_loss");
-        m.train_loss = rd.num(e, ep, "train_loss");
-        m.train_seconds = rd.num(e, ep, "train_seconds");
+        m.val_acc = rd.fraction(e, ep, "val_acc");
+        m.val_loss = rd.loss(e, ep, "val_loss");
+        m.train_loss = rd.loss(e, ep, "train_loss");
+        m.train_seconds = rd.seconds(e, ep, "train_seconds");
         m.epochs = static_cast<int>(rd.integer(e, ep, "epochs", 0, 1000));
-        m.test_acc = rd.num(e, ep, "test_acc");
+        m.test_acc = rd.fraction(e, ep, "test_acc");
         m.test_confusion = rd.confusion(e, ep, "test_confusion");
         r.envs.push_back(m);
     }
@@ -358,13 +383,16 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
         const std::string mp = p + ".merged." + name;
         MethodMetrics mm;
         mm.method = name;
-        mm.test_acc = rd.num(m, mp, "test_acc");
-        mm.test_loss = rd.num(m, mp, "test_loss");
+        if (name.empty() || name.size() > 64 ||
+            name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+:.=-") !=
+                std::string::npos)
+            rd.fail(p + ".merged", "names a method '" + printable(name, 64) + "' that is not a method name");
+        mm.test_acc = rd.fraction(m, mp, "test_acc");
+        mm.test_loss = rd.loss(m, mp, "test_loss");
         mm.confusion = rd.confusion(m, mp, "confusion");
         const Json& ev = rd.array(m, mp, "env_val_acc", 10);
         for (size_t k = 0; k < ev.size(); ++k) {
-            if (!ev[k].is_number() && !ev[k].is_null()) rd.fail(mp + ".env_val_acc", "must hold numbers");
-            mm.env_val_acc.push_back(ev[k].is_null() ? std::nan("") : ev[k].get<double>());
+            mm.env_val_acc.push_back(rd.fraction(ev, mp + ".env_val_acc", k));
         }
         if (m.contains("predictions")) {
             const std::string pred = rd.str(m, mp, "predictions");
@@ -402,8 +430,8 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
         for (const auto& [method, s] : ms.items()) lh.merged_stats[method] = rd.stats(s, hp + ".stats.merged." + method);
         r.histograms.push_back(std::move(lh));
     }
-    r.seconds = rd.num(j, p, "seconds");
-    if (j.contains("training_seconds")) r.training_seconds = rd.num(j, p, "training_seconds");
+    r.seconds = rd.seconds(j, p, "seconds");
+    if (j.contains("training_seconds")) r.training_seconds = rd.seconds(j, p, "training_seconds");
     return r;
 }
 
@@ -424,7 +452,11 @@ RunResult run_from_json(const std::string& text, const std::string& source) {
     run.config = config_from(rd, rd.at(j, "", "config"));
     if (j.contains("lane")) run.lane = rd.str(j, "", "lane");
     const Json& envs = rd.array(j, "", "envs", 10);
-    if (static_cast<int>(envs.size()) != run.config.split.envs)
+    const Json& round_list = rd.array(j, "", "rounds", 10000);
+    // A run that failed while splitting has no environments and no rounds,
+    // and still says why it failed.
+    const bool failed_early = envs.empty() && round_list.empty();
+    if (static_cast<int>(envs.size()) != run.config.split.envs && !failed_early)
         rd.fail("envs", "has " + std::to_string(envs.size()) + " entries but config.envs is " +
                             std::to_string(run.config.split.envs));
     for (size_t k = 0; k < envs.size(); ++k) {
@@ -438,10 +470,17 @@ RunResult run_from_json(const std::string& text, const std::string& source) {
         e.val_size = rd.integer(envs[k], ep, "val_size", 0, INT64_MAX);
         run.envs.push_back(e);
     }
-    const Json& rounds = rd.array(j, "", "rounds", 10000);
-    for (size_t i = 0; i < rounds.size(); ++i)
-        run.rounds.push_back(round_from(rd, rounds[i], "rounds[" + std::to_string(i) + "]", envs.size(),
-                                        run.config.histogram_bins));
+    const auto methods = evaluated_methods(run.config);
+    for (size_t i = 0; i < round_list.size(); ++i) {
+        const std::string rp = "rounds[" + std::to_string(i) + "]";
+        run.rounds.push_back(round_from(rd, round_list[i], rp, envs.size(), run.config.histogram_bins));
+        const RoundResult& r = run.rounds.back();
+        if (r.round != static_cast<int>(i) + 1)
+            rd.fail(rp + ".round", "is " + std::to_string(r.round) + "; rounds must count 1, 2, 3, ... in order");
+        for (const auto& m : methods)
+            if (!r.method(m)) rd.fail(rp + ".merged", "lacks method '" + m + "', which the run evaluates");
+        if (r.primary != run.config.method) rd.fail(rp + ".primary", "differs from config.method");
+    }
     if (!parse_name(rd.str(j, "", "stopped"), run.stopped)) rd.fail("stopped", "names no known state");
     if (j.contains("message")) run.message = rd.str(j, "", "message");
     return run;

@@ -81,10 +81,18 @@ public:
                     share[k] = gamma(rng);
                     total += share[k];
                 }
+                // When every draw underflows (a tiny alpha) the class goes to
+                // one environment, drawn uniformly: that is the limit of
+                // Dirichlet(alpha) as alpha -> 0, not an even share.
+                if (!(total > 0)) {
+                    share.assign(envs, 0.0);
+                    share[std::uniform_int_distribution<int>(0, envs - 1)(rng)] = 1;
+                    total = 1;
+                }
                 size_t begin = 0;
                 double cumulative = 0;
                 for (int k = 0; k < envs; ++k) {
-                    cumulative += total > 0 ? share[k] / total : 1.0 / envs;
+                    cumulative += share[k] / total;
                     const size_t end = k + 1 == envs ? members.size()
                                                      : std::min(members.size(), static_cast<size_t>(std::llround(
                                                                                     cumulative * members.size())));

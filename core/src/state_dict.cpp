@@ -5,6 +5,8 @@
 // reads before anything is allocated for it.
 #include "mergelab/state_dict.h"
 
+#include "mergelab/files.h"
+
 #include <c10/util/BFloat16.h>
 #include <c10/util/Half.h>
 
@@ -307,6 +309,10 @@ WeightSet load_state_dict(const std::string& path) {
 }
 
 void save_state_dict(const std::string& path, const WeightSet& weights) {
+    write_atomically(path, [&](int fd) { write_state_dict(fd, path, weights); });
+}
+
+void write_state_dict(int fd, const std::string& path, const WeightSet& weights) {
     std::unordered_set<std::string> names;
     for (const NamedTensor& t : weights) {
         if (t.name.empty())
@@ -325,7 +331,7 @@ void save_state_dict(const std::string& path, const WeightSet& weights) {
                         std::to_string(t.values.size()) + " values");
     }
     const std::string pickle = state_dict_pickle(weights);
-    write_zip_atomically(path, [&](PyTorchStreamWriter& writer) {
+    write_zip(fd, path, [&](PyTorchStreamWriter& writer) {
         writer.writeRecord("data.pkl", pickle.data(), pickle.size());
         // PyTorch 2.x writes this too; it makes the byte order explicit.
         writer.writeRecord("byteorder", "little", 6);

@@ -63,7 +63,11 @@ private:
 } // namespace
 
 void write_zip_atomically(const std::string& path, const std::function<void(PyTorchStreamWriter&)>& fill) {
-    write_atomically(path, [&](int fd) {
+    write_atomically(path, [&](int fd) { write_zip(fd, path, fill); });
+}
+
+void write_zip(int fd, const std::string& path, const std::function<void(PyTorchStreamWriter&)>& fill) {
+    {
         BufferedSink out(fd);
         // Always reports success to libtorch: on a short write
         // PyTorchStreamWriter throws, and its destructor then finishes the
@@ -101,7 +105,7 @@ void write_zip_atomically(const std::string& path, const std::function<void(PyTo
             throw std::system_error(out.error(), std::generic_category());
         if (!failure.empty())
             throw Error(path + ": cannot write (" + failure + ")");
-    });
+    }
 }
 
 } // namespace torch_format

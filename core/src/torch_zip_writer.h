@@ -12,5 +12,9 @@ namespace mergelab::torch_format {
 // Throws mergelab::Error "<path>: cannot write (...)"; `path` is then as it was.
 void write_zip_atomically(const std::string& path,
                           const std::function<void(caffe2::serialize::PyTorchStreamWriter&)>& fill);
+// The same archive written to `fd` (for write_atomically's fill callbacks);
+// `shown` names the file in messages.
+void write_zip(int fd, const std::string& shown,
+               const std::function<void(caffe2::serialize::PyTorchStreamWriter&)>& fill);
 
 } // namespace mergelab::torch_format

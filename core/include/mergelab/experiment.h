@@ -65,6 +65,7 @@ struct ExperimentConfig {
     int histogram_bins = 64;
     std::string data_dir;        // empty: resolve_data_dir()
     std::string out_dir;         // empty: write nothing
+    bool replace_out = false;    // --force: out_dir may hold a previous MergeLab run, which is removed
     bool save_all = false;       // save models of every round, not only the final one
 };
 

@@ -19,6 +19,13 @@ namespace mergelab {
 // from `fill` passes through unchanged.
 void write_atomically(const std::string& path, const std::function<void(int fd)>& fill);
 
+// The same inside an open folder: `name` is a plain file name in the folder
+// `dir_fd` (no '/'); the temporary file is created there with O_EXCL and
+// O_NOFOLLOW and renamed with renameat, so a symbolic link planted in the
+// folder is replaced, never followed. `shown` names the file in messages.
+void write_atomically_at(int dir_fd, const std::string& name, const std::string& shown,
+                         const std::function<void(int fd)>& fill);
+
 // Writes all `size` bytes, across short writes and signals. Throws
 // std::system_error carrying errno, for write_atomically to name the file.
 void write_all(int fd, const void* data, size_t size);
@@ -26,8 +33,8 @@ void write_all(int fd, const void* data, size_t size);
 // write_atomically with the whole contents at hand.
 void write_file_atomically(const std::string& path, const std::string& contents);
 
-// Throws Error naming `path` if it cannot be read; refuses files larger than
-// `max_bytes`.
+// Throws Error naming `path` if it cannot be read; refuses anything but a
+// regular file (a FIFO would block) and files larger than `max_bytes`.
 std::string read_file(const std::string& path, size_t max_bytes = size_t(1) << 30);
 
 } // namespace mergelab

@@ -15,10 +15,13 @@ constexpr int kRunFormatVersion = 1;
 std::string run_to_json(const RunResult& run, int indent = -1);
 std::string metrics_csv(const RunResult& run);
 
-// Writes run.json and metrics.csv into `dir` atomically (creating it).
-void write_run_files(const std::string& dir, const RunResult& run);
-// Lanes mode: lanes.json at the top of `dir`.
-void write_lanes_summary(const std::string& dir, const std::vector<RunResult>& lanes);
+class RunFolder;
+
+// Writes run.json and metrics.csv atomically into the claimed `folder`, under
+// `prefix` ("" or "lanes/avg/").
+void write_run_files(RunFolder& folder, const std::string& prefix, const RunResult& run);
+// Lanes mode: lanes.json at the top of the folder.
+void write_lanes_summary(RunFolder& folder, const std::vector<RunResult>& lanes);
 
 // Reads a run directory (or a run.json path). For a lanes directory returns
 // every lane. Throws Error naming the file and the field on anything wrong;

@@ -63,6 +63,9 @@ private:
 // naming the folder and what is in it. A lock left by a killed process
 // does not block: flock dies with its holder.
 std::unique_ptr<RunFolder> claim_run_folder(const std::string& dir, bool force);
+// The same refusals without claiming anything (lock aside), for front ends
+// that want to refuse before loading data.
+void check_run_folder(const std::string& dir, bool force);
 
 // Copies the run in `from` (a run folder) into `to` under the same rule as
 // claim_run_folder(to, false): `to` must be new or empty. Never follows a

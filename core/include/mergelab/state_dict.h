@@ -24,6 +24,9 @@ WeightSet load_state_dict(const std::string& path);
 // `torch.load(path)` returns as a dict name -> tensor and
 // `model.load_state_dict(...)` accepts. Written atomically.
 void save_state_dict(const std::string& path, const WeightSet& weights);
+// The same file's bytes written to `fd` (a write_atomically fill callback);
+// `shown` names the file in messages.
+void write_state_dict(int fd, const std::string& shown, const WeightSet& weights);
 
 // Writes `records` (name -> raw bytes, in this order) into a PyTorch zip
 // container as libtorch lays it out ("archive/<name>" entries, 64-byte
