@@ -12,6 +12,7 @@
 
 #include "mergelab/error.h"
 #include "mergelab/log.h"
+#include "mergelab/settings.h"
 
 namespace mergelab::ui {
 
@@ -70,7 +71,7 @@ public:
         post(runner_, [r = runner_, e] { emit r->mergeFinished(e); });
     }
     void round_finished(const std::string& lane, const RoundResult& result) override {
-        post(runner_, [r = runner_, lane = QString::fromStdString(lane), result] { emit r->roundFinished(lane, result); });
+        post(runner_, [r = runner_, lane = QString::fromStdString(lane), result] { r->onRoundFinished(lane, result); });
     }
     void run_finished(const RunResult& result) override {
         post(runner_, [r = runner_, result] { emit r->runFinished(result); });
@@ -95,7 +96,7 @@ ExperimentRunner::~ExperimentRunner() {
 }
 
 bool ExperimentRunner::isRunning() const { return thread_ && thread_->isRunning(); }
-bool ExperimentRunner::isPaused() const { return isRunning() && shared_->control.paused(); }
+bool ExperimentRunner::isPaused() const { return isRunning() && paused_; }
 
 DataPtr ExperimentRunner::data() const {
     std::lock_guard<std::mutex> lock(shared_->mutex);
@@ -107,22 +108,42 @@ void ExperimentRunner::start(const ExperimentConfig& config) { launch(config, fa
 void ExperimentRunner::step(const ExperimentConfig& config) {
     if (!isRunning()) {
         launch(config, true);
-    } else {
-        shared_->control.pause_after_rounds(1);
+        roundsUntilPause_ = 1;
+        return;
+    }
+    shared_->control.pause_after_rounds(1);
+    roundsUntilPause_ = 1;
+    if (paused_) {
+        paused_ = false;
         emit pausedChanged(false);
     }
 }
 
 void ExperimentRunner::pause() {
-    if (!isRunning() || shared_->control.paused()) return;
+    if (!isRunning() || paused_) return;
     shared_->control.pause();
+    paused_ = true;
+    roundsUntilPause_ = -1;
     emit pausedChanged(true);
 }
 
 void ExperimentRunner::resume() {
     if (!isRunning()) return;
     shared_->control.resume();
-    emit pausedChanged(false);
+    roundsUntilPause_ = -1;
+    if (paused_) {
+        paused_ = false;
+        emit pausedChanged(false);
+    }
+}
+
+void ExperimentRunner::onRoundFinished(const QString& lane, const RoundResult& round) {
+    emit roundFinished(lane, round);
+    // The engine pauses itself after this round (RunControl::round_done).
+    if (roundsUntilPause_ > 0 && --roundsUntilPause_ == 0 && !paused_) {
+        paused_ = true;
+        emit pausedChanged(true);
+    }
 }
 
 void ExperimentRunner::stop() {
@@ -148,6 +169,8 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
     }
     shared_ = shared;
     if (pause_after_first_round) shared->control.pause_after_rounds(1);
+    paused_ = false;
+    roundsUntilPause_ = -1;
 
     thread_ = QThread::create([this, shared, config] {
 #ifdef __linux__
@@ -171,13 +194,24 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
             post(this, [this, data] { emit dataLoaded(data); });
             Relay relay(this);
             run_experiment(config, *data, &relay, &shared->control);
+        } catch (const UsageError& e) {
+            // Spoken with the setting's label, as the setup panel does, not
+            // with the command line's option.
+            const SettingDescriptor* d = find_setting(e.field());
+            const std::string said = d ? d->label + " " + e.problem() : e.what();
+            logger()->error("{}", e.what());
+            post(this, [this, message = QString::fromStdString(said)] { emit failed(message); });
         } catch (const std::exception& e) {
             logger()->error("{}", e.what());
             post(this, [this, message = QString::fromStdString(e.what())] { emit failed(message); });
         }
     });
     thread_->setObjectName("mergelab-engine");
-    connect(thread_, &QThread::finished, this, &ExperimentRunner::finished);
+    connect(thread_, &QThread::finished, this, [this] {
+        paused_ = false;
+        roundsUntilPause_ = -1;
+        emit finished();
+    });
     thread_->start();
 }
 

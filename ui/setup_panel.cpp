@@ -1,6 +1,10 @@
 #include "setup_panel.h"
 
+#include <QAbstractScrollArea>
 #include <QAbstractSpinBox>
+#include <QCoreApplication>
+#include <QScrollBar>
+#include <QTimer>
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QComboBox>
@@ -25,7 +29,9 @@
 #include <cmath>
 
 #include "mergelab/dataset.h"
+#include "class_counts.h"
 #include "mergelab/error.h"
+#include "mergelab/idx.h"
 #include "mergelab/merge.h"
 #include "mergelab/model.h"
 #include "mergelab/split.h"
@@ -71,11 +77,16 @@ QString choice_label(const QString& key, const QString& name) {
     return name;
 }
 
-// Text typed for a number, in the user's locale first ("0,001"), then C.
+// Text typed for a number: "0.001", or "0,001" with a decimal comma in any
+// locale (these settings are small numbers: a comma is never a thousands
+// separator here), then whatever the user's locale reads.
 double parse_number(const QString& text) {
+    QString t = text.trimmed();
+    if (t.contains(QLatin1Char(',')) && !t.contains(QLatin1Char('.')) && t.count(QLatin1Char(',')) == 1)
+        t.replace(QLatin1Char(','), QLatin1Char('.'));
     bool ok = false;
-    double v = QLocale().toDouble(text.trimmed(), &ok);
-    if (!ok) v = QLocale::c().toDouble(text.trimmed(), &ok);
+    double v = QLocale::c().toDouble(t, &ok);
+    if (!ok) v = QLocale().toDouble(text.trimmed(), &ok);
     return ok ? v : std::nan("");
 }
 
@@ -268,6 +279,9 @@ void SetupPanel::build() {
             w->setFocusPolicy(Qt::StrongFocus);
             w->installEventFilter(this);
         }
+        // A spin box's wheel arrives through its line edit first.
+        if (auto* spin = qobject_cast<QAbstractSpinBox*>(w))
+            for (auto* inner : spin->findChildren<QLineEdit*>()) inner->installEventFilter(this);
     }
     connect(classGrid_, &QTableWidget::itemChanged, this, &SetupPanel::touched);
 }
@@ -282,6 +296,8 @@ QWidget* SetupPanel::buildEnvironments() {
     classGrid_->setObjectName("classes");
     classGrid_->setToolTip(tr("Tick which environment holds each class; every class at most once"));
     classGrid_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    classGrid_->horizontalHeader()->setMinimumSectionSize(20);
+    classGrid_->horizontalHeader()->setTextElideMode(Qt::ElideNone);
     classGrid_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     classGrid_->setSelectionMode(QAbstractItemView::NoSelection);
     // A fixed height: the grid must not grow or shrink when a message
@@ -302,6 +318,12 @@ QWidget* SetupPanel::buildEnvironments() {
     grid.write = [](const SettingValue&) {};
     fields_["classes"] = grid;
     addField(form, "train_fraction");
+    counts_ = new ClassCountsChart;
+    form->addRow(counts_);
+    countTimer_ = new QTimer(this);
+    countTimer_->setSingleShot(true);
+    countTimer_->setInterval(150);
+    connect(countTimer_, &QTimer::timeout, this, &SetupPanel::recountNow);
     connect(static_cast<QSpinBox*>(fields_["envs"].widget), &QSpinBox::valueChanged, this, [this] {
         if (!updating_) rebuildClassGrid({});
     });
@@ -369,11 +391,45 @@ bool SetupPanel::eventFilter(QObject* watched, QEvent* event) {
     if (event->type() == QEvent::Wheel) {
         auto* w = qobject_cast<QWidget*>(watched);
         if (w && !w->hasFocus()) {
-            event->ignore(); // the scroll area behind scrolls instead
+            // Not this field's: the panel scrolls on under the pointer, and
+            // the value stays as it is.
+            for (QWidget* up = parentWidget(); up; up = up->parentWidget())
+                if (auto* scroll = qobject_cast<QAbstractScrollArea*>(up)) {
+                    QCoreApplication::sendEvent(scroll->verticalScrollBar(), event);
+                    break;
+                }
             return true;
         }
     }
     return QWidget::eventFilter(watched, event);
+}
+
+const std::vector<uint8_t>* SetupPanel::trainLabels(const QString& dir) {
+    if (dir == labelsDir_) return labels_.empty() ? nullptr : &labels_;
+    labelsDir_ = dir;
+    labels_.clear();
+    // 60,000 bytes: read on the spot, once per folder.
+    for (const char* name : {"/train-labels-idx1-ubyte.gz", "/train-labels-idx1-ubyte"}) {
+        if (!QFileInfo::exists(dir + name)) continue;
+        try {
+            labels_ = read_idx_labels((dir + name).toStdString());
+        } catch (const std::exception&) {
+            labels_.clear(); // the data field says what is wrong with the folder
+        }
+        break;
+    }
+    return labels_.empty() ? nullptr : &labels_;
+}
+
+void SetupPanel::recountNow() {
+    const ExperimentConfig c = config();
+    const std::vector<uint8_t>* labels = trainLabels(q(resolve_data_dir(c.data_dir)));
+    if (!labels) {
+        counts_->setCounts({});
+        counts_->setMessage(tr("Class counts appear once the data folder holds the training labels"));
+        return;
+    }
+    counts_->setCounts(environment_class_counts(c, *labels));
 }
 
 void SetupPanel::touched() {
@@ -384,6 +440,7 @@ void SetupPanel::touched() {
     updating_ = false;
     updateVisibility();
     revalidate();
+    countTimer_->start();
     emit changed();
 }
 
@@ -403,10 +460,13 @@ void SetupPanel::rebuildClassGrid(const std::vector<std::vector<int>>& assignmen
     auto groups = assignment;
     if (groups.empty() || static_cast<int>(groups.size()) != envs) groups = default_class_assignment(envs);
     classGrid_->setColumnCount(envs);
-    QStringList headers;
-    // Short headers: ten columns must still be readable in the panel.
-    for (int k = 0; k < envs; ++k) headers << (envs > 4 ? QString::number(k + 1) : env_label(k));
-    classGrid_->setHorizontalHeaderLabels(headers);
+    // Short headers: ten columns must still be readable in the panel,
+    // and a header that does not fit is elided into nonsense ("nv 1").
+    for (int k = 0; k < envs; ++k) {
+        auto* header = new QTableWidgetItem(envs > 4 ? QString::number(k + 1) : env_label(k));
+        header->setToolTip(env_label(k));
+        classGrid_->setHorizontalHeaderItem(k, header);
+    }
     for (int c = 0; c < kNumClasses; ++c)
         for (int k = 0; k < envs; ++k) {
             auto* item = new QTableWidgetItem;
@@ -468,6 +528,7 @@ void SetupPanel::setConfig(const ExperimentConfig& c) {
     updating_ = false;
     updateVisibility();
     revalidate();
+    countTimer_->start();
     emit changed();
 }
 

@@ -20,8 +20,11 @@ class QLabel;
 class QLineEdit;
 class QRadioButton;
 class QTableWidget;
+class QTimer;
 
 namespace mergelab::ui {
+
+class ClassCountsChart;
 
 class SetupPanel : public QWidget {
     Q_OBJECT
@@ -48,6 +51,10 @@ public:
     QString fieldError(const QString& key) const;
     // The widget that edits a setting (objectName is the key), or nullptr.
     QWidget* fieldWidget(const QString& key) const;
+    // Training images of each class per environment for the setup as it
+    // stands (read from the data folder's labels), before Start.
+    ClassCountsChart* classCounts() const { return counts_; }
+    void recountNow(); // tests: without waiting for the debounce
 
 signals:
     void validityChanged(bool valid, const QString& problem);
@@ -79,6 +86,7 @@ private:
     void updateVisibility();
     void touched();
     QLabel* errorLabel(const QString& key);
+    const std::vector<uint8_t>* trainLabels(const QString& dir);
 
     QComboBox* preset_;
     QTableWidget* classGrid_;
@@ -93,6 +101,10 @@ private:
     QString problem_;
     QString dataError_;
     bool updating_ = false;
+    ClassCountsChart* counts_ = nullptr;
+    QTimer* countTimer_ = nullptr; // recounts once typing pauses
+    QString labelsDir_;
+    std::vector<uint8_t> labels_;
 };
 
 } // namespace mergelab::ui
