@@ -215,14 +215,16 @@ void TestCharts::paperValuesOnlyForThePapersSetups() {
     auto quick = make_run("V", 4);
     quick->config.split.train_fraction = 0.12;
     chart.setRun(quick);
-    for (const QString& name : chart.seriesNames()) QVERIFY2(!name.startsWith("paper"), qPrintable(name));
+    for (const QString& name : chart.seriesNames())
+        QVERIFY2(!name.startsWith("paper"), qPrintable(name));
     QVERIFY2(chart.paperNote().contains("12 %"), qPrintable(chart.paperNote()));
     QVERIFY(chart.plot()->xAxis->range().upper < 4.5);
 
     auto h3 = make_run("H", 4);
     h3->config.split.envs = 3;
     chart.setRun(h3);
-    for (const QString& name : chart.seriesNames()) QVERIFY2(!name.startsWith("paper"), qPrintable(name));
+    for (const QString& name : chart.seriesNames())
+        QVERIFY2(!name.startsWith("paper"), qPrintable(name));
     QVERIFY2(chart.paperNote().contains("2 environments"), qPrintable(chart.paperNote()));
 
     chart.setRun(make_run("V", 4));

@@ -2,9 +2,9 @@
 // the views, and a saved run opened again.
 #include <QtTest>
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QLineEdit>
-#include <QAbstractButton>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -153,7 +153,8 @@ private slots:
         QTimer::singleShot(0, window, [window] {
             for (auto* box : window->findChildren<QMessageBox*>("confirmQuit"))
                 for (QAbstractButton* b : box->buttons())
-                    if (b->text() == "Stop and quit") b->click();
+                    if (b->text() == "Stop and quit")
+                        b->click();
         });
         window->close();
         QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), 2000);
