@@ -23,7 +23,8 @@ void autostart(mergelab::ui::MainWindow& window, bool quitWhenDone) {
     QTimer::singleShot(0, &window, [&window, quitWhenDone] {
         if (!window.setupPanel()->isValid()) {
             std::cerr << "mergelab: cannot start: " << window.setupPanel()->problem().toStdString() << '\n';
-            if (quitWhenDone) QApplication::exit(1);
+            if (quitWhenDone)
+                QApplication::exit(1);
             return;
         }
         window.startRun();
@@ -32,26 +33,34 @@ void autostart(mergelab::ui::MainWindow& window, bool quitWhenDone) {
 
 int run_window(QApplication& app, const mergelab::ui::GuiOptions& o) {
     mergelab::init_logging("info");
-    if (!o.logLevel.isEmpty()) mergelab::set_log_level(o.logLevel.toStdString());
+    if (!o.logLevel.isEmpty())
+        mergelab::set_log_level(o.logLevel.toStdString());
     mergelab::ui::MainWindow window;
-    if (!o.preset.isEmpty()) window.applyPreset(o.preset);
+    if (!o.preset.isEmpty())
+        window.applyPreset(o.preset);
     if (!o.data.isEmpty() || o.rounds) {
         auto config = window.setupPanel()->config();
-        if (!o.data.isEmpty()) config.data_dir = o.data.toStdString();
-        if (o.rounds) config.rounds = *o.rounds;
+        if (!o.data.isEmpty())
+            config.data_dir = o.data.toStdString();
+        if (o.rounds)
+            config.rounds = *o.rounds;
         window.setupPanel()->setConfig(config);
     }
     std::unique_ptr<mergelab::ui::ResponsivenessProbe> probe;
-    if (!o.report.isEmpty()) probe = std::make_unique<mergelab::ui::ResponsivenessProbe>(&window, window.runner());
+    if (!o.report.isEmpty())
+        probe = std::make_unique<mergelab::ui::ResponsivenessProbe>(&window, window.runner());
     window.setQuitWhenDone(o.quitWhenDone, o.screenshot);
-    if (!o.tab.isEmpty()) window.showTab(o.tab);
-    if (o.size.isValid()) window.resize(o.size);
+    if (!o.tab.isEmpty())
+        window.showTab(o.tab);
+    if (o.size.isValid())
+        window.resize(o.size);
     window.show();
     if (!o.open.isEmpty()) {
         const bool opened = window.openRun(o.open);
         if (o.quitWhenDone) {
             QTimer::singleShot(500, &window, [&window, opened, o] {
-                if (!o.screenshot.isEmpty()) window.grab().save(o.screenshot);
+                if (!o.screenshot.isEmpty())
+                    window.grab().save(o.screenshot);
                 QApplication::exit(opened ? 0 : 1);
             });
         }
@@ -79,7 +88,8 @@ int main(int argc, char** argv) {
     // Read before QApplication exists: --help, --version and bad options
     // need no display.
     QStringList arguments;
-    for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
     const mergelab::ui::CommandLine line = mergelab::ui::parse_command_line(arguments);
     if (line.exit_code >= 0) {
         std::cout << line.out.toStdString();

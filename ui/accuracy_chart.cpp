@@ -38,7 +38,9 @@ QCPScatterStyle::ScatterShape method_shape(const QString& method) {
     return QCPScatterStyle::ssSquare;
 }
 
-bool is_lanes(const RunResult& run) { return run.config.mode == Mode::Lanes && run.config.lanes.size() > 1; }
+bool is_lanes(const RunResult& run) {
+    return run.config.mode == Mode::Lanes && run.config.lanes.size() > 1;
+}
 
 int lane_index(const RunResult& run, const std::string& lane) {
     const auto& lanes = run.config.lanes;
@@ -50,9 +52,10 @@ QString split_title(const RunResult& run) {
     const SplitSpec& split = run.config.split;
     const QString kind = QString::fromStdString(split.kind);
     // Two significant digits, as the setup's slider shows it.
-    QString text = kind == QLatin1String("dirichlet")
-                       ? QStringLiteral("Dirichlet split (alpha %1)").arg(QString::number(split.alpha, 'g', 2))
-                       : QStringLiteral("%1 split").arg(kind);
+    QString text =
+        kind == QLatin1String("dirichlet")
+            ? QStringLiteral("Dirichlet split (alpha %1)").arg(QString::number(split.alpha, 'g', 2))
+            : QStringLiteral("%1 split").arg(kind);
     text += QStringLiteral(", %1 environment%2").arg(split.envs).arg(split.envs == 1 ? "" : "s");
     if (is_lanes(run))
         text += QStringLiteral(": one experiment per lane; local accuracy of lane %1 (%2 of %3)")
@@ -158,17 +161,24 @@ void AccuracyChart::setPaperOverlay(bool shown) {
 
 bool AccuracyChart::paperOverlay() const { return paperShown_; }
 
-QString AccuracyChart::paperNote() const { return paperNote_->visible() ? paperNote_->text() : QString(); }
+QString AccuracyChart::paperNote() const {
+    return paperNote_->visible() ? paperNote_->text() : QString();
+}
 
 void AccuracyChart::setEmptyText(const QString& text) {
-    if (emptyText_->text() == text) return;
+    if (emptyText_->text() == text)
+        return;
     emptyText_->setText(text);
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
-QString AccuracyChart::emptyText() const { return emptyText_->text(); }
+QString AccuracyChart::emptyText() const {
+    return emptyText_->text();
+}
 
-QString AccuracyChart::titleText() const { return title_->text(); }
+QString AccuracyChart::titleText() const {
+    return title_->text();
+}
 
 QCustomPlot* AccuracyChart::plot() const { return plot_; }
 
@@ -295,7 +305,8 @@ void AccuracyChart::rebuild() {
         QCPGraph* graph = plot_->addGraph();
         graph->setName(lanes ? QStringLiteral("lane %1").arg(method) : method);
         const QColor color = method_color(method);
-        graph->setPen(QPen(color, 2.6, lanes ? lane_pen_style(lane_index(*run_, method.toStdString())) : Qt::SolidLine));
+        graph->setPen(QPen(color, 2.6,
+                           lanes ? lane_pen_style(lane_index(*run_, method.toStdString())) : Qt::SolidLine));
         graph->setScatterStyle(QCPScatterStyle(method_shape(method), color, Qt::white, 8));
         const std::string key = method.toStdString();
         for (size_t i = 0; i < rounds.size(); ++i)
@@ -341,7 +352,8 @@ void AccuracyChart::addPaperOverlay(const QStringList& methods, double lastX) {
             // run's last round once the run is past round 3. Nothing beyond
             // the run: the axis is the run's.
             const double x = rounds[i].isDouble() ? rounds[i].toDouble() : (lastX > 3 ? lastX : -1);
-            if (x < 1 || x > lastX) continue;
+            if (x < 1 || x > lastX)
+                continue;
             graph->addData(x, values[i].toDouble());
         }
     }

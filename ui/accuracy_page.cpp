@@ -51,7 +51,8 @@ void AccuracyPage::setRunModel(RunModel* model) {
                                                 : tr("No rounds yet: press Start"));
         redraw();
     });
-    connect(model, &RunModel::liveFinished, this, [this] { accuracy_->setEmptyText(tr("No rounds yet: press Start")); });
+    connect(model, &RunModel::liveFinished, this,
+            [this] { accuracy_->setEmptyText(tr("No rounds yet: press Start")); });
     connect(model, &RunModel::laneSelected, this, redraw);
     // Lanes mode compares every lane, so any lane's round (or a new lane) changes the chart.
     connect(model, &RunModel::laneAdded, this, [this, model] { accuracy_->setRun(model->comparison()); });
@@ -61,13 +62,15 @@ void AccuracyPage::setRunModel(RunModel* model) {
 
     connect(model, &RunModel::phaseChanged, this, [this, model](const PhaseChanged& p) {
         const QString lane = QString::fromStdString(p.lane);
-        if ((p.phase == Phase::Training || p.phase == Phase::Baseline) && (p.round != lossRound_ || lane != lossLane_)) {
+        if ((p.phase == Phase::Training || p.phase == Phase::Baseline) &&
+            (p.round != lossRound_ || lane != lossLane_)) {
             lossRound_ = p.round;
             lossLane_ = lane;
             const int lanes = static_cast<int>(model->config().lanes.size());
             loss_->startRound(p.round, model->config().split.envs,
-                              lane.isEmpty() ? QString()
-                                             : tr("%1 (%2 of %3)").arg(lane).arg(model->runningLane() + 1).arg(lanes));
+                              lane.isEmpty()
+                                  ? QString()
+                                  : tr("%1 (%2 of %3)").arg(lane).arg(model->runningLane() + 1).arg(lanes));
         }
     });
     connect(model, &RunModel::batchProgress, loss_, &LossChart::addBatch);
@@ -78,7 +81,9 @@ void AccuracyPage::setRunModel(RunModel* model) {
 
 namespace mergelab::ui {
 
-QSize AccuracyPage::exportSize() { return {accuracy_->width(), accuracy_->height() + loss_->height()}; }
+QSize AccuracyPage::exportSize() {
+    return {accuracy_->width(), accuracy_->height() + loss_->height()};
+}
 
 void AccuracyPage::renderExport(QCPPainter& painter) {
     // Both charts as the tab shows them, one above the other.

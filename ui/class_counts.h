@@ -20,7 +20,8 @@ using ClassCounts = std::array<int64_t, kNumClasses>;
 
 // One entry per environment; empty when the split cannot be made (the
 // setup says why elsewhere).
-std::vector<ClassCounts> environment_class_counts(const ExperimentConfig& config, const std::vector<uint8_t>& labels);
+std::vector<ClassCounts> environment_class_counts(const ExperimentConfig& config,
+                                                  const std::vector<uint8_t>& labels);
 // A segment per class in its class_color(), left to right, its width the
 // class's share of `full` (the largest environment's total, so bars of
 // different sizes compare).

@@ -14,9 +14,14 @@ namespace mergelab::ui {
 namespace {
 
 // QApplication's own options; those in the first list take a value.
-const QStringList kQtValueOptions = {"platform", "platformpluginpath", "platformtheme", "plugin", "display",
-                                     "geometry", "qwindowgeometry", "qwindowicon", "qwindowtitle", "style",
-                                     "stylesheet", "session", "title", "name", "visual", "fontengine"};
+const QStringList kQtValueOptions = {"platform",        "platformpluginpath",
+                                     "platformtheme",   "plugin",
+                                     "display",         "geometry",
+                                     "qwindowgeometry", "qwindowicon",
+                                     "qwindowtitle",    "style",
+                                     "stylesheet",      "session",
+                                     "title",           "name",
+                                     "visual",          "fontengine"};
 const QStringList kQtFlags = {"reverse", "widgetcount", "nograb", "dograb", "sync", "qmljsdebugger"};
 
 QStringList without_qt_options(const QStringList& arguments) {
@@ -24,13 +29,16 @@ QStringList without_qt_options(const QStringList& arguments) {
     for (int i = 0; i < arguments.size(); ++i) {
         const QString& a = arguments[i];
         QString name = a;
-        while (name.startsWith('-')) name.remove(0, 1);
+        while (name.startsWith('-'))
+            name.remove(0, 1);
         const QString bare = name.section('=', 0, 0);
         if (i > 0 && a.startsWith('-') && kQtValueOptions.contains(bare)) {
-            if (!name.contains('=')) ++i; // its value follows
+            if (!name.contains('='))
+                ++i; // its value follows
             continue;
         }
-        if (i > 0 && a.startsWith('-') && kQtFlags.contains(bare)) continue;
+        if (i > 0 && a.startsWith('-') && kQtFlags.contains(bare))
+            continue;
         out << a;
     }
     return out;
@@ -39,9 +47,12 @@ QStringList without_qt_options(const QStringList& arguments) {
 // The app's names for the presets, and the registry's.
 QString preset_key(const QString& name) {
     const QString key = name.toLower();
-    if (key == "quick") return "quick";
-    if (key == "v" || key == "paper-v") return "V";
-    if (key == "h" || key == "paper-h") return "H";
+    if (key == "quick")
+        return "quick";
+    if (key == "v" || key == "paper-v")
+        return "V";
+    if (key == "h" || key == "paper-h")
+        return "H";
     return {};
 }
 
@@ -61,12 +72,15 @@ CommandLine parse_command_line(const QStringList& arguments) {
     const QCommandLineOption version({"v", "version"}, "Show the version and exit.");
     const QCommandLineOption preset("preset", "Load a preset: quick, paper-v or paper-h.", "name");
     const QCommandLineOption autostart("autostart", "Start the run at once.");
-    const QCommandLineOption quitWhenDone("quit-when-done", "Exit when the run ends (code 0 if it finished).");
-    const QCommandLineOption screenshot("screenshot", "After the run, save the window as a PNG file.", "file");
+    const QCommandLineOption quitWhenDone("quit-when-done",
+                                          "Exit when the run ends (code 0 if it finished).");
+    const QCommandLineOption screenshot("screenshot", "After the run, save the window as a PNG file.",
+                                        "file");
     const QCommandLineOption open("open", "Open a saved run directory.", "dir");
     const QCommandLineOption data("data", "Fashion-MNIST directory.", "dir");
     const QCommandLineOption logLevel("log-level", "trace, debug, info, warn, error or off.", "level");
-    const QCommandLineOption tab("tab", "Show a tab: accuracy, weights, confusion, flow, samples or summary.", "name");
+    const QCommandLineOption tab("tab", "Show a tab: accuracy, weights, confusion, flow, samples or summary.",
+                                 "name");
     const QCommandLineOption size("size", "Window size, e.g. 1366x768 (default: fits the screen).", "WxH");
     const SettingDescriptor& roundsSetting = setting("rounds");
     const QCommandLineOption rounds(
@@ -78,7 +92,8 @@ CommandLine parse_command_line(const QStringList& arguments) {
     parser.addOptions({help, version, preset, autostart, quitWhenDone, screenshot, open, data, logLevel, tab, size,
                        rounds, report, lang});
 
-    if (!parser.parse(without_qt_options(arguments))) return usage_error(parser.errorText());
+    if (!parser.parse(without_qt_options(arguments)))
+        return usage_error(parser.errorText());
     CommandLine result;
     if (parser.isSet(help)) {
         result.exit_code = 0;
@@ -91,7 +106,8 @@ CommandLine parse_command_line(const QStringList& arguments) {
         return result;
     }
     if (!parser.positionalArguments().isEmpty())
-        return usage_error(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+        return usage_error(
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
 
     GuiOptions& o = result.options;
     if (parser.isSet(preset)) {
@@ -116,8 +132,9 @@ CommandLine parse_command_line(const QStringList& arguments) {
         const int w = wh.size() == 2 ? wh[0].toInt(&okW) : 0;
         const int h = wh.size() == 2 ? wh[1].toInt(&okH) : 0;
         if (!okW || !okH || w < 200 || h < 200)
-            return usage_error(QStringLiteral("--size takes WIDTHxHEIGHT of at least 200x200, e.g. 1366x768; got '%1'")
-                                   .arg(parser.value(size)));
+            return usage_error(
+                QStringLiteral("--size takes WIDTHxHEIGHT of at least 200x200, e.g. 1366x768; got '%1'")
+                    .arg(parser.value(size)));
         o.size = QSize(w, h);
     }
     o.autostart = parser.isSet(autostart);

@@ -1,6 +1,5 @@
 #include "confusion_view.h"
 
-#include <qcustomplot.h>
 #include <QComboBox>
 #include <QEvent>
 #include <QHBoxLayout>
@@ -11,6 +10,7 @@
 #include <QPainter>
 #include <QToolTip>
 #include <QVBoxLayout>
+#include <qcustomplot.h>
 
 #include <algorithm>
 #include <cmath>
@@ -324,11 +324,14 @@ void ConfusionView::fitSelector() {
     // middle of what does not fit ("Env 1 (l…l model)").
     const QFontMetrics fm(selector_->font());
     int widest = 0;
-    for (int i = 0; i < selector_->count(); ++i) widest = std::max(widest, fm.horizontalAdvance(selector_->itemText(i)));
+    for (int i = 0; i < selector_->count(); ++i)
+        widest = std::max(widest, fm.horizontalAdvance(selector_->itemText(i)));
     selector_->setMinimumWidth(widest + selector_->iconSize().width() + fm.height() * 3);
 }
 
-QSize ConfusionView::exportSize() { return canvasRect().toAlignedRect().size(); }
+QSize ConfusionView::exportSize() {
+    return canvasRect().toAlignedRect().size();
+}
 
 void ConfusionView::renderExport(QCPPainter& painter) {
     // The heatmap and its labels without the selector above them.

@@ -1,5 +1,6 @@
 #include "experiment_runner.h"
 
+#include <QElapsedTimer>
 #include <QMetaType>
 #include <QThread>
 
@@ -71,7 +72,9 @@ public:
         post(runner_, [r = runner_, e] { emit r->mergeFinished(e); });
     }
     void round_finished(const std::string& lane, const RoundResult& result) override {
-        post(runner_, [r = runner_, lane = QString::fromStdString(lane), result] { r->onRoundFinished(lane, result); });
+        post(runner_, [r = runner_, lane = QString::fromStdString(lane), result] {
+            r->onRoundFinished(lane, result);
+        });
     }
     void run_finished(const RunResult& result) override {
         post(runner_, [r = runner_, result] { emit r->runFinished(result); });
@@ -96,7 +99,9 @@ ExperimentRunner::~ExperimentRunner() {
 }
 
 bool ExperimentRunner::isRunning() const { return thread_ && thread_->isRunning(); }
-bool ExperimentRunner::isPaused() const { return isRunning() && paused_; }
+bool ExperimentRunner::isPaused() const {
+    return isRunning() && paused_;
+}
 
 DataPtr ExperimentRunner::data() const {
     std::lock_guard<std::mutex> lock(shared_->mutex);
@@ -111,6 +116,17 @@ void ExperimentRunner::step(const ExperimentConfig& config) {
         roundsUntilPause_ = 1;
         return;
     }
+    if (paused_) {
+        // The engine reports a round before it counts it towards a Step
+        // (RunControl::round_done runs just after round_finished): a Step
+        // asked for in between would be used up by the round already
+        // reported and the run would stay paused. Wait the microseconds
+        // until the engine has paused.
+        QElapsedTimer waited;
+        waited.start();
+        while (!shared_->control.paused() && thread_->isRunning() && waited.elapsed() < 2000)
+            QThread::usleep(100);
+    }
     shared_->control.pause_after_rounds(1);
     roundsUntilPause_ = 1;
     if (paused_) {
@@ -120,7 +136,8 @@ void ExperimentRunner::step(const ExperimentConfig& config) {
 }
 
 void ExperimentRunner::pause() {
-    if (!isRunning() || paused_) return;
+    if (!isRunning() || paused_)
+        return;
     shared_->control.pause();
     paused_ = true;
     roundsUntilPause_ = -1;
@@ -138,12 +155,14 @@ void ExperimentRunner::resume() {
 }
 
 void ExperimentRunner::onRoundFinished(const QString& lane, const RoundResult& round) {
-    emit roundFinished(lane, round);
-    // The engine pauses itself after this round (RunControl::round_done).
-    if (roundsUntilPause_ > 0 && --roundsUntilPause_ == 0 && !paused_) {
+    // The engine pauses itself after this round (RunControl::round_done):
+    // paused already for whoever handles the round, then announced.
+    const bool pauses = roundsUntilPause_ > 0 && --roundsUntilPause_ == 0 && !paused_;
+    if (pauses)
         paused_ = true;
+    emit roundFinished(lane, round);
+    if (pauses)
         emit pausedChanged(true);
-    }
 }
 
 void ExperimentRunner::stop() {

@@ -19,9 +19,10 @@ constexpr int kMaxThumbnails = 6;
 
 // Names short enough to list five of them in a small box.
 QString box_class_name(int c) {
-    static const std::array<const char*, kNumClasses> names = {"T-shirt", "Trouser", "Pullover", "Dress", "Coat",
-                                                                "Sandal",  "Shirt",   "Sneaker",  "Bag",   "Boot"};
-    return c >= 0 && c < kNumClasses ? QString::fromLatin1(names[static_cast<size_t>(c)]) : QString::number(c);
+    static const std::array<const char*, kNumClasses> names = {
+        "T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot"};
+    return c >= 0 && c < kNumClasses ? QString::fromLatin1(names[static_cast<size_t>(c)])
+                                     : QString::number(c);
 }
 
 // A small padlock: the picture says "locked in" faster than words.
@@ -45,7 +46,8 @@ void draw_glow(QPainter& p, const QRectF& r, double radius, const QColor& color)
         QColor c = color;
         c.setAlpha(22 + (6 - i) * 14);
         p.setPen(QPen(c, 2.2));
-        p.drawRoundedRect(r.adjusted(-i * 1.6, -i * 1.6, i * 1.6, i * 1.6), radius + i * 1.6, radius + i * 1.6);
+        p.drawRoundedRect(r.adjusted(-i * 1.6, -i * 1.6, i * 1.6, i * 1.6), radius + i * 1.6,
+                          radius + i * 1.6);
     }
 }
 
@@ -53,9 +55,11 @@ void draw_glow(QPainter& p, const QRectF& r, double radius, const QColor& color)
 
 void FlowView::rebuildThumbnails() {
     thumbnails_.assign(envs_.size(), {});
-    if (!data_) return;
+    if (!data_)
+        return;
     const Dataset& test = data_->test;
-    if (test.pixels.size() < static_cast<size_t>(test.size()) * kImagePixels) return;
+    if (test.pixels.size() < static_cast<size_t>(test.size()) * kImagePixels)
+        return;
     // The first few test images of every class, found once.
     const size_t perClass = kMaxThumbnails + envs_.size();
     std::array<std::vector<int64_t>, kNumClasses> firstOfClass;
@@ -67,18 +71,21 @@ void FlowView::rebuildThumbnails() {
     for (size_t k = 0; k < envs_.size(); ++k) {
         std::vector<int> classes = envs_[k].classes;
         if (classes.empty())
-            for (int c = 0; c < kNumClasses; ++c) classes.push_back(c);
+            for (int c = 0; c < kNumClasses; ++c)
+                classes.push_back(c);
         // Round-robin over the environment's classes so every class shows up
         // before any repeats; deterministic so the picture never flickers.
         // Environments sharing classes (V split) start at different classes
         // and images, so no two boxes look alike: their data differs too.
-        std::rotate(classes.begin(), classes.begin() + static_cast<long>((k * kMaxThumbnails) % classes.size()),
+        std::rotate(classes.begin(),
+                    classes.begin() + static_cast<long>((k * kMaxThumbnails) % classes.size()),
                     classes.end());
         std::vector<int64_t> picks;
         for (size_t round = 0; round < kMaxThumbnails && picks.size() < kMaxThumbnails; ++round) {
             bool any = false;
             for (int c : classes) {
-                if (c < 0 || c >= kNumClasses) continue;
+                if (c < 0 || c >= kNumClasses)
+                    continue;
                 const auto& list = firstOfClass[static_cast<size_t>(c)];
                 const size_t at = round + k;
                 if (at < list.size() && picks.size() < kMaxThumbnails) {
@@ -86,30 +93,35 @@ void FlowView::rebuildThumbnails() {
                     any = true;
                 }
             }
-            if (!any) break;
+            if (!any)
+                break;
         }
         for (int64_t index : picks) {
             QImage img(kImageSide, kImageSide, QImage::Format_Grayscale8);
             const uint8_t* src = test.pixels.data() + index * kImagePixels;
-            for (int y = 0; y < kImageSide; ++y) std::copy_n(src + y * kImageSide, kImageSide, img.scanLine(y));
+            for (int y = 0; y < kImageSide; ++y)
+                std::copy_n(src + y * kImageSide, kImageSide, img.scanLine(y));
             thumbnails_[k].push_back(img);
         }
     }
 }
 
-void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, bool dimmed, double basePx) const {
+void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, bool dimmed,
+                          double basePx) const {
     const QColor color = env_color(env);
     const double radius = std::min(10.0, box.width() * 0.04);
     const double pad = std::clamp(box.width() * 0.04, 4.0, 12.0);
     const EnvironmentSummary& summary = envs_[static_cast<size_t>(env)];
 
-    if (lit) draw_glow(p, box, radius, color);
+    if (lit)
+        draw_glow(p, box, radius, color);
     p.setPen(Qt::NoPen);
     p.setBrush(lit ? mix(Qt::white, color, 0.12) : QColor(252, 252, 252));
     p.drawRoundedRect(box, radius, radius);
 
     p.save();
-    if (dimmed) p.setOpacity(0.45);
+    if (dimmed)
+        p.setOpacity(0.45);
     const QRectF inner = box.adjusted(pad, pad * 0.7, -pad, -pad * 0.7);
 
     // Fonts from the box size, never larger than the picture's base font.
@@ -119,7 +131,8 @@ void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, boo
     double titleH = 0, lineH = 0, smallH = 0, classesH = 0;
     const QString names = [&] {
         QStringList list;
-        for (int c : summary.classes) list << box_class_name(c);
+        for (int c : summary.classes)
+            list << box_class_name(c);
         return list.join(QStringLiteral(", "));
     }();
     const QString range = envClassesText(env);
@@ -137,11 +150,13 @@ void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, boo
         if (!summary.classes.empty() && static_cast<int>(summary.classes.size()) < kNumClasses) {
             const QString full = QStringLiteral("%1: %2").arg(range, names);
             const QRectF need = lf.boundingRect(QRectF(0, 0, inner.width(), 1e6), Qt::TextWordWrap, full);
-            if (need.height() <= lf.lineSpacing() * 2 + 1) classesText = full;
+            if (need.height() <= lf.lineSpacing() * 2 + 1)
+                classesText = full;
         }
         classesH = lf.boundingRect(QRectF(0, 0, inner.width(), 1e6), Qt::TextWordWrap, classesText).height();
         classesH = std::min(classesH, lf.lineSpacing() * 2 + 1);
-        if (titleH + classesH + lineH + barH(lineH) + smallH <= inner.height() || bf <= 7.0) break;
+        if (titleH + classesH + lineH + barH(lineH) + smallH <= inner.height() || bf <= 7.0)
+            break;
     }
 
     double y = inner.top();
@@ -157,13 +172,14 @@ void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, boo
     }
     p.setFont(titleFont);
     p.setPen(readable_on_white(color));
-    p.drawText(QRectF(inner.left(), y, inner.width(), titleH), Qt::AlignLeft | Qt::AlignVCenter, env_label(env));
+    p.drawText(QRectF(inner.left(), y, inner.width(), titleH), Qt::AlignLeft | Qt::AlignVCenter,
+               env_label(env));
     y += titleH;
 
     p.setFont(lineFont);
     p.setPen(QColor(35, 35, 35));
-    p.drawText(QRectF(inner.left(), y, inner.width(), classesH), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-               classesText);
+    p.drawText(QRectF(inner.left(), y, inner.width(), classesH),
+               Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, classesText);
     y += classesH;
     p.setPen(QColor(70, 70, 70));
     const QString sizes = tr("%1 train / %2 val").arg(grouped(summary.train_size), grouped(summary.val_size));
@@ -173,7 +189,8 @@ void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, boo
     if (env < static_cast<int>(counts_.size())) {
         // How many images of each class: a Dirichlet split shows its skew here.
         int64_t full = 0;
-        for (const auto& c : counts_) full = std::max(full, std::accumulate(c.begin(), c.end(), int64_t(0)));
+        for (const auto& c : counts_)
+            full = std::max(full, std::accumulate(c.begin(), c.end(), int64_t(0)));
         draw_class_bar(p, QRectF(inner.left(), y + barH(lineH) * 0.15, inner.width(), barH(lineH) * 0.7),
                        counts_[static_cast<size_t>(env)], full);
         y += barH(lineH);
@@ -187,7 +204,8 @@ void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, boo
     p.setFont(smallFont);
     p.setPen(QColor(80, 80, 80));
     p.drawText(lockLine.adjusted(lockSize + 4, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
-               QFontMetricsF(smallFont).elidedText(tr("data stays here"), Qt::ElideRight, lockLine.width() - lockSize - 4));
+               QFontMetricsF(smallFont).elidedText(tr("data stays here"), Qt::ElideRight,
+                                                   lockLine.width() - lockSize - 4));
 
     drawThumbnails(p, QRectF(inner.left(), y + pad * 0.4, inner.width(), lockLine.top() - y - pad * 0.8), env,
                    pad);
@@ -210,7 +228,8 @@ void FlowView::drawThumbnails(QPainter& p, const QRectF& thumbArea, int env, dou
         int bestCount = 0, bestCols = 0, bestRows = 0;
         double bestSide = 0;
         const int most = static_cast<int>(thumbs.size());
-        for (int count = std::min(most, kMaxThumbnails); count >= std::min(most, 4) && bestSide < 42; --count) {
+        for (int count = std::min(most, kMaxThumbnails); count >= std::min(most, 4) && bestSide < 42;
+             --count) {
             for (int rows = 1; rows <= 2; ++rows) {
                 const int cols = (count + rows - 1) / rows;
                 const double side = std::min((thumbArea.width() - (cols - 1) * tg) / cols,
@@ -230,8 +249,8 @@ void FlowView::drawThumbnails(QPainter& p, const QRectF& thumbArea, int env, dou
             const double y0 = thumbArea.top() + (thumbArea.height() - gridH) / 2;
             p.setRenderHint(QPainter::SmoothPixmapTransform, false);
             for (int i = 0; i < bestCount; ++i) {
-                const QRectF r(x0 + (i % bestCols) * (bestSide + tg), y0 + (i / bestCols) * (bestSide + tg), bestSide,
-                               bestSide);
+                const QRectF r(x0 + (i % bestCols) * (bestSide + tg), y0 + (i / bestCols) * (bestSide + tg),
+                               bestSide, bestSide);
                 p.drawImage(r, thumbs[static_cast<size_t>(i)]);
                 p.setPen(QPen(QColor(150, 150, 150), 1));
                 p.drawRect(r);
@@ -243,14 +262,16 @@ void FlowView::drawThumbnails(QPainter& p, const QRectF& thumbArea, int env, dou
 void FlowView::drawBaselineBox(QPainter& p, const QRectF& box, bool lit, double basePx) const {
     const QColor color = central_color();
     const double radius = 8;
-    if (lit) draw_glow(p, box, radius, QColor(120, 120, 120));
+    if (lit)
+        draw_glow(p, box, radius, QColor(120, 120, 120));
     p.setBrush(lit ? QColor(238, 238, 238) : QColor(250, 250, 250));
     p.setPen(QPen(color, lit ? 2.5 : 1.5, Qt::DashLine));
     p.drawRoundedRect(box, radius, radius);
     p.setBrush(Qt::NoBrush);
 
     int64_t train = 0;
-    for (const auto& e : envs_) train += e.train_size;
+    for (const auto& e : envs_)
+        train += e.train_size;
     const double pad = std::clamp(box.width() * 0.04, 4.0, 10.0);
     const QRectF inner = box.adjusted(pad, pad * 0.6, -pad, -pad * 0.6);
     const QString title = tr("Central model (comparison)");
@@ -258,13 +279,18 @@ void FlowView::drawBaselineBox(QPainter& p, const QRectF& box, bool lit, double 
     double bf = std::min(basePx, box.width() / 14.0);
     for (; bf > 7; bf -= 0.5) {
         const QFontMetricsF tf(pixel_font(font(), bf, true)), lf(pixel_font(font(), bf * 0.85));
-        const double need = tf.height() * 1.1 + lf.boundingRect(QRectF(0, 0, inner.width(), 1e6), Qt::TextWordWrap, body).height();
-        if (need <= inner.height() && tf.horizontalAdvance(title) <= inner.width()) break;
+        const double need =
+            tf.height() * 1.1 +
+            lf.boundingRect(QRectF(0, 0, inner.width(), 1e6), Qt::TextWordWrap, body).height();
+        if (need <= inner.height() && tf.horizontalAdvance(title) <= inner.width())
+            break;
     }
     const QFont tf = pixel_font(font(), bf, true);
     const QFont bodyFont = pixel_font(font(), bf * 0.85);
     const double th = QFontMetricsF(tf).height() * 1.1;
-    const double bh = QFontMetricsF(bodyFont).boundingRect(QRectF(0, 0, inner.width(), 1e6), Qt::TextWordWrap, body).height();
+    const double bh = QFontMetricsF(bodyFont)
+                          .boundingRect(QRectF(0, 0, inner.width(), 1e6), Qt::TextWordWrap, body)
+                          .height();
     const double top = inner.top() + std::max(0.0, (inner.height() - th - bh) / 2);
     p.setFont(tf);
     p.setPen(color);

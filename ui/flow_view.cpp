@@ -70,7 +70,9 @@ struct FlowView::Geometry {
     QRectF legend;
 };
 
-FlowView::FlowView(QWidget* parent) : QWidget(parent), player_(new PhasePlayer(this)) {
+FlowView::FlowView(QWidget* parent)
+    : QWidget(parent)
+    , player_(new PhasePlayer(this)) {
     setBackgroundRole(QPalette::Base);
     setAutoFillBackground(true);
     caption_ = tr("Start an experiment to see how the environments train apart and share only their weights.");
@@ -78,16 +80,21 @@ FlowView::FlowView(QWidget* parent) : QWidget(parent), player_(new PhasePlayer(t
     replay_->setObjectName(QStringLiteral("replayRound"));
     replay_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     replay_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
-    replay_->setToolTip(tr("Play the round's phases again, slowly: training, merging, testing, copying back"));
+    replay_->setToolTip(
+        tr("Play the round's phases again, slowly: training, merging, testing, copying back"));
     replay_->move(8, 8);
     replay_->hide();
     connect(player_, &PhasePlayer::show, this, &FlowView::setPhase);
     connect(player_, &PhasePlayer::drained, this, [this] {
-        if (!idleCaption_.isEmpty()) setIdle(idleCaption_);
+        if (paused_)
+            setIdle(pausedCaption());
+        else if (!idleCaption_.isEmpty())
+            setIdle(idleCaption_);
         updateReplayButton();
     });
     connect(replay_, &QToolButton::clicked, this, [this] {
-        if (!model_ || !model_->run()) return;
+        if (!model_ || !model_->run())
+            return;
         idleCaption_ = caption_;
         player_->replay(*model_->run(), model_->selectedRound());
         updateReplayButton();
@@ -105,15 +112,19 @@ void FlowView::setRunModel(RunModel* model) {
     });
     connect(model, &RunModel::laneAdded, this, [this, model](int lane) {
         // Live, the picture is the lane that trains.
-        if (model->isLive()) showLane(lane);
+        if (model->isLive())
+            showLane(lane);
     });
     connect(model, &RunModel::laneSelected, this, [this, model](int lane) {
-        if (!model->isLive()) showLane(lane);
+        if (!model->isLive())
+            showLane(lane);
         updateReplayButton();
     });
     connect(model, &RunModel::roundSelected, this, [this] { updateReplayButton(); });
     connect(model, &RunModel::runReset, this, [this, model] {
         player_->clear();
+        paused_ = false;
+        lastPhase_.reset();
         idleCaption_.clear();
         lanePrefix_.clear();
         if (model->isLive() || model->laneCount() == 0) {
@@ -121,20 +132,31 @@ void FlowView::setRunModel(RunModel* model) {
             return;
         }
         showLane(model->selectedLane());
-        setIdle(tr("Opened %1: %2. Press Replay to watch a round's merge step by step; scrub through the rounds above.")
+        setIdle(tr("Opened %1: %2. Press Replay to watch a round's merge step by step; scrub through the "
+                   "rounds above.")
                     .arg(model->origin(), stop_summary(*model->run())));
         updateReplayButton();
     });
     connect(model, &RunModel::phaseChanged, player_, &PhasePlayer::push);
     connect(model, &RunModel::pausedChanged, this, [this](bool paused) {
-        showWhenIdle(paused ? tr("Paused. Resume (Ctrl+P) carries on; Step (F10) runs one more round.") : QString());
-        if (!paused && phase_) setPhase(*phase_);
+        // Shown once the phases before the pause have played.
+        paused_ = paused;
+        if (paused && !player_->isPlaying())
+            setIdle(pausedCaption());
+        if (!paused && lastPhase_)
+            setPhase(*lastPhase_);
     });
     connect(model, &RunModel::liveFinished, this, [this, model] {
         const RunPtr run = model->run();
-        showWhenIdle(run ? tr("Finished: %1. Scrub through the rounds above, or replay one.").arg(stop_summary(*run))
-                         : tr("Press Start to train."));
-        if (!player_->isPlaying()) showLane(model->selectedLane());
+        if (!player_->isPlaying())
+            showLane(model->selectedLane());
+        if (!run)
+            showWhenIdle(tr("Press Start to train."));
+        else if (run->stopped == StopReason::Running)
+            showWhenIdle(tr("Finished. Scrub through the rounds above, or replay one."));
+        else
+            showWhenIdle(
+                tr("Finished: %1. Scrub through the rounds above, or replay one.").arg(stop_summary(*run)));
     });
     if (model->data())
         setData(model->data());
@@ -142,7 +164,8 @@ void FlowView::setRunModel(RunModel* model) {
 
 void FlowView::showLane(int lane) {
     const RunPtr run = model_ ? model_->lane(lane) : nullptr;
-    if (!run) return;
+    if (!run)
+        return;
     shownLane_ = run->lane;
     const ExperimentConfig& c = model_->config();
     lanePrefix_ = c.mode == Mode::Lanes && model_->laneCount() > 0
@@ -159,20 +182,23 @@ void FlowView::showLane(int lane) {
 void FlowView::recount() {
     const RunPtr run = model_ ? model_->run() : nullptr;
     const DataPtr data = model_ ? model_->data() : nullptr;
-    if (!run || !data) return;
+    if (!run || !data)
+        return;
     setClassCounts(environment_class_counts(run->config, data->train.labels));
 }
 
 void FlowView::showWhenIdle(const QString& caption) {
     idleCaption_ = caption;
-    if (!player_->isPlaying() && !caption.isEmpty()) setIdle(caption);
+    if (!player_->isPlaying() && !caption.isEmpty())
+        setIdle(caption);
 }
 
 void FlowView::updateReplayButton() {
     const bool can = model_ && !model_->isLive() && model_->run() && !model_->run()->rounds.empty();
     const RoundResult* round = can ? model_->shownRound() : nullptr;
     replay_->setVisible(round != nullptr);
-    if (round) replay_->setText(tr("Replay round %1").arg(round->round));
+    if (round)
+        replay_->setText(tr("Replay round %1").arg(round->round));
     replay_->setEnabled(!player_->isPlaying());
     replay_->adjustSize();
 }
@@ -183,7 +209,8 @@ void FlowView::setClassCounts(std::vector<ClassCounts> counts) {
 }
 
 void FlowView::setCaption(const QString& caption) {
-    if (caption == caption_) return;
+    if (caption == caption_)
+        return;
     caption_ = caption;
     emit captionChanged(caption_);
     update();
@@ -193,8 +220,9 @@ void FlowView::setEnvironments(const std::vector<EnvironmentSummary>& envs, cons
     envs_ = envs;
     if (!primaryMethod.isEmpty()) primary_ = primaryMethod;
     if (!phase_)
-        setCaption(lanePrefix_ + tr("Each environment trains on its own images; only the weights meet in the middle (%1).")
-                                     .arg(primary_));
+        setCaption(lanePrefix_ +
+                   tr("Each environment trains on its own images; only the weights meet in the middle (%1).")
+                       .arg(primary_));
     rebuildThumbnails();
     update();
 }
@@ -205,12 +233,18 @@ void FlowView::setData(DataPtr data) {
     update();
 }
 
+QString FlowView::pausedCaption() const {
+    return tr("Paused. Resume (Ctrl+P) carries on; Step (F10) runs one more round.");
+}
+
 void FlowView::setPhase(const PhaseChanged& phase) {
     phase_ = phase;
+    lastPhase_ = phase;
     if (model_ && !phase.lane.empty() && phase.lane != shownLane_) {
         // Live lanes: the picture is the lane that trains.
         for (int i = 0; i < model_->laneCount(); ++i)
-            if (model_->lane(i)->lane == phase.lane) showLane(i);
+            if (model_->lane(i)->lane == phase.lane)
+                showLane(i);
     }
     setCaption(lanePrefix_ + phaseCaption(phase));
     update();
@@ -218,8 +252,8 @@ void FlowView::setPhase(const PhaseChanged& phase) {
 
 void FlowView::setIdle(const QString& caption) {
     phase_.reset();
-    idleCaption_.clear();
     setCaption(caption);
+    idleCaption_.clear(); // after: `caption` may be idleCaption_ itself
     update();
 }
 
@@ -462,7 +496,8 @@ void FlowView::paintEvent(QPaintEvent*) {
         }
         if (baseline_ && !g.baseline.isNull())
             drawBaselineBox(p, g.baseline, is(Phase::Baseline), g.font);
-        if (!counts_.empty() && g.legend.height() > 0) draw_class_legend(p, g.legend, font());
+        if (!counts_.empty() && g.legend.height() > 0)
+            draw_class_legend(p, g.legend, font());
     }
 
     // The caption band: what is happening now, in words.

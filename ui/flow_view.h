@@ -17,6 +17,8 @@ class QToolButton;
 
 namespace mergelab::ui {
 
+class PhasePlayer;
+
 class FlowView : public QWidget, public RunView {
     Q_OBJECT
 public:
@@ -37,7 +39,7 @@ public:
     // Training images of each class per environment, drawn as a bar in each box.
     void setClassCounts(std::vector<ClassCounts> counts);
     const std::vector<ClassCounts>& classCounts() const { return counts_; }
-    class PhasePlayer* player() const { return player_; }
+    PhasePlayer* player() const { return player_; }
     // Draws the centralised comparison model (a dashed box) when the run has one.
     void setBaseline(bool baseline);
 
@@ -84,6 +86,9 @@ private:
     QString idleCaption_; // waits for the player to drain
     QString lanePrefix_;  // "Lane 2 of 3 (max): " in lanes mode
     std::string shownLane_;
+    bool paused_ = false;
+    std::optional<PhaseChanged> lastPhase_; // shown again on resume
+    QString pausedCaption() const;
 };
 
 } // namespace mergelab::ui

@@ -79,12 +79,13 @@ HistogramView::HistogramView(QWidget* parent) : QWidget(parent) {
 
     emptyText_ = plot_kit::add_empty_text(plot_);
 
-    connect(plot_, &QCustomPlot::legendClick, this, [this](QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*) {
-        if (auto* plottable = qobject_cast<QCPPlottableLegendItem*>(item)) {
-            const QString name = plottable->plottable()->name();
-            setSeriesHidden(name, !hidden_.contains(name));
-        }
-    });
+    connect(plot_, &QCustomPlot::legendClick, this,
+            [this](QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*) {
+                if (auto* plottable = qobject_cast<QCPPlottableLegendItem*>(item)) {
+                    const QString name = plottable->plottable()->name();
+                    setSeriesHidden(name, !hidden_.contains(name));
+                }
+            });
 
     connect(combo_, &QComboBox::currentTextChanged, this, [this](const QString& text) {
         if (filling_) return;
@@ -157,9 +158,13 @@ void HistogramView::setSeriesHidden(const QString& series, bool hidden) {
     redraw();
 }
 
-bool HistogramView::isSeriesHidden(const QString& series) const { return hidden_.contains(series); }
+bool HistogramView::isSeriesHidden(const QString& series) const {
+    return hidden_.contains(series);
+}
 
-QSize HistogramView::exportSize() { return {plot_->width(), plot_->height() + stats_->height()}; }
+QSize HistogramView::exportSize() {
+    return {plot_->width(), plot_->height() + stats_->height()};
+}
 
 void HistogramView::renderExport(QCPPainter& painter) {
     paint_plot(plot_, painter, QRect(QPoint(0, 0), plot_->size()));
@@ -253,7 +258,8 @@ void HistogramView::redraw() {
         graph->setVisible(!hidden);
         if (auto* item = plot_->legend->itemWithPlottable(graph))
             item->setTextColor(hidden ? QColor(170, 170, 170) : Qt::black);
-        if (hidden) return;
+        if (hidden)
+            return;
     };
 
     QStringList envLines, mergedLines, envRich, mergedRich;

@@ -47,8 +47,10 @@ void LossChart::startRound(int round, int envs, const QString& lane) {
     lane_ = lane;
     points_ = 0;
     maxLoss_ = 0;
-    title_->setText(lane.isEmpty() ? QStringLiteral("Round %1: training loss, batch by batch").arg(round)
-                                   : QStringLiteral("Lane %1, round %2: training loss, batch by batch").arg(lane).arg(round));
+    title_->setText(
+        lane.isEmpty()
+            ? QStringLiteral("Round %1: training loss, batch by batch").arg(round)
+            : QStringLiteral("Lane %1, round %2: training loss, batch by batch").arg(lane).arg(round));
     for (int k = 0; k < envs; ++k) lineFor(k);
     plot_->legend->setVisible(envs > 0);
     emptyText_->setText(QStringLiteral("Waiting for the first batch"));

@@ -75,15 +75,11 @@ void MainWindow::buildViews(const std::vector<ViewFactory>& views) {
 }
 
 void MainWindow::buildDocks() {
+    // The panel scrolls inside itself; its problem strip stays in view.
     setup_ = new SetupPanel;
-    auto* setupScroll = new QScrollArea;
-    setupScroll->setWidget(setup_);
-    setupScroll->setWidgetResizable(true);
-    setupScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    setupScroll->setMinimumWidth(setup_->minimumSizeHint().width() + 24);
     auto* setupDock = new QDockWidget(tr("Setup"));
     setupDock->setObjectName("setupDock");
-    setupDock->setWidget(setupScroll);
+    setupDock->setWidget(setup_);
     addDockWidget(Qt::LeftDockWidgetArea, setupDock);
 
     log_ = new LogPanel;
@@ -115,7 +111,8 @@ void MainWindow::buildRoundBar() {
     lane_ = new QComboBox;
     lane_->setObjectName("laneSelector");
     lane_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    lane_->setToolTip(tr("Lanes mode: the lane every view shows (each lane is one experiment with one method)"));
+    lane_->setToolTip(
+        tr("Lanes mode: the lane every view shows (each lane is one experiment with one method)"));
     laneLabel->setBuddy(lane_);
     laneLayout->addWidget(laneLabel);
     laneLayout->addWidget(lane_);
@@ -167,7 +164,12 @@ void MainWindow::connectRunner() {
     connect(runner_, &ExperimentRunner::phaseChanged, this, &MainWindow::onPhaseChanged);
     connect(runner_, &ExperimentRunner::batchProgress, this, &MainWindow::onBatchProgress);
     connect(runner_, &ExperimentRunner::roundFinished, this,
-            [this](const QString& lane, const RoundResult& r) { model_->appendRound(lane.toStdString(), r); });
+            [this](const QString& lane, const RoundResult& r) {
+                model_->appendRound(lane.toStdString(), r);
+                // After a Step the run is paused from this round on.
+                if (runner_->isPaused())
+                    updateActions();
+            });
     connect(runner_, &ExperimentRunner::runFinished, this, &MainWindow::onLaneFinished);
     connect(runner_, &ExperimentRunner::failed, this, [this](const QString& message) {
         runFailed_ = true;
@@ -255,7 +257,8 @@ void MainWindow::updateActions() {
     start_->setToolTip(setup_->isValid() ? tr("Start training (Ctrl+R)") : tr("Cannot start: %1").arg(setup_->problem()));
     pause_->setEnabled(running);
     pause_->setText(paused ? tr("Resume") : tr("Pause"));
-    pause_->setToolTip(paused ? tr("Resume training (Ctrl+P)") : tr("Pause after the current batch (Ctrl+P)"));
+    pause_->setToolTip(paused ? tr("Resume training (Ctrl+P)")
+                              : tr("Pause after the current batch (Ctrl+P)"));
     pause_->setIcon(style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
     step_->setEnabled((!running && setup_->isValid()) || paused);
     stop_->setEnabled(running);
@@ -277,12 +280,15 @@ void MainWindow::syncScrubber() {
 void MainWindow::syncLanes() {
     const int lanes = model_->laneCount();
     const bool lanesMode = model_->config().mode == Mode::Lanes || lanes > 1;
-    const int total = model_->isLive() && running_.mode == Mode::Lanes ? static_cast<int>(running_.lanes.size()) : lanes;
+    const int total = std::max<int>(
+        lanes, model_->config().mode == Mode::Lanes ? static_cast<int>(model_->config().lanes.size()) : 0);
     const QSignalBlocker block(lane_);
     lane_->clear();
     for (int i = 0; i < lanes; ++i) {
-        QString text = tr("%1 of %2: %3").arg(i + 1).arg(total).arg(QString::fromStdString(model_->lane(i)->lane));
-        if (i == model_->runningLane()) text += model_->isPaused() ? tr(" (paused)") : tr(" (running)");
+        QString text =
+            tr("%1 of %2: %3").arg(i + 1).arg(total).arg(QString::fromStdString(model_->lane(i)->lane));
+        if (i == model_->runningLane())
+            text += model_->isPaused() ? tr(" (paused)") : tr(" (running)");
         lane_->addItem(text);
     }
     lane_->setCurrentIndex(model_->selectedLane());
@@ -291,10 +297,12 @@ void MainWindow::syncLanes() {
 
 QString MainWindow::lanePrefix() const {
     const int running = model_->runningLane();
-    if (running_.mode != Mode::Lanes || running < 0) return {};
+    const ExperimentConfig& c = model_->config();
+    if (c.mode != Mode::Lanes || running < 0)
+        return {};
     return tr("Lane %1 of %2: %3 · ")
         .arg(running + 1)
-        .arg(running_.lanes.size())
+        .arg(std::max<int>(static_cast<int>(c.lanes.size()), model_->laneCount()))
         .arg(QString::fromStdString(model_->lane(running)->lane));
 }
 
@@ -368,16 +376,21 @@ void MainWindow::showAbout() {
             .arg(application_version()));
 }
 
-RunPtr MainWindow::shownRun() const { return model_->run(); }
+RunPtr MainWindow::shownRun() const {
+    return model_->run();
+}
 
-int MainWindow::shownRound() const { return scrubber_->value(); }
+int MainWindow::shownRound() const {
+    return scrubber_->value();
+}
 
 void MainWindow::fitToScreen() {
     // The window opens on whatever screen it is on, down to a 1024x768
     // projector, and never larger than that screen; the frame and the
     // desktop's panels need a little room.
     const QScreen* screen = this->screen() ? this->screen() : QGuiApplication::primaryScreen();
-    if (!screen) return;
+    if (!screen)
+        return;
     const QRect available = screen->availableGeometry();
     const QSize room = available.size() - QSize(16, 40);
     QSize size = this->size();
@@ -386,7 +399,17 @@ void MainWindow::fitToScreen() {
         resize(size);
     }
     QRect frame = frameGeometry();
-    if (!available.contains(frame)) move(available.topLeft());
+    if (!available.contains(frame))
+        move(available.topLeft());
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    // The screen is known for sure only now.
+    if (!fitted_) {
+        fitted_ = true;
+        fitToScreen();
+    }
+    QMainWindow::showEvent(event);
 }
 
 void MainWindow::restoreSettings() {
@@ -427,19 +450,21 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         // Quitting loses the round in progress: ask, without blocking the
         // run's updates meanwhile.
         event->ignore();
-        auto* box = new QMessageBox(QMessageBox::Question, tr("Quit MergeLab?"),
-                                    tr("A run is in progress. Quitting stops it: the round in progress is lost, the "
-                                       "%n finished round(s) stay saved in %1.",
-                                       nullptr, model_->roundCount())
-                                        .arg(runDir_),
-                                    QMessageBox::NoButton, this);
+        auto* box =
+            new QMessageBox(QMessageBox::Question, tr("Quit MergeLab?"),
+                            tr("A run is in progress. Quitting stops it: the round in progress is lost, the "
+                               "%n finished round(s) stay saved in %1.",
+                               nullptr, model_->roundCount())
+                                .arg(runDir_),
+                            QMessageBox::NoButton, this);
         box->setObjectName("confirmQuit");
         box->setAttribute(Qt::WA_DeleteOnClose);
         QPushButton* quit = box->addButton(tr("Stop and quit"), QMessageBox::AcceptRole);
         box->addButton(QMessageBox::Cancel);
         box->setDefaultButton(QMessageBox::Cancel);
         connect(box, &QMessageBox::finished, this, [this, box, quit] {
-            if (box->clickedButton() != quit) return;
+            if (box->clickedButton() != quit)
+                return;
             quitConfirmed_ = true;
             close();
         });

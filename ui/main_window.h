@@ -39,7 +39,8 @@ public:
     void applyPreset(const QString& name);
     void setQuitWhenDone(bool quit, const QString& screenshot_path);
     bool openRun(const QString& path); // shows a message on failure
-    void showTab(const QString& name); // a view's name(): accuracy, weights, confusion, flow, samples, summary
+    void
+    showTab(const QString& name); // a view's name(): accuracy, weights, confusion, flow, samples, summary
     // Copies the shown run into `folder` under the run-folder rule: a new
     // or empty folder takes the run; for any other folder a new sub-folder
     // named after the run is offered (asked in a dialog); system folders
@@ -82,6 +83,7 @@ public slots:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void buildViews(const std::vector<ViewFactory>& views);
@@ -151,12 +153,13 @@ private:
     QElapsedTimer pausedSince_;
     qint64 pausedMs_ = 0; // pauses before the current one
     double lastFraction_ = 0;
-    QString lastPhaseText_; // shown again on resume
+    QString lastPhaseText_;       // shown again on resume
     QElapsedTimer progressClock_; // when the progress texts last changed
     int64_t batchesDone_ = 0;
     int64_t batchesTotal_ = 0;
     bool quitWhenDone_ = false;
     bool quitConfirmed_ = false;
+    bool fitted_ = false; // to the screen it first shows on
     QString screenshotPath_;
     bool runFailed_ = false;
 };

@@ -46,8 +46,8 @@ void MainWindow::buildFileMenu() {
     file->addSeparator();
     file->addAction(tr("Export metrics as &CSV…"), this, [this] { exportMetrics(false); });
     file->addAction(tr("Export metrics as &JSON…"), this, [this] { exportMetrics(true); });
-    auto* exportView = file->addAction(tr("&Export view (%1)…").arg(export_formats().join(", ").toUpper()), this,
-                                       &MainWindow::exportChart);
+    auto* exportView = file->addAction(tr("&Export view (%1)…").arg(export_formats().join(", ").toUpper()),
+                                       this, &MainWindow::exportChart);
     exportView->setShortcut(QKeySequence("Ctrl+E"));
     file->addSeparator();
     auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
@@ -56,13 +56,15 @@ void MainWindow::buildFileMenu() {
 
 QString MainWindow::dialogFolder() const {
     const QString last = QSettings().value("files/lastFolder").toString();
-    if (!last.isEmpty() && QFileInfo(last).isDir()) return last;
+    if (!last.isEmpty() && QFileInfo(last).isDir())
+        return last;
     QDir().mkpath(runsFolder());
     return runsFolder();
 }
 
 void MainWindow::rememberFolder(const QString& folder) {
-    if (!folder.isEmpty()) QSettings().setValue("files/lastFolder", folder);
+    if (!folder.isEmpty())
+        QSettings().setValue("files/lastFolder", folder);
 }
 
 void MainWindow::addRecentRun(const QString& path) {
@@ -71,28 +73,33 @@ void MainWindow::addRecentRun(const QString& path) {
     const QString clean = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
     recent.removeAll(clean);
     recent.prepend(clean);
-    while (recent.size() > kRecentRuns) recent.removeLast();
+    while (recent.size() > kRecentRuns)
+        recent.removeLast();
     settings.setValue("files/recent", recent);
     rebuildRecentMenu();
 }
 
 void MainWindow::rebuildRecentMenu() {
-    if (!recent_) return;
+    if (!recent_)
+        return;
     recent_->clear();
     const QStringList recent = QSettings().value("files/recent").toStringList();
     int shown = 0;
     for (const QString& path : recent) {
-        if (!QFileInfo(path).isDir()) continue; // moved or deleted since
+        if (!QFileInfo(path).isDir())
+            continue; // moved or deleted since
         ++shown;
         auto* action = recent_->addAction(QStringLiteral("&%1 %2").arg(shown).arg(path), this,
                                           [this, path] { openRun(path); });
         action->setData(path);
     }
-    if (shown == 0) recent_->addAction(tr("(none yet)"))->setEnabled(false);
+    if (shown == 0)
+        recent_->addAction(tr("(none yet)"))->setEnabled(false);
 }
 
 bool MainWindow::openRun(const QString& path) {
-    if (runner_->isRunning()) return false;
+    if (runner_->isRunning())
+        return false;
     try {
         const auto runs = load_runs(path.toStdString());
         model_->load(runs, path);
@@ -105,7 +112,8 @@ bool MainWindow::openRun(const QString& path) {
         if (runs.size() > 1) {
             setup.mode = Mode::Lanes;
             setup.lanes.clear();
-            for (const auto& r : runs) setup.lanes.push_back(r.lane);
+            for (const auto& r : runs)
+                setup.lanes.push_back(r.lane);
             setup.compare = setup.lanes;
             setup.method = setup.lanes.front();
         }
@@ -128,29 +136,34 @@ bool MainWindow::openRun(const QString& path) {
         return true;
     } catch (const std::exception& e) {
         logger()->error("{}", e.what());
-        if (!quitWhenDone_) show_warning(this, tr("Cannot open run"), QString::fromUtf8(e.what()));
+        if (!quitWhenDone_)
+            show_warning(this, tr("Cannot open run"), QString::fromUtf8(e.what()));
         return false;
     }
 }
 
 void MainWindow::openRunDialog() {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Open run folder"), dialogFolder());
-    if (dir.isEmpty()) return;
+    if (dir.isEmpty())
+        return;
     rememberFolder(QFileInfo(dir).absolutePath());
     openRun(dir);
 }
 
 void MainWindow::saveRunAs() {
-    if (runDir_.isEmpty()) return;
+    if (runDir_.isEmpty())
+        return;
     const QString chosen =
         QFileDialog::getExistingDirectory(this, tr("Save run into a new or empty folder"), dialogFolder());
-    if (chosen.isEmpty()) return;
+    if (chosen.isEmpty())
+        return;
     rememberFolder(chosen);
     saveRunTo(chosen);
 }
 
 QString MainWindow::saveRunTo(const QString& folder) {
-    if (runDir_.isEmpty() || runner_->isRunning()) return {};
+    if (runDir_.isEmpty() || runner_->isRunning())
+        return {};
     SavePlan plan;
     try {
         plan = plan_run_save(runDir_, folder);
@@ -160,18 +173,21 @@ QString MainWindow::saveRunTo(const QString& folder) {
     }
     if (plan.kind == SavePlan::Refuse) {
         statusBar()->showMessage(tr("Not saved: %1").arg(plan.why), 10000);
-        if (!quitWhenDone_) show_warning(this, tr("Save run"), tr("The run was not saved: %1.").arg(plan.why));
+        if (!quitWhenDone_)
+            show_warning(this, tr("Save run"), tr("The run was not saved: %1.").arg(plan.why));
         return {};
     }
     if (plan.kind == SavePlan::NewSubfolder) {
-        QMessageBox ask(QMessageBox::Question, tr("Save run"),
-                        tr("%1, and MergeLab never writes beside other files.\n\nSave the run in a new folder %2 "
-                           "inside it instead?")
-                            .arg(plan.why, plan.target),
-                        QMessageBox::Save | QMessageBox::Cancel, this);
+        QMessageBox ask(
+            QMessageBox::Question, tr("Save run"),
+            tr("%1, and MergeLab never writes beside other files.\n\nSave the run in a new folder %2 "
+               "inside it instead?")
+                .arg(plan.why, plan.target),
+            QMessageBox::Save | QMessageBox::Cancel, this);
         ask.setObjectName("confirmSubfolder");
         ask.setDefaultButton(QMessageBox::Save);
-        if (ask.exec() != QMessageBox::Save) return {};
+        if (ask.exec() != QMessageBox::Save)
+            return {};
     }
     try {
         copy_run_folder(runDir_.toStdString(), plan.target.toStdString());
@@ -191,10 +207,11 @@ void MainWindow::exportMetrics(bool json) {
         return;
     }
     const QString name = json ? QStringLiteral("run.json") : QStringLiteral("metrics.csv");
-    const QString path =
-        QFileDialog::getSaveFileName(this, json ? tr("Export metrics as JSON") : tr("Export metrics as CSV"),
-                                     dialogFolder() + "/" + name, json ? tr("JSON (*.json)") : tr("CSV (*.csv)"));
-    if (path.isEmpty()) return;
+    const QString path = QFileDialog::getSaveFileName(
+        this, json ? tr("Export metrics as JSON") : tr("Export metrics as CSV"), dialogFolder() + "/" + name,
+        json ? tr("JSON (*.json)") : tr("CSV (*.csv)"));
+    if (path.isEmpty())
+        return;
     rememberFolder(QFileInfo(path).absolutePath());
     QSaveFile file(path);
     const std::string text = json ? run_to_json(*run, 1) : metrics_csv(*run);
@@ -207,27 +224,34 @@ void MainWindow::exportMetrics(bool json) {
 
 bool MainWindow::exportView(const QString& path, double scale) {
     const int tab = tabs_->currentIndex();
-    if (tab < 0) return false;
+    if (tab < 0)
+        return false;
     const QString error = export_view(*views_[static_cast<size_t>(tab)], path, scale);
     statusBar()->showMessage(error.isEmpty() ? tr("Exported %1").arg(path) : error, 8000);
-    if (!error.isEmpty()) logger()->error("{}", error.toStdString());
+    if (!error.isEmpty())
+        logger()->error("{}", error.toStdString());
     return error.isEmpty();
 }
 
 void MainWindow::exportChart() {
     const int tab = tabs_->currentIndex();
-    if (tab < 0) return;
+    if (tab < 0)
+        return;
     QStringList filters{tr("PNG image, 3x the screen size (*.png)"), tr("PDF document, vector (*.pdf)")};
-    if (export_formats().contains("svg")) filters << tr("SVG image, vector (*.svg)");
+    if (export_formats().contains("svg"))
+        filters << tr("SVG image, vector (*.svg)");
     const QString name = QStringLiteral("mergelab-%1.png").arg(views_[static_cast<size_t>(tab)]->name());
     QString selected;
     QString path = QFileDialog::getSaveFileName(this, tr("Export view"), dialogFolder() + "/" + name,
                                                 filters.join(";;"), &selected);
-    if (path.isEmpty()) return;
+    if (path.isEmpty())
+        return;
     // A name typed without a suffix takes the chosen filter's.
-    if (QFileInfo(path).suffix().isEmpty()) path += selected.contains("*.pdf") ? ".pdf" : selected.contains("*.svg") ? ".svg" : ".png";
+    if (QFileInfo(path).suffix().isEmpty())
+        path += selected.contains("*.pdf") ? ".pdf" : selected.contains("*.svg") ? ".svg" : ".png";
     rememberFolder(QFileInfo(path).absolutePath());
-    if (!exportView(path)) show_warning(this, tr("Export"), tr("Could not write %1").arg(path));
+    if (!exportView(path))
+        show_warning(this, tr("Export"), tr("Could not write %1").arg(path));
 }
 
 } // namespace mergelab::ui

@@ -9,9 +9,9 @@
 #include <QStatusBar>
 
 #include "experiment_runner.h"
-#include "messages.h"
 #include "mergelab/progress.h"
 #include "mergelab/run_files.h"
+#include "messages.h"
 #include "run_model.h"
 #include "setup_panel.h"
 
@@ -21,12 +21,18 @@ namespace {
 
 QString phase_caption(const PhaseChanged& p) {
     switch (p.phase) {
-    case Phase::Training: return QObject::tr("Round %1: Env %2 training").arg(p.round).arg(p.env + 1);
-    case Phase::Baseline: return QObject::tr("Round %1: central baseline training").arg(p.round);
-    case Phase::Merging: return QObject::tr("Round %1: merging (%2)").arg(p.round).arg(QString::fromStdString(p.method));
-    case Phase::Evaluating: return QObject::tr("Round %1: testing %2").arg(p.round).arg(QString::fromStdString(p.method));
-    case Phase::CopyingBack: return QObject::tr("Round %1: copying back").arg(p.round);
-    case Phase::Saving: return QObject::tr("Round %1: saving").arg(p.round);
+    case Phase::Training:
+        return QObject::tr("Round %1: Env %2 training").arg(p.round).arg(p.env + 1);
+    case Phase::Baseline:
+        return QObject::tr("Round %1: central baseline training").arg(p.round);
+    case Phase::Merging:
+        return QObject::tr("Round %1: merging (%2)").arg(p.round).arg(QString::fromStdString(p.method));
+    case Phase::Evaluating:
+        return QObject::tr("Round %1: testing %2").arg(p.round).arg(QString::fromStdString(p.method));
+    case Phase::CopyingBack:
+        return QObject::tr("Round %1: copying back").arg(p.round);
+    case Phase::Saving:
+        return QObject::tr("Round %1: saving").arg(p.round);
     }
     return {};
 }
@@ -65,7 +71,8 @@ void MainWindow::onRunStarted(const RunStarted& e) {
 void MainWindow::onPhaseChanged(const PhaseChanged& p) {
     model_->relayPhase(p);
     lastPhaseText_ = lanePrefix() + phase_caption(p);
-    if (!runner_->isPaused()) phaseLabel_->setText(lastPhaseText_);
+    if (!runner_->isPaused())
+        phaseLabel_->setText(lastPhaseText_);
 }
 
 void MainWindow::onBatchProgress(const BatchProgress& b) {
@@ -85,7 +92,8 @@ void MainWindow::onBatchProgress(const BatchProgress& b) {
                                         .arg(b.epoch)
                                         .arg(b.batch)
                                         .arg(b.batches);
-    if (!runner_->isPaused()) phaseLabel_->setText(lastPhaseText_);
+    if (!runner_->isPaused())
+        phaseLabel_->setText(lastPhaseText_);
     speedLabel_->setText(tr("%1 images/s").arg(b.images_per_second, 0, 'f', 0));
     if (batchesTotal_ > 0) {
         runProgress_->setRange(0, 1000);
@@ -96,9 +104,11 @@ void MainWindow::onBatchProgress(const BatchProgress& b) {
 }
 
 double MainWindow::runSeconds() const {
-    if (!elapsed_.isValid()) return 0;
+    if (!elapsed_.isValid())
+        return 0;
     qint64 paused = pausedMs_;
-    if (pausedSince_.isValid()) paused += pausedSince_.elapsed();
+    if (pausedSince_.isValid())
+        paused += pausedSince_.elapsed();
     return static_cast<double>(elapsed_.elapsed() - paused) / 1000.0;
 }
 
@@ -124,9 +134,10 @@ void MainWindow::onPausedChanged(bool paused) {
     model_->setPaused(paused);
     if (paused) {
         const int rounds = model_->roundCount();
-        phaseLabel_->setText(lanePrefix() + tr("Paused after %n finished round(s): Resume (Ctrl+P) continues, Step "
-                                               "(F10) runs one more round",
-                                               nullptr, rounds));
+        phaseLabel_->setText(lanePrefix() +
+                             tr("Paused after %n finished round(s): Resume (Ctrl+P) continues, Step "
+                                "(F10) runs one more round",
+                                nullptr, rounds));
         speedLabel_->clear();
     } else if (!lastPhaseText_.isEmpty()) {
         phaseLabel_->setText(lastPhaseText_);
@@ -155,8 +166,9 @@ void MainWindow::onFinished() {
     setup_->setLocked(false);
     phaseProgress_->setValue(phaseProgress_->maximum());
     const RunPtr run = model_->run();
-    phaseLabel_->setText(run && run->stopped != StopReason::Running ? tr("Finished: %1").arg(stop_summary(*run))
-                                                                    : tr("Ready"));
+    phaseLabel_->setText(run && run->stopped != StopReason::Running
+                             ? tr("Finished: %1").arg(stop_summary(*run))
+                             : tr("Ready"));
     speedLabel_->clear();
     model_->finishLive();
     removeEmptyRunFolder();
@@ -170,9 +182,11 @@ void MainWindow::removeEmptyRunFolder() {
     // A run stopped before its first round has nothing to keep: its folder
     // (made by this window, in the runs folder) goes, so the runs folder
     // holds only runs that open.
-    if (!runDirIsOurs_ || runDir_.isEmpty()) return;
+    if (!runDirIsOurs_ || runDir_.isEmpty())
+        return;
     for (int i = 0; i < model_->laneCount(); ++i)
-        if (!model_->lane(i)->rounds.empty()) return;
+        if (!model_->lane(i)->rounds.empty())
+            return;
     const QString base = QDir(runsFolder()).canonicalPath();
     const QFileInfo dir(runDir_);
     if (!dir.isDir() || base.isEmpty() || dir.canonicalPath() == base ||

@@ -38,8 +38,8 @@ QColor env_color(int env) {
 
 QColor class_color(int c) {
     // Ten hues far enough apart to stack side by side in one bar.
-    static const QColor colors[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44),
-                                    QColor(214, 39, 40),  QColor(148, 103, 189), QColor(140, 86, 75),
+    static const QColor colors[] = {QColor(31, 119, 180),  QColor(255, 127, 14),  QColor(44, 160, 44),
+                                    QColor(214, 39, 40),   QColor(148, 103, 189), QColor(140, 86, 75),
                                     QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34),
                                     QColor(23, 190, 207)};
     return colors[((c % 10) + 10) % 10];
@@ -50,7 +50,9 @@ Qt::PenStyle lane_pen_style(int lane) {
     return styles[((lane % 4) + 4) % 4];
 }
 
-Qt::PenStyle paper_pen_style() { return Qt::DotLine; }
+Qt::PenStyle paper_pen_style() {
+    return Qt::DotLine;
+}
 
 QColor central_color() { return QColor(40, 40, 40); }
 QColor paper_color() { return QColor(150, 150, 150); }

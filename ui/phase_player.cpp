@@ -4,7 +4,8 @@
 
 namespace mergelab::ui {
 
-PhasePlayer::PhasePlayer(QObject* parent) : QObject(parent) {
+PhasePlayer::PhasePlayer(QObject* parent)
+    : QObject(parent) {
     timer_.setSingleShot(true);
     timer_.setInterval(kPhaseMs);
     connect(&timer_, &QTimer::timeout, this, &PhasePlayer::next);
@@ -17,12 +18,14 @@ void PhasePlayer::push(const PhaseChanged& phase) {
                                      [](const PhaseChanged& p) { return p.phase == Phase::Training; });
         queue_.erase(training != queue_.end() ? training : queue_.begin());
     }
-    if (!timer_.isActive()) next();
+    if (!timer_.isActive())
+        next();
 }
 
 void PhasePlayer::replay(const RunResult& run, int round) {
     clear();
-    for (const PhaseChanged& p : phases_of(run, round)) queue_.push_back(p);
+    for (const PhaseChanged& p : phases_of(run, round))
+        queue_.push_back(p);
     next();
 }
 
@@ -31,7 +34,9 @@ void PhasePlayer::clear() {
     timer_.stop();
 }
 
-bool PhasePlayer::isPlaying() const { return timer_.isActive() || !queue_.empty(); }
+bool PhasePlayer::isPlaying() const {
+    return timer_.isActive() || !queue_.empty();
+}
 
 void PhasePlayer::next() {
     if (queue_.empty()) {
@@ -47,7 +52,8 @@ void PhasePlayer::next() {
 std::vector<PhaseChanged> PhasePlayer::phases_of(const RunResult& run, int round) {
     std::vector<PhaseChanged> out;
     const RoundResult* r = find_round(&run, round);
-    if (!r) return out;
+    if (!r)
+        return out;
     auto add = [&](Phase phase, int env = -1, const std::string& method = {}) {
         PhaseChanged p;
         p.lane = run.lane;
@@ -57,11 +63,14 @@ std::vector<PhaseChanged> PhasePlayer::phases_of(const RunResult& run, int round
         p.method = method;
         out.push_back(p);
     };
-    for (int k = 0; k < static_cast<int>(run.envs.size()); ++k) add(Phase::Training, k);
-    if (r->central_test_acc) add(Phase::Baseline);
+    for (int k = 0; k < static_cast<int>(run.envs.size()); ++k)
+        add(Phase::Training, k);
+    if (r->central_test_acc)
+        add(Phase::Baseline);
     const std::string primary = r->primary.empty() ? run.config.method : r->primary;
     add(Phase::Merging, -1, primary);
-    for (const MethodMetrics& m : r->merged) add(Phase::Evaluating, -1, m.method);
+    for (const MethodMetrics& m : r->merged)
+        add(Phase::Evaluating, -1, m.method);
     add(Phase::CopyingBack, -1, primary);
     add(Phase::Saving);
     return out;

@@ -1,14 +1,16 @@
 #include "run_view.h"
 
-#include <qcustomplot.h>
 #include <QPainter>
 #include <QWidget>
+#include <qcustomplot.h>
 
 #include "run_model.h"
 
 namespace mergelab::ui {
 
-QSize RunView::exportSize() { return exportWidget()->size(); }
+QSize RunView::exportSize() {
+    return exportWidget()->size();
+}
 
 void RunView::renderExport(QCPPainter& painter) {
     exportWidget()->render(&painter, QPoint(), QRegion(), QWidget::DrawWindowBackground);

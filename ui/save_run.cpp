@@ -10,7 +10,9 @@ namespace mergelab::ui {
 
 namespace {
 
-QString clean(const QString& path) { return QDir::cleanPath(QFileInfo(path).absoluteFilePath()); }
+QString clean(const QString& path) {
+    return QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+}
 
 bool inside(const QString& path, const QString& folder) {
     return path == folder || path.startsWith(folder.endsWith('/') ? folder : folder + '/');
@@ -20,16 +22,19 @@ bool inside(const QString& path, const QString& folder) {
 
 bool is_system_folder(const QString& path) {
     const QString p = clean(path);
-    if (p == QLatin1String("/") || p == QDir::cleanPath(QDir::homePath() + "/..")) return true;
+    if (p == QLatin1String("/") || p == QDir::cleanPath(QDir::homePath() + "/.."))
+        return true;
     // Whole trees that belong to the system; a person's files live elsewhere.
-    static const char* const trees[] = {"/bin", "/boot", "/dev",  "/etc",  "/lib", "/lib32", "/lib64", "/libx32",
-                                        "/proc", "/run", "/sbin", "/sys", "/usr", "/var"};
+    static const char* const trees[] = {"/bin",    "/boot", "/dev", "/etc",  "/lib", "/lib32", "/lib64",
+                                        "/libx32", "/proc", "/run", "/sbin", "/sys", "/usr",   "/var"};
     for (const char* tree : trees)
-        if (inside(p, QString::fromLatin1(tree))) return true;
+        if (inside(p, QString::fromLatin1(tree)))
+            return true;
     // Top-level folders that only hold other folders.
     static const char* const tops[] = {"/home", "/media", "/mnt", "/opt", "/srv", "/root"};
     for (const char* top : tops)
-        if (p == QLatin1String(top)) return true;
+        if (p == QLatin1String(top))
+            return true;
     return false;
 }
 
@@ -60,9 +65,11 @@ SavePlan plan_run_save(const QString& run_dir, const QString& chosen) {
         return plan;
     }
     // Something is there already: never beside it, always in a new folder.
-    const QString name = QFileInfo(run).fileName().isEmpty() ? QStringLiteral("mergelab-run") : QFileInfo(run).fileName();
+    const QString name =
+        QFileInfo(run).fileName().isEmpty() ? QStringLiteral("mergelab-run") : QFileInfo(run).fileName();
     QString target = folder + '/' + name;
-    for (int n = 2; QFileInfo::exists(target); ++n) target = folder + '/' + name + '-' + QString::number(n);
+    for (int n = 2; QFileInfo::exists(target); ++n)
+        target = folder + '/' + name + '-' + QString::number(n);
     plan.kind = SavePlan::NewSubfolder;
     plan.target = target;
     plan.why = look.kind == FolderKind::MergeLabRun ? QObject::tr("%1 holds another run").arg(folder)

@@ -1,13 +1,10 @@
 #include "setup_panel.h"
 
-#include <QAbstractScrollArea>
 #include <QAbstractSpinBox>
-#include <QCoreApplication>
-#include <QScrollBar>
-#include <QTimer>
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDoubleSpinBox>
 #include <QEvent>
 #include <QFileDialog>
@@ -21,15 +18,18 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <cmath>
 
-#include "mergelab/dataset.h"
 #include "class_counts.h"
+#include "mergelab/dataset.h"
 #include "mergelab/error.h"
 #include "mergelab/idx.h"
 #include "mergelab/merge.h"
@@ -86,7 +86,8 @@ double parse_number(const QString& text) {
         t.replace(QLatin1Char(','), QLatin1Char('.'));
     bool ok = false;
     double v = QLocale::c().toDouble(t, &ok);
-    if (!ok) v = QLocale().toDouble(text.trimmed(), &ok);
+    if (!ok)
+        v = QLocale().toDouble(text.trimmed(), &ok);
     return ok ? v : std::nan("");
 }
 
@@ -97,13 +98,23 @@ SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
     applyPreset("quick");
 }
 
-QLabel* SetupPanel::errorLabel(const QString& key) {
-    auto* label = new QLabel(this);
-    label->setWordWrap(true);
-    label->setStyleSheet("color: #b00020;");
-    label->hide();
-    errors_[key] = label;
-    return label;
+void SetupPanel::markable(const QString& key, QWidget* widget) {
+    marked_[key] = widget;
+}
+
+void SetupPanel::mark(QWidget* widget, bool wrong) {
+    // A colour only: nothing grows, shrinks or moves when a message comes
+    // or goes, so a click lands where the pointer was aimed.
+    if (!widget)
+        return;
+    if (!wrong) {
+        widget->setPalette(QPalette());
+        return;
+    }
+    QPalette p = widget->palette();
+    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        p.setColor(role, QColor(176, 0, 32));
+    widget->setPalette(p);
 }
 
 SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
@@ -198,11 +209,15 @@ SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
 }
 
 void SetupPanel::addRow(QFormLayout* form, const QString& key, const QString& label, QWidget* widget) {
-    if (label.isEmpty())
+    if (label.isEmpty()) {
         form->addRow(widget);
-    else
-        form->addRow(label, widget);
-    form->addRow(errorLabel(key));
+        markable(key, widget);
+        return;
+    }
+    auto* text = new QLabel(label);
+    text->setBuddy(widget);
+    form->addRow(text, widget);
+    markable(key, text);
 }
 
 SetupPanel::Field& SetupPanel::addField(QFormLayout* form, const QString& key) {
@@ -214,7 +229,8 @@ SetupPanel::Field& SetupPanel::addField(QFormLayout* form, const QString& key) {
 }
 
 void SetupPanel::build() {
-    auto* outer = new QVBoxLayout(this);
+    content_ = new QWidget;
+    auto* outer = new QVBoxLayout(content_);
     outer->setContentsMargins(6, 6, 6, 6);
 
     auto* presetRow = new QHBoxLayout;
@@ -242,7 +258,7 @@ void SetupPanel::build() {
     dataRow->addWidget(dataDir, 1);
     dataRow->addWidget(browse);
     dataLayout->addLayout(dataRow);
-    dataLayout->addWidget(errorLabel("data"));
+    markable("data", dataDir);
     outer->addWidget(dataBox);
     connect(browse, &QPushButton::clicked, this, [this, dataDir] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Fashion-MNIST folder"), dataDir->text());
@@ -254,6 +270,30 @@ void SetupPanel::build() {
     outer->addWidget(buildMerging());
     outer->addWidget(buildTraining());
     outer->addStretch(1);
+
+    scroll_ = new QScrollArea;
+    scroll_->setWidget(content_);
+    scroll_->setWidgetResizable(true);
+    scroll_->setFrameShape(QFrame::NoFrame);
+    scroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll_->setMinimumWidth(content_->minimumSizeHint().width() +
+                             scroll_->verticalScrollBar()->sizeHint().width() + 4);
+    problemBar_ = new QLabel;
+    problemBar_->setObjectName("setupProblem");
+    problemBar_->setWordWrap(true);
+    problemBar_->setTextFormat(Qt::RichText);
+    problemBar_->setContentsMargins(8, 4, 8, 4);
+    problemBar_->setFixedHeight(problemBar_->fontMetrics().lineSpacing() * 3 + 10);
+    problemBar_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    connect(problemBar_, &QLabel::linkActivated, this, [this](const QString& link) {
+        if (QWidget* w = marked_.value(link.mid(1)))
+            scroll_->ensureWidgetVisible(w);
+    });
+    auto* panel = new QVBoxLayout(this);
+    panel->setContentsMargins(0, 0, 0, 0);
+    panel->setSpacing(0);
+    panel->addWidget(scroll_, 1);
+    panel->addWidget(problemBar_);
 
     // Every field reports a change the same way; spin boxes and combos take
     // the mouse wheel only when focused, so scrolling the panel changes nothing.
@@ -281,7 +321,8 @@ void SetupPanel::build() {
         }
         // A spin box's wheel arrives through its line edit first.
         if (auto* spin = qobject_cast<QAbstractSpinBox*>(w))
-            for (auto* inner : spin->findChildren<QLineEdit*>()) inner->installEventFilter(this);
+            for (auto* inner : spin->findChildren<QLineEdit*>())
+                inner->installEventFilter(this);
     }
     connect(classGrid_, &QTableWidget::itemChanged, this, &SetupPanel::touched);
 }
@@ -356,8 +397,8 @@ QWidget* SetupPanel::buildMerging() {
     modeGroup->addButton(modeLanes_);
     form->addRow(tr("Mode"), modeCompare_);
     form->addRow(QString(), modeLanes_);
-    form->addRow(errorLabel("mode"));
-    errors_["lanes"] = errors_["mode"];
+    markable("mode", modeCompare_);
+    markable("lanes", modeLanes_);
     addField(form, "baseline");
     return box;
 }
@@ -375,16 +416,33 @@ QWidget* SetupPanel::buildTraining() {
     fields_["local_epochs"] = makeField(setting("local_epochs"));
     fields_["local_target"] = makeField(setting("local_target"));
     form->addRow(byEpochs_, fields_["local_epochs"].widget);
-    form->addRow(errorLabel("local_epochs"));
+    markable("local_epochs", byEpochs_);
     form->addRow(byTarget_, fields_["local_target"].widget);
-    form->addRow(errorLabel("local_target"));
+    markable("local_target", byTarget_);
     useTarget_ = new QCheckBox(coreText(setting("target").label));
     fields_["target"] = makeField(setting("target"));
     form->addRow(useTarget_, fields_["target"].widget);
-    form->addRow(errorLabel("target"));
-    for (const char* key : {"optimizer", "lr", "momentum", "batch", "seed", "init", "threads"}) addField(form, key);
-    form->addRow(errorLabel("general"));
+    markable("target", useTarget_);
+    for (const char* key : {"optimizer", "lr", "momentum", "batch", "seed", "init", "threads"})
+        addField(form, key);
     return box;
+}
+
+void SetupPanel::showProblem() {
+    // One message, in a strip of fixed height under the fields, always in
+    // view; its field turns red and the link scrolls to it.
+    if (problem_.isEmpty()) {
+        problemBar_->setStyleSheet(QStringLiteral("color: #555;"));
+        problemBar_->setText(tr("Ready: press Start (Ctrl+R)"));
+        return;
+    }
+    QWidget* field = marked_.value(errorKey_);
+    mark(field, true);
+    problemBar_->setStyleSheet(QStringLiteral("color: #b00020;"));
+    problemBar_->setText(
+        field
+            ? QStringLiteral("&#9888; %1 <a href=\"#%2\">(show)</a>").arg(problem_.toHtmlEscaped(), errorKey_)
+            : QStringLiteral("&#9888; %1").arg(problem_.toHtmlEscaped()));
 }
 
 bool SetupPanel::eventFilter(QObject* watched, QEvent* event) {
@@ -393,11 +451,7 @@ bool SetupPanel::eventFilter(QObject* watched, QEvent* event) {
         if (w && !w->hasFocus()) {
             // Not this field's: the panel scrolls on under the pointer, and
             // the value stays as it is.
-            for (QWidget* up = parentWidget(); up; up = up->parentWidget())
-                if (auto* scroll = qobject_cast<QAbstractScrollArea*>(up)) {
-                    QCoreApplication::sendEvent(scroll->verticalScrollBar(), event);
-                    break;
-                }
+            QCoreApplication::sendEvent(scroll_->verticalScrollBar(), event);
             return true;
         }
     }
@@ -405,12 +459,14 @@ bool SetupPanel::eventFilter(QObject* watched, QEvent* event) {
 }
 
 const std::vector<uint8_t>* SetupPanel::trainLabels(const QString& dir) {
-    if (dir == labelsDir_) return labels_.empty() ? nullptr : &labels_;
+    if (dir == labelsDir_)
+        return labels_.empty() ? nullptr : &labels_;
     labelsDir_ = dir;
     labels_.clear();
     // 60,000 bytes: read on the spot, once per folder.
     for (const char* name : {"/train-labels-idx1-ubyte.gz", "/train-labels-idx1-ubyte"}) {
-        if (!QFileInfo::exists(dir + name)) continue;
+        if (!QFileInfo::exists(dir + name))
+            continue;
         try {
             labels_ = read_idx_labels((dir + name).toStdString());
         } catch (const std::exception&) {
@@ -549,12 +605,19 @@ void SetupPanel::setDataError(const QString& message) {
 }
 
 void SetupPanel::setLocked(bool locked) {
-    for (auto* child : findChildren<QWidget*>(QString(), Qt::FindDirectChildrenOnly)) child->setEnabled(!locked);
+    // The panel still scrolls, so a running setup can be read.
+    content_->setEnabled(!locked);
 }
 
 QString SetupPanel::fieldError(const QString& key) const {
-    auto it = errors_.find(key);
-    return it != errors_.end() && !it.value()->isHidden() ? it.value()->text() : QString();
+    if (problem_.isEmpty())
+        return {};
+    const bool general = !marked_.contains(errorKey_);
+    return key == errorKey_ || (general && key == QLatin1String("general")) ? problem_ : QString();
+}
+
+QString SetupPanel::problemText() const {
+    return problemBar_->text();
 }
 
 QWidget* SetupPanel::fieldWidget(const QString& key) const {
@@ -563,10 +626,7 @@ QWidget* SetupPanel::fieldWidget(const QString& key) const {
 }
 
 void SetupPanel::revalidate() {
-    for (auto* label : errors_) {
-        label->clear();
-        label->hide();
-    }
+    mark(marked_.value(errorKey_), false);
     QString field, message;
     const ExperimentConfig c = config();
     // What the core cannot judge from the settings alone comes first.
@@ -603,12 +663,8 @@ void SetupPanel::revalidate() {
         }
     }
     problem_ = message;
-    if (!message.isEmpty()) {
-        QLabel* label = errors_.value(field, nullptr);
-        if (!label) label = errors_.value("general"); // a refusal of no one field
-        label->setText(message);
-        label->show();
-    }
+    errorKey_ = field;
+    showProblem();
     emit validityChanged(problem_.isEmpty(), problem_);
 }
 

@@ -19,6 +19,7 @@ class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QRadioButton;
+class QScrollArea;
 class QTableWidget;
 class QTimer;
 
@@ -46,9 +47,12 @@ public:
     // While a run is going on the setup is read-only.
     void setLocked(bool locked);
 
-    // For tests: the explanation shown beside a setting's field (its key:
-    // "lr", "rounds", "classes", "data", ...), empty when that field is fine.
+    // For tests: the explanation shown for a setting (its key: "lr",
+    // "rounds", "classes", "data", ...), empty when that field is fine. The
+    // field turns red and the message shows in a strip of fixed height
+    // under the fields: nothing moves when a message comes or goes.
     QString fieldError(const QString& key) const;
+    QString problemText() const; // the strip's text
     // The widget that edits a setting (objectName is the key), or nullptr.
     QWidget* fieldWidget(const QString& key) const;
     // Training images of each class per environment for the setup as it
@@ -85,7 +89,9 @@ private:
     std::vector<std::vector<int>> gridAssignment() const;
     void updateVisibility();
     void touched();
-    QLabel* errorLabel(const QString& key);
+    void markable(const QString& key, QWidget* widget); // what turns red when `key` is refused
+    static void mark(QWidget* widget, bool wrong);
+    void showProblem();
     const std::vector<uint8_t>* trainLabels(const QString& dir);
 
     QComboBox* preset_;
@@ -97,7 +103,11 @@ private:
     QRadioButton* byTarget_;
     QCheckBox* useTarget_;
     QMap<QString, Field> fields_; // by setting key
-    QMap<QString, QLabel*> errors_;
+    QMap<QString, QWidget*> marked_; // by setting key: its label, or the field itself
+    QWidget* content_ = nullptr;
+    QScrollArea* scroll_ = nullptr;
+    QLabel* problemBar_ = nullptr;
+    QString errorKey_; // the setting the problem is about
     QString problem_;
     QString dataError_;
     bool updating_ = false;

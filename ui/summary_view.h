@@ -24,6 +24,7 @@ public:
     QString title() const override { return tr("S&ummary"); }
     void setRunModel(RunModel* model) override;
     QWidget* exportWidget() override;
+    QSize exportSize() override;
     void renderExport(QCPPainter& painter) override;
 
     // For tests: the text of a cell, row by row from the top.

@@ -24,7 +24,8 @@ QStringList export_formats() {
 }
 
 void paint_plot(QCustomPlot* plot, QCPPainter& painter, const QRect& target) {
-    if (!plot || target.isEmpty()) return;
+    if (!plot || target.isEmpty())
+        return;
     painter.save();
     painter.translate(target.topLeft());
     plot->toPainter(&painter, target.width(), target.height());
@@ -48,7 +49,8 @@ QString write_png(RunView& view, const QString& path, double scale) {
     }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit())
-        return file.errorString().isEmpty() ? QObject::tr("could not write %1").arg(path) : file.errorString();
+        return file.errorString().isEmpty() ? QObject::tr("could not write %1").arg(path)
+                                            : file.errorString();
     return {};
 }
 
@@ -61,7 +63,8 @@ QString write_pdf(RunView& view, const QString& path) {
     pdf.setPageSize(QPageSize(QSizeF(size), QPageSize::Point, QString(), QPageSize::ExactMatch));
     pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
     QCPPainter painter;
-    if (!painter.begin(&pdf)) return QObject::tr("could not write %1").arg(path);
+    if (!painter.begin(&pdf))
+        return QObject::tr("could not write %1").arg(path);
     painter.setMode(QCPPainter::pmVectorized);
     painter.setMode(QCPPainter::pmNoCaching);
     view.renderExport(painter);
@@ -77,7 +80,8 @@ QString write_svg(RunView& view, const QString& path) {
     svg.setViewBox(QRect(QPoint(0, 0), size));
     svg.setTitle(QStringLiteral("MergeLab"));
     QCPPainter painter;
-    if (!painter.begin(&svg)) return QObject::tr("could not write %1").arg(path);
+    if (!painter.begin(&svg))
+        return QObject::tr("could not write %1").arg(path);
     painter.setMode(QCPPainter::pmVectorized);
     painter.setMode(QCPPainter::pmNoCaching);
     view.renderExport(painter);
@@ -89,12 +93,16 @@ QString write_svg(RunView& view, const QString& path) {
 
 QString export_view(RunView& view, const QString& path, double png_scale) {
     const QString suffix = QFileInfo(path).suffix().toLower();
-    if (suffix == QLatin1String("pdf")) return write_pdf(view, path);
+    if (suffix == QLatin1String("pdf"))
+        return write_pdf(view, path);
 #ifdef MERGELAB_HAVE_SVG
-    if (suffix == QLatin1String("svg")) return write_svg(view, path);
+    if (suffix == QLatin1String("svg"))
+        return write_svg(view, path);
 #endif
-    if (suffix == QLatin1String("png")) return write_png(view, path, png_scale);
-    return QObject::tr("%1: choose a file ending in .%2").arg(path, export_formats().join(QStringLiteral(", .")));
+    if (suffix == QLatin1String("png"))
+        return write_png(view, path, png_scale);
+    return QObject::tr("%1: choose a file ending in .%2")
+        .arg(path, export_formats().join(QStringLiteral(", .")));
 }
 
 } // namespace mergelab::ui
