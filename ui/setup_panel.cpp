@@ -659,7 +659,7 @@ void SetupPanel::revalidate() {
             // Spoken with the field's own label, not the command-line option.
             field = q(e.field());
             const SettingDescriptor* d = find_setting(e.field());
-            message = d ? tr("%1 %2").arg(tr(d->label.c_str()), q(e.problem())) : q(e.what());
+            message = d ? tr("%1 %2").arg(coreText(d->label), q(e.problem())) : q(e.what());
         }
     }
     problem_ = message;
