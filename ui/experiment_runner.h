@@ -38,6 +38,10 @@ public:
 
     DataPtr data() const; // the last data set loaded
 
+    // The worker's relay hands each finished round in here, on the GUI
+    // thread; emits roundFinished and, after a Step, pausedChanged(true).
+    void onRoundFinished(const QString& lane, const mergelab::RoundResult& round);
+
 signals:
     void dataLoaded(mergelab::ui::DataPtr data);
     void runStarted(const mergelab::RunStarted& started);
@@ -60,6 +64,11 @@ private:
     struct Shared;
     std::shared_ptr<Shared> shared_;
     QThread* thread_ = nullptr;
+    // Kept on the GUI thread: the engine sets its own pause flag a moment
+    // after it reports the round, so reading it here would race and the
+    // window would show Pause for a run that is already paused.
+    bool paused_ = false;
+    int roundsUntilPause_ = -1;
 };
 
 } // namespace mergelab::ui

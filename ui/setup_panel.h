@@ -19,11 +19,14 @@ class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QRadioButton;
+class QScrollArea;
 class QTableWidget;
+class QTimer;
 
 namespace mergelab::ui {
 
 class ParamEditor;
+class ClassCountsChart;
 
 class SetupPanel : public QWidget {
     Q_OBJECT
@@ -45,11 +48,18 @@ public:
     // While a run is going on the setup is read-only.
     void setLocked(bool locked);
 
-    // For tests: the explanation shown beside a setting's field (its key:
-    // "lr", "rounds", "classes", "data", ...), empty when that field is fine.
+    // For tests: the explanation shown for a setting (its key: "lr",
+    // "rounds", "classes", "data", ...), empty when that field is fine. The
+    // field turns red and the message shows in a strip of fixed height
+    // under the fields: nothing moves when a message comes or goes.
     QString fieldError(const QString& key) const;
+    QString problemText() const; // the strip's text
     // The widget that edits a setting (objectName is the key), or nullptr.
     QWidget* fieldWidget(const QString& key) const;
+    // Training images of each class per environment for the setup as it
+    // stands (read from the data folder's labels), before Start.
+    ClassCountsChart* classCounts() const { return counts_; }
+    void recountNow(); // tests: without waiting for the debounce
 
 signals:
     void validityChanged(bool valid, const QString& problem);
@@ -82,7 +92,10 @@ private:
     std::vector<std::vector<int>> gridAssignment() const;
     void updateVisibility();
     void touched();
-    QLabel* errorLabel(const QString& key);
+    void markable(const QString& key, QWidget* widget); // what turns red when `key` is refused
+    static void mark(QWidget* widget, bool wrong);
+    void showProblem();
+    const std::vector<uint8_t>* trainLabels(const QString& dir);
 
     QComboBox* preset_;
     QTableWidget* classGrid_;
@@ -96,10 +109,18 @@ private:
     QRadioButton* byTarget_;
     QCheckBox* useTarget_;
     QMap<QString, Field> fields_; // by setting key
-    QMap<QString, QLabel*> errors_;
+    QMap<QString, QWidget*> marked_; // by setting key: its label, or the field itself
+    QWidget* content_ = nullptr;
+    QScrollArea* scroll_ = nullptr;
+    QLabel* problemBar_ = nullptr;
+    QString errorKey_; // the setting the problem is about
     QString problem_;
     QString dataError_;
     bool updating_ = false;
+    ClassCountsChart* counts_ = nullptr;
+    QTimer* countTimer_ = nullptr; // recounts once typing pauses
+    QString labelsDir_;
+    std::vector<uint8_t> labels_;
 };
 
 } // namespace mergelab::ui
