@@ -1,5 +1,7 @@
 #include "setup_panel.h"
 
+#include "param_editor.h"
+
 #include <QAbstractSpinBox>
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -10,6 +12,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -36,6 +39,7 @@
 #include "mergelab/model.h"
 #include "mergelab/split.h"
 #include "i18n.h"
+#include "mergelab/strategy.h"
 #include "palette.h"
 
 namespace mergelab::ui {
@@ -67,6 +71,9 @@ std::vector<const RegistryEntry*> entries_for(const QString& key) {
         for (const auto& a : architectures()) out.push_back(&a);
     if (key == "method")
         for (const auto& m : merge_methods()) out.push_back(&m);
+    if (key == "rule")
+        for (const auto& r : local_rules())
+            out.push_back(&r);
     return out;
 }
 
@@ -376,18 +383,27 @@ QWidget* SetupPanel::buildMerging() {
     auto* form = new QFormLayout(box);
     addField(form, "model");
     addField(form, "method");
+    // The primary method's parameters, from its declaration.
+    methodParams_ = new ParamEditor;
+    methodParams_->setObjectName("method-params");
+    form->addRow(methodParams_);
+    auto* method = static_cast<QComboBox*>(fields_["method"].widget);
+    connect(method, &QComboBox::currentIndexChanged, this, [this, method] {
+        methodParams_->setEntry(find_merge_method(method->currentData().toString().toStdString()));
+    });
+    connect(methodParams_, &ParamEditor::changed, this, &SetupPanel::touched);
     auto* compareRow = new QWidget;
     compareRow->setObjectName("compare");
     compareRow->setToolTip(coreText(setting("compare").help));
-    auto* compareLayout = new QHBoxLayout(compareRow);
+    auto* compareLayout = new QGridLayout(compareRow);
     compareLayout->setContentsMargins(0, 0, 0, 0);
     for (const auto& m : merge_methods()) {
         const QString name = q(m.name);
         auto* check = new QCheckBox(name);
-        check->setToolTip(coreText(m.description));
+        check->setToolTip(coreText(m.label) + ": " + coreText(m.description));
         check->setStyleSheet(QString("QCheckBox { color: %1; font-weight: bold; }").arg(method_color(name).name()));
+        compareLayout->addWidget(check, int(compare_.size()) / 4, int(compare_.size()) % 4);
         compare_[name] = check;
-        compareLayout->addWidget(check);
     }
     addRow(form, "compare", coreText(setting("compare").label), compareRow);
     modeCompare_ = new QRadioButton(tr("Compare on the same local models"));
@@ -398,7 +414,16 @@ QWidget* SetupPanel::buildMerging() {
     form->addRow(tr("Mode"), modeCompare_);
     form->addRow(QString(), modeLanes_);
     markable("mode", modeCompare_);
-    markable("lanes", modeLanes_);
+    // Lanes are strategies: the ticked methods, or typed with rules and
+    // parameters ("avg+fedprox:mu=0.01").
+    lanesEdit_ = new QLineEdit;
+    lanesEdit_->setObjectName("lanes");
+    lanesEdit_->setToolTip(coreText(setting("lanes").help));
+    lanesEdit_->setPlaceholderText(tr("the ticked methods, or e.g. avg,fedadam,avg+fedprox:mu=0.01"));
+    connect(lanesEdit_, &QLineEdit::textChanged, this, &SetupPanel::touched);
+    form->addRow(tr("Strategies"), lanesEdit_);
+    markable("lanes", lanesEdit_);
+    addField(form, "align");
     addField(form, "baseline");
     return box;
 }
@@ -423,6 +448,16 @@ QWidget* SetupPanel::buildTraining() {
     fields_["target"] = makeField(setting("target"));
     form->addRow(useTarget_, fields_["target"].widget);
     markable("target", useTarget_);
+    addField(form, "local_steps");
+    addField(form, "rule");
+    ruleParams_ = new ParamEditor;
+    ruleParams_->setObjectName("rule-params");
+    form->addRow(ruleParams_);
+    auto* rule = static_cast<QComboBox*>(fields_["rule"].widget);
+    connect(rule, &QComboBox::currentIndexChanged, this, [this, rule] {
+        ruleParams_->setEntry(find_local_rule(rule->currentData().toString().toStdString()));
+    });
+    connect(ruleParams_, &ParamEditor::changed, this, &SetupPanel::touched);
     for (const char* key : {"optimizer", "lr", "momentum", "batch", "seed", "init", "threads"})
         addField(form, key);
     return box;
@@ -509,6 +544,35 @@ void SetupPanel::updateVisibility() {
     fields_["target"].widget->setEnabled(useTarget_->isChecked());
 }
 
+void SetupPanel::showStrategies(const ExperimentConfig& c) {
+    // Parameters go to their widgets; the combos hold the names only.
+    auto show = [](QWidget* combo_widget, ParamEditor* editor, const std::string& name,
+                   const ParamValues& params, const RegistryEntry* entry) {
+        auto* combo = static_cast<QComboBox*>(combo_widget);
+        combo->setCurrentIndex(std::max(0, combo->findData(q(name))));
+        editor->setEntry(entry);
+        editor->setValues(params);
+    };
+    try {
+        const Strategy primary = parse_strategy(c.method);
+        show(fields_["method"].widget, methodParams_, primary.method.name, primary.method.params,
+             find_merge_method(primary.method.name));
+        const Choice rule = primary.rule_given ? primary.rule : parse_rule_choice(c.rule);
+        show(fields_["rule"].widget, ruleParams_, rule.name, rule.params, find_local_rule(rule.name));
+    } catch (const UsageError&) {
+        // Shown by revalidate() beside the field.
+    }
+    const auto& chosen = c.mode == Mode::Lanes ? c.lanes : c.compare;
+    std::vector<std::string> names;
+    for (const auto& item : chosen)
+        names.push_back(item.substr(0, std::min(item.find('+'), item.find(':'))));
+    for (auto it = compare_.begin(); it != compare_.end(); ++it)
+        it.value()->setChecked(std::find(names.begin(), names.end(), it.key().toStdString()) != names.end());
+    // Ticked plain methods need no text; anything more is typed out.
+    lanesEdit_->setText(
+        c.mode == Mode::Lanes && names != c.lanes ? q(format_setting(setting("lanes"), c.lanes)) : QString());
+}
+
 void SetupPanel::rebuildClassGrid(const std::vector<std::vector<int>>& assignment) {
     const bool was = updating_;
     updating_ = true;
@@ -555,9 +619,14 @@ ExperimentConfig SetupPanel::config() const {
     c.compare.clear();
     for (const auto& m : merge_method_names())
         if (compare_.contains(q(m)) && compare_[q(m)]->isChecked()) c.compare.push_back(m);
+    c.method = format_choice({c.method, methodParams_->values()});
+    c.rule = format_choice({c.rule, ruleParams_->values()});
     if (modeLanes_->isChecked()) {
         c.mode = Mode::Lanes;
-        c.lanes = c.compare;
+        const auto typed = std::get<std::vector<std::string>>(
+            parse_setting(setting("lanes"), lanesEdit_->text().toStdString()));
+        c.lanes = typed.empty() ? c.compare : typed;
+        c.compare = c.lanes;
     }
     if (!byTarget_->isChecked()) c.local_target = 0;
     if (!useTarget_->isChecked()) c.target = 0;
@@ -573,9 +642,7 @@ void SetupPanel::setConfig(const ExperimentConfig& c) {
         f.write(v);
     }
     rebuildClassGrid(c.split.classes);
-    const auto& chosen = c.mode == Mode::Lanes ? c.lanes : c.compare;
-    for (auto it = compare_.begin(); it != compare_.end(); ++it)
-        it.value()->setChecked(std::find(chosen.begin(), chosen.end(), it.key().toStdString()) != chosen.end());
+    showStrategies(c);
     (c.mode == Mode::Lanes ? modeLanes_ : modeCompare_)->setChecked(true);
     (c.local_target > 0 ? byTarget_ : byEpochs_)->setChecked(true);
     useTarget_->setChecked(c.target > 0);
