@@ -31,7 +31,6 @@
 
 #include <cmath>
 
-#include "i18n.h"
 #include "class_counts.h"
 #include "mergelab/dataset.h"
 #include "mergelab/error.h"
@@ -39,6 +38,7 @@
 #include "mergelab/merge.h"
 #include "mergelab/model.h"
 #include "mergelab/split.h"
+#include "i18n.h"
 #include "mergelab/strategy.h"
 #include "palette.h"
 
@@ -400,7 +400,7 @@ QWidget* SetupPanel::buildMerging() {
     for (const auto& m : merge_methods()) {
         const QString name = q(m.name);
         auto* check = new QCheckBox(name);
-        check->setToolTip(coreText(m.description));
+        check->setToolTip(coreText(m.label) + ": " + coreText(m.description));
         check->setStyleSheet(QString("QCheckBox { color: %1; font-weight: bold; }").arg(method_color(name).name()));
         compareLayout->addWidget(check, int(compare_.size()) / 2, int(compare_.size()) % 2);
         compare_[name] = check;
@@ -414,7 +414,6 @@ QWidget* SetupPanel::buildMerging() {
     form->addRow(tr("Mode"), modeCompare_);
     form->addRow(QString(), modeLanes_);
     markable("mode", modeCompare_);
-    markable("lanes", modeLanes_);
     // Lanes are strategies: the ticked methods, or typed with rules and
     // parameters ("avg+fedprox:mu=0.01").
     lanesEdit_ = new QLineEdit;
@@ -423,6 +422,7 @@ QWidget* SetupPanel::buildMerging() {
     lanesEdit_->setPlaceholderText(tr("the ticked methods, or e.g. avg,fedadam,avg+fedprox:mu=0.01"));
     connect(lanesEdit_, &QLineEdit::textChanged, this, &SetupPanel::touched);
     form->addRow(tr("Strategies"), lanesEdit_);
+    markable("lanes", lanesEdit_);
     addField(form, "align");
     addField(form, "baseline");
     return box;

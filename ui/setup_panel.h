@@ -25,8 +25,8 @@ class QTimer;
 
 namespace mergelab::ui {
 
-class ParamEditor;
 class ClassCountsChart;
+class ParamEditor;
 
 class SetupPanel : public QWidget {
     Q_OBJECT

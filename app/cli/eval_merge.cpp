@@ -14,8 +14,8 @@
 #include "mergelab/merge.h"
 #include "mergelab/model.h"
 #include "mergelab/state_dict.h"
-#include "mergelab/strategy.h"
 #include "mergelab/text.h"
+#include "mergelab/strategy.h"
 
 namespace mergelab::cli {
 
@@ -168,8 +168,7 @@ void add_eval_command(CLI::App& app) {
         if (arch.empty())
             throw Error(opt->model_path + ": its tensors match no architecture (" + [] {
                 std::string known;
-                for (const auto& a : architecture_names())
-                    known += (known.empty() ? "" : ", ") + a;
+                for (const auto& a : architecture_names()) known += (known.empty() ? "" : ", ") + a;
                 return known;
             }() + ")");
         check_weights(arch, weights, opt->model_path);
@@ -182,8 +181,7 @@ void add_eval_command(CLI::App& app) {
             std::cout << out.dump() << '\n';
             return;
         }
-        std::cout << std::fixed << std::setprecision(2) << "model      " << printable(opt->model_path) << " ("
-                  << arch << ")\n"
+        std::cout << std::fixed << std::setprecision(2) << "model      " << printable(opt->model_path) << " (" << arch << ")\n"
                   << "test acc   " << 100 * r.accuracy << " %  (" << confusion_correct(r.confusion) << " of "
                   << data.test.size() << ")\n"
                   << std::setprecision(4) << "test loss  " << r.loss << "\n\nconfusion (rows: true class)\n";

@@ -21,8 +21,8 @@
 #include "mergelab/run_folder.h"
 #include "mergelab/settings.h"
 #include "mergelab/split.h"
-#include "mergelab/strategy.h"
 #include "mergelab/text.h"
+#include "mergelab/strategy.h"
 
 namespace mergelab::cli {
 namespace {
@@ -33,8 +33,7 @@ std::atomic<bool> g_interrupted{false};
 std::atomic<int> g_signal{0}; // the first one received: exit 128 + it
 
 extern "C" void on_interrupt(int signal_number) {
-    if (g_interrupted.exchange(true))
-        _exit(128 + signal_number);
+    if (g_interrupted.exchange(true)) _exit(128 + signal_number);
     g_signal = signal_number;
     if (g_control) g_control->request_cancel_from_signal();
 }
@@ -98,9 +97,8 @@ public:
 
     void run_finished(const RunResult& run) override {
         if (live_) std::fprintf(stderr, "\r\033[K");
-        std::fprintf(stderr, "%sstopped: %s (%s)\n",
-                     run.lane.empty() ? "" : ("lane " + run.lane + ": ").c_str(), name_of(run.stopped),
-                     printable(run.message).c_str());
+        std::fprintf(stderr, "%sstopped: %s (%s)\n", run.lane.empty() ? "" : ("lane " + run.lane + ": ").c_str(),
+                     name_of(run.stopped), printable(run.message).c_str());
     }
 
 private:
@@ -118,8 +116,7 @@ private:
 
 int execute(ExperimentConfig config) {
     validate(config);
-    if (!config.out_dir.empty())
-        check_run_folder(config.out_dir, config.replace_out);
+    if (!config.out_dir.empty()) check_run_folder(config.out_dir, config.replace_out);
     const FashionMnist data = load_fashion_mnist(resolve_data_dir(config.data_dir));
     logger()->info("loaded Fashion-MNIST from {}: {} training, {} test images", data.directory, data.train.size(),
                    data.test.size());
@@ -137,8 +134,7 @@ int execute(ExperimentConfig config) {
     signal(SIGTERM, SIG_DFL);
     for (const auto& r : results)
         if (r.stopped == StopReason::Failed) throw Error(r.message);
-    if (!config.out_dir.empty())
-        logger()->info("run saved in {}", config.out_dir);
+    if (!config.out_dir.empty()) logger()->info("run saved in {}", config.out_dir);
     for (const auto& r : results)
         if (r.stopped == StopReason::Diverged) return kExitFailure;
     return g_interrupted ? 128 + g_signal.load() : kExitOk;
@@ -201,12 +197,10 @@ void add_experiment_options(CLI::App* cmd, RunOptions& o) {
                         option_help(d) + (shown.empty() ? "" : " [default: " + shown + "]") + choices_help(d))
             ->type_name(type_name(d));
     }
-    cmd->add_option(
-        "--out", o.config.out_dir,
-        "write run.json, metrics.csv and models/ here: a new or empty folder, or one holding a previous "
-        "run with --force");
-    cmd->add_flag("--force", o.config.replace_out,
-                  "--out may hold a previous MergeLab run: it is removed first");
+    cmd->add_option("--out", o.config.out_dir,
+                    "write run.json, metrics.csv and models/ here: a new or empty folder, or one holding a previous "
+                    "run with --force");
+    cmd->add_flag("--force", o.config.replace_out, "--out may hold a previous MergeLab run: it is removed first");
     cmd->add_flag("--dry-run", o.dry_run, "check the settings, print them as run.json's \"config\" and exit");
 }
 
@@ -250,10 +244,8 @@ void add_paper_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("paper", "Repeat one of the paper's two experiments (presets; see README)");
     auto which_split = std::make_shared<std::string>();
     cmd->add_option("split", *which_split, "V or H")->required()->transform(CLI::IsMember({"V", "H"}, CLI::ignore_case));
-    cmd->add_option("--out", o->config.out_dir,
-                    "write run.json, metrics.csv and models/ here (a new or empty folder)");
-    cmd->add_flag("--force", o->config.replace_out,
-                  "--out may hold a previous MergeLab run: it is removed first");
+    cmd->add_option("--out", o->config.out_dir, "write run.json, metrics.csv and models/ here (a new or empty folder)");
+    cmd->add_flag("--force", o->config.replace_out, "--out may hold a previous MergeLab run: it is removed first");
     for (const char* key : {"data", "threads"})
         cmd->add_option(setting(key).flag, o->given[key], option_help(setting(key)))->type_name(type_name(setting(key)));
     cmd->callback([o, which_split] {

@@ -76,8 +76,7 @@ void validate(const ExperimentConfig& c) {
     for (size_t i = 0; i < c.lanes.size(); ++i)
         for (size_t k = 0; k < i; ++k)
             if (c.lanes[i] == c.lanes[k])
-                throw setting_error("lanes",
-                                    "names '" + c.lanes[i] + "' twice; each lane needs its own folder");
+                throw setting_error("lanes", "names '" + c.lanes[i] + "' twice; each lane needs its own folder");
     if (c.compare.empty()) throw setting_error("compare", "must name at least one merge method");
     // Methods compared in one run merge the same local models, so a local
     // rule (which changes how they are trained) belongs to the primary.
@@ -138,8 +137,7 @@ bool RunControl::checkpoint() {
 }
 
 bool RunControl::step_done() {
-    if (pause_after_steps_)
-        pause_ = true;
+    if (pause_after_steps_) pause_ = true;
     return checkpoint();
 }
 
@@ -165,9 +163,7 @@ public:
         call([&] { target_->environment_finished(e); });
     }
     void merge_finished(const MergeFinished& e) override { call([&] { target_->merge_finished(e); }); }
-    void step_finished(const StepFinished& e) override {
-        call([&] { target_->step_finished(e); });
-    }
+    void step_finished(const StepFinished& e) override { call([&] { target_->step_finished(e); }); }
     void round_finished(const std::string& lane, const RoundResult& r) override {
         call([&] { target_->round_finished(lane, r); });
     }
@@ -217,14 +213,8 @@ class Experiment {
 public:
     Experiment(const ExperimentConfig& config, const FashionMnist& data, const TrainingTensors& train,
                const std::string& lane, RunFolder* folder, ExperimentObserver* observer, RunControl* control)
-        : c_(config)
-        , data_(data)
-        , train_(train)
-        , serial_(observer)
-        , observer_(observer ? &serial_ : nullptr)
-        , control_(control)
-        , folder_(folder)
-        , prefix_(lane.empty() ? "" : "lanes/" + lane + "/") {
+        : c_(config), data_(data), train_(train), serial_(observer), observer_(observer ? &serial_ : nullptr),
+          control_(control), folder_(folder), prefix_(lane.empty() ? "" : "lanes/" + lane + "/") {
         result_.config = config;
         result_.lane = lane;
         test_images_ = images_view(data.test);
@@ -311,15 +301,12 @@ private:
         auto batches = [&](size_t n) { return static_cast<int64_t>((n + c_.batch_size - 1) / c_.batch_size); };
         for (const auto& e : envs_) started.batches_per_round += batches(e.train.size()) * c_.local_epochs;
         if (c_.baseline) started.batches_per_round += batches(central_indices_.size()) * c_.local_epochs;
-        if (folder_)
-            folder_->make_folder(prefix_ + "models");
         // The baseline takes as many images per round as all environments.
         if (c_.local_steps > 0)
-            started.batches_per_round =
-                int64_t(c_.local_steps) * int64_t(envs_.size()) * (c_.baseline ? 2 : 1);
+            started.batches_per_round = int64_t(c_.local_steps) * int64_t(envs_.size()) * (c_.baseline ? 2 : 1);
+        if (folder_) folder_->make_folder(prefix_ + "models");
         // Every round can then be recomputed from the files (--save-all).
-        if (folder_ && c_.save_all)
-            save_model(model_file_name(0, "init"), base_);
+        if (folder_ && c_.save_all) save_model(model_file_name(0, "init"), base_);
         if (observer_) observer_->run_started(started);
     }
 
@@ -485,6 +472,19 @@ private:
         return r;
     }
 
+    // Tells the observer what this step did, then waits there in lesson
+    // mode; a cancel while waiting ends the run.
+    void step_done(const RoundResult& r, Phase step) {
+        if (observer_) {
+            StepFinished e{result_.lane, r.round, step, {}, {}, c_.method};
+            for (const auto& env : r.envs) e.env_val_acc.push_back(env.val_acc);
+            if (step == Phase::Evaluating || step == Phase::CopyingBack)
+                for (const auto& m : r.merged) e.merged_test_acc.emplace_back(m.method, m.test_acc);
+            observer_->step_finished(e);
+        }
+        if (control_ && !control_->step_done()) throw Cancelled{};
+    }
+
     // Environment 1 and every other environment permuted to match it.
     std::vector<WeightSet> aligned_to_first(const std::vector<WeightSet>& locals) {
         if (!c_.align)
@@ -499,22 +499,6 @@ private:
         return out;
     }
 
-    // Tells the observer what this step did, then waits there in lesson
-    // mode; a cancel while waiting ends the run.
-    void step_done(const RoundResult& r, Phase step) {
-        if (observer_) {
-            StepFinished e{result_.lane, r.round, step, {}, {}, c_.method};
-            for (const auto& env : r.envs)
-                e.env_val_acc.push_back(env.val_acc);
-            if (step == Phase::Evaluating || step == Phase::CopyingBack)
-                for (const auto& m : r.merged)
-                    e.merged_test_acc.emplace_back(m.method, m.test_acc);
-            observer_->step_finished(e);
-        }
-        if (control_ && !control_->step_done())
-            throw Cancelled{};
-    }
-
     bool target_reached(const RoundResult& r) const {
         if (c_.target <= 0) return false;
         const MethodMetrics* primary = r.method(c_.method);
@@ -525,18 +509,14 @@ private:
 
     void save_model(const std::string& name, const WeightSet& weights) {
         const std::string relative = prefix_ + "models/" + name;
-        folder_->write_with(relative,
-                            [&](int fd) { write_state_dict(fd, folder_->path() + "/" + relative, weights); });
+        folder_->write_with(relative, [&](int fd) { write_state_dict(fd, folder_->path() + "/" + relative, weights); });
     }
 
     void save_round(const RoundResult& r) {
-        if (!folder_)
-            return;
+        if (!folder_) return;
         phase(r.round, Phase::Saving);
-        for (size_t k = 0; k < locals_.size(); ++k)
-            save_model(model_file_name(r.round, int(k) + 1), locals_[k]);
-        for (const auto& [method, weights] : merged_)
-            save_model(model_file_name(r.round, method), weights);
+        for (size_t k = 0; k < locals_.size(); ++k) save_model(model_file_name(r.round, int(k) + 1), locals_[k]);
+        for (const auto& [method, weights] : merged_) save_model(model_file_name(r.round, method), weights);
         // Without --save-all only the newest round's models are kept; they
         // are written before the previous ones go, so a kill loses nothing.
         if (!c_.save_all && r.round > 1) {
@@ -585,7 +565,7 @@ private:
     std::unique_ptr<Trainer> central_;
     IndexList central_indices_;
     torch::Tensor test_images_, test_labels_;
-    RunFolder* folder_;  // nullptr: write nothing
+    RunFolder* folder_; // nullptr: write nothing
     std::string prefix_; // "" or "lanes/METHOD/"
     std::vector<WeightSet> locals_;
     std::map<std::string, WeightSet> merged_;
@@ -605,8 +585,7 @@ std::vector<RunResult> run_experiment(const ExperimentConfig& config, const Fash
     // Claimed before anything runs: a folder that is not ours is refused at
     // once, and the lock holds until the last lane is written.
     std::unique_ptr<RunFolder> folder;
-    if (!config.out_dir.empty())
-        folder = claim_run_folder(config.out_dir, config.replace_out);
+    if (!config.out_dir.empty()) folder = claim_run_folder(config.out_dir, config.replace_out);
     keep_freed_memory();
     torch::set_num_threads(resolve_threads(config.threads));
     // Tensors view `data` without copying; it outlives the run.
@@ -624,11 +603,9 @@ std::vector<RunResult> run_experiment(const ExperimentConfig& config, const Fash
         lane.mode = Mode::Compare;
         lane.method = strategy;
         lane.compare = {strategy};
-        if (s.rule_given)
-            lane.rule = format_choice(s.rule);
+        if (s.rule_given) lane.rule = format_choice(s.rule);
         results.push_back(Experiment(lane, data, train, strategy, folder.get(), observer, control).run());
-        if (folder)
-            write_lanes_summary(*folder, results);
+        if (folder) write_lanes_summary(*folder, results);
         if (results.back().stopped == StopReason::Cancelled) break;
     }
     return results;

@@ -119,30 +119,23 @@ std::string read_file(const std::string& path, size_t max_bytes) {
     // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then
     // refuses it like any other non-file.
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        throw Error(path + ": cannot open (" + errno_text(errno) + ")");
+    if (fd < 0) throw Error(path + ": cannot open (" + errno_text(errno) + ")");
     struct stat st {};
     const auto fail = [&](const std::string& why) {
         ::close(fd);
         throw Error(path + ": " + why);
     };
-    if (::fstat(fd, &st) != 0)
-        fail("cannot read (" + errno_text(errno) + ")");
-    if (S_ISDIR(st.st_mode))
-        fail("is a directory, not a file");
-    if (!S_ISREG(st.st_mode))
-        fail("is not a regular file");
+    if (::fstat(fd, &st) != 0) fail("cannot read (" + errno_text(errno) + ")");
+    if (S_ISDIR(st.st_mode)) fail("is a directory, not a file");
+    if (!S_ISREG(st.st_mode)) fail("is not a regular file");
     const auto size = static_cast<uint64_t>(st.st_size);
-    if (size > max_bytes)
-        fail("file is too large (" + std::to_string(size) + " bytes)");
+    if (size > max_bytes) fail("file is too large (" + std::to_string(size) + " bytes)");
     std::string data(static_cast<size_t>(size), '\0');
     size_t done = 0;
     while (done < data.size()) {
         const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        if (n <= 0)
-            fail(n < 0 ? "read failed (" + errno_text(errno) + ")" : "file shrank while being read");
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (n <= 0) fail(n < 0 ? "read failed (" + errno_text(errno) + ")" : "file shrank while being read");
         done += static_cast<size_t>(n);
     }
     ::close(fd);

@@ -5,19 +5,10 @@
 
 #include "merge_internal.h"
 #include "mergelab/error.h"
+#include "mergelab/text.h"
 
 namespace mergelab {
 namespace {
-
-// NaN or infinity in one weight would spread through every merge silently;
-// the message names the tensor, the model and the element.
-void check_tensor_finite(const NamedTensor& t, const std::string& which) {
-    for (size_t i = 0; i < t.values.size(); ++i)
-        if (!std::isfinite(t.values[i]))
-            throw Error("cannot merge: tensor '" + t.name + "' of " + which + " holds " +
-                        (std::isnan(t.values[i]) ? "NaN" : "an infinite value") + " at element " +
-                        std::to_string(i));
-}
 
 // Each kernel combines element i of every input. Accumulating the average in
 // double and rounding once keeps it the exact rounded mean for two inputs and
@@ -137,14 +128,27 @@ void check_mergeable(const std::vector<const WeightSet*>& models) {
     }
 }
 
+// NaN or infinity in one weight would spread through every merge silently.
+void check_finite(const NamedTensor& t, const std::string& which) {
+    for (size_t i = 0; i < t.values.size(); ++i)
+        if (!std::isfinite(t.values[i]))
+            throw Error(which + ": tensor '" + printable(t.name, 200) + "' holds " +
+                        (std::isnan(t.values[i]) ? "NaN" : "an infinite value") + " at element " +
+                        std::to_string(i) + "; a diverged model is refused");
+}
+
+void check_finite(const WeightSet& weights, const std::string& which) {
+    for (const auto& t : weights)
+        check_finite(t, which);
+}
+
 WeightSet merge_by_tensor(const MergeInputs& inputs, bool use_base,
                           const std::function<void(const TensorInputs&, float* out)>& fill) {
     check_mergeable(inputs.models);
     if (use_base && !inputs.base)
         throw Error("this merge needs the model the environments started from");
     for (size_t k = 0; k < inputs.models.size(); ++k)
-        for (const auto& t : *inputs.models[k])
-            check_tensor_finite(t, "model " + std::to_string(k + 1));
+        check_finite(*inputs.models[k], "model " + std::to_string(k + 1));
     const WeightSet& first = *inputs.models[0];
     WeightSet merged;
     merged.reserve(first.size());
@@ -163,7 +167,7 @@ WeightSet merge_by_tensor(const MergeInputs& inputs, bool use_base,
                             (b ? "has shape " + shape_to_string(b->shape) + " in the base model but " +
                                      shape_to_string(tensor.shape) + " in model 1"
                                : "is missing in the base model"));
-            check_tensor_finite(*b, "the base model");
+            check_finite(*b, "the base model");
             in.base = b->values.data();
         }
         NamedTensor out{tensor.name, tensor.shape, std::vector<float>(in.count)};

@@ -200,11 +200,9 @@ public:
     // An accuracy is a fraction; nothing else can be shown as a percentage.
     double fraction(const Json& j, const std::string& path, const std::string& key) const {
         const Json& v = at(j, path, key);
-        if (!v.is_number())
-            fail(join(path, key), "must be an accuracy (a number in [0, 1])");
+        if (!v.is_number()) fail(join(path, key), "must be an accuracy (a number in [0, 1])");
         const double x = v.get<double>();
-        if (!(x >= 0 && x <= 1))
-            fail(join(path, key), "is " + std::to_string(x) + ", not an accuracy in [0, 1]");
+        if (!(x >= 0 && x <= 1)) fail(join(path, key), "is " + std::to_string(x) + ", not an accuracy in [0, 1]");
         return x;
     }
 
@@ -216,15 +214,13 @@ public:
     // Losses may be null (a diverged run) but never negative or infinite.
     double loss(const Json& j, const std::string& path, const std::string& key) const {
         const double x = num(j, path, key);
-        if (!std::isnan(x) && !(x >= 0 && x < 1e30))
-            fail(join(path, key), "is not a loss (>= 0)");
+        if (!std::isnan(x) && !(x >= 0 && x < 1e30)) fail(join(path, key), "is not a loss (>= 0)");
         return x;
     }
 
     double seconds(const Json& j, const std::string& path, const std::string& key) const {
         const double x = num(j, path, key);
-        if (!(x >= 0 && x < 1e9))
-            fail(join(path, key), "is not a duration in seconds");
+        if (!(x >= 0 && x < 1e9)) fail(join(path, key), "is not a duration in seconds");
         return x;
     }
 
@@ -365,8 +361,7 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
     RoundResult r;
     r.round = static_cast<int>(rd.integer(j, p, "round", 1, 10000));
     r.primary = rd.str(j, p, "primary");
-    if (j.contains("central"))
-        r.central_test_acc = rd.fraction(rd.at(j, p, "central"), p + ".central", "test_acc");
+    if (j.contains("central")) r.central_test_acc = rd.fraction(rd.at(j, p, "central"), p + ".central", "test_acc");
     const Json& env_list = rd.array(j, p, "envs", 10);
     if (env_list.size() != envs) rd.fail(p + ".envs", "must have one entry per environment");
     for (size_t k = 0; k < env_list.size(); ++k) {
@@ -436,8 +431,7 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
         r.histograms.push_back(std::move(lh));
     }
     r.seconds = rd.seconds(j, p, "seconds");
-    if (j.contains("training_seconds"))
-        r.training_seconds = rd.seconds(j, p, "training_seconds");
+    if (j.contains("training_seconds")) r.training_seconds = rd.seconds(j, p, "training_seconds");
     return r;
 }
 
@@ -482,13 +476,10 @@ RunResult run_from_json(const std::string& text, const std::string& source) {
         run.rounds.push_back(round_from(rd, round_list[i], rp, envs.size(), run.config.histogram_bins));
         const RoundResult& r = run.rounds.back();
         if (r.round != static_cast<int>(i) + 1)
-            rd.fail(rp + ".round",
-                    "is " + std::to_string(r.round) + "; rounds must count 1, 2, 3, ... in order");
+            rd.fail(rp + ".round", "is " + std::to_string(r.round) + "; rounds must count 1, 2, 3, ... in order");
         for (const auto& m : methods)
-            if (!r.method(m))
-                rd.fail(rp + ".merged", "lacks method '" + m + "', which the run evaluates");
-        if (r.primary != run.config.method)
-            rd.fail(rp + ".primary", "differs from config.method");
+            if (!r.method(m)) rd.fail(rp + ".merged", "lacks method '" + m + "', which the run evaluates");
+        if (r.primary != run.config.method) rd.fail(rp + ".primary", "differs from config.method");
     }
     if (!parse_name(rd.str(j, "", "stopped"), run.stopped)) rd.fail("stopped", "names no known state");
     if (j.contains("message")) run.message = rd.str(j, "", "message");

@@ -178,9 +178,12 @@ std::vector<SettingDescriptor> declare_merging() {
             .choices(architecture_names)
             .bind([](ExperimentConfig& c) -> std::string& { return c.model; })
             .d,
-        Declare("method", "--method", QT_TRANSLATE_NOOP("mergelab", "Primary method"),
-                QT_TRANSLATE_NOOP("mergelab", "the merged model that is copied back to every environment"),
-                T::Choice, box)
+        Declare(
+            "method", "--method", QT_TRANSLATE_NOOP("mergelab", "Primary method"),
+            QT_TRANSLATE_NOOP(
+                "mergelab",
+                "the merged model that is copied back to every environment (METHOD[+RULE][:key=value,...])"),
+            T::Choice, box)
             .choices(merge_method_names)
             .items(parse_strategy)
             .bind([](ExperimentConfig& c) -> std::string& { return c.method; })
@@ -201,17 +204,19 @@ std::vector<SettingDescriptor> declare_merging() {
             .bind([](ExperimentConfig& c) -> Mode& { return c.mode; })
             .d,
         Declare("lanes", "--lanes", QT_TRANSLATE_NOOP("mergelab", "Lanes"),
-                QT_TRANSLATE_NOOP("mergelab",
-                                  "lanes mode: one full experiment per listed method, same seed and data"),
+                QT_TRANSLATE_NOOP("mergelab", "lanes mode: one full experiment per strategy "
+                                              "METHOD[+RULE][:key=value,...], same seed and data"),
                 T::List, "")
             .choices(merge_method_names)
             .items(parse_strategy)
             .when("mode=lanes")
             .bind([](ExperimentConfig& c) -> std::vector<std::string>& { return c.lanes; })
             .d,
-        Declare("align", "--align", "Align units",
-                "permute each environment's hidden units to match environment 1's before merging (weight "
-                "matching)",
+        Declare("align", "--align", QT_TRANSLATE_NOOP("mergelab", "Align units"),
+                QT_TRANSLATE_NOOP(
+                    "mergelab",
+                    "permute each environment's hidden units to match environment 1's before merging (weight "
+                    "matching)"),
                 T::Flag, box)
             .bind([](ExperimentConfig& c) -> bool& { return c.align; })
             .d,
@@ -238,12 +243,15 @@ std::vector<SettingDescriptor> declare_training() {
             .range(1, 1000)
             .bind([](ExperimentConfig& c) -> int& { return c.local_epochs; })
             .d,
-        Declare("local_steps", "--local-steps", "Batches per round",
-                "local training batches per round instead of whole epochs (0: epochs)", T::Integer, box)
+        Declare("local_steps", "--local-steps", QT_TRANSLATE_NOOP("mergelab", "Batches per round"),
+                QT_TRANSLATE_NOOP("mergelab",
+                                  "local training batches per round instead of whole epochs (0: epochs)"),
+                T::Integer, box)
             .range(0, 1000000)
             .bind([](ExperimentConfig& c) -> int& { return c.local_steps; })
             .d,
-        Declare("rule", "--rule", "Local rule", "how environments train locally (RULE[:key=value,...])",
+        Declare("rule", "--rule", QT_TRANSLATE_NOOP("mergelab", "Local rule"),
+                QT_TRANSLATE_NOOP("mergelab", "how environments train locally (RULE[:key=value,...])"),
                 T::Choice, box)
             .choices(local_rule_names)
             .items(parse_rule_choice)
@@ -543,13 +551,15 @@ void check_setting(const SettingDescriptor& d, const SettingValue& value) {
             throw wrong_kind();
         return;
     case SettingType::Choice:
-        if (!std::holds_alternative<std::string>(value)) throw wrong_kind();
+        if (!std::holds_alternative<std::string>(value))
+            throw wrong_kind();
         check_item(d, std::get<std::string>(value), [&](const std::string& name) {
             return setting_error(d, "must be one of " + joined(d.choices(), ", ") + ", got '" + name + "'");
         });
         return;
     case SettingType::List:
-        if (!std::holds_alternative<std::vector<std::string>>(value)) throw wrong_kind();
+        if (!std::holds_alternative<std::vector<std::string>>(value))
+            throw wrong_kind();
         for (const auto& item : std::get<std::vector<std::string>>(value))
             check_item(d, item, [&](const std::string& name) {
                 return setting_error(d, "names an unknown entry '" + name +

@@ -205,33 +205,22 @@ std::string format_class_assignment(const std::vector<std::vector<int>>& assignm
 namespace {
 
 std::vector<SplitKind> builtin_splits() {
-    SplitKind v{
-        {"V",
-         QT_TRANSLATE_NOOP("mergelab", "V: every environment has all classes"),
-         QT_TRANSLATE_NOOP("mergelab",
-                           "every environment holds all ten classes in equal shares, different samples"),
-         "Lee et al., section 4 (V-environment)",
-         {}},
-        [](const SplitSpec&) { return make_v_partitioner(); }};
-    SplitKind h{
-        {"H",
-         QT_TRANSLATE_NOOP("mergelab", "H: environments hold different classes"),
-         QT_TRANSLATE_NOOP(
-             "mergelab",
-             "each environment holds only its own classes (default: even contiguous groups, 0-4 / 5-9)"),
-         "Lee et al., section 4 (H-environment)",
-         {}},
-        [](const SplitSpec& spec) { return make_h_partitioner(spec.classes); }};
+    SplitKind v{{"V", QT_TRANSLATE_NOOP("mergelab", "V: every environment has all classes"),
+                 QT_TRANSLATE_NOOP("mergelab", "every environment holds all ten classes in equal shares, different samples"),
+                 "Lee et al., section 4 (V-environment)",
+                 {}},
+                [](const SplitSpec&) { return make_v_partitioner(); }};
+    SplitKind h{{"H", QT_TRANSLATE_NOOP("mergelab", "H: environments hold different classes"),
+                 QT_TRANSLATE_NOOP("mergelab", "each environment holds only its own classes (default: even contiguous groups, 0-4 / 5-9)"),
+                 "Lee et al., section 4 (H-environment)",
+                 {}},
+                [](const SplitSpec& spec) { return make_h_partitioner(spec.classes); }};
     h.uses_classes = true;
-    SplitKind dirichlet{
-        {"dirichlet",
-         QT_TRANSLATE_NOOP("mergelab", "Dirichlet: skewed class shares"),
-         QT_TRANSLATE_NOOP(
-             "mergelab",
-             "each class is shared among the environments in proportions drawn from Dirichlet(alpha)"),
-         "Hsu, Qi and Brown, Measuring the effects of non-identical data distribution (2019)",
-         {}},
-        [](const SplitSpec& spec) { return make_dirichlet_partitioner(spec.alpha); }};
+    SplitKind dirichlet{{"dirichlet", QT_TRANSLATE_NOOP("mergelab", "Dirichlet: skewed class shares"),
+                         QT_TRANSLATE_NOOP("mergelab", "each class is shared among the environments in proportions drawn from Dirichlet(alpha)"),
+                         "Hsu, Qi and Brown, Measuring the effects of non-identical data distribution (2019)",
+                         {}},
+                        [](const SplitSpec& spec) { return make_dirichlet_partitioner(spec.alpha); }};
     dirichlet.uses_alpha = true;
     return {v, h, dirichlet};
 }

@@ -16,9 +16,7 @@ using namespace mergelab;
 
 namespace {
 
-FashionMnist synthetic_data() {
-    return testing::synthetic_fashion_mnist(60, 20);
-} // 600 + 200 images
+FashionMnist synthetic_data() { return testing::synthetic_fashion_mnist(60, 20); } // 600 + 200 images
 
 ExperimentConfig small_config() {
     ExperimentConfig c = testing::small_config(2);
@@ -305,8 +303,7 @@ private slots:
                 steps.push_back(e);
                 // "Next" from another thread once the engine waits there.
                 std::thread([this] {
-                    while (!control->paused())
-                        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                    while (!control->paused()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
                     control->resume();
                 }).detach();
             }
@@ -314,8 +311,7 @@ private slots:
         teacher.control = &control;
         const auto run = run_experiment(c, data_, &teacher, &control)[0];
         QCOMPARE(run.stopped, StopReason::MaxRounds);
-        const std::vector<Phase> order{Phase::Training, Phase::Merging, Phase::Evaluating,
-                                       Phase::CopyingBack};
+        const std::vector<Phase> order{Phase::Training, Phase::Merging, Phase::Evaluating, Phase::CopyingBack};
         QCOMPARE(teacher.steps.size(), order.size() * 2);
         for (size_t i = 0; i < teacher.steps.size(); ++i) {
             const StepFinished& s = teacher.steps[i];
@@ -323,12 +319,10 @@ private slots:
             QVERIFY(s.step == order[i % order.size()]);
             QCOMPARE(s.round, r.round);
             QCOMPARE(s.env_val_acc.size(), r.envs.size());
-            for (size_t k = 0; k < r.envs.size(); ++k)
-                QCOMPARE(s.env_val_acc[k], r.envs[k].val_acc);
+            for (size_t k = 0; k < r.envs.size(); ++k) QCOMPARE(s.env_val_acc[k], r.envs[k].val_acc);
             if (s.step == Phase::Evaluating || s.step == Phase::CopyingBack) {
                 QCOMPARE(s.merged_test_acc.size(), r.merged.size());
-                for (const auto& [method, acc] : s.merged_test_acc)
-                    QCOMPARE(acc, r.method(method)->test_acc);
+                for (const auto& [method, acc] : s.merged_test_acc) QCOMPARE(acc, r.method(method)->test_acc);
             } else {
                 QVERIFY(s.merged_test_acc.empty());
             }

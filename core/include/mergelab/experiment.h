@@ -203,7 +203,7 @@ struct MergeFinished {
 struct StepFinished {
     std::string lane;
     int round = 0;
-    Phase step = Phase::Training;    // Training, Merging, Evaluating or CopyingBack
+    Phase step = Phase::Training; // Training, Merging, Evaluating or CopyingBack
     std::vector<double> env_val_acc; // each local model on its own validation data (from Training on)
     std::vector<std::pair<std::string, double>> merged_test_acc; // per method (from Evaluating on)
     std::string primary;

@@ -52,6 +52,10 @@ const MergeMethod* find_merge_method(const std::string& name);
 // methods.
 std::unique_ptr<Merger> elementwise_merger(MergeKernel kernel);
 
+// Throws Error naming the tensor, `which` ("model 2") and the element when
+// a weight is NaN or infinite.
+void check_finite(const WeightSet& weights, const std::string& which);
+
 // Whether `method` with these parameters reads MergeInputs::sizes (some
 // methods only when asked for a size-weighted mean).
 bool needs_sizes(const MergeMethod& method, const ParamValues& params);
