@@ -430,6 +430,11 @@ QWidget* SetupPanel::buildTraining() {
 void SetupPanel::showProblem() {
     // One message, in a strip of fixed height under the fields, always in
     // view; its field turns red and the link scrolls to it.
+    if (locked_) {
+        problemBar_->setStyleSheet(QStringLiteral("color: #555;"));
+        problemBar_->setText(tr("A run is going on: the setup is locked until it ends (Stop ends it now)."));
+        return;
+    }
     if (problem_.isEmpty()) {
         problemBar_->setStyleSheet(QStringLiteral("color: #555;"));
         problemBar_->setText(tr("Ready: press Start (Ctrl+R)"));
@@ -606,6 +611,8 @@ void SetupPanel::setDataError(const QString& message) {
 void SetupPanel::setLocked(bool locked) {
     // The panel still scrolls, so a running setup can be read.
     content_->setEnabled(!locked);
+    locked_ = locked;
+    showProblem();
 }
 
 QString SetupPanel::fieldError(const QString& key) const {

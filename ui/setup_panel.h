@@ -111,6 +111,7 @@ private:
     QString problem_;
     QString dataError_;
     bool updating_ = false;
+    bool locked_ = false;
     ClassCountsChart* counts_ = nullptr;
     QTimer* countTimer_ = nullptr; // recounts once typing pauses
     QString labelsDir_;
