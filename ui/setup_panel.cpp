@@ -548,21 +548,21 @@ std::vector<std::vector<int>> SetupPanel::gridAssignment() const {
 }
 
 ExperimentConfig SetupPanel::config() const {
-    ExperimentConfig c;
+    // Settings without a field here (an opened run's training-image limit)
+    // stay as they were set, so Start repeats that run.
+    ExperimentConfig c = base_;
     for (const auto& f : fields_) {
         if (f.setting->key == "classes") continue;
         f.setting->set(c, f.read());
     }
     const auto* split = find_split(c.split.kind);
-    if (split && split->uses_classes) c.split.classes = gridAssignment();
+    c.split.classes = split && split->uses_classes ? gridAssignment() : std::vector<std::vector<int>>{};
     // The registry's order, not the map's.
     c.compare.clear();
     for (const auto& m : merge_method_names())
         if (compare_.contains(q(m)) && compare_[q(m)]->isChecked()) c.compare.push_back(m);
-    if (modeLanes_->isChecked()) {
-        c.mode = Mode::Lanes;
-        c.lanes = c.compare;
-    }
+    c.mode = modeLanes_->isChecked() ? Mode::Lanes : Mode::Compare;
+    c.lanes = modeLanes_->isChecked() ? c.compare : std::vector<std::string>{};
     if (!byTarget_->isChecked()) c.local_target = 0;
     if (!useTarget_->isChecked()) c.target = 0;
     return c;
@@ -570,6 +570,7 @@ ExperimentConfig SetupPanel::config() const {
 
 void SetupPanel::setConfig(const ExperimentConfig& c) {
     updating_ = true;
+    base_ = c;
     for (const auto& f : fields_) {
         SettingValue v = f.setting->get(c);
         // An option that is off keeps a sensible value in its field.
