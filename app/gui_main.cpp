@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "command_line.h"
+#include "i18n.h"
 #include "main_window.h"
 #include "mergelab/error.h"
 #include "mergelab/log.h"
@@ -98,6 +99,7 @@ int main(int argc, char** argv) {
 
     QApplication app(argc, argv);
     QApplication::setWindowIcon(QIcon(":/mergelab.svg"));
+    mergelab::ui::installLanguage(mergelab::ui::chooseLanguage(line.options.lang));
     try {
         return run_window(app, line.options);
     } catch (const mergelab::UsageError& e) {

@@ -1,5 +1,7 @@
 #include "command_line.h"
 
+#include "i18n.h"
+
 #include <QCommandLineParser>
 
 #include "mergelab/error.h"
@@ -81,14 +83,14 @@ CommandLine parse_command_line(const QStringList& arguments) {
                                  "name");
     const QCommandLineOption size("size", "Window size, e.g. 1366x768 (default: fits the screen).", "WxH");
     const SettingDescriptor& roundsSetting = setting("rounds");
-    const QCommandLineOption rounds("rounds",
-                                    QStringLiteral("Override the round limit of the setup (%1).")
-                                        .arg(QString::fromStdString(describe_range(roundsSetting))),
-                                    "n");
-    const QCommandLineOption report("report", "At exit, write start-up and responsiveness figures as JSON.",
-                                    "file");
-    parser.addOptions({help, version, preset, autostart, quitWhenDone, screenshot, open, data, logLevel, tab,
-                       size, rounds, report});
+    const QCommandLineOption rounds(
+        "rounds", QStringLiteral("Override the round limit of the setup (%1).").arg(QString::fromStdString(describe_range(roundsSetting))),
+        "n");
+    const QCommandLineOption report("report", "At exit, write start-up and responsiveness figures as JSON.", "file");
+    const QCommandLineOption lang("lang", "Language of the app: ko or en (default: the saved choice, else the system's).",
+                                  "ko|en");
+    parser.addOptions({help, version, preset, autostart, quitWhenDone, screenshot, open, data, logLevel, tab, size,
+                       rounds, report, lang});
 
     if (!parser.parse(without_qt_options(arguments)))
         return usage_error(parser.errorText());
@@ -143,6 +145,9 @@ CommandLine parse_command_line(const QStringList& arguments) {
     o.logLevel = parser.value(logLevel);
     o.tab = parser.value(tab);
     o.report = parser.value(report);
+    if (parser.isSet(lang) && !availableLanguages().contains(parser.value(lang)))
+        return usage_error(QStringLiteral("--lang takes ko or en, got '%1'").arg(parser.value(lang)));
+    o.lang = parser.value(lang);
     return result;
 }
 

@@ -23,6 +23,7 @@ struct GuiOptions {
     QSize size; // invalid: the window picks one that fits the screen
     std::optional<int> rounds;
     QString report;
+    QString lang; // "ko", "en" or empty (the saved choice, else the system's)
 };
 
 struct CommandLine {
