@@ -336,8 +336,13 @@ void MainWindow::showTab(const QString& name) {
 
 void MainWindow::applyPreset(const QString& name) {
     const QString key = name.toLower();
-    const QString preset = key == "quick" ? "quick" : (key == "v" || key == "paper-v") ? "V" : (key == "h" || key == "paper-h") ? "H" : "";
-    if (preset.isEmpty()) throw UsageError("unknown preset '" + name.toStdString() + "' (use quick, paper-v or paper-h)");
+    QString preset = key == "quick" ? "quick" : (key == "v" || key == "paper-v") ? "V" : (key == "h" || key == "paper-h") ? "H" : "";
+    // Every other registered preset by its own name (H-strategies).
+    for (const auto& p : presets())
+        if (preset.isEmpty() && QString::fromStdString(p.name).toLower() == key) preset = QString::fromStdString(p.name);
+    if (preset.isEmpty())
+        throw UsageError("unknown preset '" + name.toStdString() + "' (use quick, paper-v, paper-h or " +
+                         "one of mergelab-cli methods' presets)");
     setup_->applyPreset(preset);
 }
 

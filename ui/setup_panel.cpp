@@ -1,5 +1,7 @@
 #include "setup_panel.h"
 
+#include "param_editor.h"
+
 #include <QAbstractSpinBox>
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -10,6 +12,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -36,6 +39,7 @@
 #include "mergelab/model.h"
 #include "mergelab/split.h"
 #include "i18n.h"
+#include "mergelab/strategy.h"
 #include "palette.h"
 
 namespace mergelab::ui {
@@ -67,6 +71,9 @@ std::vector<const RegistryEntry*> entries_for(const QString& key) {
         for (const auto& a : architectures()) out.push_back(&a);
     if (key == "method")
         for (const auto& m : merge_methods()) out.push_back(&m);
+    if (key == "rule")
+        for (const auto& r : local_rules())
+            out.push_back(&r);
     return out;
 }
 
@@ -96,25 +103,6 @@ double parse_number(const QString& text) {
 SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
     build();
     applyPreset("quick");
-}
-
-void SetupPanel::markable(const QString& key, QWidget* widget) {
-    marked_[key] = widget;
-}
-
-void SetupPanel::mark(QWidget* widget, bool wrong) {
-    // A colour only: nothing grows, shrinks or moves when a message comes
-    // or goes, so a click lands where the pointer was aimed.
-    if (!widget)
-        return;
-    if (!wrong) {
-        widget->setPalette(QPalette());
-        return;
-    }
-    QPalette p = widget->palette();
-    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
-        p.setColor(role, QColor(176, 0, 32));
-    widget->setPalette(p);
 }
 
 SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
@@ -376,18 +364,27 @@ QWidget* SetupPanel::buildMerging() {
     auto* form = new QFormLayout(box);
     addField(form, "model");
     addField(form, "method");
+    // The primary method's parameters, from its declaration.
+    methodParams_ = new ParamEditor;
+    methodParams_->setObjectName("method-params");
+    form->addRow(methodParams_);
+    auto* method = static_cast<QComboBox*>(fields_["method"].widget);
+    connect(method, &QComboBox::currentIndexChanged, this, [this, method] {
+        methodParams_->setEntry(find_merge_method(method->currentData().toString().toStdString()));
+    });
+    connect(methodParams_, &ParamEditor::changed, this, &SetupPanel::touched);
     auto* compareRow = new QWidget;
     compareRow->setObjectName("compare");
     compareRow->setToolTip(coreText(setting("compare").help));
-    auto* compareLayout = new QHBoxLayout(compareRow);
+    auto* compareLayout = new QGridLayout(compareRow);
     compareLayout->setContentsMargins(0, 0, 0, 0);
     for (const auto& m : merge_methods()) {
         const QString name = q(m.name);
         auto* check = new QCheckBox(name);
-        check->setToolTip(coreText(m.description));
+        check->setToolTip(coreText(m.label) + ": " + coreText(m.description));
         check->setStyleSheet(QString("QCheckBox { color: %1; font-weight: bold; }").arg(method_color(name).name()));
+        compareLayout->addWidget(check, int(compare_.size()) / 4, int(compare_.size()) % 4);
         compare_[name] = check;
-        compareLayout->addWidget(check);
     }
     addRow(form, "compare", coreText(setting("compare").label), compareRow);
     modeCompare_ = new QRadioButton(tr("Compare on the same local models"));
@@ -398,7 +395,16 @@ QWidget* SetupPanel::buildMerging() {
     form->addRow(tr("Mode"), modeCompare_);
     form->addRow(QString(), modeLanes_);
     markable("mode", modeCompare_);
-    markable("lanes", modeLanes_);
+    // Lanes are strategies: the ticked methods, or typed with rules and
+    // parameters ("avg+fedprox:mu=0.01").
+    lanesEdit_ = new QLineEdit;
+    lanesEdit_->setObjectName("lanes");
+    lanesEdit_->setToolTip(coreText(setting("lanes").help));
+    lanesEdit_->setPlaceholderText(tr("the ticked methods, or e.g. avg,fedadam,avg+fedprox:mu=0.01"));
+    connect(lanesEdit_, &QLineEdit::textChanged, this, &SetupPanel::touched);
+    form->addRow(tr("Strategies"), lanesEdit_);
+    markable("lanes", lanesEdit_);
+    addField(form, "align");
     addField(form, "baseline");
     return box;
 }
@@ -423,74 +429,19 @@ QWidget* SetupPanel::buildTraining() {
     fields_["target"] = makeField(setting("target"));
     form->addRow(useTarget_, fields_["target"].widget);
     markable("target", useTarget_);
+    addField(form, "local_steps");
+    addField(form, "rule");
+    ruleParams_ = new ParamEditor;
+    ruleParams_->setObjectName("rule-params");
+    form->addRow(ruleParams_);
+    auto* rule = static_cast<QComboBox*>(fields_["rule"].widget);
+    connect(rule, &QComboBox::currentIndexChanged, this, [this, rule] {
+        ruleParams_->setEntry(find_local_rule(rule->currentData().toString().toStdString()));
+    });
+    connect(ruleParams_, &ParamEditor::changed, this, &SetupPanel::touched);
     for (const char* key : {"optimizer", "lr", "momentum", "batch", "seed", "init", "threads"})
         addField(form, key);
     return box;
-}
-
-void SetupPanel::showProblem() {
-    // One message, in a strip of fixed height under the fields, always in
-    // view; its field turns red and the link scrolls to it.
-    if (locked_) {
-        problemBar_->setStyleSheet(QStringLiteral("color: #555;"));
-        problemBar_->setText(tr("A run is going on: the setup is locked until it ends (Stop ends it now)."));
-        return;
-    }
-    if (problem_.isEmpty()) {
-        problemBar_->setStyleSheet(QStringLiteral("color: #555;"));
-        problemBar_->setText(tr("Ready: press Start (Ctrl+R)"));
-        return;
-    }
-    QWidget* field = marked_.value(errorKey_);
-    mark(field, true);
-    problemBar_->setStyleSheet(QStringLiteral("color: #b00020;"));
-    problemBar_->setText(
-        field
-            ? QStringLiteral("&#9888; %1 <a href=\"#%2\">(show)</a>").arg(problem_.toHtmlEscaped(), errorKey_)
-            : QStringLiteral("&#9888; %1").arg(problem_.toHtmlEscaped()));
-}
-
-bool SetupPanel::eventFilter(QObject* watched, QEvent* event) {
-    if (event->type() == QEvent::Wheel) {
-        auto* w = qobject_cast<QWidget*>(watched);
-        if (w && !w->hasFocus()) {
-            // Not this field's: the panel scrolls on under the pointer, and
-            // the value stays as it is.
-            QCoreApplication::sendEvent(scroll_->verticalScrollBar(), event);
-            return true;
-        }
-    }
-    return QWidget::eventFilter(watched, event);
-}
-
-const std::vector<uint8_t>* SetupPanel::trainLabels(const QString& dir) {
-    if (dir == labelsDir_)
-        return labels_.empty() ? nullptr : &labels_;
-    labelsDir_ = dir;
-    labels_.clear();
-    // 60,000 bytes: read on the spot, once per folder.
-    for (const char* name : {"/train-labels-idx1-ubyte.gz", "/train-labels-idx1-ubyte"}) {
-        if (!QFileInfo::exists(dir + name))
-            continue;
-        try {
-            labels_ = read_idx_labels((dir + name).toStdString());
-        } catch (const std::exception&) {
-            labels_.clear(); // the data field says what is wrong with the folder
-        }
-        break;
-    }
-    return labels_.empty() ? nullptr : &labels_;
-}
-
-void SetupPanel::recountNow() {
-    const ExperimentConfig c = config();
-    const std::vector<uint8_t>* labels = trainLabels(q(resolve_data_dir(c.data_dir)));
-    if (!labels) {
-        counts_->setCounts({});
-        counts_->setMessage(tr("Class counts appear once the data folder holds the training labels"));
-        return;
-    }
-    counts_->setCounts(environment_class_counts(c, *labels));
 }
 
 void SetupPanel::touched() {
@@ -512,6 +463,35 @@ void SetupPanel::updateVisibility() {
     classGrid_->setVisible(find_split(c.split.kind) && find_split(c.split.kind)->uses_classes);
     fields_["local_target"].widget->setEnabled(byTarget_->isChecked());
     fields_["target"].widget->setEnabled(useTarget_->isChecked());
+}
+
+void SetupPanel::showStrategies(const ExperimentConfig& c) {
+    // Parameters go to their widgets; the combos hold the names only.
+    auto show = [](QWidget* combo_widget, ParamEditor* editor, const std::string& name,
+                   const ParamValues& params, const RegistryEntry* entry) {
+        auto* combo = static_cast<QComboBox*>(combo_widget);
+        combo->setCurrentIndex(std::max(0, combo->findData(q(name))));
+        editor->setEntry(entry);
+        editor->setValues(params);
+    };
+    try {
+        const Strategy primary = parse_strategy(c.method);
+        show(fields_["method"].widget, methodParams_, primary.method.name, primary.method.params,
+             find_merge_method(primary.method.name));
+        const Choice rule = primary.rule_given ? primary.rule : parse_rule_choice(c.rule);
+        show(fields_["rule"].widget, ruleParams_, rule.name, rule.params, find_local_rule(rule.name));
+    } catch (const UsageError&) {
+        // Shown by revalidate() beside the field.
+    }
+    const auto& chosen = c.mode == Mode::Lanes ? c.lanes : c.compare;
+    std::vector<std::string> names;
+    for (const auto& item : chosen)
+        names.push_back(item.substr(0, std::min(item.find('+'), item.find(':'))));
+    for (auto it = compare_.begin(); it != compare_.end(); ++it)
+        it.value()->setChecked(std::find(names.begin(), names.end(), it.key().toStdString()) != names.end());
+    // Ticked plain methods need no text; anything more is typed out.
+    lanesEdit_->setText(
+        c.mode == Mode::Lanes && names != c.lanes ? q(format_setting(setting("lanes"), c.lanes)) : QString());
 }
 
 void SetupPanel::rebuildClassGrid(const std::vector<std::vector<int>>& assignment) {
@@ -562,8 +542,18 @@ ExperimentConfig SetupPanel::config() const {
     c.compare.clear();
     for (const auto& m : merge_method_names())
         if (compare_.contains(q(m)) && compare_[q(m)]->isChecked()) c.compare.push_back(m);
+    c.method = format_choice({c.method, methodParams_->values()});
+    c.rule = format_choice({c.rule, ruleParams_->values()});
+    // Set either way: an opened lanes run's mode must not outlive a switch
+    // to compare (config() starts from what setConfig was given).
     c.mode = modeLanes_->isChecked() ? Mode::Lanes : Mode::Compare;
-    c.lanes = modeLanes_->isChecked() ? c.compare : std::vector<std::string>{};
+    c.lanes.clear();
+    if (modeLanes_->isChecked()) {
+        const auto typed = std::get<std::vector<std::string>>(
+            parse_setting(setting("lanes"), lanesEdit_->text().toStdString()));
+        c.lanes = typed.empty() ? c.compare : typed;
+        c.compare = c.lanes;
+    }
     if (!byTarget_->isChecked()) c.local_target = 0;
     if (!useTarget_->isChecked()) c.target = 0;
     return c;
@@ -579,9 +569,7 @@ void SetupPanel::setConfig(const ExperimentConfig& c) {
         f.write(v);
     }
     rebuildClassGrid(c.split.classes);
-    const auto& chosen = c.mode == Mode::Lanes ? c.lanes : c.compare;
-    for (auto it = compare_.begin(); it != compare_.end(); ++it)
-        it.value()->setChecked(std::find(chosen.begin(), chosen.end(), it.key().toStdString()) != chosen.end());
+    showStrategies(c);
     (c.mode == Mode::Lanes ? modeLanes_ : modeCompare_)->setChecked(true);
     (c.local_target > 0 ? byTarget_ : byEpochs_)->setChecked(true);
     useTarget_->setChecked(c.target > 0);
@@ -617,63 +605,9 @@ void SetupPanel::setLocked(bool locked) {
     showProblem();
 }
 
-QString SetupPanel::fieldError(const QString& key) const {
-    if (problem_.isEmpty())
-        return {};
-    const bool general = !marked_.contains(errorKey_);
-    return key == errorKey_ || (general && key == QLatin1String("general")) ? problem_ : QString();
-}
-
-QString SetupPanel::problemText() const {
-    return problemBar_->text();
-}
-
 QWidget* SetupPanel::fieldWidget(const QString& key) const {
     auto it = fields_.find(key);
     return it != fields_.end() ? it->widget : nullptr;
-}
-
-void SetupPanel::revalidate() {
-    mark(marked_.value(errorKey_), false);
-    QString field, message;
-    const ExperimentConfig c = config();
-    // What the core cannot judge from the settings alone comes first.
-    if (!dataError_.isEmpty()) {
-        field = "data", message = dataError_;
-    } else {
-        const QString dir = q(resolve_data_dir(c.data_dir));
-        if (!QFileInfo(dir).isDir())
-            field = "data", message = tr("%1 is not a folder; choose the Fashion-MNIST folder").arg(dir);
-        else if (!QFileInfo::exists(dir + "/train-images-idx3-ubyte.gz") &&
-                 !QFileInfo::exists(dir + "/train-images-idx3-ubyte"))
-            field = "data", message = tr("no train-images-idx3-ubyte(.gz) in %1").arg(dir);
-    }
-    if (message.isEmpty() && c.split.kind == "H") {
-        for (size_t k = 0; k < c.split.classes.size() && message.isEmpty(); ++k)
-            if (c.split.classes[k].empty()) field = "classes", message = tr("%1 holds no class").arg(env_label(int(k)));
-        std::vector<int> seen(kNumClasses, 0);
-        for (const auto& g : c.split.classes)
-            for (int cls : g) ++seen[cls];
-        for (int cls = 0; cls < kNumClasses && message.isEmpty(); ++cls)
-            if (seen[cls] > 1)
-                field = "classes", message = tr("class %1 (%2) is ticked for more than one environment")
-                                                 .arg(cls)
-                                                 .arg(short_class_name(cls));
-    }
-    if (message.isEmpty()) {
-        try {
-            validate(c);
-        } catch (const UsageError& e) {
-            // Spoken with the field's own label, not the command-line option.
-            field = q(e.field());
-            const SettingDescriptor* d = find_setting(e.field());
-            message = d ? tr("%1 %2").arg(coreText(d->label), q(e.problem())) : q(e.what());
-        }
-    }
-    problem_ = message;
-    errorKey_ = field;
-    showProblem();
-    emit validityChanged(problem_.isEmpty(), problem_);
 }
 
 } // namespace mergelab::ui

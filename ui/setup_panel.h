@@ -26,6 +26,7 @@ class QTimer;
 namespace mergelab::ui {
 
 class ClassCountsChart;
+class ParamEditor;
 
 class SetupPanel : public QWidget {
     Q_OBJECT
@@ -86,6 +87,8 @@ private:
     void addRow(QFormLayout* form, const QString& key, const QString& label, QWidget* widget);
     void revalidate();
     void rebuildClassGrid(const std::vector<std::vector<int>>& assignment);
+    // Method, rule and lanes with their parameters into their widgets.
+    void showStrategies(const ExperimentConfig& c);
     std::vector<std::vector<int>> gridAssignment() const;
     void updateVisibility();
     void touched();
@@ -97,6 +100,9 @@ private:
     QComboBox* preset_;
     QTableWidget* classGrid_;
     QMap<QString, QCheckBox*> compare_;
+    ParamEditor* methodParams_;
+    ParamEditor* ruleParams_;
+    QLineEdit* lanesEdit_; // lanes mode: the strategies, METHOD[+RULE][:key=value,...]
     QRadioButton* modeCompare_;
     QRadioButton* modeLanes_;
     QRadioButton* byEpochs_;

@@ -12,6 +12,7 @@
 #include "mergelab/merge.h"
 #include "mergelab/model.h"
 #include "mergelab/split.h"
+#include "mergelab/strategy.h"
 
 namespace mergelab {
 
@@ -92,6 +93,9 @@ struct Declare {
     Declare& widget(WidgetHint hint) { return d.widget = hint, *this; }
     Declare& when(const char* condition) { return d.applies_when = condition, *this; }
     Declare& choices(std::vector<std::string> (*list)()) { return d.choices = list, *this; }
+    template <typename Parse> Declare& items(Parse parse) {
+        return d.check_item = [parse](const std::string& item) { parse(item); }, *this;
+    }
     // `field(config)` is the config's member this setting stands for.
     template <typename Field> Declare& bind(Field field) {
         d.get = [field](const ExperimentConfig& c) {
@@ -174,10 +178,14 @@ std::vector<SettingDescriptor> declare_merging() {
             .choices(architecture_names)
             .bind([](ExperimentConfig& c) -> std::string& { return c.model; })
             .d,
-        Declare("method", "--method", QT_TRANSLATE_NOOP("mergelab", "Primary method"),
-                QT_TRANSLATE_NOOP("mergelab", "the merged model that is copied back to every environment"),
-                T::Choice, box)
+        Declare(
+            "method", "--method", QT_TRANSLATE_NOOP("mergelab", "Primary method"),
+            QT_TRANSLATE_NOOP(
+                "mergelab",
+                "the merged model that is copied back to every environment (METHOD[+RULE][:key=value,...])"),
+            T::Choice, box)
             .choices(merge_method_names)
+            .items(parse_strategy)
             .bind([](ExperimentConfig& c) -> std::string& { return c.method; })
             .d,
         Declare("compare", "--compare", QT_TRANSLATE_NOOP("mergelab", "Compare"),
@@ -185,6 +193,7 @@ std::vector<SettingDescriptor> declare_merging() {
                                   "merge methods evaluated side by side each round on the same local models"),
                 T::List, box)
             .choices(merge_method_names)
+            .items(parse_strategy)
             .bind([](ExperimentConfig& c) -> std::vector<std::string>& { return c.compare; })
             .d,
         Declare("mode", "", QT_TRANSLATE_NOOP("mergelab", "Mode"),
@@ -195,12 +204,21 @@ std::vector<SettingDescriptor> declare_merging() {
             .bind([](ExperimentConfig& c) -> Mode& { return c.mode; })
             .d,
         Declare("lanes", "--lanes", QT_TRANSLATE_NOOP("mergelab", "Lanes"),
-                QT_TRANSLATE_NOOP("mergelab",
-                                  "lanes mode: one full experiment per listed method, same seed and data"),
+                QT_TRANSLATE_NOOP("mergelab", "lanes mode: one full experiment per strategy "
+                                              "METHOD[+RULE][:key=value,...], same seed and data"),
                 T::List, "")
             .choices(merge_method_names)
+            .items(parse_strategy)
             .when("mode=lanes")
             .bind([](ExperimentConfig& c) -> std::vector<std::string>& { return c.lanes; })
+            .d,
+        Declare("align", "--align", QT_TRANSLATE_NOOP("mergelab", "Align units"),
+                QT_TRANSLATE_NOOP(
+                    "mergelab",
+                    "permute each environment's hidden units to match environment 1's before merging (weight "
+                    "matching)"),
+                T::Flag, box)
+            .bind([](ExperimentConfig& c) -> bool& { return c.align; })
             .d,
         Declare("baseline", "--baseline", QT_TRANSLATE_NOOP("mergelab", "Centralised baseline"),
                 QT_TRANSLATE_NOOP("mergelab", "also train one model on all environments' data (central)"),
@@ -224,6 +242,20 @@ std::vector<SettingDescriptor> declare_training() {
                 T::Integer, box)
             .range(1, 1000)
             .bind([](ExperimentConfig& c) -> int& { return c.local_epochs; })
+            .d,
+        Declare("local_steps", "--local-steps", QT_TRANSLATE_NOOP("mergelab", "Batches per round"),
+                QT_TRANSLATE_NOOP("mergelab",
+                                  "local training batches per round instead of whole epochs (0: epochs)"),
+                T::Integer, box)
+            .range(0, 1000000)
+            .bind([](ExperimentConfig& c) -> int& { return c.local_steps; })
+            .d,
+        Declare("rule", "--rule", QT_TRANSLATE_NOOP("mergelab", "Local rule"),
+                QT_TRANSLATE_NOOP("mergelab", "how environments train locally (RULE[:key=value,...])"),
+                T::Choice, box)
+            .choices(local_rule_names)
+            .items(parse_rule_choice)
+            .bind([](ExperimentConfig& c) -> std::string& { return c.rule; })
             .d,
         Declare(
             "local_target", "--local-target", QT_TRANSLATE_NOOP("mergelab", "Until local accuracy"),
@@ -343,6 +375,27 @@ std::string joined(const std::vector<std::string>& items, const char* separator)
     return out;
 }
 
+// Where an item's name ends: at '+' (a strategy's rule) or ':' (parameters).
+size_t item_name_end(const std::string& item) {
+    return std::min({item.find('+'), item.find(':'), item.size()});
+}
+
+// The name against the choices (`unknown(name)` is thrown otherwise), then
+// the whole item against the descriptor's own check.
+template <typename Unknown>
+void check_item(const SettingDescriptor& d, const std::string& item, Unknown unknown) {
+    const std::string name = item.substr(0, d.check_item ? item_name_end(item) : item.find(':'));
+    if (!is_choice(d, name))
+        throw unknown(name);
+    if (!d.check_item)
+        return;
+    try {
+        d.check_item(item);
+    } catch (const UsageError& e) {
+        throw setting_error(d, e.what());
+    }
+}
+
 } // namespace
 
 const std::vector<SettingDescriptor>& settings() {
@@ -431,13 +484,14 @@ SettingValue parse_setting(const SettingDescriptor& d, const std::string& raw) {
         throw setting_error(d, "must be true or false, got '" + raw + "'");
     }
     case SettingType::Choice: {
-        // Case does not matter on input ("v" is V); the stored name is canonical.
+        // Case does not matter on input ("v" is V); the stored name is
+        // canonical. Parameters after the name stay as typed.
+        const size_t end = d.check_item ? item_name_end(text) : text.size();
         for (const auto& name : d.choices()) {
-            if (name.size() == text.size() &&
-                std::equal(name.begin(), name.end(), text.begin(), [](char a, char b) {
+            if (name.size() == end && std::equal(name.begin(), name.end(), text.begin(), [](char a, char b) {
                     return std::tolower((unsigned char)a) == std::tolower((unsigned char)b);
                 }))
-                return SettingValue(name);
+                return SettingValue(name + text.substr(end));
         }
         throw setting_error(d, "must be one of " + joined(d.choices(), ", ") + ", got '" + raw + "'");
     }
@@ -446,7 +500,12 @@ SettingValue parse_setting(const SettingDescriptor& d, const std::string& raw) {
         std::string item;
         for (char ch : text + ",") {
             if (ch == ',') {
-                if (!item.empty())
+                // "ties:density=0.2,lambda=1": the second piece continues the first.
+                const bool continues =
+                    item.find('=') != std::string::npos && item.find(':') == std::string::npos;
+                if (continues && !items.empty())
+                    items.back() += "," + item;
+                else if (!item.empty())
                     items.push_back(item);
                 item.clear();
             } else if (!std::isspace(static_cast<unsigned char>(ch))) {
@@ -494,19 +553,18 @@ void check_setting(const SettingDescriptor& d, const SettingValue& value) {
     case SettingType::Choice:
         if (!std::holds_alternative<std::string>(value))
             throw wrong_kind();
-        if (!is_choice(d, std::get<std::string>(value)))
-            throw setting_error(d, "must be one of " + joined(d.choices(), ", ") + ", got '" +
-                                       std::get<std::string>(value) + "'");
+        check_item(d, std::get<std::string>(value), [&](const std::string& name) {
+            return setting_error(d, "must be one of " + joined(d.choices(), ", ") + ", got '" + name + "'");
+        });
         return;
     case SettingType::List:
         if (!std::holds_alternative<std::vector<std::string>>(value))
             throw wrong_kind();
-        for (const auto& item : std::get<std::vector<std::string>>(value)) {
-            const std::string name = item.substr(0, item.find(':'));
-            if (!is_choice(d, name))
-                throw setting_error(d, "names an unknown entry '" + name +
-                                           "' (known: " + joined(d.choices(), ", ") + ")");
-        }
+        for (const auto& item : std::get<std::vector<std::string>>(value))
+            check_item(d, item, [&](const std::string& name) {
+                return setting_error(d, "names an unknown entry '" + name +
+                                            "' (known: " + joined(d.choices(), ", ") + ")");
+            });
         return;
     case SettingType::Text:
     case SettingType::ClassGroups:

@@ -275,7 +275,8 @@ private slots:
         if (what == "--local-epochs") c.local_epochs = -1;
         if (what == "--batch") c.batch_size = 0;
         if (what == "--lr") c.lr = -0.1;
-        if (what == "--method") c.method = "median";
+        if (what == "--method")
+            c.method = "sum";
         if (what == "--compare") c.compare = {"avg", "sum"};
         if (what == "--momentum") c.momentum = 1.0;
         if (what == "--seed") c.seed = uint64_t(1) << 40;

@@ -45,13 +45,18 @@ bool parse_name(const std::string& text, StopReason& out);
 struct ExperimentConfig {
     SplitSpec split;                 // kind, envs, classes, alpha, val fraction, train limit
     std::string model = "cnn";       // an architecture_names() entry
+    // Methods as METHOD[:key=value,...] (strategy.h).
     std::string method = "avg";      // primary merge method: the one copied back
     std::vector<std::string> compare = {"avg", "max", "absmax"}; // merged and evaluated on the same local models
     Mode mode = Mode::Compare;
-    std::vector<std::string> lanes;  // lanes mode: one full experiment per method
+    // Lanes mode: one full experiment per strategy, METHOD[+RULE][:key=value,...].
+    std::vector<std::string> lanes;
+    std::string rule = "plain"; // local training rule, RULE[:key=value,...]
+    bool align = false;         // permute every environment's hidden units to match environment 1's first
     bool baseline = false;           // also train one model on the union of the environments' data
     int rounds = 10;                 // the round limit
     int local_epochs = 1;            // epochs per round (the maximum when local_target is set)
+    int local_steps = 0;             // > 0: this many batches per round instead of local_epochs
     double local_target = 0;         // the paper's step 2: train until local val acc >= this (0: off)
     double target = 0;               // the paper's step 5: stop when every environment reaches it (0: off)
     Optimizer optimizer = Optimizer::Adam;
