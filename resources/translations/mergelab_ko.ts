@@ -38,7 +38,7 @@
         <translation>%1라운드: 저장 중</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel.cpp" line="+74"/>
+        <location filename="../../ui/setup_panel.cpp" line="+81"/>
         <source>SGD with momentum</source>
         <translation>모멘텀 SGD</translation>
     </message>
@@ -60,27 +60,35 @@
     <message>
         <location filename="../../ui/messages.cpp" line="+17"/>
         <source>running</source>
-        <translation>실행 중</translation>
+        <translation>진행 중</translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>reached the target accuracy after %n round(s)</source>
-        <translation><numerusform>%n라운드 만에 목표 정확도에 도달했습니다</numerusform></translation>
+        <translation>
+            <numerusform>%n라운드 후 목표 정확도에 이름</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>finished all %n round(s)</source>
-        <translation><numerusform>%n라운드를 모두 마쳤습니다</numerusform></translation>
+        <translation>
+            <numerusform>%n라운드를 모두 마침</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>stopped by the user after %n finished round(s)</source>
-        <translation><numerusform>%n라운드를 마친 뒤 사용자가 멈췄습니다</numerusform></translation>
+        <translation>
+            <numerusform>%n라운드를 마친 뒤 사용자가 멈춤</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>diverged after %n round(s)</source>
-        <translation><numerusform>%n라운드 뒤 발산했습니다</numerusform></translation>
+        <translation>
+            <numerusform>%n라운드 후 발산함</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+2"/>
@@ -95,27 +103,27 @@
     <message>
         <location line="+6"/>
         <source>%1 is a system folder; choose a folder of your own</source>
-        <translation>%1은(는) 시스템 폴더입니다. 자신의 폴더를 고르세요</translation>
+        <translation>%1은 시스템 폴더입니다; 자신의 폴더를 고르세요</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>%1 is the run&apos;s own folder</source>
-        <translation>%1은(는) 이 실행 자신의 폴더입니다</translation>
+        <translation>%1은 이 실행의 폴더입니다</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>%1 is not a folder</source>
-        <translation>%1은(는) 폴더가 아닙니다</translation>
+        <translation>%1은 폴더가 아닙니다</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>%1 holds another run</source>
-        <translation>%1에 다른 실행이 들어 있습니다</translation>
+        <translation>%1에 다른 실행이 있습니다</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%1 is not empty</source>
-        <translation>%1이(가) 비어 있지 않습니다</translation>
+        <translation>%1이 비어 있지 않습니다</translation>
     </message>
     <message>
         <location filename="../../ui/view_export.cpp" line="+52"/>
@@ -124,12 +132,12 @@
         <location line="+13"/>
         <location line="+4"/>
         <source>could not write %1</source>
-        <translation>%1에 쓸 수 없습니다</translation>
+        <translation>%1을 쓰지 못했습니다</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>%1: choose a file ending in .%2</source>
-        <translation>%1: .%2(으)로 끝나는 파일을 고르세요</translation>
+        <translation>%1: .%2로 끝나는 파일을 고르세요</translation>
     </message>
 </context>
 <context>
@@ -185,7 +193,7 @@
         <translation>앵클부츠</translation>
     </message>
     <message>
-        <location filename="../../core/src/experiment.cpp" line="+108"/>
+        <location filename="../../core/src/experiment.cpp" line="+138"/>
         <source>Quick demo</source>
         <translation>빠른 시연</translation>
     </message>
@@ -235,7 +243,7 @@
         <translation>128유닛 은닉층 하나: 빠른 확인용</translation>
     </message>
     <message>
-        <location filename="../../core/src/settings.cpp" line="+110"/>
+        <location filename="../../core/src/settings.cpp" line="+114"/>
         <source>Alpha</source>
         <translation>알파</translation>
     </message>
@@ -315,17 +323,16 @@
         <translation>모든 환경이 학습하는 신경망</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Primary method</source>
         <translation>주 병합 방법</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>the merged model that is copied back to every environment</source>
-        <translation>모든 환경에 되돌려 복사되는 병합 모델</translation>
+        <translation type="vanished">모든 환경에 되돌려 복사되는 병합 모델</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
         <source>Compare</source>
         <translation>비교</translation>
     </message>
@@ -335,7 +342,7 @@
         <translation>매 라운드 같은 로컬 모델로 나란히 평가할 병합 방법</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Mode</source>
         <translation>방식</translation>
     </message>
@@ -350,9 +357,28 @@
         <translation>레인</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>lanes mode: one full experiment per listed method, same seed and data</source>
-        <translation>레인 방식: 나열한 방법마다 같은 시드와 데이터로 전체 실험 하나씩</translation>
+        <translation type="vanished">레인 방식: 나열한 방법마다 같은 시드와 데이터로 전체 실험 하나씩</translation>
+    </message>
+    <message>
+        <location line="-23"/>
+        <source>the merged model that is copied back to every environment (METHOD[+RULE][:key=value,...])</source>
+        <translation>모든 환경에 되돌려 복사되는 병합 모델 (METHOD[+RULE][:key=value,...])</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>lanes mode: one full experiment per strategy METHOD[+RULE][:key=value,...], same seed and data</source>
+        <translation>레인 방식: 전략 METHOD[+RULE][:key=value,...]마다 같은 시드와 데이터로 전체 실험 하나씩</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Align units</source>
+        <translation>유닛 정렬</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>permute each environment&apos;s hidden units to match environment 1&apos;s before merging (weight matching)</source>
+        <translation>병합 전에 각 환경의 은닉 유닛을 환경 1에 맞게 재배열 (가중치 매칭)</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -385,7 +411,27 @@
         <translation>라운드당 로컬 에포크 (로컬 목표가 있으면 최대값)</translation>
     </message>
     <message>
+        <location line="+5"/>
+        <source>Batches per round</source>
+        <translation>라운드당 배치</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>local training batches per round instead of whole epochs (0: epochs)</source>
+        <translation>에포크 대신 라운드당 로컬 학습 배치 수 (0: 에포크 단위)</translation>
+    </message>
+    <message>
         <location line="+6"/>
+        <source>Local rule</source>
+        <translation>로컬 규칙</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>how environments train locally (RULE[:key=value,...])</source>
+        <translation>환경이 로컬에서 학습하는 방식 (RULE[:key=value,...])</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Until local accuracy</source>
         <translation>로컬 정확도까지</translation>
     </message>
@@ -580,23 +626,23 @@
     <message>
         <location line="+29"/>
         <source>Training losses are drawn live while a run trains; run files keep only the rounds&apos; accuracies</source>
-        <translation>학습 손실은 실행이 학습하는 동안에만 그려집니다. 실행 파일에는 라운드별 정확도만 남습니다</translation>
+        <translation>학습 손실은 실행 중에만 실시간으로 그려집니다; 실행 파일에는 라운드별 정확도만 남습니다</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Round 1 is training: its points appear when it ends</source>
-        <translation>라운드 1 학습 중: 끝나면 점이 나타납니다</translation>
+        <translation>1라운드 학습 중: 끝나면 점이 나타납니다</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+4"/>
         <source>No rounds yet: press Start</source>
-        <translation>아직 라운드가 없습니다: 시작을 누르세요</translation>
+        <translation>아직 라운드 없음: 시작을 누르세요</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>%1 (%2 of %3)</source>
-        <translation>%1 (%3개 중 %2번째)</translation>
+        <translation>%1 (%3 중 %2)</translation>
     </message>
     <message>
         <location filename="../../ui/accuracy_page.h" line="+25"/>
@@ -607,14 +653,14 @@
 <context>
     <name>mergelab::ui::ClassCountsChart</name>
     <message>
-        <location filename="../../ui/class_counts.cpp" line="+108"/>
+        <location filename="../../ui/class_counts.cpp" line="+107"/>
         <source>Training images of each class per environment, as the split will divide them</source>
-        <translation>분할이 나눌 환경별, 클래스별 학습 이미지 수</translation>
+        <translation>분할이 나눌 환경별·클래스별 학습 이미지 수</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+46"/>
         <source>Class counts appear once the split can be made</source>
-        <translation>분할을 만들 수 있으면 클래스 수가 나타납니다</translation>
+        <translation>분할할 수 있게 되면 클래스 수가 나타납니다</translation>
     </message>
 </context>
 <context>
@@ -735,12 +781,12 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message>
         <location line="+6"/>
         <source>Play the round&apos;s phases again, slowly: training, merging, testing, copying back</source>
-        <translation>라운드의 단계를 천천히 다시 재생합니다: 학습, 병합, 평가, 되돌려 복사</translation>
+        <translation>라운드의 단계를 천천히 다시 보기: 학습, 병합, 시험, 되돌려 복사</translation>
     </message>
     <message>
         <location line="+51"/>
         <source>Opened %1: %2. Press Replay to watch a round&apos;s merge step by step; scrub through the rounds above.</source>
-        <translation>%1을(를) 열었습니다: %2. 다시 보기를 누르면 라운드의 병합을 단계별로 볼 수 있고, 위에서 라운드를 넘겨 볼 수 있습니다.</translation>
+        <translation>%1 열림: %2. 다시 보기를 누르면 라운드의 병합을 단계별로 볼 수 있습니다; 위에서 라운드를 넘겨 보세요.</translation>
     </message>
     <message>
         <location line="+19"/>
@@ -750,12 +796,12 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message>
         <location line="+2"/>
         <source>Finished. Scrub through the rounds above, or replay one.</source>
-        <translation>끝났습니다. 위에서 라운드를 넘겨 보거나 다시 재생하세요.</translation>
+        <translation>끝났습니다. 위에서 라운드를 넘겨 보거나 다시 보세요.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Finished: %1. Scrub through the rounds above, or replay one.</source>
-        <translation>끝났습니다: %1. 위에서 라운드를 넘겨 보거나 다시 재생하세요.</translation>
+        <translation>끝남: %1. 위에서 라운드를 넘겨 보거나 다시 보세요.</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -765,7 +811,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message>
         <location line="+29"/>
         <source>Replay round %1</source>
-        <translation>라운드 %1 다시 보기</translation>
+        <translation>%1라운드 다시 보기</translation>
     </message>
     <message>
         <location line="+23"/>
@@ -775,7 +821,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message>
         <location line="+13"/>
         <source>Paused. Resume (Ctrl+P) carries on; Step (F10) runs one more round.</source>
-        <translation>일시 정지됨. 재개(Ctrl+P)로 계속하고, 한 라운드(F10)로 한 라운드를 더 실행합니다.</translation>
+        <translation>일시 정지됨. 다시 시작(Ctrl+P)으로 계속하고, 한 라운드 진행(F10)으로 한 라운드 더 돌립니다.</translation>
     </message>
     <message>
         <location line="+33"/>
@@ -987,12 +1033,12 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message>
         <location line="-10"/>
         <location filename="../../ui/main_window_status.cpp" line="+8"/>
-        <location line="+131"/>
+        <location line="+128"/>
         <source>Ready</source>
         <translation>준비됨</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_status.cpp" line="-125"/>
+        <location filename="../../ui/main_window_status.cpp" line="-122"/>
         <source>Progress of the current epoch</source>
         <translation>현재 에포크 진행</translation>
     </message>
@@ -1048,7 +1094,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message>
         <location line="+5"/>
         <source>Lanes mode: the lane every view shows (each lane is one experiment with one method)</source>
-        <translation>레인 모드: 모든 보기가 보여 줄 레인 (레인마다 병합 방법 하나로 한 번의 실험)</translation>
+        <translation>레인 방식: 모든 보기가 보여 주는 레인 (레인마다 방법 하나로 실험 하나)</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -1073,7 +1119,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message>
         <location line="+3"/>
         <source>Run one more round, then pause (F10)</source>
-        <translation>한 라운드를 더 실행하고 일시 정지 (F10)</translation>
+        <translation>한 라운드 더 돌린 뒤 일시 정지 (F10)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1108,17 +1154,17 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message>
         <location line="+74"/>
         <source>Loading the data…</source>
-        <translation>데이터를 읽는 중…</translation>
+        <translation>데이터를 불러오는 중…</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>Resume training (Ctrl+P)</source>
-        <translation>학습 재개 (Ctrl+P)</translation>
+        <translation>학습 다시 시작 (Ctrl+P)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Pause after the current batch (Ctrl+P)</source>
-        <translation>현재 배치 후 일시 정지 (Ctrl+P)</translation>
+        <translation>현재 배치 뒤에 일시 정지 (Ctrl+P)</translation>
     </message>
     <message>
         <location line="+28"/>
@@ -1133,7 +1179,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message>
         <location line="+0"/>
         <source> (running)</source>
-        <translation> (실행 중)</translation>
+        <translation> (진행 중)</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -1146,14 +1192,16 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location line="+144"/>
+        <location line="+149"/>
         <source>Quit MergeLab?</source>
         <translation>MergeLab을 끝낼까요?</translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
         <source>A run is in progress. Quitting stops it: the round in progress is lost, the %n finished round(s) stay saved in %1.</source>
-        <translation><numerusform>실행 중입니다. 끝내면 실행이 멈춥니다: 진행 중인 라운드는 잃고, 마친 %n라운드는 %1에 저장되어 남습니다.</numerusform></translation>
+        <translation>
+            <numerusform>실행이 진행 중입니다. 끝내면 멈춥니다: 진행 중인 라운드는 잃고, 마친 %n라운드는 %1에 저장되어 남습니다.</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1187,7 +1235,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message>
         <location line="+21"/>
         <source>took %1</source>
-        <translation>걸린 시간 %1</translation>
+        <translation>%1 걸림</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1197,15 +1245,12 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message numerus="yes">
         <location line="+17"/>
         <source>Paused after %n finished round(s): Resume (Ctrl+P) continues, Step (F10) runs one more round</source>
-        <translation><numerusform>%n라운드를 마치고 일시 정지: 재개(Ctrl+P)로 계속하고, 한 라운드(F10)로 한 라운드를 더 실행합니다</numerusform></translation>
+        <translation>
+            <numerusform>%n라운드를 마친 뒤 일시 정지: 다시 시작(Ctrl+P)으로 계속, 한 라운드 진행(F10)으로 한 라운드 더</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>Lane %1: %2</source>
-        <translation>레인 %1: %2</translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+19"/>
         <source>Run stopped</source>
         <translation>실행 중지됨</translation>
     </message>
@@ -1215,7 +1260,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>끝남: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-215"/>
+        <location filename="../../ui/main_window.cpp" line="-220"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
@@ -1300,7 +1345,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message>
         <location line="+35"/>
         <source>Opened %1: %2</source>
-        <translation>%1을(를) 열었습니다: %2</translation>
+        <translation>%1 열림: %2</translation>
     </message>
     <message>
         <location line="+14"/>
@@ -1327,7 +1372,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <source>%1, and MergeLab never writes beside other files.
 
 Save the run in a new folder %2 inside it instead?</source>
-        <translation>%1. MergeLab은 다른 파일 옆에 쓰지 않습니다.
+        <translation>%1, MergeLab은 다른 파일 옆에 쓰지 않습니다.
 
 대신 그 안의 새 폴더 %2에 실행을 저장할까요?</translation>
     </message>
@@ -1386,7 +1431,7 @@ Save the run in a new folder %2 inside it instead?</source>
     <message>
         <location line="+10"/>
         <source>PNG image, 3x the screen size (*.png)</source>
-        <translation>PNG 이미지, 화면 크기의 3배 (*.png)</translation>
+        <translation>PNG 이미지, 화면의 3배 크기 (*.png)</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -1417,7 +1462,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>%1을 쓰지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+89"/>
+        <location filename="../../ui/main_window.cpp" line="+94"/>
         <source>About MergeLab</source>
         <translation>MergeLab 정보</translation>
     </message>
@@ -1582,7 +1627,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>병합</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+27"/>
         <source>Compare on the same local models</source>
         <translation>같은 로컬 모델로 비교</translation>
     </message>
@@ -1597,17 +1642,22 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>방식</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
+        <source>the ticked methods, or e.g. avg,fedadam,avg+fedprox:mu=0.01</source>
+        <translation>표시한 방법, 또는 예: avg,fedadam,avg+fedprox:mu=0.01</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Strategies</source>
+        <translation>전략</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Training</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location line="+29"/>
-        <source>A run is going on: the setup is locked until it ends (Stop ends it now).</source>
-        <translation>실행 중입니다: 끝날 때까지 설정이 잠깁니다 (중지하면 지금 끝납니다).</translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+39"/>
         <source>Ready: press Start (Ctrl+R)</source>
         <translation>준비됨: 시작을 누르세요 (Ctrl+R)</translation>
     </message>
@@ -1617,7 +1667,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>데이터 폴더에 학습 레이블이 있으면 클래스 수가 나타납니다</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+76"/>
         <source>%1 holds class %2</source>
         <translation>%1이 클래스 %2를 가짐</translation>
     </message>
@@ -1657,7 +1707,7 @@ Save the run in a new folder %2 inside it instead?</source>
     <message>
         <location line="+0"/>
         <source>Test accuracy, last round</source>
-        <translation>테스트 정확도, 마지막 라운드</translation>
+        <translation>시험 정확도, 마지막 라운드</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -1682,17 +1732,17 @@ Save the run in a new folder %2 inside it instead?</source>
     <message>
         <location line="+93"/>
         <source>No run yet: start one, or open a run folder. Its methods (or lanes) are compared here.</source>
-        <translation>아직 실행이 없습니다: 시작하거나 실행 폴더를 여세요. 그 방법(또는 레인)을 여기서 비교합니다.</translation>
+        <translation>아직 실행 없음: 실행을 시작하거나 실행 폴더를 여세요. 그 방법(또는 레인)을 여기서 비교합니다.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Lanes side by side: %1 of %2 lane(s), each a whole experiment with one merge method, the same seed, initial weights and data order</source>
-        <translation>레인 나란히 보기: 레인 %2개 중 %1개, 각각 병합 방법 하나로 한 전체 실험이며 시드, 초기 가중치, 데이터 순서가 같습니다</translation>
+        <translation>레인 나란히: %2개 레인 중 %1개, 각각 병합 방법 하나로 같은 시드, 초기 가중치, 데이터 순서를 쓰는 전체 실험</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>lane %1 (%2 of %3)</source>
-        <translation>레인 %1 (%3개 중 %2번째)</translation>
+        <translation>레인 %1 (%3 중 %2)</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1714,12 +1764,12 @@ Save the run in a new folder %2 inside it instead?</source>
         <location line="+0"/>
         <location line="+29"/>
         <source>running</source>
-        <translation>실행 중</translation>
+        <translation>진행 중</translation>
     </message>
     <message>
         <location line="-20"/>
         <source>Merged models side by side: every method merged the same local models each round</source>
-        <translation>병합 모델 나란히 보기: 모든 방법이 라운드마다 같은 로컬 모델을 병합했습니다</translation>
+        <translation>병합 모델 나란히: 모든 방법이 매 라운드 같은 로컬 모델을 병합했습니다</translation>
     </message>
     <message>
         <location line="+14"/>
