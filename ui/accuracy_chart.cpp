@@ -39,7 +39,7 @@ QCPScatterStyle::ScatterShape method_shape(const QString& method) {
 }
 
 bool is_lanes(const RunResult& run) {
-    return run.config.mode == Mode::Lanes && run.config.lanes.size() > 1;
+    return run.config.mode == Mode::Lanes && !run.config.lanes.empty();
 }
 
 int lane_index(const RunResult& run, const std::string& lane) {
@@ -126,14 +126,12 @@ AccuracyChart::AccuracyChart(QWidget* parent) : QWidget(parent) {
     cursor_->setSelectable(false);
 
     emptyText_ = plot_kit::add_empty_text(plot_, kEmptyText);
-    paperNote_ = new QCPItemText(plot_);
-    paperNote_->setClipToAxisRect(false);
-    paperNote_->position->setType(QCPItemPosition::ptAxisRectRatio);
-    paperNote_->position->setCoords(1.0, 1.0);
-    paperNote_->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
-    paperNote_->setPadding(QMargins(4, 2, 4, 2));
-    paperNote_->setColor(QColor(90, 90, 90));
-    paperNote_->setVisible(false);
+    // Under the axes, in a row of its own that exists only while there is
+    // something to say: inside the plot a long note would cover points.
+    QFont noteFont = plot_->font();
+    noteFont.setPointSizeF(noteFont.pointSizeF() * 0.9);
+    paperNote_ = new QCPTextElement(plot_, QString(), noteFont);
+    paperNote_->setTextColor(QColor(90, 90, 90));
 
     setMouseTracking(true);
     plot_->setMouseTracking(true);
@@ -161,8 +159,18 @@ void AccuracyChart::setPaperOverlay(bool shown) {
 
 bool AccuracyChart::paperOverlay() const { return paperShown_; }
 
-QString AccuracyChart::paperNote() const {
-    return paperNote_->visible() ? paperNote_->text() : QString();
+QString AccuracyChart::paperNote() const { return paperNote_->layout() ? paperNote_->text() : QString(); }
+
+void AccuracyChart::showPaperNote(const QString& text) {
+    paperNote_->setText(text);
+    const bool shown = paperNote_->layout() != nullptr;
+    if (!text.isEmpty() && !shown) {
+        plot_->plotLayout()->insertRow(plot_->plotLayout()->rowCount());
+        plot_->plotLayout()->addElement(plot_->plotLayout()->rowCount() - 1, 0, paperNote_);
+    } else if (text.isEmpty() && shown) {
+        plot_->plotLayout()->take(paperNote_);
+        plot_->plotLayout()->simplify();
+    }
 }
 
 void AccuracyChart::setEmptyText(const QString& text) {
@@ -254,7 +262,7 @@ void AccuracyChart::rebuild() {
     title_->setText(run_ ? split_title(*run_) : QStringLiteral("Accuracy per round"));
     emptyText_->setVisible(empty);
     plot_->legend->setVisible(!empty);
-    paperNote_->setVisible(false);
+    showPaperNote({});
 
     if (empty) {
         plot_->xAxis->setRange(0.5, 10.5);
@@ -320,8 +328,7 @@ void AccuracyChart::rebuild() {
         if (differs.isEmpty()) {
             addPaperOverlay(methods, lastX);
         } else {
-            paperNote_->setText(QStringLiteral("Paper's values not shown: %1").arg(differs));
-            paperNote_->setVisible(true);
+            showPaperNote(QStringLiteral("Paper's values not shown: %1").arg(differs));
         }
     }
 

@@ -49,12 +49,13 @@ private:
     void addPaperOverlay(const QStringList& methods, double lastX);
     void updateCursor();
     void updateRanges();
+    void showPaperNote(const QString& text);
 
     QCustomPlot* plot_ = nullptr;
     QCPTextElement* title_ = nullptr;
     QCPItemStraightLine* cursor_ = nullptr;
     QCPItemText* emptyText_ = nullptr;
-    QCPItemText* paperNote_ = nullptr;
+    QCPTextElement* paperNote_ = nullptr; // in the layout only while it has a text
     RunPtr run_;
     int round_ = 0;
     bool paperShown_ = false;

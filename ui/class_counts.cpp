@@ -1,6 +1,7 @@
 #include "class_counts.h"
 
 #include <QHelpEvent>
+#include <QResizeEvent>
 #include <QPainter>
 #include <QToolTip>
 
@@ -110,10 +111,20 @@ ClassCountsChart::ClassCountsChart(QWidget* parent)
 void ClassCountsChart::setCounts(std::vector<ClassCounts> counts) {
     counts_ = std::move(counts);
     message_.clear();
-    // The height follows the number of environments, never the messages
-    // elsewhere in the panel.
-    setFixedHeight(sizeHint().height());
+    fitHeight();
     update();
+}
+
+void ClassCountsChart::fitHeight() {
+    // The height follows the number of environments and the width, never
+    // the messages elsewhere in the panel.
+    const int rows = std::max<int>(2, static_cast<int>(counts_.size()));
+    setFixedHeight(rows * rowHeight() + legendHeight(width() > 0 ? width() : 260) + 6);
+}
+
+void ClassCountsChart::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    if (event->oldSize().width() != width()) fitHeight();
 }
 
 void ClassCountsChart::setMessage(const QString& text) {
@@ -128,7 +139,7 @@ int ClassCountsChart::rowHeight() const {
 int ClassCountsChart::legendHeight(int width) const {
     // Two columns would crowd a narrow panel: as many as fit.
     const int item =
-        fontMetrics().horizontalAdvance(QStringLiteral("Pullover")) + fontMetrics().height() + 12;
+        fontMetrics().horizontalAdvance(QStringLiteral("Ankle boot")) + fontMetrics().height() + 12;
     const int columns = std::max(2, width / item);
     const int rows = (kNumClasses + columns - 1) / columns;
     return rows * (fontMetrics().height() + 2) + 4;
@@ -171,7 +182,7 @@ void ClassCountsChart::paintEvent(QPaintEvent*) {
     }
     // The legend: which colour is which class.
     const int top = static_cast<int>(counts_.size()) * rowHeight() + 4;
-    const int item = fm.horizontalAdvance(QStringLiteral("Pullover")) + fm.height() + 12;
+    const int item = fm.horizontalAdvance(QStringLiteral("Ankle boot")) + fm.height() + 12;
     const int columns = std::max(2, width() / item);
     for (int c = 0; c < kNumClasses; ++c) {
         const int x = (c % columns) * item;

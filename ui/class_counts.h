@@ -47,8 +47,10 @@ public:
 protected:
     void paintEvent(QPaintEvent* event) override;
     bool event(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
+    void fitHeight();
     int rowHeight() const;
     int legendHeight(int width) const;
 

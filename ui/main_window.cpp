@@ -398,11 +398,11 @@ void MainWindow::fitToScreen() {
         return;
     const QRect available = screen->availableGeometry();
     const QSize room = available.size() - QSize(16, 40);
-    QSize size = this->size();
-    if (size.width() > room.width() || size.height() > room.height() || size.width() < 400) {
-        size = QSize(1400, 900).boundedTo(room);
-        resize(size);
-    }
+    const QSize size = this->size();
+    if (size.width() < 400 || size.height() < 300)
+        resize(QSize(1400, 900).boundedTo(room));
+    else if (size.width() > room.width() || size.height() > room.height())
+        resize(size.boundedTo(room));
     QRect frame = frameGeometry();
     if (!available.contains(frame))
         move(available.topLeft());

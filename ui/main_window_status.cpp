@@ -150,7 +150,10 @@ void MainWindow::onPausedChanged(bool paused) {
 void MainWindow::onLaneFinished(const RunResult& finished) {
     model_->finishLane(finished);
     const QString message = QString::fromStdString(finished.message);
-    statusBar()->showMessage(message, 15000);
+    // Briefly: in lanes mode the next lane's progress is already under way.
+    statusBar()->showMessage(finished.lane.empty() ? message
+                                                   : tr("Lane %1: %2").arg(QString::fromStdString(finished.lane), message),
+                             finished.lane.empty() ? 15000 : 4000);
     if (finished.stopped == StopReason::Failed || finished.stopped == StopReason::Diverged) {
         runFailed_ = true;
         if (!quitWhenDone_)

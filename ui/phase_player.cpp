@@ -8,6 +8,7 @@ PhasePlayer::PhasePlayer(QObject* parent)
     : QObject(parent) {
     timer_.setSingleShot(true);
     timer_.setInterval(kPhaseMs);
+    timer_.setTimerType(Qt::PreciseTimer); // a coarse timer may end 5 % early
     connect(&timer_, &QTimer::timeout, this, &PhasePlayer::next);
 }
 

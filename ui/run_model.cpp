@@ -174,8 +174,10 @@ RunPtr RunModel::run() const {
 }
 
 RunPtr RunModel::comparison() const {
-    if (lanes_.size() < 2)
+    if (lanes_.size() < 2 && config_.mode != Mode::Lanes)
         return run();
+    if (lanes_.empty())
+        return nullptr;
     if (comparison_)
         return comparison_;
     const RunResult& shown = *lanes_[static_cast<size_t>(index())];
@@ -187,9 +189,14 @@ RunPtr RunModel::comparison() const {
     combined->message = shown.message;
     // Marked as lanes so the chart draws each lane in its own line style.
     combined->config.mode = Mode::Lanes;
+    // The planned lanes, so the first lane already reads "1 of 3".
     combined->config.lanes.clear();
     for (const auto& lane : lanes_)
         combined->config.lanes.push_back(lane->lane);
+    for (const auto& planned : config_.lanes)
+        if (std::find(combined->config.lanes.begin(), combined->config.lanes.end(), planned) ==
+            combined->config.lanes.end())
+            combined->config.lanes.push_back(planned);
     combined->config.compare = combined->config.lanes;
     // Every round any lane has: a lane that has just started must not hide
     // the finished lanes' lines. The local accuracies are the shown lane's;

@@ -117,6 +117,8 @@ private:
     QString problem_;
     QString dataError_;
     bool updating_ = false;
+    bool locked_ = false;
+    ExperimentConfig base_; // what setConfig gave, for settings without a field
     ClassCountsChart* counts_ = nullptr;
     QTimer* countTimer_ = nullptr; // recounts once typing pauses
     QString labelsDir_;

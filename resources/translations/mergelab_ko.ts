@@ -653,12 +653,12 @@
 <context>
     <name>mergelab::ui::ClassCountsChart</name>
     <message>
-        <location filename="../../ui/class_counts.cpp" line="+107"/>
+        <location filename="../../ui/class_counts.cpp" line="+108"/>
         <source>Training images of each class per environment, as the split will divide them</source>
         <translation>분할이 나눌 환경별·클래스별 학습 이미지 수</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+56"/>
         <source>Class counts appear once the split can be made</source>
         <translation>분할할 수 있게 되면 클래스 수가 나타납니다</translation>
     </message>
@@ -1033,12 +1033,12 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message>
         <location line="-10"/>
         <location filename="../../ui/main_window_status.cpp" line="+8"/>
-        <location line="+128"/>
+        <location line="+131"/>
         <source>Ready</source>
         <translation>준비됨</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_status.cpp" line="-122"/>
+        <location filename="../../ui/main_window_status.cpp" line="-125"/>
         <source>Progress of the current epoch</source>
         <translation>현재 에포크 진행</translation>
     </message>
@@ -1250,7 +1250,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         </translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+17"/>
+        <source>Lane %1: %2</source>
+        <translation>레인 %1: %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Run stopped</source>
         <translation>실행 중지됨</translation>
     </message>
@@ -1577,7 +1582,7 @@ Save the run in a new folder %2 inside it instead?</source>
 <context>
     <name>mergelab::ui::SetupPanel</name>
     <message>
-        <location filename="../../ui/setup_panel.cpp" line="+52"/>
+        <location filename="../../ui/setup_panel.cpp" line="+33"/>
         <source>automatic</source>
         <translation>자동</translation>
     </message>
@@ -1657,7 +1662,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="+58"/>
         <source>Ready: press Start (Ctrl+R)</source>
         <translation>준비됨: 시작을 누르세요 (Ctrl+R)</translation>
     </message>
@@ -1667,12 +1672,17 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>데이터 폴더에 학습 레이블이 있으면 클래스 수가 나타납니다</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location filename="../../ui/setup_panel.cpp" line="+104"/>
         <source>%1 holds class %2</source>
         <translation>%1이 클래스 %2를 가짐</translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="-54"/>
+        <source>A run is going on: the setup is locked until it ends (Stop ends it now).</source>
+        <translation>실행 중입니다: 끝날 때까지 설정이 잠깁니다 (중지하면 지금 끝납니다).</translation>
+    </message>
+    <message>
+        <location line="+81"/>
         <source>%1 is not a folder; choose the Fashion-MNIST folder</source>
         <translation>%1은 폴더가 아닙니다; Fashion-MNIST 폴더를 고르세요</translation>
     </message>

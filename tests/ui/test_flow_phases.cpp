@@ -95,7 +95,7 @@ private slots:
         QVERIFY2(captions[2].contains("copying the merged model"), qPrintable(captions[2]));
         QVERIFY(captions[4].contains("Round 2"));
         for (int i = 1; i < at.size(); ++i)
-            QVERIFY2(at[i] - at[i - 1] >= PhasePlayer::kPhaseMs - 50,
+            QVERIFY2(at[i] - at[i - 1] >= PhasePlayer::kPhaseMs - 100,
                      qPrintable(QString::number(at[i] - at[i - 1])));
     }
 
