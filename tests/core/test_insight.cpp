@@ -1,5 +1,5 @@
 // Provenance of picking merges, the class-stratified subset, interpolation
-// and its barrier.
+// and its barrier, and the round fields run.json gained in format 2.
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -187,6 +187,71 @@ private slots:
         QVERIFY(aligner_available());
         QCOMPARE(align_for_interpolation("cnn", a, a).size(), a.size());
         set_aligner({});
+    }
+
+    void roundsRecordProvenanceAndTheEnvPathInRunJson() {
+        const FashionMnist data = synthetic_data();
+        ExperimentConfig c = testing::small_config(2);
+        c.histogram_bins = 8;
+        const RunResult run = run_experiment(c, data).front();
+        QCOMPARE(run.rounds.size(), size_t(2));
+        for (const RoundResult& r : run.rounds) {
+            QCOMPARE(r.provenance.size(), size_t(2)); // max and absmax; avg blends
+            for (const auto& m : r.provenance)
+                for (const auto& t : m.tensors)
+                    QCOMPARE(t.counts.size(), size_t(2));
+            QVERIFY(r.env_path);
+            QCOMPARE(r.env_path->points.size(), size_t(kDefaultInterpolationPoints));
+            QCOMPARE(r.env_path->images, int64_t(200));
+            QCOMPARE(r.env_path->points.front().test_acc, r.envs[0].test_acc);
+            QCOMPARE(r.env_path->points.back().test_acc, r.envs[1].test_acc);
+        }
+        const std::string text = run_to_json(run, 1);
+        const auto json = nlohmann::json::parse(text);
+        QCOMPARE(json["version"].get<int>(), 2);
+        const auto& r1 = json["rounds"][0];
+        QCOMPARE(r1["merged"]["avg"]["class_acc"].size(), size_t(10));
+        QCOMPARE(r1["envs"][1]["class_acc"].size(), size_t(10));
+        QVERIFY(r1["barrier"].is_number());
+        QCOMPARE(r1["interpolation"]["points"].size(), size_t(11));
+        QCOMPARE(r1["provenance"]["max"]["conv1.weight"]["shares"].size(), size_t(2));
+        const auto class_acc = class_accuracy(run.rounds[0].merged[0].confusion);
+        QCOMPARE(r1["merged"]["avg"]["class_acc"][3].get<double>(), *class_acc[3]);
+
+        const RunResult back = run_from_json(text, "run.json");
+        QCOMPARE(back.format_version, 2);
+        QCOMPARE(back.rounds[1].provenance.size(), size_t(2));
+        QCOMPARE(back.rounds[1].provenance[0].tensors[0].counts,
+                 run.rounds[1].provenance[0].tensors[0].counts);
+        QCOMPARE(back.rounds[1].env_path->barrier, run.rounds[1].env_path->barrier);
+    }
+
+    void versionOneRunsStillOpenWithoutTheNewFields() {
+        const FashionMnist data = synthetic_data();
+        const RunResult run = run_experiment(testing::small_config(1), data).front();
+        auto json = nlohmann::json::parse(run_to_json(run));
+        json["version"] = 1;
+        for (auto& r : json["rounds"]) {
+            r.erase("provenance"), r.erase("barrier"), r.erase("interpolation");
+            for (auto& e : r["envs"])
+                e.erase("class_acc");
+            for (auto& [name, m] : r["merged"].items())
+                m.erase("class_acc");
+        }
+        const RunResult old = run_from_json(json.dump(), "old/run.json");
+        QCOMPARE(old.format_version, 1);
+        QVERIFY(old.rounds[0].provenance.empty());
+        QVERIFY(!old.rounds[0].env_path);
+        // A provenance naming a method the round did not merge is refused.
+        json["version"] = 2;
+        json["rounds"][0]["provenance"] = {
+            {"median", {{"conv1.weight", {{"counts", {1, 2}}, {"sign_flips", 0}}}}}};
+        try {
+            run_from_json(json.dump(), "bad/run.json");
+            QFAIL("accepted");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("rounds[0].provenance"), e.what());
+        }
     }
 };
 
