@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "mergelab/align.h"
 #include "mergelab/error.h"
 #include "mergelab/experiment.h"
 #include "mergelab/interpolation.h"
@@ -178,15 +179,27 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, interpolate("mlp", a, b, test, 3, 1));
     }
 
-    void alignmentIsAHookThatRefusesWhenEmpty() {
+    void alignmentIsWeightMatchingThroughAHook() {
+        QVERIFY(aligner_available());
+        const Dataset test = testing::make_synthetic_dataset(20, 2);
+        WeightSet a = initial_weights("cnn", 3);
+        // A permuted copy computes the same function; aligned, it is `a`
+        // again, so the whole path is a's accuracy and the barrier 0.
+        const WeightSet b = permute_units(a, random_permutations(a, 9));
+        QVERIFY(b[0].values != a[0].values);
+        const WeightSet back = align_for_interpolation("cnn", a, b);
+        for (size_t t = 0; t < a.size(); ++t)
+            QCOMPARE(back[t].values, a[t].values);
+        const InterpolationPath path = interpolate("cnn", a, back, test, 3, 1);
+        QCOMPARE(path.barrier, 0.0);
+        const Aligner weight_matching = [](const std::string&, const WeightSet& r, const WeightSet& o) {
+            return align_to(o, r).weights;
+        };
         set_aligner({});
         QVERIFY(!aligner_available());
-        const WeightSet a = initial_weights("cnn", 3);
-        QVERIFY_THROWS_EXCEPTION(Error, align_for_interpolation("cnn", a, a));
-        set_aligner([](const std::string&, const WeightSet&, const WeightSet& other) { return other; });
+        QVERIFY_THROWS_EXCEPTION(Error, align_for_interpolation("cnn", a, b));
+        set_aligner(weight_matching);
         QVERIFY(aligner_available());
-        QCOMPARE(align_for_interpolation("cnn", a, a).size(), a.size());
-        set_aligner({});
     }
 
     void roundsRecordProvenanceAndTheEnvPathInRunJson() {

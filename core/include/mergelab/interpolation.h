@@ -32,14 +32,14 @@ InterpolationPath interpolate(const std::string& arch, const WeightSet& a, const
                               const Dataset& eval, int points = kDefaultInterpolationPoints, int threads = 0);
 
 // Alignment: `other` permuted (hidden units of each layer) so that it lines
-// up with `reference`, leaving the function it computes unchanged. The core
-// ships no aligner of its own; one registered here is what
-// `interpolate --align` and the views' "aligned" line use.
+// up with `reference`, leaving the function it computes unchanged. Weight
+// matching (align.h) by default; `interpolate --align` and the views'
+// "aligned" line go through this hook, which tests may replace.
 using Aligner =
     std::function<WeightSet(const std::string& arch, const WeightSet& reference, const WeightSet& other)>;
 void set_aligner(Aligner aligner);
 bool aligner_available();
-// Throws Error when no aligner is registered.
+// Throws Error when the hook was emptied.
 WeightSet align_for_interpolation(const std::string& arch, const WeightSet& reference,
                                   const WeightSet& other);
 
