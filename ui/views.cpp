@@ -4,6 +4,7 @@
 #include "confusion_view.h"
 #include "flow_view.h"
 #include "histogram_view.h"
+#include "provenance_view.h"
 #include "samples_view.h"
 
 namespace mergelab::ui {
@@ -12,6 +13,7 @@ std::vector<ViewFactory> standard_views() {
     return {
         [] { return new AccuracyPage; }, [] { return new HistogramView; }, [] { return new ConfusionView; },
         [] { return new FlowView; },     [] { return new SamplesView; },
+        [] { return new ProvenanceView; },
     };
 }
 
