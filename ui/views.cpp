@@ -6,6 +6,7 @@
 #include "histogram_view.h"
 #include "provenance_view.h"
 #include "samples_view.h"
+#include "scatter_view.h"
 
 namespace mergelab::ui {
 
@@ -14,6 +15,7 @@ std::vector<ViewFactory> standard_views() {
         [] { return new AccuracyPage; }, [] { return new HistogramView; }, [] { return new ConfusionView; },
         [] { return new FlowView; },     [] { return new SamplesView; },
         [] { return new ProvenanceView; },
+        [] { return new ScatterView; },
     };
 }
 
