@@ -4,6 +4,7 @@
 #include "confusion_view.h"
 #include "flow_view.h"
 #include "histogram_view.h"
+#include "interpolation_view.h"
 #include "provenance_view.h"
 #include "samples_view.h"
 #include "scatter_view.h"
@@ -16,6 +17,7 @@ std::vector<ViewFactory> standard_views() {
         [] { return new FlowView; },     [] { return new SamplesView; },
         [] { return new ProvenanceView; },
         [] { return new ScatterView; },
+        [] { return new InterpolationView; },
     };
 }
 
