@@ -1,6 +1,7 @@
 #include "views.h"
 
 #include "accuracy_page.h"
+#include "class_accuracy_view.h"
 #include "confusion_view.h"
 #include "flow_view.h"
 #include "histogram_view.h"
@@ -18,6 +19,7 @@ std::vector<ViewFactory> standard_views() {
         [] { return new ProvenanceView; },
         [] { return new ScatterView; },
         [] { return new InterpolationView; },
+        [] { return new ClassAccuracyView; },
     };
 }
 
