@@ -6,6 +6,7 @@
 #include "flow_view.h"
 #include "histogram_view.h"
 #include "interpolation_view.h"
+#include "methods_view.h"
 #include "provenance_view.h"
 #include "samples_view.h"
 #include "scatter_view.h"
@@ -20,6 +21,7 @@ std::vector<ViewFactory> standard_views() {
         [] { return new ScatterView; },
         [] { return new InterpolationView; },
         [] { return new ClassAccuracyView; },
+        [] { return new MethodsView; },
     };
 }
 
