@@ -1,6 +1,7 @@
 #include "methods_view.h"
 
 #include <QComboBox>
+#include <QFontMetricsF>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPainter>
@@ -187,8 +188,9 @@ void MethodsView::paintEvent(QPaintEvent*) {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing, false);
     const QRectF area = canvas();
+    // The class names left of each row of panels, in the largest font they get.
     const double label =
-        std::clamp(area.width() / 14, 52.0, 84.0); // the class names left of each row of panels
+        QFontMetricsF(pixel_font(font(), 13.0)).horizontalAdvance(QStringLiteral("9 Ankle boot")) + 8;
     const int count = static_cast<int>(all.size());
     // One or two rows of panels, whichever gives larger cells.
     double best = 0;

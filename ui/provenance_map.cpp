@@ -29,7 +29,11 @@ void ProvenanceMap::setSources(const std::vector<int8_t>& sources, const std::ve
     };
     const int64_t n = static_cast<int64_t>(sources.size());
     if (shape.size() == 4) {
-        const int rows = int(shape[1]), cols = int(shape[2] * shape[3]);
+        // A filter over one input channel reads best as its kernel (3 x 3);
+        // over many, as channels down and kernel positions across.
+        const bool single = shape[1] == 1;
+        const int rows = single ? int(shape[2]) : int(shape[1]);
+        const int cols = single ? int(shape[3]) : int(shape[2] * shape[3]);
         for (int64_t u = 0; u < shape[0]; ++u)
             paint(sources, u * rows * cols, rows, cols);
     } else if (shape.size() == 2) {

@@ -85,17 +85,22 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     auto* charts = new QVBoxLayout;
     body->addLayout(charts, 3);
     layout->addLayout(body, 1);
-    bars_ = plot_kit::add_plot(this, charts, QSize(220, 140), 3);
+    bars_ = plot_kit::add_plot(this, charts, QSize(220, 140), 1);
     barsTitle_ = plot_kit::add_title(bars_);
     plot_kit::label_axes(bars_, tr("Share of the layer's elements (%)"), QString());
     plot_kit::style_legend(bars_, QSize(14, 9));
     plot_kit::put_legend_beside(bars_);
     barsEmpty_ = plot_kit::add_empty_text(bars_);
-    rounds_ = plot_kit::add_plot(this, charts, QSize(220, 110), 2);
+    rounds_ = plot_kit::add_plot(this, charts, QSize(220, 150), 1);
     roundsTitle_ = plot_kit::add_title(rounds_);
     plot_kit::label_axes(rounds_, tr("Round"), tr("From Env 1 (%)"));
     plot_kit::style_legend(rounds_, QSize(14, 9));
-    plot_kit::put_legend_beside(rounds_);
+    // Eight layer names beside the chart would squeeze it: a row of columns below.
+    rounds_->plotLayout()->addElement(2, 0, rounds_->legend);
+    rounds_->plotLayout()->setRowStretchFactor(2, 0.001);
+    rounds_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    rounds_->legend->setWrap(4);
+    rounds_->legend->setBorderPen(Qt::NoPen);
     marker_ = new QCPItemStraightLine(rounds_);
     marker_->setPen(QPen(QColor(0, 0, 0, 70), 6));
     QSharedPointer<QCPAxisTickerFixed> whole(new QCPAxisTickerFixed);
@@ -324,10 +329,10 @@ void ProvenanceView::drawRounds() {
     const RoundResult* shown = find_round(run_.get(), round_);
     const bool any = !layers.isEmpty() && shown;
     rounds_->legend->setVisible(any);
+    rounds_->xAxis->setVisible(any);
+    rounds_->yAxis->setVisible(any);
     marker_->setVisible(any);
-    roundsTitle_->setText(
-        any ? tr("Env 1's share per layer over the rounds (%1; 50 % is an even split of two)").arg(method_)
-            : QString());
+    roundsTitle_->setText(any ? tr("Env 1's share per layer, round by round (%1)").arg(method_) : QString());
     if (any) {
         marker_->point1->setCoords(shown->round, 0);
         marker_->point2->setCoords(shown->round, 1);
@@ -344,7 +349,10 @@ void ProvenanceView::requestMap() {
         ++*generation_;
         mapKey_.clear();
         mapTitle_->clear();
-        map_->setMessage(m ? QString() : tr("No map: nothing picked in this round"));
+        // The bars say why; the map only repeats the short reason.
+        map_->setMessage(!r ? QString()
+                            : tr("No element map: no method in this round takes each element from "
+                                 "one environment"));
         return;
     }
     const QString folder = models_folder(*model_, *run_);

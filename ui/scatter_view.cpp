@@ -102,6 +102,10 @@ ScatterView::ScatterView(QWidget* parent)
         method_ = methods_->currentText();
         x_ = std::max(0, xEnv_->currentIndex());
         y_ = std::max(0, yEnv_->currentIndex());
+        if (x_ == y_) { // a pair, never one environment against itself
+            y_ = x_ == 0 ? 1 : 0;
+            yEnv_->setCurrentIndex(y_);
+        }
         request();
     };
     for (QComboBox* box : {layers_, methods_, xEnv_, yEnv_})
@@ -186,8 +190,10 @@ void ScatterView::refillChoices() {
         layer_ = layers.first();
     if (!methods.isEmpty() && !methods.contains(method_))
         method_ = methods.first();
-    if (x_ >= envs.size() || y_ >= envs.size())
-        x_ = 0, y_ = envs.size() > 1 ? 1 : 0;
+    // Until a run has environments the pair is kept: clamped to nothing it
+    // would become x == y, every dot on the diagonal.
+    if (envs.size() > 1 && (x_ >= envs.size() || y_ >= envs.size() || x_ == y_))
+        x_ = 0, y_ = 1;
     layers_->setCurrentText(layer_);
     methods_->setCurrentText(method_);
     xEnv_->setCurrentIndex(x_);
