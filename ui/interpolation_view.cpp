@@ -312,36 +312,47 @@ void InterpolationView::draw(const Answer* answer, const QString& note) {
     emptyText_->setVisible(false);
     double lossTop = 0.5;
     auto add = [&](const InterpolationPath& path, const QColor& color, const QString& name,
-                   const QString& tag) {
+                   const QString& tag, double width) {
         QVector<double> ts;
         const QVector<double> acc = percent(path, false, &ts), loss = percent(path, true);
         QCPGraph* a = plot_->addGraph();
         a->setProperty("line", tag + "acc");
         a->setName(tr("%1 accuracy").arg(name));
-        a->setPen(QPen(color, 2.2));
+        a->setPen(QPen(color, width));
         a->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
         a->setData(ts, acc, true);
         QCPGraph* l = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
         l->setProperty("line", tag + "loss");
         l->setName(tr("%1 loss (right axis)").arg(name));
-        l->setPen(QPen(color, 1.4, Qt::DashLine));
+        l->setPen(QPen(color, width * 0.6, Qt::DashLine));
         l->setData(ts, loss, true);
         for (double v : loss)
             lossTop = std::max(lossTop, std::isfinite(v) ? v : 0.0);
     };
     const QColor plainColor(0, 114, 178), alignedColor(0, 158, 115);
-    add(answer->plain, plainColor, answer->aligned ? tr("Not aligned") : tr("Path"), QString());
+    // The plain line wider, under the aligned one: where alignment changes
+    // nothing the two coincide and the plain one still shows as a rim.
+    add(answer->plain, plainColor, answer->aligned ? tr("Not aligned") : tr("Path"), QString(),
+        answer->aligned ? 4.5 : 2.2);
     if (answer->aligned)
-        add(*answer->aligned, alignedColor, tr("Aligned"), QStringLiteral("aligned-"));
+        add(*answer->aligned, alignedColor, tr("Aligned"), QStringLiteral("aligned-"), 2.0);
     const RoundResult* r = find_round(run_.get(), round_);
     const QString from = end_label(path_.section('>', 0, 0)), to = end_label(path_.section('>', 1, 1));
     title_->setText(tr("%1 (t = 0) → %2 (t = 1), round %3, %4 test images")
                         .arg(from, to)
                         .arg(r ? r->round : 0)
                         .arg(grouped(answer->plain.images)));
-    QStringList lines{barrier_text(answer->plain, answer->aligned ? tr("Barrier not aligned:") : tr("Barrier:"))};
-    if (answer->aligned)
+    QStringList lines{
+        barrier_text(answer->plain, answer->aligned ? tr("Barrier not aligned:") : tr("Barrier:"))};
+    if (answer->aligned) {
         lines << barrier_text(*answer->aligned, tr("Barrier aligned:"));
+        bool same = answer->aligned->points.size() == answer->plain.points.size();
+        for (size_t i = 0; same && i < answer->plain.points.size(); ++i)
+            same = answer->aligned->points[i].test_loss == answer->plain.points[i].test_loss;
+        if (same)
+            lines << tr("The lines coincide: the units already lined up (as after a shared initialisation), "
+                        "so alignment changed nothing.");
+    }
     if (aligned_->isChecked() && !aligner_available())
         lines << tr("Alignment is not available in this build.");
     if (!note.isEmpty())
