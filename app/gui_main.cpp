@@ -9,6 +9,7 @@
 
 #include <iostream>
 
+#include "i18n.h"
 #include "main_window.h"
 #include "mergelab/error.h"
 #include "mergelab/log.h"
@@ -38,8 +39,15 @@ int main(int argc, char** argv) {
     const QCommandLineOption size("size", "Window size, e.g. 1366x768.", "WxH");
     const QCommandLineOption rounds("rounds", "Override the round limit of the setup.", "n");
     const QCommandLineOption report("report", "At exit, write start-up and responsiveness figures as JSON.", "file");
-    parser.addOptions({preset, autostart, quitWhenDone, screenshot, open, data, logLevel, tab, size, rounds, report});
+    const QCommandLineOption lang("lang", "Language of the app: ko or en (default: the saved choice, else the system's).",
+                                  "ko|en");
+    parser.addOptions({preset, autostart, quitWhenDone, screenshot, open, data, logLevel, tab, size, rounds, report, lang});
     parser.process(app);
+    if (parser.isSet(lang) && !mergelab::ui::availableLanguages().contains(parser.value(lang))) {
+        std::cerr << "mergelab: --lang takes ko or en\n";
+        return 2;
+    }
+    mergelab::ui::installLanguage(mergelab::ui::chooseLanguage(parser.value(lang)));
 
     try {
         mergelab::init_logging("info");

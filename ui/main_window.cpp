@@ -30,6 +30,8 @@
 #include <filesystem>
 
 #include "experiment_runner.h"
+#include "help_dialog.h"
+#include "i18n.h"
 #include "log_panel.h"
 #include "mergelab/error.h"
 #include "mergelab/log.h"
@@ -197,6 +199,8 @@ void MainWindow::buildActions() {
 
     buildViewMenu();
     auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&How merging works"), this, [this] { showHelp(this); }, QKeySequence::HelpContents);
+    help->addSeparator();
     help->addAction(tr("&About MergeLab"), this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 
@@ -222,6 +226,8 @@ void MainWindow::buildViewMenu() {
     menu->addSeparator();
     for (auto* dock : findChildren<QDockWidget*>())
         menu->addAction(dock->toggleViewAction());
+    menu->addSeparator();
+    menu->addMenu(makeLanguageMenu(this));
     menu->addSeparator();
     for (int i = 0; i < static_cast<int>(views_.size()); ++i) {
         auto* a =

@@ -1,5 +1,9 @@
 #include "palette.h"
 
+#include <QCoreApplication>
+
+#include "i18n.h"
+
 #include <QHash>
 #include <QLocale>
 
@@ -31,15 +35,16 @@ QColor env_color(int env) {
 
 QColor central_color() { return QColor(40, 40, 40); }
 QColor paper_color() { return QColor(150, 150, 150); }
-QString env_label(int env) { return QStringLiteral("Env %1").arg(env + 1); }
+QString env_label(int env) { return QCoreApplication::translate("mergelab", "Env %1").arg(env + 1); }
 
 QString class_name(int c) {
-    return c >= 0 && c < kNumClasses ? QString::fromStdString(class_names()[static_cast<size_t>(c)]) : QString::number(c);
+    return c >= 0 && c < kNumClasses ? coreText(class_names()[static_cast<size_t>(c)]) : QString::number(c);
 }
 
 QString short_class_name(int c) {
-    const QString name = QString::fromStdString(class_names()[c]);
-    return name == "T-shirt/top" ? QStringLiteral("T-shirt") : name;
+    // The one long name shortened: "T-shirt/top" crowds every axis.
+    if (class_names()[c] == "T-shirt/top") return QCoreApplication::translate("mergelab", "T-shirt");
+    return coreText(class_names()[c]);
 }
 
 QString grouped(qint64 n) { return QLocale(QLocale::English).toString(n); }

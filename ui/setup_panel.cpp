@@ -29,6 +29,7 @@
 #include "mergelab/merge.h"
 #include "mergelab/model.h"
 #include "mergelab/split.h"
+#include "i18n.h"
 #include "palette.h"
 
 namespace mergelab::ui {
@@ -150,8 +151,8 @@ SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
         const auto entries = entries_for(key);
         if (!entries.empty()) {
             for (const auto* e : entries) {
-                combo->addItem(q(e->label.empty() ? e->name : e->label), q(e->name));
-                combo->setItemData(combo->count() - 1, q(e->description), Qt::ToolTipRole);
+                combo->addItem(e->label.empty() ? q(e->name) : coreText(e->label), q(e->name));
+                combo->setItemData(combo->count() - 1, coreText(e->description), Qt::ToolTipRole);
             }
         } else {
             for (const auto& name : d.choices()) combo->addItem(choice_label(key, q(name)), q(name));
@@ -164,7 +165,7 @@ SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
         break;
     }
     case SettingType::Flag: {
-        auto* box = new QCheckBox(tr(d.label.c_str()));
+        auto* box = new QCheckBox(coreText(d.label));
         f.widget = box;
         f.read = [box] { return SettingValue(box->isChecked()); };
         f.write = [box](const SettingValue& v) { box->setChecked(std::get<bool>(v)); };
@@ -181,7 +182,7 @@ SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
     }
     }
     f.widget->setObjectName(key);
-    f.widget->setToolTip(tr(d.help.c_str()));
+    f.widget->setToolTip(coreText(d.help));
     return f;
 }
 
@@ -197,7 +198,7 @@ SetupPanel::Field& SetupPanel::addField(QFormLayout* form, const QString& key) {
     const SettingDescriptor& d = setting(key.toStdString());
     fields_[key] = makeField(d);
     Field& f = fields_[key];
-    addRow(form, key, d.type == SettingType::Flag ? QString() : tr(d.label.c_str()), f.widget);
+    addRow(form, key, d.type == SettingType::Flag ? QString() : coreText(d.label), f.widget);
     return f;
 }
 
@@ -209,8 +210,8 @@ void SetupPanel::build() {
     presetRow->addWidget(new QLabel(tr("Preset:")));
     preset_ = new QComboBox;
     for (const auto& p : presets()) {
-        preset_->addItem(tr(p.label.c_str()), q(p.name));
-        preset_->setItemData(preset_->count() - 1, tr(p.description.c_str()), Qt::ToolTipRole);
+        preset_->addItem(coreText(p.label), q(p.name));
+        preset_->setItemData(preset_->count() - 1, coreText(p.description), Qt::ToolTipRole);
     }
     preset_->addItem(tr("Custom"), "custom");
     preset_->setToolTip(tr("Quick demo finishes in about a minute; the paper presets repeat its two experiments"));
@@ -314,18 +315,18 @@ QWidget* SetupPanel::buildMerging() {
     addField(form, "method");
     auto* compareRow = new QWidget;
     compareRow->setObjectName("compare");
-    compareRow->setToolTip(tr(setting("compare").help.c_str()));
+    compareRow->setToolTip(coreText(setting("compare").help));
     auto* compareLayout = new QHBoxLayout(compareRow);
     compareLayout->setContentsMargins(0, 0, 0, 0);
     for (const auto& m : merge_methods()) {
         const QString name = q(m.name);
         auto* check = new QCheckBox(name);
-        check->setToolTip(tr(m.description.c_str()));
+        check->setToolTip(coreText(m.description));
         check->setStyleSheet(QString("QCheckBox { color: %1; font-weight: bold; }").arg(method_color(name).name()));
         compare_[name] = check;
         compareLayout->addWidget(check);
     }
-    addRow(form, "compare", tr(setting("compare").label.c_str()), compareRow);
+    addRow(form, "compare", coreText(setting("compare").label), compareRow);
     modeCompare_ = new QRadioButton(tr("Compare on the same local models"));
     modeLanes_ = new QRadioButton(tr("Lanes: one experiment per method"));
     auto* modeGroup = new QButtonGroup(this);
@@ -344,8 +345,8 @@ QWidget* SetupPanel::buildTraining() {
     auto* form = new QFormLayout(box);
     addField(form, "rounds");
     // Local training ends after a number of epochs or at a local accuracy.
-    byEpochs_ = new QRadioButton(tr(setting("local_epochs").label.c_str()));
-    byTarget_ = new QRadioButton(tr(setting("local_target").label.c_str()));
+    byEpochs_ = new QRadioButton(coreText(setting("local_epochs").label));
+    byTarget_ = new QRadioButton(coreText(setting("local_target").label));
     auto* localGroup = new QButtonGroup(this);
     localGroup->addButton(byEpochs_);
     localGroup->addButton(byTarget_);
@@ -355,7 +356,7 @@ QWidget* SetupPanel::buildTraining() {
     form->addRow(errorLabel("local_epochs"));
     form->addRow(byTarget_, fields_["local_target"].widget);
     form->addRow(errorLabel("local_target"));
-    useTarget_ = new QCheckBox(tr(setting("target").label.c_str()));
+    useTarget_ = new QCheckBox(coreText(setting("target").label));
     fields_["target"] = makeField(setting("target"));
     form->addRow(useTarget_, fields_["target"].widget);
     form->addRow(errorLabel("target"));

@@ -14,6 +14,7 @@
 #include "interpolation_path.h"
 #include "mergelab/error.h"
 #include "mergelab/histogram.h"
+#include "mergelab/i18n.h"
 #include "mergelab/log.h"
 #include "mergelab/merge.h"
 #include "mergelab/provenance.h"
@@ -106,13 +107,13 @@ std::vector<Preset> builtin_presets() {
     const char* paper = "Lee et al., Integration of neural network models trained in different environments";
     return {
         // 12 %: about 3,200 training images per environment.
-        paper_style("quick", "Quick demo", "V split on 12 % of the data, 4 rounds: about a minute on 2 cores", "",
+        paper_style("quick", QT_TRANSLATE_NOOP("mergelab", "Quick demo"), QT_TRANSLATE_NOOP("mergelab", "V split on 12 % of the data, 4 rounds: about a minute on 2 cores"), "",
                     "V", 0.12, 4, 1),
-        paper_style("V", "Paper: V-environment",
-                    "the paper's V experiment: 2 environments with all classes, 6 rounds of 3 local epochs", paper, "V",
+        paper_style("V", QT_TRANSLATE_NOOP("mergelab", "Paper: V-environment"),
+                    QT_TRANSLATE_NOOP("mergelab", "the paper's V experiment: 2 environments with all classes, 6 rounds of 3 local epochs"), paper, "V",
                     1.0, 6, 3),
-        paper_style("H", "Paper: H-environment",
-                    "the paper's H experiment: classes 0-4 and 5-9 in two environments, 6 rounds of 1 local epoch",
+        paper_style("H", QT_TRANSLATE_NOOP("mergelab", "Paper: H-environment"),
+                    QT_TRANSLATE_NOOP("mergelab", "the paper's H experiment: classes 0-4 and 5-9 in two environments, 6 rounds of 1 local epoch"),
                     paper, "H", 1.0, 6, 1),
     };
 }
@@ -206,6 +207,11 @@ bool RunControl::checkpoint() {
     return !cancel_;
 }
 
+bool RunControl::step_done() {
+    if (pause_after_steps_) pause_ = true;
+    return checkpoint();
+}
+
 void RunControl::round_done() {
     int left = rounds_until_pause_.load();
     if (left > 0 && --left == 0) pause_ = true;
@@ -228,6 +234,7 @@ public:
         call([&] { target_->environment_finished(e); });
     }
     void merge_finished(const MergeFinished& e) override { call([&] { target_->merge_finished(e); }); }
+    void step_finished(const StepFinished& e) override { call([&] { target_->step_finished(e); }); }
     void round_finished(const std::string& lane, const RoundResult& r) override {
         call([&] { target_->round_finished(lane, r); });
     }
@@ -399,8 +406,7 @@ private:
                 train_baseline(round);
         });
         r.training_seconds = seconds_since(training_start);
-
-        if (control_ && !control_->checkpoint()) throw Cancelled{};
+        step_done(r, Phase::Training);
         std::vector<WeightSet> locals;
         for (auto& t : trainers_) locals.push_back(weights_of(t->net()));
         const auto methods = evaluated_methods(c_);
@@ -410,6 +416,7 @@ private:
         std::map<std::string, WeightSet> merged;
         for (const auto& method : methods) merged[method] = mergers_.at(method)->merge(inputs);
         r.provenance = picking_provenance(methods, inputs.models, merged);
+        step_done(r, Phase::Merging);
 
         // Evaluation as tasks too: every local model and the baseline on the
         // test images (for their confusion matrices), every merged model on
@@ -452,14 +459,29 @@ private:
             }
         });
         r.histograms = make_histograms(locals, merged, c_.histogram_bins);
+        step_done(r, Phase::Evaluating);
 
         phase(round, Phase::CopyingBack);
         for (auto& t : trainers_) assign_weights(t->net(), merged[c_.method]);
         base_ = merged[c_.method];
+        step_done(r, Phase::CopyingBack);
         locals_ = std::move(locals);
         merged_ = std::move(merged);
         r.seconds = seconds_since(start);
         return r;
+    }
+
+    // Tells the observer what this step did, then waits there in lesson
+    // mode; a cancel while waiting ends the run.
+    void step_done(const RoundResult& r, Phase step) {
+        if (observer_) {
+            StepFinished e{result_.lane, r.round, step, {}, {}, c_.method};
+            for (const auto& env : r.envs) e.env_val_acc.push_back(env.val_acc);
+            if (step == Phase::Evaluating || step == Phase::CopyingBack)
+                for (const auto& m : r.merged) e.merged_test_acc.emplace_back(m.method, m.test_acc);
+            observer_->step_finished(e);
+        }
+        if (control_ && !control_->step_done()) throw Cancelled{};
     }
 
     bool target_reached(const RoundResult& r) const {
