@@ -4,6 +4,22 @@
 <context>
     <name>QObject</name>
     <message>
+        <source> (no env)</source>
+        <translation> (환경 없음)</translation>
+    </message>
+    <message>
+        <source>The models of round %1 were not kept: a run keeps the newest round's models only, unless every round's are saved (--save-all)</source>
+        <translation>%1라운드의 모델은 보관되지 않았습니다: 모든 라운드를 저장하지 않으면(--save-all) 가장 최근 라운드의 모델만 남습니다</translation>
+    </message>
+    <message>
+        <source>This run predates %1: it was saved in run format 1. Run it again to see it.</source>
+        <translation>이 실행은 %1보다 먼저 만들어졌습니다(실행 형식 1). 다시 실행하면 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>%1 %2 points of accuracy (ends %3 % and %4 %, lowest %5 % at t = %6)</source>
+        <translation>%1 정확도 %2 포인트 (양 끝 %3 %와 %4 %, 최저 %5 %, t = %6)</translation>
+    </message>
+    <message>
         <location filename="../../ui/main_window.cpp" line="+50" />
         <source>elapsed %1 · ETA %2</source>
         <translation>경과 %1 · 남은 시간 %2</translation>
@@ -1333,6 +1349,363 @@ The confusion matrix appears once the first merged model is tested.</source>
         <location line="+11" />
         <source>%1 %2</source>
         <translation>%1 %2</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::ClassAccuracyView</name>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>모델(&amp;M):</translation>
+    </message>
+    <message>
+        <source>Round</source>
+        <translation>라운드</translation>
+    </message>
+    <message>
+        <source>Test accuracy of the class (%)</source>
+        <translation>클래스의 테스트 정확도 (%)</translation>
+    </message>
+    <message>
+        <source>Merged: %1</source>
+        <translation>병합: %1</translation>
+    </message>
+    <message>
+        <source>%1's local model</source>
+        <translation>%1의 로컬 모델</translation>
+    </message>
+    <message>
+        <source>No run yet: press Start</source>
+        <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
+    </message>
+    <message>
+        <source>No rounds yet</source>
+        <translation>아직 라운드가 없습니다</translation>
+    </message>
+    <message>
+        <source>Per-class test accuracy</source>
+        <translation>클래스별 테스트 정확도</translation>
+    </message>
+    <message>
+        <source>merged with %1</source>
+        <translation>%1(으)로 병합</translation>
+    </message>
+    <message>
+        <source>Test accuracy per class, %1 (round %2 marked)</source>
+        <translation>클래스별 테스트 정확도, %1 (%2라운드 표시)</translation>
+    </message>
+    <message>
+        <source>Per-c&amp;lass</source>
+        <translation>클래스별(&amp;L)</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::InterpolationView</name>
+    <message>
+        <source>&amp;Path:</source>
+        <translation>경로(&amp;P):</translation>
+    </message>
+    <message>
+        <source>11 points</source>
+        <translation>11개 점</translation>
+    </message>
+    <message>
+        <source>25 points</source>
+        <translation>25개 점</translation>
+    </message>
+    <message>
+        <source>&amp;Full test set</source>
+        <translation>전체 테스트 세트(&amp;F)</translation>
+    </message>
+    <message>
+        <source>All test images instead of a fixed subset of %1, the same share of each class</source>
+        <translation>클래스마다 같은 비율로 고른 %1장의 고정 부분집합 대신 모든 테스트 이미지</translation>
+    </message>
+    <message>
+        <source>&amp;Aligned</source>
+        <translation>정렬(&amp;A)</translation>
+    </message>
+    <message>
+        <source>t: (1 - t) * A + t * B</source>
+        <translation>t: (1 - t) * A + t * B</translation>
+    </message>
+    <message>
+        <source>Test accuracy (%)</source>
+        <translation>테스트 정확도 (%)</translation>
+    </message>
+    <message>
+        <source>Test loss</source>
+        <translation>테스트 손실</translation>
+    </message>
+    <message>
+        <source>No run yet: press Start</source>
+        <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
+    </message>
+    <message>
+        <source>Env 1 → Env 2</source>
+        <translation>환경 1 → 환경 2</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>No rounds yet</source>
+        <translation>아직 라운드가 없습니다</translation>
+    </message>
+    <message>
+        <source>Waiting for the test images to load</source>
+        <translation>테스트 이미지를 불러오는 중입니다</translation>
+    </message>
+    <message>
+        <source>the recorded environment 1 → 2 path</source>
+        <translation>기록된 환경 1 → 2 경로</translation>
+    </message>
+    <message>
+        <source>As the run recorded it after the round.</source>
+        <translation>실행이 라운드 직후에 기록한 그대로입니다.</translation>
+    </message>
+    <message>
+        <source>Computing %1 points on %2 test images…</source>
+        <translation>테스트 이미지 %2장으로 %1개 점을 계산하는 중…</translation>
+    </message>
+    <message>
+        <source>Could not compute the path: %1</source>
+        <translation>경로를 계산할 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Interpolation path</source>
+        <translation>보간 경로</translation>
+    </message>
+    <message>
+        <source>%1 accuracy</source>
+        <translation>%1 정확도</translation>
+    </message>
+    <message>
+        <source>%1 loss (right axis)</source>
+        <translation>%1 손실 (오른쪽 축)</translation>
+    </message>
+    <message>
+        <source>Not aligned</source>
+        <translation>정렬 안 함</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>경로</translation>
+    </message>
+    <message>
+        <source>Aligned</source>
+        <translation>정렬함</translation>
+    </message>
+    <message>
+        <source>%1 (t = 0) → %2 (t = 1), round %3, %4 test images</source>
+        <translation>%1 (t = 0) → %2 (t = 1), %3라운드, 테스트 이미지 %4장</translation>
+    </message>
+    <message>
+        <source>Barrier not aligned:</source>
+        <translation>장벽(정렬 안 함):</translation>
+    </message>
+    <message>
+        <source>Barrier:</source>
+        <translation>장벽:</translation>
+    </message>
+    <message>
+        <source>Barrier aligned:</source>
+        <translation>장벽(정렬함):</translation>
+    </message>
+    <message>
+        <source>The lines coincide: the units already lined up (as after a shared initialisation), so alignment changed nothing.</source>
+        <translation>두 선이 겹칩니다: 유닛이 이미 맞춰져 있어(공유 초기화 후처럼) 정렬이 아무것도 바꾸지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Alignment is not available in this build.</source>
+        <translation>이 빌드에서는 정렬을 쓸 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>&amp;Interpolation</source>
+        <translation>보간(&amp;I)</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::MethodsView</name>
+    <message>
+        <source>&amp;Difference:</source>
+        <translation>차이(&amp;D):</translation>
+    </message>
+    <message>
+        <source>minus</source>
+        <translation>빼기</translation>
+    </message>
+    <message>
+        <source>No run yet: press Start</source>
+        <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
+    </message>
+    <message>
+        <source>No rounds yet</source>
+        <translation>아직 라운드가 없습니다</translation>
+    </message>
+    <message>
+        <source>Round %1: every merged model's confusion matrix on one scale (cell: share of the true class; rows: true class, columns: predicted).</source>
+        <translation>%1라운드: 모든 병합 모델의 혼동 행렬을 같은 척도로 (칸: 실제 클래스 중 비율; 행: 실제 클래스, 열: 예측).</translation>
+    </message>
+    <message>
+        <source> Only one method was merged: compare more to see a difference.</source>
+        <translation> 병합 방법이 하나뿐입니다: 차이를 보려면 더 비교하세요.</translation>
+    </message>
+    <message>
+        <source> Difference: blue where %1 has more images than %2, red where fewer; on the diagonal blue means %1 gets that class right more often.</source>
+        <translation> 차이: %1이(가) %2보다 이미지가 많으면 파랑, 적으면 빨강; 대각선의 파랑은 %1이(가) 그 클래스를 더 자주 맞힌다는 뜻입니다.</translation>
+    </message>
+    <message>
+        <source>&amp;Methods</source>
+        <translation>방법 비교(&amp;M)</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::ProvenanceView</name>
+    <message>
+        <source>&amp;Method:</source>
+        <translation>방법(&amp;M):</translation>
+    </message>
+    <message>
+        <source>&amp;Layer:</source>
+        <translation>층(&amp;L):</translation>
+    </message>
+    <message>
+        <source>Share of the layer's elements (%)</source>
+        <translation>층 원소의 비율 (%)</translation>
+    </message>
+    <message>
+        <source>Round</source>
+        <translation>라운드</translation>
+    </message>
+    <message>
+        <source>From Env 1 (%)</source>
+        <translation>환경 1에서 (%)</translation>
+    </message>
+    <message>
+        <source>No run yet: press Start</source>
+        <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
+    </message>
+    <message>
+        <source>No rounds yet</source>
+        <translation>아직 라운드가 없습니다</translation>
+    </message>
+    <message>
+        <source>provenance</source>
+        <translation>출처</translation>
+    </message>
+    <message>
+        <source>Provenance needs a method that takes each element from one environment (max, absmax);
+this run merges with %1 only</source>
+        <translation>출처는 원소마다 한 환경의 값을 고르는 방법(max, absmax)이 있어야 합니다;
+이 실행은 %1(으)로만 병합합니다</translation>
+    </message>
+    <message>
+        <source>Provenance</source>
+        <translation>출처</translation>
+    </message>
+    <message>
+        <source>%1, round %2: where each layer's elements came from</source>
+        <translation>%1, %2라운드: 층마다 원소가 어디서 왔는지</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3 (%4 %); </source>
+        <translation>%1: %3개 중 %2개 (%4 %); </translation>
+    </message>
+    <message>
+        <source>Sign flips, elements of the merged model whose sign is opposite to the environments' mean: %1all layers %2 of %3 (%4 %)</source>
+        <translation>부호 뒤집힘, 병합 모델에서 환경 평균과 부호가 반대인 원소: %1전체 층 %3개 중 %2개 (%4 %)</translation>
+    </message>
+    <message>
+        <source>Env 1's share per layer, round by round (%1)</source>
+        <translation>라운드별 층마다 환경 1의 비율 (%1)</translation>
+    </message>
+    <message>
+        <source>No element map: no method in this round takes each element from one environment</source>
+        <translation>원소 지도 없음: 이 라운드에는 원소마다 한 환경의 값을 고르는 방법이 없습니다</translation>
+    </message>
+    <message>
+        <source>%1 in round %2, every element coloured by the environment %3 took it from</source>
+        <translation>%2라운드의 %1, 각 원소를 %3이(가) 가져온 환경의 색으로</translation>
+    </message>
+    <message>
+        <source>Loading the models of round %1…</source>
+        <translation>%1라운드의 모델을 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>Could not read the models: %1</source>
+        <translation>모델을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Provenance</source>
+        <translation>출처(&amp;P)</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::ScatterView</name>
+    <message>
+        <source>&amp;Layer:</source>
+        <translation>층(&amp;L):</translation>
+    </message>
+    <message>
+        <source>&amp;Colour:</source>
+        <translation>색(&amp;C):</translation>
+    </message>
+    <message>
+        <source>&amp;x:</source>
+        <translation>&amp;x:</translation>
+    </message>
+    <message>
+        <source>&amp;y:</source>
+        <translation>&amp;y:</translation>
+    </message>
+    <message>
+        <source>No run yet: press Start</source>
+        <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
+    </message>
+    <message>
+        <source>No rounds yet</source>
+        <translation>아직 라운드가 없습니다</translation>
+    </message>
+    <message>
+        <source>Loading the models of round %1…</source>
+        <translation>%1라운드의 모델을 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>Could not read the models: %1</source>
+        <translation>모델을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Weight scatter</source>
+        <translation>가중치 산점도</translation>
+    </message>
+    <message>
+        <source>%1's weight</source>
+        <translation>%1의 가중치</translation>
+    </message>
+    <message>
+        <source>merged value (%1)</source>
+        <translation>병합 값 (%1)</translation>
+    </message>
+    <message>
+        <source>%1, round %2: %3 against %4</source>
+        <translation>%1, %2라운드: %3 대 %4</translation>
+    </message>
+    <message>
+        <source>A fixed sample of %1 of the layer's %2 elements.</source>
+        <translation>층의 원소 %2개 중 고정 표본 %1개.</translation>
+    </message>
+    <message>
+        <source>All %1 elements of the layer.</source>
+        <translation>층의 원소 %1개 모두.</translation>
+    </message>
+    <message>
+        <source> On the dashed diagonal both environments hold the same value; far from it they drifted apart. The colour is what %1 made of the pair.</source>
+        <translation> 점선 대각선 위에서는 두 환경의 값이 같고, 멀어질수록 서로 벌어진 것입니다. 색은 %1이(가) 그 쌍으로 만든 값입니다.</translation>
+    </message>
+    <message>
+        <source>Weight &amp;scatter</source>
+        <translation>가중치 산점도(&amp;S)</translation>
     </message>
 </context>
 </TS>
