@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
     add_paper_command(app);
     add_show_command(app);
     add_methods_command(app);
+    add_interpolate_command(app);
+    add_provenance_command(app);
 
     try {
         init_logging("info");

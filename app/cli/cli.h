@@ -28,5 +28,7 @@ void add_run_command(CLI::App& app);
 void add_paper_command(CLI::App& app);
 void add_show_command(CLI::App& app);
 void add_methods_command(CLI::App& app);
+void add_interpolate_command(CLI::App& app);
+void add_provenance_command(CLI::App& app);
 
 } // namespace mergelab::cli

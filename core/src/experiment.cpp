@@ -13,11 +13,13 @@
 #include <thread>
 
 #include "mergelab/align.h"
+#include "interpolation_path.h"
 #include "mergelab/error.h"
 #include "mergelab/histogram.h"
 #include "mergelab/i18n.h"
 #include "mergelab/log.h"
 #include "mergelab/merge.h"
+#include "mergelab/provenance.h"
 #include "mergelab/run_files.h"
 #include "mergelab/run_folder.h"
 #include "mergelab/settings.h"
@@ -219,6 +221,9 @@ public:
         result_.lane = lane;
         test_images_ = images_view(data.test);
         test_labels_ = labels_tensor(data.test);
+        const auto subset = torch::tensor(stratified_subset(data.test.labels, kDefaultInterpolationImages));
+        subset_images_ = test_images_.index_select(0, subset);
+        subset_labels_ = test_labels_.index_select(0, subset);
     }
 
     RunResult run() {
@@ -410,6 +415,7 @@ private:
             inputs.models.push_back(&w);
         std::map<std::string, WeightSet> merged;
         for (const auto& method : methods) merged[method] = mergers_.at(method)->merge(inputs);
+        r.provenance = picking_provenance(methods, inputs.models, merged);
         step_done(r, Phase::Merging);
 
         // Evaluation as tasks too: every local model and the baseline on the
@@ -430,8 +436,15 @@ private:
         for (size_t m = 0; m < methods.size(); ++m)
             if (same_as[m] < 0)
                 jobs.push_back(-2 - int(m)), cost.push_back(test_size + val_total);
+        // Past the environments' numbers: env 1 -> env 2 on the test subset,
+        // beside the other evaluations rather than after them.
+        const int path_job = envs;
+        jobs.push_back(path_job), cost.push_back(subset_images_.size(0) * kDefaultInterpolationPoints);
         run_tasks(jobs, cost, [&](int job) {
-            if (job >= 0) {
+            if (job == path_job) {
+                r.env_path = interpolation_path(c_.model, locals[0], locals[1], subset_images_,
+                                                subset_labels_, kDefaultInterpolationPoints);
+            } else if (job >= 0) {
                 const EvalResult test = evaluate_net(trainers_[job]->net(), test_images_, test_labels_, false);
                 r.envs[job].test_acc = test.accuracy;
                 r.envs[job].test_confusion = test.confusion;
@@ -565,6 +578,7 @@ private:
     std::unique_ptr<Trainer> central_;
     IndexList central_indices_;
     torch::Tensor test_images_, test_labels_;
+    torch::Tensor subset_images_, subset_labels_; // stratified_subset, for the env 1 -> env 2 path
     RunFolder* folder_; // nullptr: write nothing
     std::string prefix_; // "" or "lanes/METHOD/"
     std::vector<WeightSet> locals_;

@@ -13,6 +13,7 @@
 #include "mergelab/settings.h"
 #include "mergelab/split.h"
 #include "mergelab/text.h"
+#include "run_files_insight.h"
 
 namespace mergelab {
 
@@ -62,7 +63,8 @@ Json round_json(const RoundResult& r) {
                             {"train_seconds", e.train_seconds},
                             {"epochs", e.epochs},
                             {"test_acc", number(e.test_acc)},
-                            {"test_confusion", e.test_confusion}});
+                            {"test_confusion", e.test_confusion},
+                            {"class_acc", insight_json::class_acc(e.test_confusion)}});
     j["envs"] = envs;
     Json merged = Json::object();
     for (const auto& m : r.merged) {
@@ -71,6 +73,7 @@ Json round_json(const RoundResult& r) {
         merged[m.method] = Json{{"test_acc", number(m.test_acc)},
                                 {"test_loss", number(m.test_loss)},
                                 {"confusion", m.confusion},
+                                {"class_acc", insight_json::class_acc(m.confusion)},
                                 {"env_val_acc", env_val},
                                 {"predictions", predictions_string(m.predictions)}};
     }
@@ -88,6 +91,7 @@ Json round_json(const RoundResult& r) {
                               {"stats", Json{{"envs", env_stats}, {"merged", merged_stats}}}};
     }
     j["histograms"] = hist;
+    insight_json::add_round_fields(r, j);
     j["seconds"] = r.seconds;
     j["training_seconds"] = r.training_seconds;
     return j;
@@ -359,6 +363,9 @@ ExperimentConfig config_from(const Reader& rd, const Json& j) {
 
 RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, size_t envs, int bins) {
     RoundResult r;
+    const insight_json::Fail fail = [&rd](const std::string& path, const std::string& what) {
+        rd.fail(path, what);
+    };
     r.round = static_cast<int>(rd.integer(j, p, "round", 1, 10000));
     r.primary = rd.str(j, p, "primary");
     if (j.contains("central")) r.central_test_acc = rd.fraction(rd.at(j, p, "central"), p + ".central", "test_acc");
@@ -375,6 +382,7 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
         m.epochs = static_cast<int>(rd.integer(e, ep, "epochs", 0, 1000));
         m.test_acc = rd.fraction(e, ep, "test_acc");
         m.test_confusion = rd.confusion(e, ep, "test_confusion");
+        insight_json::check_class_acc(e, ep, fail);
         r.envs.push_back(m);
     }
     const Json& merged = rd.at(j, p, "merged");
@@ -390,6 +398,7 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
         mm.test_acc = rd.fraction(m, mp, "test_acc");
         mm.test_loss = rd.loss(m, mp, "test_loss");
         mm.confusion = rd.confusion(m, mp, "confusion");
+        insight_json::check_class_acc(m, mp, fail);
         const Json& ev = rd.array(m, mp, "env_val_acc", 10);
         for (size_t k = 0; k < ev.size(); ++k) {
             mm.env_val_acc.push_back(rd.fraction(ev, mp + ".env_val_acc", k));
@@ -430,6 +439,7 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
         for (const auto& [method, s] : ms.items()) lh.merged_stats[method] = rd.stats(s, hp + ".stats.merged." + method);
         r.histograms.push_back(std::move(lh));
     }
+    insight_json::read_round_fields(j, p, envs, r, fail);
     r.seconds = rd.seconds(j, p, "seconds");
     if (j.contains("training_seconds")) r.training_seconds = rd.seconds(j, p, "training_seconds");
     return r;
@@ -449,6 +459,7 @@ RunResult run_from_json(const std::string& text, const std::string& source) {
         throw Error(source + ": written by a newer MergeLab (run format version " + std::to_string(version) +
                     "; this version reads up to " + std::to_string(kRunFormatVersion) + ")");
     RunResult run;
+    run.format_version = static_cast<int>(version);
     run.config = config_from(rd, rd.at(j, "", "config"));
     if (j.contains("lane")) run.lane = rd.str(j, "", "lane");
     const Json& envs = rd.array(j, "", "envs", 10);

@@ -4,10 +4,6 @@
 <context>
     <name>QObject</name>
     <message>
-        <source>elapsed %1 · ETA %2</source>
-        <translation type="vanished">경과 %1 · 남은 시간 %2</translation>
-    </message>
-    <message>
         <location filename="../../ui/main_window_status.cpp" line="+25"/>
         <source>Round %1: Env %2 training</source>
         <translation>%1라운드: 환경 %2 학습 중</translation>
@@ -139,6 +135,26 @@
         <source>%1: choose a file ending in .%2</source>
         <translation>%1: .%2로 끝나는 파일을 고르세요</translation>
     </message>
+    <message>
+        <location filename="../../ui/class_accuracy_view.cpp" line="+40"/>
+        <source> (no env)</source>
+        <translation> (환경 없음)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/insight_kit.cpp" line="+39"/>
+        <source>The models of round %1 were not kept: a run keeps the newest round&apos;s models only, unless every round&apos;s are saved (--save-all)</source>
+        <translation>%1라운드의 모델은 보관되지 않았습니다: 모든 라운드를 저장하지 않으면(--save-all) 가장 최근 라운드의 모델만 남습니다</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>This run predates %1: it was saved in run format 1. Run it again to see it.</source>
+        <translation>이 실행은 %1보다 먼저 만들어졌습니다(실행 형식 1). 다시 실행하면 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/interpolation_view.cpp" line="+53"/>
+        <source>%1 %2 points of accuracy (ends %3 % and %4 %, lowest %5 % at t = %6)</source>
+        <translation>%1 정확도 %2 포인트 (양 끝 %3 %와 %4 %, 최저 %5 %, t = %6)</translation>
+    </message>
 </context>
 <context>
     <name>mergelab</name>
@@ -193,17 +209,17 @@
         <translation>앵클부츠</translation>
     </message>
     <message>
-        <location filename="../../core/src/experiment.cpp" line="+138"/>
+        <location filename="../../core/src/presets.cpp" line="+55"/>
         <source>Quick demo</source>
         <translation>빠른 시연</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>V split on 12 % of the data, 4 rounds: about a minute on 2 cores</source>
         <translation>데이터의 12 %로 V 분할, 4라운드: 2코어에서 약 1분</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Paper: V-environment</source>
         <translation>논문: V 환경</translation>
     </message>
@@ -213,7 +229,7 @@
         <translation>논문의 V 실험: 모든 클래스를 가진 환경 2개, 로컬 3에포크씩 6라운드</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Paper: H-environment</source>
         <translation>논문: H 환경</translation>
     </message>
@@ -328,10 +344,6 @@
         <translation>주 병합 방법</translation>
     </message>
     <message>
-        <source>the merged model that is copied back to every environment</source>
-        <translation type="vanished">모든 환경에 되돌려 복사되는 병합 모델</translation>
-    </message>
-    <message>
         <location line="+9"/>
         <source>Compare</source>
         <translation>비교</translation>
@@ -355,10 +367,6 @@
         <location line="+6"/>
         <source>Lanes</source>
         <translation>레인</translation>
-    </message>
-    <message>
-        <source>lanes mode: one full experiment per listed method, same seed and data</source>
-        <translation type="vanished">레인 방식: 나열한 방법마다 같은 시드와 데이터로 전체 실험 하나씩</translation>
     </message>
     <message>
         <location line="-23"/>
@@ -651,6 +659,65 @@
     </message>
 </context>
 <context>
+    <name>mergelab::ui::ClassAccuracyView</name>
+    <message>
+        <location filename="../../ui/class_accuracy_view.cpp" line="+12"/>
+        <source>&amp;Model:</source>
+        <translation>모델(&amp;M):</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Round</source>
+        <translation>라운드</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Test accuracy of the class (%)</source>
+        <translation>클래스의 테스트 정확도 (%)</translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>Merged: %1</source>
+        <translation>병합: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+56"/>
+        <source>%1&apos;s local model</source>
+        <translation>%1의 로컬 모델</translation>
+    </message>
+    <message>
+        <location line="-23"/>
+        <source>No run yet: press Start</source>
+        <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>No rounds yet</source>
+        <translation>아직 라운드가 없습니다</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Per-class test accuracy</source>
+        <translation>클래스별 테스트 정확도</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>merged with %1</source>
+        <translation>%1(으)로 병합</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Test accuracy per class, %1 (round %2 marked)</source>
+        <translation>클래스별 테스트 정확도, %1 (%2라운드 표시)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/class_accuracy_view.h" line="+25"/>
+        <source>Per-c&amp;lass</source>
+        <translation>클래스별(&amp;L)</translation>
+    </message>
+</context>
+<context>
     <name>mergelab::ui::ClassCountsChart</name>
     <message>
         <location filename="../../ui/class_counts.cpp" line="+108"/>
@@ -769,14 +836,6 @@ The confusion matrix appears once the first merged model is tested.</source>
         <location filename="../../ui/flow_view.cpp" line="+78"/>
         <source>Start an experiment to see how the environments train apart and share only their weights.</source>
         <translation>실험을 시작하면 환경들이 따로 학습하고 가중치만 나누는 모습을 볼 수 있습니다.</translation>
-    </message>
-    <message>
-        <source>Opened %1: %2 round(s). Scrub through the rounds above.</source>
-        <translation type="vanished">%1 열림: %2라운드. 위에서 라운드를 넘겨 보세요.</translation>
-    </message>
-    <message>
-        <source>Finished after %1 round(s). Scrub through the rounds above.</source>
-        <translation type="vanished">%1라운드 후 끝났습니다. 위에서 라운드를 넘겨 보세요.</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -961,6 +1020,165 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
 </context>
 <context>
+    <name>mergelab::ui::InterpolationView</name>
+    <message>
+        <location filename="../../ui/interpolation_view.cpp" line="+18"/>
+        <source>&amp;Path:</source>
+        <translation>경로(&amp;P):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>11 points</source>
+        <translation>11개 점</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>25 points</source>
+        <translation>25개 점</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Full test set</source>
+        <translation>전체 테스트 세트(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All test images instead of a fixed subset of %1, the same share of each class</source>
+        <translation>클래스마다 같은 비율로 고른 %1장의 고정 부분집합 대신 모든 테스트 이미지</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Aligned</source>
+        <translation>정렬(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>t: (1 - t) * A + t * B</source>
+        <translation>t: (1 - t) * A + t * B</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Test accuracy (%)</source>
+        <translation>테스트 정확도 (%)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Test loss</source>
+        <translation>테스트 손실</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+99"/>
+        <source>No run yet: press Start</source>
+        <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
+    </message>
+    <message>
+        <location line="-27"/>
+        <source>Env 1 → Env 2</source>
+        <translation>환경 1 → 환경 2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>No rounds yet</source>
+        <translation>아직 라운드가 없습니다</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Waiting for the test images to load</source>
+        <translation>테스트 이미지를 불러오는 중입니다</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the recorded environment 1 → 2 path</source>
+        <translation>기록된 환경 1 → 2 경로</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>As the run recorded it after the round.</source>
+        <translation>실행이 라운드 직후에 기록한 그대로입니다.</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Computing %1 points on %2 test images…</source>
+        <translation>테스트 이미지 %2장으로 %1개 점을 계산하는 중…</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Could not compute the path: %1</source>
+        <translation>경로를 계산할 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Interpolation path</source>
+        <translation>보간 경로</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>%1 accuracy</source>
+        <translation>%1 정확도</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 loss (right axis)</source>
+        <translation>%1 손실 (오른쪽 축)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Not aligned</source>
+        <translation>정렬 안 함</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Path</source>
+        <translation>경로</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Aligned</source>
+        <translation>정렬함</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 (t = 0) → %2 (t = 1), round %3, %4 test images</source>
+        <translation>%1 (t = 0) → %2 (t = 1), %3라운드, 테스트 이미지 %4장</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Barrier not aligned:</source>
+        <translation>장벽(정렬 안 함):</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Barrier:</source>
+        <translation>장벽:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Barrier aligned:</source>
+        <translation>장벽(정렬함):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The lines coincide: the units already lined up (as after a shared initialisation), so alignment changed nothing.</source>
+        <translation>두 선이 겹칩니다: 유닛이 이미 맞춰져 있어(공유 초기화 후처럼) 정렬이 아무것도 바꾸지 않았습니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Alignment is not available in this build.</source>
+        <translation>이 빌드에서는 정렬을 쓸 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/interpolation_view.h" line="+32"/>
+        <source>&amp;Interpolation</source>
+        <translation>보간(&amp;I)</translation>
+    </message>
+</context>
+<context>
     <name>mergelab::ui::LogPanel</name>
     <message>
         <location filename="../../ui/log_panel.cpp" line="+54"/>
@@ -1027,10 +1245,6 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation> 아직 라운드 없음 </translation>
     </message>
     <message>
-        <source>Lanes mode: the lane the views show</source>
-        <translation type="vanished">레인 방식: 보기들이 보여 주는 레인</translation>
-    </message>
-    <message>
         <location line="-10"/>
         <location filename="../../ui/main_window_status.cpp" line="+8"/>
         <location line="+131"/>
@@ -1076,10 +1290,6 @@ The confusion matrix appears once the first merged model is tested.</source>
         <location line="+1"/>
         <source>Export metrics as &amp;JSON…</source>
         <translation>지표를 JSON으로 내보내기(&amp;J)…</translation>
-    </message>
-    <message>
-        <source>&amp;Export visible chart (PNG, PDF)…</source>
-        <translation type="vanished">보이는 차트 내보내기(&amp;E) (PNG, PDF)…</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1209,10 +1419,6 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>멈추고 끝내기</translation>
     </message>
     <message>
-        <source>Lane %1</source>
-        <translation type="vanished">레인 %1</translation>
-    </message>
-    <message>
         <location filename="../../ui/main_window_status.cpp" line="+35"/>
         <source>central baseline</source>
         <translation>중앙 기준 모델</translation>
@@ -1310,21 +1516,9 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>MergeLab: %1</translation>
     </message>
     <message>
-        <source>Opened %1 (%2)</source>
-        <translation type="vanished">%1 열림 (%2)</translation>
-    </message>
-    <message>
         <location line="+9"/>
         <source>Cannot open run</source>
         <translation>실행을 열 수 없음</translation>
-    </message>
-    <message>
-        <source>Open run directory</source>
-        <translation type="vanished">실행 폴더 열기</translation>
-    </message>
-    <message>
-        <source>Save run into (an empty folder)</source>
-        <translation type="vanished">실행을 저장할 곳 (빈 폴더)</translation>
     </message>
     <message>
         <location line="+37"/>
@@ -1332,10 +1526,6 @@ The confusion matrix appears once the first merged model is tested.</source>
         <location line="+13"/>
         <source>Save run</source>
         <translation>실행 저장</translation>
-    </message>
-    <message>
-        <source>Could not copy the run to %1: %2</source>
-        <translation type="vanished">실행을 %1에 복사하지 못했습니다: %2</translation>
     </message>
     <message>
         <location line="-146"/>
@@ -1454,14 +1644,6 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>보기 내보내기</translation>
     </message>
     <message>
-        <source>Export visible chart</source>
-        <translation type="vanished">보이는 차트 내보내기</translation>
-    </message>
-    <message>
-        <source>PNG image (*.png);;PDF document (*.pdf)</source>
-        <translation type="vanished">PNG 이미지 (*.png);;PDF 문서 (*.pdf)</translation>
-    </message>
-    <message>
         <location line="+9"/>
         <source>Could not write %1</source>
         <translation>%1을 쓰지 못했습니다</translation>
@@ -1475,6 +1657,149 @@ Save the run in a new folder %2 inside it instead?</source>
         <location line="+1"/>
         <source>&lt;h3&gt;MergeLab %1&lt;/h3&gt;&lt;p&gt;Watch neural networks trained in separate environments being merged into one. Each environment trains on its own data; only weights travel.&lt;/p&gt;&lt;p&gt;Implements: Yun-Ho Lee, Su-Hang Lee, Hye-Jin Ju, Jong-Lark Lee, Ill-Young Weon, &lt;i&gt;Integration of neural network models trained in different environments&lt;/i&gt; (다른 환경에서 학습된 신경망 모델의 통합), Seoul Hoseo College / Yeungnam Technical College; journal version: Jong-Lark Lee, &lt;i&gt;Unification of Deep Learning Model trained by Parallel Learning in Security environment&lt;/i&gt;, JKSCI 26(12):69, 2021.&lt;/p&gt;&lt;p&gt;Data: Fashion-MNIST. Built with Qt, LibTorch and QCustomPlot.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MergeLab %1&lt;/h3&gt;&lt;p&gt;서로 다른 환경에서 학습한 신경망이 하나로 병합되는 과정을 봅니다. 각 환경은 자기 데이터로만 학습하고, 오가는 것은 가중치뿐입니다.&lt;/p&gt;&lt;p&gt;구현한 논문: 이윤호, 이수항, 주혜진, 이종락, 원일용, &lt;i&gt;다른 환경에서 학습된 신경망 모델의 통합&lt;/i&gt;, 서울호서전문학교 / 영남이공대학; 학술지 판: 이종락, &lt;i&gt;Unification of Deep Learning Model trained by Parallel Learning in Security environment&lt;/i&gt;, JKSCI 26(12):69, 2021.&lt;/p&gt;&lt;p&gt;데이터: Fashion-MNIST. Qt, LibTorch, QCustomPlot으로 만들었습니다.&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::MethodsView</name>
+    <message>
+        <location filename="../../ui/methods_view.cpp" line="+50"/>
+        <source>&amp;Difference:</source>
+        <translation>차이(&amp;D):</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>minus</source>
+        <translation>빼기</translation>
+    </message>
+    <message>
+        <location line="+109"/>
+        <source>No run yet: press Start</source>
+        <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No rounds yet</source>
+        <translation>아직 라운드가 없습니다</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Round %1: every merged model&apos;s confusion matrix on one scale (cell: share of the true class; rows: true class, columns: predicted).</source>
+        <translation>%1라운드: 모든 병합 모델의 혼동 행렬을 같은 척도로 (칸: 실제 클래스 중 비율; 행: 실제 클래스, 열: 예측).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> Only one method was merged: compare more to see a difference.</source>
+        <translation> 병합 방법이 하나뿐입니다: 차이를 보려면 더 비교하세요.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> Difference: blue where %1 has more images than %2, red where fewer; on the diagonal blue means %1 gets that class right more often.</source>
+        <translation> 차이: %1이(가) %2보다 이미지가 많으면 파랑, 적으면 빨강; 대각선의 파랑은 %1이(가) 그 클래스를 더 자주 맞힌다는 뜻입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/methods_view.h" line="+21"/>
+        <source>&amp;Methods</source>
+        <translation>방법 비교(&amp;M)</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::ProvenanceView</name>
+    <message>
+        <location filename="../../ui/provenance_view.cpp" line="+70"/>
+        <source>&amp;Method:</source>
+        <translation>방법(&amp;M):</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Layer:</source>
+        <translation>층(&amp;L):</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Share of the layer&apos;s elements (%)</source>
+        <translation>층 원소의 비율 (%)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Round</source>
+        <translation>라운드</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>From Env 1 (%)</source>
+        <translation>환경 1에서 (%)</translation>
+    </message>
+    <message>
+        <location line="+143"/>
+        <source>No run yet: press Start</source>
+        <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No rounds yet</source>
+        <translation>아직 라운드가 없습니다</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>provenance</source>
+        <translation>출처</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Provenance needs a method that takes each element from one environment (max, absmax);
+this run merges with %1 only</source>
+        <translation>출처는 원소마다 한 환경의 값을 고르는 방법(max, absmax)이 있어야 합니다;
+이 실행은 %1(으)로만 병합합니다</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Provenance</source>
+        <translation>출처</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>%1, round %2: where each layer&apos;s elements came from</source>
+        <translation>%1, %2라운드: 층마다 원소가 어디서 왔는지</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1: %2 of %3 (%4 %); </source>
+        <translation>%1: %3개 중 %2개 (%4 %); </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sign flips, elements of the merged model whose sign is opposite to the environments&apos; mean: %1all layers %2 of %3 (%4 %)</source>
+        <translation>부호 뒤집힘, 병합 모델에서 환경 평균과 부호가 반대인 원소: %1전체 층 %3개 중 %2개 (%4 %)</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Env 1&apos;s share per layer, round by round (%1)</source>
+        <translation>라운드별 층마다 환경 1의 비율 (%1)</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>No element map: no method in this round takes each element from one environment</source>
+        <translation>원소 지도 없음: 이 라운드에는 원소마다 한 환경의 값을 고르는 방법이 없습니다</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>%1 in round %2, every element coloured by the environment %3 took it from</source>
+        <translation>%2라운드의 %1, 각 원소를 %3이(가) 가져온 환경의 색으로</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Loading the models of round %1…</source>
+        <translation>%1라운드의 모델을 불러오는 중…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Could not read the models: %1</source>
+        <translation>모델을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/provenance_view.h" line="+31"/>
+        <source>&amp;Provenance</source>
+        <translation>출처(&amp;P)</translation>
     </message>
 </context>
 <context>
@@ -1577,6 +1902,90 @@ Save the run in a new folder %2 inside it instead?</source>
         <location filename="../../ui/samples_view.h" line="+26"/>
         <source>&amp;Samples</source>
         <translation>샘플(&amp;S)</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::ScatterView</name>
+    <message>
+        <location filename="../../ui/scatter_view.cpp" line="+74"/>
+        <source>&amp;Layer:</source>
+        <translation>층(&amp;L):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Colour:</source>
+        <translation>색(&amp;C):</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;x:</source>
+        <translation>&amp;x:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;y:</source>
+        <translation>&amp;y:</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <location line="+98"/>
+        <source>No run yet: press Start</source>
+        <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>No rounds yet</source>
+        <translation>아직 라운드가 없습니다</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Loading the models of round %1…</source>
+        <translation>%1라운드의 모델을 불러오는 중…</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Could not read the models: %1</source>
+        <translation>모델을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Weight scatter</source>
+        <translation>가중치 산점도</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>%1&apos;s weight</source>
+        <translation>%1의 가중치</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>merged value (%1)</source>
+        <translation>병합 값 (%1)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1, round %2: %3 against %4</source>
+        <translation>%1, %2라운드: %3 대 %4</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A fixed sample of %1 of the layer&apos;s %2 elements.</source>
+        <translation>층의 원소 %2개 중 고정 표본 %1개.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>All %1 elements of the layer.</source>
+        <translation>층의 원소 %1개 모두.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> On the dashed diagonal both environments hold the same value; far from it they drifted apart. The colour is what %1 made of the pair.</source>
+        <translation> 점선 대각선 위에서는 두 환경의 값이 같고, 멀어질수록 서로 벌어진 것입니다. 색은 %1이(가) 그 쌍으로 만든 값입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scatter_view.h" line="+31"/>
+        <source>Weight &amp;scatter</source>
+        <translation>가중치 산점도(&amp;S)</translation>
     </message>
 </context>
 <context>

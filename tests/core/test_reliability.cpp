@@ -78,7 +78,8 @@ private slots:
         };
         if (edit == "cut") text = text.substr(0, text.size() / 2);
         else if (edit == "[1,2]") text = "[1,2]";
-        else if (edit == "version") replace_first("\"version\": 1", "\"version\": 99");
+        else if (edit == "version")
+            replace_first("\"version\": " + std::to_string(kRunFormatVersion), "\"version\": 99");
         else if (edit == "drop:rounds") replace_first("\"rounds\": [", "\"rounds_gone\": [");
         else if (edit == "type:config.rounds") replace_first("\"rounds\": 1,", "\"rounds\": \"one\",");
         else if (edit == "type:rounds.acc") replace_first("\"test_acc\": ", "\"test_acc\": \"high\", \"x\": ");

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "mergelab/dataset.h"
+#include "mergelab/insight.h"
 #include "mergelab/model.h"
 #include "mergelab/registry.h"
 #include "mergelab/split.h"
@@ -150,6 +151,10 @@ struct RoundResult {
     std::vector<LayerHistogram> histograms;
     double seconds = 0;          // the whole round
     double training_seconds = 0; // of which local (and baseline) training
+    // Why the merges differ (run format 2): the provenance of each picking
+    // method, and env 1's local model -> env 2's on the stratified test subset.
+    std::vector<MethodProvenance> provenance;
+    std::optional<InterpolationPath> env_path;
 
     const MethodMetrics* method(const std::string& name) const;
 };
@@ -161,6 +166,7 @@ struct RunResult {
     std::vector<RoundResult> rounds;
     StopReason stopped = StopReason::Running;
     std::string message; // why it stopped, for people
+    int format_version = 0; // of the run.json it was read from; 0: made by this process
 };
 
 enum class Phase { Training, Baseline, Merging, Evaluating, CopyingBack, Saving };

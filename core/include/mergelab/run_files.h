@@ -10,7 +10,9 @@
 namespace mergelab {
 
 constexpr const char* kRunFormat = "mergelab-run";
-constexpr int kRunFormatVersion = 1;
+// 2 added per-class accuracies, provenance and the env 1 -> env 2 barrier;
+// version 1 files still open, without them.
+constexpr int kRunFormatVersion = 2;
 
 std::string run_to_json(const RunResult& run, int indent = -1);
 std::string metrics_csv(const RunResult& run);

@@ -1,0 +1,53 @@
+#include "insight_kit.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include "mergelab/run_files.h"
+#include "run_model.h"
+
+namespace mergelab::ui {
+
+QString models_folder(const RunModel& model, const RunResult& run) {
+    const QString lane = QString::fromStdString(run.lane);
+    QString base = model.origin();
+    if (base.isEmpty()) {
+        // Live (or just finished): the folder the engine saves into.
+        base = QString::fromStdString(model.config().out_dir);
+        if (base.isEmpty())
+            return {};
+        return lane.isEmpty() ? base : base + "/lanes/" + lane;
+    }
+    const QFileInfo info(base);
+    // A run.json opened directly sits in the folder of its own models.
+    if (!info.isDir())
+        return info.absolutePath();
+    if (!lane.isEmpty() && QFileInfo::exists(base + "/lanes.json"))
+        return base + "/lanes/" + lane;
+    return base;
+}
+
+QString env_model_path(const QString& folder, int round, int env) {
+    return folder + "/models/" + QString::fromStdString(model_file_name(round, env + 1));
+}
+
+QString method_model_path(const QString& folder, int round, const QString& method) {
+    return folder + "/models/" + QString::fromStdString(model_file_name(round, method.toStdString()));
+}
+
+QString missing_models_text(int round) {
+    return QObject::tr("The models of round %1 were not kept: a run keeps the newest round's models only, "
+                       "unless every round's are saved (--save-all)")
+        .arg(round);
+}
+
+bool predates_insight(const RunResult& run) {
+    return run.format_version == 1;
+}
+
+QString predates_text(const QString& what) {
+    return QObject::tr("This run predates %1: it was saved in run format 1. Run it again to see it.")
+        .arg(what);
+}
+
+} // namespace mergelab::ui

@@ -1,0 +1,396 @@
+#include "provenance_view.h"
+
+#include <QComboBox>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+#include <tuple>
+
+#include <qcustomplot.h>
+
+#include "insight_kit.h"
+#include "mergelab/error.h"
+#include "mergelab/provenance.h"
+#include "mergelab/state_dict.h"
+#include "palette.h"
+#include "plot_kit.h"
+#include "provenance_map.h"
+#include "run_model.h"
+
+namespace mergelab::ui {
+
+namespace {
+
+const MethodProvenance* find_method(const RoundResult* r, const QString& method) {
+    if (!r)
+        return nullptr;
+    for (const MethodProvenance& m : r->provenance)
+        if (QString::fromStdString(m.method) == method)
+            return &m;
+    return nullptr;
+}
+
+struct MapData {
+    std::vector<int8_t> sources;
+    std::vector<int64_t> shape;
+};
+
+// The chosen tensor of every environment's saved model against the saved
+// merged model, element by element.
+MapData load_map(const QStringList& envFiles, const QString& mergedFile, const std::string& tensor) {
+    std::vector<WeightSet> envs;
+    for (const QString& f : envFiles)
+        envs.push_back(load_state_dict(f.toStdString()));
+    const WeightSet merged = load_state_dict(mergedFile.toStdString());
+    const NamedTensor* m = find_tensor(merged, tensor);
+    if (!m)
+        throw Error(mergedFile.toStdString() + " has no tensor '" + tensor + "'");
+    std::vector<const float*> inputs;
+    for (size_t k = 0; k < envs.size(); ++k) {
+        const NamedTensor* t = find_tensor(envs[k], tensor);
+        if (!t || t->values.size() != m->values.size())
+            throw Error(envFiles[int(k)].toStdString() + " does not match the merged model in '" + tensor +
+                        "'");
+        inputs.push_back(t->values.data());
+    }
+    return {element_sources(inputs, m->values.data(), m->values.size()), m->shape};
+}
+
+} // namespace
+
+ProvenanceView::ProvenanceView(QWidget* parent)
+    : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    auto* top = new QHBoxLayout;
+    top->setContentsMargins(6, 4, 6, 0);
+    auto* methodLabel = new QLabel(tr("&Method:"), this);
+    methods_ = new QComboBox(this);
+    methods_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    methodLabel->setBuddy(methods_);
+    auto* layerLabel = new QLabel(tr("&Layer:"), this);
+    layers_ = new QComboBox(this);
+    layers_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    layerLabel->setBuddy(layers_);
+    for (QWidget* w : {static_cast<QWidget*>(methodLabel), static_cast<QWidget*>(methods_),
+                       static_cast<QWidget*>(layerLabel), static_cast<QWidget*>(layers_)})
+        top->addWidget(w);
+    top->addStretch(1);
+    layout->addLayout(top);
+
+    auto* body = new QHBoxLayout;
+    auto* charts = new QVBoxLayout;
+    body->addLayout(charts, 3);
+    layout->addLayout(body, 1);
+    bars_ = plot_kit::add_plot(this, charts, QSize(220, 140), 1);
+    barsTitle_ = plot_kit::add_title(bars_);
+    plot_kit::label_axes(bars_, tr("Share of the layer's elements (%)"), QString());
+    plot_kit::style_legend(bars_, QSize(14, 9));
+    plot_kit::put_legend_beside(bars_);
+    barsEmpty_ = plot_kit::add_empty_text(bars_);
+    rounds_ = plot_kit::add_plot(this, charts, QSize(220, 150), 1);
+    roundsTitle_ = plot_kit::add_title(rounds_);
+    plot_kit::label_axes(rounds_, tr("Round"), tr("From Env 1 (%)"));
+    plot_kit::style_legend(rounds_, QSize(14, 9));
+    // Eight layer names beside the chart would squeeze it: a row of columns below.
+    rounds_->plotLayout()->addElement(2, 0, rounds_->legend);
+    rounds_->plotLayout()->setRowStretchFactor(2, 0.001);
+    rounds_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    rounds_->legend->setWrap(4);
+    rounds_->legend->setBorderPen(Qt::NoPen);
+    marker_ = new QCPItemStraightLine(rounds_);
+    marker_->setPen(QPen(QColor(0, 0, 0, 70), 6));
+    QSharedPointer<QCPAxisTickerFixed> whole(new QCPAxisTickerFixed);
+    whole->setTickStep(1);
+    whole->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    rounds_->xAxis->setTicker(whole);
+    flips_ = new QLabel(this);
+    flips_->setWordWrap(true);
+    flips_->setContentsMargins(6, 0, 6, 4);
+    charts->addWidget(flips_);
+
+    auto* side = new QVBoxLayout;
+    mapTitle_ = new QLabel(this);
+    mapTitle_->setWordWrap(true);
+    map_ = new ProvenanceMap(this);
+    side->addWidget(mapTitle_);
+    side->addWidget(map_, 1);
+    body->addLayout(side, 2);
+
+    connect(methods_, &QComboBox::currentTextChanged, this, [this](const QString& m) {
+        if (filling_ || m.isEmpty())
+            return;
+        method_ = m;
+        redraw();
+    });
+    connect(layers_, &QComboBox::currentTextChanged, this, [this](const QString& t) {
+        if (filling_ || t.isEmpty())
+            return;
+        layer_ = t;
+        redraw();
+    });
+    redraw();
+}
+
+void ProvenanceView::setRunModel(RunModel* model) {
+    model_ = model;
+    follow_rounds(
+        model, this,
+        [this](RunPtr run) {
+            run_ = std::move(run);
+            refillChoices();
+            redraw();
+        },
+        [this](int round) {
+            round_ = round;
+            refillChoices();
+            redraw();
+        });
+}
+
+void ProvenanceView::setMethod(const QString& method) {
+    method_ = method;
+    methods_->setCurrentText(method);
+    redraw();
+}
+
+void ProvenanceView::setLayer(const QString& tensor) {
+    layer_ = tensor;
+    layers_->setCurrentText(tensor);
+    redraw();
+}
+
+QVector<double> ProvenanceView::shares(int env) const {
+    QVector<double> out;
+    for (int i = 0; i < bars_->plottableCount(); ++i)
+        if (auto* bars = qobject_cast<QCPBars*>(bars_->plottable(i));
+            bars && bars->property("env").toInt() == env) {
+            const auto data = bars->data();
+            for (auto it = data->constBegin(); it != data->constEnd(); ++it)
+                out << it->value;
+        }
+    return out;
+}
+
+QString ProvenanceView::signFlips() const {
+    return flips_->text();
+}
+QString ProvenanceView::mapStatus() const {
+    return map_->hasMap() ? mapTitle_->text() : map_->message();
+}
+bool ProvenanceView::mapReady() const {
+    return map_->hasMap();
+}
+
+void ProvenanceView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    requestMap();
+}
+
+void ProvenanceView::refillChoices() {
+    const RoundResult* r = find_round(run_.get(), round_);
+    QStringList methods, layers;
+    if (r)
+        for (const MethodProvenance& m : r->provenance)
+            methods << QString::fromStdString(m.method);
+    if (const MethodProvenance* m = r && !r->provenance.empty() ? &r->provenance.front() : nullptr)
+        for (const TensorProvenance& t : m->tensors)
+            layers << QString::fromStdString(t.tensor);
+    filling_ = true;
+    for (auto [box, items, wanted] :
+         {std::tuple{methods_, methods, &method_}, std::tuple{layers_, layers, &layer_}}) {
+        QStringList now;
+        for (int i = 0; i < box->count(); ++i)
+            now << box->itemText(i);
+        if (now != items) {
+            box->clear();
+            box->addItems(items);
+        }
+        if (!items.isEmpty() && !items.contains(*wanted))
+            *wanted = items.first();
+        box->setCurrentText(*wanted);
+        box->setEnabled(!items.isEmpty());
+    }
+    filling_ = false;
+}
+
+void ProvenanceView::redraw() {
+    drawBars();
+    drawRounds();
+    requestMap();
+}
+
+void ProvenanceView::drawBars() {
+    bars_->clearPlottables();
+    bars_->clearItems();
+    barsEmpty_ = plot_kit::add_empty_text(bars_);
+    const RoundResult* r = find_round(run_.get(), round_);
+    const MethodProvenance* m = find_method(r, method_);
+    QSharedPointer<QCPAxisTickerText> names(new QCPAxisTickerText);
+    bars_->yAxis->setTicker(names);
+    if (!m) {
+        QString merged;
+        if (r)
+            for (const MethodMetrics& mm : r->merged)
+                merged += (merged.isEmpty() ? "" : ", ") + QString::fromStdString(mm.method);
+        barsEmpty_->setText(!run_ ? tr("No run yet: press Start")
+                            : !r  ? tr("No rounds yet")
+                            : predates_insight(*run_)
+                                ? predates_text(tr("provenance"))
+                                : tr("Provenance needs a method that takes each element from one "
+                                     "environment (max, absmax);\nthis run merges with %1 only")
+                                      .arg(merged));
+        barsTitle_->setText(tr("Provenance"));
+        bars_->legend->setVisible(false);
+        flips_->clear();
+        bars_->xAxis->setRange(0, 100);
+        bars_->yAxis->setRange(0, 1);
+        bars_->replot(QCustomPlot::rpQueuedReplot);
+        return;
+    }
+    const int layers = static_cast<int>(m->tensors.size());
+    for (int i = 0; i < layers; ++i)
+        names->addTick(layers - i, QString::fromStdString(m->tensors[size_t(i)].tensor));
+    const size_t envs = m->tensors.empty() ? 0 : m->tensors.front().counts.size();
+    QCPBars* below = nullptr;
+    int64_t flips = 0, elements = 0;
+    std::vector<double> starts(size_t(layers), 0.0); // where each layer's next segment begins
+    for (size_t k = 0; k < envs; ++k) {
+        auto* bars = new QCPBars(bars_->yAxis, bars_->xAxis);
+        bars->setProperty("env", int(k));
+        bars->setName(env_label(int(k)));
+        bars->setPen(Qt::NoPen);
+        bars->setBrush(env_color(int(k)));
+        bars->setWidth(0.7);
+        bars->setStackingGap(0);
+        if (below)
+            bars->moveAbove(below);
+        below = bars;
+        for (int i = 0; i < layers; ++i) {
+            const TensorProvenance& t = m->tensors[size_t(i)];
+            const double share = 100 * t.shares()[k];
+            bars->addData(layers - i, share);
+            if (share >= 12) {
+                auto* label = new QCPItemText(bars_);
+                label->position->setCoords(starts[size_t(i)] + share / 2, layers - i);
+                label->setText(QStringLiteral("%1 %").arg(share, 0, 'f', share >= 99.95 ? 0 : 1));
+                label->setColor(luminance(env_color(int(k))) < 0.5 ? Qt::white : QColor(30, 30, 30));
+            }
+            starts[size_t(i)] += share;
+            if (k == 0)
+                flips += t.sign_flips, elements += t.elements();
+        }
+    }
+    barsEmpty_->setVisible(false);
+    bars_->legend->setVisible(true);
+    barsTitle_->setText(tr("%1, round %2: where each layer's elements came from").arg(method_).arg(r->round));
+    bars_->xAxis->setRange(0, 100);
+    bars_->yAxis->setRange(0.4, layers + 0.6);
+    QString layerFlips;
+    for (const TensorProvenance& t : m->tensors)
+        if (QString::fromStdString(t.tensor) == layer_)
+            layerFlips =
+                tr("%1: %2 of %3 (%4 %); ")
+                    .arg(layer_, grouped(t.sign_flips), grouped(t.elements()))
+                    .arg(t.elements() ? 100.0 * double(t.sign_flips) / double(t.elements()) : 0.0, 0, 'f', 1);
+    flips_->setText(
+        tr("Sign flips, elements of the merged model whose sign is opposite to the environments' mean: "
+           "%1all layers %2 of %3 (%4 %)")
+            .arg(layerFlips, grouped(flips), grouped(elements))
+            .arg(elements ? 100.0 * double(flips) / double(elements) : 0.0, 0, 'f', 1));
+    bars_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ProvenanceView::drawRounds() {
+    rounds_->clearGraphs();
+    QStringList layers;
+    if (run_)
+        for (const RoundResult& r : run_->rounds)
+            if (const MethodProvenance* m = find_method(&r, method_))
+                for (const TensorProvenance& t : m->tensors)
+                    if (!layers.contains(QString::fromStdString(t.tensor)))
+                        layers << QString::fromStdString(t.tensor);
+    for (int i = 0; i < layers.size(); ++i) {
+        QVector<double> xs, ys;
+        for (const RoundResult& r : run_->rounds)
+            if (const MethodProvenance* m = find_method(&r, method_))
+                for (const TensorProvenance& t : m->tensors)
+                    if (QString::fromStdString(t.tensor) == layers[i])
+                        xs << r.round, ys << 100 * t.shares()[0];
+        QCPGraph* g = rounds_->addGraph();
+        g->setName(layers[i]);
+        g->setPen(QPen(class_color(i), layers[i] == layer_ ? 3.0 : 1.4));
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, xs.size() == 1 ? 7 : 4));
+        g->setData(xs, ys, true);
+    }
+    const RoundResult* shown = find_round(run_.get(), round_);
+    const bool any = !layers.isEmpty() && shown;
+    rounds_->legend->setVisible(any);
+    rounds_->xAxis->setVisible(any);
+    rounds_->yAxis->setVisible(any);
+    marker_->setVisible(any);
+    roundsTitle_->setText(any ? tr("Env 1's share per layer, round by round (%1)").arg(method_) : QString());
+    if (any) {
+        marker_->point1->setCoords(shown->round, 0);
+        marker_->point2->setCoords(shown->round, 1);
+    }
+    rounds_->xAxis->setRange(0.5, (run_ && !run_->rounds.empty() ? run_->rounds.back().round : 1) + 0.5);
+    rounds_->yAxis->setRange(0, 100);
+    rounds_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ProvenanceView::requestMap() {
+    const RoundResult* r = find_round(run_.get(), round_);
+    const MethodProvenance* m = find_method(r, method_);
+    if (!m || !model_) {
+        ++*generation_;
+        mapKey_.clear();
+        mapTitle_->clear();
+        // The bars say why; the map only repeats the short reason.
+        map_->setMessage(!r ? QString()
+                            : tr("No element map: no method in this round takes each element from "
+                                 "one environment"));
+        return;
+    }
+    const QString folder = models_folder(*model_, *run_);
+    QStringList envFiles;
+    for (size_t k = 0; k < r->envs.size(); ++k)
+        envFiles << env_model_path(folder, r->round, int(k));
+    const QString mergedFile = method_model_path(folder, r->round, method_);
+    const QString key = QStringList(envFiles + QStringList{mergedFile, layer_}).join('|');
+    if (key == mapKey_)
+        return;
+    mapTitle_->setText(tr("%1 in round %2, every element coloured by the environment %3 took it from")
+                           .arg(layer_)
+                           .arg(r->round)
+                           .arg(method_));
+    bool present = !folder.isEmpty() && QFileInfo::exists(mergedFile);
+    for (const QString& f : envFiles)
+        present = present && QFileInfo::exists(f);
+    if (!present) {
+        ++*generation_;
+        mapKey_ = key;
+        map_->setMessage(missing_models_text(r->round));
+        emit mapLoaded();
+        return;
+    }
+    if (!isVisible())
+        return; // loaded when the view is shown
+    mapKey_ = key;
+    map_->setMessage(tr("Loading the models of round %1…").arg(r->round));
+    const std::string tensor = layer_.toStdString();
+    run_in_background<MapData>(
+        this, generation_, [envFiles, mergedFile, tensor] { return load_map(envFiles, mergedFile, tensor); },
+        [this](const Outcome<MapData>& outcome) {
+            if (outcome.value)
+                map_->setSources(outcome.value->sources, outcome.value->shape);
+            else
+                map_->setMessage(tr("Could not read the models: %1").arg(outcome.error));
+            emit mapLoaded();
+        });
+}
+
+} // namespace mergelab::ui
