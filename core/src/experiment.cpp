@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "local_training.h"
 #include "mergelab/error.h"
 #include "mergelab/histogram.h"
 #include "mergelab/log.h"
@@ -21,6 +22,7 @@
 #include "mergelab/state_dict.h"
 #include "nets.h"
 #include "random.h"
+#include "round_files.h"
 #include "trainer.h"
 
 namespace mergelab {
@@ -240,24 +242,24 @@ private:
     std::mutex mutex_;
 };
 
-// Seeds of the independent random streams; lanes reuse them on purpose so
-// their curves differ only by the merge method.
-uint64_t order_seed(uint64_t seed, int round, int env, int epoch) {
-    return derive_seed(seed, 1000000 + uint64_t(round) * 10000 + uint64_t(env + 1) * 1000 + epoch);
-}
-uint64_t dropout_seed(uint64_t seed, int round, int env) {
-    return derive_seed(seed, 2000000 + uint64_t(round) * 100 + uint64_t(env + 1));
-}
-uint64_t init_seed(uint64_t seed, int env) { return derive_seed(seed, 3000000 + uint64_t(env + 1)); }
-
 class Experiment {
 public:
     Experiment(const ExperimentConfig& config, const FashionMnist& data, const TrainingTensors& train,
-               const std::string& lane, RunFolder* folder, ExperimentObserver* observer, RunControl* control)
-        : c_(config), data_(data), train_(train), serial_(observer), observer_(observer ? &serial_ : nullptr),
-          control_(control), folder_(folder), prefix_(lane.empty() ? "" : "lanes/" + lane + "/") {
+               const std::string& lane, RunFolder* folder, ExperimentObserver* observer, RunControl* control,
+               const ResumePoint* resume = nullptr)
+        : c_(config)
+        , data_(data)
+        , train_(train)
+        , serial_(observer)
+        , observer_(observer ? &serial_ : nullptr)
+        , control_(control)
+        , folder_(folder)
+        , prefix_(lane.empty() ? "" : "lanes/" + lane + "/")
+        , resume_(resume && !resume->done.rounds.empty() ? resume : nullptr) {
         result_.config = config;
         result_.lane = lane;
+        if (resume_)
+            result_.rounds = resume_->done.rounds;
         test_images_ = images_view(data.test);
         test_labels_ = labels_tensor(data.test);
     }
@@ -265,7 +267,7 @@ public:
     RunResult run() {
         try {
             setup();
-            for (int round = 1; round <= c_.rounds; ++round) {
+            for (int round = int(result_.rounds.size()) + 1; round <= c_.rounds; ++round) {
                 if (control_ && !control_->checkpoint()) throw Cancelled{};
                 RoundResult r = run_round(round);
                 result_.rounds.push_back(std::move(r));
@@ -300,28 +302,23 @@ private:
         envs_ = make_environments(c_.split, data_.train.labels, c_.seed);
         for (const auto& e : envs_)
             result_.envs.push_back({e.classes, static_cast<int64_t>(e.train.size()), static_cast<int64_t>(e.val.size())});
-        WeightSet shared;
-        if (!c_.init_from.empty()) {
-            shared = load_state_dict(c_.init_from);
-            check_weights(c_.model, shared, c_.init_from);
-        } else {
-            shared = initial_weights(c_.model, init_seed(c_.seed, 0));
-        }
+        // A continued run starts every environment from the last round's
+        // copied-back model, as the uninterrupted run would.
+        const WeightSet shared = resume_ ? resume_->model : shared_start(c_);
         // The model every environment starts round 1 from; with independent
         // initialisations there is none, and environment 1's stands in.
-        base_ = c_.init == Init::Shared || !c_.init_from.empty() ? shared : initial_weights(c_.model, init_seed(c_.seed, 1));
+        base_ = resume_ ? shared : environment_start(c_, shared, 0);
         for (const auto& e : envs_) env_sizes_.push_back(int64_t(e.train.size()));
         for (const auto& method : evaluated_methods(c_)) mergers_[method] = find_merge_method(method)->make({});
         for (size_t k = 0; k < envs_.size(); ++k) {
-            trainers_.push_back(std::make_unique<Trainer>(
-                c_, c_.init == Init::Shared || !c_.init_from.empty() ? shared
-                                                                 : initial_weights(c_.model, init_seed(c_.seed, int(k) + 1))));
+            trainers_.push_back(
+                std::make_unique<Trainer>(c_, resume_ ? shared : environment_start(c_, shared, int(k))));
             const auto idx = index_tensor(envs_[k].val);
             val_images_.push_back(train_.images.index_select(0, idx));
             val_labels_.push_back(train_.labels.index_select(0, idx));
         }
         if (c_.baseline) {
-            central_ = std::make_unique<Trainer>(c_, shared);
+            central_ = std::make_unique<Trainer>(c_, resume_ ? resume_->central : shared);
             for (const auto& e : envs_) central_indices_.insert(central_indices_.end(), e.train.begin(), e.train.end());
         }
         RunStarted started{result_.lane, result_.envs, 0};
@@ -338,24 +335,8 @@ private:
 
     EnvRoundMetrics train_environment(int round, int k) {
         phase(round, Phase::Training, k);
-        EnvRoundMetrics m;
-        const auto start = Clock::now();
-        Trainer& t = *trainers_[k];
-        t.net().seed_dropout(dropout_seed(c_.seed, round, k));
-        auto optimizer = make_optimizer(c_, t.net());
-        for (int epoch = 1; epoch <= c_.local_epochs; ++epoch) {
-            BatchProgress p{result_.lane, round, k, epoch, 0, 0, 0, 0};
-            m.train_loss = t.train_epoch(*optimizer, train_, envs_[k].train, order_seed(c_.seed, round, k, epoch), p,
-                                         observer_, control_, &abort_);
-            m.epochs = epoch;
-            const EvalResult val = evaluate_net(t.net(), val_images_[k], val_labels_[k], false);
-            m.val_acc = val.accuracy;
-            m.val_loss = val.loss;
-            // The paper's step 2: local training may stop at a local target.
-            if (c_.local_target > 0 && m.val_acc >= c_.local_target) break;
-        }
-        m.train_seconds = seconds_since(start);
-        return m;
+        const LocalData data{&train_, &envs_[k].train, val_images_[k], val_labels_[k]};
+        return train_locally(*trainers_[k], c_, data, result_.lane, round, k, observer_, control_, &abort_);
     }
 
     void train_baseline(int round) {
@@ -457,26 +438,12 @@ private:
         return true;
     }
 
-    void save_model(const std::string& name, const WeightSet& weights) {
-        const std::string relative = prefix_ + "models/" + name;
-        folder_->write_with(relative, [&](int fd) { write_state_dict(fd, folder_->path() + "/" + relative, weights); });
-    }
-
     void save_round(const RoundResult& r) {
         if (!folder_) return;
         phase(r.round, Phase::Saving);
-        for (size_t k = 0; k < locals_.size(); ++k) save_model(model_file_name(r.round, int(k) + 1), locals_[k]);
-        for (const auto& [method, weights] : merged_) save_model(model_file_name(r.round, method), weights);
-        // Without --save-all only the newest round's models are kept; they
-        // are written before the previous ones go, so a kill loses nothing.
-        if (!c_.save_all && r.round > 1) {
-            for (size_t k = 0; k < locals_.size(); ++k)
-                folder_->remove_file(prefix_ + "models/" + model_file_name(r.round - 1, int(k) + 1));
-            for (const auto& [method, weights] : merged_)
-                folder_->remove_file(prefix_ + "models/" + model_file_name(r.round - 1, method));
-        }
-        result_.stopped = StopReason::Running;
-        write_run_files(*folder_, prefix_, result_);
+        const WeightSet central = central_ ? weights_of(central_->net()) : WeightSet{};
+        save_round_files(*folder_, prefix_, r.round, {&locals_, &merged_, central_ ? &central : nullptr},
+                         c_.save_all, result_);
     }
 
     void finish(StopReason stopped, const std::string& message) {
@@ -522,32 +489,43 @@ private:
     WeightSet base_;                  // what every environment started the current round from
     std::vector<int64_t> env_sizes_;  // training images per environment
     std::map<std::string, std::unique_ptr<Merger>> mergers_; // one per evaluated method, for the whole run
+    const ResumePoint* resume_;                              // nullptr: a new run
 };
 
 } // namespace
 
 std::vector<RunResult> run_experiment(const ExperimentConfig& config, const FashionMnist& data,
-                                      ExperimentObserver* observer, RunControl* control) {
+                                      ExperimentObserver* observer, RunControl* control,
+                                      const std::vector<ResumePoint>* resume) {
     validate(config);
+    const auto resume_of = [&](size_t lane) -> const ResumePoint* {
+        return resume && lane < resume->size() ? &(*resume)[lane] : nullptr;
+    };
     // Claimed before anything runs: a folder that is not ours is refused at
     // once, and the lock holds until the last lane is written.
     std::unique_ptr<RunFolder> folder;
-    if (!config.out_dir.empty()) folder = claim_run_folder(config.out_dir, config.replace_out);
+    if (resume && !config.out_dir.empty())
+        folder = claim_run_folder_to_continue(config.out_dir);
+    else if (!config.out_dir.empty())
+        folder = claim_run_folder(config.out_dir, config.replace_out);
     keep_freed_memory();
     torch::set_num_threads(resolve_threads(config.threads));
     // Tensors view `data` without copying; it outlives the run.
     const TrainingTensors train{images_view(data.train), labels_tensor(data.train)};
     std::vector<RunResult> results;
     if (config.mode != Mode::Lanes) {
-        results.push_back(Experiment(config, data, train, "", folder.get(), observer, control).run());
+        results.push_back(
+            Experiment(config, data, train, "", folder.get(), observer, control, resume_of(0)).run());
         return results;
     }
-    for (const auto& method : config.lanes) {
+    for (size_t i = 0; i < config.lanes.size(); ++i) {
+        const std::string& method = config.lanes[i];
         ExperimentConfig lane = config;
         lane.mode = Mode::Compare;
         lane.method = method;
         lane.compare = {method};
-        results.push_back(Experiment(lane, data, train, method, folder.get(), observer, control).run());
+        results.push_back(
+            Experiment(lane, data, train, method, folder.get(), observer, control, resume_of(i)).run());
         if (folder) write_lanes_summary(*folder, results);
         if (results.back().stopped == StopReason::Cancelled) break;
     }
