@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
     add_paper_command(app);
     add_show_command(app);
     add_methods_command(app);
+    add_coordinate_command(app);
+    add_env_command(app);
 
     try {
         init_logging("info");

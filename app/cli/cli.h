@@ -27,5 +27,7 @@ void add_run_command(CLI::App& app);
 void add_paper_command(CLI::App& app);
 void add_show_command(CLI::App& app);
 void add_methods_command(CLI::App& app);
+void add_coordinate_command(CLI::App& app);
+void add_env_command(CLI::App& app);
 
 } // namespace mergelab::cli
