@@ -97,7 +97,7 @@ public:
             return finish(StopReason::Diverged, d.message + "; the finished rounds are kept");
         } catch (const EnvFailure& f) {
             state(f.env, EnvState::Failed, f.message);
-            return finish(StopReason::Failed, f.message + "; the finished rounds are kept");
+            return finish(StopReason::Failed, f.message + "; the finished rounds are kept", f.env);
         } catch (const std::exception& e) {
             return finish(StopReason::Failed, e.what());
         }
@@ -332,8 +332,9 @@ private:
         save_round_files(*folder_, "", r.round, {&locals_, &merged_, nullptr}, c_.save_all, result_);
     }
 
-    void stop_everyone(const std::string& message);
-    RunResult finish(StopReason stopped, const std::string& message);
+    void stop_everyone(const std::string& message, int failed);
+    // `failed`: the environment that caused it, which is not waited for.
+    RunResult finish(StopReason stopped, const std::string& message, int failed = -1);
 
     ExperimentConfig c_;
     CoordinatorOptions o_;
@@ -490,14 +491,15 @@ void Coordinator::evaluate(int round, RoundResult& r, const std::vector<WeightSe
 
 // Tells every environment the run is over and gives them a moment to say
 // they left, so none is left waiting when the store goes away with us.
-void Coordinator::stop_everyone(const std::string& message) {
+void Coordinator::stop_everyone(const std::string& message, int failed) {
     if (!store_)
         return;
     try {
         put(*store_, key::stop, message);
-        const auto until = Clock::now() + std::chrono::duration<double>(std::min(o_.timeout_seconds, 10.0));
+        const auto until =
+            Clock::now() + std::chrono::duration<double>(std::min(o_.timeout_seconds / 2, 5.0));
         for (int k = 0; k < n_ && Clock::now() < until; ++k) {
-            if (host_.empty() || host_[k].empty())
+            if (host_.empty() || host_[k].empty() || k == failed)
                 continue;
             while (!has(*store_, key::left(k + 1)) && Clock::now() < until)
                 std::this_thread::sleep_for(kPoll);
@@ -507,10 +509,10 @@ void Coordinator::stop_everyone(const std::string& message) {
     }
 }
 
-RunResult Coordinator::finish(StopReason stopped, const std::string& message) {
+RunResult Coordinator::finish(StopReason stopped, const std::string& message, int failed) {
     result_.stopped = stopped;
     result_.message = message;
-    stop_everyone(std::string(name_of(stopped)) + ": " + message);
+    stop_everyone(std::string(name_of(stopped)) + ": " + message, failed);
     if (stopped == StopReason::Failed || stopped == StopReason::Diverged)
         logger()->error("{}", message);
     else
