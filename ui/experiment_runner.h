@@ -7,6 +7,8 @@
 
 #include <memory>
 
+#include "environments_mode.h"
+#include "mergelab/distributed.h"
 #include "run_data.h"
 
 class QThread;
@@ -38,6 +40,11 @@ public:
 
     DataPtr data() const; // the last data set loaded
 
+    // For the next start: threads, or a distributed run whose coordinator
+    // is this app (LocalProcesses: the runner starts and stops the
+    // `mergelab-cli env` processes itself).
+    void setEnvironmentsMode(EnvironmentsMode mode);
+
 signals:
     void dataLoaded(mergelab::ui::DataPtr data);
     void runStarted(const mergelab::RunStarted& started);
@@ -51,6 +58,9 @@ signals:
     // The data could not be loaded or the setup was refused.
     void failed(const QString& message);
     void pausedChanged(bool paused);
+    // Distributed runs: where environments join, and each one's state.
+    void coordinatorListening(const QString& address, const QString& token);
+    void environmentStatus(const mergelab::EnvironmentStatus& status);
     // The worker thread has ended (after runFinished or failed).
     void finished();
 
@@ -60,6 +70,8 @@ private:
     struct Shared;
     std::shared_ptr<Shared> shared_;
     QThread* thread_ = nullptr;
+    EnvironmentsMode mode_ = EnvironmentsMode::Threads;
+    class EnvProcesses* processes_ = nullptr;
 };
 
 } // namespace mergelab::ui

@@ -118,6 +118,7 @@ void FlowView::setRunModel(RunModel* model) {
     connect(model, &RunModel::dataChanged, this, [this, model] { setData(model->data()); });
     connect(model, &RunModel::laneAdded, this, showLane);
     connect(model, &RunModel::runReset, this, [this, model, showLane] {
+        processes_.clear();
         if (model->isLive() || model->laneCount() == 0)
             return;
         showLane(0);
@@ -126,6 +127,7 @@ void FlowView::setRunModel(RunModel* model) {
                     .arg(model->lane(0)->rounds.size()));
     });
     connect(model, &RunModel::phaseChanged, this, &FlowView::setPhase);
+    connect(model, &RunModel::environmentStatus, this, &FlowView::setEnvironmentStatus);
     connect(model, &RunModel::liveFinished, this, [this, model] {
         const RunPtr run = model->run();
         setIdle(
@@ -165,6 +167,11 @@ void FlowView::setIdle(const QString& caption) {
 
 void FlowView::setBaseline(bool baseline) {
     baseline_ = baseline;
+    update();
+}
+
+void FlowView::setEnvironmentStatus(const EnvironmentStatus& status) {
+    processes_[status.env] = tr("process %1").arg(QString::fromStdString(name_of(status.state)));
     update();
 }
 
@@ -415,7 +422,10 @@ void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, boo
     p.setFont(smallFont);
     p.setPen(QColor(80, 80, 80));
     p.drawText(lockLine.adjusted(lockSize + 4, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
-               QFontMetricsF(smallFont).elidedText(tr("data stays here"), Qt::ElideRight, lockLine.width() - lockSize - 4));
+               QFontMetricsF(smallFont).elidedText(processes_.count(env)
+                                                       ? tr("data stays here · %1").arg(processes_.at(env))
+                                                       : tr("data stays here"),
+                                                   Qt::ElideRight, lockLine.width() - lockSize - 4));
 
     drawThumbnails(p, QRectF(inner.left(), y + pad * 0.4, inner.width(), lockLine.top() - y - pad * 0.8), env,
                    pad);

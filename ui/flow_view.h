@@ -6,9 +6,11 @@
 #include <QImage>
 #include <QWidget>
 
+#include <map>
 #include <optional>
 #include <vector>
 
+#include "mergelab/distributed.h"
 #include "run_view.h"
 
 class QPainter;
@@ -32,6 +34,8 @@ public:
     void setIdle(const QString& caption);
     // Draws the centralised comparison model (a dashed box) when the run has one.
     void setBaseline(bool baseline);
+    // A distributed run: each environment's process and what it does.
+    void setEnvironmentStatus(const EnvironmentStatus& status);
 
     QString caption() const; // for tests
 
@@ -60,6 +64,7 @@ private:
     std::optional<PhaseChanged> phase_;           // empty: idle
     QString caption_;
     bool baseline_ = false;
+    std::map<int, QString> processes_; // per environment, in distributed runs
 };
 
 } // namespace mergelab::ui

@@ -301,6 +301,20 @@ QWidget* SetupPanel::buildEnvironments() {
     grid.write = [](const SettingValue&) {};
     fields_["classes"] = grid;
     addField(form, "train_fraction");
+    environmentsMode_ = new QComboBox;
+    environmentsMode_->setObjectName("environments_mode");
+    environmentsMode_->addItems(
+        {tr("Threads in this app"), tr("Separate processes on this computer"), tr("Other computers")});
+    environmentsMode_->setToolTip(
+        tr("Separate processes each hold only their own training data and send weights "
+           "to this app; other computers join with the address and token shown. "
+           "Nothing is encrypted: use a trusted network."));
+    form->addRow(tr("Run as"), environmentsMode_);
+    joinInfo_ = new QLabel;
+    joinInfo_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    joinInfo_->setWordWrap(true);
+    joinInfo_->hide();
+    form->addRow(joinInfo_);
     connect(static_cast<QSpinBox*>(fields_["envs"].widget), &QSpinBox::valueChanged, this, [this] {
         if (!updating_) rebuildClassGrid({});
     });
@@ -484,6 +498,15 @@ QString SetupPanel::presetName() const { return preset_->currentData().toString(
 void SetupPanel::setDataError(const QString& message) {
     dataError_ = message;
     revalidate();
+}
+
+EnvironmentsMode SetupPanel::environmentsMode() const {
+    return static_cast<EnvironmentsMode>(environmentsMode_->currentIndex());
+}
+
+void SetupPanel::setJoinInfo(const QString& text) {
+    joinInfo_->setText(text);
+    joinInfo_->setVisible(!text.isEmpty());
 }
 
 void SetupPanel::setLocked(bool locked) {

@@ -9,6 +9,7 @@
 
 #include <functional>
 
+#include "environments_mode.h"
 #include "mergelab/experiment.h"
 #include "mergelab/settings.h"
 
@@ -42,6 +43,11 @@ public:
     void setDataError(const QString& message);
     // While a run is going on the setup is read-only.
     void setLocked(bool locked);
+
+    // Where the environments run (not a setting of the experiment itself).
+    EnvironmentsMode environmentsMode() const;
+    // For other computers: the address and join token to type there.
+    void setJoinInfo(const QString& text);
 
     // For tests: the explanation shown beside a setting's field (its key:
     // "lr", "rounds", "classes", "data", ...), empty when that field is fine.
@@ -93,6 +99,8 @@ private:
     QString problem_;
     QString dataError_;
     bool updating_ = false;
+    QComboBox* environmentsMode_ = nullptr;
+    QLabel* joinInfo_ = nullptr;
 };
 
 } // namespace mergelab::ui

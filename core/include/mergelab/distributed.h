@@ -29,6 +29,12 @@ Endpoint parse_endpoint(const std::string& text, const std::string& flag);
 // 128 random bits as 32 hex characters, from the system's random source.
 std::string make_join_token();
 
+// A TCP port on 127.0.0.1 that nothing listens on now (the kernel's pick).
+int free_local_port();
+// The address other machines most likely reach this one at: the source
+// address of the default route, else 127.0.0.1. Sends nothing.
+std::string lan_address();
+
 // Where each environment is, for people (the flow view, the console).
 enum class EnvState { Waiting, Joined, Refused, Training, Sending, Validating, Idle, Finished, Left, Failed };
 const char* name_of(EnvState state);

@@ -55,6 +55,30 @@ std::string make_join_token() {
     return token;
 }
 
+int free_local_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    const bool ok = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+                    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0;
+    if (fd >= 0)
+        ::close(fd);
+    if (!ok)
+        throw Error("cannot find a free port on 127.0.0.1");
+    return ntohs(a.sin_port);
+}
+
+std::string lan_address() {
+    try {
+        // Any public address picks the default route; no packet leaves.
+        return dist::local_address_towards("192.0.2.1");
+    } catch (const Error&) {
+        return "127.0.0.1";
+    }
+}
+
 const char* name_of(EnvState s) {
     switch (s) {
     case EnvState::Waiting:
