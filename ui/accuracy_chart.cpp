@@ -38,15 +38,53 @@ QCPScatterStyle::ScatterShape method_shape(const QString& method) {
     return QCPScatterStyle::ssSquare;
 }
 
+bool is_lanes(const RunResult& run) {
+    return run.config.mode == Mode::Lanes && run.config.lanes.size() > 1;
+}
+
+int lane_index(const RunResult& run, const std::string& lane) {
+    const auto& lanes = run.config.lanes;
+    const auto it = std::find(lanes.begin(), lanes.end(), lane);
+    return it == lanes.end() ? 0 : static_cast<int>(it - lanes.begin());
+}
+
 QString split_title(const RunResult& run) {
     const SplitSpec& split = run.config.split;
     const QString kind = QString::fromStdString(split.kind);
-    QString text = kind == QLatin1String("dirichlet")
-                       ? QStringLiteral("Dirichlet split (alpha %1)").arg(split.alpha)
-                       : QStringLiteral("%1 split").arg(kind);
+    // Two significant digits, as the setup's slider shows it.
+    QString text =
+        kind == QLatin1String("dirichlet")
+            ? QStringLiteral("Dirichlet split (alpha %1)").arg(QString::number(split.alpha, 'g', 2))
+            : QStringLiteral("%1 split").arg(kind);
     text += QStringLiteral(", %1 environment%2").arg(split.envs).arg(split.envs == 1 ? "" : "s");
-    if (!run.lane.empty()) text += QStringLiteral(" (lane %1)").arg(QString::fromStdString(run.lane));
+    if (is_lanes(run))
+        text += QStringLiteral(": one experiment per lane; local accuracy of lane %1 (%2 of %3)")
+                    .arg(QString::fromStdString(run.lane))
+                    .arg(lane_index(run, run.lane) + 1)
+                    .arg(run.config.lanes.size());
+    else if (!run.lane.empty())
+        text += QStringLiteral(" (lane %1)").arg(QString::fromStdString(run.lane));
     return text;
+}
+
+// Empty when the run is set up like one of the paper's experiments, else
+// what differs: its tables describe nothing else.
+QString paper_difference(const ExperimentConfig& c) {
+    const QString kind = QString::fromStdString(c.split.kind).toUpper();
+    if (kind != QLatin1String("V") && kind != QLatin1String("H"))
+        return QStringLiteral("the paper has no %1 split").arg(QString::fromStdString(c.split.kind));
+    if (c.split.envs != 2)
+        return QStringLiteral("the paper used 2 environments, this run %1").arg(c.split.envs);
+    if (kind == QLatin1String("H") && !c.split.classes.empty() &&
+        c.split.classes != std::vector<std::vector<int>>{{0, 1, 2, 3, 4}, {5, 6, 7, 8, 9}})
+        return QStringLiteral("the paper's H split is classes 0-4 and 5-9");
+    if (c.split.train_fraction < 1.0)
+        return QStringLiteral("the paper trained on all the data, this run on %1 %")
+            .arg(QString::number(c.split.train_fraction * 100, 'g', 3));
+    if (c.split.train_limit > 0)
+        return QStringLiteral("the paper trained on all the data, this run on %1 images per environment")
+            .arg(c.split.train_limit);
+    return {};
 }
 
 double round_x(const RoundResult& round, int index) { return round.round > 0 ? round.round : index + 1; }
@@ -88,6 +126,14 @@ AccuracyChart::AccuracyChart(QWidget* parent) : QWidget(parent) {
     cursor_->setSelectable(false);
 
     emptyText_ = plot_kit::add_empty_text(plot_, kEmptyText);
+    paperNote_ = new QCPItemText(plot_);
+    paperNote_->setClipToAxisRect(false);
+    paperNote_->position->setType(QCPItemPosition::ptAxisRectRatio);
+    paperNote_->position->setCoords(1.0, 1.0);
+    paperNote_->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+    paperNote_->setPadding(QMargins(4, 2, 4, 2));
+    paperNote_->setColor(QColor(90, 90, 90));
+    paperNote_->setVisible(false);
 
     setMouseTracking(true);
     plot_->setMouseTracking(true);
@@ -114,6 +160,25 @@ void AccuracyChart::setPaperOverlay(bool shown) {
 }
 
 bool AccuracyChart::paperOverlay() const { return paperShown_; }
+
+QString AccuracyChart::paperNote() const {
+    return paperNote_->visible() ? paperNote_->text() : QString();
+}
+
+void AccuracyChart::setEmptyText(const QString& text) {
+    if (emptyText_->text() == text)
+        return;
+    emptyText_->setText(text);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString AccuracyChart::emptyText() const {
+    return emptyText_->text();
+}
+
+QString AccuracyChart::titleText() const {
+    return title_->text();
+}
 
 QCustomPlot* AccuracyChart::plot() const { return plot_; }
 
@@ -189,6 +254,7 @@ void AccuracyChart::rebuild() {
     title_->setText(run_ ? split_title(*run_) : QStringLiteral("Accuracy per round"));
     emptyText_->setVisible(empty);
     plot_->legend->setVisible(!empty);
+    paperNote_->setVisible(false);
 
     if (empty) {
         plot_->xAxis->setRange(0.5, 10.5);
@@ -211,13 +277,16 @@ void AccuracyChart::rebuild() {
         }
     }
 
+    // Lanes: every line of a lane in that lane's style.
+    const bool lanes = is_lanes(*run_);
+    const Qt::PenStyle shownStyle = lanes ? lane_pen_style(lane_index(*run_, run_->lane)) : Qt::SolidLine;
     // Local lines first so the merged ones are drawn on top of them.
     for (size_t k = 0; k < envs; ++k) {
         QCPGraph* graph = plot_->addGraph();
         graph->setName(env_label(static_cast<int>(k)) + QStringLiteral(" local"));
         const QColor color = env_color(static_cast<int>(k));
-        // Thin and solid: dashes are kept for the paper's values.
-        graph->setPen(QPen(color, 1.3));
+        // Thin: dots are kept for the paper's values, dashes for lanes.
+        graph->setPen(QPen(color, 1.3, shownStyle));
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, 5));
         for (size_t i = 0; i < rounds.size(); ++i)
             if (k < rounds[i].envs.size())
@@ -234,9 +303,10 @@ void AccuracyChart::rebuild() {
     }
     for (const QString& method : methods) {
         QCPGraph* graph = plot_->addGraph();
-        graph->setName(method);
+        graph->setName(lanes ? QStringLiteral("lane %1").arg(method) : method);
         const QColor color = method_color(method);
-        graph->setPen(QPen(color, 2.6));
+        graph->setPen(QPen(color, 2.6,
+                           lanes ? lane_pen_style(lane_index(*run_, method.toStdString())) : Qt::SolidLine));
         graph->setScatterStyle(QCPScatterStyle(method_shape(method), color, Qt::white, 8));
         const std::string key = method.toStdString();
         for (size_t i = 0; i < rounds.size(); ++i)
@@ -245,7 +315,15 @@ void AccuracyChart::rebuild() {
     }
 
     const double lastX = round_x(rounds.back(), static_cast<int>(rounds.size()) - 1);
-    if (paperShown_) addPaperOverlay(methods, lastX);
+    if (paperShown_) {
+        const QString differs = paper_difference(run_->config);
+        if (differs.isEmpty()) {
+            addPaperOverlay(methods, lastX);
+        } else {
+            paperNote_->setText(QStringLiteral("Paper's values not shown: %1").arg(differs));
+            paperNote_->setVisible(true);
+        }
+    }
 
     updateRanges();
     updateCursor();
@@ -267,12 +345,15 @@ void AccuracyChart::addPaperOverlay(const QStringList& methods, double lastX) {
         // environment's colour.
         QColor color = method_color(method);
         color.setAlpha(190);
-        graph->setPen(QPen(color, 1.8, Qt::DashLine));
+        graph->setPen(QPen(color, 1.8, paper_pen_style()));
         graph->setScatterStyle(QCPScatterStyle(method_shape(method), color, Qt::white, 6));
         for (int i = 0; i < values.size() && i < rounds.size(); ++i) {
             // Rounds 1..3 as they are; "n" (the paper's last round) at the
-            // run's last round, but never before round 4.
-            const double x = rounds[i].isDouble() ? rounds[i].toDouble() : std::max(4.0, lastX);
+            // run's last round once the run is past round 3. Nothing beyond
+            // the run: the axis is the run's.
+            const double x = rounds[i].isDouble() ? rounds[i].toDouble() : (lastX > 3 ? lastX : -1);
+            if (x < 1 || x > lastX)
+                continue;
             graph->addData(x, values[i].toDouble());
         }
     }

@@ -21,8 +21,16 @@ public:
 
     void setRun(RunPtr run);         // redraws everything from run->rounds
     void setRound(int round);        // 1-based; draws a cursor at the scrubbed round (0: none)
-    void setPaperOverlay(bool shown); // the paper's Table 1 (V) or 2 (H) as dashed lines
+    // The paper's Table 1 (V) or 2 (H) as dotted lines, for runs set up
+    // like the paper's (2 environments, all the data, its H classes);
+    // for any other run a note says what differs instead.
+    void setPaperOverlay(bool shown);
     bool paperOverlay() const;
+    QString paperNote() const; // empty, or why the paper's values are not drawn
+    // What the chart says while it has no rounds to draw.
+    void setEmptyText(const QString& text);
+    QString emptyText() const;
+    QString titleText() const;
 
     QCustomPlot* plot() const; // for export
     // For tests: the y values (in %) of the line labelled `name` in the
@@ -46,6 +54,7 @@ private:
     QCPTextElement* title_ = nullptr;
     QCPItemStraightLine* cursor_ = nullptr;
     QCPItemText* emptyText_ = nullptr;
+    QCPItemText* paperNote_ = nullptr;
     RunPtr run_;
     int round_ = 0;
     bool paperShown_ = false;

@@ -1,10 +1,14 @@
 #include "accuracy_page.h"
 
 #include <QAction>
+#include <QPainter>
+
+#include <qcustomplot.h>
 
 #include "accuracy_chart.h"
 #include "loss_chart.h"
 #include "run_model.h"
+#include "view_export.h"
 
 namespace mergelab::ui {
 
@@ -36,13 +40,19 @@ void AccuracyPage::setRunModel(RunModel* model) {
         accuracy_->setRound(model->selectedRound());
     };
     connect(model, &RunModel::runReset, this, [this, model, redraw] {
-        // An opened run leaves the last live round's losses in place.
-        if (model->isLive()) {
-            lossRound_ = 0;
-            loss_->clear();
-        }
+        // Another run: the last one's losses must not pass for this one's.
+        lossRound_ = 0;
+        lossLane_.clear();
+        loss_->clear();
+        if (!model->isLive())
+            loss_->setEmptyText(tr("Training losses are drawn live while a run trains; run files keep only "
+                                   "the rounds' accuracies"));
+        accuracy_->setEmptyText(model->isLive() ? tr("Round 1 is training: its points appear when it ends")
+                                                : tr("No rounds yet: press Start"));
         redraw();
     });
+    connect(model, &RunModel::liveFinished, this,
+            [this] { accuracy_->setEmptyText(tr("No rounds yet: press Start")); });
     connect(model, &RunModel::laneSelected, this, redraw);
     // Lanes mode compares every lane, so any lane's round (or a new lane) changes the chart.
     connect(model, &RunModel::laneAdded, this, [this, model] { accuracy_->setRun(model->comparison()); });
@@ -51,13 +61,34 @@ void AccuracyPage::setRunModel(RunModel* model) {
     connect(model, &RunModel::roundSelected, accuracy_, &AccuracyChart::setRound);
 
     connect(model, &RunModel::phaseChanged, this, [this, model](const PhaseChanged& p) {
-        if ((p.phase == Phase::Training || p.phase == Phase::Baseline) && p.round != lossRound_) {
+        const QString lane = QString::fromStdString(p.lane);
+        if ((p.phase == Phase::Training || p.phase == Phase::Baseline) &&
+            (p.round != lossRound_ || lane != lossLane_)) {
             lossRound_ = p.round;
-            loss_->startRound(p.round, model->config().split.envs);
+            lossLane_ = lane;
+            const int lanes = static_cast<int>(model->config().lanes.size());
+            loss_->startRound(p.round, model->config().split.envs,
+                              lane.isEmpty()
+                                  ? QString()
+                                  : tr("%1 (%2 of %3)").arg(lane).arg(model->runningLane() + 1).arg(lanes));
         }
     });
     connect(model, &RunModel::batchProgress, loss_, &LossChart::addBatch);
     redraw();
+}
+
+} // namespace mergelab::ui
+
+namespace mergelab::ui {
+
+QSize AccuracyPage::exportSize() {
+    return {accuracy_->width(), accuracy_->height() + loss_->height()};
+}
+
+void AccuracyPage::renderExport(QCPPainter& painter) {
+    // Both charts as the tab shows them, one above the other.
+    paint_plot(accuracy_->plot(), painter, QRect(QPoint(0, 0), accuracy_->size()));
+    paint_plot(loss_->plot(), painter, QRect(QPoint(0, accuracy_->height()), loss_->size()));
 }
 
 } // namespace mergelab::ui

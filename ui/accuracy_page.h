@@ -8,6 +8,8 @@
 
 class QAction;
 
+class QCPPainter;
+
 namespace mergelab::ui {
 
 class AccuracyChart;
@@ -25,6 +27,8 @@ public:
     QList<QAction*> viewActions() override;
 
     AccuracyChart* chart() const { return accuracy_; }
+    QSize exportSize() override;
+    void renderExport(QCPPainter& painter) override;
     LossChart* lossChart() const { return loss_; }
 
 private:
@@ -32,6 +36,7 @@ private:
     LossChart* loss_;
     QAction* paperOverlay_;
     int lossRound_ = 0; // the round the loss chart shows
+    QString lossLane_;  // and its lane, in lanes mode
 };
 
 } // namespace mergelab::ui

@@ -10,6 +10,7 @@
 #include <QPainter>
 #include <QToolTip>
 #include <QVBoxLayout>
+#include <qcustomplot.h>
 
 #include <algorithm>
 #include <cmath>
@@ -221,6 +222,7 @@ void ConfusionView::rebuildSources() {
         icon.fill(env_color(k));
         selector_->addItem(QIcon(icon), tr("%1 (local model)").arg(env_label(k)), QStringLiteral("env:%1").arg(k));
     }
+    fitSelector();
     int index = selector_->findData(source_);
     if (index < 0 && selector_->count() > 0) {
         index = 0;
@@ -313,6 +315,28 @@ void ConfusionView::resizeEvent(QResizeEvent* event) {
     f.setPixelSize(static_cast<int>(std::lround(std::clamp(base_font_px(size()) * 1.05, 12.0, 28.0))));
     selector_->setFont(f);
     selectorLabel_->setFont(f);
+    fitSelector();
+}
+
+void ConfusionView::fitSelector() {
+    // Wide enough for the longest entry in the current font: the combo's
+    // own size hint is not renewed on a font change, and Qt elides the
+    // middle of what does not fit ("Env 1 (l…l model)").
+    const QFontMetrics fm(selector_->font());
+    int widest = 0;
+    for (int i = 0; i < selector_->count(); ++i)
+        widest = std::max(widest, fm.horizontalAdvance(selector_->itemText(i)));
+    selector_->setMinimumWidth(widest + selector_->iconSize().width() + fm.height() * 3);
+}
+
+QSize ConfusionView::exportSize() {
+    return canvasRect().toAlignedRect().size();
+}
+
+void ConfusionView::renderExport(QCPPainter& painter) {
+    // The heatmap and its labels without the selector above them.
+    const QRect canvas = canvasRect().toAlignedRect();
+    render(&painter, QPoint(), QRegion(canvas), QWidget::DrawWindowBackground);
 }
 
 void ConfusionView::paintEvent(QPaintEvent*) {

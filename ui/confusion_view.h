@@ -9,6 +9,7 @@
 
 class QComboBox;
 class QLabel;
+class QCPPainter;
 class QPainter;
 
 namespace mergelab::ui {
@@ -37,6 +38,9 @@ public:
     // images correct"), or the empty-state text.
     QString caption() const;
 
+    QSize exportSize() override;
+    void renderExport(QCPPainter& painter) override;
+
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
@@ -49,6 +53,7 @@ private:
     struct Layout;
     Layout computeLayout() const;
     void rebuildSources();
+    void fitSelector();
     const RoundResult* shownRound() const;
     // -1 for a merged method.
     int shownEnv() const;

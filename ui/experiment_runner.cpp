@@ -1,5 +1,6 @@
 #include "experiment_runner.h"
 
+#include <QElapsedTimer>
 #include <QMetaType>
 #include <QThread>
 
@@ -14,6 +15,7 @@
 #include "env_processes.h"
 #include "mergelab/error.h"
 #include "mergelab/log.h"
+#include "mergelab/settings.h"
 
 namespace mergelab::ui {
 
@@ -74,7 +76,9 @@ public:
         post(runner_, [r = runner_, e] { emit r->mergeFinished(e); });
     }
     void round_finished(const std::string& lane, const RoundResult& result) override {
-        post(runner_, [r = runner_, lane = QString::fromStdString(lane), result] { emit r->roundFinished(lane, result); });
+        post(runner_, [r = runner_, lane = QString::fromStdString(lane), result] {
+            r->onRoundFinished(lane, result);
+        });
     }
     void run_finished(const RunResult& result) override {
         post(runner_, [r = runner_, result] { emit r->runFinished(result); });
@@ -152,7 +156,9 @@ ExperimentRunner::~ExperimentRunner() {
 }
 
 bool ExperimentRunner::isRunning() const { return thread_ && thread_->isRunning(); }
-bool ExperimentRunner::isPaused() const { return isRunning() && shared_->control.paused(); }
+bool ExperimentRunner::isPaused() const {
+    return isRunning() && paused_;
+}
 
 DataPtr ExperimentRunner::data() const {
     std::lock_guard<std::mutex> lock(shared_->mutex);
@@ -164,22 +170,56 @@ void ExperimentRunner::start(const ExperimentConfig& config) { launch(config, fa
 void ExperimentRunner::step(const ExperimentConfig& config) {
     if (!isRunning()) {
         launch(config, true);
-    } else {
-        shared_->control.pause_after_rounds(1);
+        roundsUntilPause_ = 1;
+        return;
+    }
+    if (paused_) {
+        // The engine reports a round before it counts it towards a Step
+        // (RunControl::round_done runs just after round_finished): a Step
+        // asked for in between would be used up by the round already
+        // reported and the run would stay paused. Wait the microseconds
+        // until the engine has paused.
+        QElapsedTimer waited;
+        waited.start();
+        while (!shared_->control.paused() && thread_->isRunning() && waited.elapsed() < 2000)
+            QThread::usleep(100);
+    }
+    shared_->control.pause_after_rounds(1);
+    roundsUntilPause_ = 1;
+    if (paused_) {
+        paused_ = false;
         emit pausedChanged(false);
     }
 }
 
 void ExperimentRunner::pause() {
-    if (!isRunning() || shared_->control.paused()) return;
+    if (!isRunning() || paused_)
+        return;
     shared_->control.pause();
+    paused_ = true;
+    roundsUntilPause_ = -1;
     emit pausedChanged(true);
 }
 
 void ExperimentRunner::resume() {
     if (!isRunning()) return;
     shared_->control.resume();
-    emit pausedChanged(false);
+    roundsUntilPause_ = -1;
+    if (paused_) {
+        paused_ = false;
+        emit pausedChanged(false);
+    }
+}
+
+void ExperimentRunner::onRoundFinished(const QString& lane, const RoundResult& round) {
+    // The engine pauses itself after this round (RunControl::round_done):
+    // paused already for whoever handles the round, then announced.
+    const bool pauses = roundsUntilPause_ > 0 && --roundsUntilPause_ == 0 && !paused_;
+    if (pauses)
+        paused_ = true;
+    emit roundFinished(lane, round);
+    if (pauses)
+        emit pausedChanged(true);
 }
 
 void ExperimentRunner::stop() {
@@ -206,6 +246,8 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
     shared_ = shared;
     shared->config = config;
     if (pause_after_first_round) shared->control.pause_after_rounds(1);
+    paused_ = false;
+    roundsUntilPause_ = -1;
 
     thread_ = QThread::create([this, shared, config, mode = mode_] {
 #ifdef __linux__
@@ -234,13 +276,24 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
             }
             Relay relay(this);
             run_experiment(config, *data, &relay, &shared->control);
+        } catch (const UsageError& e) {
+            // Spoken with the setting's label, as the setup panel does, not
+            // with the command line's option.
+            const SettingDescriptor* d = find_setting(e.field());
+            const std::string said = d ? d->label + " " + e.problem() : e.what();
+            logger()->error("{}", e.what());
+            post(this, [this, message = QString::fromStdString(said)] { emit failed(message); });
         } catch (const std::exception& e) {
             logger()->error("{}", e.what());
             post(this, [this, message = QString::fromStdString(e.what())] { emit failed(message); });
         }
     });
     thread_->setObjectName("mergelab-engine");
-    connect(thread_, &QThread::finished, this, &ExperimentRunner::finished);
+    connect(thread_, &QThread::finished, this, [this] {
+        paused_ = false;
+        roundsUntilPause_ = -1;
+        emit finished();
+    });
     thread_->start();
 }
 

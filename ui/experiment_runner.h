@@ -44,6 +44,9 @@ public:
     // is this app (LocalProcesses: the runner starts and stops the
     // `mergelab-cli env` processes itself).
     void setEnvironmentsMode(EnvironmentsMode mode);
+    // The worker's relay hands each finished round in here, on the GUI
+    // thread; emits roundFinished and, after a Step, pausedChanged(true).
+    void onRoundFinished(const QString& lane, const mergelab::RoundResult& round);
 
 signals:
     void dataLoaded(mergelab::ui::DataPtr data);
@@ -72,6 +75,11 @@ private:
     QThread* thread_ = nullptr;
     EnvironmentsMode mode_ = EnvironmentsMode::Threads;
     class EnvProcesses* processes_ = nullptr;
+    // Kept on the GUI thread: the engine sets its own pause flag a moment
+    // after it reports the round, so reading it here would race and the
+    // window would show Pause for a run that is already paused.
+    bool paused_ = false;
+    int roundsUntilPause_ = -1;
 };
 
 } // namespace mergelab::ui

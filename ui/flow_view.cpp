@@ -2,26 +2,23 @@
 
 #include <QPainter>
 #include <QPainterPath>
+#include <QStyle>
+#include <QToolButton>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <numeric>
 
+#include "messages.h"
 #include "palette.h"
+#include "phase_player.h"
 #include "run_model.h"
 
 namespace mergelab::ui {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr int kMaxThumbnails = 6;
-
-// Names short enough to list five of them in a small box.
-QString box_class_name(int c) {
-    static const std::array<const char*, kNumClasses> names = {"T-shirt", "Trouser", "Pullover", "Dress", "Coat",
-                                                                "Sandal",  "Shirt",   "Sneaker",  "Bag",   "Boot"};
-    return c >= 0 && c < kNumClasses ? QString::fromLatin1(names[static_cast<size_t>(c)]) : QString::number(c);
-}
 
 // "0-4", "0, 2, 4", "3".
 QString class_range(const std::vector<int>& classes) {
@@ -34,9 +31,6 @@ QString class_range(const std::vector<int>& classes) {
     for (int c : classes) parts << QString::number(c);
     return parts.join(QStringLiteral(", "));
 }
-
-// Light palette colours (yellow, sky blue) vanish as text on white.
-QColor readable(const QColor& c) { return luminance(c) > 0.55 ? c.darker(luminance(c) > 0.75 ? 175 : 140) : c; }
 
 void draw_arrow(QPainter& p, QPointF from, QPointF to, const QColor& color, double width) {
     const QPointF d = to - from;
@@ -63,31 +57,6 @@ QPointF rect_exit(const QRectF& r, QPointF u) {
     return r.center() + u * std::min(tx, ty);
 }
 
-// A small padlock: the picture says "locked in" faster than words.
-void draw_lock(QPainter& p, const QRectF& r, const QColor& color) {
-    const double w = r.width() * 0.8;
-    const QRectF body(r.center().x() - w / 2, r.top() + r.height() * 0.45, w, r.height() * 0.55);
-    const QRectF shackle(r.center().x() - w * 0.32, r.top(), w * 0.64, r.height() * 0.9);
-    p.setPen(QPen(color, std::max(1.2, r.width() * 0.13)));
-    p.setBrush(Qt::NoBrush);
-    p.drawArc(shackle, 0, 180 * 16);
-    p.drawLine(QPointF(shackle.left(), shackle.center().y()), QPointF(shackle.left(), body.top()));
-    p.drawLine(QPointF(shackle.right(), shackle.center().y()), QPointF(shackle.right(), body.top()));
-    p.setPen(Qt::NoPen);
-    p.setBrush(color);
-    p.drawRoundedRect(body, 1.5, 1.5);
-    p.setBrush(Qt::NoBrush);
-}
-
-void draw_glow(QPainter& p, const QRectF& r, double radius, const QColor& color) {
-    for (int i = 6; i >= 1; --i) {
-        QColor c = color;
-        c.setAlpha(22 + (6 - i) * 14);
-        p.setPen(QPen(c, 2.2));
-        p.drawRoundedRect(r.adjusted(-i * 1.6, -i * 1.6, i * 1.6, i * 1.6), radius + i * 1.6, radius + i * 1.6);
-    }
-}
-
 } // namespace
 
 struct FlowView::Geometry {
@@ -98,51 +67,164 @@ struct FlowView::Geometry {
     QPointF merge;
     double radius = 0;
     QRectF baseline;
+    QRectF legend;
 };
 
-FlowView::FlowView(QWidget* parent) : QWidget(parent) {
+FlowView::FlowView(QWidget* parent)
+    : QWidget(parent)
+    , player_(new PhasePlayer(this)) {
     setBackgroundRole(QPalette::Base);
     setAutoFillBackground(true);
     caption_ = tr("Start an experiment to see how the environments train apart and share only their weights.");
+    replay_ = new QToolButton(this);
+    replay_->setObjectName(QStringLiteral("replayRound"));
+    replay_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    replay_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    replay_->setToolTip(
+        tr("Play the round's phases again, slowly: training, merging, testing, copying back"));
+    replay_->move(8, 8);
+    replay_->hide();
+    connect(player_, &PhasePlayer::show, this, &FlowView::setPhase);
+    connect(player_, &PhasePlayer::drained, this, [this] {
+        if (paused_)
+            setIdle(pausedCaption());
+        else if (!idleCaption_.isEmpty())
+            setIdle(idleCaption_);
+        updateReplayButton();
+    });
+    connect(replay_, &QToolButton::clicked, this, [this] {
+        if (!model_ || !model_->run())
+            return;
+        idleCaption_ = caption_;
+        player_->replay(*model_->run(), model_->selectedRound());
+        updateReplayButton();
+    });
 }
 
 QSize FlowView::sizeHint() const { return {960, 600}; }
 QSize FlowView::minimumSizeHint() const { return {520, 340}; }
 
 void FlowView::setRunModel(RunModel* model) {
-    auto showLane = [this, model](int lane) {
-        const RunPtr run = model->lane(lane);
-        setBaseline(model->config().baseline);
-        setEnvironments(run->envs, QString::fromStdString(run->config.method));
-    };
-    connect(model, &RunModel::dataChanged, this, [this, model] { setData(model->data()); });
-    connect(model, &RunModel::laneAdded, this, showLane);
-    connect(model, &RunModel::runReset, this, [this, model, showLane] {
-        processes_.clear();
-        if (model->isLive() || model->laneCount() == 0)
-            return;
-        showLane(0);
-        setIdle(tr("Opened %1: %2 round(s). Scrub through the rounds above.")
-                    .arg(model->origin())
-                    .arg(model->lane(0)->rounds.size()));
+    model_ = model;
+    connect(model, &RunModel::dataChanged, this, [this, model] {
+        setData(model->data());
+        recount();
     });
-    connect(model, &RunModel::phaseChanged, this, &FlowView::setPhase);
+    connect(model, &RunModel::laneAdded, this, [this, model](int lane) {
+        // Live, the picture is the lane that trains.
+        if (model->isLive())
+            showLane(lane);
+    });
+    connect(model, &RunModel::laneSelected, this, [this, model](int lane) {
+        if (!model->isLive())
+            showLane(lane);
+        updateReplayButton();
+    });
+    connect(model, &RunModel::roundSelected, this, [this] { updateReplayButton(); });
     connect(model, &RunModel::environmentStatus, this, &FlowView::setEnvironmentStatus);
+    connect(model, &RunModel::runReset, this, [this, model] {
+        processes_.clear();
+        player_->clear();
+        paused_ = false;
+        lastPhase_.reset();
+        idleCaption_.clear();
+        lanePrefix_.clear();
+        if (model->isLive() || model->laneCount() == 0) {
+            updateReplayButton();
+            return;
+        }
+        showLane(model->selectedLane());
+        setIdle(tr("Opened %1: %2. Press Replay to watch a round's merge step by step; scrub through the "
+                   "rounds above.")
+                    .arg(model->origin(), stop_summary(*model->run())));
+        updateReplayButton();
+    });
+    connect(model, &RunModel::phaseChanged, player_, &PhasePlayer::push);
+    connect(model, &RunModel::pausedChanged, this, [this](bool paused) {
+        // Shown once the phases before the pause have played.
+        paused_ = paused;
+        if (paused && !player_->isPlaying())
+            setIdle(pausedCaption());
+        if (!paused && lastPhase_)
+            setPhase(*lastPhase_);
+    });
     connect(model, &RunModel::liveFinished, this, [this, model] {
         const RunPtr run = model->run();
-        setIdle(
-            run ? tr("Finished after %1 round(s). Scrub through the rounds above.").arg(run->rounds.size())
-                : tr("Press Start to train."));
+        if (!player_->isPlaying())
+            showLane(model->selectedLane());
+        if (!run)
+            showWhenIdle(tr("Press Start to train."));
+        else if (run->stopped == StopReason::Running)
+            showWhenIdle(tr("Finished. Scrub through the rounds above, or replay one."));
+        else
+            showWhenIdle(
+                tr("Finished: %1. Scrub through the rounds above, or replay one.").arg(stop_summary(*run)));
     });
     if (model->data())
         setData(model->data());
+}
+
+void FlowView::showLane(int lane) {
+    const RunPtr run = model_ ? model_->lane(lane) : nullptr;
+    if (!run)
+        return;
+    shownLane_ = run->lane;
+    const ExperimentConfig& c = model_->config();
+    lanePrefix_ = c.mode == Mode::Lanes && model_->laneCount() > 0
+                      ? tr("Lane %1 of %2 (%3): ")
+                            .arg(lane + 1)
+                            .arg(std::max<size_t>(c.lanes.size(), static_cast<size_t>(model_->laneCount())))
+                            .arg(QString::fromStdString(run->lane))
+                      : QString();
+    setBaseline(c.baseline);
+    setEnvironments(run->envs, QString::fromStdString(run->config.method));
+    recount();
+}
+
+void FlowView::recount() {
+    const RunPtr run = model_ ? model_->run() : nullptr;
+    const DataPtr data = model_ ? model_->data() : nullptr;
+    if (!run || !data)
+        return;
+    setClassCounts(environment_class_counts(run->config, data->train.labels));
+}
+
+void FlowView::showWhenIdle(const QString& caption) {
+    idleCaption_ = caption;
+    if (!player_->isPlaying() && !caption.isEmpty())
+        setIdle(caption);
+}
+
+void FlowView::updateReplayButton() {
+    const bool can = model_ && !model_->isLive() && model_->run() && !model_->run()->rounds.empty();
+    const RoundResult* round = can ? model_->shownRound() : nullptr;
+    replay_->setVisible(round != nullptr);
+    if (round)
+        replay_->setText(tr("Replay round %1").arg(round->round));
+    replay_->setEnabled(!player_->isPlaying());
+    replay_->adjustSize();
+}
+
+void FlowView::setClassCounts(std::vector<ClassCounts> counts) {
+    counts_ = std::move(counts);
+    update();
+}
+
+void FlowView::setCaption(const QString& caption) {
+    if (caption == caption_)
+        return;
+    caption_ = caption;
+    emit captionChanged(caption_);
+    update();
 }
 
 void FlowView::setEnvironments(const std::vector<EnvironmentSummary>& envs, const QString& primaryMethod) {
     envs_ = envs;
     if (!primaryMethod.isEmpty()) primary_ = primaryMethod;
     if (!phase_)
-        caption_ = tr("Each environment trains on its own images; only the weights meet in the middle (%1).").arg(primary_);
+        setCaption(lanePrefix_ +
+                   tr("Each environment trains on its own images; only the weights meet in the middle (%1).")
+                       .arg(primary_));
     rebuildThumbnails();
     update();
 }
@@ -153,15 +235,27 @@ void FlowView::setData(DataPtr data) {
     update();
 }
 
+QString FlowView::pausedCaption() const {
+    return tr("Paused. Resume (Ctrl+P) carries on; Step (F10) runs one more round.");
+}
+
 void FlowView::setPhase(const PhaseChanged& phase) {
     phase_ = phase;
-    caption_ = phaseCaption(phase);
+    lastPhase_ = phase;
+    if (model_ && !phase.lane.empty() && phase.lane != shownLane_) {
+        // Live lanes: the picture is the lane that trains.
+        for (int i = 0; i < model_->laneCount(); ++i)
+            if (model_->lane(i)->lane == phase.lane)
+                showLane(i);
+    }
+    setCaption(lanePrefix_ + phaseCaption(phase));
     update();
 }
 
 void FlowView::setIdle(const QString& caption) {
     phase_.reset();
-    caption_ = caption;
+    setCaption(caption);
+    idleCaption_.clear(); // after: `caption` may be idleCaption_ itself
     update();
 }
 
@@ -176,52 +270,6 @@ void FlowView::setEnvironmentStatus(const EnvironmentStatus& status) {
 }
 
 QString FlowView::caption() const { return caption_; }
-
-void FlowView::rebuildThumbnails() {
-    thumbnails_.assign(envs_.size(), {});
-    if (!data_) return;
-    const Dataset& test = data_->test;
-    if (test.pixels.size() < static_cast<size_t>(test.size()) * kImagePixels) return;
-    // The first few test images of every class, found once.
-    const size_t perClass = kMaxThumbnails + envs_.size();
-    std::array<std::vector<int64_t>, kNumClasses> firstOfClass;
-    for (int64_t i = 0; i < test.size(); ++i) {
-        const int label = test.labels[static_cast<size_t>(i)];
-        if (label < kNumClasses && firstOfClass[static_cast<size_t>(label)].size() < perClass)
-            firstOfClass[static_cast<size_t>(label)].push_back(i);
-    }
-    for (size_t k = 0; k < envs_.size(); ++k) {
-        std::vector<int> classes = envs_[k].classes;
-        if (classes.empty())
-            for (int c = 0; c < kNumClasses; ++c) classes.push_back(c);
-        // Round-robin over the environment's classes so every class shows up
-        // before any repeats; deterministic so the picture never flickers.
-        // Environments sharing classes (V split) start at different classes
-        // and images, so no two boxes look alike: their data differs too.
-        std::rotate(classes.begin(), classes.begin() + static_cast<long>((k * kMaxThumbnails) % classes.size()),
-                    classes.end());
-        std::vector<int64_t> picks;
-        for (size_t round = 0; round < kMaxThumbnails && picks.size() < kMaxThumbnails; ++round) {
-            bool any = false;
-            for (int c : classes) {
-                if (c < 0 || c >= kNumClasses) continue;
-                const auto& list = firstOfClass[static_cast<size_t>(c)];
-                const size_t at = round + k;
-                if (at < list.size() && picks.size() < kMaxThumbnails) {
-                    picks.push_back(list[at]);
-                    any = true;
-                }
-            }
-            if (!any) break;
-        }
-        for (int64_t index : picks) {
-            QImage img(kImageSide, kImageSide, QImage::Format_Grayscale8);
-            const uint8_t* src = test.pixels.data() + index * kImagePixels;
-            for (int y = 0; y < kImageSide; ++y) std::copy_n(src + y * kImageSide, kImageSide, img.scanLine(y));
-            thumbnails_[k].push_back(img);
-        }
-    }
-}
 
 QString FlowView::envClassesText(int env) const {
     if (env < 0 || env >= static_cast<int>(envs_.size())) return {};
@@ -268,7 +316,10 @@ FlowView::Geometry FlowView::computeGeometry() const {
     const QFontMetricsF cfm(pixel_font(font(), g.font * 1.3, true));
     const double captionH = cfm.lineSpacing() * 2 + g.font * 1.2;
     g.caption = QRectF(all.left(), all.bottom() - captionH, all.width(), captionH);
-    g.area = QRectF(all.left(), all.top(), all.width(), all.height() - captionH - g.font);
+    // A row for the class colours of the bars in the boxes.
+    const double legendH = counts_.empty() ? 0.0 : g.font * 1.5;
+    g.legend = QRectF(all.left(), g.caption.top() - legendH - g.font * 0.3, all.width(), legendH);
+    g.area = QRectF(all.left(), all.top(), all.width(), all.height() - captionH - legendH - g.font);
     const QRectF area = g.area;
     const int n = static_cast<int>(envs_.size());
     if (n == 0) return g;
@@ -338,179 +389,6 @@ FlowView::Geometry FlowView::computeGeometry() const {
         bh *= 0.95;
     }
     return g;
-}
-
-void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, bool dimmed, double basePx) const {
-    const QColor color = env_color(env);
-    const double radius = std::min(10.0, box.width() * 0.04);
-    const double pad = std::clamp(box.width() * 0.04, 4.0, 12.0);
-    const EnvironmentSummary& summary = envs_[static_cast<size_t>(env)];
-
-    if (lit) draw_glow(p, box, radius, color);
-    p.setPen(Qt::NoPen);
-    p.setBrush(lit ? mix(Qt::white, color, 0.12) : QColor(252, 252, 252));
-    p.drawRoundedRect(box, radius, radius);
-
-    p.save();
-    if (dimmed) p.setOpacity(0.45);
-    const QRectF inner = box.adjusted(pad, pad * 0.7, -pad, -pad * 0.7);
-
-    // Fonts from the box size, never larger than the picture's base font.
-    double bf = std::clamp(std::min(box.width() / 14.0, box.height() / 8.0), 8.0, basePx * 1.25);
-    QFont titleFont, lineFont, smallFont;
-    QString classesText;
-    double titleH = 0, lineH = 0, smallH = 0, classesH = 0;
-    const QString names = [&] {
-        QStringList list;
-        for (int c : summary.classes) list << box_class_name(c);
-        return list.join(QStringLiteral(", "));
-    }();
-    const QString range = envClassesText(env);
-    for (;; bf -= 0.5) {
-        titleFont = pixel_font(font(), bf * 1.2, true);
-        lineFont = pixel_font(font(), bf * 0.92);
-        smallFont = pixel_font(font(), bf * 0.8, false, true);
-        const QFontMetricsF tf(titleFont), lf(lineFont), sf(smallFont);
-        titleH = tf.height() * 1.15;
-        lineH = lf.height() * 1.1;
-        smallH = sf.height() * 1.2;
-        // The class names teach more than their numbers; fall back to the
-        // range when the names need more than two lines.
-        classesText = range;
-        if (!summary.classes.empty() && static_cast<int>(summary.classes.size()) < kNumClasses) {
-            const QString full = QStringLiteral("%1: %2").arg(range, names);
-            const QRectF need = lf.boundingRect(QRectF(0, 0, inner.width(), 1e6), Qt::TextWordWrap, full);
-            if (need.height() <= lf.lineSpacing() * 2 + 1) classesText = full;
-        }
-        classesH = lf.boundingRect(QRectF(0, 0, inner.width(), 1e6), Qt::TextWordWrap, classesText).height();
-        classesH = std::min(classesH, lf.lineSpacing() * 2 + 1);
-        if (titleH + classesH + lineH + smallH <= inner.height() || bf <= 7.0) break;
-    }
-
-    double y = inner.top();
-    // A coloured bar ties the box to this environment's colour in the charts.
-    {
-        // Clipped to the box so the bar follows its rounded corners.
-        QPainterPath outline;
-        outline.addRoundedRect(box, radius, radius);
-        p.save();
-        p.setClipPath(outline);
-        p.fillRect(QRectF(box.left(), box.top(), box.width(), std::max(4.0, pad * 0.6)), color);
-        p.restore();
-    }
-    p.setFont(titleFont);
-    p.setPen(readable(color));
-    p.drawText(QRectF(inner.left(), y, inner.width(), titleH), Qt::AlignLeft | Qt::AlignVCenter, env_label(env));
-    y += titleH;
-
-    p.setFont(lineFont);
-    p.setPen(QColor(35, 35, 35));
-    p.drawText(QRectF(inner.left(), y, inner.width(), classesH), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-               classesText);
-    y += classesH;
-    p.setPen(QColor(70, 70, 70));
-    const QString sizes = tr("%1 train / %2 val").arg(grouped(summary.train_size), grouped(summary.val_size));
-    p.drawText(QRectF(inner.left(), y, inner.width(), lineH), Qt::AlignLeft | Qt::AlignVCenter,
-               QFontMetricsF(lineFont).elidedText(sizes, Qt::ElideRight, inner.width()));
-    y += lineH;
-
-    // The lock line at the bottom.
-    const QRectF lockLine(inner.left(), inner.bottom() - smallH, inner.width(), smallH);
-    const double lockSize = smallH * 0.75;
-    draw_lock(p, QRectF(lockLine.left(), lockLine.center().y() - lockSize / 2, lockSize * 0.8, lockSize),
-              QColor(90, 90, 90));
-    p.setFont(smallFont);
-    p.setPen(QColor(80, 80, 80));
-    p.drawText(lockLine.adjusted(lockSize + 4, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
-               QFontMetricsF(smallFont).elidedText(processes_.count(env)
-                                                       ? tr("data stays here · %1").arg(processes_.at(env))
-                                                       : tr("data stays here"),
-                                                   Qt::ElideRight, lockLine.width() - lockSize - 4));
-
-    drawThumbnails(p, QRectF(inner.left(), y + pad * 0.4, inner.width(), lockLine.top() - y - pad * 0.8), env,
-                   pad);
-    p.restore();
-
-    // The wall: a heavy border, brighter when this environment is busy.
-    p.setBrush(Qt::NoBrush);
-    p.setPen(QPen(lit ? readable(color) : QColor(95, 95, 95), lit ? 3.5 : 2.5));
-    p.drawRoundedRect(box, radius, radius);
-}
-
-// The thumbnails in the space the texts leave: the layout (count, rows)
-// with the largest images.
-void FlowView::drawThumbnails(QPainter& p, const QRectF& thumbArea, int env, double pad) const {
-    const auto& thumbs = thumbnails_[static_cast<size_t>(env)];
-    if (!thumbs.empty() && thumbArea.height() >= 14) {
-        const double tg = std::max(2.0, pad * 0.5);
-        // As many images as stay recognisable (1.5x their size), else the
-        // layout with the largest ones.
-        int bestCount = 0, bestCols = 0, bestRows = 0;
-        double bestSide = 0;
-        const int most = static_cast<int>(thumbs.size());
-        for (int count = std::min(most, kMaxThumbnails); count >= std::min(most, 4) && bestSide < 42; --count) {
-            for (int rows = 1; rows <= 2; ++rows) {
-                const int cols = (count + rows - 1) / rows;
-                const double side = std::min((thumbArea.width() - (cols - 1) * tg) / cols,
-                                             (thumbArea.height() - (rows - 1) * tg) / rows);
-                if (side > bestSide) {
-                    bestSide = side;
-                    bestCount = count;
-                    bestCols = cols;
-                    bestRows = rows;
-                }
-            }
-        }
-        bestSide = std::floor(std::min(bestSide, 28.0 * 7));
-        if (bestSide >= 12) {
-            const double gridH = bestRows * bestSide + (bestRows - 1) * tg;
-            const double x0 = thumbArea.left();
-            const double y0 = thumbArea.top() + (thumbArea.height() - gridH) / 2;
-            p.setRenderHint(QPainter::SmoothPixmapTransform, false);
-            for (int i = 0; i < bestCount; ++i) {
-                const QRectF r(x0 + (i % bestCols) * (bestSide + tg), y0 + (i / bestCols) * (bestSide + tg), bestSide,
-                               bestSide);
-                p.drawImage(r, thumbs[static_cast<size_t>(i)]);
-                p.setPen(QPen(QColor(150, 150, 150), 1));
-                p.drawRect(r);
-            }
-        }
-    }
-}
-
-void FlowView::drawBaselineBox(QPainter& p, const QRectF& box, bool lit, double basePx) const {
-    const QColor color = central_color();
-    const double radius = 8;
-    if (lit) draw_glow(p, box, radius, QColor(120, 120, 120));
-    p.setBrush(lit ? QColor(238, 238, 238) : QColor(250, 250, 250));
-    p.setPen(QPen(color, lit ? 2.5 : 1.5, Qt::DashLine));
-    p.drawRoundedRect(box, radius, radius);
-    p.setBrush(Qt::NoBrush);
-
-    int64_t train = 0;
-    for (const auto& e : envs_) train += e.train_size;
-    const double pad = std::clamp(box.width() * 0.04, 4.0, 10.0);
-    const QRectF inner = box.adjusted(pad, pad * 0.6, -pad, -pad * 0.6);
-    const QString title = tr("Central model (comparison)");
-    const QString body = tr("trained on all %1 images together").arg(grouped(train));
-    double bf = std::min(basePx, box.width() / 14.0);
-    for (; bf > 7; bf -= 0.5) {
-        const QFontMetricsF tf(pixel_font(font(), bf, true)), lf(pixel_font(font(), bf * 0.85));
-        const double need = tf.height() * 1.1 + lf.boundingRect(QRectF(0, 0, inner.width(), 1e6), Qt::TextWordWrap, body).height();
-        if (need <= inner.height() && tf.horizontalAdvance(title) <= inner.width()) break;
-    }
-    const QFont tf = pixel_font(font(), bf, true);
-    const QFont bodyFont = pixel_font(font(), bf * 0.85);
-    const double th = QFontMetricsF(tf).height() * 1.1;
-    const double bh = QFontMetricsF(bodyFont).boundingRect(QRectF(0, 0, inner.width(), 1e6), Qt::TextWordWrap, body).height();
-    const double top = inner.top() + std::max(0.0, (inner.height() - th - bh) / 2);
-    p.setFont(tf);
-    p.setPen(color);
-    p.drawText(QRectF(inner.left(), top, inner.width(), th), Qt::AlignCenter, title);
-    p.setFont(bodyFont);
-    p.setPen(QColor(70, 70, 70));
-    p.drawText(QRectF(inner.left(), top + th, inner.width(), inner.bottom() - top - th),
-               Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, body);
 }
 
 // The merge node in the middle; lit (filled with the method's colour)
@@ -583,7 +461,7 @@ void FlowView::paintEvent(QPaintEvent*) {
             const double arrowLen = std::hypot((end - start).x(), (end - start).y());
             if (arrowLen < 8) continue;
             const bool envBusy = k == activeEnv;
-            const QColor outColor = outLit ? readable(env_color(k)) : QColor(150, 150, 150);
+            const QColor outColor = outLit ? readable_on_white(env_color(k)) : QColor(150, 150, 150);
             const QColor backColor = backLit ? methodColor : QColor(150, 150, 150);
             const double outWidth = outLit ? 3.5 : (envBusy ? 2.0 : 1.6);
             const double backWidth = backLit ? 3.5 : 1.6;
@@ -625,6 +503,8 @@ void FlowView::paintEvent(QPaintEvent*) {
         }
         if (baseline_ && !g.baseline.isNull())
             drawBaselineBox(p, g.baseline, is(Phase::Baseline), g.font);
+        if (!counts_.empty() && g.legend.height() > 0)
+            draw_class_legend(p, g.legend, font());
     }
 
     // The caption band: what is happening now, in words.

@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPainter>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "palette.h"
 #include "plot_kit.h"
 #include "run_model.h"
+#include "view_export.h"
 
 namespace mergelab::ui {
 
@@ -49,6 +51,9 @@ HistogramView::HistogramView(QWidget* parent) : QWidget(parent) {
     top->addWidget(label);
     top->addWidget(combo_);
     top->addStretch(1);
+    auto* hint = new QLabel(tr("Click a name in the legend to hide or show its histogram"), this);
+    hint->setStyleSheet(QStringLiteral("color: #666;"));
+    top->addWidget(hint);
     layout->addLayout(top);
 
     plot_ = plot_kit::add_plot(this, layout, QSize(200, 120), 1);
@@ -73,6 +78,14 @@ HistogramView::HistogramView(QWidget* parent) : QWidget(parent) {
     plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
 
     emptyText_ = plot_kit::add_empty_text(plot_);
+
+    connect(plot_, &QCustomPlot::legendClick, this,
+            [this](QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*) {
+                if (auto* plottable = qobject_cast<QCPPlottableLegendItem*>(item)) {
+                    const QString name = plottable->plottable()->name();
+                    setSeriesHidden(name, !hidden_.contains(name));
+                }
+            });
 
     connect(combo_, &QComboBox::currentTextChanged, this, [this](const QString& text) {
         if (filling_) return;
@@ -136,6 +149,33 @@ QVector<double> HistogramView::seriesCounts(const QString& series) const {
 }
 
 QString HistogramView::statsText() const { return statsPlain_; }
+
+void HistogramView::setSeriesHidden(const QString& series, bool hidden) {
+    if (hidden)
+        hidden_.insert(series);
+    else
+        hidden_.remove(series);
+    redraw();
+}
+
+bool HistogramView::isSeriesHidden(const QString& series) const {
+    return hidden_.contains(series);
+}
+
+QSize HistogramView::exportSize() {
+    return {plot_->width(), plot_->height() + stats_->height()};
+}
+
+void HistogramView::renderExport(QCPPainter& painter) {
+    paint_plot(plot_, painter, QRect(QPoint(0, 0), plot_->size()));
+    // The stats line as text, not as the label widget.
+    painter.save();
+    painter.setFont(stats_->font());
+    painter.setPen(QColor(40, 40, 40));
+    painter.drawText(QRect(6, plot_->height(), plot_->width() - 12, stats_->height()),
+                     Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, statsPlain_);
+    painter.restore();
+}
 
 const RoundResult* HistogramView::currentRound() const {
     return find_round(run_.get(), round_);
@@ -207,16 +247,26 @@ void HistogramView::redraw() {
         graph->setName(name);
         graph->setLineStyle(QCPGraph::lsStepCenter);
         graph->setPen(QPen(color, width));
-        QColor fill = color;
-        fill.setAlpha(alpha);
-        graph->setBrush(fill);
+        if (alpha > 0) {
+            QColor fill = color;
+            fill.setAlpha(alpha);
+            graph->setBrush(fill);
+        }
         graph->setData(xs, ys, true);
+        // Hidden series keep their legend entry, greyed, so a click brings them back.
+        const bool hidden = hidden_.contains(name);
+        graph->setVisible(!hidden);
+        if (auto* item = plot_->legend->itemWithPlottable(graph))
+            item->setTextColor(hidden ? QColor(170, 170, 170) : Qt::black);
+        if (hidden)
+            return;
     };
 
     QStringList envLines, mergedLines, envRich, mergedRich;
     for (size_t k = 0; k < hist->envs.size(); ++k) {
         const int env = static_cast<int>(k);
-        add(env_label(env), env_color(env), hist->envs[k], 1.2, 60);
+        // Outlines only: several filled environments hide one another.
+        add(env_label(env), env_color(env), hist->envs[k], 1.6, 0);
         if (k < hist->env_stats.size()) {
             envLines.append(stats_line(env_label(env), hist->env_stats[k]));
             envRich.append(colored(envLines.back(), env_color(env)));
@@ -230,7 +280,7 @@ void HistogramView::redraw() {
     for (const std::string& m : methods) {
         const QString name = QString::fromStdString(m);
         if (auto it = hist->merged.find(m); it != hist->merged.end())
-            add(name, method_color(name), it->second, 2.0, 35);
+            add(name, method_color(name), it->second, 2.2, 28);
         if (auto it = hist->merged_stats.find(m); it != hist->merged_stats.end()) {
             mergedLines.append(stats_line(name, it->second));
             mergedRich.append(colored(mergedLines.back(), method_color(name)));

@@ -1,6 +1,7 @@
 #pragma once
 // Per-layer weight histograms of one round: each environment's local model
 // and each merged model overlaid, translucent, with a stats line.
+#include <QSet>
 #include <QWidget>
 
 #include "run_view.h"
@@ -10,6 +11,8 @@ class QComboBox;
 class QLabel;
 class QCPItemText;
 class QCPTextElement;
+
+class QCPPainter;
 
 namespace mergelab::ui {
 
@@ -33,6 +36,11 @@ public:
     // For tests: the counts drawn for `series` ("Env 1", "avg", ...).
     QVector<double> seriesCounts(const QString& series) const;
     QString statsText() const;
+    // Series hidden by a click on their legend entry ("Env 1", "avg", ...).
+    void setSeriesHidden(const QString& series, bool hidden);
+    bool isSeriesHidden(const QString& series) const;
+    QSize exportSize() override;
+    void renderExport(QCPPainter& painter) override;
 
 private:
     const RoundResult* currentRound() const;
@@ -48,6 +56,7 @@ private:
     int round_ = 0;
     QString wanted_ = QStringLiteral("conv1.weight"); // kept when a round lacks it
     QString statsPlain_;
+    QSet<QString> hidden_; // kept across rounds and layers
     bool filling_ = false; // the combo is being refilled: ignore its signals
 };
 

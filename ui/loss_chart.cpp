@@ -40,13 +40,17 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent) {
     clear();
 }
 
-void LossChart::startRound(int round, int envs) {
+void LossChart::startRound(int round, int envs, const QString& lane) {
     plot_->clearGraphs();
     lines_.clear();
     round_ = round;
+    lane_ = lane;
     points_ = 0;
     maxLoss_ = 0;
-    title_->setText(QStringLiteral("Round %1: training loss, batch by batch").arg(round));
+    title_->setText(
+        lane.isEmpty()
+            ? QStringLiteral("Round %1: training loss, batch by batch").arg(round)
+            : QStringLiteral("Lane %1, round %2: training loss, batch by batch").arg(lane).arg(round));
     for (int k = 0; k < envs; ++k) lineFor(k);
     plot_->legend->setVisible(envs > 0);
     emptyText_->setText(QStringLiteral("Waiting for the first batch"));
@@ -60,7 +64,7 @@ void LossChart::addBatch(const BatchProgress& progress) {
     if (progress.round != round_) {
         // A batch of a round nobody announced: start it rather than mix two rounds.
         int envs = static_cast<int>(lines_.size()) - (lines_.contains(-1) ? 1 : 0);
-        startRound(progress.round, std::max(envs, progress.env + 1));
+        startRound(progress.round, std::max(envs, progress.env + 1), lane_);
     }
     Line& line = lineFor(progress.env);
     // Each model counts its own batches: environments train side by side,
@@ -113,6 +117,11 @@ void LossChart::clear() {
     plot_->legend->setVisible(false);
     plot_->xAxis->setRange(0, kMinBatches);
     plot_->yAxis->setRange(0, 2.5);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LossChart::setEmptyText(const QString& text) {
+    emptyText_->setText(text);
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 

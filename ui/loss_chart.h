@@ -19,9 +19,12 @@ class LossChart : public QWidget {
 public:
     explicit LossChart(QWidget* parent = nullptr);
 
-    void startRound(int round, int envs); // clears and relabels ("Round 3: training loss")
+    // Clears and relabels ("Round 3: training loss"); `lane` names the lane
+    // in lanes mode ("max, lane 2 of 3"), else empty.
+    void startRound(int round, int envs, const QString& lane = {});
     void addBatch(const BatchProgress& progress);
     void clear();
+    void setEmptyText(const QString& text); // until the first batch arrives
 
     QCustomPlot* plot() const;
     int pointCount() const; // for tests: batches drawn this round
@@ -52,6 +55,7 @@ private:
     // most every kFrameMs (the window must stay responsive while training).
     QTimer replotTimer_;
     int round_ = 0;
+    QString lane_;
     int points_ = 0;   // batches drawn this round, all models together
     double maxLoss_ = 0;
 };

@@ -1,7 +1,5 @@
 #include "main_window.h"
 
-#include "mergelab/progress.h"
-
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -9,15 +7,13 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
-#include <QFileDialog>
-#include <QFileInfo>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPainter>
-#include <QPdfWriter>
 #include <QProgressBar>
-#include <QSaveFile>
+#include <QPushButton>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSlider>
@@ -27,13 +23,12 @@
 #include <QTimer>
 #include <QToolBar>
 
-#include <filesystem>
-
 #include "experiment_runner.h"
+#include "help_dialog.h"
+#include "i18n.h"
 #include "log_panel.h"
 #include "mergelab/error.h"
 #include "mergelab/log.h"
-#include "mergelab/progress.h"
 #include "mergelab/run_files.h"
 #include "run_model.h"
 #include "setup_panel.h"
@@ -41,35 +36,6 @@
 #include "views.h"
 
 namespace mergelab::ui {
-
-namespace {
-
-QString elapsed_and_eta(double seconds, double fraction) {
-    return QObject::tr("elapsed %1 · ETA %2")
-        .arg(QString::fromStdString(clock_text(seconds)), QString::fromStdString(clock_text(eta_seconds(seconds, fraction))));
-}
-
-QString phase_caption(const PhaseChanged& p) {
-    switch (p.phase) {
-    case Phase::Training: return QObject::tr("Round %1: Env %2 training").arg(p.round).arg(p.env + 1);
-    case Phase::Baseline: return QObject::tr("Round %1: central baseline training").arg(p.round);
-    case Phase::Merging: return QObject::tr("Round %1: merging (%2)").arg(p.round).arg(QString::fromStdString(p.method));
-    case Phase::Evaluating: return QObject::tr("Round %1: testing %2").arg(p.round).arg(QString::fromStdString(p.method));
-    case Phase::CopyingBack: return QObject::tr("Round %1: copying back").arg(p.round);
-    case Phase::Saving: return QObject::tr("Round %1: saving").arg(p.round);
-    }
-    return {};
-}
-
-// Window-modal but not blocking: the event loop (and a running experiment's
-// updates) carries on while the message is shown.
-void show_warning(QWidget* parent, const QString& title, const QString& text) {
-    auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, parent);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
-}
-
-} // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : MainWindow(standard_views(), parent) {}
@@ -91,6 +57,7 @@ MainWindow::MainWindow(const std::vector<ViewFactory>& views, QWidget* parent)
     restoreSettings();
     updateActions();
     syncScrubber();
+    syncLanes();
 }
 
 MainWindow::~MainWindow() = default;
@@ -108,15 +75,11 @@ void MainWindow::buildViews(const std::vector<ViewFactory>& views) {
 }
 
 void MainWindow::buildDocks() {
+    // The panel scrolls inside itself; its problem strip stays in view.
     setup_ = new SetupPanel;
-    auto* setupScroll = new QScrollArea;
-    setupScroll->setWidget(setup_);
-    setupScroll->setWidgetResizable(true);
-    setupScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    setupScroll->setMinimumWidth(setup_->minimumSizeHint().width() + 24);
     auto* setupDock = new QDockWidget(tr("Setup"));
     setupDock->setObjectName("setupDock");
-    setupDock->setWidget(setupScroll);
+    setupDock->setWidget(setup_);
     addDockWidget(Qt::LeftDockWidgetArea, setupDock);
 
     log_ = new LogPanel;
@@ -128,7 +91,7 @@ void MainWindow::buildDocks() {
 }
 
 void MainWindow::buildRoundBar() {
-    // The round scrubber drives every round-based view.
+    // The round scrubber and the lane selector drive every view.
     auto* roundBar = new QToolBar(tr("Round"));
     roundBar->setObjectName("roundBar");
     roundBar->addWidget(new QLabel(tr(" Round ")));
@@ -140,50 +103,28 @@ void MainWindow::buildRoundBar() {
     roundBar->addWidget(scrubber_);
     roundLabel_ = new QLabel(tr(" no rounds yet "));
     roundBar->addWidget(roundLabel_);
+
+    auto* laneBox = new QWidget;
+    auto* laneLayout = new QHBoxLayout(laneBox);
+    laneLayout->setContentsMargins(12, 0, 0, 0);
+    auto* laneLabel = new QLabel(tr("Lane:"));
     lane_ = new QComboBox;
-    lane_->setToolTip(tr("Lanes mode: the lane the views show"));
-    lane_->setVisible(false);
-    roundBar->addWidget(lane_);
+    lane_->setObjectName("laneSelector");
+    lane_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    lane_->setToolTip(
+        tr("Lanes mode: the lane every view shows (each lane is one experiment with one method)"));
+    laneLabel->setBuddy(lane_);
+    laneLayout->addWidget(laneLabel);
+    laneLayout->addWidget(lane_);
+    laneAction_ = roundBar->addWidget(laneBox);
+    laneAction_->setVisible(false);
     addToolBar(Qt::TopToolBarArea, roundBar);
     connect(scrubber_, &QSlider::valueChanged, model_, &RunModel::selectRound);
-    connect(lane_, &QComboBox::currentIndexChanged, model_, &RunModel::selectLane);
-}
-
-void MainWindow::buildStatusBar() {
-    phaseLabel_ = new QLabel(tr("Ready"));
-    phaseLabel_->setMinimumWidth(260);
-    phaseProgress_ = new QProgressBar;
-    phaseProgress_->setMaximumWidth(200);
-    phaseProgress_->setFormat("%p% of epoch");
-    phaseProgress_->setToolTip(tr("Progress of the current epoch"));
-    runProgress_ = new QProgressBar;
-    runProgress_->setMaximumWidth(200);
-    runProgress_->setFormat("run %p%");
-    runProgress_->setToolTip(tr("Progress of the whole run (the round limit)"));
-    speedLabel_ = new QLabel;
-    timeLabel_ = new QLabel;
-    statusBar()->addWidget(phaseLabel_, 1);
-    statusBar()->addPermanentWidget(speedLabel_);
-    statusBar()->addPermanentWidget(phaseProgress_);
-    statusBar()->addPermanentWidget(runProgress_);
-    statusBar()->addPermanentWidget(timeLabel_);
+    connect(lane_, &QComboBox::activated, model_, &RunModel::selectLane);
 }
 
 void MainWindow::buildActions() {
-    auto* file = menuBar()->addMenu(tr("&File"));
-    open_ = file->addAction(tr("&Open run…"), this, &MainWindow::openRunDialog);
-    open_->setShortcut(QKeySequence::Open);
-    save_ = file->addAction(tr("&Save run as…"), this, &MainWindow::saveRunAs);
-    save_->setShortcut(QKeySequence::Save);
-    file->addSeparator();
-    file->addAction(tr("Export metrics as &CSV…"), this, [this] { exportMetrics(false); });
-    file->addAction(tr("Export metrics as &JSON…"), this, [this] { exportMetrics(true); });
-    auto* exportChartAction = file->addAction(tr("&Export visible chart (PNG, PDF)…"), this, &MainWindow::exportChart);
-    exportChartAction->setShortcut(QKeySequence("Ctrl+E"));
-    file->addSeparator();
-    auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
-
+    buildFileMenu();
     auto* run = menuBar()->addMenu(tr("&Run"));
     start_ = run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"), this, &MainWindow::startRun);
     start_->setShortcuts({QKeySequence("Ctrl+R"), QKeySequence("F5")});
@@ -192,11 +133,14 @@ void MainWindow::buildActions() {
     step_ = run->addAction(style()->standardIcon(QStyle::SP_MediaSkipForward), tr("Step one &round"), this,
                            &MainWindow::stepRun);
     step_->setShortcut(QKeySequence("F10"));
+    step_->setToolTip(tr("Run one more round, then pause (F10)"));
     stop_ = run->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("S&top"), this, &MainWindow::stopRun);
     stop_->setShortcuts({QKeySequence("Ctrl+."), QKeySequence("Shift+F5")});
 
     buildViewMenu();
     auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&How merging works"), this, [this] { showHelp(this); }, QKeySequence::HelpContents);
+    help->addSeparator();
     help->addAction(tr("&About MergeLab"), this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 
@@ -214,22 +158,6 @@ void MainWindow::buildActions() {
     connect(setup_, &SetupPanel::validityChanged, this, [this] { updateActions(); });
 }
 
-void MainWindow::buildViewMenu() {
-    auto* menu = menuBar()->addMenu(tr("&View"));
-    for (RunView* view : views_)
-        for (QAction* action : view->viewActions())
-            menu->addAction(action);
-    menu->addSeparator();
-    for (auto* dock : findChildren<QDockWidget*>())
-        menu->addAction(dock->toggleViewAction());
-    menu->addSeparator();
-    for (int i = 0; i < static_cast<int>(views_.size()); ++i) {
-        auto* a =
-            menu->addAction(views_[i]->title().remove('&'), this, [this, i] { tabs_->setCurrentIndex(i); });
-        a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
-    }
-}
-
 void MainWindow::connectRunner() {
     connect(runner_, &ExperimentRunner::dataLoaded, model_, &RunModel::setData);
     connect(runner_, &ExperimentRunner::runStarted, this, &MainWindow::onRunStarted);
@@ -238,6 +166,7 @@ void MainWindow::connectRunner() {
     connect(runner_, &ExperimentRunner::roundFinished, this,
             [this](const QString& lane, const RoundResult& r) {
                 model_->appendRound(lane.toStdString(), r);
+                // After a Step the run is paused from this round on.
                 if (runner_->isPaused())
                     updateActions();
             });
@@ -247,7 +176,7 @@ void MainWindow::connectRunner() {
         setup_->setDataError(message);
         statusBar()->showMessage(message, 15000);
     });
-    connect(runner_, &ExperimentRunner::pausedChanged, this, [this] { updateActions(); });
+    connect(runner_, &ExperimentRunner::pausedChanged, this, &MainWindow::onPausedChanged);
     connect(runner_, &ExperimentRunner::environmentStatus, model_, &RunModel::relayEnvironmentStatus);
     connect(runner_, &ExperimentRunner::coordinatorListening, this,
             [this](const QString& address, const QString& token) {
@@ -266,74 +195,18 @@ void MainWindow::connectModel() {
     connect(model_, &RunModel::laneSelected, this, &MainWindow::syncScrubber);
     connect(model_, &RunModel::roundAdded, this, &MainWindow::syncScrubber);
     connect(model_, &RunModel::roundSelected, this, &MainWindow::syncScrubber);
+    connect(model_, &RunModel::runReset, this, &MainWindow::syncLanes);
+    connect(model_, &RunModel::laneAdded, this, &MainWindow::syncLanes);
+    connect(model_, &RunModel::laneSelected, this, &MainWindow::syncLanes);
+    connect(model_, &RunModel::liveFinished, this, &MainWindow::syncLanes);
 }
 
-void MainWindow::onRunStarted(const RunStarted& e) {
-    model_->addLane(e);
-    if (!e.lane.empty())
-        lane_->addItem(tr("Lane %1").arg(QString::fromStdString(e.lane)));
-    const int lanes = running_.mode == Mode::Lanes ? static_cast<int>(running_.lanes.size()) : 1;
-    batchesTotal_ = e.batches_per_round * running_.rounds * lanes;
-}
-
-void MainWindow::onPhaseChanged(const PhaseChanged& p) {
-    model_->relayPhase(p);
-    phaseLabel_->setText(phase_caption(p));
-}
-
-void MainWindow::onBatchProgress(const BatchProgress& b) {
-    ++batchesDone_;
-    model_->relayBatch(b);
-    // Texts and bars at most ten times a second: each change repaints,
-    // and batches come faster than anyone reads.
-    if (b.batch != b.batches && progressClock_.isValid() && progressClock_.elapsed() < 100)
-        return;
-    progressClock_.start();
-    phaseProgress_->setRange(0, static_cast<int>(b.batches));
-    phaseProgress_->setValue(static_cast<int>(b.batch));
-    const QString who = b.env < 0 ? tr("central baseline") : tr("Env %1").arg(b.env + 1);
-    phaseLabel_->setText(tr("Round %1: %2 training, epoch %3, batch %4 of %5")
-                             .arg(b.round)
-                             .arg(who)
-                             .arg(b.epoch)
-                             .arg(b.batch)
-                             .arg(b.batches));
-    speedLabel_->setText(tr("%1 images/s").arg(b.images_per_second, 0, 'f', 0));
-    if (batchesTotal_ > 0) {
-        runProgress_->setRange(0, 1000);
-        const double fraction = std::min(1.0, double(batchesDone_) / batchesTotal_);
-        runProgress_->setValue(static_cast<int>(fraction * 1000));
-        timeLabel_->setText(elapsed_and_eta(elapsed_.elapsed() / 1000.0, fraction));
-    }
-}
-
-void MainWindow::onLaneFinished(const RunResult& finished) {
-    model_->finishLane(finished);
-    const QString message = QString::fromStdString(finished.message);
-    statusBar()->showMessage(message, 15000);
-    if (finished.stopped == StopReason::Failed || finished.stopped == StopReason::Diverged) {
-        runFailed_ = true;
-        if (!quitWhenDone_)
-            show_warning(this, tr("Run stopped"), message);
-    }
-}
-
-void MainWindow::onFinished() {
-    setup_->setLocked(false);
-    phaseProgress_->setValue(phaseProgress_->maximum());
-    const RunPtr run = model_->run();
-    phaseLabel_->setText(run && run->stopped != StopReason::Running
-                             ? tr("Finished: %1").arg(QString::fromStdString(run->message))
-                             : tr("Ready"));
-    model_->finishLive();
-    updateActions();
-    if (quitWhenDone_)
-        finishAutomation(runFailed_ ? 1 : 0);
+QString MainWindow::runsFolder() {
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/runs";
 }
 
 QString MainWindow::newRunDirectory() const {
-    const QString base = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/runs";
-    return base + "/" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss-zzz");
+    return runsFolder() + "/" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss-zzz");
 }
 
 void MainWindow::startRun() {
@@ -345,12 +218,13 @@ void MainWindow::startRun() {
         running_.baseline = false;
     }
     runDir_ = newRunDirectory();
+    runDirIsOurs_ = true;
     running_.out_dir = runDir_.toStdString();
     model_->startLive(running_);
-    lane_->clear();
-    lane_->setVisible(running_.mode == Mode::Lanes);
     batchesDone_ = 0;
     batchesTotal_ = 0;
+    pausedMs_ = 0;
+    lastFraction_ = 0;
     runFailed_ = false;
     elapsed_.start();
     setup_->setLocked(true);
@@ -361,6 +235,7 @@ void MainWindow::startRun() {
     setup_->setJoinInfo({});
     runner_->setEnvironmentsMode(setup_->environmentsMode());
     runner_->start(running_);
+    phaseLabel_->setText(tr("Loading the data…"));
     updateActions();
 }
 
@@ -399,10 +274,12 @@ void MainWindow::updateActions() {
     start_->setToolTip(setup_->isValid() ? tr("Start training (Ctrl+R)") : tr("Cannot start: %1").arg(setup_->problem()));
     pause_->setEnabled(running);
     pause_->setText(paused ? tr("Resume") : tr("Pause"));
+    pause_->setToolTip(paused ? tr("Resume training (Ctrl+P)")
+                              : tr("Pause after the current batch (Ctrl+P)"));
     pause_->setIcon(style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
     step_->setEnabled((!running && setup_->isValid()) || paused);
     stop_->setEnabled(running);
-    save_->setEnabled(!runDir_.isEmpty() && !running);
+    save_->setEnabled(!runDir_.isEmpty() && !running && model_->roundCount() > 0);
     if (!setup_->isValid() && !running) phaseLabel_->setText(tr("Setup: %1").arg(setup_->problem()));
     else if (!running && phaseLabel_->text().startsWith(tr("Setup:"))) phaseLabel_->setText(tr("Ready"));
 }
@@ -417,6 +294,53 @@ void MainWindow::syncScrubber() {
     roundLabel_->setText(rounds ? tr(" %1 of %2 ").arg(round).arg(rounds) : tr(" no rounds yet "));
 }
 
+void MainWindow::syncLanes() {
+    const int lanes = model_->laneCount();
+    const bool lanesMode = model_->config().mode == Mode::Lanes || lanes > 1;
+    const int total = std::max<int>(
+        lanes, model_->config().mode == Mode::Lanes ? static_cast<int>(model_->config().lanes.size()) : 0);
+    const QSignalBlocker block(lane_);
+    lane_->clear();
+    for (int i = 0; i < lanes; ++i) {
+        QString text =
+            tr("%1 of %2: %3").arg(i + 1).arg(total).arg(QString::fromStdString(model_->lane(i)->lane));
+        if (i == model_->runningLane())
+            text += model_->isPaused() ? tr(" (paused)") : tr(" (running)");
+        lane_->addItem(text);
+    }
+    lane_->setCurrentIndex(model_->selectedLane());
+    laneAction_->setVisible(lanesMode && lanes > 0);
+}
+
+QString MainWindow::lanePrefix() const {
+    const int running = model_->runningLane();
+    const ExperimentConfig& c = model_->config();
+    if (c.mode != Mode::Lanes || running < 0)
+        return {};
+    return tr("Lane %1 of %2: %3 · ")
+        .arg(running + 1)
+        .arg(std::max<int>(static_cast<int>(c.lanes.size()), model_->laneCount()))
+        .arg(QString::fromStdString(model_->lane(running)->lane));
+}
+
+void MainWindow::buildViewMenu() {
+    auto* menu = menuBar()->addMenu(tr("&View"));
+    for (RunView* view : views_)
+        for (QAction* action : view->viewActions())
+            menu->addAction(action);
+    menu->addSeparator();
+    for (auto* dock : findChildren<QDockWidget*>())
+        menu->addAction(dock->toggleViewAction());
+    menu->addSeparator();
+    menu->addMenu(makeLanguageMenu(this));
+    menu->addSeparator();
+    for (int i = 0; i < static_cast<int>(views_.size()); ++i) {
+        auto* a =
+            menu->addAction(views_[i]->title().remove('&'), this, [this, i] { tabs_->setCurrentIndex(i); });
+        a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
+    }
+}
+
 void MainWindow::showTab(const QString& name) {
     QStringList names;
     for (RunView* view : views_)
@@ -427,16 +351,15 @@ void MainWindow::showTab(const QString& name) {
     tabs_->setCurrentIndex(index);
 }
 
-RunPtr MainWindow::shownRun() const {
-    return model_->run();
-}
-
-int MainWindow::shownRound() const { return scrubber_->value(); }
-
 void MainWindow::applyPreset(const QString& name) {
     const QString key = name.toLower();
-    const QString preset = key == "quick" ? "quick" : (key == "v" || key == "paper-v") ? "V" : (key == "h" || key == "paper-h") ? "H" : "";
-    if (preset.isEmpty()) throw UsageError("unknown preset '" + name.toStdString() + "' (use quick, paper-v or paper-h)");
+    QString preset = key == "quick" ? "quick" : (key == "v" || key == "paper-v") ? "V" : (key == "h" || key == "paper-h") ? "H" : "";
+    // Every other registered preset by its own name (H-strategies).
+    for (const auto& p : presets())
+        if (preset.isEmpty() && QString::fromStdString(p.name).toLower() == key) preset = QString::fromStdString(p.name);
+    if (preset.isEmpty())
+        throw UsageError("unknown preset '" + name.toStdString() + "' (use quick, paper-v, paper-h or " +
+                         "one of mergelab-cli methods' presets)");
     setup_->applyPreset(preset);
 }
 
@@ -460,107 +383,6 @@ void MainWindow::finishAutomation(int exit_code) {
     });
 }
 
-bool MainWindow::openRun(const QString& path) {
-    if (runner_->isRunning()) return false;
-    try {
-        const auto runs = load_runs(path.toStdString());
-        model_->load(runs, path);
-        lane_->clear();
-        for (const auto& r : runs)
-            if (!r.lane.empty())
-                lane_->addItem(tr("Lane %1").arg(QString::fromStdString(r.lane)));
-        lane_->setVisible(runs.size() > 1);
-        runDir_ = QFileInfo(path).isDir() ? path : QFileInfo(path).absolutePath();
-        running_ = runs.front().config;
-        // The setup shows what produced the run, so Start repeats it.
-        ExperimentConfig setup = running_;
-        setup.out_dir.clear();
-        if (runs.size() > 1) {
-            setup.mode = Mode::Lanes;
-            setup.lanes.clear();
-            for (const auto& r : runs) setup.lanes.push_back(r.lane);
-            setup.compare = setup.lanes;
-        }
-        setup_->setConfig(setup);
-        if (!model_->data()) {
-            try {
-                model_->setData(std::make_shared<const FashionMnist>(
-                    load_fashion_mnist(resolve_data_dir(running_.data_dir))));
-            } catch (const std::exception& e) {
-                logger()->warn("no test images for the samples view: {}", e.what());
-            }
-        }
-        updateActions();
-        setWindowTitle(tr("MergeLab: %1").arg(QFileInfo(runDir_).fileName()));
-        phaseLabel_->setText(tr("Opened %1 (%2)").arg(runDir_, QString::fromLatin1(name_of(runs.front().stopped))));
-        return true;
-    } catch (const std::exception& e) {
-        logger()->error("{}", e.what());
-        if (!quitWhenDone_) show_warning(this, tr("Cannot open run"), QString::fromUtf8(e.what()));
-        return false;
-    }
-}
-
-void MainWindow::openRunDialog() {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open run directory"));
-    if (!dir.isEmpty()) openRun(dir);
-}
-
-void MainWindow::saveRunAs() {
-    if (runDir_.isEmpty()) return;
-    const QString target = QFileDialog::getExistingDirectory(this, tr("Save run into (an empty folder)"));
-    if (target.isEmpty()) return;
-    std::error_code ec;
-    std::filesystem::copy(runDir_.toStdString(), target.toStdString(),
-                          std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing,
-                          ec);
-    if (ec)
-        show_warning(this, tr("Save run"), tr("Could not copy the run to %1: %2").arg(target, QString::fromStdString(ec.message())));
-    else
-        statusBar()->showMessage(tr("Run saved in %1").arg(target), 8000);
-}
-
-void MainWindow::exportMetrics(bool json) {
-    const RunPtr run = model_->run();
-    if (!run) {
-        statusBar()->showMessage(tr("Nothing to export yet"), 5000);
-        return;
-    }
-    const QString path = QFileDialog::getSaveFileName(this, json ? tr("Export metrics as JSON") : tr("Export metrics as CSV"),
-                                                      json ? "run.json" : "metrics.csv",
-                                                      json ? tr("JSON (*.json)") : tr("CSV (*.csv)"));
-    if (path.isEmpty()) return;
-    QSaveFile file(path);
-    const std::string text = json ? run_to_json(*run, 1) : metrics_csv(*run);
-    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), static_cast<qint64>(text.size())) < 0 || !file.commit())
-        show_warning(this, tr("Export"), tr("Could not write %1: %2").arg(path, file.errorString()));
-    else
-        statusBar()->showMessage(tr("Exported %1").arg(path), 8000);
-}
-
-void MainWindow::exportChart() {
-    const int tab = tabs_->currentIndex();
-    if (tab < 0)
-        return;
-    QWidget* page = views_[static_cast<size_t>(tab)]->exportWidget();
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export visible chart"), "mergelab-chart.png",
-                                                      tr("PNG image (*.png);;PDF document (*.pdf)"));
-    if (path.isEmpty()) return;
-    bool ok;
-    if (path.endsWith(".pdf", Qt::CaseInsensitive)) {
-        QPdfWriter pdf(path);
-        pdf.setPageSize(QPageSize(page->size(), QPageSize::Point));
-        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
-        pdf.setResolution(72);
-        QPainter painter(&pdf);
-        page->render(&painter);
-        ok = painter.end();
-    } else {
-        ok = page->grab().save(path);
-    }
-    statusBar()->showMessage(ok ? tr("Exported %1").arg(path) : tr("Could not write %1").arg(path), 8000);
-}
-
 void MainWindow::showAbout() {
     QMessageBox::about(
         this, tr("About MergeLab"),
@@ -576,11 +398,48 @@ void MainWindow::showAbout() {
             .arg(application_version()));
 }
 
+RunPtr MainWindow::shownRun() const {
+    return model_->run();
+}
+
+int MainWindow::shownRound() const {
+    return scrubber_->value();
+}
+
+void MainWindow::fitToScreen() {
+    // The window opens on whatever screen it is on, down to a 1024x768
+    // projector, and never larger than that screen; the frame and the
+    // desktop's panels need a little room.
+    const QScreen* screen = this->screen() ? this->screen() : QGuiApplication::primaryScreen();
+    if (!screen)
+        return;
+    const QRect available = screen->availableGeometry();
+    const QSize room = available.size() - QSize(16, 40);
+    QSize size = this->size();
+    if (size.width() > room.width() || size.height() > room.height() || size.width() < 400) {
+        size = QSize(1400, 900).boundedTo(room);
+        resize(size);
+    }
+    QRect frame = frameGeometry();
+    if (!available.contains(frame))
+        move(available.topLeft());
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    // The screen is known for sure only now.
+    if (!fitted_) {
+        fitted_ = true;
+        fitToScreen();
+    }
+    QMainWindow::showEvent(event);
+}
+
 void MainWindow::restoreSettings() {
     QSettings settings;
-    resize(1400, 900);
+    resize(QSize(1400, 900));
     restoreGeometry(settings.value("window/geometry").toByteArray());
     restoreState(settings.value("window/state").toByteArray());
+    fitToScreen();
     const QString setup = settings.value("setup/last").toString();
     if (!setup.isEmpty()) {
         try {
@@ -594,6 +453,7 @@ void MainWindow::restoreSettings() {
             if (action->isCheckable() && !action->objectName().isEmpty())
                 action->setChecked(
                     settings.value("view/" + action->objectName(), action->isChecked()).toBool());
+    rebuildRecentMenu();
 }
 
 void MainWindow::saveSettings() {
@@ -608,6 +468,31 @@ void MainWindow::saveSettings() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (runner_->isRunning() && !quitWhenDone_ && !quitConfirmed_) {
+        // Quitting loses the round in progress: ask, without blocking the
+        // run's updates meanwhile.
+        event->ignore();
+        auto* box =
+            new QMessageBox(QMessageBox::Question, tr("Quit MergeLab?"),
+                            tr("A run is in progress. Quitting stops it: the round in progress is lost, the "
+                               "%n finished round(s) stay saved in %1.",
+                               nullptr, model_->roundCount())
+                                .arg(runDir_),
+                            QMessageBox::NoButton, this);
+        box->setObjectName("confirmQuit");
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        QPushButton* quit = box->addButton(tr("Stop and quit"), QMessageBox::AcceptRole);
+        box->addButton(QMessageBox::Cancel);
+        box->setDefaultButton(QMessageBox::Cancel);
+        connect(box, &QMessageBox::finished, this, [this, box, quit] {
+            if (box->clickedButton() != quit)
+                return;
+            quitConfirmed_ = true;
+            close();
+        });
+        box->open();
+        return;
+    }
     saveSettings();
     if (runner_->isRunning()) {
         // Cancel is checked between batches: the worker ends within one.

@@ -1,7 +1,11 @@
 #pragma once
 // The MergeLab window: setup and log docks, the views in tabs, a round
-// scrubber shared by every round-based view, run controls, files. It wires
-// the runner to the run model; the views draw from the model.
+// scrubber and lane selector shared by every view, run controls, files. It
+// wires the runner to the run model; the views draw from the model.
+//
+// Split over three files: main_window.cpp (building, run control),
+// main_window_status.cpp (status bar, progress, pause) and
+// main_window_files.cpp (open, save as, export, recent runs).
 #include <QElapsedTimer>
 #include <QMainWindow>
 
@@ -12,6 +16,7 @@
 class QAction;
 class QComboBox;
 class QLabel;
+class QMenu;
 class QProgressBar;
 class QSlider;
 class QTabWidget;
@@ -34,7 +39,16 @@ public:
     void applyPreset(const QString& name);
     void setQuitWhenDone(bool quit, const QString& screenshot_path);
     bool openRun(const QString& path); // shows a message on failure
-    void showTab(const QString& name); // a view's name(): accuracy, weights, confusion, flow, samples
+    void
+    showTab(const QString& name); // a view's name(): accuracy, weights, confusion, flow, samples, summary
+    // Copies the shown run into `folder` under the run-folder rule: a new
+    // or empty folder takes the run; for any other folder a new sub-folder
+    // named after the run is offered (asked in a dialog); system folders
+    // are refused. Returns the folder written, or empty.
+    QString saveRunTo(const QString& folder);
+    // Writes the shown tab's view (PNG at `scale` times its size, PDF, or
+    // SVG by the suffix) without the widgets around it.
+    bool exportView(const QString& path, double scale = 3.0);
 
     // For tests.
     SetupPanel* setupPanel() const { return setup_; }
@@ -48,8 +62,18 @@ public:
         return nullptr;
     }
     QAction* startAction() const { return start_; }
+    QAction* pauseAction() const { return pause_; }
+    QAction* stepAction() const { return step_; }
+    QComboBox* laneSelector() const { return lane_; }
+    QAction* laneSelectorAction() const { return laneAction_; }
+    QMenu* recentMenu() const { return recent_; }
     RunPtr shownRun() const;
     int shownRound() const;
+    // Seconds the run has been training, pauses left out.
+    double runSeconds() const;
+    // Where the next file dialog opens: the last folder used, else the runs folder.
+    QString dialogFolder() const;
+    static QString runsFolder();
 
 public slots:
     void startRun();
@@ -59,6 +83,7 @@ public slots:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void buildViews(const std::vector<ViewFactory>& views);
@@ -66,22 +91,32 @@ private:
     void buildRoundBar();
     void buildStatusBar();
     void buildActions();
+    void buildFileMenu();
     void buildViewMenu();
     void connectRunner();
     void connectModel();
     void onRunStarted(const RunStarted& started);
     void onPhaseChanged(const PhaseChanged& phase);
     void onBatchProgress(const BatchProgress& batch);
+    void onPausedChanged(bool paused);
     void onLaneFinished(const RunResult& finished);
     void onFinished();
     void updateActions();
+    void updateTimes(double fraction);
     void syncScrubber();
+    void syncLanes();
+    QString lanePrefix() const;
     void saveRunAs();
     void openRunDialog();
     void exportMetrics(bool json);
     void exportChart();
+    void rememberFolder(const QString& folder);
+    void addRecentRun(const QString& path);
+    void rebuildRecentMenu();
+    void removeEmptyRunFolder();
     void showAbout();
     void finishAutomation(int exit_code);
+    void fitToScreen();
     void restoreSettings();
     void saveSettings();
     QString newRunDirectory() const;
@@ -95,6 +130,9 @@ private:
     QSlider* scrubber_;
     QLabel* roundLabel_;
     QComboBox* lane_;
+    // A widget in a tool bar is shown and hidden through its action:
+    // QWidget::setVisible on the widget itself is ignored there.
+    QAction* laneAction_ = nullptr;
     QLabel* phaseLabel_;
     QLabel* speedLabel_;
     QLabel* timeLabel_;
@@ -106,14 +144,22 @@ private:
     QAction* step_;
     QAction* save_;
     QAction* open_;
+    QMenu* recent_ = nullptr;
 
     ExperimentConfig running_;
     QString runDir_;
+    bool runDirIsOurs_ = false; // created by this window for a live run
     QElapsedTimer elapsed_;
+    QElapsedTimer pausedSince_;
+    qint64 pausedMs_ = 0; // pauses before the current one
+    double lastFraction_ = 0;
+    QString lastPhaseText_;       // shown again on resume
     QElapsedTimer progressClock_; // when the progress texts last changed
     int64_t batchesDone_ = 0;
     int64_t batchesTotal_ = 0;
     bool quitWhenDone_ = false;
+    bool quitConfirmed_ = false;
+    bool fitted_ = false; // to the screen it first shows on
     QString screenshotPath_;
     bool runFailed_ = false;
 };

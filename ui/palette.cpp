@@ -1,5 +1,9 @@
 #include "palette.h"
 
+#include <QCoreApplication>
+
+#include "i18n.h"
+
 #include <QHash>
 #include <QLocale>
 
@@ -22,24 +26,46 @@ QColor method_color(const QString& method) {
 }
 
 QColor env_color(int env) {
-    static const QColor colors[] = {QColor(230, 159, 0), QColor(86, 180, 233), QColor(204, 121, 167),
-                                    QColor(240, 228, 66), QColor(120, 120, 120), QColor(170, 110, 40),
-                                    QColor(128, 0, 128), QColor(0, 128, 128), QColor(160, 160, 0),
-                                    QColor(90, 90, 200)};
+    // Away from the methods' blue, vermilion and green so an environment's
+    // line is never taken for a merged model's (or the paper's, which use
+    // the methods' colours); sky blue, the closest to avg, comes last.
+    static const QColor colors[] = {QColor(230, 159, 0),  QColor(204, 121, 167), QColor(140, 90, 40),
+                                    QColor(200, 180, 0),  QColor(128, 0, 128),   QColor(120, 120, 120),
+                                    QColor(150, 150, 40), QColor(0, 128, 128),   QColor(90, 90, 200),
+                                    QColor(86, 180, 233)};
     return colors[((env % 10) + 10) % 10];
+}
+
+QColor class_color(int c) {
+    // Ten hues far enough apart to stack side by side in one bar.
+    static const QColor colors[] = {QColor(31, 119, 180),  QColor(255, 127, 14),  QColor(44, 160, 44),
+                                    QColor(214, 39, 40),   QColor(148, 103, 189), QColor(140, 86, 75),
+                                    QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34),
+                                    QColor(23, 190, 207)};
+    return colors[((c % 10) + 10) % 10];
+}
+
+Qt::PenStyle lane_pen_style(int lane) {
+    static const Qt::PenStyle styles[] = {Qt::SolidLine, Qt::DashLine, Qt::DashDotLine, Qt::DashDotDotLine};
+    return styles[((lane % 4) + 4) % 4];
+}
+
+Qt::PenStyle paper_pen_style() {
+    return Qt::DotLine;
 }
 
 QColor central_color() { return QColor(40, 40, 40); }
 QColor paper_color() { return QColor(150, 150, 150); }
-QString env_label(int env) { return QStringLiteral("Env %1").arg(env + 1); }
+QString env_label(int env) { return QCoreApplication::translate("mergelab", "Env %1").arg(env + 1); }
 
 QString class_name(int c) {
-    return c >= 0 && c < kNumClasses ? QString::fromStdString(class_names()[static_cast<size_t>(c)]) : QString::number(c);
+    return c >= 0 && c < kNumClasses ? coreText(class_names()[static_cast<size_t>(c)]) : QString::number(c);
 }
 
 QString short_class_name(int c) {
-    const QString name = QString::fromStdString(class_names()[c]);
-    return name == "T-shirt/top" ? QStringLiteral("T-shirt") : name;
+    // The one long name shortened: "T-shirt/top" crowds every axis.
+    if (class_names()[c] == "T-shirt/top") return QCoreApplication::translate("mergelab", "T-shirt");
+    return coreText(class_names()[c]);
 }
 
 QString grouped(qint64 n) { return QLocale(QLocale::English).toString(n); }
@@ -52,6 +78,10 @@ QColor mix(const QColor& a, const QColor& b, double t) {
 }
 
 double luminance(const QColor& c) { return 0.299 * c.redF() + 0.587 * c.greenF() + 0.114 * c.blueF(); }
+
+QColor readable_on_white(const QColor& c) {
+    return luminance(c) > 0.55 ? c.darker(luminance(c) > 0.75 ? 175 : 140) : c;
+}
 
 QFont pixel_font(const QFont& base, double px, bool bold, bool italic) {
     QFont f = base;

@@ -12,6 +12,11 @@ QColor method_color(const QString& method); // avg, max, absmax, others
 QColor env_color(int env);                  // 0-based environment
 QColor central_color();                     // the centralised baseline
 QColor paper_color();                       // the paper's published values
+QColor class_color(int c);                  // 0..9, for per-class counts
+// Lanes mode: each lane's lines in their own style (solid, dashed, ...),
+// so two lanes of one colour still tell apart. The paper's values are dotted.
+Qt::PenStyle lane_pen_style(int lane);
+Qt::PenStyle paper_pen_style();
 QString env_label(int env);                 // "Env 1"
 QString class_name(int c);                  // class_names(); the number when out of range
 QString short_class_name(int c);            // class_names() with "T-shirt" for "T-shirt/top"
@@ -20,6 +25,8 @@ QString grouped(qint64 n);                  // 10,000: English separators whatev
 QColor mix(const QColor& a, const QColor& b, double t);
 // Perceived brightness 0..1: picks dark or light text on a coloured fill.
 double luminance(const QColor& c);
+// Light palette colours (yellow, sky blue) vanish as text on white: darker then.
+QColor readable_on_white(const QColor& c);
 // `base` at a pixel size (never below 6 px), for views that scale their
 // text with their own size.
 QFont pixel_font(const QFont& base, double px, bool bold = false, bool italic = false);

@@ -29,6 +29,8 @@ void RunModel::startLive(const ExperimentConfig& config) {
     comparison_.reset();
     origin_.clear();
     live_ = true;
+    paused_ = false;
+    followLane_ = true;
     lane_ = 0;
     round_ = 0;
     following_ = true;
@@ -49,11 +51,17 @@ void RunModel::addLane(const RunStarted& started) {
     lanes_.push_back(std::move(run));
     comparison_.reset();
     const int added = laneCount() - 1;
-    emit laneAdded(added);
-    if (added == index()) {
+    // The lane that starts is the one whose curves move: show it, unless
+    // the user chose to look at another.
+    const bool show = added == index() || (live_ && followLane_);
+    if (show) {
+        lane_ = added;
+        following_ = true;
         clampRound();
-        emit laneSelected(added);
     }
+    emit laneAdded(added);
+    if (show)
+        emit laneSelected(added);
 }
 
 void RunModel::appendRound(const std::string& lane, const RoundResult& round) {
@@ -87,6 +95,8 @@ void RunModel::finishLane(const RunResult& finished) {
 }
 
 void RunModel::finishLive() {
+    live_ = false;
+    paused_ = false;
     emit liveFinished();
 }
 
@@ -98,6 +108,7 @@ void RunModel::load(std::vector<RunResult> runs, const QString& origin) {
     comparison_.reset();
     origin_ = origin;
     live_ = false;
+    paused_ = false;
     lane_ = 0;
     following_ = true;
     clampRound();
@@ -131,10 +142,20 @@ void RunModel::selectRound(int round) {
     emit roundSelected(round_);
 }
 
+void RunModel::setPaused(bool paused) {
+    if (paused == paused_)
+        return;
+    paused_ = paused;
+    emit pausedChanged(paused);
+}
+
 void RunModel::selectLane(int lane) {
     if (lane < 0 || lane >= laneCount() || lane == lane_)
         return;
+    // Picking the running lane again resumes following new lanes.
+    followLane_ = lane == runningLane();
     lane_ = lane;
+    following_ = true;
     comparison_.reset();
     clampRound();
     emit laneSelected(lane_);
@@ -146,6 +167,10 @@ RunPtr RunModel::lane(int index) const {
 
 int RunModel::selectedLane() const {
     return lanes_.empty() ? -1 : index();
+}
+
+int RunModel::runningLane() const {
+    return live_ ? laneCount() - 1 : -1;
 }
 
 RunPtr RunModel::run() const {
@@ -164,25 +189,34 @@ RunPtr RunModel::comparison() const {
     combined->envs = shown.envs;
     combined->stopped = shown.stopped;
     combined->message = shown.message;
-    combined->config.compare.clear();
+    // Marked as lanes so the chart draws each lane in its own line style.
+    combined->config.mode = Mode::Lanes;
+    combined->config.lanes.clear();
     for (const auto& lane : lanes_)
-        combined->config.compare.push_back(lane->lane);
-    // Round by round, each lane's merged model in the place of the shown
-    // lane's methods; histograms stay behind, the chart draws none.
-    combined->rounds.reserve(shown.rounds.size());
-    for (const RoundResult& r : shown.rounds) {
+        combined->config.lanes.push_back(lane->lane);
+    combined->config.compare = combined->config.lanes;
+    // Every round any lane has: a lane that has just started must not hide
+    // the finished lanes' lines. The local accuracies are the shown lane's;
+    // histograms stay behind, the chart draws none.
+    size_t rounds = 0;
+    for (const auto& lane : lanes_)
+        rounds = std::max(rounds, lane->rounds.size());
+    combined->rounds.reserve(rounds);
+    for (size_t i = 0; i < rounds; ++i) {
         RoundResult round;
-        round.round = r.round;
-        round.primary = r.primary;
-        round.central_test_acc = r.central_test_acc;
-        round.envs = r.envs;
-        round.seconds = r.seconds;
-        round.training_seconds = r.training_seconds;
+        round.round = static_cast<int>(i) + 1;
+        if (i < shown.rounds.size()) {
+            const RoundResult& r = shown.rounds[i];
+            round.round = r.round;
+            round.primary = r.primary;
+            round.central_test_acc = r.central_test_acc;
+            round.envs = r.envs;
+            round.seconds = r.seconds;
+            round.training_seconds = r.training_seconds;
+        }
         for (const auto& lane : lanes_)
-            if (r.round >= 1 && r.round <= static_cast<int>(lane->rounds.size()) &&
-                !lane->rounds[static_cast<size_t>(r.round - 1)].merged.empty())
-                round.merged.push_back(
-                    scores_of(lane->rounds[static_cast<size_t>(r.round - 1)].merged.front()));
+            if (i < lane->rounds.size() && !lane->rounds[i].merged.empty())
+                round.merged.push_back(scores_of(lane->rounds[i].merged.front()));
         combined->rounds.push_back(std::move(round));
     }
     comparison_ = combined;

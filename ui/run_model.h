@@ -38,7 +38,11 @@ public:
 
     // What the user picked.
     void selectRound(int round); // from 1; at or past the last: follow new rounds
+    // While live, the views follow the lane that is running until the user
+    // picks another one.
     void selectLane(int lane);
+    // The engine was paused or resumed; passed on to the views.
+    void setPaused(bool paused);
 
     const ExperimentConfig& config() const { return config_; } // as started, or the first lane's when opened
     bool isLive() const { return live_; }
@@ -46,6 +50,10 @@ public:
     int laneCount() const { return static_cast<int>(lanes_.size()); }
     RunPtr lane(int index) const;
     int selectedLane() const;
+    // The lane the engine is training while live (the last one started); -1
+    // when nothing runs.
+    int runningLane() const;
+    bool isPaused() const { return paused_; }
     RunPtr run() const; // the selected lane; null before the first lane starts
     // Lanes mode: the selected lane with every lane's merged model side by
     // side in each round, for comparing the lanes. Otherwise run().
@@ -68,6 +76,7 @@ signals:
     void batchProgress(const mergelab::BatchProgress& batch);
     void environmentStatus(const mergelab::EnvironmentStatus& status);
     void liveFinished();
+    void pausedChanged(bool paused);
 
 private:
     int index() const; // selected lane, clamped
@@ -79,6 +88,8 @@ private:
     DataPtr data_;
     QString origin_;
     bool live_ = false;
+    bool paused_ = false;
+    bool followLane_ = true; // live: show each lane as it starts
     int lane_ = 0;
     int round_ = 0;
     bool following_ = true;

@@ -1,8 +1,20 @@
 #include "run_view.h"
 
+#include <QPainter>
+#include <QWidget>
+#include <qcustomplot.h>
+
 #include "run_model.h"
 
 namespace mergelab::ui {
+
+QSize RunView::exportSize() {
+    return exportWidget()->size();
+}
+
+void RunView::renderExport(QCPPainter& painter) {
+    exportWidget()->render(&painter, QPoint(), QRegion(), QWidget::DrawWindowBackground);
+}
 
 void follow_rounds(RunModel* model, QObject* view, std::function<void(RunPtr)> setRun,
                    std::function<void(int)> setRound) {

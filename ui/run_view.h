@@ -11,6 +11,9 @@
 
 class QAction;
 class QObject;
+class QCPPainter;
+class QPainter;
+class QSize;
 class QWidget;
 
 namespace mergelab::ui {
@@ -30,8 +33,14 @@ public:
     virtual void setRunModel(RunModel* model) = 0;
     // Checkable actions with an object name are remembered across sessions.
     virtual QList<QAction*> viewActions() { return {}; }
-    // What "Export visible chart" draws when this tab is shown.
+    // What "Export view" draws when this tab is shown: by default
+    // exportWidget() without the widgets inside it (selectors, buttons).
     virtual QWidget* exportWidget() { return widget(); }
+    // The exported picture's size in logical pixels, and the picture itself
+    // drawn into `painter` (an image, a PDF or an SVG page) from (0, 0).
+    // The painter is a QCPPainter, so charts draw themselves as vectors.
+    virtual QSize exportSize();
+    virtual void renderExport(QCPPainter& painter);
 };
 
 using ViewFactory = std::function<RunView*()>;

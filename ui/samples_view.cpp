@@ -185,6 +185,10 @@ SamplesView::SamplesView(QWidget* parent) : QWidget(parent) {
     recompute();
 }
 
+QWidget* SamplesView::exportWidget() {
+    return grid_;
+}
+
 QSize SamplesView::sizeHint() const { return {900, 600}; }
 QSize SamplesView::minimumSizeHint() const { return {360, 260}; }
 

@@ -37,6 +37,9 @@ public:
     QStringList methods() const;
     QString headerText() const;  // the line above the grid, or why nothing is shown
 
+    // The images and their labels, without the selector or the scroll bars.
+    QWidget* exportWidget() override;
+
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 

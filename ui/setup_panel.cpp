@@ -1,14 +1,18 @@
 #include "setup_panel.h"
 
+#include "param_editor.h"
+
 #include <QAbstractSpinBox>
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDoubleSpinBox>
 #include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -17,18 +21,25 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <cmath>
 
+#include "class_counts.h"
 #include "mergelab/dataset.h"
 #include "mergelab/error.h"
+#include "mergelab/idx.h"
 #include "mergelab/merge.h"
 #include "mergelab/model.h"
 #include "mergelab/split.h"
+#include "i18n.h"
+#include "mergelab/strategy.h"
 #include "palette.h"
 
 namespace mergelab::ui {
@@ -60,6 +71,9 @@ std::vector<const RegistryEntry*> entries_for(const QString& key) {
         for (const auto& a : architectures()) out.push_back(&a);
     if (key == "method")
         for (const auto& m : merge_methods()) out.push_back(&m);
+    if (key == "rule")
+        for (const auto& r : local_rules())
+            out.push_back(&r);
     return out;
 }
 
@@ -70,11 +84,17 @@ QString choice_label(const QString& key, const QString& name) {
     return name;
 }
 
-// Text typed for a number, in the user's locale first ("0,001"), then C.
+// Text typed for a number: "0.001", or "0,001" with a decimal comma in any
+// locale (these settings are small numbers: a comma is never a thousands
+// separator here), then whatever the user's locale reads.
 double parse_number(const QString& text) {
+    QString t = text.trimmed();
+    if (t.contains(QLatin1Char(',')) && !t.contains(QLatin1Char('.')) && t.count(QLatin1Char(',')) == 1)
+        t.replace(QLatin1Char(','), QLatin1Char('.'));
     bool ok = false;
-    double v = QLocale().toDouble(text.trimmed(), &ok);
-    if (!ok) v = QLocale::c().toDouble(text.trimmed(), &ok);
+    double v = QLocale::c().toDouble(t, &ok);
+    if (!ok)
+        v = QLocale().toDouble(text.trimmed(), &ok);
     return ok ? v : std::nan("");
 }
 
@@ -85,13 +105,23 @@ SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
     applyPreset("quick");
 }
 
-QLabel* SetupPanel::errorLabel(const QString& key) {
-    auto* label = new QLabel(this);
-    label->setWordWrap(true);
-    label->setStyleSheet("color: #b00020;");
-    label->hide();
-    errors_[key] = label;
-    return label;
+void SetupPanel::markable(const QString& key, QWidget* widget) {
+    marked_[key] = widget;
+}
+
+void SetupPanel::mark(QWidget* widget, bool wrong) {
+    // A colour only: nothing grows, shrinks or moves when a message comes
+    // or goes, so a click lands where the pointer was aimed.
+    if (!widget)
+        return;
+    if (!wrong) {
+        widget->setPalette(QPalette());
+        return;
+    }
+    QPalette p = widget->palette();
+    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        p.setColor(role, QColor(176, 0, 32));
+    widget->setPalette(p);
 }
 
 SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
@@ -150,8 +180,8 @@ SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
         const auto entries = entries_for(key);
         if (!entries.empty()) {
             for (const auto* e : entries) {
-                combo->addItem(q(e->label.empty() ? e->name : e->label), q(e->name));
-                combo->setItemData(combo->count() - 1, q(e->description), Qt::ToolTipRole);
+                combo->addItem(e->label.empty() ? q(e->name) : coreText(e->label), q(e->name));
+                combo->setItemData(combo->count() - 1, coreText(e->description), Qt::ToolTipRole);
             }
         } else {
             for (const auto& name : d.choices()) combo->addItem(choice_label(key, q(name)), q(name));
@@ -164,7 +194,7 @@ SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
         break;
     }
     case SettingType::Flag: {
-        auto* box = new QCheckBox(tr(d.label.c_str()));
+        auto* box = new QCheckBox(coreText(d.label));
         f.widget = box;
         f.read = [box] { return SettingValue(box->isChecked()); };
         f.write = [box](const SettingValue& v) { box->setChecked(std::get<bool>(v)); };
@@ -181,36 +211,41 @@ SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
     }
     }
     f.widget->setObjectName(key);
-    f.widget->setToolTip(tr(d.help.c_str()));
+    f.widget->setToolTip(coreText(d.help));
     return f;
 }
 
 void SetupPanel::addRow(QFormLayout* form, const QString& key, const QString& label, QWidget* widget) {
-    if (label.isEmpty())
+    if (label.isEmpty()) {
         form->addRow(widget);
-    else
-        form->addRow(label, widget);
-    form->addRow(errorLabel(key));
+        markable(key, widget);
+        return;
+    }
+    auto* text = new QLabel(label);
+    text->setBuddy(widget);
+    form->addRow(text, widget);
+    markable(key, text);
 }
 
 SetupPanel::Field& SetupPanel::addField(QFormLayout* form, const QString& key) {
     const SettingDescriptor& d = setting(key.toStdString());
     fields_[key] = makeField(d);
     Field& f = fields_[key];
-    addRow(form, key, d.type == SettingType::Flag ? QString() : tr(d.label.c_str()), f.widget);
+    addRow(form, key, d.type == SettingType::Flag ? QString() : coreText(d.label), f.widget);
     return f;
 }
 
 void SetupPanel::build() {
-    auto* outer = new QVBoxLayout(this);
+    content_ = new QWidget;
+    auto* outer = new QVBoxLayout(content_);
     outer->setContentsMargins(6, 6, 6, 6);
 
     auto* presetRow = new QHBoxLayout;
     presetRow->addWidget(new QLabel(tr("Preset:")));
     preset_ = new QComboBox;
     for (const auto& p : presets()) {
-        preset_->addItem(tr(p.label.c_str()), q(p.name));
-        preset_->setItemData(preset_->count() - 1, tr(p.description.c_str()), Qt::ToolTipRole);
+        preset_->addItem(coreText(p.label), q(p.name));
+        preset_->setItemData(preset_->count() - 1, coreText(p.description), Qt::ToolTipRole);
     }
     preset_->addItem(tr("Custom"), "custom");
     preset_->setToolTip(tr("Quick demo finishes in about a minute; the paper presets repeat its two experiments"));
@@ -230,7 +265,7 @@ void SetupPanel::build() {
     dataRow->addWidget(dataDir, 1);
     dataRow->addWidget(browse);
     dataLayout->addLayout(dataRow);
-    dataLayout->addWidget(errorLabel("data"));
+    markable("data", dataDir);
     outer->addWidget(dataBox);
     connect(browse, &QPushButton::clicked, this, [this, dataDir] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Fashion-MNIST folder"), dataDir->text());
@@ -242,6 +277,30 @@ void SetupPanel::build() {
     outer->addWidget(buildMerging());
     outer->addWidget(buildTraining());
     outer->addStretch(1);
+
+    scroll_ = new QScrollArea;
+    scroll_->setWidget(content_);
+    scroll_->setWidgetResizable(true);
+    scroll_->setFrameShape(QFrame::NoFrame);
+    scroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll_->setMinimumWidth(content_->minimumSizeHint().width() +
+                             scroll_->verticalScrollBar()->sizeHint().width() + 4);
+    problemBar_ = new QLabel;
+    problemBar_->setObjectName("setupProblem");
+    problemBar_->setWordWrap(true);
+    problemBar_->setTextFormat(Qt::RichText);
+    problemBar_->setContentsMargins(8, 4, 8, 4);
+    problemBar_->setFixedHeight(problemBar_->fontMetrics().lineSpacing() * 3 + 10);
+    problemBar_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    connect(problemBar_, &QLabel::linkActivated, this, [this](const QString& link) {
+        if (QWidget* w = marked_.value(link.mid(1)))
+            scroll_->ensureWidgetVisible(w);
+    });
+    auto* panel = new QVBoxLayout(this);
+    panel->setContentsMargins(0, 0, 0, 0);
+    panel->setSpacing(0);
+    panel->addWidget(scroll_, 1);
+    panel->addWidget(problemBar_);
 
     // Every field reports a change the same way; spin boxes and combos take
     // the mouse wheel only when focused, so scrolling the panel changes nothing.
@@ -267,6 +326,10 @@ void SetupPanel::build() {
             w->setFocusPolicy(Qt::StrongFocus);
             w->installEventFilter(this);
         }
+        // A spin box's wheel arrives through its line edit first.
+        if (auto* spin = qobject_cast<QAbstractSpinBox*>(w))
+            for (auto* inner : spin->findChildren<QLineEdit*>())
+                inner->installEventFilter(this);
     }
     connect(classGrid_, &QTableWidget::itemChanged, this, &SetupPanel::touched);
 }
@@ -281,6 +344,8 @@ QWidget* SetupPanel::buildEnvironments() {
     classGrid_->setObjectName("classes");
     classGrid_->setToolTip(tr("Tick which environment holds each class; every class at most once"));
     classGrid_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    classGrid_->horizontalHeader()->setMinimumSectionSize(20);
+    classGrid_->horizontalHeader()->setTextElideMode(Qt::ElideNone);
     classGrid_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     classGrid_->setSelectionMode(QAbstractItemView::NoSelection);
     // A fixed height: the grid must not grow or shrink when a message
@@ -315,6 +380,12 @@ QWidget* SetupPanel::buildEnvironments() {
     joinInfo_->setWordWrap(true);
     joinInfo_->hide();
     form->addRow(joinInfo_);
+    counts_ = new ClassCountsChart;
+    form->addRow(counts_);
+    countTimer_ = new QTimer(this);
+    countTimer_->setSingleShot(true);
+    countTimer_->setInterval(150);
+    connect(countTimer_, &QTimer::timeout, this, &SetupPanel::recountNow);
     connect(static_cast<QSpinBox*>(fields_["envs"].widget), &QSpinBox::valueChanged, this, [this] {
         if (!updating_) rebuildClassGrid({});
     });
@@ -326,20 +397,29 @@ QWidget* SetupPanel::buildMerging() {
     auto* form = new QFormLayout(box);
     addField(form, "model");
     addField(form, "method");
+    // The primary method's parameters, from its declaration.
+    methodParams_ = new ParamEditor;
+    methodParams_->setObjectName("method-params");
+    form->addRow(methodParams_);
+    auto* method = static_cast<QComboBox*>(fields_["method"].widget);
+    connect(method, &QComboBox::currentIndexChanged, this, [this, method] {
+        methodParams_->setEntry(find_merge_method(method->currentData().toString().toStdString()));
+    });
+    connect(methodParams_, &ParamEditor::changed, this, &SetupPanel::touched);
     auto* compareRow = new QWidget;
     compareRow->setObjectName("compare");
-    compareRow->setToolTip(tr(setting("compare").help.c_str()));
-    auto* compareLayout = new QHBoxLayout(compareRow);
+    compareRow->setToolTip(coreText(setting("compare").help));
+    auto* compareLayout = new QGridLayout(compareRow);
     compareLayout->setContentsMargins(0, 0, 0, 0);
     for (const auto& m : merge_methods()) {
         const QString name = q(m.name);
         auto* check = new QCheckBox(name);
-        check->setToolTip(tr(m.description.c_str()));
+        check->setToolTip(coreText(m.label) + ": " + coreText(m.description));
         check->setStyleSheet(QString("QCheckBox { color: %1; font-weight: bold; }").arg(method_color(name).name()));
+        compareLayout->addWidget(check, int(compare_.size()) / 4, int(compare_.size()) % 4);
         compare_[name] = check;
-        compareLayout->addWidget(check);
     }
-    addRow(form, "compare", tr(setting("compare").label.c_str()), compareRow);
+    addRow(form, "compare", coreText(setting("compare").label), compareRow);
     modeCompare_ = new QRadioButton(tr("Compare on the same local models"));
     modeLanes_ = new QRadioButton(tr("Lanes: one experiment per method"));
     auto* modeGroup = new QButtonGroup(this);
@@ -347,8 +427,17 @@ QWidget* SetupPanel::buildMerging() {
     modeGroup->addButton(modeLanes_);
     form->addRow(tr("Mode"), modeCompare_);
     form->addRow(QString(), modeLanes_);
-    form->addRow(errorLabel("mode"));
-    errors_["lanes"] = errors_["mode"];
+    markable("mode", modeCompare_);
+    // Lanes are strategies: the ticked methods, or typed with rules and
+    // parameters ("avg+fedprox:mu=0.01").
+    lanesEdit_ = new QLineEdit;
+    lanesEdit_->setObjectName("lanes");
+    lanesEdit_->setToolTip(coreText(setting("lanes").help));
+    lanesEdit_->setPlaceholderText(tr("the ticked methods, or e.g. avg,fedadam,avg+fedprox:mu=0.01"));
+    connect(lanesEdit_, &QLineEdit::textChanged, this, &SetupPanel::touched);
+    form->addRow(tr("Strategies"), lanesEdit_);
+    markable("lanes", lanesEdit_);
+    addField(form, "align");
     addField(form, "baseline");
     return box;
 }
@@ -358,35 +447,94 @@ QWidget* SetupPanel::buildTraining() {
     auto* form = new QFormLayout(box);
     addField(form, "rounds");
     // Local training ends after a number of epochs or at a local accuracy.
-    byEpochs_ = new QRadioButton(tr(setting("local_epochs").label.c_str()));
-    byTarget_ = new QRadioButton(tr(setting("local_target").label.c_str()));
+    byEpochs_ = new QRadioButton(coreText(setting("local_epochs").label));
+    byTarget_ = new QRadioButton(coreText(setting("local_target").label));
     auto* localGroup = new QButtonGroup(this);
     localGroup->addButton(byEpochs_);
     localGroup->addButton(byTarget_);
     fields_["local_epochs"] = makeField(setting("local_epochs"));
     fields_["local_target"] = makeField(setting("local_target"));
     form->addRow(byEpochs_, fields_["local_epochs"].widget);
-    form->addRow(errorLabel("local_epochs"));
+    markable("local_epochs", byEpochs_);
     form->addRow(byTarget_, fields_["local_target"].widget);
-    form->addRow(errorLabel("local_target"));
-    useTarget_ = new QCheckBox(tr(setting("target").label.c_str()));
+    markable("local_target", byTarget_);
+    useTarget_ = new QCheckBox(coreText(setting("target").label));
     fields_["target"] = makeField(setting("target"));
     form->addRow(useTarget_, fields_["target"].widget);
-    form->addRow(errorLabel("target"));
-    for (const char* key : {"optimizer", "lr", "momentum", "batch", "seed", "init", "threads"}) addField(form, key);
-    form->addRow(errorLabel("general"));
+    markable("target", useTarget_);
+    addField(form, "local_steps");
+    addField(form, "rule");
+    ruleParams_ = new ParamEditor;
+    ruleParams_->setObjectName("rule-params");
+    form->addRow(ruleParams_);
+    auto* rule = static_cast<QComboBox*>(fields_["rule"].widget);
+    connect(rule, &QComboBox::currentIndexChanged, this, [this, rule] {
+        ruleParams_->setEntry(find_local_rule(rule->currentData().toString().toStdString()));
+    });
+    connect(ruleParams_, &ParamEditor::changed, this, &SetupPanel::touched);
+    for (const char* key : {"optimizer", "lr", "momentum", "batch", "seed", "init", "threads"})
+        addField(form, key);
     return box;
+}
+
+void SetupPanel::showProblem() {
+    // One message, in a strip of fixed height under the fields, always in
+    // view; its field turns red and the link scrolls to it.
+    if (problem_.isEmpty()) {
+        problemBar_->setStyleSheet(QStringLiteral("color: #555;"));
+        problemBar_->setText(tr("Ready: press Start (Ctrl+R)"));
+        return;
+    }
+    QWidget* field = marked_.value(errorKey_);
+    mark(field, true);
+    problemBar_->setStyleSheet(QStringLiteral("color: #b00020;"));
+    problemBar_->setText(
+        field
+            ? QStringLiteral("&#9888; %1 <a href=\"#%2\">(show)</a>").arg(problem_.toHtmlEscaped(), errorKey_)
+            : QStringLiteral("&#9888; %1").arg(problem_.toHtmlEscaped()));
 }
 
 bool SetupPanel::eventFilter(QObject* watched, QEvent* event) {
     if (event->type() == QEvent::Wheel) {
         auto* w = qobject_cast<QWidget*>(watched);
         if (w && !w->hasFocus()) {
-            event->ignore(); // the scroll area behind scrolls instead
+            // Not this field's: the panel scrolls on under the pointer, and
+            // the value stays as it is.
+            QCoreApplication::sendEvent(scroll_->verticalScrollBar(), event);
             return true;
         }
     }
     return QWidget::eventFilter(watched, event);
+}
+
+const std::vector<uint8_t>* SetupPanel::trainLabels(const QString& dir) {
+    if (dir == labelsDir_)
+        return labels_.empty() ? nullptr : &labels_;
+    labelsDir_ = dir;
+    labels_.clear();
+    // 60,000 bytes: read on the spot, once per folder.
+    for (const char* name : {"/train-labels-idx1-ubyte.gz", "/train-labels-idx1-ubyte"}) {
+        if (!QFileInfo::exists(dir + name))
+            continue;
+        try {
+            labels_ = read_idx_labels((dir + name).toStdString());
+        } catch (const std::exception&) {
+            labels_.clear(); // the data field says what is wrong with the folder
+        }
+        break;
+    }
+    return labels_.empty() ? nullptr : &labels_;
+}
+
+void SetupPanel::recountNow() {
+    const ExperimentConfig c = config();
+    const std::vector<uint8_t>* labels = trainLabels(q(resolve_data_dir(c.data_dir)));
+    if (!labels) {
+        counts_->setCounts({});
+        counts_->setMessage(tr("Class counts appear once the data folder holds the training labels"));
+        return;
+    }
+    counts_->setCounts(environment_class_counts(c, *labels));
 }
 
 void SetupPanel::touched() {
@@ -397,6 +545,7 @@ void SetupPanel::touched() {
     updating_ = false;
     updateVisibility();
     revalidate();
+    countTimer_->start();
     emit changed();
 }
 
@@ -409,6 +558,35 @@ void SetupPanel::updateVisibility() {
     fields_["target"].widget->setEnabled(useTarget_->isChecked());
 }
 
+void SetupPanel::showStrategies(const ExperimentConfig& c) {
+    // Parameters go to their widgets; the combos hold the names only.
+    auto show = [](QWidget* combo_widget, ParamEditor* editor, const std::string& name,
+                   const ParamValues& params, const RegistryEntry* entry) {
+        auto* combo = static_cast<QComboBox*>(combo_widget);
+        combo->setCurrentIndex(std::max(0, combo->findData(q(name))));
+        editor->setEntry(entry);
+        editor->setValues(params);
+    };
+    try {
+        const Strategy primary = parse_strategy(c.method);
+        show(fields_["method"].widget, methodParams_, primary.method.name, primary.method.params,
+             find_merge_method(primary.method.name));
+        const Choice rule = primary.rule_given ? primary.rule : parse_rule_choice(c.rule);
+        show(fields_["rule"].widget, ruleParams_, rule.name, rule.params, find_local_rule(rule.name));
+    } catch (const UsageError&) {
+        // Shown by revalidate() beside the field.
+    }
+    const auto& chosen = c.mode == Mode::Lanes ? c.lanes : c.compare;
+    std::vector<std::string> names;
+    for (const auto& item : chosen)
+        names.push_back(item.substr(0, std::min(item.find('+'), item.find(':'))));
+    for (auto it = compare_.begin(); it != compare_.end(); ++it)
+        it.value()->setChecked(std::find(names.begin(), names.end(), it.key().toStdString()) != names.end());
+    // Ticked plain methods need no text; anything more is typed out.
+    lanesEdit_->setText(
+        c.mode == Mode::Lanes && names != c.lanes ? q(format_setting(setting("lanes"), c.lanes)) : QString());
+}
+
 void SetupPanel::rebuildClassGrid(const std::vector<std::vector<int>>& assignment) {
     const bool was = updating_;
     updating_ = true;
@@ -416,10 +594,13 @@ void SetupPanel::rebuildClassGrid(const std::vector<std::vector<int>>& assignmen
     auto groups = assignment;
     if (groups.empty() || static_cast<int>(groups.size()) != envs) groups = default_class_assignment(envs);
     classGrid_->setColumnCount(envs);
-    QStringList headers;
-    // Short headers: ten columns must still be readable in the panel.
-    for (int k = 0; k < envs; ++k) headers << (envs > 4 ? QString::number(k + 1) : env_label(k));
-    classGrid_->setHorizontalHeaderLabels(headers);
+    // Short headers: ten columns must still be readable in the panel,
+    // and a header that does not fit is elided into nonsense ("nv 1").
+    for (int k = 0; k < envs; ++k) {
+        auto* header = new QTableWidgetItem(envs > 4 ? QString::number(k + 1) : env_label(k));
+        header->setToolTip(env_label(k));
+        classGrid_->setHorizontalHeaderItem(k, header);
+    }
     for (int c = 0; c < kNumClasses; ++c)
         for (int k = 0; k < envs; ++k) {
             auto* item = new QTableWidgetItem;
@@ -452,9 +633,14 @@ ExperimentConfig SetupPanel::config() const {
     c.compare.clear();
     for (const auto& m : merge_method_names())
         if (compare_.contains(q(m)) && compare_[q(m)]->isChecked()) c.compare.push_back(m);
+    c.method = format_choice({c.method, methodParams_->values()});
+    c.rule = format_choice({c.rule, ruleParams_->values()});
     if (modeLanes_->isChecked()) {
         c.mode = Mode::Lanes;
-        c.lanes = c.compare;
+        const auto typed = std::get<std::vector<std::string>>(
+            parse_setting(setting("lanes"), lanesEdit_->text().toStdString()));
+        c.lanes = typed.empty() ? c.compare : typed;
+        c.compare = c.lanes;
     }
     if (!byTarget_->isChecked()) c.local_target = 0;
     if (!useTarget_->isChecked()) c.target = 0;
@@ -470,9 +656,7 @@ void SetupPanel::setConfig(const ExperimentConfig& c) {
         f.write(v);
     }
     rebuildClassGrid(c.split.classes);
-    const auto& chosen = c.mode == Mode::Lanes ? c.lanes : c.compare;
-    for (auto it = compare_.begin(); it != compare_.end(); ++it)
-        it.value()->setChecked(std::find(chosen.begin(), chosen.end(), it.key().toStdString()) != chosen.end());
+    showStrategies(c);
     (c.mode == Mode::Lanes ? modeLanes_ : modeCompare_)->setChecked(true);
     (c.local_target > 0 ? byTarget_ : byEpochs_)->setChecked(true);
     useTarget_->setChecked(c.target > 0);
@@ -481,6 +665,7 @@ void SetupPanel::setConfig(const ExperimentConfig& c) {
     updating_ = false;
     updateVisibility();
     revalidate();
+    countTimer_->start();
     emit changed();
 }
 
@@ -510,12 +695,19 @@ void SetupPanel::setJoinInfo(const QString& text) {
 }
 
 void SetupPanel::setLocked(bool locked) {
-    for (auto* child : findChildren<QWidget*>(QString(), Qt::FindDirectChildrenOnly)) child->setEnabled(!locked);
+    // The panel still scrolls, so a running setup can be read.
+    content_->setEnabled(!locked);
 }
 
 QString SetupPanel::fieldError(const QString& key) const {
-    auto it = errors_.find(key);
-    return it != errors_.end() && !it.value()->isHidden() ? it.value()->text() : QString();
+    if (problem_.isEmpty())
+        return {};
+    const bool general = !marked_.contains(errorKey_);
+    return key == errorKey_ || (general && key == QLatin1String("general")) ? problem_ : QString();
+}
+
+QString SetupPanel::problemText() const {
+    return problemBar_->text();
 }
 
 QWidget* SetupPanel::fieldWidget(const QString& key) const {
@@ -524,10 +716,7 @@ QWidget* SetupPanel::fieldWidget(const QString& key) const {
 }
 
 void SetupPanel::revalidate() {
-    for (auto* label : errors_) {
-        label->clear();
-        label->hide();
-    }
+    mark(marked_.value(errorKey_), false);
     QString field, message;
     const ExperimentConfig c = config();
     // What the core cannot judge from the settings alone comes first.
@@ -560,16 +749,12 @@ void SetupPanel::revalidate() {
             // Spoken with the field's own label, not the command-line option.
             field = q(e.field());
             const SettingDescriptor* d = find_setting(e.field());
-            message = d ? tr("%1 %2").arg(tr(d->label.c_str()), q(e.problem())) : q(e.what());
+            message = d ? tr("%1 %2").arg(coreText(d->label), q(e.problem())) : q(e.what());
         }
     }
     problem_ = message;
-    if (!message.isEmpty()) {
-        QLabel* label = errors_.value(field, nullptr);
-        if (!label) label = errors_.value("general"); // a refusal of no one field
-        label->setText(message);
-        label->show();
-    }
+    errorKey_ = field;
+    showProblem();
     emit validityChanged(problem_.isEmpty(), problem_);
 }
 

@@ -20,9 +20,14 @@ class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QRadioButton;
+class QScrollArea;
 class QTableWidget;
+class QTimer;
 
 namespace mergelab::ui {
+
+class ClassCountsChart;
+class ParamEditor;
 
 class SetupPanel : public QWidget {
     Q_OBJECT
@@ -49,11 +54,18 @@ public:
     // For other computers: the address and join token to type there.
     void setJoinInfo(const QString& text);
 
-    // For tests: the explanation shown beside a setting's field (its key:
-    // "lr", "rounds", "classes", "data", ...), empty when that field is fine.
+    // For tests: the explanation shown for a setting (its key: "lr",
+    // "rounds", "classes", "data", ...), empty when that field is fine. The
+    // field turns red and the message shows in a strip of fixed height
+    // under the fields: nothing moves when a message comes or goes.
     QString fieldError(const QString& key) const;
+    QString problemText() const; // the strip's text
     // The widget that edits a setting (objectName is the key), or nullptr.
     QWidget* fieldWidget(const QString& key) const;
+    // Training images of each class per environment for the setup as it
+    // stands (read from the data folder's labels), before Start.
+    ClassCountsChart* classCounts() const { return counts_; }
+    void recountNow(); // tests: without waiting for the debounce
 
 signals:
     void validityChanged(bool valid, const QString& problem);
@@ -81,26 +93,42 @@ private:
     void addRow(QFormLayout* form, const QString& key, const QString& label, QWidget* widget);
     void revalidate();
     void rebuildClassGrid(const std::vector<std::vector<int>>& assignment);
+    // Method, rule and lanes with their parameters into their widgets.
+    void showStrategies(const ExperimentConfig& c);
     std::vector<std::vector<int>> gridAssignment() const;
     void updateVisibility();
     void touched();
-    QLabel* errorLabel(const QString& key);
+    void markable(const QString& key, QWidget* widget); // what turns red when `key` is refused
+    static void mark(QWidget* widget, bool wrong);
+    void showProblem();
+    const std::vector<uint8_t>* trainLabels(const QString& dir);
 
     QComboBox* preset_;
     QTableWidget* classGrid_;
     QMap<QString, QCheckBox*> compare_;
+    ParamEditor* methodParams_;
+    ParamEditor* ruleParams_;
+    QLineEdit* lanesEdit_; // lanes mode: the strategies, METHOD[+RULE][:key=value,...]
     QRadioButton* modeCompare_;
     QRadioButton* modeLanes_;
     QRadioButton* byEpochs_;
     QRadioButton* byTarget_;
     QCheckBox* useTarget_;
     QMap<QString, Field> fields_; // by setting key
-    QMap<QString, QLabel*> errors_;
+    QMap<QString, QWidget*> marked_; // by setting key: its label, or the field itself
+    QWidget* content_ = nullptr;
+    QScrollArea* scroll_ = nullptr;
+    QLabel* problemBar_ = nullptr;
+    QString errorKey_; // the setting the problem is about
     QString problem_;
     QString dataError_;
     bool updating_ = false;
     QComboBox* environmentsMode_ = nullptr;
     QLabel* joinInfo_ = nullptr;
+    ClassCountsChart* counts_ = nullptr;
+    QTimer* countTimer_ = nullptr; // recounts once typing pauses
+    QString labelsDir_;
+    std::vector<uint8_t> labels_;
 };
 
 } // namespace mergelab::ui

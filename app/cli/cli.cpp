@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
         if (!log_level.empty()) set_log_level(log_level);
     });
     add_merge_command(app);
+    add_align_command(app);
     add_eval_command(app);
     add_run_command(app);
     add_paper_command(app);

@@ -22,6 +22,7 @@ struct ExitRequest {
 
 // Subcommand registration; each returns after adding its options and callback.
 void add_merge_command(CLI::App& app);
+void add_align_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_paper_command(CLI::App& app);

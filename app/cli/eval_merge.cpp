@@ -1,4 +1,5 @@
-// The model-file subcommands: merge saved models, evaluate a saved model.
+// The model-file subcommands: merge saved models, align one to another,
+// evaluate one.
 #include <iomanip>
 #include <iostream>
 
@@ -6,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli.h"
+#include "mergelab/align.h"
 #include "mergelab/dataset.h"
 #include "mergelab/error.h"
 #include "mergelab/log.h"
@@ -13,42 +15,134 @@
 #include "mergelab/model.h"
 #include "mergelab/state_dict.h"
 #include "mergelab/text.h"
+#include "mergelab/strategy.h"
 
 namespace mergelab::cli {
 
+namespace {
+
+struct MergeOptions {
+    std::vector<std::string> inputs;
+    std::string method = "avg";
+    std::string base;
+    std::vector<int64_t> sizes;
+    std::vector<std::string> params; // key=value
+    bool align = false;
+    std::string output;
+};
+
+// --param key=value ... as the method's parameters; refusals name --param.
+ParamValues merge_params(const MergeMethod& m, const std::vector<std::string>& given) {
+    std::string joined;
+    for (const auto& p : given)
+        joined += (joined.empty() ? "" : ",") + p;
+    try {
+        return parse_method_choice(joined.empty() ? m.name : m.name + ":" + joined).params;
+    } catch (const UsageError& e) {
+        throw UsageError("--param: " + std::string(e.what()));
+    }
+}
+
+void run_merge(const MergeOptions& o) {
+    const MergeMethod& m = *find_merge_method(o.method);
+    MergeInputs inputs;
+    inputs.sizes = o.sizes;
+    const ParamValues params = merge_params(m, o.params);
+    if (m.needs_base && o.base.empty())
+        throw UsageError("--base is required: " + m.name +
+                         " works on each model's difference from the model they "
+                         "all started from");
+    if (needs_sizes(m, params) && o.sizes.empty())
+        throw UsageError("--sizes is required: " + m.name + " weights each model by its training-set size");
+    if (!o.sizes.empty() && o.sizes.size() != o.inputs.size())
+        throw UsageError("--sizes gives " + std::to_string(o.sizes.size()) + " sizes for " +
+                         std::to_string(o.inputs.size()) + " models");
+    std::vector<WeightSet> sets;
+    for (const auto& path : o.inputs)
+        sets.push_back(load_state_dict(path));
+    WeightSet base;
+    if (!o.base.empty())
+        base = load_state_dict(o.base), inputs.base = &base;
+    // Check each file on its own first, so a message names the file at fault.
+    for (size_t k = 0; k < sets.size(); ++k) {
+        check_finite(sets[k], o.inputs[k]);
+        if (k == 0)
+            continue;
+        try {
+            check_mergeable({&sets[0], &sets[k]});
+        } catch (const Error& e) {
+            throw Error(o.inputs[k] + " does not match " + o.inputs[0] + ": " + e.what());
+        }
+    }
+    if (inputs.base) {
+        check_finite(base, o.base);
+        try {
+            check_mergeable({&sets[0], &base});
+        } catch (const Error& e) {
+            throw Error(o.base + " does not match " + o.inputs[0] + ": " + e.what());
+        }
+    }
+    if (o.align)
+        for (size_t k = 1; k < sets.size(); ++k)
+            sets[k] = align_to(sets[k], sets[0]).weights;
+    for (const auto& s : sets)
+        inputs.models.push_back(&s);
+    const WeightSet merged = merge_weights(m.name, inputs, params);
+    save_state_dict(o.output, merged);
+    logger()->info("merged {} models with {} into {}", sets.size(), format_choice({m.name, params}),
+                   o.output);
+}
+
+} // namespace
+
 void add_merge_command(CLI::App& app) {
-    struct Options {
-        std::vector<std::string> inputs;
-        std::string method = "avg";
-        std::string output;
-    };
-    auto opt = std::make_shared<Options>();
-    auto* cmd = app.add_subcommand("merge", "Merge two or more saved models element by element");
+    auto opt = std::make_shared<MergeOptions>();
+    auto* cmd = app.add_subcommand("merge", "Merge two or more saved models");
     cmd->add_option("models", opt->inputs, "state_dict files (.pt) of the same architecture")
         ->required()
         ->expected(2, -1);
-    std::string methods_help = "merge method (mergelab-cli methods describes each):";
+    std::string methods_help = "merge method (mergelab-cli methods describes each and its parameters):";
     for (const auto& m : merge_methods()) methods_help += "\n  " + m.name + ": " + m.description;
     cmd->add_option("-m,--method", opt->method, methods_help)
         ->capture_default_str()
         ->check(CLI::IsMember(merge_method_names()));
+    cmd->add_option("--base", opt->base,
+                    "the model every input started from (task-arithmetic, ties, fedavgm, fedadam)");
+    cmd->add_option("--sizes", opt->sizes, "each model's training-set size, in the models' order (wavg)")
+        ->delimiter(',')
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--param", opt->params, "a method parameter as key=value (repeatable)");
+    cmd->add_flag("--align", opt->align,
+                  "permute every model's hidden units to match the first model's before merging");
     cmd->add_option("-o,--output", opt->output, "where to write the merged state_dict")->required();
+    cmd->callback([opt] { run_merge(*opt); });
+}
+
+void add_align_command(CLI::App& app) {
+    struct Options {
+        std::string model, reference, output;
+    };
+    auto opt = std::make_shared<Options>();
+    auto* cmd = app.add_subcommand("align",
+                                   "Permute a model's hidden units to match a reference (the same function)");
+    cmd->add_option("model", opt->model, "state_dict file (.pt) to permute")->required();
+    cmd->add_option("--to", opt->reference, "the reference model (.pt)")->required();
+    cmd->add_option("-o,--output", opt->output, "where to write the permuted state_dict")->required();
     cmd->callback([opt] {
-        std::vector<WeightSet> sets;
-        for (const auto& path : opt->inputs) {
-            sets.push_back(load_state_dict(path));
-            check_finite(sets.back(), path);
+        const WeightSet model = load_state_dict(opt->model), reference = load_state_dict(opt->reference);
+        Alignment a;
+        try {
+            a = align_to(model, reference);
+        } catch (const Error& e) {
+            throw Error(opt->model + " and " + opt->reference + ": " + e.what());
         }
-        for (size_t k = 1; k < sets.size(); ++k) {
-            try {
-                merge_weights(opt->method, std::vector<const WeightSet*>{&sets[0], &sets[k]});
-            } catch (const Error& e) {
-                throw Error(opt->inputs[k] + " does not match " + opt->inputs[0] + ": " + e.what());
-            }
-        }
-        const WeightSet merged = merge_weights(opt->method, sets);
-        save_state_dict(opt->output, merged);
-        logger()->info("merged {} models with {} into {}", sets.size(), opt->method, opt->output);
+        save_state_dict(opt->output, a.weights);
+        int64_t moved = 0;
+        for (const auto& p : a.perms)
+            for (size_t i = 0; i < p.size(); ++i)
+                moved += p[i] != int64_t(i);
+        logger()->info("aligned {} to {} in {} passes ({} hidden units moved) into {}", opt->model,
+                       opt->reference, a.passes, moved, opt->output);
     });
 }
 

@@ -24,6 +24,7 @@
 #include "mergelab/settings.h"
 #include "mergelab/split.h"
 #include "mergelab/text.h"
+#include "mergelab/strategy.h"
 
 namespace mergelab::cli {
 namespace {
@@ -151,6 +152,9 @@ std::string choices_help(const SettingDescriptor& d) {
         for (const auto& a : architectures()) entries.push_back(&a);
     if (d.key == "method" || d.key == "compare" || d.key == "lanes")
         for (const auto& m : merge_methods()) entries.push_back(&m);
+    if (d.key == "rule")
+        for (const auto& r : local_rules())
+            entries.push_back(&r);
     std::string text;
     for (const auto* e : entries) text += "\n  " + e->name + ": " + e->description;
     return text;
@@ -308,16 +312,30 @@ void add_show_command(CLI::App& app) {
 namespace mergelab::cli {
 
 void add_methods_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand("methods", "List every merge method, split, preset and model with its description");
+    auto* cmd = app.add_subcommand(
+        "methods",
+        "List every merge method, local rule, split, preset and model with its description and parameters");
     cmd->callback([] {
-        std::vector<const RegistryEntry*> methods, splits, presets_list, models;
-        for (const auto& m : merge_methods()) methods.push_back(&m);
-        for (const auto& k : split_kinds()) splits.push_back(&k);
-        for (const auto& p : presets()) presets_list.push_back(&p);
-        for (const auto& a : architectures()) models.push_back(&a);
-        std::cout << describe_entries("Merge methods (--method, --compare, --lanes)", methods) << '\n'
+        std::vector<const RegistryEntry*> methods, rules, splits, presets_list, models;
+        for (const auto& m : merge_methods())
+            methods.push_back(&m);
+        for (const auto& r : local_rules())
+            rules.push_back(&r);
+        for (const auto& k : split_kinds())
+            splits.push_back(&k);
+        for (const auto& p : presets())
+            presets_list.push_back(&p);
+        for (const auto& a : architectures())
+            models.push_back(&a);
+        std::cout << describe_entries("Merge methods (--method, --compare, --lanes; METHOD:key=value,...)",
+                                      methods)
+                  << '\n'
+                  << describe_entries("Local rules (--rule, or METHOD+RULE in --method and --lanes)", rules)
+                  << '\n'
                   << describe_entries("Splits (--split)", splits) << '\n'
-                  << describe_entries("Presets (mergelab --preset; V and H: mergelab-cli paper)", presets_list) << '\n'
+                  << describe_entries("Presets (mergelab --preset; V and H: mergelab-cli paper)",
+                                      presets_list)
+                  << '\n'
                   << describe_entries("Models (--model)", models);
     });
 }

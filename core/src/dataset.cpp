@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "mergelab/error.h"
+#include "mergelab/i18n.h"
 #include "mergelab/idx.h"
 
 namespace fs = std::filesystem;
@@ -15,7 +16,11 @@ namespace mergelab {
 
 const std::array<std::string, kNumClasses>& class_names() {
     static const std::array<std::string, kNumClasses> names = {
-        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+        QT_TRANSLATE_NOOP("mergelab", "T-shirt/top"), QT_TRANSLATE_NOOP("mergelab", "Trouser"),
+        QT_TRANSLATE_NOOP("mergelab", "Pullover"),    QT_TRANSLATE_NOOP("mergelab", "Dress"),
+        QT_TRANSLATE_NOOP("mergelab", "Coat"),        QT_TRANSLATE_NOOP("mergelab", "Sandal"),
+        QT_TRANSLATE_NOOP("mergelab", "Shirt"),       QT_TRANSLATE_NOOP("mergelab", "Sneaker"),
+        QT_TRANSLATE_NOOP("mergelab", "Bag"),         QT_TRANSLATE_NOOP("mergelab", "Ankle boot"),
     };
     return names;
 }

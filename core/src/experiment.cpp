@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 
 #ifdef __GLIBC__
@@ -12,14 +13,17 @@
 #include <thread>
 
 #include "local_training.h"
+#include "mergelab/align.h"
 #include "mergelab/error.h"
 #include "mergelab/histogram.h"
+#include "mergelab/i18n.h"
 #include "mergelab/log.h"
 #include "mergelab/merge.h"
 #include "mergelab/run_files.h"
 #include "mergelab/run_folder.h"
 #include "mergelab/settings.h"
 #include "mergelab/state_dict.h"
+#include "mergelab/strategy.h"
 #include "nets.h"
 #include "random.h"
 #include "round_files.h"
@@ -76,6 +80,12 @@ void validate(const ExperimentConfig& c) {
             if (c.lanes[i] == c.lanes[k])
                 throw setting_error("lanes", "names '" + c.lanes[i] + "' twice; each lane needs its own folder");
     if (c.compare.empty()) throw setting_error("compare", "must name at least one merge method");
+    // Methods compared in one run merge the same local models, so a local
+    // rule (which changes how they are trained) belongs to the primary.
+    for (const auto& m : c.compare)
+        if (c.mode == Mode::Compare && m != c.method && parse_strategy(m).rule_given)
+            throw setting_error("compare",
+                                "item '" + m + "' names a local rule; give it with --method or --rule");
 }
 
 int resolve_threads(int requested) {
@@ -102,18 +112,40 @@ Preset paper_style(const char* name, const char* label, const char* description,
     return p;
 }
 
+// The H experiment's budget (6 local epochs per environment) spent in
+// 60 rounds of 42 batches (0.1 epoch), one lane per strategy: where
+// merging more often, a server optimizer or a local rule helps (README).
+Preset strategies_on_h() {
+    Preset p;
+    p.name = "H-strategies";
+    p.label = "H: which strategy wins?";
+    p.description =
+        "lanes of avg, FedProx, FedAdam, FedAvgM and TIES on the H split, 60 rounds of 0.1 epoch: "
+        "about 20 minutes on 2 cores";
+    p.apply = [](ExperimentConfig& c) {
+        c.split.kind = "H";
+        c.mode = Mode::Lanes;
+        c.lanes = {"avg", "avg+fedprox:mu=0.01", "fedadam", "fedavgm", "ties"};
+        c.compare = {"avg"};
+        c.rounds = 60;
+        c.local_steps = 42;
+    };
+    return p;
+}
+
 std::vector<Preset> builtin_presets() {
     const char* paper = "Lee et al., Integration of neural network models trained in different environments";
     return {
         // 12 %: about 3,200 training images per environment.
-        paper_style("quick", "Quick demo", "V split on 12 % of the data, 4 rounds: about a minute on 2 cores", "",
+        paper_style("quick", QT_TRANSLATE_NOOP("mergelab", "Quick demo"), QT_TRANSLATE_NOOP("mergelab", "V split on 12 % of the data, 4 rounds: about a minute on 2 cores"), "",
                     "V", 0.12, 4, 1),
-        paper_style("V", "Paper: V-environment",
-                    "the paper's V experiment: 2 environments with all classes, 6 rounds of 3 local epochs", paper, "V",
+        paper_style("V", QT_TRANSLATE_NOOP("mergelab", "Paper: V-environment"),
+                    QT_TRANSLATE_NOOP("mergelab", "the paper's V experiment: 2 environments with all classes, 6 rounds of 3 local epochs"), paper, "V",
                     1.0, 6, 3),
-        paper_style("H", "Paper: H-environment",
-                    "the paper's H experiment: classes 0-4 and 5-9 in two environments, 6 rounds of 1 local epoch",
+        paper_style("H", QT_TRANSLATE_NOOP("mergelab", "Paper: H-environment"),
+                    QT_TRANSLATE_NOOP("mergelab", "the paper's H experiment: classes 0-4 and 5-9 in two environments, 6 rounds of 1 local epoch"),
                     paper, "H", 1.0, 6, 1),
+        strategies_on_h(),
     };
 }
 
@@ -206,6 +238,11 @@ bool RunControl::checkpoint() {
     return !cancel_;
 }
 
+bool RunControl::step_done() {
+    if (pause_after_steps_) pause_ = true;
+    return checkpoint();
+}
+
 void RunControl::round_done() {
     int left = rounds_until_pause_.load();
     if (left > 0 && --left == 0) pause_ = true;
@@ -228,6 +265,7 @@ public:
         call([&] { target_->environment_finished(e); });
     }
     void merge_finished(const MergeFinished& e) override { call([&] { target_->merge_finished(e); }); }
+    void step_finished(const StepFinished& e) override { call([&] { target_->step_finished(e); }); }
     void round_finished(const std::string& lane, const RoundResult& r) override {
         call([&] { target_->round_finished(lane, r); });
     }
@@ -241,6 +279,27 @@ private:
     ExperimentObserver* target_;
     std::mutex mutex_;
 };
+
+// For each method, the index of the first earlier method whose merged
+// weights are bit-identical, else -1.
+std::vector<int> first_identical(const std::vector<std::string>& methods,
+                                 const std::map<std::string, WeightSet>& merged) {
+    auto same = [](const WeightSet& a, const WeightSet& b) {
+        if (a.size() != b.size())
+            return false;
+        for (size_t t = 0; t < a.size(); ++t)
+            if (a[t].name != b[t].name || a[t].values.size() != b[t].values.size() ||
+                std::memcmp(a[t].values.data(), b[t].values.data(), sizeof(float) * a[t].values.size()) != 0)
+                return false;
+        return true;
+    };
+    std::vector<int> out(methods.size(), -1);
+    for (size_t m = 1; m < methods.size(); ++m)
+        for (size_t e = 0; e < m && out[m] < 0; ++e)
+            if (out[e] < 0 && same(merged.at(methods[m]), merged.at(methods[e])))
+                out[m] = int(e);
+    return out;
+}
 
 class Experiment {
 public:
@@ -309,10 +368,22 @@ private:
         // initialisations there is none, and environment 1's stands in.
         base_ = resume_ ? shared : environment_start(c_, shared, 0);
         for (const auto& e : envs_) env_sizes_.push_back(int64_t(e.train.size()));
-        for (const auto& method : evaluated_methods(c_)) mergers_[method] = find_merge_method(method)->make({});
+        for (const auto& method : evaluated_methods(c_)) {
+            const Choice m = parse_strategy(method).method;
+            mergers_[method] = find_merge_method(m.name)->make(m.params);
+        }
+        const Strategy primary = parse_strategy(c_.method);
+        rule_ = make_local_rule(primary.rule_given ? primary.rule : parse_rule_choice(c_.rule),
+                                int(envs_.size()), c_.lr);
         for (size_t k = 0; k < envs_.size(); ++k) {
             trainers_.push_back(
                 std::make_unique<Trainer>(c_, resume_ ? shared : environment_start(c_, shared, int(k))));
+            trainers_.back()->set_rule(rule_.get(), int(k));
+            if (c_.local_steps > 0)
+                cursors_.push_back(
+                    std::make_unique<BatchCursor>(envs_[k].train, [seed = c_.seed, k](int epoch) {
+                        return order_seed(seed, 0, int(k), epoch);
+                    }));
             const auto idx = index_tensor(envs_[k].val);
             val_images_.push_back(train_.images.index_select(0, idx));
             val_labels_.push_back(train_.labels.index_select(0, idx));
@@ -320,12 +391,19 @@ private:
         if (c_.baseline) {
             central_ = std::make_unique<Trainer>(c_, resume_ ? resume_->central : shared);
             for (const auto& e : envs_) central_indices_.insert(central_indices_.end(), e.train.begin(), e.train.end());
+            central_cursor_ = std::make_unique<BatchCursor>(
+                central_indices_, [seed = c_.seed](int epoch) { return order_seed(seed, 0, -1, epoch); });
         }
         RunStarted started{result_.lane, result_.envs, 0};
         auto batches = [&](size_t n) { return static_cast<int64_t>((n + c_.batch_size - 1) / c_.batch_size); };
         for (const auto& e : envs_) started.batches_per_round += batches(e.train.size()) * c_.local_epochs;
         if (c_.baseline) started.batches_per_round += batches(central_indices_.size()) * c_.local_epochs;
+        // The baseline takes as many images per round as all environments.
+        if (c_.local_steps > 0)
+            started.batches_per_round = int64_t(c_.local_steps) * int64_t(envs_.size()) * (c_.baseline ? 2 : 1);
         if (folder_) folder_->make_folder(prefix_ + "models");
+        // Every round can then be recomputed from the files (--save-all).
+        if (folder_ && c_.save_all && !resume_) save_model_file(*folder_, prefix_, model_file_name(0, "init"), base_);
         if (observer_) observer_->run_started(started);
     }
 
@@ -335,7 +413,8 @@ private:
 
     EnvRoundMetrics train_environment(int round, int k) {
         phase(round, Phase::Training, k);
-        const LocalData data{&train_, &envs_[k].train, val_images_[k], val_labels_[k]};
+        const LocalData data{&train_, &envs_[k].train, val_images_[k], val_labels_[k],
+                             c_.local_steps > 0 ? cursors_[k].get() : nullptr};
         return train_locally(*trainers_[k], c_, data, result_.lane, round, k, observer_, control_, &abort_);
     }
 
@@ -343,7 +422,13 @@ private:
         phase(round, Phase::Baseline);
         central_->net().seed_dropout(dropout_seed(c_.seed, round, -1));
         auto optimizer = make_optimizer(c_, central_->net());
-        for (int epoch = 1; epoch <= c_.local_epochs; ++epoch) {
+        if (c_.local_steps > 0) {
+            BatchProgress p{result_.lane, round, -1, central_cursor_->epoch(), 0, 0, 0, 0};
+            central_->train_batches(*optimizer, train_, *central_cursor_,
+                                    int64_t(c_.local_steps) * int64_t(envs_.size()), p, observer_, control_,
+                                    &abort_);
+        }
+        for (int epoch = 1; c_.local_steps == 0 && epoch <= c_.local_epochs; ++epoch) {
             BatchProgress p{result_.lane, round, -1, epoch, 0, 0, 0, 0};
             central_->train_epoch(*optimizer, train_, central_indices_, order_seed(c_.seed, round, -1, epoch), p,
                                   observer_, control_, &abort_);
@@ -368,23 +453,36 @@ private:
         for (int k = 0; k < envs; ++k) tasks.push_back(k), cost.push_back(int64_t(envs_[k].train.size()));
         if (central_) tasks.push_back(-1), cost.push_back(int64_t(central_indices_.size()));
         const auto training_start = Clock::now();
+        if (rule_)
+            rule_->begin_round(base_);
+        for (auto& t : trainers_)
+            t->reset_steps();
         run_tasks(tasks, cost, [&](int k) {
             if (k >= 0)
                 r.envs[k] = train_environment(round, k);
             else
                 train_baseline(round);
         });
+        if (rule_) {
+            std::vector<ClassifierImpl*> nets;
+            std::vector<int64_t> steps;
+            for (auto& t : trainers_)
+                nets.push_back(&t->net()), steps.push_back(t->steps());
+            rule_->end_round(nets, steps);
+        }
         r.training_seconds = seconds_since(training_start);
-
-        if (control_ && !control_->checkpoint()) throw Cancelled{};
+        step_done(r, Phase::Training);
         std::vector<WeightSet> locals;
         for (auto& t : trainers_) locals.push_back(weights_of(t->net()));
         const auto methods = evaluated_methods(c_);
         phase(round, Phase::Merging, -1, c_.method);
         MergeInputs inputs{{}, &base_, env_sizes_};
-        for (const auto& w : locals) inputs.models.push_back(&w);
+        const std::vector<WeightSet> aligned = aligned_to_first(locals);
+        for (const auto& w : c_.align ? aligned : locals)
+            inputs.models.push_back(&w);
         std::map<std::string, WeightSet> merged;
         for (const auto& method : methods) merged[method] = mergers_.at(method)->merge(inputs);
+        step_done(r, Phase::Merging);
 
         // Evaluation as tasks too: every local model and the baseline on the
         // test images (for their confusion matrices), every merged model on
@@ -397,7 +495,13 @@ private:
         for (const auto& e : envs_) val_total += int64_t(e.val.size());
         for (int k = 0; k < envs; ++k) jobs.push_back(k), cost.push_back(test_size);
         if (central_) jobs.push_back(-1), cost.push_back(test_size);
-        for (size_t m = 0; m < methods.size(); ++m) jobs.push_back(-2 - int(m)), cost.push_back(test_size + val_total);
+        // A merged model identical to an earlier one (with two environments
+        // median, trimmed mean and task arithmetic are the average) is
+        // measured once.
+        const std::vector<int> same_as = first_identical(methods, merged);
+        for (size_t m = 0; m < methods.size(); ++m)
+            if (same_as[m] < 0)
+                jobs.push_back(-2 - int(m)), cost.push_back(test_size + val_total);
         run_tasks(jobs, cost, [&](int job) {
             if (job >= 0) {
                 const EvalResult test = evaluate_net(trainers_[job]->net(), test_images_, test_labels_, false);
@@ -419,15 +523,52 @@ private:
                 if (observer_) observer_->merge_finished({result_.lane, round, r.merged[-2 - job]});
             }
         });
+        for (size_t m = 0; m < methods.size(); ++m) {
+            if (same_as[m] < 0)
+                continue;
+            r.merged[m] = r.merged[size_t(same_as[m])];
+            r.merged[m].method = methods[m];
+            if (observer_)
+                observer_->merge_finished({result_.lane, round, r.merged[m]});
+        }
         r.histograms = make_histograms(locals, merged, c_.histogram_bins);
+        step_done(r, Phase::Evaluating);
 
         phase(round, Phase::CopyingBack);
         for (auto& t : trainers_) assign_weights(t->net(), merged[c_.method]);
         base_ = merged[c_.method];
+        step_done(r, Phase::CopyingBack);
         locals_ = std::move(locals);
         merged_ = std::move(merged);
         r.seconds = seconds_since(start);
         return r;
+    }
+
+    // Tells the observer what this step did, then waits there in lesson
+    // mode; a cancel while waiting ends the run.
+    void step_done(const RoundResult& r, Phase step) {
+        if (observer_) {
+            StepFinished e{result_.lane, r.round, step, {}, {}, c_.method};
+            for (const auto& env : r.envs) e.env_val_acc.push_back(env.val_acc);
+            if (step == Phase::Evaluating || step == Phase::CopyingBack)
+                for (const auto& m : r.merged) e.merged_test_acc.emplace_back(m.method, m.test_acc);
+            observer_->step_finished(e);
+        }
+        if (control_ && !control_->step_done()) throw Cancelled{};
+    }
+
+    // Environment 1 and every other environment permuted to match it.
+    std::vector<WeightSet> aligned_to_first(const std::vector<WeightSet>& locals) {
+        if (!c_.align)
+            return {};
+        std::vector<WeightSet> out(locals.size());
+        out[0] = locals[0];
+        std::vector<int> jobs;
+        for (int k = 1; k < int(locals.size()); ++k)
+            jobs.push_back(k);
+        run_tasks(jobs, std::vector<int64_t>(jobs.size(), 1),
+                  [&](int k) { out[k] = align_to(locals[k], locals[0]).weights; });
+        return out;
     }
 
     bool target_reached(const RoundResult& r) const {
@@ -489,6 +630,9 @@ private:
     WeightSet base_;                  // what every environment started the current round from
     std::vector<int64_t> env_sizes_;  // training images per environment
     std::map<std::string, std::unique_ptr<Merger>> mergers_; // one per evaluated method, for the whole run
+    std::unique_ptr<LocalRuleState> rule_;                   // nullptr: plain local training
+    std::vector<std::unique_ptr<BatchCursor>> cursors_;      // with local_steps: where each environment is
+    std::unique_ptr<BatchCursor> central_cursor_;
     const ResumePoint* resume_;                              // nullptr: a new run
 };
 
@@ -519,13 +663,17 @@ std::vector<RunResult> run_experiment(const ExperimentConfig& config, const Fash
         return results;
     }
     for (size_t i = 0; i < config.lanes.size(); ++i) {
-        const std::string& method = config.lanes[i];
+        // A lane is a compare-mode run of its one strategy; its rule is
+        // the strategy's, or the run's when it names none.
+        const std::string& strategy = config.lanes[i];
+        const Strategy s = parse_strategy(strategy);
         ExperimentConfig lane = config;
         lane.mode = Mode::Compare;
-        lane.method = method;
-        lane.compare = {method};
+        lane.method = strategy;
+        lane.compare = {strategy};
+        if (s.rule_given) lane.rule = format_choice(s.rule);
         results.push_back(
-            Experiment(lane, data, train, method, folder.get(), observer, control, resume_of(i)).run());
+            Experiment(lane, data, train, strategy, folder.get(), observer, control, resume_of(i)).run());
         if (folder) write_lanes_summary(*folder, results);
         if (results.back().stopped == StopReason::Cancelled) break;
     }

@@ -37,14 +37,24 @@ EnvRoundMetrics train_locally(Trainer& t, const ExperimentConfig& c, const Local
     const auto start = Clock::now();
     t.net().seed_dropout(dropout_seed(c.seed, round, k));
     auto optimizer = make_optimizer(c, t.net());
-    for (int epoch = 1; epoch <= c.local_epochs; ++epoch) {
+    auto validate = [&] {
+        const EvalResult val = evaluate_net(t.net(), data.val_images, data.val_labels, false);
+        m.val_acc = val.accuracy;
+        m.val_loss = val.loss;
+    };
+    if (c.local_steps > 0) {
+        BatchProgress p{lane, round, k, data.cursor->epoch(), 0, 0, 0, 0};
+        m.train_loss = t.train_batches(*optimizer, *data.train, *data.cursor, c.local_steps, p, observer,
+                                       control, abort);
+        m.epochs = data.cursor->epoch();
+        validate();
+    }
+    for (int epoch = 1; c.local_steps == 0 && epoch <= c.local_epochs; ++epoch) {
         BatchProgress p{lane, round, k, epoch, 0, 0, 0, 0};
         m.train_loss = t.train_epoch(*optimizer, *data.train, *data.indices,
                                      order_seed(c.seed, round, k, epoch), p, observer, control, abort);
         m.epochs = epoch;
-        const EvalResult val = evaluate_net(t.net(), data.val_images, data.val_labels, false);
-        m.val_acc = val.accuracy;
-        m.val_loss = val.loss;
+        validate();
         // The paper's step 2: local training may stop at a local target.
         if (c.local_target > 0 && m.val_acc >= c.local_target)
             break;

@@ -28,11 +28,14 @@ struct LocalData {
     const TrainingTensors* train = nullptr;
     const IndexList* indices = nullptr; // its training rows
     torch::Tensor val_images, val_labels;
+    // With local_steps: where its shuffled epochs stand, kept across rounds.
+    BatchCursor* cursor = nullptr;
 };
 
 // Environment k's local training in `round`: fresh optimizer, seeded
-// dropout and order, epochs until the local target or the epoch limit,
-// validation after each epoch. Throws Cancelled or Diverged.
+// dropout and order, then local_steps batches from its cursor, or epochs
+// until the local target or the epoch limit with validation after each.
+// Throws Cancelled or Diverged.
 EnvRoundMetrics train_locally(Trainer& trainer, const ExperimentConfig& config, const LocalData& data,
                               const std::string& lane, int round, int k, ExperimentObserver* observer,
                               RunControl* control, const std::atomic<bool>* abort);

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "merge_internal.h"
 #include "mergelab/error.h"
+#include "mergelab/text.h"
 
 namespace mergelab {
 namespace {
@@ -43,20 +45,8 @@ class ElementwiseMerger : public Merger {
 public:
     explicit ElementwiseMerger(MergeKernel kernel) : kernel_(kernel) {}
     WeightSet merge(const MergeInputs& in) override {
-        check_mergeable(in.models);
-        const WeightSet& first = *in.models[0];
-        WeightSet merged;
-        merged.reserve(first.size());
-        std::vector<const float*> inputs(in.models.size());
-        for (const auto& tensor : first) {
-            NamedTensor out{tensor.name, tensor.shape, std::vector<float>(tensor.values.size())};
-            // By name: the models' files may list their tensors in other orders.
-            for (size_t k = 0; k < in.models.size(); ++k)
-                inputs[k] = find_tensor(*in.models[k], tensor.name)->values.data();
-            kernel_(inputs, out.values.data(), out.values.size());
-            merged.push_back(std::move(out));
-        }
-        return merged;
+        return merge_by_tensor(
+            in, false, [this](const TensorInputs& t, float* out) { kernel_(t.models, out, t.count); });
     }
 
 private:
@@ -78,13 +68,19 @@ MergeMethod elementwise(const char* name, const char* label, const char* descrip
 const char* kPaper = "Lee et al., Integration of neural network models trained in different environments, formulas 1-3";
 
 std::vector<MergeMethod> builtin_methods() {
-    return {
-        elementwise("avg", "Average", "element-wise mean of the environments' weights", kPaper, merge_avg, false),
-        elementwise("max", "Maximum", "element-wise maximum of the environments' weights", kPaper, merge_max, true),
-        elementwise("absmax", "Largest magnitude", "the value of largest magnitude, its sign kept (ties: lowest "
-                                                   "environment)",
+    std::vector<MergeMethod> all{
+        elementwise("avg", "Average", "element-wise mean of the environments' weights", kPaper, merge_avg,
+                    false),
+        elementwise("max", "Maximum", "element-wise maximum of the environments' weights", kPaper, merge_max,
+                    true),
+        elementwise("absmax", "Largest magnitude",
+                    "the value of largest magnitude, its sign kept (ties: lowest "
+                    "environment)",
                     kPaper, merge_absmax, true),
     };
+    for (auto part : {statistical_methods(), task_vector_methods(), server_optimizers()})
+        all.insert(all.end(), part.begin(), part.end());
+    return all;
 }
 
 std::string known_methods() {
@@ -132,12 +128,68 @@ void check_mergeable(const std::vector<const WeightSet*>& models) {
     }
 }
 
+// NaN or infinity in one weight would spread through every merge silently.
+void check_finite(const NamedTensor& t, const std::string& which) {
+    for (size_t i = 0; i < t.values.size(); ++i)
+        if (!std::isfinite(t.values[i]))
+            throw Error(which + ": tensor '" + printable(t.name, 200) + "' holds " +
+                        (std::isnan(t.values[i]) ? "NaN" : "an infinite value") + " at element " +
+                        std::to_string(i) + "; a diverged model is refused");
+}
+
+void check_finite(const WeightSet& weights, const std::string& which) {
+    for (const auto& t : weights)
+        check_finite(t, which);
+}
+
+WeightSet merge_by_tensor(const MergeInputs& inputs, bool use_base,
+                          const std::function<void(const TensorInputs&, float* out)>& fill) {
+    check_mergeable(inputs.models);
+    if (use_base && !inputs.base)
+        throw Error("this merge needs the model the environments started from");
+    for (size_t k = 0; k < inputs.models.size(); ++k)
+        check_finite(*inputs.models[k], "model " + std::to_string(k + 1));
+    const WeightSet& first = *inputs.models[0];
+    WeightSet merged;
+    merged.reserve(first.size());
+    TensorInputs in;
+    in.models.resize(inputs.models.size());
+    for (const auto& tensor : first) {
+        in.first = &tensor;
+        in.count = tensor.values.size();
+        // By name: the models' files may list their tensors in other orders.
+        for (size_t k = 0; k < inputs.models.size(); ++k)
+            in.models[k] = find_tensor(*inputs.models[k], tensor.name)->values.data();
+        if (use_base) {
+            const NamedTensor* b = find_tensor(*inputs.base, tensor.name);
+            if (!b || b->shape != tensor.shape)
+                throw Error("cannot merge: tensor '" + tensor.name + "' " +
+                            (b ? "has shape " + shape_to_string(b->shape) + " in the base model but " +
+                                     shape_to_string(tensor.shape) + " in model 1"
+                               : "is missing in the base model"));
+            check_finite(*b, "the base model");
+            in.base = b->values.data();
+        }
+        NamedTensor out{tensor.name, tensor.shape, std::vector<float>(in.count)};
+        fill(in, out.values.data());
+        merged.push_back(std::move(out));
+    }
+    return merged;
+}
+
+bool needs_sizes(const MergeMethod& method, const ParamValues& params) {
+    if (method.needs_sizes)
+        return true;
+    auto it = params.find("weighted");
+    return it != params.end() && it->second != 0;
+}
+
 WeightSet merge_weights(const std::string& method, const MergeInputs& inputs, const ParamValues& params) {
     const MergeMethod* m = find_merge_method(method);
     if (!m) throw UsageError("unknown merge method '" + method + "' (known: " + known_methods() + ")");
     check_params(*m, params, method);
     if (m->needs_base && !inputs.base) throw Error(method + " needs the model the environments started from");
-    if (m->needs_sizes && inputs.sizes.size() != inputs.models.size())
+    if (needs_sizes(*m, params) && inputs.sizes.size() != inputs.models.size())
         throw Error(method + " needs each environment's training-set size");
     return m->make(params)->merge(inputs);
 }

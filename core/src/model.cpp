@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "mergelab/error.h"
+#include "mergelab/i18n.h"
 #include "mergelab/experiment.h"
 #include "nets.h"
 #include "pool_relu.h"
@@ -62,8 +63,8 @@ torch::Tensor MlpImpl::forward(torch::Tensor x) { return fc2->forward(torch::rel
 
 const std::vector<Architecture>& architectures() {
     static const std::vector<Architecture> all = {
-        {{"cnn", "CNN (2 conv + 2 linear)",
-          "two 3x3 convolutions (32, 64 filters) with max-pooling, a 128-unit hidden layer, dropout 0.25",
+        {{"cnn", QT_TRANSLATE_NOOP("mergelab", "CNN (2 conv + 2 linear)"),
+          QT_TRANSLATE_NOOP("mergelab", "two 3x3 convolutions (32, 64 filters) with max-pooling, a 128-unit hidden layer, dropout 0.25"),
           "MergeLab's stand-in for the paper's Figure 4, whose layers did not survive extraction",
           {}},
          {{"conv1.weight", {32, 1, 3, 3}},
@@ -74,7 +75,7 @@ const std::vector<Architecture>& architectures() {
           {"fc1.bias", {128}},
           {"fc2.weight", {10, 128}},
           {"fc2.bias", {10}}}},
-        {{"mlp", "MLP (2 linear)", "one 128-unit hidden layer: fast, for quick checks", "", {}},
+        {{"mlp", QT_TRANSLATE_NOOP("mergelab", "MLP (2 linear)"), QT_TRANSLATE_NOOP("mergelab", "one 128-unit hidden layer: fast, for quick checks"), "", {}},
          {{"fc1.weight", {128, 784}}, {"fc1.bias", {128}}, {"fc2.weight", {10, 128}}, {"fc2.bias", {10}}}},
     };
     return all;

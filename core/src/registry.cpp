@@ -41,9 +41,14 @@ std::string describe_entries(const std::string& heading, const std::vector<const
         out << "  " << e->name << ": " << e->description;
         if (!e->reference.empty()) out << " [" << e->reference << "]";
         out << '\n';
-        for (const auto& p : e->params)
-            out << "      " << p.key << " (default " << p.default_value << ", " << p.min << ".." << p.max
-                << "): " << p.help << '\n';
+        for (const auto& p : e->params) {
+            out << "      " << p.key << " (default ";
+            if (p.default_text.empty())
+                out << p.default_value;
+            else
+                out << p.default_text;
+            out << ", " << p.min << ".." << p.max << "): " << p.help << '\n';
+        }
     }
     return out.str();
 }

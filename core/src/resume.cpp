@@ -54,6 +54,11 @@ ResumePlan load_resume_plan(const std::string& dir, int rounds) {
         for (const auto& r : runs)
             plan.config.lanes.push_back(r.lane);
     }
+    // Rounds of a fixed number of batches continue mid-epoch, and where each
+    // environment stood is not saved.
+    if (plan.config.local_steps > 0 && !runs.front().rounds.empty())
+        throw Error(dir +
+                    ": a run with local steps cannot be continued (its place in each epoch is not saved)");
     plan.finished_rounds = int(runs.front().rounds.size());
     for (auto& run : runs) {
         plan.finished_rounds = std::min(plan.finished_rounds, int(run.rounds.size()));

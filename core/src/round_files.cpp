@@ -5,12 +5,17 @@
 
 namespace mergelab {
 
+void save_model_file(RunFolder& folder, const std::string& prefix, const std::string& name,
+                     const WeightSet& weights) {
+    const std::string relative = prefix + "models/" + name;
+    folder.write_with(relative,
+                      [&](int fd) { write_state_dict(fd, folder.path() + "/" + relative, weights); });
+}
+
 void save_round_files(RunFolder& folder, const std::string& prefix, int round, const RoundModels& m,
                       bool save_all, RunResult& result) {
     const auto save = [&](const std::string& name, const WeightSet& weights) {
-        const std::string relative = prefix + "models/" + name;
-        folder.write_with(relative,
-                          [&](int fd) { write_state_dict(fd, folder.path() + "/" + relative, weights); });
+        save_model_file(folder, prefix, name, weights);
     };
     for (size_t k = 0; k < m.locals->size(); ++k)
         save(model_file_name(round, int(k) + 1), (*m.locals)[k]);

@@ -16,6 +16,10 @@ struct RoundModels {
     const WeightSet* central = nullptr;                       // the baseline's, or nullptr
 };
 
+// Writes `weights` as `prefix`models/`name`.
+void save_model_file(RunFolder& folder, const std::string& prefix, const std::string& name,
+                     const WeightSet& weights);
+
 // Writes round `round`'s models under `prefix`models/, removes the previous
 // round's unless `save_all`, then rewrites the run files with `result`
 // (marked running).

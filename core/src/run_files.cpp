@@ -516,10 +516,14 @@ std::vector<RunResult> load_runs(const std::string& path) {
             if (!lane.is_object() || !lane.contains("method") || !lane["method"].is_string())
                 throw Error(file + ": field 'lanes[].method' is missing");
             const std::string method = lane["method"].get<std::string>();
-            // The lane name becomes a path: only plain method names, never
-            // anything that could lead outside the run directory.
-            if (method.empty() || method.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
-                throw Error(file + ": lane name '" + method + "' is not a merge method name");
+            // The lane name becomes a path: only a strategy's characters
+            // (avg+fedprox:mu=0.01), no '/', never "." or "..", so it cannot
+            // lead outside the run directory.
+            if (method.empty() || method[0] == '.' ||
+                method.find_first_not_of(
+                    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+:=,.") !=
+                    std::string::npos)
+                throw Error(file + ": lane name '" + method + "' is not a merge strategy");
             const std::string lane_file = (dir / "lanes" / method / "run.json").string();
             runs.push_back(run_from_json(read_file(lane_file, 512u << 20), lane_file));
         }

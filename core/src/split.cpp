@@ -8,6 +8,7 @@
 
 #include "mergelab/dataset.h"
 #include "mergelab/error.h"
+#include "mergelab/i18n.h"
 #include "mergelab/settings.h"
 #include "random.h"
 
@@ -204,19 +205,19 @@ std::string format_class_assignment(const std::vector<std::vector<int>>& assignm
 namespace {
 
 std::vector<SplitKind> builtin_splits() {
-    SplitKind v{{"V", "V: every environment has all classes",
-                 "every environment holds all ten classes in equal shares, different samples",
+    SplitKind v{{"V", QT_TRANSLATE_NOOP("mergelab", "V: every environment has all classes"),
+                 QT_TRANSLATE_NOOP("mergelab", "every environment holds all ten classes in equal shares, different samples"),
                  "Lee et al., section 4 (V-environment)",
                  {}},
                 [](const SplitSpec&) { return make_v_partitioner(); }};
-    SplitKind h{{"H", "H: environments hold different classes",
-                 "each environment holds only its own classes (default: even contiguous groups, 0-4 / 5-9)",
+    SplitKind h{{"H", QT_TRANSLATE_NOOP("mergelab", "H: environments hold different classes"),
+                 QT_TRANSLATE_NOOP("mergelab", "each environment holds only its own classes (default: even contiguous groups, 0-4 / 5-9)"),
                  "Lee et al., section 4 (H-environment)",
                  {}},
                 [](const SplitSpec& spec) { return make_h_partitioner(spec.classes); }};
     h.uses_classes = true;
-    SplitKind dirichlet{{"dirichlet", "Dirichlet: skewed class shares",
-                         "each class is shared among the environments in proportions drawn from Dirichlet(alpha)",
+    SplitKind dirichlet{{"dirichlet", QT_TRANSLATE_NOOP("mergelab", "Dirichlet: skewed class shares"),
+                         QT_TRANSLATE_NOOP("mergelab", "each class is shared among the environments in proportions drawn from Dirichlet(alpha)"),
                          "Hsu, Qi and Brown, Measuring the effects of non-identical data distribution (2019)",
                          {}},
                         [](const SplitSpec& spec) { return make_dirichlet_partitioner(spec.alpha); }};

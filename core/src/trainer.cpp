@@ -1,6 +1,7 @@
 #include "trainer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <mutex>
 #include <numeric>
 #include <thread>
@@ -28,6 +29,84 @@ void keep_freed_memory() {
         mallopt(M_TRIM_THRESHOLD, 128 << 20);
     });
 #endif
+}
+
+std::pair<const int64_t*, int64_t> BatchCursor::next(int64_t size) {
+    if (pos_ >= order_.size()) {
+        order_ = indices_;
+        std::mt19937_64 rng(seed_of_epoch_(++epoch_));
+        shuffle_in_place(order_, rng);
+        pos_ = 0;
+    }
+    const int64_t count = std::min<int64_t>(size, int64_t(order_.size() - pos_));
+    const int64_t* first = order_.data() + pos_;
+    pos_ += size_t(count);
+    return {first, count};
+}
+
+double Trainer::step(torch::optim::Optimizer& optimizer, const TrainingTensors& data, const int64_t* first,
+                     int64_t count, const BatchProgress& where, int64_t batch) {
+    auto idx = torch::from_blob(const_cast<int64_t*>(first), {count}, torch::kInt64);
+    auto inputs = to_input(data.images.index_select(0, idx));
+    auto targets = data.labels.index_select(0, idx);
+    optimizer.zero_grad();
+    auto loss = torch::nn::functional::cross_entropy(net_->forward(inputs), targets);
+    const double value = loss.item<double>();
+    if (!std::isfinite(value))
+        throw Diverged{
+            "the training loss became " + std::string(std::isnan(value) ? "NaN" : "infinite") + " in round " +
+            std::to_string(where.round) + ", " +
+            (where.env < 0 ? std::string("baseline") : "environment " + std::to_string(where.env + 1)) +
+            ", epoch " + std::to_string(where.epoch) + ", batch " + std::to_string(batch)};
+    loss.backward();
+    // The rule changes the gradient, not the reported loss: train_loss
+    // stays the cross-entropy every rule is compared on.
+    if (rule_)
+        rule_->adjust_gradients(env_, *net_);
+    optimizer.step();
+    ++steps_;
+    return value;
+}
+
+double Trainer::train_epoch(torch::optim::Optimizer& optimizer, const TrainingTensors& data,
+                            const IndexList& indices, uint64_t order_seed, BatchProgress progress,
+                            ExperimentObserver* observer, RunControl* control,
+                            const std::atomic<bool>* abort) {
+    BatchCursor cursor(indices, [order_seed](int) { return order_seed; });
+    const int64_t batches = cursor.batches_per_epoch(config_.batch_size);
+    const int64_t n = static_cast<int64_t>(indices.size());
+    const double mean = train_batches(optimizer, data, cursor, batches, progress, observer, control, abort);
+    return n ? mean : 0;
+}
+
+double Trainer::train_batches(torch::optim::Optimizer& optimizer, const TrainingTensors& data,
+                              BatchCursor& cursor, int64_t batches, BatchProgress progress,
+                              ExperimentObserver* observer, RunControl* control,
+                              const std::atomic<bool>* abort) {
+    net_->train();
+    progress.batches = batches;
+    double loss_sum = 0;
+    int64_t images = 0;
+    const auto start = Clock::now();
+    for (int64_t b = 0; b < batches; ++b) {
+        if ((control && !control->checkpoint()) || (abort && *abort))
+            throw Cancelled{};
+        const auto [first, count] = cursor.next(config_.batch_size);
+        if (count == 0)
+            break; // no training data
+        progress.epoch = std::max(progress.epoch, cursor.epoch());
+        const double value = step(optimizer, data, first, count, progress, b + 1);
+        loss_sum += value * count;
+        images += count;
+        if (observer) {
+            progress.batch = b + 1;
+            progress.loss = value;
+            const double elapsed = seconds_since(start);
+            progress.images_per_second = elapsed > 0 ? images / elapsed : 0;
+            observer->batch_progress(progress);
+        }
+    }
+    return images ? loss_sum / images : 0;
 }
 
 void run_parallel(int threads, const std::vector<int64_t>& cost, const std::function<void(size_t)>& task,

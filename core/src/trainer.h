@@ -8,6 +8,7 @@
 #include <string>
 
 #include "mergelab/experiment.h"
+#include "mergelab/strategy.h"
 #include "nets.h"
 #include "random.h"
 
@@ -38,6 +39,44 @@ inline torch::Tensor index_tensor(const IndexList& idx) {
     return torch::from_blob(const_cast<int64_t*>(idx.data()), {static_cast<int64_t>(idx.size())}, torch::kInt64);
 }
 
+// A local training rule's state for one run (the rules people see are in
+// strategy.h). The engine calls begin_round before the environments train,
+// adjust_gradients in each environment's thread after every backward pass,
+// and end_round once all have trained.
+class LocalRuleState {
+public:
+    virtual ~LocalRuleState() = default;
+    virtual void begin_round(const WeightSet& /*base*/) {}
+    virtual void adjust_gradients(int /*env*/, ClassifierImpl& /*net*/) {}
+    // `steps[k]`: optimizer steps environment k took this round.
+    virtual void end_round(const std::vector<ClassifierImpl*>& /*nets*/,
+                           const std::vector<int64_t>& /*steps*/) {}
+};
+// Throws UsageError for an unknown rule.
+std::unique_ptr<LocalRuleState> make_local_rule(const Choice& rule, int envs, double lr);
+
+// Walks a set of training indices in shuffled epochs, continuing where the
+// last round stopped: rounds of a fixed number of batches then see every
+// image once per epoch, as whole-epoch rounds do.
+class BatchCursor {
+public:
+    // `seed_of_epoch(e)` seeds the shuffle of epoch e (from 1).
+    BatchCursor(const IndexList& indices, std::function<uint64_t(int)> seed_of_epoch)
+        : indices_(indices)
+        , seed_of_epoch_(std::move(seed_of_epoch)) {}
+    // The next batch of at most `size` indices; an epoch's last batch may be short.
+    std::pair<const int64_t*, int64_t> next(int64_t size);
+    int epoch() const { return epoch_; }
+    int64_t batches_per_epoch(int64_t size) const { return (int64_t(indices_.size()) + size - 1) / size; }
+
+private:
+    const IndexList& indices_;
+    std::function<uint64_t(int)> seed_of_epoch_;
+    IndexList order_;
+    size_t pos_ = 0;
+    int epoch_ = 0;
+};
+
 // One model being trained: an environment's, or the centralised baseline.
 class Trainer {
 public:
@@ -47,54 +86,33 @@ public:
     }
 
     ClassifierImpl& net() { return *net_; }
+    // Environment `env`'s gradients pass through `rule` (nullptr: plain).
+    void set_rule(LocalRuleState* rule, int env) { rule_ = rule, env_ = env; }
+    // Optimizer steps since the last reset.
+    int64_t steps() const { return steps_; }
+    void reset_steps() { steps_ = 0; }
 
     // Trains one epoch over `indices` in a freshly shuffled order; returns
     // the mean training loss. The optimizer is created per round by the
     // caller, so its state (Adam's moments, momentum) resets on copy-back.
-    double train_epoch(torch::optim::Optimizer& optimizer, const TrainingTensors& data, const IndexList& indices,
-                       uint64_t order_seed, BatchProgress progress, ExperimentObserver* observer,
-                       RunControl* control, const std::atomic<bool>* abort) {
-        IndexList order = indices;
-        std::mt19937_64 rng(order_seed);
-        shuffle_in_place(order, rng);
-        net_->train();
-        const int64_t n = static_cast<int64_t>(order.size());
-        const int64_t batch = config_.batch_size;
-        progress.batches = (n + batch - 1) / batch;
-        double loss_sum = 0;
-        const auto start = Clock::now();
-        for (int64_t b = 0; b * batch < n; ++b) {
-            if ((control && !control->checkpoint()) || (abort && *abort)) throw Cancelled{};
-            const int64_t count = std::min(batch, n - b * batch);
-            auto idx = torch::from_blob(order.data() + b * batch, {count}, torch::kInt64);
-            auto inputs = to_input(data.images.index_select(0, idx));
-            auto targets = data.labels.index_select(0, idx);
-            optimizer.zero_grad();
-            auto loss = torch::nn::functional::cross_entropy(net_->forward(inputs), targets);
-            const double value = loss.item<double>();
-            if (!std::isfinite(value))
-                throw Diverged{"the training loss became " + std::string(std::isnan(value) ? "NaN" : "infinite") +
-                               " in round " + std::to_string(progress.round) + ", " +
-                               (progress.env < 0 ? std::string("baseline")
-                                                 : "environment " + std::to_string(progress.env + 1)) +
-                               ", epoch " + std::to_string(progress.epoch) + ", batch " + std::to_string(b + 1)};
-            loss.backward();
-            optimizer.step();
-            loss_sum += value * count;
-            if (observer) {
-                progress.batch = b + 1;
-                progress.loss = value;
-                const double elapsed = seconds_since(start);
-                progress.images_per_second = elapsed > 0 ? (b * batch + count) / elapsed : 0;
-                observer->batch_progress(progress);
-            }
-        }
-        return n ? loss_sum / n : 0;
-    }
+    double train_epoch(torch::optim::Optimizer& optimizer, const TrainingTensors& data,
+                       const IndexList& indices, uint64_t order_seed, BatchProgress progress,
+                       ExperimentObserver* observer, RunControl* control, const std::atomic<bool>* abort);
+    // Trains `batches` batches from `cursor`; returns the mean training loss.
+    double train_batches(torch::optim::Optimizer& optimizer, const TrainingTensors& data, BatchCursor& cursor,
+                         int64_t batches, BatchProgress progress, ExperimentObserver* observer,
+                         RunControl* control, const std::atomic<bool>* abort);
 
 private:
+    // One step on `count` images; returns the batch's loss.
+    double step(torch::optim::Optimizer& optimizer, const TrainingTensors& data, const int64_t* idx,
+                int64_t count, const BatchProgress& where, int64_t batch);
+
     const ExperimentConfig& config_;
     std::shared_ptr<ClassifierImpl> net_;
+    LocalRuleState* rule_ = nullptr;
+    int env_ = -1;
+    int64_t steps_ = 0;
 };
 
 inline std::unique_ptr<torch::optim::Optimizer> make_optimizer(const ExperimentConfig& c, ClassifierImpl& net) {

@@ -30,14 +30,4 @@ const NamedTensor* find_tensor(const WeightSet& set, const std::string& name) {
     return nullptr;
 }
 
-void check_finite(const WeightSet& set, const std::string& source) {
-    for (const auto& t : set) {
-        size_t bad = 0;
-        for (float v : t.values) bad += !std::isfinite(v);
-        if (bad)
-            throw Error(source + ": tensor '" + printable(t.name, 200) + "' holds " + std::to_string(bad) +
-                        " NaN or infinite value(s); a diverged model is refused");
-    }
-}
-
 } // namespace mergelab

@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 
 #include <numeric>
+#include <thread>
 
 #include "mergelab/error.h"
 #include "mergelab/experiment.h"
@@ -15,12 +16,7 @@ using namespace mergelab;
 
 namespace {
 
-FashionMnist synthetic_data() {
-    FashionMnist d;
-    d.train = testing::make_synthetic_dataset(60, 1); // 600 images
-    d.test = testing::make_synthetic_dataset(20, 2);  // 200 images
-    return d;
-}
+FashionMnist synthetic_data() { return testing::synthetic_fashion_mnist(60, 20); } // 600 + 200 images
 
 ExperimentConfig small_config() {
     ExperimentConfig c = testing::small_config(2);
@@ -279,7 +275,8 @@ private slots:
         if (what == "--local-epochs") c.local_epochs = -1;
         if (what == "--batch") c.batch_size = 0;
         if (what == "--lr") c.lr = -0.1;
-        if (what == "--method") c.method = "median";
+        if (what == "--method")
+            c.method = "sum";
         if (what == "--compare") c.compare = {"avg", "sum"};
         if (what == "--momentum") c.momentum = 1.0;
         if (what == "--seed") c.seed = uint64_t(1) << 40;
@@ -290,6 +287,45 @@ private slots:
             QFAIL("accepted");
         } catch (const UsageError& e) {
             QVERIFY2(QString(e.what()).contains(option), e.what());
+        }
+    }
+
+    // Lesson mode: the engine stops after every step of the algorithm and
+    // goes on only when told; each stop carries this run's own numbers.
+    void lessonModeStopsAfterEveryStep() {
+        auto c = small_config();
+        RunControl control;
+        control.set_pause_after_steps(true);
+        struct Teacher : ExperimentObserver {
+            RunControl* control = nullptr;
+            std::vector<StepFinished> steps;
+            void step_finished(const StepFinished& e) override {
+                steps.push_back(e);
+                // "Next" from another thread once the engine waits there.
+                std::thread([this] {
+                    while (!control->paused()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                    control->resume();
+                }).detach();
+            }
+        } teacher;
+        teacher.control = &control;
+        const auto run = run_experiment(c, data_, &teacher, &control)[0];
+        QCOMPARE(run.stopped, StopReason::MaxRounds);
+        const std::vector<Phase> order{Phase::Training, Phase::Merging, Phase::Evaluating, Phase::CopyingBack};
+        QCOMPARE(teacher.steps.size(), order.size() * 2);
+        for (size_t i = 0; i < teacher.steps.size(); ++i) {
+            const StepFinished& s = teacher.steps[i];
+            const RoundResult& r = run.rounds[i / order.size()];
+            QVERIFY(s.step == order[i % order.size()]);
+            QCOMPARE(s.round, r.round);
+            QCOMPARE(s.env_val_acc.size(), r.envs.size());
+            for (size_t k = 0; k < r.envs.size(); ++k) QCOMPARE(s.env_val_acc[k], r.envs[k].val_acc);
+            if (s.step == Phase::Evaluating || s.step == Phase::CopyingBack) {
+                QCOMPARE(s.merged_test_acc.size(), r.merged.size());
+                for (const auto& [method, acc] : s.merged_test_acc) QCOMPARE(acc, r.method(method)->test_acc);
+            } else {
+                QVERIFY(s.merged_test_acc.empty());
+            }
         }
     }
 };

@@ -26,10 +26,12 @@ std::vector<float> merged_values(const std::string& method, std::vector<std::vec
 class TestMerge : public QObject {
     Q_OBJECT
 private slots:
-    void registryNamesThePaperMethods() {
-        QCOMPARE(merge_method_names(), (std::vector<std::string>{"avg", "max", "absmax"}));
+    void registryNamesThePaperMethodsFirst() {
+        const auto names = merge_method_names();
+        QCOMPARE(std::vector<std::string>(names.begin(), names.begin() + 3),
+                 (std::vector<std::string>{"avg", "max", "absmax"}));
         QVERIFY(find_merge_method("absmax") != nullptr);
-        QVERIFY(find_merge_method("median") == nullptr);
+        QVERIFY(find_merge_method("sum") == nullptr);
     }
 
     void avgHandComputed() {
@@ -87,7 +89,8 @@ private slots:
     }
 
     void refusesUnknownMethodAndSingleSet() {
-        QVERIFY_THROWS_EXCEPTION(UsageError, merge_weights("median", std::vector<WeightSet>{one_tensor({1}), one_tensor({2})}));
+        QVERIFY_THROWS_EXCEPTION(
+            UsageError, merge_weights("sum", std::vector<WeightSet>{one_tensor({1}), one_tensor({2})}));
         QVERIFY_THROWS_EXCEPTION(Error, merge_weights("avg", std::vector<WeightSet>{one_tensor({1})}));
     }
 };

@@ -26,12 +26,7 @@ using namespace mergelab;
 
 namespace {
 
-FashionMnist tiny_data(int train_per_class = 20) {
-    FashionMnist d;
-    d.train = testing::make_synthetic_dataset(train_per_class, 1);
-    d.test = testing::make_synthetic_dataset(5, 2);
-    return d;
-}
+FashionMnist tiny_data(int train_per_class = 20) { return testing::synthetic_fashion_mnist(train_per_class, 5); }
 
 ExperimentConfig tiny_config() { return testing::small_config(2); }
 

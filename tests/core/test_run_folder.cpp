@@ -21,12 +21,7 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-FashionMnist tiny_data(int per_class = 6) {
-    FashionMnist d;
-    d.train = testing::make_synthetic_dataset(per_class, 1);
-    d.test = testing::make_synthetic_dataset(3, 2);
-    return d;
-}
+FashionMnist tiny_data() { return testing::synthetic_fashion_mnist(6, 3); }
 
 std::string read(const QString& path) {
     QFile f(path);

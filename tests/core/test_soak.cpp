@@ -26,9 +26,7 @@ class TestSoak : public QObject {
     Q_OBJECT
 private slots:
     void soakTwoHundredRoundsMemoryStaysFlat() {
-        FashionMnist data;
-        data.train = testing::make_synthetic_dataset(4, 1);
-        data.test = testing::make_synthetic_dataset(5, 2);
+        const FashionMnist data = testing::synthetic_fashion_mnist(4, 5);
         ExperimentConfig c = testing::small_config(200);
         struct Sampler : ExperimentObserver {
             std::vector<long> rss;

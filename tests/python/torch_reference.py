@@ -4,8 +4,12 @@
   train OUT.pt --data DIR [--limit N]   train the CNN the everyday way, save
                                         model.state_dict(), print test metrics
   eval MODEL.pt --data DIR              print PyTorch's test metrics of a file
-  merge-check METHOD OUT.pt IN.pt...    exit 0 iff OUT equals the element-wise
-                                        merge of the inputs bit for bit
+  merge-check METHOD OUT.pt IN.pt... [--base B.pt] [--sizes n1,n2] [--param k=v]
+                                        exit 0 iff OUT equals the float64
+                                        reference (merge_reference.py) rounded
+                                        to float32, bit for bit
+  server-check METHOD RUNDIR [--rounds 3] recompute fedavgm/fedadam from a
+                                        --save-all run's model files
 """
 import argparse
 import json
@@ -18,6 +22,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
+from merge_reference import SERVER, STATELESS, parse_params  # noqa: E402
 from reference_model import Cnn, find, load, read_idx  # noqa: E402,F401
 
 
@@ -54,27 +59,44 @@ def evaluate(args):
 
 
 def merge_check(args):
+    """Exit 0 iff OUT equals the float64 reference rounded to float32, bit for bit."""
     inputs = [torch.load(p) for p in args.inputs]
+    base = torch.load(args.base) if args.base else None
+    sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else None
+    params = parse_params(args.param)
     merged = torch.load(args.out)
+    if set(merged) != set(inputs[0]):
+        raise SystemExit("tensor names differ")
     for name, out in merged.items():
-        stack = torch.stack([d[name] for d in inputs]).double()
-        if args.method == "avg":
-            ref = (stack.sum(0) / len(inputs)).float()
-        elif args.method == "max":
-            ref = stack.max(0).values.float()
-        elif args.method == "absmax":
-            # argmax returns the first index of the largest magnitude: ties go
-            # to the lowest-numbered environment.
-            idx = stack.abs().argmax(0, keepdim=True)
-            ref = stack.gather(0, idx).squeeze(0).float()
-        else:
-            raise SystemExit("unknown method")
+        ws = [d[name].double() for d in inputs]
+        b = base[name].double() if base is not None else None
+        ref = STATELESS[args.method](ws, b, sizes, params).float()
         if not torch.equal(ref.view(torch.int32), out.contiguous().view(torch.int32)):
             diff = (ref != out).sum().item()
             raise SystemExit(f"{name}: {diff} elements differ from the reference")
-    if set(merged) != set(inputs[0]):
-        raise SystemExit("tensor names differ")
     print("exact")
+
+
+def server_check(args):
+    """Recompute a server optimizer's rounds from a --save-all run folder:
+    round 1 starts from round-000-init.pt, round r from round r-1's merged
+    model; print the largest difference and exit 0 iff it is <= --tol."""
+    models = os.path.join(args.dir, "models")
+    params = parse_params(args.param)
+    sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else None
+    opt = SERVER[args.method](params)
+    base = torch.load(os.path.join(models, "round-000-init.pt"))
+    worst = 0.0
+    for r in range(1, args.rounds + 1):
+        envs = [torch.load(os.path.join(models, f"round-{r:03d}-env-{k}.pt")) for k in range(1, args.envs + 1)]
+        saved = torch.load(os.path.join(models, f"round-{r:03d}-{args.file_method or args.method}.pt"))
+        for name in base:
+            ref = opt.step(name, [e[name].double() for e in envs], base[name].double(), sizes)
+            worst = max(worst, (ref - saved[name].double()).abs().max().item())
+        base = saved
+    print(json.dumps({"max_abs_diff": worst, "rounds": args.rounds}))
+    if worst > args.tol:
+        raise SystemExit(f"largest difference {worst} exceeds {args.tol}")
 
 
 def main():
@@ -91,8 +113,20 @@ def main():
     m.add_argument("method")
     m.add_argument("out")
     m.add_argument("inputs", nargs="+")
+    m.add_argument("--base")
+    m.add_argument("--sizes")
+    m.add_argument("--param", action="append")
+    s = sub.add_parser("server-check")
+    s.add_argument("method", choices=sorted(SERVER))
+    s.add_argument("dir")
+    s.add_argument("--rounds", type=int, default=3)
+    s.add_argument("--envs", type=int, default=2)
+    s.add_argument("--sizes")
+    s.add_argument("--param", action="append")
+    s.add_argument("--file-method", help="the name in round-NNN-NAME.pt if not the method's")
+    s.add_argument("--tol", type=float, default=1e-6)
     args = p.parse_args()
-    {"train": train, "eval": evaluate, "merge-check": merge_check}[args.cmd](args)
+    {"train": train, "eval": evaluate, "merge-check": merge_check, "server-check": server_check}[args.cmd](args)
 
 
 if __name__ == "__main__":

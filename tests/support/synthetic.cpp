@@ -50,6 +50,13 @@ void write_synthetic_fashion_mnist(const std::string& dir, const SyntheticSpec& 
     write_pair(dir, "t10k", make_synthetic_dataset(spec.test_per_class, spec.seed + 1), spec.gzip);
 }
 
+FashionMnist synthetic_fashion_mnist(int train_per_class, int test_per_class) {
+    FashionMnist d;
+    d.train = make_synthetic_dataset(train_per_class, 1);
+    d.test = make_synthetic_dataset(test_per_class, 2);
+    return d;
+}
+
 ExperimentConfig small_config(int rounds, const std::string& data_dir) {
     ExperimentConfig c;
     c.data_dir = data_dir;

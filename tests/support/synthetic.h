@@ -18,6 +18,8 @@ struct SyntheticSpec {
 };
 
 Dataset make_synthetic_dataset(int per_class, uint64_t seed);
+// A whole data set in memory: training (seed 1) and test (seed 2) images.
+FashionMnist synthetic_fashion_mnist(int train_per_class, int test_per_class);
 // Writes train-/t10k- images and labels (".gz" when spec.gzip) into `dir`.
 void write_synthetic_fashion_mnist(const std::string& dir, const SyntheticSpec& spec = {});
 

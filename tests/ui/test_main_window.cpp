@@ -2,8 +2,10 @@
 // the views, and a saved run opened again.
 #include <QtTest>
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -147,7 +149,15 @@ private slots:
         QVERIFY(batches.wait(30000));
         QElapsedTimer timer;
         timer.start();
+        // Quitting a run asks first; the answer stops it at once.
+        QTimer::singleShot(0, window, [window] {
+            for (auto* box : window->findChildren<QMessageBox*>("confirmQuit"))
+                for (QAbstractButton* b : box->buttons())
+                    if (b->text() == "Stop and quit")
+                        b->click();
+        });
         window->close();
+        QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), 2000);
         delete window;
         QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
     }

@@ -45,13 +45,18 @@ bool parse_name(const std::string& text, StopReason& out);
 struct ExperimentConfig {
     SplitSpec split;                 // kind, envs, classes, alpha, val fraction, train limit
     std::string model = "cnn";       // an architecture_names() entry
+    // Methods as METHOD[:key=value,...] (strategy.h).
     std::string method = "avg";      // primary merge method: the one copied back
     std::vector<std::string> compare = {"avg", "max", "absmax"}; // merged and evaluated on the same local models
     Mode mode = Mode::Compare;
-    std::vector<std::string> lanes;  // lanes mode: one full experiment per method
+    // Lanes mode: one full experiment per strategy, METHOD[+RULE][:key=value,...].
+    std::vector<std::string> lanes;
+    std::string rule = "plain"; // local training rule, RULE[:key=value,...]
+    bool align = false;         // permute every environment's hidden units to match environment 1's first
     bool baseline = false;           // also train one model on the union of the environments' data
     int rounds = 10;                 // the round limit
     int local_epochs = 1;            // epochs per round (the maximum when local_target is set)
+    int local_steps = 0;             // > 0: this many batches per round instead of local_epochs
     double local_target = 0;         // the paper's step 2: train until local val acc >= this (0: off)
     double target = 0;               // the paper's step 5: stop when every environment reaches it (0: off)
     Optimizer optimizer = Optimizer::Adam;
@@ -192,6 +197,17 @@ struct MergeFinished {
     int round = 0;
     MethodMetrics metrics;
 };
+// The end of one step of the paper's algorithm (local training, merging,
+// evaluating the merged models, copying back), with the numbers a teacher
+// explains it with. Sent before the engine stops there in lesson mode.
+struct StepFinished {
+    std::string lane;
+    int round = 0;
+    Phase step = Phase::Training; // Training, Merging, Evaluating or CopyingBack
+    std::vector<double> env_val_acc; // each local model on its own validation data (from Training on)
+    std::vector<std::pair<std::string, double>> merged_test_acc; // per method (from Evaluating on)
+    std::string primary;
+};
 
 class ExperimentObserver {
 public:
@@ -201,6 +217,7 @@ public:
     virtual void batch_progress(const BatchProgress&) {}
     virtual void environment_finished(const EnvironmentFinished&) {}
     virtual void merge_finished(const MergeFinished&) {}
+    virtual void step_finished(const StepFinished&) {}
     virtual void round_finished(const std::string& /*lane*/, const RoundResult&) {}
     // Called once per lane with the final status (stopped: target, max_rounds,
     // cancelled, diverged or failed).
@@ -216,6 +233,10 @@ public:
     void resume();
     // Pause when the given number of further rounds have finished (Step).
     void pause_after_rounds(int rounds);
+    // Lesson mode: pause after every step of the algorithm (StepFinished)
+    // until resume() is called for each.
+    void set_pause_after_steps(bool on) { pause_after_steps_ = on; }
+    bool pauses_after_steps() const { return pause_after_steps_.load(); }
     // Only stores a lock-free flag: safe in a signal handler (does not wake
     // a paused run; the CLI never pauses).
     void request_cancel_from_signal() { cancel_.store(true); }
@@ -225,11 +246,15 @@ public:
     // Engine side: blocks while paused; returns false when cancelled.
     bool checkpoint();
     void round_done();
+    // Engine side, at the end of a step: pauses there in lesson mode and
+    // waits like checkpoint(); returns false when cancelled.
+    bool step_done();
 
 private:
     std::atomic<bool> cancel_{false};
     std::atomic<bool> pause_{false};
     std::atomic<int> rounds_until_pause_{-1};
+    std::atomic<bool> pause_after_steps_{false};
     std::mutex mutex_;
     std::condition_variable wake_;
 };

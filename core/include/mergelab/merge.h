@@ -52,12 +52,21 @@ const MergeMethod* find_merge_method(const std::string& name);
 // methods.
 std::unique_ptr<Merger> elementwise_merger(MergeKernel kernel);
 
+// Throws Error naming the tensor, `which` ("model 2") and the element when
+// a weight is NaN or infinite.
+void check_finite(const WeightSet& weights, const std::string& which);
+
+// Whether `method` with these parameters reads MergeInputs::sizes (some
+// methods only when asked for a size-weighted mean).
+bool needs_sizes(const MergeMethod& method, const ParamValues& params);
+
 // Throws Error naming the tensor when the models' names or shapes differ,
 // or fewer than two are given.
 void check_mergeable(const std::vector<const WeightSet*>& models);
 
 // One-off merge with a fresh Merger. Throws UsageError for an unknown method
-// or bad parameters, Error for mismatched models or a missing base or sizes.
+// or bad parameters, Error for mismatched models, a missing base or sizes,
+// or a weight that is NaN or infinite (naming the tensor).
 WeightSet merge_weights(const std::string& method, const MergeInputs& inputs, const ParamValues& params = {});
 WeightSet merge_weights(const std::string& method, const std::vector<const WeightSet*>& sets);
 WeightSet merge_weights(const std::string& method, const std::vector<WeightSet>& sets);

@@ -16,7 +16,16 @@ struct ParamSpec {
     std::string help;  // one line for people
     double default_value = 0;
     double min = 0, max = 0; // inclusive
+    // When the default depends on the inputs ("1/N"): shown instead of
+    // default_value, and the entry computes it when the key is not given.
+    std::string default_text;
 };
+
+inline ParamSpec param(std::string key, std::string label, std::string help, double default_value, double min,
+                       double max, std::string default_text = {}) {
+    return {std::move(key),         std::move(label), std::move(help), default_value, min, max,
+            std::move(default_text)};
+}
 
 struct RegistryEntry {
     std::string name;        // as typed on the command line and stored in run.json

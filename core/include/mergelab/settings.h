@@ -13,12 +13,13 @@
 namespace mergelab {
 
 enum class SettingType {
-    Integer,     // int64 within [min, max]
-    Real,        // double within [min, max] (ends open where said)
-    Flag,        // true / false
-    Choice,      // one of choices()
-    List,        // comma-separated, each one of choices() (before any ':')
-    Text,        // free text (a path)
+    Integer, // int64 within [min, max]
+    Real,    // double within [min, max] (ends open where said)
+    Flag,    // true / false
+    Choice,  // one of choices()
+    List,    // comma-separated, each one of choices() (before any '+' or ':'); "ties:density=0.2,lambda=1"
+             // is one item: a piece with '=' but no ':' continues the item before it
+    Text,    // free text (a path)
     ClassGroups, // "0-4;5-9": classes per environment
 };
 
@@ -46,6 +47,10 @@ struct SettingDescriptor {
     // "split=dirichlet" or "optimizer=sgd": the setting matters only then.
     std::string applies_when;
     std::function<std::vector<std::string>()> choices;
+    // Choice and List items may carry parameters ("ties:density=0.2",
+    // "avg+fedprox:mu=0.01"): the name is checked against choices(), then
+    // the whole item here (throws UsageError saying what is wrong).
+    std::function<void(const std::string&)> check_item;
     std::function<SettingValue(const ExperimentConfig&)> get;
     std::function<void(ExperimentConfig&, const SettingValue&)> set;
 };

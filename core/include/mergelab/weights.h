@@ -21,9 +21,5 @@ using WeightSet = std::vector<NamedTensor>;
 
 std::string shape_to_string(const std::vector<int64_t>& shape);
 const NamedTensor* find_tensor(const WeightSet& set, const std::string& name);
-// Throws Error naming `source` and the first tensor holding NaN or infinite
-// values (with their count): MergeLab refuses such models rather than
-// print a NaN loss or merge NaN into another model.
-void check_finite(const WeightSet& set, const std::string& source);
 
 } // namespace mergelab

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "local_training.h"
+#include "mergelab/align.h"
 #include "mergelab/distributed.h"
 #include "mergelab/error.h"
 #include "mergelab/histogram.h"
@@ -16,6 +17,7 @@
 #include "mergelab/run_files.h"
 #include "mergelab/run_folder.h"
 #include "mergelab/settings.h"
+#include "mergelab/strategy.h"
 #include "nets.h"
 #include "round_files.h"
 #include "trainer.h"
@@ -32,6 +34,11 @@ void validate_distributed(const ExperimentConfig& c) {
                             "needs every environment's data in one place, which a distributed run never has");
     if (c.mode == Mode::Lanes)
         throw setting_error("lanes", "runs one experiment per method in one process; use run");
+    // A local rule adjusts every environment's training from what all of
+    // them did (SCAFFOLD's control variates): not carried over the wire yet.
+    const Strategy primary = parse_strategy(c.method);
+    if ((primary.rule_given ? primary.rule.name : parse_rule_choice(c.rule).name) != "plain")
+        throw setting_error("rule", "must be plain in a distributed run; local rules run in-process only");
 }
 
 namespace {
@@ -281,8 +288,10 @@ private:
         exchange([&](int) { return flat; }, 0);
         for (const auto& e : result_.envs)
             sizes_.push_back(e.train_size);
-        for (const auto& method : evaluated_methods(c_))
-            mergers_[method] = find_merge_method(method)->make({});
+        for (const auto& method : evaluated_methods(c_)) {
+            const Choice m = parse_strategy(method).method;
+            mergers_[method] = find_merge_method(m.name)->make(m.params);
+        }
         if (folder_)
             folder_->make_folder("models");
         if (observer_)
@@ -401,7 +410,15 @@ RoundResult Coordinator::run_round(int round) {
     const auto methods = evaluated_methods(c_);
     phase(round, Phase::Merging, -1, c_.method);
     MergeInputs inputs{{}, &base_, sizes_};
-    for (const auto& w : locals)
+    // As in-process: every environment's hidden units permuted to match
+    // environment 1's before merging (--align).
+    std::vector<WeightSet> aligned;
+    if (c_.align) {
+        aligned.push_back(locals[0]);
+        for (int k = 1; k < n_; ++k)
+            aligned.push_back(align_to(locals[k], locals[0]).weights);
+    }
+    for (const auto& w : c_.align ? aligned : locals)
         inputs.models.push_back(&w);
     std::map<std::string, WeightSet> merged;
     for (const auto& method : methods)

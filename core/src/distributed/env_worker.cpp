@@ -241,7 +241,14 @@ std::string EnvWorker::train_rounds() {
     const EnvironmentData& mine = envs.at(k_);
     const TrainingTensors train{images_view(data_.train), labels_tensor(data_.train)};
     const auto val = index_tensor(mine.val);
-    local_ = {&train, &mine.train, train.images.index_select(0, val), train.labels.index_select(0, val)};
+    // With local_steps the environment walks its shuffled epochs across
+    // rounds, seeded as in-process.
+    std::unique_ptr<BatchCursor> cursor;
+    if (c_.local_steps > 0)
+        cursor = std::make_unique<BatchCursor>(
+            mine.train, [seed = c_.seed, k = k_](int epoch) { return order_seed(seed, 0, k, epoch); });
+    local_ = {&train, &mine.train, train.images.index_select(0, val), train.labels.index_select(0, val),
+              cursor.get()};
     put(*store_, key::summary(rank_),
         Json{{"classes", mine.classes}, {"train_size", mine.train.size()}, {"val_size", mine.val.size()}}
             .dump());

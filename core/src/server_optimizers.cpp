@@ -1,0 +1,129 @@
+// Server optimizers: the environments' mean is not taken as the new model
+// but as one step of a pseudo-gradient g = base - mean, which an optimizer
+// with state across rounds (momentum, Adam's moments) applies to base.
+// State lives in the Merger, so it starts at zero with every run.
+#include <cmath>
+#include <map>
+
+#include "merge_internal.h"
+#include "mergelab/error.h"
+
+namespace mergelab {
+namespace {
+
+ParamSpec weighted_param() {
+    return param("weighted", "Size-weighted", "1: the pseudo-gradient uses the size-weighted mean (wavg)", 0,
+                 0, 1);
+}
+
+// Keeps one double vector per tensor and walks the pseudo-gradient.
+class ServerOptimizer : public Merger {
+public:
+    ServerOptimizer(std::string name, bool weighted)
+        : name_(std::move(name))
+        , weighted_(weighted) {}
+
+    WeightSet merge(const MergeInputs& inputs) override {
+        const auto weights = mean_weights(inputs, weighted_, name_);
+        return merge_by_tensor(inputs, true, [&](const TensorInputs& in, float* out) {
+            Moments& s = state_[in.first->name];
+            if (s.first.size() != in.count)
+                s.first.assign(in.count, 0), s.second.assign(in.count, 0);
+            for (size_t i = 0; i < in.count; ++i) {
+                const double base = in.base[i];
+                const double g = base - mean_of(in, i, weights);
+                out[i] = static_cast<float>(step(base, g, s.first[i], s.second[i]));
+            }
+        });
+    }
+
+protected:
+    // The new value of one weight from its base and pseudo-gradient; `m`
+    // and `u` are its state (zero at the start of a run).
+    virtual double step(double base, double g, double& m, double& u) const = 0;
+
+private:
+    struct Moments {
+        std::vector<double> first, second;
+    };
+    std::string name_;
+    bool weighted_;
+    std::map<std::string, Moments> state_;
+};
+
+class FedAvgM : public ServerOptimizer {
+public:
+    FedAvgM(double lr, double momentum, bool weighted)
+        : ServerOptimizer("fedavgm", weighted)
+        , lr_(lr)
+        , mom_(momentum) {}
+
+private:
+    double step(double base, double g, double& v, double&) const override {
+        v = mom_ * v + g;
+        return base - lr_ * v;
+    }
+    double lr_, mom_;
+};
+
+// As Reddi et al. and Flower: no bias correction, tau inside the root's sum.
+class FedAdam : public ServerOptimizer {
+public:
+    FedAdam(double lr, double beta1, double beta2, double tau, bool weighted)
+        : ServerOptimizer("fedadam", weighted)
+        , lr_(lr)
+        , b1_(beta1)
+        , b2_(beta2)
+        , tau_(tau) {}
+
+private:
+    double step(double base, double g, double& m, double& u) const override {
+        m = b1_ * m + (1 - b1_) * -g;
+        u = b2_ * u + (1 - b2_) * g * g;
+        return base + lr_ * m / (std::sqrt(u) + tau_);
+    }
+    double lr_, b1_, b2_, tau_;
+};
+
+MergeMethod server_entry(const char* name, const char* label, const char* description, const char* reference,
+                         std::vector<ParamSpec> params) {
+    MergeMethod m;
+    m.name = name, m.label = label, m.description = description, m.reference = reference;
+    m.params = std::move(params);
+    m.params.push_back(weighted_param());
+    m.needs_base = true;
+    m.stateful = true;
+    return m;
+}
+
+} // namespace
+
+std::vector<MergeMethod> server_optimizers() {
+    auto avgm = server_entry(
+        "fedavgm", "FedAvgM (server momentum)",
+        "server SGD with momentum on the pseudo-gradient start model - mean",
+        "Hsu et al., Measuring the Effects of Non-Identical Data Distribution for Federated "
+        "Visual Classification (FedAvgM), 2019",
+        {param("server_lr", "Server learning rate", "step size on the pseudo-gradient", 1.0, 0, 10),
+         param("momentum", "Server momentum", "share of the previous step kept", 0.9, 0, 0.999)});
+    avgm.make = [avgm](const ParamValues& p) -> std::unique_ptr<Merger> {
+        return std::make_unique<FedAvgM>(param_value(avgm, p, "server_lr"), param_value(avgm, p, "momentum"),
+                                         param_value(avgm, p, "weighted") != 0);
+    };
+    auto adam = server_entry(
+        "fedadam", "FedAdam (server Adam)",
+        "server Adam on the pseudo-gradient start model - mean (no bias correction)",
+        "Reddi et al., Adaptive Federated Optimization, ICLR 2021",
+        {param("server_lr", "Server learning rate", "step size", 0.01, 0, 10),
+         param("beta1", "Beta 1", "decay of the first moment", 0.9, 0, 0.999),
+         param("beta2", "Beta 2", "decay of the second moment", 0.99, 0, 0.9999),
+         param("tau", "Tau", "adaptivity: added to the root of the second moment", 1e-3, 1e-9, 1)});
+    adam.make = [adam](const ParamValues& p) -> std::unique_ptr<Merger> {
+        return std::make_unique<FedAdam>(param_value(adam, p, "server_lr"), param_value(adam, p, "beta1"),
+                                         param_value(adam, p, "beta2"), param_value(adam, p, "tau"),
+                                         param_value(adam, p, "weighted") != 0);
+    };
+    return {avgm, adam};
+}
+
+} // namespace mergelab

@@ -1,0 +1,166 @@
+#include "mergelab/strategy.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+#include "mergelab/error.h"
+#include "mergelab/merge.h"
+
+namespace mergelab {
+namespace {
+
+std::vector<LocalRule> builtin_rules() {
+    LocalRule plain;
+    plain.name = "plain";
+    plain.label = "Plain";
+    plain.description = "each environment minimises its own loss only (the paper's local training)";
+    LocalRule prox;
+    prox.name = "fedprox";
+    prox.label = "FedProx";
+    prox.description =
+        "adds mu/2 ||w - w_round_start||^2 to the local loss, so local models drift less apart";
+    prox.reference = "Li et al., Federated Optimization in Heterogeneous Networks (FedProx), MLSys 2020";
+    prox.params = {param("mu", "Proximal weight", "strength of the pull towards the round's starting model",
+                         0.01, 0, 10)};
+    LocalRule scaffold;
+    scaffold.name = "scaffold";
+    scaffold.label = "SCAFFOLD";
+    scaffold.description =
+        "control variates: every local gradient is corrected by (server - own) estimate of "
+        "the drift (option II, every environment every round)";
+    scaffold.reference =
+        "Karimireddy et al., SCAFFOLD: Stochastic Controlled Averaging for Federated Learning, "
+        "ICML 2020";
+    return {plain, prox, scaffold};
+}
+
+std::string names_of(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names)
+        out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
+
+// "k=v,k2=v2" -> values; the keys' owners are checked by the caller.
+ParamValues parse_params(const std::string& text, const std::string& whole) {
+    ParamValues values;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        const auto eq = item.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+            throw UsageError(whole + ": '" + item + "' is not key=value");
+        const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+        char* end = nullptr;
+        errno = 0;
+        const double v = std::strtod(value.c_str(), &end);
+        if (*end != '\0' || errno == ERANGE || !std::isfinite(v))
+            throw UsageError(whole + ": " + key + " must be a number, got '" + value + "'");
+        if (!values.emplace(key, v).second)
+            throw UsageError(whole + ": " + key + " is given twice");
+    }
+    return values;
+}
+
+bool takes(const RegistryEntry& entry, const std::string& key) {
+    for (const auto& p : entry.params)
+        if (p.key == key)
+            return true;
+    return false;
+}
+
+const RegistryEntry& method_entry(const std::string& name, const std::string& whole) {
+    if (const auto* m = find_merge_method(name))
+        return *m;
+    throw UsageError(whole + ": unknown merge method '" + name +
+                     "' (known: " + names_of(merge_method_names()) + ")");
+}
+
+const RegistryEntry& rule_entry(const std::string& name, const std::string& whole) {
+    if (const auto* r = find_local_rule(name))
+        return *r;
+    throw UsageError(whole + ": unknown local rule '" + name + "' (known: " + names_of(local_rule_names()) +
+                     ")");
+}
+
+Choice parse_choice(const std::string& text,
+                    const RegistryEntry& (*entry)(const std::string&, const std::string&)) {
+    const auto colon = text.find(':');
+    Choice c{text.substr(0, colon), {}};
+    const RegistryEntry& e = entry(c.name, text);
+    if (colon != std::string::npos)
+        c.params = parse_params(text.substr(colon + 1), text);
+    check_params(e, c.params, text);
+    return c;
+}
+
+} // namespace
+
+const std::vector<LocalRule>& local_rules() {
+    static const std::vector<LocalRule> rules = builtin_rules();
+    return rules;
+}
+
+std::vector<std::string> local_rule_names() {
+    return entry_names(local_rules());
+}
+
+const LocalRule* find_local_rule(const std::string& name) {
+    return find_entry(local_rules(), name);
+}
+
+Choice parse_method_choice(const std::string& text) {
+    return parse_choice(text, method_entry);
+}
+
+Choice parse_rule_choice(const std::string& text) {
+    return parse_choice(text, rule_entry);
+}
+
+Strategy parse_strategy(const std::string& text) {
+    const auto colon = text.find(':');
+    const std::string head = text.substr(0, colon);
+    const auto plus = head.find('+');
+    Strategy s;
+    s.method.name = head.substr(0, plus);
+    const RegistryEntry& method = method_entry(s.method.name, text);
+    const RegistryEntry* rule = &rule_entry("plain", text);
+    if (plus != std::string::npos) {
+        s.rule.name = head.substr(plus + 1);
+        s.rule_given = true;
+        rule = &rule_entry(s.rule.name, text);
+    }
+    if (colon != std::string::npos) {
+        for (const auto& [key, value] : parse_params(text.substr(colon + 1), text)) {
+            if (takes(method, key))
+                s.method.params[key] = value;
+            else if (takes(*rule, key))
+                s.rule.params[key] = value;
+            else
+                throw UsageError(text + ": neither " + method.name + " nor " + rule->name +
+                                 " takes a parameter '" + key + "'");
+        }
+    }
+    check_params(method, s.method.params, text);
+    check_params(*rule, s.rule.params, text);
+    return s;
+}
+
+std::string format_params(const ParamValues& params) {
+    std::ostringstream out;
+    out.precision(10);
+    bool first = true;
+    for (const auto& [key, value] : params) {
+        out << (first ? "" : ",") << key << '=' << value;
+        first = false;
+    }
+    return out.str();
+}
+
+std::string format_choice(const Choice& choice) {
+    return choice.params.empty() ? choice.name : choice.name + ":" + format_params(choice.params);
+}
+
+} // namespace mergelab

@@ -1,0 +1,30 @@
+#!/bin/bash
+# The runs behind README's strategy tables (about 60 minutes on 2 cores),
+# one after another, each into OUT/NAME with a log beside it; then the rows.
+#   scripts/strategies/run.sh [OUT]   (default: runs/strategies)
+set -e
+OUT=${1:-runs/strategies}
+CLI=${MERGELAB_CLI:-build/app/mergelab-cli}
+mkdir -p "$OUT"
+ALL=avg,max,absmax,wavg,median,trimmed-mean,task-arithmetic,ties
+run() { name=$1; shift; "$CLI" run --envs 2 --threads 2 "$@" --out "$OUT/$name" > "$OUT/$name.log" 2>&1; }
+# H: the preset's budget of 6 local epochs per environment, as 6 rounds of
+# 1 epoch and as 60 rounds of 42 batches (0.1 epoch).
+run h-epoch-compare --split H --rounds 6 --local-epochs 1 --baseline --compare $ALL
+run h-epoch-lanes --split H --rounds 6 --local-epochs 1 --lanes fedavgm,fedadam,avg+fedprox,avg+scaffold
+run h-steps-compare --split H --rounds 60 --local-steps 42 --baseline --compare $ALL
+run h-steps-lanes --split H --rounds 60 --local-steps 42 --lanes fedavgm,fedadam,avg+fedprox
+run h-steps-prox01 --split H --rounds 60 --local-steps 42 --lanes avg+fedprox:mu=0.1
+run h-steps-sgd --split H --rounds 60 --local-steps 42 --lanes avg+scaffold --optimizer sgd --momentum 0 --lr 0.05
+# V with the same budget.
+run v-epoch-compare --split V --rounds 6 --local-epochs 1 --baseline --compare $ALL
+run v-epoch-lanes --split V --rounds 6 --local-epochs 1 --lanes fedavgm,fedadam,avg+fedprox
+# Alignment: one round from independent and from shared initialisations.
+for init in independent shared; do
+  run v-$init --split V --init $init --rounds 1 --local-epochs 1 --compare avg --save-all
+  M=$OUT/v-$init/models
+  "$CLI" merge $M/round-001-env-1.pt $M/round-001-env-2.pt -o $OUT/v-$init-plain.pt
+  "$CLI" merge $M/round-001-env-1.pt $M/round-001-env-2.pt --align -o $OUT/v-$init-aligned.pt
+  for f in plain aligned; do echo "v-$init $f: $("$CLI" eval $OUT/v-$init-$f.pt --json)"; done
+done
+python3 "$(dirname "$0")/table.py" "$OUT"/h-* "$OUT"/v-epoch-*

@@ -1,0 +1,102 @@
+// Exporting a view: vector PDF and SVG, PNG at three times the screen size,
+// and never the selectors around a view.
+#include <QtTest>
+
+#include <QImage>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+
+#include "confusion_view.h"
+#include "main_window.h"
+#include "run_model.h"
+#include "view_export.h"
+
+using namespace mergelab;
+using namespace mergelab::ui;
+
+namespace {
+
+RunResult small_run() {
+    RunResult run;
+    run.config.split.envs = 2;
+    run.envs.resize(2);
+    run.stopped = StopReason::MaxRounds;
+    for (int n = 1; n <= 3; ++n) {
+        RoundResult r;
+        r.round = n;
+        r.primary = "avg";
+        r.envs.resize(2);
+        r.envs[0].val_acc = 0.8 + 0.02 * n;
+        r.envs[1].val_acc = 0.82 + 0.02 * n;
+        for (const char* m : {"avg", "max"}) {
+            MethodMetrics metrics;
+            metrics.method = m;
+            metrics.test_acc = 0.7 + 0.05 * n;
+            for (int c = 0; c < kNumClasses; ++c)
+                metrics.confusion[c][c] = 90, metrics.confusion[c][(c + 1) % 10] = 10;
+            r.merged.push_back(metrics);
+        }
+        LayerHistogram h;
+        h.tensor = "conv1.weight";
+        h.lo = -0.5;
+        h.hi = 0.5;
+        h.envs = {{1, 5, 9, 5, 1}, {2, 6, 8, 4, 1}};
+        h.merged["avg"] = {1, 4, 11, 4, 1};
+        r.histograms.push_back(h);
+        run.rounds.push_back(r);
+    }
+    return run;
+}
+
+QByteArray read(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+class TestExports : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    // Issue 14, item 9.
+    void everyViewExportsAsVectorsAndLargePictures() {
+        MainWindow window;
+        window.resize(1366, 768);
+        window.show();
+        window.runModel()->load({small_run()}, "/runs/r");
+        auto* tabs = window.findChild<QTabWidget*>();
+        for (RunView* view : window.views()) {
+            window.showTab(view->name());
+            QCoreApplication::processEvents();
+            const QString base = dir_.filePath(view->name());
+            QVERIFY2(window.exportView(base + ".png", 3.0), qPrintable(view->name()));
+            const QImage png(base + ".png");
+            QCOMPARE(png.size(), view->exportSize() * 3);
+            QVERIFY(window.exportView(base + ".pdf"));
+            const QByteArray pdf = read(base + ".pdf");
+            QVERIFY(pdf.startsWith("%PDF"));
+            QVERIFY2(!pdf.contains("/DCTDecode"), qPrintable(view->name() + ": a JPEG inside the PDF"));
+            if (export_formats().contains("svg")) {
+                QVERIFY(window.exportView(base + ".svg"));
+                QVERIFY(read(base + ".svg").contains("<svg"));
+            }
+            Q_UNUSED(tabs);
+        }
+        // The charts are lines and text, not a picture of them.
+        const QByteArray accuracy = read(dir_.filePath("accuracy.pdf"));
+        QVERIFY(!accuracy.contains("/Subtype /Image"));
+        if (export_formats().contains("svg"))
+            QVERIFY(!read(dir_.filePath("accuracy.svg")).contains("<image"));
+        // The confusion matrix without its "Show:" selector above it.
+        auto* confusion = window.view<ConfusionView>();
+        QVERIFY(confusion->exportSize().height() < confusion->height() - 20);
+    }
+};
+
+QTEST_MAIN(TestExports)
+#include "test_exports.moc"

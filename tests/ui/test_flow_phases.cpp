@@ -1,0 +1,156 @@
+// The Flow view teaches merging: every phase stays on screen long enough
+// to read, live and replayed; and how many images of each class every
+// environment holds is drawn before Start and in Flow.
+#include <QtTest>
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QToolButton>
+
+#include <numeric>
+
+#include "class_counts.h"
+#include "flow_view.h"
+#include "main_window.h"
+#include "phase_player.h"
+#include "run_model.h"
+#include "setup_panel.h"
+#include "support/synthetic.h"
+
+using namespace mergelab;
+using namespace mergelab::ui;
+
+namespace {
+
+PhaseChanged phase(int round, Phase which, int env = -1, const std::string& method = {}) {
+    PhaseChanged p;
+    p.round = round;
+    p.phase = which;
+    p.env = env;
+    p.method = method;
+    return p;
+}
+
+RunResult finished_run() {
+    RunResult run;
+    run.config.split.envs = 2;
+    run.envs.resize(2);
+    run.stopped = StopReason::MaxRounds;
+    RoundResult r;
+    r.round = 1;
+    r.primary = "avg";
+    r.envs.resize(2);
+    for (const char* m : {"avg", "max"}) {
+        MethodMetrics metrics;
+        metrics.method = m;
+        r.merged.push_back(metrics);
+    }
+    run.rounds.push_back(r);
+    return run;
+}
+
+} // namespace
+
+class TestFlowPhases : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        testing::SyntheticSpec spec;
+        spec.train_per_class = 60;
+        testing::write_synthetic_fashion_mnist(dir_.filePath("data").toStdString(), spec);
+    }
+
+    // Issue 14, item 5: the engine reports merging, testing and copying
+    // back within milliseconds; each still gets its time on screen.
+    void everyPhaseStaysOnScreen() {
+        RunModel model;
+        FlowView flow;
+        flow.setRunModel(&model);
+        flow.resize(900, 600);
+        flow.show();
+        model.startLive(ExperimentConfig{});
+        RunStarted started;
+        started.envs.resize(2);
+        model.addLane(started);
+        QStringList captions;
+        QList<qint64> at;
+        QElapsedTimer clock;
+        clock.start();
+        connect(&flow, &FlowView::captionChanged, this, [&](const QString& c) {
+            captions << c;
+            at << clock.elapsed();
+        });
+        // A round's tail, as fast as the engine sends it.
+        for (const PhaseChanged& p :
+             {phase(1, Phase::Merging, -1, "avg"), phase(1, Phase::Evaluating, -1, "avg"),
+              phase(1, Phase::CopyingBack, -1, "avg"), phase(1, Phase::Saving), phase(2, Phase::Training, 0)})
+            model.relayPhase(p);
+        QTRY_COMPARE_WITH_TIMEOUT(captions.size(), 5, 15000);
+        QVERIFY2(captions[0].contains("merging weights"), qPrintable(captions[0]));
+        QVERIFY2(captions[2].contains("copying the merged model"), qPrintable(captions[2]));
+        QVERIFY(captions[4].contains("Round 2"));
+        for (int i = 1; i < at.size(); ++i)
+            QVERIFY2(at[i] - at[i - 1] >= PhasePlayer::kPhaseMs - 50,
+                     qPrintable(QString::number(at[i] - at[i - 1])));
+    }
+
+    // Issue 14, item 5: an opened run replays a round's phases.
+    void openedRunReplaysARound() {
+        RunModel model;
+        FlowView flow;
+        flow.setRunModel(&model);
+        flow.show();
+        model.load({finished_run()}, "/runs/r");
+        auto* replay = flow.findChild<QToolButton*>("replayRound");
+        QVERIFY(replay);
+        QVERIFY(replay->isVisible());
+        QStringList captions;
+        connect(&flow, &FlowView::captionChanged, this, [&](const QString& c) { captions << c; });
+        replay->click();
+        QTRY_VERIFY_WITH_TIMEOUT(captions.filter("copying the merged model").size() == 1, 20000);
+        QVERIFY(captions.filter("merging weights").size() == 1);
+        QVERIFY(captions.filter("Env 2 trains").size() == 1);
+    }
+
+    // Issue 14, item 21: counts per class and environment before Start.
+    void classCountsBeforeStartAndInFlow() {
+        MainWindow window;
+        SetupPanel* setup = window.setupPanel();
+        ExperimentConfig c = testing::small_config(1, dir_.filePath("data").toStdString());
+        c.split.kind = "dirichlet";
+        c.split.envs = 3;
+        c.split.alpha = 0.1;
+        setup->setConfig(c);
+        setup->recountNow();
+        const auto& counts = setup->classCounts()->counts();
+        QCOMPARE(counts.size(), size_t(3));
+        const std::vector<uint8_t> labels = load_fashion_mnist(c.data_dir).train.labels;
+        const auto envs = make_environments(setup->config().split, labels, setup->config().seed);
+        for (size_t k = 0; k < 3; ++k) {
+            QCOMPARE(std::accumulate(counts[k].begin(), counts[k].end(), int64_t(0)),
+                     static_cast<int64_t>(envs[k].train.size()));
+        }
+        // Skewed: some environment lacks some class altogether.
+        bool missing = false;
+        for (const auto& env : counts)
+            missing = missing || std::count(env.begin(), env.end(), 0) > 0;
+        QVERIFY(missing);
+
+        // Flow draws the same counts once the data is there.
+        RunModel* model = window.runModel();
+        model->startLive(setup->config());
+        RunStarted started;
+        started.envs.resize(3);
+        model->addLane(started);
+        model->setData(std::make_shared<const FashionMnist>(load_fashion_mnist(c.data_dir)));
+        QCOMPARE(window.view<FlowView>()->classCounts(), counts);
+    }
+};
+
+QTEST_MAIN(TestFlowPhases)
+#include "test_flow_phases.moc"

@@ -1,0 +1,176 @@
+// The setup panel under a user's hands: messages that move nothing, the
+// wheel over fields while scrolling, the preset an opened run shows, words
+// instead of command-line options, a decimal comma, ten environments.
+#include <QtTest>
+
+#include <QDockWidget>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QWheelEvent>
+
+#include "main_window.h"
+#include "setup_panel.h"
+#include "support/synthetic.h"
+
+using namespace mergelab;
+using namespace mergelab::ui;
+
+namespace {
+
+QPoint place(QWidget* w, QWidget* window) {
+    return w->mapTo(window, QPoint(0, 0));
+}
+
+} // namespace
+
+class TestSetupBehaviour : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+
+    ExperimentConfig small(int rounds) const {
+        return testing::small_config(rounds, dir_.filePath("data").toStdString());
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        testing::SyntheticSpec spec;
+        spec.train_per_class = 40;
+        spec.test_per_class = 10;
+        testing::write_synthetic_fashion_mnist(dir_.filePath("data").toStdString(), spec);
+    }
+
+    // Issue 14, item 6.
+    void messagesMoveNothing() {
+        MainWindow window;
+        window.resize(1366, 768);
+        window.show();
+        SetupPanel* setup = window.setupPanel();
+        auto c = small(2);
+        c.split.kind = "H";
+        setup->setConfig(c);
+        QVERIFY2(setup->isValid(), qPrintable(setup->problem()));
+        QCoreApplication::processEvents();
+        auto* grid = setup->findChild<QTableWidget*>("classes");
+        QList<QWidget*> watched{grid};
+        for (const char* key : {"envs", "rounds", "lr", "batch", "seed", "split"})
+            watched << setup->fieldWidget(key);
+        QList<QRect> before;
+        for (QWidget* w : watched)
+            before << QRect(place(w, &window), w->size());
+
+        // Errors of several fields come and go.
+        for (const QString& lr : {"fast", "0.001", "50", "0.001"}) {
+            setup->findChild<QLineEdit*>("lr")->setText(lr);
+            QCoreApplication::processEvents();
+            for (int i = 0; i < watched.size(); ++i)
+                QCOMPARE(QRect(place(watched[i], &window), watched[i]->size()), before[i]);
+        }
+        c.split.classes = {{0, 1, 2, 3, 4}, {4, 5, 6, 7, 8, 9}};
+        setup->setConfig(c);
+        QVERIFY(!setup->isValid());
+        QVERIFY(!setup->fieldError("classes").isEmpty());
+        QCoreApplication::processEvents();
+        for (int i = 0; i < watched.size(); ++i)
+            QCOMPARE(QRect(place(watched[i], &window), watched[i]->size()), before[i]);
+    }
+
+    // Issue 14, item 11.
+    void wheelOverAnUnfocusedFieldScrollsThePanel() {
+        MainWindow window;
+        window.resize(1280, 720);
+        window.show();
+        SetupPanel* setup = window.setupPanel();
+        auto c = small(12);
+        setup->setConfig(c);
+        QCoreApplication::processEvents();
+        auto* rounds = qobject_cast<QSpinBox*>(setup->fieldWidget("rounds"));
+        QVERIFY(rounds);
+        QScrollArea* scroll = setup->findChild<QScrollArea*>();
+        QVERIFY(scroll);
+        QVERIFY2(scroll->verticalScrollBar()->maximum() > 0, "the panel must scroll at 1280x720");
+        scroll->ensureWidgetVisible(rounds);
+        QCoreApplication::processEvents();
+        window.setFocus();
+        QVERIFY(!rounds->hasFocus());
+        const int scrolled = scroll->verticalScrollBar()->value();
+        QWidget* target = rounds->findChild<QLineEdit*>();
+        QVERIFY(target);
+        const QPoint at = target->rect().center();
+        for (int i = 0; i < 3; ++i) {
+            QWheelEvent wheel(at, target->mapToGlobal(at), QPoint(), QPoint(0, -120), Qt::NoButton,
+                              Qt::NoModifier, Qt::NoScrollPhase, false);
+            QApplication::sendEvent(target, &wheel);
+        }
+        QCOMPARE(rounds->value(), 12);
+        QVERIFY(scroll->verticalScrollBar()->value() != scrolled);
+    }
+
+    // Issue 14, item 12.
+    void presetOfAnOpenedRun() {
+        const FashionMnist data = load_fashion_mnist(small(1).data_dir);
+        auto h = small(1);
+        h.split.kind = "H";
+        h.split.envs = 3;
+        h.out_dir = dir_.filePath("h3").toStdString();
+        run_experiment(h, data);
+        ExperimentConfig quick = preset("quick");
+        quick.data_dir = h.data_dir;
+        quick.threads = 1;
+        quick.out_dir = dir_.filePath("quick").toStdString();
+        run_experiment(quick, data);
+
+        MainWindow window;
+        QVERIFY(window.openRun(dir_.filePath("h3")));
+        QCOMPARE(window.setupPanel()->presetName(), QStringLiteral("custom"));
+        QVERIFY(window.openRun(dir_.filePath("quick")));
+        QCOMPARE(window.setupPanel()->presetName(), QStringLiteral("quick"));
+        QVERIFY(window.openRun(dir_.filePath("h3")));
+        QCOMPARE(window.setupPanel()->presetName(), QStringLiteral("custom"));
+    }
+
+    // Issue 14, item 15.
+    void plainWordsAndADecimalComma() {
+        SetupPanel setup;
+        setup.setConfig(small(2));
+        auto* lr = setup.findChild<QLineEdit*>("lr");
+        lr->setText("0,001");
+        QVERIFY2(setup.isValid(), qPrintable(setup.problem()));
+        QCOMPARE(setup.config().lr, 0.001);
+        lr->setText("50");
+        QVERIFY(!setup.isValid());
+        const QString message = setup.fieldError("lr");
+        QVERIFY2(!message.contains("--") && message.contains("Learning rate", Qt::CaseInsensitive),
+                 qPrintable(message));
+        QVERIFY2(!message.contains("50.0000"), qPrintable(message));
+    }
+
+    // Issue 14, item 16.
+    void tenEnvironmentsStayReadable() {
+        MainWindow window;
+        window.resize(1366, 768);
+        window.show();
+        auto c = small(2);
+        c.split.kind = "H";
+        c.split.envs = 10;
+        c.split.classes.clear();
+        window.setupPanel()->setConfig(c);
+        QCoreApplication::processEvents();
+        auto* grid = window.setupPanel()->findChild<QTableWidget*>("classes");
+        QCOMPARE(grid->columnCount(), 10);
+        for (int k = 0; k < 10; ++k) {
+            const QString text = grid->horizontalHeaderItem(k)->text();
+            QCOMPARE(text, QString::number(k + 1));
+            QVERIFY(grid->horizontalHeader()->sectionSize(k) >= grid->fontMetrics().horizontalAdvance(text));
+        }
+    }
+};
+
+QTEST_MAIN(TestSetupBehaviour)
+#include "test_setup_behaviour.moc"

@@ -1,0 +1,306 @@
+// The Flow view's boxes: an environment with its classes, sizes, class
+// counts and thumbnails, and the dashed central model beside them.
+#include "flow_view.h"
+
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numeric>
+
+#include "palette.h"
+
+namespace mergelab::ui {
+namespace {
+
+constexpr int kMaxThumbnails = 6;
+
+// Names short enough to list five of them in a small box.
+QString box_class_name(int c) {
+    static const std::array<const char*, kNumClasses> names = {
+        "T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot"};
+    return c >= 0 && c < kNumClasses ? QString::fromLatin1(names[static_cast<size_t>(c)])
+                                     : QString::number(c);
+}
+
+// A small padlock: the picture says "locked in" faster than words.
+void draw_lock(QPainter& p, const QRectF& r, const QColor& color) {
+    const double w = r.width() * 0.8;
+    const QRectF body(r.center().x() - w / 2, r.top() + r.height() * 0.45, w, r.height() * 0.55);
+    const QRectF shackle(r.center().x() - w * 0.32, r.top(), w * 0.64, r.height() * 0.9);
+    p.setPen(QPen(color, std::max(1.2, r.width() * 0.13)));
+    p.setBrush(Qt::NoBrush);
+    p.drawArc(shackle, 0, 180 * 16);
+    p.drawLine(QPointF(shackle.left(), shackle.center().y()), QPointF(shackle.left(), body.top()));
+    p.drawLine(QPointF(shackle.right(), shackle.center().y()), QPointF(shackle.right(), body.top()));
+    p.setPen(Qt::NoPen);
+    p.setBrush(color);
+    p.drawRoundedRect(body, 1.5, 1.5);
+    p.setBrush(Qt::NoBrush);
+}
+
+void draw_glow(QPainter& p, const QRectF& r, double radius, const QColor& color) {
+    for (int i = 6; i >= 1; --i) {
+        QColor c = color;
+        c.setAlpha(22 + (6 - i) * 14);
+        p.setPen(QPen(c, 2.2));
+        p.drawRoundedRect(r.adjusted(-i * 1.6, -i * 1.6, i * 1.6, i * 1.6), radius + i * 1.6,
+                          radius + i * 1.6);
+    }
+}
+
+} // namespace
+
+void FlowView::rebuildThumbnails() {
+    thumbnails_.assign(envs_.size(), {});
+    if (!data_)
+        return;
+    const Dataset& test = data_->test;
+    if (test.pixels.size() < static_cast<size_t>(test.size()) * kImagePixels)
+        return;
+    // The first few test images of every class, found once.
+    const size_t perClass = kMaxThumbnails + envs_.size();
+    std::array<std::vector<int64_t>, kNumClasses> firstOfClass;
+    for (int64_t i = 0; i < test.size(); ++i) {
+        const int label = test.labels[static_cast<size_t>(i)];
+        if (label < kNumClasses && firstOfClass[static_cast<size_t>(label)].size() < perClass)
+            firstOfClass[static_cast<size_t>(label)].push_back(i);
+    }
+    for (size_t k = 0; k < envs_.size(); ++k) {
+        std::vector<int> classes = envs_[k].classes;
+        if (classes.empty())
+            for (int c = 0; c < kNumClasses; ++c)
+                classes.push_back(c);
+        // Round-robin over the environment's classes so every class shows up
+        // before any repeats; deterministic so the picture never flickers.
+        // Environments sharing classes (V split) start at different classes
+        // and images, so no two boxes look alike: their data differs too.
+        std::rotate(classes.begin(),
+                    classes.begin() + static_cast<long>((k * kMaxThumbnails) % classes.size()),
+                    classes.end());
+        std::vector<int64_t> picks;
+        for (size_t round = 0; round < kMaxThumbnails && picks.size() < kMaxThumbnails; ++round) {
+            bool any = false;
+            for (int c : classes) {
+                if (c < 0 || c >= kNumClasses)
+                    continue;
+                const auto& list = firstOfClass[static_cast<size_t>(c)];
+                const size_t at = round + k;
+                if (at < list.size() && picks.size() < kMaxThumbnails) {
+                    picks.push_back(list[at]);
+                    any = true;
+                }
+            }
+            if (!any)
+                break;
+        }
+        for (int64_t index : picks) {
+            QImage img(kImageSide, kImageSide, QImage::Format_Grayscale8);
+            const uint8_t* src = test.pixels.data() + index * kImagePixels;
+            for (int y = 0; y < kImageSide; ++y)
+                std::copy_n(src + y * kImageSide, kImageSide, img.scanLine(y));
+            thumbnails_[k].push_back(img);
+        }
+    }
+}
+
+void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, bool dimmed,
+                          double basePx) const {
+    const QColor color = env_color(env);
+    const double radius = std::min(10.0, box.width() * 0.04);
+    const double pad = std::clamp(box.width() * 0.04, 4.0, 12.0);
+    const EnvironmentSummary& summary = envs_[static_cast<size_t>(env)];
+
+    if (lit)
+        draw_glow(p, box, radius, color);
+    p.setPen(Qt::NoPen);
+    p.setBrush(lit ? mix(Qt::white, color, 0.12) : QColor(252, 252, 252));
+    p.drawRoundedRect(box, radius, radius);
+
+    p.save();
+    if (dimmed)
+        p.setOpacity(0.45);
+    const QRectF inner = box.adjusted(pad, pad * 0.7, -pad, -pad * 0.7);
+
+    // Fonts from the box size, never larger than the picture's base font.
+    double bf = std::clamp(std::min(box.width() / 14.0, box.height() / 8.0), 8.0, basePx * 1.25);
+    QFont titleFont, lineFont, smallFont;
+    QString classesText;
+    double titleH = 0, lineH = 0, smallH = 0, classesH = 0;
+    const QString names = [&] {
+        QStringList list;
+        for (int c : summary.classes)
+            list << box_class_name(c);
+        return list.join(QStringLiteral(", "));
+    }();
+    const QString range = envClassesText(env);
+    for (;; bf -= 0.5) {
+        titleFont = pixel_font(font(), bf * 1.2, true);
+        lineFont = pixel_font(font(), bf * 0.92);
+        smallFont = pixel_font(font(), bf * 0.8, false, true);
+        const QFontMetricsF tf(titleFont), lf(lineFont), sf(smallFont);
+        titleH = tf.height() * 1.15;
+        lineH = lf.height() * 1.1;
+        smallH = sf.height() * 1.2;
+        // The class names teach more than their numbers; fall back to the
+        // range when the names need more than two lines.
+        classesText = range;
+        if (!summary.classes.empty() && static_cast<int>(summary.classes.size()) < kNumClasses) {
+            const QString full = QStringLiteral("%1: %2").arg(range, names);
+            const QRectF need = lf.boundingRect(QRectF(0, 0, inner.width(), 1e6), Qt::TextWordWrap, full);
+            if (need.height() <= lf.lineSpacing() * 2 + 1)
+                classesText = full;
+        }
+        classesH = lf.boundingRect(QRectF(0, 0, inner.width(), 1e6), Qt::TextWordWrap, classesText).height();
+        classesH = std::min(classesH, lf.lineSpacing() * 2 + 1);
+        if (titleH + classesH + lineH + barH(lineH) + smallH <= inner.height() || bf <= 7.0)
+            break;
+    }
+
+    double y = inner.top();
+    // A coloured bar ties the box to this environment's colour in the charts.
+    {
+        // Clipped to the box so the bar follows its rounded corners.
+        QPainterPath outline;
+        outline.addRoundedRect(box, radius, radius);
+        p.save();
+        p.setClipPath(outline);
+        p.fillRect(QRectF(box.left(), box.top(), box.width(), std::max(4.0, pad * 0.6)), color);
+        p.restore();
+    }
+    p.setFont(titleFont);
+    p.setPen(readable_on_white(color));
+    p.drawText(QRectF(inner.left(), y, inner.width(), titleH), Qt::AlignLeft | Qt::AlignVCenter,
+               env_label(env));
+    y += titleH;
+
+    p.setFont(lineFont);
+    p.setPen(QColor(35, 35, 35));
+    p.drawText(QRectF(inner.left(), y, inner.width(), classesH),
+               Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, classesText);
+    y += classesH;
+    p.setPen(QColor(70, 70, 70));
+    const QString sizes = tr("%1 train / %2 val").arg(grouped(summary.train_size), grouped(summary.val_size));
+    p.drawText(QRectF(inner.left(), y, inner.width(), lineH), Qt::AlignLeft | Qt::AlignVCenter,
+               QFontMetricsF(lineFont).elidedText(sizes, Qt::ElideRight, inner.width()));
+    y += lineH;
+    if (env < static_cast<int>(counts_.size())) {
+        // How many images of each class: a Dirichlet split shows its skew here.
+        int64_t full = 0;
+        for (const auto& c : counts_)
+            full = std::max(full, std::accumulate(c.begin(), c.end(), int64_t(0)));
+        draw_class_bar(p, QRectF(inner.left(), y + barH(lineH) * 0.15, inner.width(), barH(lineH) * 0.7),
+                       counts_[static_cast<size_t>(env)], full);
+        y += barH(lineH);
+    }
+
+    // The lock line at the bottom.
+    const QRectF lockLine(inner.left(), inner.bottom() - smallH, inner.width(), smallH);
+    const double lockSize = smallH * 0.75;
+    draw_lock(p, QRectF(lockLine.left(), lockLine.center().y() - lockSize / 2, lockSize * 0.8, lockSize),
+              QColor(90, 90, 90));
+    p.setFont(smallFont);
+    p.setPen(QColor(80, 80, 80));
+    p.drawText(lockLine.adjusted(lockSize + 4, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
+               QFontMetricsF(smallFont).elidedText(processes_.count(env)
+                                                       ? tr("data stays here · %1").arg(processes_.at(env))
+                                                       : tr("data stays here"),
+                                                   Qt::ElideRight, lockLine.width() - lockSize - 4));
+
+    drawThumbnails(p, QRectF(inner.left(), y + pad * 0.4, inner.width(), lockLine.top() - y - pad * 0.8), env,
+                   pad);
+    p.restore();
+
+    // The wall: a heavy border, brighter when this environment is busy.
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(lit ? readable_on_white(color) : QColor(95, 95, 95), lit ? 3.5 : 2.5));
+    p.drawRoundedRect(box, radius, radius);
+}
+
+// The thumbnails in the space the texts leave: the layout (count, rows)
+// with the largest images.
+void FlowView::drawThumbnails(QPainter& p, const QRectF& thumbArea, int env, double pad) const {
+    const auto& thumbs = thumbnails_[static_cast<size_t>(env)];
+    if (!thumbs.empty() && thumbArea.height() >= 14) {
+        const double tg = std::max(2.0, pad * 0.5);
+        // As many images as stay recognisable (1.5x their size), else the
+        // layout with the largest ones.
+        int bestCount = 0, bestCols = 0, bestRows = 0;
+        double bestSide = 0;
+        const int most = static_cast<int>(thumbs.size());
+        for (int count = std::min(most, kMaxThumbnails); count >= std::min(most, 4) && bestSide < 42;
+             --count) {
+            for (int rows = 1; rows <= 2; ++rows) {
+                const int cols = (count + rows - 1) / rows;
+                const double side = std::min((thumbArea.width() - (cols - 1) * tg) / cols,
+                                             (thumbArea.height() - (rows - 1) * tg) / rows);
+                if (side > bestSide) {
+                    bestSide = side;
+                    bestCount = count;
+                    bestCols = cols;
+                    bestRows = rows;
+                }
+            }
+        }
+        bestSide = std::floor(std::min(bestSide, 28.0 * 7));
+        if (bestSide >= 12) {
+            const double gridH = bestRows * bestSide + (bestRows - 1) * tg;
+            const double x0 = thumbArea.left();
+            const double y0 = thumbArea.top() + (thumbArea.height() - gridH) / 2;
+            p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+            for (int i = 0; i < bestCount; ++i) {
+                const QRectF r(x0 + (i % bestCols) * (bestSide + tg), y0 + (i / bestCols) * (bestSide + tg),
+                               bestSide, bestSide);
+                p.drawImage(r, thumbs[static_cast<size_t>(i)]);
+                p.setPen(QPen(QColor(150, 150, 150), 1));
+                p.drawRect(r);
+            }
+        }
+    }
+}
+
+void FlowView::drawBaselineBox(QPainter& p, const QRectF& box, bool lit, double basePx) const {
+    const QColor color = central_color();
+    const double radius = 8;
+    if (lit)
+        draw_glow(p, box, radius, QColor(120, 120, 120));
+    p.setBrush(lit ? QColor(238, 238, 238) : QColor(250, 250, 250));
+    p.setPen(QPen(color, lit ? 2.5 : 1.5, Qt::DashLine));
+    p.drawRoundedRect(box, radius, radius);
+    p.setBrush(Qt::NoBrush);
+
+    int64_t train = 0;
+    for (const auto& e : envs_)
+        train += e.train_size;
+    const double pad = std::clamp(box.width() * 0.04, 4.0, 10.0);
+    const QRectF inner = box.adjusted(pad, pad * 0.6, -pad, -pad * 0.6);
+    const QString title = tr("Central model (comparison)");
+    const QString body = tr("trained on all %1 images together").arg(grouped(train));
+    double bf = std::min(basePx, box.width() / 14.0);
+    for (; bf > 7; bf -= 0.5) {
+        const QFontMetricsF tf(pixel_font(font(), bf, true)), lf(pixel_font(font(), bf * 0.85));
+        const double need =
+            tf.height() * 1.1 +
+            lf.boundingRect(QRectF(0, 0, inner.width(), 1e6), Qt::TextWordWrap, body).height();
+        if (need <= inner.height() && tf.horizontalAdvance(title) <= inner.width())
+            break;
+    }
+    const QFont tf = pixel_font(font(), bf, true);
+    const QFont bodyFont = pixel_font(font(), bf * 0.85);
+    const double th = QFontMetricsF(tf).height() * 1.1;
+    const double bh = QFontMetricsF(bodyFont)
+                          .boundingRect(QRectF(0, 0, inner.width(), 1e6), Qt::TextWordWrap, body)
+                          .height();
+    const double top = inner.top() + std::max(0.0, (inner.height() - th - bh) / 2);
+    p.setFont(tf);
+    p.setPen(color);
+    p.drawText(QRectF(inner.left(), top, inner.width(), th), Qt::AlignCenter, title);
+    p.setFont(bodyFont);
+    p.setPen(QColor(70, 70, 70));
+    p.drawText(QRectF(inner.left(), top + th, inner.width(), inner.bottom() - top - th),
+               Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, body);
+}
+
+} // namespace mergelab::ui

@@ -1,0 +1,200 @@
+// The status bar: what the engine does now, how fast, how long; pauses are
+// shown as such and left out of the clock.
+#include "main_window.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QLabel>
+#include <QProgressBar>
+#include <QStatusBar>
+
+#include "experiment_runner.h"
+#include "mergelab/progress.h"
+#include "mergelab/run_files.h"
+#include "messages.h"
+#include "run_model.h"
+#include "setup_panel.h"
+
+namespace mergelab::ui {
+
+namespace {
+
+QString phase_caption(const PhaseChanged& p) {
+    switch (p.phase) {
+    case Phase::Training:
+        return QObject::tr("Round %1: Env %2 training").arg(p.round).arg(p.env + 1);
+    case Phase::Baseline:
+        return QObject::tr("Round %1: central baseline training").arg(p.round);
+    case Phase::Merging:
+        return QObject::tr("Round %1: merging (%2)").arg(p.round).arg(QString::fromStdString(p.method));
+    case Phase::Evaluating:
+        return QObject::tr("Round %1: testing %2").arg(p.round).arg(QString::fromStdString(p.method));
+    case Phase::CopyingBack:
+        return QObject::tr("Round %1: copying back").arg(p.round);
+    case Phase::Saving:
+        return QObject::tr("Round %1: saving").arg(p.round);
+    }
+    return {};
+}
+
+} // namespace
+
+void MainWindow::buildStatusBar() {
+    phaseLabel_ = new QLabel(tr("Ready"));
+    phaseLabel_->setObjectName("phaseLabel");
+    phaseLabel_->setMinimumWidth(200);
+    phaseProgress_ = new QProgressBar;
+    phaseProgress_->setMaximumWidth(180);
+    phaseProgress_->setFormat("%p% of epoch");
+    phaseProgress_->setToolTip(tr("Progress of the current epoch"));
+    runProgress_ = new QProgressBar;
+    runProgress_->setMaximumWidth(180);
+    runProgress_->setFormat("run %p%");
+    runProgress_->setToolTip(tr("Progress of the whole run (the round limit)"));
+    speedLabel_ = new QLabel;
+    speedLabel_->setObjectName("speedLabel");
+    timeLabel_ = new QLabel;
+    timeLabel_->setObjectName("timeLabel");
+    statusBar()->addWidget(phaseLabel_, 1);
+    statusBar()->addPermanentWidget(speedLabel_);
+    statusBar()->addPermanentWidget(phaseProgress_);
+    statusBar()->addPermanentWidget(runProgress_);
+    statusBar()->addPermanentWidget(timeLabel_);
+}
+
+void MainWindow::onRunStarted(const RunStarted& e) {
+    model_->addLane(e);
+    const int lanes = running_.mode == Mode::Lanes ? static_cast<int>(running_.lanes.size()) : 1;
+    batchesTotal_ = e.batches_per_round * running_.rounds * lanes;
+}
+
+void MainWindow::onPhaseChanged(const PhaseChanged& p) {
+    model_->relayPhase(p);
+    lastPhaseText_ = lanePrefix() + phase_caption(p);
+    if (!runner_->isPaused())
+        phaseLabel_->setText(lastPhaseText_);
+}
+
+void MainWindow::onBatchProgress(const BatchProgress& b) {
+    ++batchesDone_;
+    model_->relayBatch(b);
+    // Texts and bars at most ten times a second: each change repaints,
+    // and batches come faster than anyone reads.
+    if (b.batch != b.batches && progressClock_.isValid() && progressClock_.elapsed() < 100)
+        return;
+    progressClock_.start();
+    phaseProgress_->setRange(0, static_cast<int>(b.batches));
+    phaseProgress_->setValue(static_cast<int>(b.batch));
+    const QString who = b.env < 0 ? tr("central baseline") : tr("Env %1").arg(b.env + 1);
+    lastPhaseText_ = lanePrefix() + tr("Round %1: %2 training, epoch %3, batch %4 of %5")
+                                        .arg(b.round)
+                                        .arg(who)
+                                        .arg(b.epoch)
+                                        .arg(b.batch)
+                                        .arg(b.batches);
+    if (!runner_->isPaused())
+        phaseLabel_->setText(lastPhaseText_);
+    speedLabel_->setText(tr("%1 images/s").arg(b.images_per_second, 0, 'f', 0));
+    if (batchesTotal_ > 0) {
+        runProgress_->setRange(0, 1000);
+        lastFraction_ = std::min(1.0, double(batchesDone_) / batchesTotal_);
+        runProgress_->setValue(static_cast<int>(lastFraction_ * 1000));
+        updateTimes(lastFraction_);
+    }
+}
+
+double MainWindow::runSeconds() const {
+    if (!elapsed_.isValid())
+        return 0;
+    qint64 paused = pausedMs_;
+    if (pausedSince_.isValid())
+        paused += pausedSince_.elapsed();
+    return static_cast<double>(elapsed_.elapsed() - paused) / 1000.0;
+}
+
+void MainWindow::updateTimes(double fraction) {
+    const double seconds = runSeconds();
+    if (!runner_->isRunning()) {
+        timeLabel_->setText(tr("took %1").arg(QString::fromStdString(clock_text(seconds))));
+        return;
+    }
+    timeLabel_->setText(tr("elapsed %1 · ETA %2")
+                            .arg(QString::fromStdString(clock_text(seconds)),
+                                 QString::fromStdString(clock_text(eta_seconds(seconds, fraction)))));
+}
+
+void MainWindow::onPausedChanged(bool paused) {
+    // The clock stops while paused, so the ETA does not jump on resume.
+    if (paused && !pausedSince_.isValid()) {
+        pausedSince_.start();
+    } else if (!paused && pausedSince_.isValid()) {
+        pausedMs_ += pausedSince_.elapsed();
+        pausedSince_.invalidate();
+    }
+    model_->setPaused(paused);
+    if (paused) {
+        const int rounds = model_->roundCount();
+        phaseLabel_->setText(lanePrefix() +
+                             tr("Paused after %n finished round(s): Resume (Ctrl+P) continues, Step "
+                                "(F10) runs one more round",
+                                nullptr, rounds));
+        speedLabel_->clear();
+    } else if (!lastPhaseText_.isEmpty()) {
+        phaseLabel_->setText(lastPhaseText_);
+    }
+    updateTimes(lastFraction_);
+    syncLanes();
+    updateActions();
+}
+
+void MainWindow::onLaneFinished(const RunResult& finished) {
+    model_->finishLane(finished);
+    const QString message = QString::fromStdString(finished.message);
+    statusBar()->showMessage(message, 15000);
+    if (finished.stopped == StopReason::Failed || finished.stopped == StopReason::Diverged) {
+        runFailed_ = true;
+        if (!quitWhenDone_)
+            show_warning(this, tr("Run stopped"), message);
+    }
+}
+
+void MainWindow::onFinished() {
+    if (pausedSince_.isValid()) {
+        pausedMs_ += pausedSince_.elapsed();
+        pausedSince_.invalidate();
+    }
+    setup_->setLocked(false);
+    phaseProgress_->setValue(phaseProgress_->maximum());
+    const RunPtr run = model_->run();
+    phaseLabel_->setText(run && run->stopped != StopReason::Running
+                             ? tr("Finished: %1").arg(stop_summary(*run))
+                             : tr("Ready"));
+    speedLabel_->clear();
+    model_->finishLive();
+    removeEmptyRunFolder();
+    updateActions();
+    updateTimes(lastFraction_);
+    if (quitWhenDone_)
+        finishAutomation(runFailed_ ? 1 : 0);
+}
+
+void MainWindow::removeEmptyRunFolder() {
+    // A run stopped before its first round has nothing to keep: its folder
+    // (made by this window, in the runs folder) goes, so the runs folder
+    // holds only runs that open.
+    if (!runDirIsOurs_ || runDir_.isEmpty())
+        return;
+    for (int i = 0; i < model_->laneCount(); ++i)
+        if (!model_->lane(i)->rounds.empty())
+            return;
+    const QString base = QDir(runsFolder()).canonicalPath();
+    const QFileInfo dir(runDir_);
+    if (!dir.isDir() || base.isEmpty() || dir.canonicalPath() == base ||
+        !dir.canonicalFilePath().startsWith(base + "/"))
+        return;
+    QDir(runDir_).removeRecursively();
+    runDir_.clear();
+    runDirIsOurs_ = false;
+}
+
+} // namespace mergelab::ui
