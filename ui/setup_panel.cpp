@@ -1,5 +1,6 @@
 #include "setup_panel.h"
 
+#include "environments_choice.h"
 #include "param_editor.h"
 
 #include <QAbstractSpinBox>
@@ -366,19 +367,9 @@ QWidget* SetupPanel::buildEnvironments() {
     grid.write = [](const SettingValue&) {};
     fields_["classes"] = grid;
     addField(form, "train_fraction");
-    environmentsMode_ = new QComboBox;
-    environmentsMode_->setObjectName("environments_mode");
-    environmentsMode_->addItems(
-        {tr("Threads in this app"), tr("Separate processes on this computer"), tr("Other computers")});
-    environmentsMode_->setToolTip(
-        tr("Separate processes each hold only their own training data and send weights "
-           "to this app; other computers join with the address and token shown. "
-           "Nothing is encrypted: use a trusted network."));
+    environmentsMode_ = make_environments_choice();
     form->addRow(tr("Run as"), environmentsMode_);
-    joinInfo_ = new QLabel;
-    joinInfo_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    joinInfo_->setWordWrap(true);
-    joinInfo_->hide();
+    joinInfo_ = make_join_info();
     form->addRow(joinInfo_);
     counts_ = new ClassCountsChart;
     form->addRow(counts_);
@@ -683,15 +674,6 @@ QString SetupPanel::presetName() const { return preset_->currentData().toString(
 void SetupPanel::setDataError(const QString& message) {
     dataError_ = message;
     revalidate();
-}
-
-EnvironmentsMode SetupPanel::environmentsMode() const {
-    return static_cast<EnvironmentsMode>(environmentsMode_->currentIndex());
-}
-
-void SetupPanel::setJoinInfo(const QString& text) {
-    joinInfo_->setText(text);
-    joinInfo_->setVisible(!text.isEmpty());
 }
 
 void SetupPanel::setLocked(bool locked) {
