@@ -407,7 +407,7 @@ QWidget* SetupPanel::buildMerging() {
         auto* check = new QCheckBox(name);
         check->setToolTip(coreText(m.label) + ": " + coreText(m.description));
         check->setStyleSheet(QString("QCheckBox { color: %1; font-weight: bold; }").arg(method_color(name).name()));
-        compareLayout->addWidget(check, int(compare_.size()) / 4, int(compare_.size()) % 4);
+        compareLayout->addWidget(check, int(compare_.size()) / 2, int(compare_.size()) % 2);
         compare_[name] = check;
     }
     addRow(form, "compare", coreText(setting("compare").label), compareRow);

@@ -384,7 +384,7 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
         MethodMetrics mm;
         mm.method = name;
         if (name.empty() || name.size() > 64 ||
-            name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+:.=-") !=
+            name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+:.=,-") !=
                 std::string::npos)
             rd.fail(p + ".merged", "names a method '" + printable(name, 64) + "' that is not a method name");
         mm.test_acc = rd.fraction(m, mp, "test_acc");

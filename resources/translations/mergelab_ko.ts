@@ -1,498 +1,617 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+50" />
         <source>elapsed %1 · ETA %2</source>
-        <translation>경과 %1 · 남은 시간 %2</translation>
+        <translation type="vanished">경과 %1 · 남은 시간 %2</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location filename="../../ui/main_window_status.cpp" line="+25"/>
         <source>Round %1: Env %2 training</source>
         <translation>%1라운드: 환경 %2 학습 중</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+2"/>
         <source>Round %1: central baseline training</source>
         <translation>%1라운드: 중앙 기준 모델 학습 중</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+2"/>
         <source>Round %1: merging (%2)</source>
         <translation>%1라운드: 병합 중 (%2)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+2"/>
         <source>Round %1: testing %2</source>
         <translation>%1라운드: %2 시험 중</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+2"/>
         <source>Round %1: copying back</source>
         <translation>%1라운드: 되돌려 복사 중</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+2"/>
         <source>Round %1: saving</source>
         <translation>%1라운드: 저장 중</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel.cpp" line="+68" />
+        <location filename="../../ui/setup_panel.cpp" line="+81"/>
         <source>SGD with momentum</source>
         <translation>모멘텀 SGD</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Adam</source>
         <translation>Adam</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Shared: same initial weights</source>
         <translation>공유: 같은 초기 가중치</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Independent per environment</source>
         <translation>환경마다 따로</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.cpp" line="+17"/>
+        <source>running</source>
+        <translation>진행 중</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>reached the target accuracy after %n round(s)</source>
+        <translation>
+            <numerusform>%n라운드 후 목표 정확도에 이름</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>finished all %n round(s)</source>
+        <translation>
+            <numerusform>%n라운드를 모두 마침</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>stopped by the user after %n finished round(s)</source>
+        <translation>
+            <numerusform>%n라운드를 마친 뒤 사용자가 멈춤</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>diverged after %n round(s)</source>
+        <translation>
+            <numerusform>%n라운드 후 발산함</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>failed: %1</source>
+        <translation>실패: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/save_run.cpp" line="+44"/>
+        <source>no folder chosen</source>
+        <translation>폴더를 고르지 않았습니다</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 is a system folder; choose a folder of your own</source>
+        <translation>%1은 시스템 폴더입니다; 자신의 폴더를 고르세요</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 is the run&apos;s own folder</source>
+        <translation>%1은 이 실행의 폴더입니다</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>%1 is not a folder</source>
+        <translation>%1은 폴더가 아닙니다</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>%1 holds another run</source>
+        <translation>%1에 다른 실행이 있습니다</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 is not empty</source>
+        <translation>%1이 비어 있지 않습니다</translation>
+    </message>
+    <message>
+        <location filename="../../ui/view_export.cpp" line="+52"/>
+        <location line="+15"/>
+        <location line="+4"/>
+        <location line="+13"/>
+        <location line="+4"/>
+        <source>could not write %1</source>
+        <translation>%1을 쓰지 못했습니다</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>%1: choose a file ending in .%2</source>
+        <translation>%1: .%2로 끝나는 파일을 고르세요</translation>
     </message>
 </context>
 <context>
     <name>mergelab</name>
     <message>
-        <location filename="../../core/src/dataset.cpp" line="+19" />
+        <location filename="../../core/src/dataset.cpp" line="+19"/>
         <source>T-shirt/top</source>
         <translation>티셔츠/상의</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Trouser</source>
         <translation>바지</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Pullover</source>
         <translation>풀오버</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Dress</source>
         <translation>드레스</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Coat</source>
         <translation>코트</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Sandal</source>
         <translation>샌들</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Shirt</source>
         <translation>셔츠</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Sneaker</source>
         <translation>운동화</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Bag</source>
         <translation>가방</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Ankle boot</source>
         <translation>앵클부츠</translation>
     </message>
     <message>
-        <location filename="../../core/src/experiment.cpp" line="+108" />
+        <location filename="../../core/src/experiment.cpp" line="+138"/>
         <source>Quick demo</source>
         <translation>빠른 시연</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>V split on 12 % of the data, 4 rounds: about a minute on 2 cores</source>
         <translation>데이터의 12 %로 V 분할, 4라운드: 2코어에서 약 1분</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Paper: V-environment</source>
         <translation>논문: V 환경</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>the paper's V experiment: 2 environments with all classes, 6 rounds of 3 local epochs</source>
+        <location line="+1"/>
+        <source>the paper&apos;s V experiment: 2 environments with all classes, 6 rounds of 3 local epochs</source>
         <translation>논문의 V 실험: 모든 클래스를 가진 환경 2개, 로컬 3에포크씩 6라운드</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Paper: H-environment</source>
         <translation>논문: H 환경</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>the paper's H experiment: classes 0-4 and 5-9 in two environments, 6 rounds of 1 local epoch</source>
+        <location line="+1"/>
+        <source>the paper&apos;s H experiment: classes 0-4 and 5-9 in two environments, 6 rounds of 1 local epoch</source>
         <translation>논문의 H 실험: 두 환경에 클래스 0-4와 5-9, 로컬 1에포크씩 6라운드</translation>
     </message>
     <message>
-        <location filename="../../core/src/model.cpp" line="+66" />
+        <location filename="../../core/src/model.cpp" line="+66"/>
         <source>CNN (2 conv + 2 linear)</source>
         <translation>CNN (합성곱 2 + 선형 2)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>two 3x3 convolutions (32, 64 filters) with max-pooling, a 128-unit hidden layer, dropout 0.25</source>
         <translation>최대 풀링을 쓰는 3x3 합성곱 2개(필터 32, 64), 128유닛 은닉층, 드롭아웃 0.25</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>MLP (2 linear)</source>
         <translation>MLP (선형 2)</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>one 128-unit hidden layer: fast, for quick checks</source>
         <translation>128유닛 은닉층 하나: 빠른 확인용</translation>
     </message>
     <message>
-        <location filename="../../core/src/settings.cpp" line="+110" />
+        <location filename="../../core/src/settings.cpp" line="+114"/>
         <source>Alpha</source>
         <translation>알파</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Dirichlet concentration: small values give each environment few classes</source>
         <translation>디리클레 집중도: 작을수록 환경마다 클래스가 적어집니다</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Classes</source>
         <translation>클래스</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>classes per environment, e.g. 0-4;5-9 (empty: even contiguous groups)</source>
         <translation>환경별 클래스, 예: 0-4;5-9 (비우면 고르게 연속된 묶음)</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>Split</source>
         <translation>분할</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>how the training data is divided among the environments</source>
         <translation>학습 데이터를 환경에 나누는 방식</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Environments</source>
         <translation>환경</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>number of environments</source>
         <translation>환경 수</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>Validation share</source>
         <translation>검증 비율</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>share of each environment's data held out for its local accuracy</source>
+        <location line="+1"/>
+        <source>share of each environment&apos;s data held out for its local accuracy</source>
         <translation>로컬 정확도를 재려고 각 환경에서 떼어 두는 데이터 비율</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Training images</source>
         <translation>학습 이미지</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>training images per environment (0: all)</source>
         <translation>환경별 학습 이미지 수 (0: 전부)</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Training data</source>
         <translation>학습 데이터</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>share of each environment's training images used; less is faster</source>
+        <location line="+1"/>
+        <source>share of each environment&apos;s training images used; less is faster</source>
         <translation>각 환경의 학습 이미지 중 쓸 비율; 적을수록 빠릅니다</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+13"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>the network every environment trains</source>
         <translation>모든 환경이 학습하는 신경망</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+5"/>
         <source>Primary method</source>
         <translation>주 병합 방법</translation>
     </message>
     <message>
-        <location line="+1" />
         <source>the merged model that is copied back to every environment</source>
-        <translation>모든 환경에 되돌려 복사되는 병합 모델</translation>
+        <translation type="vanished">모든 환경에 되돌려 복사되는 병합 모델</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+9"/>
         <source>Compare</source>
         <translation>비교</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>merge methods evaluated side by side each round on the same local models</source>
         <translation>매 라운드 같은 로컬 모델로 나란히 평가할 병합 방법</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+7"/>
         <source>Mode</source>
         <translation>방식</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>compare methods on the same local models, or run one experiment per method</source>
         <translation>같은 로컬 모델로 방법을 비교하거나, 방법마다 실험 하나씩 실행</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Lanes</source>
         <translation>레인</translation>
     </message>
     <message>
-        <location line="+1" />
         <source>lanes mode: one full experiment per listed method, same seed and data</source>
-        <translation>레인 방식: 나열한 방법마다 같은 시드와 데이터로 전체 실험 하나씩</translation>
+        <translation type="vanished">레인 방식: 나열한 방법마다 같은 시드와 데이터로 전체 실험 하나씩</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="-23"/>
+        <source>the merged model that is copied back to every environment (METHOD[+RULE][:key=value,...])</source>
+        <translation>모든 환경에 되돌려 복사되는 병합 모델 (METHOD[+RULE][:key=value,...])</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>lanes mode: one full experiment per strategy METHOD[+RULE][:key=value,...], same seed and data</source>
+        <translation>레인 방식: 전략 METHOD[+RULE][:key=value,...]마다 같은 시드와 데이터로 전체 실험 하나씩</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Align units</source>
+        <translation>유닛 정렬</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>permute each environment&apos;s hidden units to match environment 1&apos;s before merging (weight matching)</source>
+        <translation>병합 전에 각 환경의 은닉 유닛을 환경 1에 맞게 재배열 (가중치 매칭)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Centralised baseline</source>
         <translation>중앙 기준 모델</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>also train one model on all environments' data (central)</source>
+        <location line="+1"/>
+        <source>also train one model on all environments&apos; data (central)</source>
         <translation>모든 환경의 데이터로 모델 하나도 학습 (중앙)</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>Rounds (max)</source>
         <translation>라운드 (최대)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>the round limit</source>
         <translation>라운드 한도</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Epochs per round</source>
         <translation>라운드당 에포크</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>local epochs per round (the maximum with a local target)</source>
         <translation>라운드당 로컬 에포크 (로컬 목표가 있으면 최대값)</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+5"/>
+        <source>Batches per round</source>
+        <translation>라운드당 배치</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>local training batches per round instead of whole epochs (0: epochs)</source>
+        <translation>에포크 대신 라운드당 로컬 학습 배치 수 (0: 에포크 단위)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Local rule</source>
+        <translation>로컬 규칙</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>how environments train locally (RULE[:key=value,...])</source>
+        <translation>환경이 로컬에서 학습하는 방식 (RULE[:key=value,...])</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Until local accuracy</source>
         <translation>로컬 정확도까지</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>train locally until validation accuracy reaches this (0: off)</source>
         <translation>검증 정확도가 이 값에 이를 때까지 로컬 학습 (0: 끔)</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Stop at accuracy</source>
         <translation>목표 정확도에서 멈춤</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>stop when every environment's copied-back accuracy reaches this (0: off)</source>
+        <location line="+1"/>
+        <source>stop when every environment&apos;s copied-back accuracy reaches this (0: off)</source>
         <translation>되돌려 복사한 모델의 정확도가 모든 환경에서 이 값에 이르면 멈춤 (0: 끔)</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Optimizer</source>
         <translation>옵티마이저</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>adam, or sgd with momentum</source>
         <translation>adam 또는 모멘텀 sgd</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Learning rate</source>
         <translation>학습률</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>learning rate, e.g. 0.001</source>
         <translation>학습률, 예: 0.001</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Momentum</source>
         <translation>모멘텀</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>SGD momentum</source>
         <translation>SGD 모멘텀</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Batch size</source>
         <translation>배치 크기</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>images per training step</source>
         <translation>학습 한 스텝의 이미지 수</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Seed</source>
         <translation>시드</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>seed of the split, initial weights, data order and dropout</source>
         <translation>분할, 초기 가중치, 데이터 순서, 드롭아웃의 시드</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Initialisation</source>
         <translation>초기화</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>shared: the same initial weights everywhere; independent: each environment its own</source>
         <translation>공유: 모든 곳에 같은 초기 가중치; 독립: 환경마다 자기 것</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+13"/>
         <source>Start from</source>
         <translation>시작 모델</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>start every environment from this saved model (.pt); overrides the initialisation</source>
         <translation>모든 환경을 이 저장된 모델(.pt)에서 시작; 초기화 설정보다 우선</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Threads</source>
         <translation>스레드</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>threads to use (0: every core)</source>
         <translation>사용할 스레드 (0: 모든 코어)</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Histogram bins</source>
         <translation>히스토그램 구간</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>weight histogram bins per layer</source>
         <translation>층별 가중치 히스토그램 구간 수</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Data folder</source>
         <translation>데이터 폴더</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Fashion-MNIST folder (empty: $MERGELAB_DATA or the Debian package)</source>
         <translation>Fashion-MNIST 폴더 (비우면 $MERGELAB_DATA 또는 데비안 패키지)</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Save every round</source>
         <translation>모든 라운드 저장</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>keep the models of every round, not only the last</source>
         <translation>마지막뿐 아니라 모든 라운드의 모델을 보관</translation>
     </message>
     <message>
-        <location filename="../../core/src/split.cpp" line="+208" />
+        <location filename="../../core/src/split.cpp" line="+208"/>
         <source>V: every environment has all classes</source>
         <translation>V: 모든 환경이 모든 클래스를 가짐</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>every environment holds all ten classes in equal shares, different samples</source>
         <translation>모든 환경이 열 클래스를 같은 비율로 갖되 샘플은 다름</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>H: environments hold different classes</source>
         <translation>H: 환경마다 다른 클래스</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>each environment holds only its own classes (default: even contiguous groups, 0-4 / 5-9)</source>
         <translation>각 환경은 자기 클래스만 가짐 (기본: 고르게 연속된 묶음, 0-4 / 5-9)</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Dirichlet: skewed class shares</source>
         <translation>디리클레: 치우친 클래스 비율</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>each class is shared among the environments in proportions drawn from Dirichlet(alpha)</source>
         <translation>각 클래스를 디리클레(알파)에서 뽑은 비율로 환경에 나눔</translation>
     </message>
     <message>
-        <location filename="../../ui/i18n.cpp" line="+67" />
+        <location filename="../../ui/i18n.cpp" line="+67"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>Language</source>
         <translation>언어</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>MergeLab speaks %1 from its next start. Restart now?</source>
         <translation>MergeLab은 다음 시작부터 %1로 표시됩니다. 지금 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/palette.cpp" line="+38" />
+        <location filename="../../ui/palette.cpp" line="+59"/>
         <source>Env %1</source>
         <translation>환경 %1</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>T-shirt</source>
         <translation>티셔츠</translation>
     </message>
@@ -500,112 +619,146 @@
 <context>
     <name>mergelab::ui::AccuracyPage</name>
     <message>
-        <location filename="../../ui/accuracy_page.cpp" line="+15" />
-        <source>&amp;Paper's published values</source>
+        <location filename="../../ui/accuracy_page.cpp" line="+19"/>
+        <source>&amp;Paper&apos;s published values</source>
         <translation>논문에 실린 값(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/accuracy_page.h" line="+23" />
+        <location line="+29"/>
+        <source>Training losses are drawn live while a run trains; run files keep only the rounds&apos; accuracies</source>
+        <translation>학습 손실은 실행 중에만 실시간으로 그려집니다; 실행 파일에는 라운드별 정확도만 남습니다</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Round 1 is training: its points appear when it ends</source>
+        <translation>1라운드 학습 중: 끝나면 점이 나타납니다</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+4"/>
+        <source>No rounds yet: press Start</source>
+        <translation>아직 라운드 없음: 시작을 누르세요</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>%1 (%2 of %3)</source>
+        <translation>%1 (%3 중 %2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/accuracy_page.h" line="+25"/>
         <source>&amp;Accuracy</source>
         <translation>정확도(&amp;A)</translation>
     </message>
 </context>
 <context>
+    <name>mergelab::ui::ClassCountsChart</name>
+    <message>
+        <location filename="../../ui/class_counts.cpp" line="+107"/>
+        <source>Training images of each class per environment, as the split will divide them</source>
+        <translation>분할이 나눌 환경별·클래스별 학습 이미지 수</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Class counts appear once the split can be made</source>
+        <translation>분할할 수 있게 되면 클래스 수가 나타납니다</translation>
+    </message>
+</context>
+<context>
     <name>mergelab::ui::ConfusionView</name>
     <message>
-        <location filename="../../ui/confusion_view.cpp" line="+58" />
+        <location filename="../../ui/confusion_view.cpp" line="+59"/>
         <source>Show:</source>
         <translation>보기:</translation>
     </message>
     <message>
-        <location line="+3" />
-        <source>A merged model, or one environment's own model before the merge</source>
+        <location line="+3"/>
+        <source>A merged model, or one environment&apos;s own model before the merge</source>
         <translation>병합 모델, 또는 병합 전 한 환경의 자체 모델</translation>
     </message>
     <message>
-        <location line="+103" />
-        <location line="+58" />
+        <location line="+103"/>
+        <location line="+58"/>
         <source>%1 (local model)</source>
         <translation>%1 (로컬 모델)</translation>
     </message>
     <message>
-        <location line="-54" />
+        <location line="-54"/>
         <source>No run yet.
 Start an experiment or open a run folder to see its confusion matrices.</source>
         <translation>아직 실행이 없습니다.
 실험을 시작하거나 실행 폴더를 열면 혼동 행렬이 보입니다.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Round 1 is still running.
 The confusion matrix appears once the first merged model is tested.</source>
         <translation>1라운드가 아직 진행 중입니다.
 첫 병합 모델을 시험하면 혼동 행렬이 나타납니다.</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>This run has no test results for %1's own model
+        <location line="+2"/>
+        <source>This run has no test results for %1&apos;s own model
 (it was saved by an older version).</source>
         <translation>이 실행에는 %1 자체 모델의 시험 결과가 없습니다
 (이전 버전으로 저장됨).</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>The merged model "%1" was not evaluated in this round.</source>
-        <translation>병합 모델 "%1"은 이 라운드에서 평가되지 않았습니다.</translation>
+        <location line="+2"/>
+        <source>The merged model &quot;%1&quot; was not evaluated in this round.</source>
+        <translation>병합 모델 &quot;%1&quot;은 이 라운드에서 평가되지 않았습니다.</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>%1, round %2: %3 % of %4 test images correct</source>
         <translation>%1, %2라운드: 시험 이미지 %4장 중 %3 % 정답</translation>
     </message>
     <message>
-        <location line="+34" />
+        <location line="+34"/>
         <source>Merged: %1</source>
         <translation>병합: %1</translation>
     </message>
     <message>
-        <location line="+39" />
-        <location line="+122" />
+        <location line="+40"/>
+        <location line="+144"/>
         <source>(never seen)</source>
         <translation>(본 적 없음)</translation>
     </message>
     <message>
-        <location line="-116" />
-        <location line="+202" />
+        <location line="-138"/>
+        <location line="+224"/>
         <source>0 – 100 % of the row (true class)</source>
         <translation>행(실제 클래스)의 0 – 100 %</translation>
     </message>
     <message>
-        <location line="-200" />
-        <location line="+203" />
+        <location line="-222"/>
+        <location line="+225"/>
         <source>hatched: classes %1 never saw in training</source>
         <translation>빗금: %1이 학습에서 본 적 없는 클래스</translation>
     </message>
     <message>
-        <location line="-137" />
+        <location line="-137"/>
         <source>Too small to show the matrix.</source>
         <translation>행렬을 보이기에 너무 작습니다.</translation>
     </message>
     <message>
-        <location line="+29" />
+        <location line="+29"/>
         <source>Predicted class</source>
         <translation>예측 클래스</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>True class</source>
         <translation>실제 클래스</translation>
     </message>
     <message>
-        <location line="+153" />
+        <location line="+153"/>
         <source>True %1, predicted %2: %3 images
 (%4 % of the %5 test images)</source>
         <translation>실제 %1, 예측 %2: %3장
 (%5 시험 이미지의 %4 %)</translation>
     </message>
     <message>
-        <location filename="../../ui/confusion_view.h" line="+23" />
+        <location filename="../../ui/confusion_view.h" line="+24"/>
         <source>&amp;Confusion</source>
         <translation>혼동 행렬(&amp;C)</translation>
     </message>
@@ -613,137 +766,170 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::FlowView</name>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+106" />
+        <location filename="../../ui/flow_view.cpp" line="+78"/>
         <source>Start an experiment to see how the environments train apart and share only their weights.</source>
         <translation>실험을 시작하면 환경들이 따로 학습하고 가중치만 나누는 모습을 볼 수 있습니다.</translation>
     </message>
     <message>
-        <location line="+18" />
         <source>Opened %1: %2 round(s). Scrub through the rounds above.</source>
-        <translation>%1 열림: %2라운드. 위에서 라운드를 넘겨 보세요.</translation>
+        <translation type="vanished">%1 열림: %2라운드. 위에서 라운드를 넘겨 보세요.</translation>
     </message>
     <message>
-        <location line="+8" />
         <source>Finished after %1 round(s). Scrub through the rounds above.</source>
-        <translation>%1라운드 후 끝났습니다. 위에서 라운드를 넘겨 보세요.</translation>
+        <translation type="vanished">%1라운드 후 끝났습니다. 위에서 라운드를 넘겨 보세요.</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+6"/>
+        <source>Play the round&apos;s phases again, slowly: training, merging, testing, copying back</source>
+        <translation>라운드의 단계를 천천히 다시 보기: 학습, 병합, 시험, 되돌려 복사</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>Opened %1: %2. Press Replay to watch a round&apos;s merge step by step; scrub through the rounds above.</source>
+        <translation>%1 열림: %2. 다시 보기를 누르면 라운드의 병합을 단계별로 볼 수 있습니다; 위에서 라운드를 넘겨 보세요.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Press Start to train.</source>
         <translation>시작을 누르면 학습합니다.</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+2"/>
+        <source>Finished. Scrub through the rounds above, or replay one.</source>
+        <translation>끝났습니다. 위에서 라운드를 넘겨 보거나 다시 보세요.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Finished: %1. Scrub through the rounds above, or replay one.</source>
+        <translation>끝남: %1. 위에서 라운드를 넘겨 보거나 다시 보세요.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Lane %1 of %2 (%3): </source>
+        <translation>레인 %1/%2 (%3): </translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Replay round %1</source>
+        <translation>%1라운드 다시 보기</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>Each environment trains on its own images; only the weights meet in the middle (%1).</source>
         <translation>각 환경은 자기 이미지로 학습하고, 가중치만 가운데에서 만납니다 (%1).</translation>
     </message>
     <message>
-        <location line="+79" />
+        <location line="+13"/>
+        <source>Paused. Resume (Ctrl+P) carries on; Step (F10) runs one more round.</source>
+        <translation>일시 정지됨. 다시 시작(Ctrl+P)으로 계속하고, 한 라운드 진행(F10)으로 한 라운드 더 돌립니다.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>all 10 classes</source>
         <translation>모든 10개 클래스</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>class %1</source>
         <translation>클래스 %1</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>classes %1</source>
         <translation>클래스 %1</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Round %1</source>
         <translation>%1라운드</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>%1 test images</source>
         <translation>시험 이미지 %1장</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>the test images</source>
         <translation>시험 이미지</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>%1: %2 trains on its own data only</source>
         <translation>%1: %2가 자기 데이터로만 학습</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>%1: %2 trains on its own data only (%3)</source>
         <translation>%1: %2가 자기 데이터로만 학습 (%3)</translation>
     </message>
     <message>
-        <location line="+3" />
-        <source>%1: for comparison, one central model trains on all environments' data in one place (what merging tries to match without sharing data)</source>
+        <location line="+3"/>
+        <source>%1: for comparison, one central model trains on all environments&apos; data in one place (what merging tries to match without sharing data)</source>
         <translation>%1: 비교용으로 중앙 모델 하나가 모든 환경의 데이터를 한곳에서 학습 (병합이 데이터를 나누지 않고 따라잡으려는 대상)</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>%1: merging weights element by element with %2; no images leave the environments</source>
         <translation>%1: %2로 가중치를 원소별로 병합; 이미지는 환경 밖으로 나가지 않음</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>%1: testing the merged model (%2) on %3</source>
         <translation>%1: 병합 모델(%2)을 %3으로 시험</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>%1: copying the merged model (%2) back to every environment</source>
         <translation>%1: 병합 모델(%2)을 모든 환경에 되돌려 복사</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>%1: saving the models and the results to disk</source>
         <translation>%1: 모델과 결과를 디스크에 저장</translation>
     </message>
     <message>
-        <location line="+158" />
+        <location filename="../../ui/flow_boxes.cpp" line="+185"/>
         <source>%1 train / %2 val</source>
         <translation>학습 %1 / 검증 %2</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+22"/>
         <source>data stays here</source>
         <translation>데이터는 여기 머묾</translation>
     </message>
     <message>
-        <location line="+66" />
+        <location line="+70"/>
         <source>Central model (comparison)</source>
         <translation>중앙 모델 (비교용)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>trained on all %1 images together</source>
         <translation>이미지 %1장을 모두 함께 학습</translation>
     </message>
     <message>
-        <location line="+119" />
+        <location filename="../../ui/flow_view.cpp" line="+190"/>
         <source>weights</source>
         <translation>가중치</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>merged model</source>
         <translation>병합 모델</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Test</source>
         <translation>시험</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Merge</source>
         <translation>병합</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_view.h" line="+25" />
+        <location filename="../../ui/flow_view.h" line="+29"/>
         <source>&amp;Flow</source>
         <translation>흐름(&amp;F)</translation>
     </message>
@@ -751,7 +937,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::HelpDialog</name>
     <message>
-        <location filename="../../ui/help_dialog.cpp" line="+30" />
+        <location filename="../../ui/help_dialog.cpp" line="+30"/>
         <source>How merging works</source>
         <translation>병합은 이렇게 작동합니다</translation>
     </message>
@@ -759,12 +945,17 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::HistogramView</name>
     <message>
-        <location filename="../../ui/histogram_view.cpp" line="+45" />
+        <location filename="../../ui/histogram_view.cpp" line="+47"/>
         <source>Layer:</source>
         <translation>층:</translation>
     </message>
     <message>
-        <location filename="../../ui/histogram_view.h" line="+23" />
+        <location line="+7"/>
+        <source>Click a name in the legend to hide or show its histogram</source>
+        <translation>범례의 이름을 누르면 그 히스토그램을 숨기거나 보입니다</translation>
+    </message>
+    <message>
+        <location filename="../../ui/histogram_view.h" line="+26"/>
         <source>&amp;Weights</source>
         <translation>가중치(&amp;W)</translation>
     </message>
@@ -772,27 +963,27 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::LogPanel</name>
     <message>
-        <location filename="../../ui/log_panel.cpp" line="+54" />
+        <location filename="../../ui/log_panel.cpp" line="+54"/>
         <source>Show:</source>
         <translation>보기:</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Debug and above</source>
         <translation>디버그 이상</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Info and above</source>
         <translation>정보 이상</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Warnings and errors</source>
         <translation>경고와 오류</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Errors only</source>
         <translation>오류만</translation>
     </message>
@@ -800,332 +991,483 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+22" />
+        <location filename="../../ui/main_window.cpp" line="+47"/>
         <source>MergeLab</source>
         <translation>MergeLab</translation>
     </message>
     <message>
-        <location line="+36" />
+        <location line="+33"/>
         <source>Setup</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Log</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>Round</source>
         <translation>라운드</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source> Round </source>
         <translation> 라운드 </translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Scrub through the rounds (all views follow)</source>
         <translation>라운드를 넘겨 보기 (모든 보기가 따라옴)</translation>
     </message>
     <message>
-        <location line="+2" />
-        <location line="+263" />
+        <location line="+2"/>
+        <location line="+173"/>
         <source> no rounds yet </source>
         <translation> 아직 라운드 없음 </translation>
     </message>
     <message>
-        <location line="-260" />
         <source>Lanes mode: the lane the views show</source>
-        <translation>레인 방식: 보기들이 보여 주는 레인</translation>
+        <translation type="vanished">레인 방식: 보기들이 보여 주는 레인</translation>
     </message>
     <message>
-        <location line="+9" />
-        <location line="+168" />
-        <location line="+73" />
+        <location line="-10"/>
+        <location filename="../../ui/main_window_status.cpp" line="+8"/>
+        <location line="+128"/>
         <source>Ready</source>
         <translation>준비됨</translation>
     </message>
     <message>
-        <location line="-236" />
+        <location filename="../../ui/main_window_status.cpp" line="-122"/>
         <source>Progress of the current epoch</source>
         <translation>현재 에포크 진행</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Progress of the whole run (the round limit)</source>
         <translation>전체 실행 진행 (라운드 한도까지)</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location filename="../../ui/main_window_files.cpp" line="+39"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Open run…</source>
         <translation>실행 열기(&amp;O)…</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
+        <source>Recent &amp;runs</source>
+        <translation>최근 실행(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;Save run as…</source>
         <translation>다른 이름으로 실행 저장(&amp;S)…</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Export metrics as &amp;CSV…</source>
         <translation>지표를 CSV로 내보내기(&amp;C)…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Export metrics as &amp;JSON…</source>
         <translation>지표를 JSON으로 내보내기(&amp;J)…</translation>
     </message>
     <message>
-        <location line="+1" />
         <source>&amp;Export visible chart (PNG, PDF)…</source>
-        <translation>보이는 차트 내보내기(&amp;E) (PNG, PDF)…</translation>
+        <translation type="vanished">보이는 차트 내보내기(&amp;E) (PNG, PDF)…</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+5"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location filename="../../ui/main_window.cpp" line="-157"/>
+        <source>Lane:</source>
+        <translation>레인:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Lanes mode: the lane every view shows (each lane is one experiment with one method)</source>
+        <translation>레인 방식: 모든 보기가 보여 주는 레인 (레인마다 방법 하나로 실험 하나)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>&amp;Run</source>
         <translation>실행(&amp;R)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>&amp;Pause</source>
         <translation>일시 정지(&amp;P)</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Step one &amp;round</source>
         <translation>한 라운드 진행(&amp;R)</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
+        <source>Run one more round, then pause (F10)</source>
+        <translation>한 라운드 더 돌린 뒤 일시 정지 (F10)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>S&amp;top</source>
         <translation>멈춤(&amp;T)</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;How merging works</source>
         <translation>병합은 이렇게 작동합니다(&amp;H)</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>&amp;About MergeLab</source>
         <translation>MergeLab 정보(&amp;A)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>About &amp;Qt</source>
         <translation>Qt 정보(&amp;Q)</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+74"/>
+        <source>Loading the data…</source>
+        <translation>데이터를 불러오는 중…</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Resume training (Ctrl+P)</source>
+        <translation>학습 다시 시작 (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pause after the current batch (Ctrl+P)</source>
+        <translation>현재 배치 뒤에 일시 정지 (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>%1 of %2: %3</source>
+        <translation>%1/%2: %3</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> (paused)</source>
+        <translation> (일시 정지)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source> (running)</source>
+        <translation> (진행 중)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Lane %1 of %2: %3 · </source>
+        <translation>레인 %1/%2: %3 · </translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location line="+48" />
-        <location line="+190" />
-        <source>Lane %1</source>
-        <translation>레인 %1</translation>
+        <location line="+149"/>
+        <source>Quit MergeLab?</source>
+        <translation>MergeLab을 끝낼까요?</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>A run is in progress. Quitting stops it: the round in progress is lost, the %n finished round(s) stay saved in %1.</source>
+        <translation>
+            <numerusform>실행이 진행 중입니다. 끝내면 멈춥니다: 진행 중인 라운드는 잃고, 마친 %n라운드는 %1에 저장되어 남습니다.</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="-170" />
+        <location line="+7"/>
+        <source>Stop and quit</source>
+        <translation>멈추고 끝내기</translation>
+    </message>
+    <message>
+        <source>Lane %1</source>
+        <translation type="vanished">레인 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window_status.cpp" line="+35"/>
         <source>central baseline</source>
         <translation>중앙 기준 모델</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Env %1</source>
         <translation>환경 %1</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Round %1: %2 training, epoch %3, batch %4 of %5</source>
         <translation>%1라운드: %2 학습 중, 에포크 %3, 배치 %4/%5</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+8"/>
         <source>%1 images/s</source>
         <translation>초당 %1장</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+21"/>
+        <source>took %1</source>
+        <translation>%1 걸림</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>elapsed %1 · ETA %2</source>
+        <translation>경과 %1 · 남은 시간 %2</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+17"/>
+        <source>Paused after %n finished round(s): Resume (Ctrl+P) continues, Step (F10) runs one more round</source>
+        <translation>
+            <numerusform>%n라운드를 마친 뒤 일시 정지: 다시 시작(Ctrl+P)으로 계속, 한 라운드 진행(F10)으로 한 라운드 더</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Run stopped</source>
         <translation>실행 중지됨</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+13"/>
         <source>Finished: %1</source>
         <translation>끝남: %1</translation>
     </message>
     <message>
-        <location line="+56" />
+        <location filename="../../ui/main_window.cpp" line="-220"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>Start training (Ctrl+R)</source>
         <translation>학습 시작 (Ctrl+R)</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Cannot start: %1</source>
         <translation>시작할 수 없음: %1</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Resume</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+7"/>
         <source>Setup: %1</source>
         <translation>설정: %1</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Setup:</source>
         <translation>설정:</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source> %1 of %2 </source>
         <translation> %1 / %2 </translation>
     </message>
     <message>
-        <location line="+77" />
+        <location filename="../../ui/main_window_files.cpp" line="+78"/>
         <source>MergeLab: %1</source>
         <translation>MergeLab: %1</translation>
     </message>
     <message>
-        <location line="+1" />
         <source>Opened %1 (%2)</source>
-        <translation>%1 열림 (%2)</translation>
+        <translation type="vanished">%1 열림 (%2)</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+9"/>
         <source>Cannot open run</source>
         <translation>실행을 열 수 없음</translation>
     </message>
     <message>
-        <location line="+6" />
         <source>Open run directory</source>
-        <translation>실행 폴더 열기</translation>
+        <translation type="vanished">실행 폴더 열기</translation>
     </message>
     <message>
-        <location line="+6" />
         <source>Save run into (an empty folder)</source>
-        <translation>실행을 저장할 곳 (빈 폴더)</translation>
+        <translation type="vanished">실행을 저장할 곳 (빈 폴더)</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+37"/>
+        <location line="+5"/>
+        <location line="+13"/>
         <source>Save run</source>
         <translation>실행 저장</translation>
     </message>
     <message>
-        <location line="+0" />
         <source>Could not copy the run to %1: %2</source>
-        <translation>실행을 %1에 복사하지 못했습니다: %2</translation>
+        <translation type="vanished">실행을 %1에 복사하지 못했습니다: %2</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="-146"/>
+        <source>&amp;Export view (%1)…</source>
+        <translation>보기 내보내기(&amp;E) (%1)…</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>(none yet)</source>
+        <translation>(아직 없음)</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Opened %1: %2</source>
+        <translation>%1 열림: %2</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Open run folder</source>
+        <translation>실행 폴더 열기</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Save run into a new or empty folder</source>
+        <translation>새 폴더나 빈 폴더에 실행 저장</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Not saved: %1</source>
+        <translation>저장하지 않음: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The run was not saved: %1.</source>
+        <translation>실행을 저장하지 않았습니다: %1.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1, and MergeLab never writes beside other files.
+
+Save the run in a new folder %2 inside it instead?</source>
+        <translation>%1, MergeLab은 다른 파일 옆에 쓰지 않습니다.
+
+대신 그 안의 새 폴더 %2에 실행을 저장할까요?</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The run was not saved: %1</source>
+        <translation>실행을 저장하지 않았습니다: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Run saved in %1</source>
         <translation>실행을 %1에 저장했습니다</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+8"/>
         <source>Nothing to export yet</source>
         <translation>아직 내보낼 것이 없습니다</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+5"/>
         <source>Export metrics as JSON</source>
         <translation>지표를 JSON으로 내보내기</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Export metrics as CSV</source>
         <translation>지표를 CSV로 내보내기</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+1"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+8"/>
+        <location line="+34"/>
         <source>Export</source>
         <translation>내보내기</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="-34"/>
         <source>Could not write %1: %2</source>
         <translation>%1을 쓰지 못했습니다: %2</translation>
     </message>
     <message>
-        <location line="+2" />
-        <location line="+23" />
+        <location line="+2"/>
+        <location line="+8"/>
         <source>Exported %1</source>
         <translation>%1 내보냄</translation>
     </message>
     <message>
-        <location line="-15" />
+        <location line="+10"/>
+        <source>PNG image, 3x the screen size (*.png)</source>
+        <translation>PNG 이미지, 화면의 3배 크기 (*.png)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>PDF document, vector (*.pdf)</source>
+        <translation>PDF 문서, 벡터 (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>SVG image, vector (*.svg)</source>
+        <translation>SVG 이미지, 벡터 (*.svg)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export view</source>
+        <translation>보기 내보내기</translation>
+    </message>
+    <message>
         <source>Export visible chart</source>
-        <translation>보이는 차트 내보내기</translation>
+        <translation type="vanished">보이는 차트 내보내기</translation>
     </message>
     <message>
-        <location line="+1" />
         <source>PNG image (*.png);;PDF document (*.pdf)</source>
-        <translation>PNG 이미지 (*.png);;PDF 문서 (*.pdf)</translation>
+        <translation type="vanished">PNG 이미지 (*.png);;PDF 문서 (*.pdf)</translation>
     </message>
     <message>
-        <location line="+14" />
+        <location line="+9"/>
         <source>Could not write %1</source>
         <translation>%1을 쓰지 못했습니다</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location filename="../../ui/main_window.cpp" line="+94"/>
         <source>About MergeLab</source>
         <translation>MergeLab 정보</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&lt;h3&gt;MergeLab %1&lt;/h3&gt;&lt;p&gt;Watch neural networks trained in separate environments being merged into one. Each environment trains on its own data; only weights travel.&lt;/p&gt;&lt;p&gt;Implements: Yun-Ho Lee, Su-Hang Lee, Hye-Jin Ju, Jong-Lark Lee, Ill-Young Weon, &lt;i&gt;Integration of neural network models trained in different environments&lt;/i&gt; (다른 환경에서 학습된 신경망 모델의 통합), Seoul Hoseo College / Yeungnam Technical College; journal version: Jong-Lark Lee, &lt;i&gt;Unification of Deep Learning Model trained by Parallel Learning in Security environment&lt;/i&gt;, JKSCI 26(12):69, 2021.&lt;/p&gt;&lt;p&gt;Data: Fashion-MNIST. Built with Qt, LibTorch and QCustomPlot.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MergeLab %1&lt;/h3&gt;&lt;p&gt;서로 다른 환경에서 학습한 신경망이 하나로 병합되는 과정을 봅니다. 각 환경은 자기 데이터로만 학습하고, 오가는 것은 가중치뿐입니다.&lt;/p&gt;&lt;p&gt;구현한 논문: 이윤호, 이수항, 주혜진, 이종락, 원일용, &lt;i&gt;다른 환경에서 학습된 신경망 모델의 통합&lt;/i&gt;, 서울호서전문학교 / 영남이공대학; 학술지 판: 이종락, &lt;i&gt;Unification of Deep Learning Model trained by Parallel Learning in Security environment&lt;/i&gt;, JKSCI 26(12):69, 2021.&lt;/p&gt;&lt;p&gt;데이터: Fashion-MNIST. Qt, LibTorch, QCustomPlot으로 만들었습니다.&lt;/p&gt;</translation>
     </message>
@@ -1133,18 +1475,18 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::SamplesGrid</name>
     <message>
-        <location filename="../../ui/samples_view.cpp" line="+71" />
-        <location line="+56" />
+        <location filename="../../ui/samples_view.cpp" line="+71"/>
+        <location line="+56"/>
         <source>pred: %1</source>
         <translation>예측: %1</translation>
     </message>
     <message>
-        <location line="-5" />
+        <location line="-5"/>
         <source>true: %1</source>
         <translation>실제: %1</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+17"/>
         <source>Test image %1: true %2, predicted %3</source>
         <translation>시험 이미지 %1: 실제 %2, 예측 %3</translation>
     </message>
@@ -1152,82 +1494,82 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::SamplesView</name>
     <message>
-        <location line="+18" />
+        <location line="+18"/>
         <source>Merged model:</source>
         <translation>병합 모델:</translation>
     </message>
     <message>
-        <location line="+114" />
+        <location line="+118"/>
         <source>No run yet</source>
         <translation>아직 실행 없음</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Start an experiment or open a run folder to see the test images a merged model gets wrong.</source>
         <translation>실험을 시작하거나 실행 폴더를 열면 병합 모델이 틀린 시험 이미지가 보입니다.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>No merged model yet</source>
         <translation>아직 병합 모델 없음</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>The first round is still training. Its mistakes appear here once the merged model is tested.</source>
         <translation>첫 라운드가 아직 학습 중입니다. 병합 모델을 시험하면 틀린 이미지가 여기 나타납니다.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Round %1</source>
         <translation>%1라운드</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>The merged model "%1" was not evaluated in this round.</source>
-        <translation>병합 모델 "%1"은 이 라운드에서 평가되지 않았습니다.</translation>
+        <location line="+1"/>
+        <source>The merged model &quot;%1&quot; was not evaluated in this round.</source>
+        <translation>병합 모델 &quot;%1&quot;은 이 라운드에서 평가되지 않았습니다.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>%1, round %2</source>
         <translation>%1, %2라운드</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>This run has no per-image predictions (it was saved by an older version of MergeLab), so its mistakes cannot be shown. The accuracy and confusion matrix are still available.</source>
         <translation>이 실행에는 이미지별 예측이 없어(이전 버전의 MergeLab으로 저장됨) 틀린 이미지를 보일 수 없습니다. 정확도와 혼동 행렬은 볼 수 있습니다.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>The Fashion-MNIST test images are not loaded, so the mistakes cannot be shown.</source>
         <translation>Fashion-MNIST 시험 이미지를 불러오지 않아 틀린 이미지를 보일 수 없습니다.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>This run has predictions for %1 test images but the loaded test set has %2: they do not belong together, so no mistakes are shown.</source>
         <translation>이 실행은 시험 이미지 %1장의 예측을 갖고 있지만 불러온 시험 세트는 %2장입니다: 서로 맞지 않아 틀린 이미지를 보이지 않습니다.</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+19"/>
         <source>%1: %2 of %3 test images wrong</source>
         <translation>%1: 시험 이미지 %3장 중 %2장 틀림</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source> (showing %1)</source>
         <translation> (%1장 표시)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>No mistakes: every test image is classified correctly.</source>
         <translation>틀린 것이 없습니다: 모든 시험 이미지를 바르게 분류했습니다.</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>The loaded test set has labels but no images.</source>
         <translation>불러온 시험 세트에 레이블만 있고 이미지가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/samples_view.h" line="+26" />
+        <location filename="../../ui/samples_view.h" line="+26"/>
         <source>&amp;Samples</source>
         <translation>샘플(&amp;S)</translation>
     </message>
@@ -1235,104 +1577,209 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::SetupPanel</name>
     <message>
-        <location filename="../../ui/setup_panel.cpp" line="+36" />
+        <location filename="../../ui/setup_panel.cpp" line="+52"/>
         <source>automatic</source>
         <translation>자동</translation>
     </message>
     <message>
-        <location line="+104" />
+        <location line="+109"/>
         <source>Preset:</source>
         <translation>프리셋:</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Custom</source>
         <translation>사용자 지정</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Quick demo finishes in about a minute; the paper presets repeat its two experiments</source>
         <translation>빠른 시연은 약 1분이면 끝나고, 논문 프리셋은 논문의 두 실험을 반복합니다</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Data</source>
         <translation>데이터</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Browse…</source>
         <translation>찾아보기…</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Fashion-MNIST folder</source>
         <translation>Fashion-MNIST 폴더</translation>
     </message>
     <message>
-        <location line="+39" />
+        <location line="+67"/>
         <source>Environments</source>
         <translation>환경</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Tick which environment holds each class; every class at most once</source>
         <translation>각 클래스를 어느 환경이 가질지 표시하세요; 클래스마다 한 번까지</translation>
     </message>
     <message>
-        <location line="+29" />
+        <location line="+37"/>
         <source>Merging</source>
         <translation>병합</translation>
     </message>
     <message>
-        <location line="+18" />
+        <location line="+27"/>
         <source>Compare on the same local models</source>
         <translation>같은 로컬 모델로 비교</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Lanes: one experiment per method</source>
         <translation>레인: 방법마다 실험 하나</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Mode</source>
         <translation>방식</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+8"/>
+        <source>the ticked methods, or e.g. avg,fedadam,avg+fedprox:mu=0.01</source>
+        <translation>표시한 방법, 또는 예: avg,fedadam,avg+fedprox:mu=0.01</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Strategies</source>
+        <translation>전략</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Training</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location line="+72" />
+        <location line="+39"/>
+        <source>Ready: press Start (Ctrl+R)</source>
+        <translation>준비됨: 시작을 누르세요 (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>Class counts appear once the data folder holds the training labels</source>
+        <translation>데이터 폴더에 학습 레이블이 있으면 클래스 수가 나타납니다</translation>
+    </message>
+    <message>
+        <location line="+76"/>
         <source>%1 holds class %2</source>
         <translation>%1이 클래스 %2를 가짐</translation>
     </message>
     <message>
-        <location line="+101" />
+        <location line="+109"/>
         <source>%1 is not a folder; choose the Fashion-MNIST folder</source>
         <translation>%1은 폴더가 아닙니다; Fashion-MNIST 폴더를 고르세요</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>no train-images-idx3-ubyte(.gz) in %1</source>
         <translation>%1에 train-images-idx3-ubyte(.gz)가 없습니다</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>%1 holds no class</source>
         <translation>%1에 클래스가 없습니다</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>class %1 (%2) is ticked for more than one environment</source>
         <translation>클래스 %1(%2)이 둘 이상의 환경에 표시되어 있습니다</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::SummaryView</name>
+    <message>
+        <location filename="../../ui/summary_view.cpp" line="+78"/>
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Test accuracy, last round</source>
+        <translation>시험 정확도, 마지막 라운드</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Best (round)</source>
+        <translation>최고 (라운드)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rounds</source>
+        <translation>라운드</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>How it ended</source>
+        <translation>끝난 방식</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Time</source>
+        <translation>시간</translation>
+    </message>
+    <message>
+        <location line="+93"/>
+        <source>No run yet: start one, or open a run folder. Its methods (or lanes) are compared here.</source>
+        <translation>아직 실행 없음: 실행을 시작하거나 실행 폴더를 여세요. 그 방법(또는 레인)을 여기서 비교합니다.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Lanes side by side: %1 of %2 lane(s), each a whole experiment with one merge method, the same seed, initial weights and data order</source>
+        <translation>레인 나란히: %2개 레인 중 %1개, 각각 병합 방법 하나로 같은 시드, 초기 가중치, 데이터 순서를 쓰는 전체 실험</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>lane %1 (%2 of %3)</source>
+        <translation>레인 %1 (%3 중 %2)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>no round yet</source>
+        <translation>아직 라운드 없음</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+32"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location line="-27"/>
+        <source>paused</source>
+        <translation>일시 정지</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+29"/>
+        <source>running</source>
+        <translation>진행 중</translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <source>Merged models side by side: every method merged the same local models each round</source>
+        <translation>병합 모델 나란히: 모든 방법이 매 라운드 같은 로컬 모델을 병합했습니다</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>%1 (copied back)</source>
+        <translation>%1 (되돌려 복사됨)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_view.h" line="+24"/>
+        <source>S&amp;ummary</source>
+        <translation>요약(&amp;U)</translation>
     </message>
 </context>
 </TS>
