@@ -8,18 +8,18 @@
 
 namespace mergelab::ui {
 
-namespace {
-QString tr(const char* text) { return QCoreApplication::translate("mergelab::ui::SetupPanel", text); }
-} // namespace
-
 // In EnvironmentsMode's order.
 QComboBox* make_environments_choice() {
     auto* box = new QComboBox;
     box->setObjectName("environments_mode");
-    box->addItems({tr("Threads in this app"), tr("Separate processes on this computer"), tr("Other computers")});
-    box->setToolTip(tr("Separate processes each hold only their own training data and send weights to this app; "
-                       "other computers join with the address and token shown. Nothing is encrypted: use a "
-                       "trusted network."));
+    // Translated as the setup panel's own strings.
+    box->addItems({QCoreApplication::translate("mergelab::ui::SetupPanel", "Threads in this app"),
+                   QCoreApplication::translate("mergelab::ui::SetupPanel", "Separate processes on this computer"),
+                   QCoreApplication::translate("mergelab::ui::SetupPanel", "Other computers")});
+    box->setToolTip(QCoreApplication::translate(
+        "mergelab::ui::SetupPanel", "Separate processes each hold only their own training data and send weights to "
+                                    "this app; other computers join with the address and token shown. Nothing is "
+                                    "encrypted: use a trusted network."));
     return box;
 }
 
