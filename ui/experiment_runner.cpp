@@ -4,6 +4,7 @@
 #include <QMetaType>
 #include <QThread>
 
+#include <algorithm>
 #include <mutex>
 
 #ifdef __linux__
@@ -11,6 +12,7 @@
 #include <unistd.h>
 #endif
 
+#include "env_processes.h"
 #include "mergelab/error.h"
 #include "mergelab/log.h"
 #include "mergelab/settings.h"
@@ -21,6 +23,7 @@ namespace mergelab::ui {
 // finishing during shutdown.
 struct ExperimentRunner::Shared {
     RunControl control;
+    ExperimentConfig config; // as started
     std::mutex mutex;
     std::string data_dir;
     DataPtr data;
@@ -38,6 +41,7 @@ void register_types() {
         qRegisterMetaType<mergelab::MergeFinished>("mergelab::MergeFinished");
         qRegisterMetaType<mergelab::RoundResult>("mergelab::RoundResult");
         qRegisterMetaType<mergelab::RunResult>("mergelab::RunResult");
+        qRegisterMetaType<mergelab::EnvironmentStatus>("mergelab::EnvironmentStatus");
         return true;
     }();
     (void)once;
@@ -84,10 +88,63 @@ private:
     ExperimentRunner* runner_;
 };
 
+class CoordinatorRelay : public CoordinatorObserver {
+public:
+    explicit CoordinatorRelay(ExperimentRunner* runner)
+        : runner_(runner) {}
+    void listening(const std::string& address, const std::string& token) override {
+        post(runner_, [r = runner_, a = QString::fromStdString(address), t = QString::fromStdString(token)] {
+            emit r->coordinatorListening(a, t);
+        });
+    }
+    void environment_status(const EnvironmentStatus& s) override {
+        post(runner_, [r = runner_, s] { emit r->environmentStatus(s); });
+    }
+
+private:
+    ExperimentRunner* runner_;
+};
+
+// The app as a distributed run's coordinator. Environment processes on this
+// computer join on 127.0.0.1 only; for other computers it listens on the
+// address they most likely reach it at, and nowhere else.
+void coordinate(const ExperimentConfig& config, const FashionMnist& data, EnvironmentsMode mode,
+                ExperimentRunner* runner, RunControl& control) {
+    ExperimentConfig c = config;
+    if (c.baseline) {
+        logger()->warn("the centralised baseline is left out: separate environments never pool their data");
+        c.baseline = false;
+    }
+    CoordinatorOptions options;
+    options.listen = mode == EnvironmentsMode::LocalProcesses ? Endpoint{"127.0.0.1", free_local_port()}
+                                                              : Endpoint{lan_address(), kDefaultPort};
+    Relay relay(runner);
+    CoordinatorRelay status(runner);
+    coordinate_experiment(c, options, data, &relay, &status, &control);
+}
+
 } // namespace
 
-ExperimentRunner::ExperimentRunner(QObject* parent) : QObject(parent), shared_(std::make_shared<Shared>()) {
+ExperimentRunner::ExperimentRunner(QObject* parent)
+    : QObject(parent)
+    , shared_(std::make_shared<Shared>())
+    , processes_(new EnvProcesses(this)) {
     register_types();
+    connect(this, &ExperimentRunner::coordinatorListening, this,
+            [this](const QString& address, const QString& token) {
+                if (mode_ != EnvironmentsMode::LocalProcesses)
+                    return;
+                const int envs = int(shared_->config.split.envs);
+                const int threads = std::max(1, QThread::idealThreadCount() / envs);
+                processes_->start(envs, address, token, QString::fromStdString(shared_->config.data_dir),
+                                  threads);
+            });
+    // The environments end with the run; any that do not are killed.
+    connect(this, &ExperimentRunner::finished, this, [this] { processes_->finish(3000); });
+}
+
+void ExperimentRunner::setEnvironmentsMode(EnvironmentsMode mode) {
+    mode_ = mode;
 }
 
 ExperimentRunner::~ExperimentRunner() {
@@ -187,11 +244,12 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
         shared->data = shared_->data;
     }
     shared_ = shared;
+    shared->config = config;
     if (pause_after_first_round) shared->control.pause_after_rounds(1);
     paused_ = false;
     roundsUntilPause_ = -1;
 
-    thread_ = QThread::create([this, shared, config] {
+    thread_ = QThread::create([this, shared, config, mode = mode_] {
 #ifdef __linux__
         // Below the GUI thread, so the window keeps repainting while every
         // core trains; threads the engine starts inherit this.
@@ -202,7 +260,8 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
             DataPtr data;
             {
                 std::lock_guard<std::mutex> lock(shared->mutex);
-                if (shared->data && shared->data_dir == dir) data = shared->data;
+                if (shared->data && shared->data_dir == dir)
+                    data = shared->data;
             }
             if (!data) {
                 data = std::make_shared<const FashionMnist>(load_fashion_mnist(dir));
@@ -211,6 +270,10 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
                 shared->data_dir = dir;
             }
             post(this, [this, data] { emit dataLoaded(data); });
+            if (mode != EnvironmentsMode::Threads) {
+                coordinate(config, *data, mode, this, shared->control);
+                return;
+            }
             Relay relay(this);
             run_experiment(config, *data, &relay, &shared->control);
         } catch (const UsageError& e) {

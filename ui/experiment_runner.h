@@ -7,6 +7,8 @@
 
 #include <memory>
 
+#include "environments_mode.h"
+#include "mergelab/distributed.h"
 #include "run_data.h"
 
 class QThread;
@@ -38,6 +40,10 @@ public:
 
     DataPtr data() const; // the last data set loaded
 
+    // For the next start: threads, or a distributed run whose coordinator
+    // is this app (LocalProcesses: the runner starts and stops the
+    // `mergelab-cli env` processes itself).
+    void setEnvironmentsMode(EnvironmentsMode mode);
     // The worker's relay hands each finished round in here, on the GUI
     // thread; emits roundFinished and, after a Step, pausedChanged(true).
     void onRoundFinished(const QString& lane, const mergelab::RoundResult& round);
@@ -55,6 +61,9 @@ signals:
     // The data could not be loaded or the setup was refused.
     void failed(const QString& message);
     void pausedChanged(bool paused);
+    // Distributed runs: where environments join, and each one's state.
+    void coordinatorListening(const QString& address, const QString& token);
+    void environmentStatus(const mergelab::EnvironmentStatus& status);
     // The worker thread has ended (after runFinished or failed).
     void finished();
 
@@ -64,6 +73,8 @@ private:
     struct Shared;
     std::shared_ptr<Shared> shared_;
     QThread* thread_ = nullptr;
+    EnvironmentsMode mode_ = EnvironmentsMode::Threads;
+    class EnvProcesses* processes_ = nullptr;
     // Kept on the GUI thread: the engine sets its own pause flag a moment
     // after it reports the round, so reading it here would race and the
     // window would show Pause for a run that is already paused.

@@ -204,8 +204,10 @@ void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, boo
     p.setFont(smallFont);
     p.setPen(QColor(80, 80, 80));
     p.drawText(lockLine.adjusted(lockSize + 4, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
-               QFontMetricsF(smallFont).elidedText(tr("data stays here"), Qt::ElideRight,
-                                                   lockLine.width() - lockSize - 4));
+               QFontMetricsF(smallFont).elidedText(processes_.count(env)
+                                                       ? tr("data stays here · %1").arg(processes_.at(env))
+                                                       : tr("data stays here"),
+                                                   Qt::ElideRight, lockLine.width() - lockSize - 4));
 
     drawThumbnails(p, QRectF(inner.left(), y + pad * 0.4, inner.width(), lockLine.top() - y - pad * 0.8), env,
                    pad);

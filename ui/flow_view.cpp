@@ -121,7 +121,9 @@ void FlowView::setRunModel(RunModel* model) {
         updateReplayButton();
     });
     connect(model, &RunModel::roundSelected, this, [this] { updateReplayButton(); });
+    connect(model, &RunModel::environmentStatus, this, &FlowView::setEnvironmentStatus);
     connect(model, &RunModel::runReset, this, [this, model] {
+        processes_.clear();
         player_->clear();
         paused_ = false;
         lastPhase_.reset();
@@ -259,6 +261,11 @@ void FlowView::setIdle(const QString& caption) {
 
 void FlowView::setBaseline(bool baseline) {
     baseline_ = baseline;
+    update();
+}
+
+void FlowView::setEnvironmentStatus(const EnvironmentStatus& status) {
+    processes_[status.env] = tr("process %1").arg(QString::fromStdString(name_of(status.state)));
     update();
 }
 

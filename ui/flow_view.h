@@ -6,9 +6,11 @@
 #include <QImage>
 #include <QWidget>
 
+#include <map>
 #include <optional>
 #include <vector>
 
+#include "mergelab/distributed.h"
 #include "class_counts.h"
 #include "run_view.h"
 
@@ -42,6 +44,8 @@ public:
     PhasePlayer* player() const { return player_; }
     // Draws the centralised comparison model (a dashed box) when the run has one.
     void setBaseline(bool baseline);
+    // A distributed run: each environment's process and what it does.
+    void setEnvironmentStatus(const EnvironmentStatus& status);
 
     QString caption() const; // for tests
 
@@ -79,6 +83,7 @@ private:
     std::optional<PhaseChanged> phase_;           // empty: idle
     QString caption_;
     bool baseline_ = false;
+    std::map<int, QString> processes_; // per environment, in distributed runs
     std::vector<ClassCounts> counts_;
     RunModel* model_ = nullptr;
     PhasePlayer* player_ = nullptr;

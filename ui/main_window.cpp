@@ -177,6 +177,16 @@ void MainWindow::connectRunner() {
         statusBar()->showMessage(message, 15000);
     });
     connect(runner_, &ExperimentRunner::pausedChanged, this, &MainWindow::onPausedChanged);
+    connect(runner_, &ExperimentRunner::environmentStatus, model_, &RunModel::relayEnvironmentStatus);
+    connect(runner_, &ExperimentRunner::coordinatorListening, this,
+            [this](const QString& address, const QString& token) {
+                const QString join =
+                    tr("Each environment K joins with: mergelab-cli env --connect %1 --rank K --token %2")
+                        .arg(address, token);
+                logger()->info("{}", join.toStdString());
+                if (setup_->environmentsMode() == EnvironmentsMode::OtherComputers)
+                    setup_->setJoinInfo(join);
+            });
     connect(runner_, &ExperimentRunner::finished, this, &MainWindow::onFinished);
 }
 
@@ -202,6 +212,11 @@ QString MainWindow::newRunDirectory() const {
 void MainWindow::startRun() {
     if (runner_->isRunning() || !setup_->isValid()) return;
     running_ = setup_->config();
+    if (setup_->environmentsMode() != EnvironmentsMode::Threads && running_.baseline) {
+        // No process of a distributed run holds every environment's data.
+        logger()->warn("the centralised baseline is left out: separate environments never pool their data");
+        running_.baseline = false;
+    }
     runDir_ = newRunDirectory();
     runDirIsOurs_ = true;
     running_.out_dir = runDir_.toStdString();
@@ -217,6 +232,8 @@ void MainWindow::startRun() {
     saveSettings();
     logger()->info("starting: {} split, {} environments, {} rounds; saving to {}", running_.split.kind,
                    running_.split.envs, running_.rounds, running_.out_dir);
+    setup_->setJoinInfo({});
+    runner_->setEnvironmentsMode(setup_->environmentsMode());
     runner_->start(running_);
     phaseLabel_->setText(tr("Loading the data…"));
     updateActions();

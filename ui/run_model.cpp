@@ -128,6 +128,10 @@ void RunModel::relayBatch(const BatchProgress& batch) {
     emit batchProgress(batch);
 }
 
+void RunModel::relayEnvironmentStatus(const EnvironmentStatus& status) {
+    emit environmentStatus(status);
+}
+
 void RunModel::selectRound(int round) {
     const int count = roundCount();
     following_ = round >= count;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "mergelab/distributed.h"
 #include "run_data.h"
 
 namespace mergelab::ui {
@@ -33,6 +34,7 @@ public:
     // Live events that belong to no round yet, passed on to the views.
     void relayPhase(const PhaseChanged& phase);
     void relayBatch(const BatchProgress& batch);
+    void relayEnvironmentStatus(const EnvironmentStatus& status); // distributed runs
 
     // What the user picked.
     void selectRound(int round); // from 1; at or past the last: follow new rounds
@@ -72,6 +74,7 @@ signals:
     void dataChanged();
     void phaseChanged(const mergelab::PhaseChanged& phase);
     void batchProgress(const mergelab::BatchProgress& batch);
+    void environmentStatus(const mergelab::EnvironmentStatus& status);
     void liveFinished();
     void pausedChanged(bool paused);
 

@@ -1,5 +1,6 @@
 #include "setup_panel.h"
 
+#include "environments_choice.h"
 #include "param_editor.h"
 
 #include <QAbstractSpinBox>
@@ -347,6 +348,10 @@ QWidget* SetupPanel::buildEnvironments() {
     grid.write = [](const SettingValue&) {};
     fields_["classes"] = grid;
     addField(form, "train_fraction");
+    environmentsMode_ = make_environments_choice();
+    form->addRow(tr("Run as"), environmentsMode_);
+    joinInfo_ = make_join_info();
+    form->addRow(joinInfo_);
     counts_ = new ClassCountsChart;
     form->addRow(counts_);
     countTimer_ = new QTimer(this);

@@ -9,6 +9,7 @@
 
 #include <functional>
 
+#include "environments_mode.h"
 #include "mergelab/experiment.h"
 #include "mergelab/settings.h"
 
@@ -47,6 +48,11 @@ public:
     void setDataError(const QString& message);
     // While a run is going on the setup is read-only.
     void setLocked(bool locked);
+
+    // Where the environments run (not a setting of the experiment itself).
+    EnvironmentsMode environmentsMode() const;
+    // For other computers: the address and join token to type there.
+    void setJoinInfo(const QString& text);
 
     // For tests: the explanation shown for a setting (its key: "lr",
     // "rounds", "classes", "data", ...), empty when that field is fine. The
@@ -119,6 +125,8 @@ private:
     bool updating_ = false;
     bool locked_ = false;
     ExperimentConfig base_; // what setConfig gave, for settings without a field
+    QComboBox* environmentsMode_ = nullptr;
+    QLabel* joinInfo_ = nullptr;
     ClassCountsChart* counts_ = nullptr;
     QTimer* countTimer_ = nullptr; // recounts once typing pauses
     QString labelsDir_;

@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
     add_methods_command(app);
     add_interpolate_command(app);
     add_provenance_command(app);
+    add_coordinate_command(app);
+    add_env_command(app);
 
     try {
         init_logging("info");

@@ -30,5 +30,7 @@ void add_show_command(CLI::App& app);
 void add_methods_command(CLI::App& app);
 void add_interpolate_command(CLI::App& app);
 void add_provenance_command(CLI::App& app);
+void add_coordinate_command(CLI::App& app);
+void add_env_command(CLI::App& app);
 
 } // namespace mergelab::cli

@@ -11,12 +11,14 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli.h"
+#include "cli/run_options.h"
 #include "mergelab/error.h"
 #include "mergelab/experiment.h"
 #include "mergelab/log.h"
 #include "mergelab/merge.h"
 #include "mergelab/model.h"
 #include "mergelab/progress.h"
+#include "mergelab/resume.h"
 #include "mergelab/run_files.h"
 #include "mergelab/run_folder.h"
 #include "mergelab/settings.h"
@@ -114,9 +116,10 @@ private:
     Clock::time_point last_draw_{};
 };
 
-int execute(ExperimentConfig config) {
+int execute(ExperimentConfig config, const std::vector<ResumePoint>* resume = nullptr) {
     validate(config);
-    if (!config.out_dir.empty()) check_run_folder(config.out_dir, config.replace_out);
+    if (!config.out_dir.empty() && !resume)
+        check_run_folder(config.out_dir, config.replace_out);
     const FashionMnist data = load_fashion_mnist(resolve_data_dir(config.data_dir));
     logger()->info("loaded Fashion-MNIST from {}: {} training, {} test images", data.directory, data.train.size(),
                    data.test.size());
@@ -128,7 +131,7 @@ int execute(ExperimentConfig config) {
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
     ConsoleObserver observer(config);
-    const auto results = run_experiment(config, data, &observer, &control);
+    const auto results = run_experiment(config, data, &observer, &control, resume);
     g_control = nullptr;
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
@@ -139,15 +142,6 @@ int execute(ExperimentConfig config) {
         if (r.stopped == StopReason::Diverged) return kExitFailure;
     return g_interrupted ? 128 + g_signal.load() : kExitOk;
 }
-
-// The text given for each setting's option, applied after parsing so that
-// every refusal comes from the setting's declaration (settings.cpp).
-struct RunOptions {
-    ExperimentConfig config;
-    std::map<std::string, std::string> given; // setting key -> text
-    std::map<std::string, bool> flags;        // setting key -> flag given
-    bool dry_run = false;
-};
 
 std::string choices_help(const SettingDescriptor& d) {
     // Registry entries explain themselves in --help.
@@ -182,6 +176,32 @@ const char* type_name(const SettingDescriptor& d) {
     case SettingType::Flag: return "";
     }
     return "";
+}
+
+} // namespace
+
+ResumePlan resume_plan(CLI::App* cmd, RunOptions& o) {
+    for (const auto& d : settings())
+        if (!d.flag.empty() && cmd->count(d.flag) > 0 && d.key != "rounds" && d.key != "threads" &&
+            d.key != "data")
+            throw UsageError(d.flag +
+                             " cannot be given with --resume: a continued run keeps its saved settings "
+                             "(only --rounds, --threads and --data may change)");
+    if (cmd->count("--out") > 0 || cmd->count("--force") > 0)
+        throw UsageError("--resume continues in the run's own folder; --out and --force do not apply");
+    int rounds = 0;
+    if (cmd->count("--rounds") > 0)
+        rounds = int(std::get<int64_t>(parse_setting(setting("rounds"), o.given["rounds"])));
+    ResumePlan plan = load_resume_plan(o.resume, rounds);
+    for (const char* key : {"threads", "data"})
+        if (cmd->count(setting(key).flag) > 0)
+            set_setting_text(plan.config, setting(key), o.given[key]);
+    if (plan.finished_rounds >= plan.config.rounds)
+        throw setting_error("rounds", "is needed: the run in " + o.resume + " has finished all " +
+                                          std::to_string(plan.config.rounds) +
+                                          " of its rounds; give a larger limit");
+    logger()->info("continuing {} after round {} of {}", o.resume, plan.finished_rounds, plan.config.rounds);
+    return plan;
 }
 
 void add_experiment_options(CLI::App* cmd, RunOptions& o) {
@@ -221,13 +241,25 @@ void finish_options(CLI::App* cmd, RunOptions& o) {
         throw UsageError("--out must name a folder, got an empty path");
 }
 
-} // namespace
+std::unique_ptr<ExperimentObserver> make_console_observer(const ExperimentConfig& config) {
+    return std::make_unique<ConsoleObserver>(config);
+}
 
 void add_run_command(CLI::App& app) {
     auto o = std::make_shared<RunOptions>();
     auto* cmd = app.add_subcommand("run", "Run an experiment: train in every environment, merge, repeat");
     add_experiment_options(cmd, *o);
+    cmd->add_option("--resume", o->resume,
+                    "continue the run in this folder after its last finished round, with its saved settings "
+                    "(give --rounds to raise the limit)");
     cmd->callback([o, cmd] {
+        if (!o->resume.empty()) {
+            const ResumePlan plan = resume_plan(cmd, *o);
+            const int code = execute(plan.config, &plan.points);
+            if (code != kExitOk)
+                throw ExitRequest{code};
+            return;
+        }
         finish_options(cmd, *o);
         if (o->dry_run) {
             validate(o->config);
@@ -235,7 +267,8 @@ void add_run_command(CLI::App& app) {
             return;
         }
         const int code = execute(o->config);
-        if (code != kExitOk) throw ExitRequest{code};
+        if (code != kExitOk)
+            throw ExitRequest{code};
     });
 }
 

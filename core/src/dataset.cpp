@@ -75,7 +75,7 @@ Dataset make_split(const std::string& images_path, IdxImages images, const std::
 
 } // namespace
 
-FashionMnist load_fashion_mnist(const std::string& dir) {
+FashionMnist load_fashion_mnist(const std::string& dir, DataPart part) {
     std::error_code ec;
     const fs::file_status status = fs::status(dir, ec);
     if (status.type() == fs::file_type::not_found)
@@ -85,27 +85,33 @@ FashionMnist load_fashion_mnist(const std::string& dir) {
     if (status.type() != fs::file_type::directory)
         throw Error(dir + ": is not a directory (expected the Fashion-MNIST data directory; " + kHowToSetDir + ")");
 
-    // Locate all four first: a missing file is the likeliest mistake and
-    // should be reported before any slow decompression.
-    const std::string train_images_path = find_file(dir, "train-images-idx3-ubyte");
-    const std::string train_labels_path = find_file(dir, "train-labels-idx1-ubyte");
-    const std::string test_images_path = find_file(dir, "t10k-images-idx3-ubyte");
-    const std::string test_labels_path = find_file(dir, "t10k-labels-idx1-ubyte");
+    // Locate every needed file first: a missing file is the likeliest
+    // mistake and should be reported before any slow decompression.
+    const bool train = part != DataPart::Test, test = part != DataPart::Train;
+    const std::string train_images_path = train ? find_file(dir, "train-images-idx3-ubyte") : "";
+    const std::string train_labels_path = train ? find_file(dir, "train-labels-idx1-ubyte") : "";
+    const std::string test_images_path = test ? find_file(dir, "t10k-images-idx3-ubyte") : "";
+    const std::string test_labels_path = test ? find_file(dir, "t10k-labels-idx1-ubyte") : "";
 
     // Inflating the training images is most of the load time (zlib is
     // single-threaded), so it overlaps with reading the three smaller files.
     // Allowing `deferred` makes it fall back to a sequential read when no
     // thread can be started.
-    std::future<IdxImages> train_images = std::async(std::launch::async | std::launch::deferred,
-                                                     [&train_images_path] { return read_idx_images(train_images_path); });
+    std::future<IdxImages> train_images =
+        std::async(std::launch::async | std::launch::deferred, [&train_images_path] {
+            return train_images_path.empty() ? IdxImages{} : read_idx_images(train_images_path);
+        });
     std::vector<uint8_t> train_labels;
     IdxImages test_images;
     std::vector<uint8_t> test_labels;
     std::exception_ptr other_error;
     try {
-        train_labels = read_idx_labels(train_labels_path);
-        test_images = read_idx_images(test_images_path);
-        test_labels = read_idx_labels(test_labels_path);
+        if (train)
+            train_labels = read_idx_labels(train_labels_path);
+        if (test) {
+            test_images = read_idx_images(test_images_path);
+            test_labels = read_idx_labels(test_labels_path);
+        }
     } catch (...) {
         other_error = std::current_exception();
     }
@@ -116,9 +122,12 @@ FashionMnist load_fashion_mnist(const std::string& dir) {
         std::rethrow_exception(other_error);
 
     FashionMnist mnist;
-    mnist.train = make_split(train_images_path, std::move(train_images_data), train_labels_path,
-                             std::move(train_labels));
-    mnist.test = make_split(test_images_path, std::move(test_images), test_labels_path, std::move(test_labels));
+    if (train)
+        mnist.train = make_split(train_images_path, std::move(train_images_data), train_labels_path,
+                                 std::move(train_labels));
+    if (test)
+        mnist.test =
+            make_split(test_images_path, std::move(test_images), test_labels_path, std::move(test_labels));
     mnist.directory = dir;
     return mnist;
 }

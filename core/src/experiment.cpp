@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "local_training.h"
 #include "mergelab/align.h"
 #include "interpolation_path.h"
 #include "mergelab/error.h"
@@ -27,6 +28,7 @@
 #include "mergelab/strategy.h"
 #include "nets.h"
 #include "random.h"
+#include "round_files.h"
 #include "trainer.h"
 
 namespace mergelab {
@@ -180,16 +182,6 @@ private:
     std::mutex mutex_;
 };
 
-// Seeds of the independent random streams; lanes reuse them on purpose so
-// their curves differ only by the merge method.
-uint64_t order_seed(uint64_t seed, int round, int env, int epoch) {
-    return derive_seed(seed, 1000000 + uint64_t(round) * 10000 + uint64_t(env + 1) * 1000 + epoch);
-}
-uint64_t dropout_seed(uint64_t seed, int round, int env) {
-    return derive_seed(seed, 2000000 + uint64_t(round) * 100 + uint64_t(env + 1));
-}
-uint64_t init_seed(uint64_t seed, int env) { return derive_seed(seed, 3000000 + uint64_t(env + 1)); }
-
 // For each method, the index of the first earlier method whose merged
 // weights are bit-identical, else -1.
 std::vector<int> first_identical(const std::vector<std::string>& methods,
@@ -214,11 +206,21 @@ std::vector<int> first_identical(const std::vector<std::string>& methods,
 class Experiment {
 public:
     Experiment(const ExperimentConfig& config, const FashionMnist& data, const TrainingTensors& train,
-               const std::string& lane, RunFolder* folder, ExperimentObserver* observer, RunControl* control)
-        : c_(config), data_(data), train_(train), serial_(observer), observer_(observer ? &serial_ : nullptr),
-          control_(control), folder_(folder), prefix_(lane.empty() ? "" : "lanes/" + lane + "/") {
+               const std::string& lane, RunFolder* folder, ExperimentObserver* observer, RunControl* control,
+               const ResumePoint* resume = nullptr)
+        : c_(config)
+        , data_(data)
+        , train_(train)
+        , serial_(observer)
+        , observer_(observer ? &serial_ : nullptr)
+        , control_(control)
+        , folder_(folder)
+        , prefix_(lane.empty() ? "" : "lanes/" + lane + "/")
+        , resume_(resume && !resume->done.rounds.empty() ? resume : nullptr) {
         result_.config = config;
         result_.lane = lane;
+        if (resume_)
+            result_.rounds = resume_->done.rounds;
         test_images_ = images_view(data.test);
         test_labels_ = labels_tensor(data.test);
         const auto subset = torch::tensor(stratified_subset(data.test.labels, kDefaultInterpolationImages));
@@ -229,7 +231,7 @@ public:
     RunResult run() {
         try {
             setup();
-            for (int round = 1; round <= c_.rounds; ++round) {
+            for (int round = int(result_.rounds.size()) + 1; round <= c_.rounds; ++round) {
                 if (control_ && !control_->checkpoint()) throw Cancelled{};
                 RoundResult r = run_round(round);
                 result_.rounds.push_back(std::move(r));
@@ -264,16 +266,12 @@ private:
         envs_ = make_environments(c_.split, data_.train.labels, c_.seed);
         for (const auto& e : envs_)
             result_.envs.push_back({e.classes, static_cast<int64_t>(e.train.size()), static_cast<int64_t>(e.val.size())});
-        WeightSet shared;
-        if (!c_.init_from.empty()) {
-            shared = load_state_dict(c_.init_from);
-            check_weights(c_.model, shared, c_.init_from);
-        } else {
-            shared = initial_weights(c_.model, init_seed(c_.seed, 0));
-        }
+        // A continued run starts every environment from the last round's
+        // copied-back model, as the uninterrupted run would.
+        const WeightSet shared = resume_ ? resume_->model : shared_start(c_);
         // The model every environment starts round 1 from; with independent
         // initialisations there is none, and environment 1's stands in.
-        base_ = c_.init == Init::Shared || !c_.init_from.empty() ? shared : initial_weights(c_.model, init_seed(c_.seed, 1));
+        base_ = resume_ ? shared : environment_start(c_, shared, 0);
         for (const auto& e : envs_) env_sizes_.push_back(int64_t(e.train.size()));
         for (const auto& method : evaluated_methods(c_)) {
             const Choice m = parse_strategy(method).method;
@@ -283,9 +281,8 @@ private:
         rule_ = make_local_rule(primary.rule_given ? primary.rule : parse_rule_choice(c_.rule),
                                 int(envs_.size()), c_.lr);
         for (size_t k = 0; k < envs_.size(); ++k) {
-            trainers_.push_back(std::make_unique<Trainer>(
-                c_, c_.init == Init::Shared || !c_.init_from.empty() ? shared
-                                                                 : initial_weights(c_.model, init_seed(c_.seed, int(k) + 1))));
+            trainers_.push_back(
+                std::make_unique<Trainer>(c_, resume_ ? shared : environment_start(c_, shared, int(k))));
             trainers_.back()->set_rule(rule_.get(), int(k));
             if (c_.local_steps > 0)
                 cursors_.push_back(
@@ -297,7 +294,7 @@ private:
             val_labels_.push_back(train_.labels.index_select(0, idx));
         }
         if (c_.baseline) {
-            central_ = std::make_unique<Trainer>(c_, shared);
+            central_ = std::make_unique<Trainer>(c_, resume_ ? resume_->central : shared);
             for (const auto& e : envs_) central_indices_.insert(central_indices_.end(), e.train.begin(), e.train.end());
             central_cursor_ = std::make_unique<BatchCursor>(
                 central_indices_, [seed = c_.seed](int epoch) { return order_seed(seed, 0, -1, epoch); });
@@ -311,7 +308,7 @@ private:
             started.batches_per_round = int64_t(c_.local_steps) * int64_t(envs_.size()) * (c_.baseline ? 2 : 1);
         if (folder_) folder_->make_folder(prefix_ + "models");
         // Every round can then be recomputed from the files (--save-all).
-        if (folder_ && c_.save_all) save_model(model_file_name(0, "init"), base_);
+        if (folder_ && c_.save_all && !resume_) save_model_file(*folder_, prefix_, model_file_name(0, "init"), base_);
         if (observer_) observer_->run_started(started);
     }
 
@@ -321,34 +318,9 @@ private:
 
     EnvRoundMetrics train_environment(int round, int k) {
         phase(round, Phase::Training, k);
-        EnvRoundMetrics m;
-        const auto start = Clock::now();
-        Trainer& t = *trainers_[k];
-        t.net().seed_dropout(dropout_seed(c_.seed, round, k));
-        auto optimizer = make_optimizer(c_, t.net());
-        auto validate = [&] {
-            const EvalResult val = evaluate_net(t.net(), val_images_[k], val_labels_[k], false);
-            m.val_acc = val.accuracy;
-            m.val_loss = val.loss;
-        };
-        if (c_.local_steps > 0) {
-            BatchProgress p{result_.lane, round, k, cursors_[k]->epoch(), 0, 0, 0, 0};
-            m.train_loss = t.train_batches(*optimizer, train_, *cursors_[k], c_.local_steps, p, observer_,
-                                           control_, &abort_);
-            m.epochs = cursors_[k]->epoch();
-            validate();
-        }
-        for (int epoch = 1; c_.local_steps == 0 && epoch <= c_.local_epochs; ++epoch) {
-            BatchProgress p{result_.lane, round, k, epoch, 0, 0, 0, 0};
-            m.train_loss = t.train_epoch(*optimizer, train_, envs_[k].train, order_seed(c_.seed, round, k, epoch), p,
-                                         observer_, control_, &abort_);
-            m.epochs = epoch;
-            validate();
-            // The paper's step 2: local training may stop at a local target.
-            if (c_.local_target > 0 && m.val_acc >= c_.local_target) break;
-        }
-        m.train_seconds = seconds_since(start);
-        return m;
+        const LocalData data{&train_, &envs_[k].train, val_images_[k], val_labels_[k],
+                             c_.local_steps > 0 ? cursors_[k].get() : nullptr};
+        return train_locally(*trainers_[k], c_, data, result_.lane, round, k, observer_, control_, &abort_);
     }
 
     void train_baseline(int round) {
@@ -520,26 +492,12 @@ private:
         return true;
     }
 
-    void save_model(const std::string& name, const WeightSet& weights) {
-        const std::string relative = prefix_ + "models/" + name;
-        folder_->write_with(relative, [&](int fd) { write_state_dict(fd, folder_->path() + "/" + relative, weights); });
-    }
-
     void save_round(const RoundResult& r) {
         if (!folder_) return;
         phase(r.round, Phase::Saving);
-        for (size_t k = 0; k < locals_.size(); ++k) save_model(model_file_name(r.round, int(k) + 1), locals_[k]);
-        for (const auto& [method, weights] : merged_) save_model(model_file_name(r.round, method), weights);
-        // Without --save-all only the newest round's models are kept; they
-        // are written before the previous ones go, so a kill loses nothing.
-        if (!c_.save_all && r.round > 1) {
-            for (size_t k = 0; k < locals_.size(); ++k)
-                folder_->remove_file(prefix_ + "models/" + model_file_name(r.round - 1, int(k) + 1));
-            for (const auto& [method, weights] : merged_)
-                folder_->remove_file(prefix_ + "models/" + model_file_name(r.round - 1, method));
-        }
-        result_.stopped = StopReason::Running;
-        write_run_files(*folder_, prefix_, result_);
+        const WeightSet central = central_ ? weights_of(central_->net()) : WeightSet{};
+        save_round_files(*folder_, prefix_, r.round, {&locals_, &merged_, central_ ? &central : nullptr},
+                         c_.save_all, result_);
     }
 
     void finish(StopReason stopped, const std::string& message) {
@@ -589,36 +547,47 @@ private:
     std::unique_ptr<LocalRuleState> rule_;                   // nullptr: plain local training
     std::vector<std::unique_ptr<BatchCursor>> cursors_;      // with local_steps: where each environment is
     std::unique_ptr<BatchCursor> central_cursor_;
+    const ResumePoint* resume_;                              // nullptr: a new run
 };
 
 } // namespace
 
 std::vector<RunResult> run_experiment(const ExperimentConfig& config, const FashionMnist& data,
-                                      ExperimentObserver* observer, RunControl* control) {
+                                      ExperimentObserver* observer, RunControl* control,
+                                      const std::vector<ResumePoint>* resume) {
     validate(config);
+    const auto resume_of = [&](size_t lane) -> const ResumePoint* {
+        return resume && lane < resume->size() ? &(*resume)[lane] : nullptr;
+    };
     // Claimed before anything runs: a folder that is not ours is refused at
     // once, and the lock holds until the last lane is written.
     std::unique_ptr<RunFolder> folder;
-    if (!config.out_dir.empty()) folder = claim_run_folder(config.out_dir, config.replace_out);
+    if (resume && !config.out_dir.empty())
+        folder = claim_run_folder_to_continue(config.out_dir);
+    else if (!config.out_dir.empty())
+        folder = claim_run_folder(config.out_dir, config.replace_out);
     keep_freed_memory();
     torch::set_num_threads(resolve_threads(config.threads));
     // Tensors view `data` without copying; it outlives the run.
     const TrainingTensors train{images_view(data.train), labels_tensor(data.train)};
     std::vector<RunResult> results;
     if (config.mode != Mode::Lanes) {
-        results.push_back(Experiment(config, data, train, "", folder.get(), observer, control).run());
+        results.push_back(
+            Experiment(config, data, train, "", folder.get(), observer, control, resume_of(0)).run());
         return results;
     }
-    for (const auto& strategy : config.lanes) {
+    for (size_t i = 0; i < config.lanes.size(); ++i) {
         // A lane is a compare-mode run of its one strategy; its rule is
         // the strategy's, or the run's when it names none.
+        const std::string& strategy = config.lanes[i];
         const Strategy s = parse_strategy(strategy);
         ExperimentConfig lane = config;
         lane.mode = Mode::Compare;
         lane.method = strategy;
         lane.compare = {strategy};
         if (s.rule_given) lane.rule = format_choice(s.rule);
-        results.push_back(Experiment(lane, data, train, strategy, folder.get(), observer, control).run());
+        results.push_back(
+            Experiment(lane, data, train, strategy, folder.get(), observer, control, resume_of(i)).run());
         if (folder) write_lanes_summary(*folder, results);
         if (results.back().stopped == StopReason::Cancelled) break;
     }

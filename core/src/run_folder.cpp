@@ -278,9 +278,13 @@ void check_run_folder(const std::string& dir, bool force) {
     if (!why.empty()) throw Error(why);
 }
 
-std::unique_ptr<RunFolder> claim_run_folder(const std::string& dir, bool force) {
+// `continuing`: the folder must already hold a run, which is kept.
+std::unique_ptr<RunFolder> detail::claim_folder(const std::string& dir, bool force, bool continuing) {
     if (dir.empty()) throw UsageError("--out must name a folder, got an empty path");
     const FolderInspection first = inspect_run_folder(dir);
+    if (continuing && first.kind != FolderKind::MergeLabRun)
+        throw Error(dir + ": holds no MergeLab run to continue" +
+                    (first.why.empty() ? "" : " (it " + first.why + ")"));
     if (first.kind == FolderKind::Other) throw Error(refusal(dir, first, force));
     if (first.kind == FolderKind::Missing) {
         std::error_code ec;
@@ -303,8 +307,11 @@ std::unique_ptr<RunFolder> claim_run_folder(const std::string& dir, bool force) 
         if (!had_lock) ::unlinkat(dir_fd.fd, kLockName, 0);
         throw Error(message);
     };
-    if (const std::string why = refusal(dir, now, force, true); !why.empty()) refuse(why);
-    if (now.kind == FolderKind::MergeLabRun) {
+    if (continuing && now.kind != FolderKind::MergeLabRun)
+        refuse(dir + ": holds no MergeLab run to continue");
+    if (const std::string why = refusal(dir, now, force || continuing, true); !why.empty())
+        refuse(why);
+    if (now.kind == FolderKind::MergeLabRun && !continuing) {
         logger()->info("replacing the previous run in {}", dir);
         clear_run(dir_fd.fd, dir + "/");
     }
@@ -312,6 +319,14 @@ std::unique_ptr<RunFolder> claim_run_folder(const std::string& dir, bool force) 
     if (::ftruncate(lock.fd, 0) != 0 || ::pwrite(lock.fd, holder.data(), holder.size(), 0) < 0)
         logger()->warn("{}: could not note the lock holder ({})", dir, errno_text(errno));
     return std::unique_ptr<RunFolder>(new RunFolder(dir, dir_fd.release(), lock.release()));
+}
+
+std::unique_ptr<RunFolder> claim_run_folder(const std::string& dir, bool force) {
+    return detail::claim_folder(dir, force, false);
+}
+
+std::unique_ptr<RunFolder> claim_run_folder_to_continue(const std::string& dir) {
+    return detail::claim_folder(dir, false, true);
 }
 
 void copy_run_folder(const std::string& from, const std::string& to) {

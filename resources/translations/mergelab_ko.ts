@@ -34,7 +34,7 @@
         <translation>%1라운드: 저장 중</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel.cpp" line="+81"/>
+        <location filename="../../ui/setup_panel.cpp" line="+82"/>
         <source>SGD with momentum</source>
         <translation>모멘텀 SGD</translation>
     </message>
@@ -843,7 +843,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>라운드의 단계를 천천히 다시 보기: 학습, 병합, 시험, 되돌려 복사</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+53"/>
         <source>Opened %1: %2. Press Replay to watch a round&apos;s merge step by step; scrub through the rounds above.</source>
         <translation>%1 열림: %2. 다시 보기를 누르면 라운드의 병합을 단계별로 볼 수 있습니다; 위에서 라운드를 넘겨 보세요.</translation>
     </message>
@@ -883,7 +883,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>일시 정지됨. 다시 시작(Ctrl+P)으로 계속하고, 한 라운드 진행(F10)으로 한 라운드 더 돌립니다.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+29"/>
+        <source>process %1</source>
+        <translation>프로세스 %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>all 10 classes</source>
         <translation>모든 10개 클래스</translation>
     </message>
@@ -953,7 +958,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>학습 %1 / 검증 %2</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
+        <source>data stays here · %1</source>
+        <translation>데이터는 여기 머뭅니다 · %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>data stays here</source>
         <translation>데이터는 여기 머묾</translation>
     </message>
@@ -988,7 +998,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>병합</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_view.h" line="+29"/>
+        <location filename="../../ui/flow_view.h" line="+31"/>
         <source>&amp;Flow</source>
         <translation>흐름(&amp;F)</translation>
     </message>
@@ -1240,7 +1250,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+173"/>
+        <location line="+190"/>
         <source> no rounds yet </source>
         <translation> 아직 라운드 없음 </translation>
     </message>
@@ -1297,7 +1307,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-157"/>
+        <location filename="../../ui/main_window.cpp" line="-174"/>
         <source>Lane:</source>
         <translation>레인:</translation>
     </message>
@@ -1362,7 +1372,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+37"/>
+        <source>Each environment K joins with: mergelab-cli env --connect %1 --rank K --token %2</source>
+        <translation>각 환경 K는 다음으로 참여합니다: mergelab-cli env --connect %1 --rank K --token %2</translation>
+    </message>
+    <message>
+        <location line="+54"/>
         <source>Loading the data…</source>
         <translation>데이터를 불러오는 중…</translation>
     </message>
@@ -2036,7 +2051,12 @@ this run merges with %1 only</source>
         <translation>각 클래스를 어느 환경이 가질지 표시하세요; 클래스마다 한 번까지</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+25"/>
+        <source>Run as</source>
+        <translation>실행 방식</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Merging</source>
         <translation>병합</translation>
     </message>
@@ -2114,6 +2134,26 @@ this run merges with %1 only</source>
         <location line="+11"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/environments_choice.cpp" line="+16"/>
+        <source>Threads in this app</source>
+        <translation>이 앱의 스레드</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Separate processes on this computer</source>
+        <translation>이 컴퓨터의 별도 프로세스</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Other computers</source>
+        <translation>다른 컴퓨터</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Separate processes each hold only their own training data and send weights to this app; other computers join with the address and token shown. Nothing is encrypted: use a trusted network.</source>
+        <translation>별도 프로세스는 각자 자기 학습 데이터만 가지고 이 앱에 가중치를 보냅니다; 다른 컴퓨터는 표시된 주소와 토큰으로 참여합니다. 아무것도 암호화되지 않으니 신뢰할 수 있는 네트워크에서만 쓰세요.</translation>
     </message>
 </context>
 <context>

@@ -32,9 +32,14 @@ constexpr const char* kDefaultDataDir = "/usr/share/datasets/fashion-mnist";
 // `explicit_dir` if not empty, else $MERGELAB_DATA if set, else the default.
 std::string resolve_data_dir(const std::string& explicit_dir = {});
 
+// Which half of the data set a process needs: a distributed run's
+// coordinator holds only the test set, each environment only the training set.
+enum class DataPart { Both, Train, Test };
+
 // Finds each of the four files in `dir` (as "<name>-ubyte.gz" or plain
 // "<name>-ubyte"), reads and validates them; image and label counts must agree.
-// Throws mergelab::Error naming the file.
-FashionMnist load_fashion_mnist(const std::string& dir);
+// With `part` Train or Test only that half's two files are looked for and
+// read; the other half stays empty. Throws mergelab::Error naming the file.
+FashionMnist load_fashion_mnist(const std::string& dir, DataPart part = DataPart::Both);
 
 } // namespace mergelab

@@ -265,10 +265,21 @@ private:
     std::condition_variable wake_;
 };
 
+// Where a saved run (or one lane of it) stopped, to continue from there
+// (resume.h reads it from a run folder).
+struct ResumePoint {
+    RunResult done;    // its settings and finished rounds
+    WeightSet model;   // the copied-back model of the last finished round
+    WeightSet central; // the baseline's model then; empty without a baseline
+};
+
 // Runs one experiment (or, in lanes mode, one per lane, one after another).
 // Never throws for run-time faults: the result says "failed" with the
 // message; invalid configuration throws UsageError before anything runs.
+// With `resume` (one point per lane) the rounds continue after the finished
+// ones, in the same folder.
 std::vector<RunResult> run_experiment(const ExperimentConfig& config, const FashionMnist& data,
-                                      ExperimentObserver* observer = nullptr, RunControl* control = nullptr);
+                                      ExperimentObserver* observer = nullptr, RunControl* control = nullptr,
+                                      const std::vector<ResumePoint>* resume = nullptr);
 
 } // namespace mergelab

@@ -40,6 +40,9 @@ ExperimentConfig config_from_json(const std::string& text, const std::string& so
 std::string format_round_table(const RunResult& run);
 std::string format_round_row(const RunResult& run, const RoundResult& round, bool header);
 
+// The baseline's model file takes this in place of a method name.
+constexpr const char* kCentralModel = "central";
+
 // models/round-NNN-env-K.pt and models/round-NNN-METHOD.pt
 std::string model_file_name(int round, int env_from_one);
 std::string model_file_name(int round, const std::string& method);

@@ -30,6 +30,12 @@ FolderInspection inspect_run_folder(const std::string& dir);
 // `.mergelab.lock`, which also names the holding process) and an open file
 // descriptor of the folder through which every write, rename and delete
 // goes (openat, O_NOFOLLOW). Not copyable.
+class RunFolder;
+namespace detail {
+// claim_run_folder and claim_run_folder_to_continue, which share it.
+std::unique_ptr<RunFolder> claim_folder(const std::string& dir, bool force, bool continuing);
+} // namespace detail
+
 class RunFolder {
 public:
     ~RunFolder();
@@ -48,7 +54,7 @@ public:
     bool exists(const std::string& relative) const;
 
 private:
-    friend std::unique_ptr<RunFolder> claim_run_folder(const std::string&, bool);
+    friend std::unique_ptr<RunFolder> detail::claim_folder(const std::string&, bool, bool);
     RunFolder(std::string path, int dir_fd, int lock_fd);
     int open_parent(const std::string& relative, std::string& leaf) const; // caller closes unless it is dir_fd_
     std::string path_;
@@ -63,6 +69,9 @@ private:
 // naming the folder and what is in it. A lock left by a killed process
 // does not block: flock dies with its holder.
 std::unique_ptr<RunFolder> claim_run_folder(const std::string& dir, bool force);
+// Claims `dir`, which must hold a MergeLab run, to add rounds to it: nothing
+// is removed. Throws mergelab::Error when it holds no run or is locked.
+std::unique_ptr<RunFolder> claim_run_folder_to_continue(const std::string& dir);
 // The same refusals without claiming anything (lock aside), for front ends
 // that want to refuse before loading data.
 void check_run_folder(const std::string& dir, bool force);

@@ -1,0 +1,187 @@
+// The distributed subcommands: coordinate (runs the rounds, holds the test
+// set) and env (one environment, holds the training set).
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli.h"
+#include "cli/run_options.h"
+#include "mergelab/distributed.h"
+#include "mergelab/error.h"
+#include "mergelab/log.h"
+#include "mergelab/run_files.h"
+#include "mergelab/run_folder.h"
+#include "mergelab/settings.h"
+#include "mergelab/text.h"
+
+namespace mergelab::cli {
+namespace {
+
+// Ctrl-C (or SIGTERM) ends the run cleanly; a second one exits at once.
+RunControl* g_control = nullptr;
+std::atomic<int> g_signal{0};
+
+extern "C" void on_stop_signal(int signal_number) {
+    if (g_signal.exchange(signal_number) != 0)
+        _exit(128 + signal_number);
+    if (g_control)
+        g_control->request_cancel_from_signal();
+}
+
+struct SignalScope {
+    explicit SignalScope(RunControl& control) {
+        g_control = &control;
+        struct sigaction action {};
+        action.sa_handler = on_stop_signal;
+        sigemptyset(&action.sa_mask);
+        sigaction(SIGINT, &action, nullptr);
+        sigaction(SIGTERM, &action, nullptr);
+    }
+    ~SignalScope() {
+        g_control = nullptr;
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+    }
+};
+
+struct NetworkOptions {
+    std::string address;
+    std::string token;
+    double timeout = 60;
+};
+
+void add_timeout_option(CLI::App* cmd, NetworkOptions& n, const char* what) {
+    cmd->add_option("--timeout", n.timeout, what)->check(CLI::Range(1.0, 86400.0))->type_name("SECONDS");
+}
+
+// What environments need to join, and each one's comings and goings.
+class JoinPrinter : public CoordinatorObserver {
+public:
+    void listening(const std::string& address, const std::string& token) override {
+        std::fprintf(stderr,
+                     "coordinator listening on %s\n"
+                     "start each environment K (1..N) with:\n"
+                     "  mergelab-cli env --connect %s --rank K --token %s\n",
+                     address.c_str(), address.c_str(), token.c_str());
+    }
+    void environment_status(const EnvironmentStatus& s) override {
+        if (s.state == EnvState::Joined || s.state == EnvState::Failed || s.state == EnvState::Left)
+            std::fprintf(stderr, "environment %d %s%s\n", s.env + 1, name_of(s.state),
+                         s.detail.empty() ? "" : (": " + printable(s.detail)).c_str());
+    }
+};
+
+int coordinate(CLI::App* cmd, RunOptions& o, const NetworkOptions& n) {
+    ResumePlan plan;
+    const bool resuming = !o.resume.empty();
+    if (resuming) {
+        plan = resume_plan(cmd, o);
+        if (plan.points.size() != 1)
+            throw UsageError("--resume: a lanes run continues with `run --resume` only");
+    } else {
+        finish_options(cmd, o);
+        plan.config = o.config;
+    }
+    const ExperimentConfig& config = plan.config;
+    validate_distributed(config);
+    CoordinatorOptions options;
+    if (!n.address.empty())
+        options.listen = parse_endpoint(n.address, "--listen");
+    options.token = n.token;
+    options.timeout_seconds = n.timeout;
+    if (!config.out_dir.empty() && !resuming)
+        check_run_folder(config.out_dir, config.replace_out);
+    // The coordinator evaluates on the test set and never sees training data.
+    const FashionMnist data = load_fashion_mnist(resolve_data_dir(config.data_dir), DataPart::Test);
+    logger()->info("loaded {} test images from {}", data.test.size(), data.directory);
+    RunControl control;
+    SignalScope signals(control);
+    const auto console = make_console_observer(config);
+    JoinPrinter printer;
+    const RunResult result = coordinate_experiment(config, options, data, console.get(), &printer, &control,
+                                                   resuming ? &plan.points.front() : nullptr);
+    if (result.stopped == StopReason::Failed)
+        throw Error(result.message);
+    if (!config.out_dir.empty())
+        logger()->info("run saved in {}", config.out_dir);
+    if (result.stopped == StopReason::Diverged)
+        return kExitFailure;
+    return g_signal ? 128 + g_signal.load() : kExitOk;
+}
+
+int environment(const EnvironmentOptions& options) {
+    RunControl control;
+    SignalScope signals(control);
+    const EnvironmentOutcome out = run_environment(options, nullptr, &control);
+    if (!out.completed) {
+        std::fprintf(stderr, "environment %d: %s\n", options.rank, printable(out.message).c_str());
+        return 128 + (g_signal ? g_signal.load() : SIGINT);
+    }
+    std::fprintf(stderr, "environment %d: the run ended: %s (%s)\n", options.rank, name_of(out.stopped),
+                 printable(out.message).c_str());
+    return out.stopped == StopReason::Failed || out.stopped == StopReason::Diverged ? kExitFailure : kExitOk;
+}
+
+} // namespace
+
+void add_coordinate_command(CLI::App& app) {
+    auto o = std::make_shared<RunOptions>();
+    auto n = std::make_shared<NetworkOptions>();
+    auto* cmd = app.add_subcommand(
+        "coordinate", "Run an experiment whose environments are separate processes (`env`), here or "
+                      "on other computers; needs only the test files");
+    add_experiment_options(cmd, *o);
+    cmd->add_option("--listen", n->address,
+                    "address and port to wait for environments on; only this address listens. Traffic is not "
+                    "encrypted: use a trusted network [default: 127.0.0.1:" +
+                        std::to_string(kDefaultPort) + "]")
+        ->type_name("ADDR:PORT");
+    cmd->add_option("--token", n->token, "the join token environments must give [default: a new random one]");
+    add_timeout_option(cmd, *n, "an environment silent this long has failed [default: 60]");
+    cmd->add_option("--resume", o->resume, "continue the run in this folder after its last finished round");
+    cmd->callback([o, n, cmd] {
+        if (o->dry_run) {
+            finish_options(cmd, *o);
+            validate_distributed(o->config);
+            std::cout << config_to_json(o->config) << '\n';
+            return;
+        }
+        const int code = coordinate(cmd, *o, *n);
+        if (code != kExitOk)
+            throw ExitRequest{code};
+    });
+}
+
+void add_env_command(CLI::App& app) {
+    auto o = std::make_shared<EnvironmentOptions>();
+    auto n = std::make_shared<NetworkOptions>();
+    auto* cmd =
+        app.add_subcommand("env", "Be one environment of a `coordinate` run: train on this machine's own "
+                                  "part of the data; needs only the training files");
+    cmd->add_option("--connect", n->address, "the coordinator's ADDR:PORT")
+        ->required()
+        ->type_name("ADDR:PORT");
+    cmd->add_option("--rank", o->rank, "which environment this is, 1..N")
+        ->required()
+        ->check(CLI::Range(1, 10));
+    cmd->add_option("--token", o->token, "the join token the coordinator printed")->required();
+    cmd->add_option("--data", o->data_dir, "Fashion-MNIST folder with the training files")->type_name("PATH");
+    cmd->add_option("--threads", o->threads, "threads to train with (0: every core)")
+        ->check(CLI::Range(0, 256));
+    add_timeout_option(cmd, *n,
+                       "give up when the coordinator cannot be reached or is silent this long [default: 60]");
+    cmd->callback([o, n] {
+        o->coordinator = parse_endpoint(n->address, "--connect");
+        o->timeout_seconds = n->timeout;
+        const int code = environment(*o);
+        if (code != kExitOk)
+            throw ExitRequest{code};
+    });
+}
+
+} // namespace mergelab::cli
