@@ -1,6 +1,5 @@
 #include "experiment_runner.h"
 
-#include <QElapsedTimer>
 #include <QMetaType>
 #include <QThread>
 
@@ -172,17 +171,6 @@ void ExperimentRunner::step(const ExperimentConfig& config) {
         launch(config, true);
         roundsUntilPause_ = 1;
         return;
-    }
-    if (paused_) {
-        // The engine reports a round before it counts it towards a Step
-        // (RunControl::round_done runs just after round_finished): a Step
-        // asked for in between would be used up by the round already
-        // reported and the run would stay paused. Wait the microseconds
-        // until the engine has paused.
-        QElapsedTimer waited;
-        waited.start();
-        while (!shared_->control.paused() && thread_->isRunning() && waited.elapsed() < 2000)
-            QThread::usleep(100);
     }
     shared_->control.pause_after_rounds(1);
     roundsUntilPause_ = 1;

@@ -337,7 +337,10 @@ void MainWindow::buildViewMenu() {
     for (int i = 0; i < static_cast<int>(views_.size()); ++i) {
         auto* a =
             menu->addAction(views_[i]->title().remove('&'), this, [this, i] { tabs_->setCurrentIndex(i); });
-        a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
+        // Ctrl+1..9; past nine tabs Ctrl+Tab and Ctrl+PgDown reach the rest
+        // ("Ctrl+10" is not a key).
+        if (i < 9)
+            a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
     }
 }
 

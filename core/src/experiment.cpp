@@ -241,8 +241,10 @@ public:
                 // freed heap back, a long run's footprint creeps up in steps.
                 malloc_trim(0);
 #endif
-                if (observer_) observer_->round_finished(result_.lane, result_.rounds.back());
+                // Counted before it is reported: a Step asked for on seeing
+                // this round applies to the next one.
                 if (control_) control_->round_done();
+                if (observer_) observer_->round_finished(result_.lane, result_.rounds.back());
                 if (target_reached(result_.rounds.back())) {
                     finish(StopReason::Target, "every environment reached the target accuracy in round " +
                                          std::to_string(round));

@@ -87,10 +87,10 @@ public:
                 cancel_point();
                 result_.rounds.push_back(run_round(round));
                 save_round(result_.rounds.back());
+                if (control_)
+                    control_->round_done(); // before it is reported, as the in-process engine
                 if (observer_)
                     observer_->round_finished("", result_.rounds.back());
-                if (control_)
-                    control_->round_done();
                 if (target_reached(result_.rounds.back()))
                     return finish(StopReason::Target,
                                   "every environment reached the target accuracy in round " +
