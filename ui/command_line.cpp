@@ -83,7 +83,7 @@ CommandLine parse_command_line(const QStringList& arguments) {
     const QCommandLineOption open("open", "Open a saved run directory.", "dir");
     const QCommandLineOption data("data", "Fashion-MNIST directory.", "dir");
     const QCommandLineOption logLevel("log-level", "trace, debug, info, warn, error or off.", "level");
-    const QCommandLineOption tab("tab", "Show a tab: accuracy, weights, confusion, flow, samples or summary.",
+    const QCommandLineOption tab("tab", "Show a tab by its name, e.g. accuracy, flow or interpolation (a wrong name lists them all).",
                                  "name");
     const QCommandLineOption size("size", "Window size, e.g. 1366x768 (default: fits the screen).", "WxH");
     const SettingDescriptor& roundsSetting = setting("rounds");
@@ -101,7 +101,8 @@ CommandLine parse_command_line(const QStringList& arguments) {
     CommandLine result;
     if (parser.isSet(help)) {
         result.exit_code = 0;
-        result.out = parser.helpText();
+        // Parsed before QApplication exists, the parser knows no program name.
+        result.out = parser.helpText().replace(QStringLiteral("<executable_name>"), QStringLiteral("mergelab"));
         return result;
     }
     if (parser.isSet(version)) {

@@ -51,6 +51,7 @@ private slots:
         QCOMPARE(help.code, 0);
         QVERIFY2(help.out.contains("--preset") && help.out.contains("--rounds"),
                  qPrintable(help.out + help.err));
+        QVERIFY2(help.out.startsWith("Usage: mergelab "), qPrintable(help.out));
         Result version = run_app({"--version"});
         QCOMPARE(version.code, 0);
         QVERIFY(version.out.startsWith("MergeLab "));
