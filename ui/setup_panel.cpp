@@ -137,13 +137,23 @@ SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
             value->setMinimumWidth(40);
             layout->addWidget(slider, 1);
             layout->addWidget(value);
+            // A value given to the panel (a preset's 0.5, an opened run's)
+            // stays exact until the slider is moved: its 100 steps would turn
+            // 0.5 into 0.48 and a preset into "Custom".
+            const auto current = [slider, &d] {
+                const QVariant exact = slider->property("exact");
+                if (exact.isValid() && value_to_slider(d, exact.toDouble()) == slider->value())
+                    return exact.toDouble();
+                return slider_to_value(d, slider->value());
+            };
             connect(slider, &QSlider::valueChanged, value,
-                    [value, &d](int step) { value->setText(QLocale().toString(slider_to_value(d, step), 'g', 2)); });
+                    [value, current] { value->setText(QLocale().toString(current(), 'g', 3)); });
             f.widget = row;
-            f.read = [slider, &d] { return SettingValue(slider_to_value(d, slider->value())); };
-            f.write = [slider, value, &d](const SettingValue& v) {
+            f.read = [current] { return SettingValue(current()); };
+            f.write = [slider, value, current, &d](const SettingValue& v) {
+                slider->setProperty("exact", std::get<double>(v));
                 slider->setValue(value_to_slider(d, std::get<double>(v)));
-                value->setText(QLocale().toString(slider_to_value(d, slider->value()), 'g', 2));
+                value->setText(QLocale().toString(current(), 'g', 3));
             };
         } else {
             auto* spin = new QDoubleSpinBox;

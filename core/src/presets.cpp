@@ -4,6 +4,7 @@
 #include "mergelab/experiment.h"
 #include "mergelab/i18n.h"
 #include "mergelab/settings.h"
+#include "mergelab/split.h"
 
 namespace mergelab {
 
@@ -76,7 +77,18 @@ std::vector<Preset>& preset_registry() {
 
 // What a preset decides, as text: every setting but where the run reads
 // and writes and how many threads it uses.
-std::string preset_relevant_settings(const ExperimentConfig& c) {
+std::string preset_relevant_settings(ExperimentConfig c) {
+    // The same split written two ways is the same preset: "default classes"
+    // and the default assignment spelled out (as the app's field shows it).
+    const SplitKind* kind = find_split(c.split.kind);
+    if (kind && kind->uses_classes && c.split.classes.empty())
+        c.split.classes = default_class_assignment(c.split.envs);
+    // Each lane compares its own strategy only: the run's list of compared
+    // methods means nothing in lanes mode, the lanes nothing in compare mode.
+    if (c.mode == Mode::Lanes)
+        c.compare.clear();
+    else
+        c.lanes.clear();
     std::string out;
     for (const auto& d : settings())
         if (d.key != "data" && d.key != "threads" && d.key != "init_from")

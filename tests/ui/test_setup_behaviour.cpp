@@ -135,6 +135,26 @@ private slots:
         QCOMPARE(window.setupPanel()->presetName(), QStringLiteral("custom"));
     }
 
+    // What the panel shows, given back to it, is the same setup: the app's
+    // --data and --rounds go through config() -> setConfig() and must not
+    // turn a preset into "Custom".
+    void panelRoundTripKeepsEveryPreset() {
+        MainWindow window;
+        SetupPanel* panel = window.setupPanel();
+        for (const auto& p : presets()) {
+            window.applyPreset(QString::fromStdString(p.name));
+            QCOMPARE(panel->presetName(), QString::fromStdString(p.name));
+            const ExperimentConfig shown = panel->config();
+            panel->setConfig(shown);
+            const ExperimentConfig again = panel->config();
+            for (const auto& d : settings())
+                QVERIFY2(format_setting(d, d.get(shown)) == format_setting(d, d.get(again)),
+                         qPrintable(QString::fromStdString(p.name + ": " + d.key + " " + format_setting(d, d.get(shown)) +
+                                                          " -> " + format_setting(d, d.get(again)))));
+            QCOMPARE(panel->presetName(), QString::fromStdString(p.name));
+        }
+    }
+
     // Issue 14, item 15.
     void plainWordsAndADecimalComma() {
         SetupPanel setup;
