@@ -89,7 +89,12 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     barsTitle_ = plot_kit::add_title(bars_);
     plot_kit::label_axes(bars_, tr("Share of the layer's elements (%)"), QString());
     plot_kit::style_legend(bars_, QSize(14, 9));
-    plot_kit::put_legend_beside(bars_);
+    // Beside the bars the legend was cut to "Env" at 1280 wide: one row below.
+    bars_->plotLayout()->addElement(2, 0, bars_->legend);
+    bars_->plotLayout()->setRowStretchFactor(2, 0.001);
+    bars_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    bars_->legend->setWrap(5);
+    bars_->legend->setBorderPen(Qt::NoPen);
     barsEmpty_ = plot_kit::add_empty_text(bars_);
     rounds_ = plot_kit::add_plot(this, charts, QSize(220, 150), 1);
     roundsTitle_ = plot_kit::add_title(rounds_);
@@ -286,7 +291,7 @@ void ProvenanceView::drawBars() {
     }
     barsEmpty_->setVisible(false);
     bars_->legend->setVisible(true);
-    barsTitle_->setText(tr("%1, round %2: where each layer's elements came from").arg(method_).arg(r->round));
+    barsTitle_->setText(tr("Where each layer came from (%1, round %2)").arg(method_).arg(r->round));
     bars_->xAxis->setRange(0, 100);
     bars_->yAxis->setRange(0.4, layers + 0.6);
     QString layerFlips;
