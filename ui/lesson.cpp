@@ -30,7 +30,14 @@ public:
 QString Captions::method(const std::string& strategy) {
     const MergeMethod* m = find_merge_method(strategy.substr(0, strategy.find(':')));
     const QString raw = QString::fromStdString(strategy);
-    return m && !m->label.empty() ? QStringLiteral("%1 (%2)").arg(coreText(m->label), raw) : raw;
+    if (!m || m->label.empty())
+        return raw;
+    // An English label inside a Korean sentence reads worse than the bare
+    // name the charts use.
+    const QString label = coreText(m->label);
+    if (currentLanguage() != QLatin1String("en") && label == QString::fromStdString(m->label))
+        return raw;
+    return QStringLiteral("%1 (%2)").arg(label, raw);
 }
 
 // "0-4", "0, 2, 4": as the Flow boxes write an environment's classes.
