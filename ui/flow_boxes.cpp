@@ -4,6 +4,7 @@
 
 #include <QPainter>
 #include <QPainterPath>
+#include <QToolButton>
 
 #include <algorithm>
 #include <array>
@@ -356,21 +357,26 @@ void FlowView::drawLessonCaption(QPainter& p, const QRectF& box, double px) cons
     const QString title = lanePrefix_ + lesson_->title;
     const QString& text = lesson_->text;
     const int flags = Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap;
+    // The title shares its line with the Next button; the sentences start
+    // below both.
+    const QRect button = next_->isHidden() ? QRect() : next_->geometry();
+    const double titleW = button.isNull() ? box.width() : std::max(box.width() * 0.4, button.left() - box.left() - 8.0);
     double f = px;
     double titleH = 0;
+    double bodyTop = 0;
     for (; f > 8; f -= 0.5) {
         const QFontMetricsF tf(pixel_font(font(), f * 1.05, true)), bf(pixel_font(font(), f));
-        titleH = tf.boundingRect(QRectF(0, 0, box.width(), 1e6), flags, title).height();
+        titleH = tf.boundingRect(QRectF(0, 0, titleW, 1e6), flags, title).height();
+        bodyTop = std::max(box.top() + f * 0.3 + titleH, button.isNull() ? 0.0 : button.bottom() + 1.0) + f * 0.3;
         const double bodyH = bf.boundingRect(QRectF(0, 0, box.width(), 1e6), flags, text).height();
-        if (titleH + f * 0.3 + bodyH <= box.height() - f * 0.4)
+        if (bodyTop + bodyH <= box.bottom() - f * 0.3)
             break;
     }
-    const QRectF inner = box.adjusted(0, f * 0.3, 0, 0);
     p.setPen(QColor(25, 25, 25));
     p.setFont(pixel_font(font(), f * 1.05, true));
-    p.drawText(inner, flags, title);
+    p.drawText(QRectF(box.left(), box.top() + f * 0.3, titleW, titleH + 1), flags, title);
     p.setFont(pixel_font(font(), f));
-    p.drawText(inner.adjusted(0, titleH + f * 0.3, 0, 0), flags, text);
+    p.drawText(QRectF(box.left(), bodyTop, box.width(), box.bottom() - bodyTop), flags, text);
 }
 
 } // namespace mergelab::ui

@@ -302,14 +302,18 @@ void FlowView::clearLesson(const QString& caption) {
     setIdle(caption.isEmpty() ? tr("Going on to the next step…") : caption);
 }
 
+// In the caption band's top right corner, beside the step's title: where
+// the eye already is, and clear of the boxes' numbers.
 void FlowView::placeLessonButton() {
+    const Geometry g = computeGeometry();
     QFont f = font();
-    f.setPixelSize(std::max(14, static_cast<int>(std::clamp(std::min(width() / 72.0, height() / 40.0), 9.0, 34.0) * 1.2)));
+    f.setPixelSize(std::max(14, static_cast<int>(g.font * 1.2)));
     f.setBold(true);
     next_->setFont(f);
     next_->setIconSize(QSize(f.pixelSize(), f.pixelSize()));
     next_->adjustSize();
-    next_->move(width() - next_->width() - 8, 8);
+    next_->move(static_cast<int>(g.caption.right() - next_->width() - g.font * 0.5),
+                static_cast<int>(g.caption.top() + g.font * 0.4));
 }
 
 void FlowView::resizeEvent(QResizeEvent* event) {
