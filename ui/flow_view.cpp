@@ -386,8 +386,15 @@ FlowView::Geometry FlowView::computeGeometry() const {
     // A lesson's caption is a title and a few sentences, large enough for
     // the back of the room; the picture gives up the room for it.
     const QFontMetricsF cfm(pixel_font(font(), lesson_ ? lessonPx(g.font) : g.font * 1.3, true));
-    const double captionH = lesson_ ? std::min(cfm.lineSpacing() * 4.6 + g.font * 1.2, all.height() * 0.4)
-                                    : cfm.lineSpacing() * 2 + g.font * 1.2;
+    double captionH = cfm.lineSpacing() * 2 + g.font * 1.2;
+    if (lesson_) {
+        // As tall as this step's sentences need (the title's line holds the
+        // Next button), up to two fifths of the view.
+        const QFontMetricsF body(pixel_font(font(), lessonPx(g.font)));
+        const double textW = all.width() - g.font * 2.0;
+        const double need = body.boundingRect(QRectF(0, 0, textW, 1e6), Qt::TextWordWrap, lesson_->text).height();
+        captionH = std::min(cfm.lineSpacing() * 1.9 + need + g.font * 1.4, all.height() * 0.4);
+    }
     g.caption = QRectF(all.left(), all.bottom() - captionH, all.width(), captionH);
     // A row for the class colours of the bars in the boxes.
     const double legendH = counts_.empty() ? 0.0 : g.font * 1.5;
