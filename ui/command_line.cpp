@@ -93,11 +93,12 @@ CommandLine parse_command_line(const QStringList& arguments) {
     const QCommandLineOption report("report", "At exit, write start-up and responsiveness figures as JSON.", "file");
     const QCommandLineOption lang("lang", "Language of the app: ko or en (default: the saved choice, else the system's).",
                                   "ko|en");
-    const QCommandLineOption lesson("lesson", "Lesson mode: stop after each step of the algorithm (local training, "
-                                              "merge, test, copy back) until Next (Space or Right arrow); with "
-                                              "--open, replay that run step by step.");
-    parser.addOptions({help, version, preset, autostart, quitWhenDone, screenshot, open, data, logLevel, tab, size,
-                       rounds, report, lang, lesson});
+    const QCommandLineOption lesson("lesson",
+                                    "Lesson mode: stop after each step of the algorithm (local training, "
+                                    "merge, test, copy back) until Next (Space or Right arrow); with "
+                                    "--open, replay that run step by step.");
+    parser.addOptions({help, version, preset, autostart, quitWhenDone, screenshot, open, data, logLevel, tab,
+                       size, rounds, report, lang, lesson});
 
     if (!parser.parse(without_qt_options(arguments)))
         return usage_error(parser.errorText());

@@ -37,9 +37,13 @@ EnvironmentsMode SetupPanel::environmentsMode() const {
     return static_cast<EnvironmentsMode>(environmentsMode_->currentIndex());
 }
 
-bool SetupPanel::lessonMode() const { return lesson_->isChecked(); }
+bool SetupPanel::lessonMode() const {
+    return lesson_->isChecked();
+}
 
-void SetupPanel::setLessonMode(bool on) { lesson_->setChecked(on); }
+void SetupPanel::setLessonMode(bool on) {
+    lesson_->setChecked(on);
+}
 
 void SetupPanel::setJoinInfo(const QString& text) {
     joinInfo_->setText(text);

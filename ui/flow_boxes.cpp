@@ -305,7 +305,8 @@ void FlowView::drawBaselineBox(QPainter& p, const QRectF& box, bool lit, double 
                Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, body);
 }
 
-void FlowView::drawBadge(QPainter& p, QPointF center, const QString& text, const QColor& color, double px) const {
+void FlowView::drawBadge(QPainter& p, QPointF center, const QString& text, const QColor& color,
+                         double px) const {
     const QFont f = pixel_font(font(), px, true);
     const QFontMetricsF fm(f);
     const double w = fm.horizontalAdvance(text) + px * 1.2;
@@ -360,14 +361,16 @@ void FlowView::drawLessonCaption(QPainter& p, const QRectF& box, double px) cons
     // The title shares its line with the Next button; the sentences start
     // below both.
     const QRect button = next_->isHidden() ? QRect() : next_->geometry();
-    const double titleW = button.isNull() ? box.width() : std::max(box.width() * 0.4, button.left() - box.left() - 8.0);
+    const double titleW =
+        button.isNull() ? box.width() : std::max(box.width() * 0.4, button.left() - box.left() - 8.0);
     double f = px;
     double titleH = 0;
     double bodyTop = 0;
     for (; f > 8; f -= 0.5) {
         const QFontMetricsF tf(pixel_font(font(), f * 1.05, true)), bf(pixel_font(font(), f));
         titleH = tf.boundingRect(QRectF(0, 0, titleW, 1e6), flags, title).height();
-        bodyTop = std::max(box.top() + f * 0.3 + titleH, button.isNull() ? 0.0 : button.bottom() + 1.0) + f * 0.3;
+        bodyTop =
+            std::max(box.top() + f * 0.3 + titleH, button.isNull() ? 0.0 : button.bottom() + 1.0) + f * 0.3;
         const double bodyH = bf.boundingRect(QRectF(0, 0, box.width(), 1e6), flags, text).height();
         if (bodyTop + bodyH <= box.bottom() - f * 0.3)
             break;

@@ -22,7 +22,9 @@ constexpr double kPi = 3.14159265358979323846;
 
 // A lesson's caption: half as large again as the picture's text, never
 // below what reads from the back of a classroom.
-double lessonPx(double base) { return std::max(base * 1.5, 16.0); }
+double lessonPx(double base) {
+    return std::max(base * 1.5, 16.0);
+}
 
 // "0-4", "0, 2, 4", "3".
 QString class_range(const std::vector<int>& classes) {
@@ -217,7 +219,8 @@ void FlowView::showWhenIdle(const QString& caption) {
 }
 
 void FlowView::updateReplayButton() {
-    const bool can = !lesson_ && model_ && !model_->isLive() && model_->run() && !model_->run()->rounds.empty();
+    const bool can =
+        !lesson_ && model_ && !model_->isLive() && model_->run() && !model_->run()->rounds.empty();
     const RoundResult* round = can ? model_->shownRound() : nullptr;
     replay_->setVisible(round != nullptr);
     if (round)
@@ -392,7 +395,8 @@ FlowView::Geometry FlowView::computeGeometry() const {
         // Next button), up to two fifths of the view.
         const QFontMetricsF body(pixel_font(font(), lessonPx(g.font)));
         const double textW = all.width() - g.font * 2.0;
-        const double need = body.boundingRect(QRectF(0, 0, textW, 1e6), Qt::TextWordWrap, lesson_->text).height();
+        const double need =
+            body.boundingRect(QRectF(0, 0, textW, 1e6), Qt::TextWordWrap, lesson_->text).height();
         captionH = std::min(cfm.lineSpacing() * 1.9 + need + g.font * 1.4, all.height() * 0.4);
     }
     g.caption = QRectF(all.left(), all.bottom() - captionH, all.width(), captionH);

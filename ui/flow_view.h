@@ -10,9 +10,9 @@
 #include <optional>
 #include <vector>
 
-#include "mergelab/distributed.h"
 #include "class_counts.h"
 #include "lesson.h"
+#include "mergelab/distributed.h"
 #include "run_view.h"
 
 class QPainter;

@@ -235,8 +235,9 @@ void SetupPanel::build() {
     outer->addLayout(presetRow);
     lesson_ = new QCheckBox(tr("Lesson: stop after each step"));
     lesson_->setObjectName("lesson");
-    lesson_->setToolTip(tr("The run halts after local training, merging, testing and copying back, and Flow "
-                           "explains each step with this run's numbers. Next (Space or Right arrow) goes on."));
+    lesson_->setToolTip(
+        tr("The run halts after local training, merging, testing and copying back, and Flow "
+           "explains each step with this run's numbers. Next (Space or Right arrow) goes on."));
     outer->addWidget(lesson_);
     connect(preset_, &QComboBox::currentIndexChanged, this, [this] {
         if (!updating_) applyPreset(preset_->currentData().toString());

@@ -165,9 +165,8 @@ bool RunControl::step_done() {
         ++steps_reached_;
         if (pause_after_steps_ && steps_released_ < steps_reached_ && !cancel_) {
             at_step_ = true;
-            wake_.wait(lock, [this] {
-                return steps_released_ >= steps_reached_ || cancel_ || !pause_after_steps_;
-            });
+            wake_.wait(
+                lock, [this] { return steps_released_ >= steps_reached_ || cancel_ || !pause_after_steps_; });
             at_step_ = false;
         }
         // Whatever was not waited for is no longer owed.

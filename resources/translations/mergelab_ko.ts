@@ -833,7 +833,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::FlowView</name>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+82"/>
+        <location filename="../../ui/flow_view.cpp" line="+84"/>
         <source>Start an experiment to see how the environments train apart and share only their weights.</source>
         <translation>실험을 시작하면 환경들이 따로 학습하고 가중치만 나누는 모습을 볼 수 있습니다.</translation>
     </message>
@@ -878,7 +878,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>레인 %1/%2 (%3): </translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>Replay round %1</source>
         <translation>%1라운드 다시 보기</translation>
     </message>
@@ -898,7 +898,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>다음 단계로 넘어가는 중…</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+36"/>
         <source>process %1</source>
         <translation>프로세스 %1</translation>
     </message>
@@ -968,7 +968,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1: 모델과 결과를 디스크에 저장</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_boxes.cpp" line="+186"/>
+        <location filename="../../ui/flow_boxes.cpp" line="+187"/>
         <source>%1 train / %2 val</source>
         <translation>학습 %1 / 검증 %2</translation>
     </message>
@@ -993,7 +993,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>이미지 %1장을 모두 함께 학습</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+193"/>
+        <location filename="../../ui/flow_view.cpp" line="+201"/>
         <source>weights</source>
         <translation>가중치</translation>
     </message>
@@ -1206,7 +1206,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::LessonGuide</name>
     <message>
-        <location filename="../../ui/lesson.cpp" line="+41"/>
+        <location filename="../../ui/lesson.cpp" line="+48"/>
         <source>class %1</source>
         <translation>클래스 %1</translation>
     </message>
@@ -2175,7 +2175,7 @@ this run merges with %1 only</source>
         <translation>수업: 단계마다 멈춤</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>The run halts after local training, merging, testing and copying back, and Flow explains each step with this run&apos;s numbers. Next (Space or Right arrow) goes on.</source>
         <translation>로컬 학습, 병합, 시험, 되돌려 복사가 끝날 때마다 실행이 멈추고, 흐름 탭이 이 실행의 수치로 각 단계를 설명합니다. 다음 단계(Space 또는 오른쪽 화살표)로 넘어갑니다.</translation>
     </message>
