@@ -46,6 +46,7 @@ int run_window(QApplication& app, const mergelab::ui::GuiOptions& o) {
             config.rounds = *o.rounds;
         window.setupPanel()->setConfig(config);
     }
+    window.setupPanel()->setLessonMode(o.lesson);
     std::unique_ptr<mergelab::ui::ResponsivenessProbe> probe;
     if (!o.report.isEmpty())
         probe = std::make_unique<mergelab::ui::ResponsivenessProbe>(&window, window.runner());
@@ -57,6 +58,8 @@ int run_window(QApplication& app, const mergelab::ui::GuiOptions& o) {
     window.show();
     if (!o.open.isEmpty()) {
         const bool opened = window.openRun(o.open);
+        if (opened && o.lesson)
+            window.replayLesson();
         if (o.quitWhenDone) {
             QTimer::singleShot(500, &window, [&window, opened, o] {
                 if (!o.screenshot.isEmpty())

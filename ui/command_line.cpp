@@ -93,8 +93,12 @@ CommandLine parse_command_line(const QStringList& arguments) {
     const QCommandLineOption report("report", "At exit, write start-up and responsiveness figures as JSON.", "file");
     const QCommandLineOption lang("lang", "Language of the app: ko or en (default: the saved choice, else the system's).",
                                   "ko|en");
-    parser.addOptions({help, version, preset, autostart, quitWhenDone, screenshot, open, data, logLevel, tab, size,
-                       rounds, report, lang});
+    const QCommandLineOption lesson("lesson",
+                                    "Lesson mode: stop after each step of the algorithm (local training, "
+                                    "merge, test, copy back) until Next (Space or Right arrow); with "
+                                    "--open, replay that run step by step.");
+    parser.addOptions({help, version, preset, autostart, quitWhenDone, screenshot, open, data, logLevel, tab,
+                       size, rounds, report, lang, lesson});
 
     if (!parser.parse(without_qt_options(arguments)))
         return usage_error(parser.errorText());
@@ -150,6 +154,7 @@ CommandLine parse_command_line(const QStringList& arguments) {
     o.logLevel = parser.value(logLevel);
     o.tab = parser.value(tab);
     o.report = parser.value(report);
+    o.lesson = parser.isSet(lesson);
     if (parser.isSet(lang) && !availableLanguages().contains(parser.value(lang)))
         return usage_error(QStringLiteral("--lang takes ko or en, got '%1'").arg(parser.value(lang)));
     o.lang = parser.value(lang);

@@ -24,6 +24,9 @@ struct GuiOptions {
     std::optional<int> rounds;
     QString report;
     QString lang; // "ko", "en" or empty (the saved choice, else the system's)
+    // Lesson mode for runs started in this window; with --open, the opened
+    // run is replayed as a lesson.
+    bool lesson = false;
 };
 
 struct CommandLine {

@@ -1,5 +1,6 @@
 #include "environments_choice.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QLabel>
@@ -34,6 +35,14 @@ QLabel* make_join_info() {
 
 EnvironmentsMode SetupPanel::environmentsMode() const {
     return static_cast<EnvironmentsMode>(environmentsMode_->currentIndex());
+}
+
+bool SetupPanel::lessonMode() const {
+    return lesson_->isChecked();
+}
+
+void SetupPanel::setLessonMode(bool on) {
+    lesson_->setChecked(on);
 }
 
 void SetupPanel::setJoinInfo(const QString& text) {

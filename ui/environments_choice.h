@@ -1,6 +1,7 @@
 #pragma once
-// The setup's choice of where environments run, and the join line shown
-// when they run on other computers (kept out of setup_panel.cpp).
+// The setup's choice of where environments run, the join line shown
+// when they run on other computers, and the lesson toggle's accessors (kept
+// out of setup_panel.cpp).
 class QComboBox;
 class QLabel;
 

@@ -38,6 +38,7 @@ void register_types() {
         qRegisterMetaType<mergelab::BatchProgress>("mergelab::BatchProgress");
         qRegisterMetaType<mergelab::EnvironmentFinished>("mergelab::EnvironmentFinished");
         qRegisterMetaType<mergelab::MergeFinished>("mergelab::MergeFinished");
+        qRegisterMetaType<mergelab::StepFinished>("mergelab::StepFinished");
         qRegisterMetaType<mergelab::RoundResult>("mergelab::RoundResult");
         qRegisterMetaType<mergelab::RunResult>("mergelab::RunResult");
         qRegisterMetaType<mergelab::EnvironmentStatus>("mergelab::EnvironmentStatus");
@@ -73,6 +74,9 @@ public:
     }
     void merge_finished(const MergeFinished& e) override {
         post(runner_, [r = runner_, e] { emit r->mergeFinished(e); });
+    }
+    void step_finished(const StepFinished& e) override {
+        post(runner_, [r = runner_, e] { r->onStepFinished(e); });
     }
     void round_finished(const std::string& lane, const RoundResult& result) override {
         post(runner_, [r = runner_, lane = QString::fromStdString(lane), result] {
@@ -214,6 +218,36 @@ void ExperimentRunner::stop() {
     if (isRunning()) shared_->control.cancel();
 }
 
+void ExperimentRunner::setLessonMode(bool on) {
+    lesson_ = on;
+}
+
+void ExperimentRunner::onStepFinished(const StepFinished& step) {
+    // Set before the signal: whoever handles it sees the run waiting.
+    if (shared_->control.pauses_after_steps())
+        atStop_ = true;
+    emit stepFinished(step);
+}
+
+void ExperimentRunner::next() {
+    if (!isRunning())
+        return;
+    if (!atStop_) {
+        resume();
+        return;
+    }
+    // One release per stop heard of (the engine may not be waiting yet);
+    // a pause is lifted by the same call, so the stop is not released twice.
+    atStop_ = false;
+    shared_->control.next_step();
+    roundsUntilPause_ = -1;
+    if (paused_) {
+        paused_ = false;
+        emit pausedChanged(false);
+    }
+    emit lessonContinued();
+}
+
 bool ExperimentRunner::wait(int timeout_ms) { return !thread_ || thread_->wait(QDeadlineTimer(timeout_ms)); }
 
 void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_first_round) {
@@ -234,7 +268,9 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
     shared_ = shared;
     shared->config = config;
     if (pause_after_first_round) shared->control.pause_after_rounds(1);
+    shared->control.set_pause_after_steps(lesson_);
     paused_ = false;
+    atStop_ = false;
     roundsUntilPause_ = -1;
 
     thread_ = QThread::create([this, shared, config, mode = mode_] {
@@ -280,6 +316,10 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
     connect(thread_, &QThread::finished, this, [this] {
         paused_ = false;
         roundsUntilPause_ = -1;
+        if (atStop_) {
+            atStop_ = false;
+            emit lessonContinued();
+        }
         emit finished();
     });
     thread_->start();

@@ -34,7 +34,17 @@ public:
     void pause();
     void resume();
     // Cancel between batches; returns at once, finished() follows promptly.
+    // At a lesson stop too: the engine wakes and ends the run.
     void stop();
+
+    // Lesson mode, for the next start: the engine halts after every step
+    // of the algorithm (stepFinished with atLessonStop() true) until next().
+    void setLessonMode(bool on);
+    bool lessonMode() const { return lesson_; }
+    bool isAtLessonStop() const { return isRunning() && atStop_; }
+    // Past the lesson stop the run waits at (also what Resume and Step do
+    // there); a paused run resumes. The run goes on either way.
+    void next();
     // For shutdown and tests: blocks until the worker has ended.
     bool wait(int timeout_ms);
 
@@ -47,6 +57,8 @@ public:
     // The worker's relay hands each finished round in here, on the GUI
     // thread; emits roundFinished and, after a Step, pausedChanged(true).
     void onRoundFinished(const QString& lane, const mergelab::RoundResult& round);
+    // The same for the end of each step of the algorithm.
+    void onStepFinished(const mergelab::StepFinished& step);
 
 signals:
     void dataLoaded(mergelab::ui::DataPtr data);
@@ -56,6 +68,10 @@ signals:
     void environmentFinished(const mergelab::EnvironmentFinished& env);
     void mergeFinished(const mergelab::MergeFinished& merge);
     void roundFinished(const QString& lane, const mergelab::RoundResult& round);
+    // A step of the algorithm ended; in lesson mode the run now waits there.
+    void stepFinished(const mergelab::StepFinished& step);
+    // The run went on from a lesson stop (next(), or it was stopped).
+    void lessonContinued();
     // Once per lane, with its final status.
     void runFinished(const mergelab::RunResult& run);
     // The data could not be loaded or the setup was refused.
@@ -80,6 +96,8 @@ private:
     // window would show Pause for a run that is already paused.
     bool paused_ = false;
     int roundsUntilPause_ = -1;
+    bool lesson_ = false;
+    bool atStop_ = false; // in lesson mode, the engine waits (or is about to) after a step
 };
 
 } // namespace mergelab::ui

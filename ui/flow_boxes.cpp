@@ -4,12 +4,14 @@
 
 #include <QPainter>
 #include <QPainterPath>
+#include <QToolButton>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <numeric>
 
+#include "lesson.h"
 #include "palette.h"
 
 namespace mergelab::ui {
@@ -301,6 +303,83 @@ void FlowView::drawBaselineBox(QPainter& p, const QRectF& box, bool lit, double 
     p.setPen(QColor(70, 70, 70));
     p.drawText(QRectF(inner.left(), top + th, inner.width(), inner.bottom() - top - th),
                Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, body);
+}
+
+void FlowView::drawBadge(QPainter& p, QPointF center, const QString& text, const QColor& color,
+                         double px) const {
+    const QFont f = pixel_font(font(), px, true);
+    const QFontMetricsF fm(f);
+    const double w = fm.horizontalAdvance(text) + px * 1.2;
+    const double h = fm.height() * 1.25;
+    QRectF pill(center.x() - w / 2, center.y() - h / 2, w, h);
+    // Inside the view, whatever the anchor.
+    pill.moveLeft(std::clamp(pill.left(), 2.0, std::max(2.0, width() - w - 2)));
+    pill.moveTop(std::clamp(pill.top(), 2.0, std::max(2.0, height() - h - 2)));
+    p.setPen(QPen(color.darker(130), 1.5));
+    p.setBrush(color);
+    p.drawRoundedRect(pill, h / 2, h / 2);
+    p.setBrush(Qt::NoBrush);
+    p.setFont(f);
+    p.setPen(luminance(color) < 0.6 ? Qt::white : QColor(20, 20, 20));
+    p.drawText(pill, Qt::AlignCenter, text);
+}
+
+// What the step produced, where it was produced: each local model's
+// accuracy on its box after training and merging, the merged model's under
+// the merge node after testing and copying back.
+void FlowView::drawLessonBadges(QPainter& p, const std::vector<QRectF>& boxes, QPointF merge, double radius,
+                                double basePx) const {
+    if (!lesson_)
+        return;
+    const StepFinished& s = lesson_->step;
+    const double px = std::max(basePx * 1.2, 13.0);
+    const QFontMetricsF fm(pixel_font(font(), px, true));
+    if (s.step == Phase::Training || s.step == Phase::Merging) {
+        for (size_t k = 0; k < s.env_val_acc.size() && k < boxes.size(); ++k) {
+            const QString text = lesson_percent(s.env_val_acc[k]);
+            const double w = fm.horizontalAdvance(text) + px * 1.2;
+            const QRectF& box = boxes[k];
+            drawBadge(p, QPointF(box.right() - w / 2 - px * 0.6, box.top()), text,
+                      readable_on_white(env_color(static_cast<int>(k))), px);
+        }
+        return;
+    }
+    for (const auto& [method, acc] : s.merged_test_acc) {
+        if (method != s.primary)
+            continue;
+        drawBadge(p, QPointF(merge.x(), merge.y() + radius + fm.height() * 1.1), lesson_percent(acc),
+                  method_color(QString::fromStdString(method)), px * 1.15);
+    }
+}
+
+// The step's title in bold over its sentences, left-aligned like a slide,
+// as large as the band allows up to `px`.
+void FlowView::drawLessonCaption(QPainter& p, const QRectF& box, double px) const {
+    const QString title = lanePrefix_ + lesson_->title;
+    const QString& text = lesson_->text;
+    const int flags = Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap;
+    // The title shares its line with the Next button; the sentences start
+    // below both.
+    const QRect button = next_->isHidden() ? QRect() : next_->geometry();
+    const double titleW =
+        button.isNull() ? box.width() : std::max(box.width() * 0.4, button.left() - box.left() - 8.0);
+    double f = px;
+    double titleH = 0;
+    double bodyTop = 0;
+    for (; f > 8; f -= 0.5) {
+        const QFontMetricsF tf(pixel_font(font(), f * 1.05, true)), bf(pixel_font(font(), f));
+        titleH = tf.boundingRect(QRectF(0, 0, titleW, 1e6), flags, title).height();
+        bodyTop =
+            std::max(box.top() + f * 0.3 + titleH, button.isNull() ? 0.0 : button.bottom() + 1.0) + f * 0.3;
+        const double bodyH = bf.boundingRect(QRectF(0, 0, box.width(), 1e6), flags, text).height();
+        if (bodyTop + bodyH <= box.bottom() - f * 0.3)
+            break;
+    }
+    p.setPen(QColor(25, 25, 25));
+    p.setFont(pixel_font(font(), f * 1.05, true));
+    p.drawText(QRectF(box.left(), box.top() + f * 0.3, titleW, titleH + 1), flags, title);
+    p.setFont(pixel_font(font(), f));
+    p.drawText(QRectF(box.left(), bodyTop, box.width(), box.bottom() - bodyTop), flags, text);
 }
 
 } // namespace mergelab::ui

@@ -20,6 +20,12 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
+// A lesson's caption: half as large again as the picture's text, never
+// below what reads from the back of a classroom.
+double lessonPx(double base) {
+    return std::max(base * 1.5, 16.0);
+}
+
 // "0-4", "0, 2, 4", "3".
 QString class_range(const std::vector<int>& classes) {
     if (classes.empty()) return {};
@@ -84,8 +90,21 @@ FlowView::FlowView(QWidget* parent)
         tr("Play the round's phases again, slowly: training, merging, testing, copying back"));
     replay_->move(8, 8);
     replay_->hide();
+    next_ = new QToolButton(this);
+    next_->setObjectName(QStringLiteral("lessonNext"));
+    next_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    next_->setIcon(style()->standardIcon(QStyle::SP_MediaSkipForward));
+    next_->setText(tr("Next step (Space)"));
+    next_->setToolTip(tr("Go on to the next step of the algorithm (Space or Right arrow)"));
+    // Never the keyboard focus: Space belongs to the window's Next, and a
+    // focused button would take it for a click of its own.
+    next_->setFocusPolicy(Qt::NoFocus);
+    next_->hide();
+    connect(next_, &QToolButton::clicked, this, &FlowView::nextRequested);
     connect(player_, &PhasePlayer::show, this, &FlowView::setPhase);
     connect(player_, &PhasePlayer::drained, this, [this] {
+        if (lesson_)
+            return;
         if (paused_)
             setIdle(pausedCaption());
         else if (!idleCaption_.isEmpty())
@@ -125,6 +144,8 @@ void FlowView::setRunModel(RunModel* model) {
     connect(model, &RunModel::runReset, this, [this, model] {
         processes_.clear();
         player_->clear();
+        lesson_.reset();
+        next_->hide();
         paused_ = false;
         lastPhase_.reset();
         idleCaption_.clear();
@@ -143,6 +164,8 @@ void FlowView::setRunModel(RunModel* model) {
     connect(model, &RunModel::pausedChanged, this, [this](bool paused) {
         // Shown once the phases before the pause have played.
         paused_ = paused;
+        if (lesson_)
+            return; // the lesson's caption says more than "paused"
         if (paused && !player_->isPlaying())
             setIdle(pausedCaption());
         if (!paused && lastPhase_)
@@ -196,7 +219,8 @@ void FlowView::showWhenIdle(const QString& caption) {
 }
 
 void FlowView::updateReplayButton() {
-    const bool can = model_ && !model_->isLive() && model_->run() && !model_->run()->rounds.empty();
+    const bool can =
+        !lesson_ && model_ && !model_->isLive() && model_->run() && !model_->run()->rounds.empty();
     const RoundResult* round = can ? model_->shownRound() : nullptr;
     replay_->setVisible(round != nullptr);
     if (round)
@@ -240,6 +264,8 @@ QString FlowView::pausedCaption() const {
 }
 
 void FlowView::setPhase(const PhaseChanged& phase) {
+    if (lesson_)
+        return; // nothing moves while the teacher explains a step
     phase_ = phase;
     lastPhase_ = phase;
     if (model_ && !phase.lane.empty() && phase.lane != shownLane_) {
@@ -250,6 +276,53 @@ void FlowView::setPhase(const PhaseChanged& phase) {
     }
     setCaption(lanePrefix_ + phaseCaption(phase));
     update();
+}
+
+void FlowView::showLessonStep(const LessonStep& step) {
+    // Phases still queued happened before this stop: the stop is newer.
+    player_->clear();
+    lesson_.reset();
+    PhaseChanged phase;
+    phase.lane = step.step.lane;
+    phase.round = step.step.round;
+    phase.phase = step.step.step;
+    phase.method = step.step.primary;
+    setPhase(phase); // the lane, lit as that phase
+    lesson_ = step;
+    setCaption(lanePrefix_ + step.title + QLatin1Char('\n') + step.text);
+    replay_->hide();
+    next_->show();
+    placeLessonButton();
+    update();
+}
+
+void FlowView::clearLesson(const QString& caption) {
+    if (!lesson_)
+        return;
+    lesson_.reset();
+    next_->hide();
+    updateReplayButton();
+    setIdle(caption.isEmpty() ? tr("Going on to the next step…") : caption);
+}
+
+// In the caption band's top right corner, beside the step's title: where
+// the eye already is, and clear of the boxes' numbers.
+void FlowView::placeLessonButton() {
+    const Geometry g = computeGeometry();
+    QFont f = font();
+    f.setPixelSize(std::max(14, static_cast<int>(g.font * 1.2)));
+    f.setBold(true);
+    next_->setFont(f);
+    next_->setIconSize(QSize(f.pixelSize(), f.pixelSize()));
+    next_->adjustSize();
+    next_->move(static_cast<int>(g.caption.right() - next_->width() - g.font * 0.5),
+                static_cast<int>(g.caption.top() + g.font * 0.4));
+}
+
+void FlowView::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    if (lesson_)
+        placeLessonButton();
 }
 
 void FlowView::setIdle(const QString& caption) {
@@ -313,8 +386,19 @@ FlowView::Geometry FlowView::computeGeometry() const {
     const QRectF all = QRectF(rect()).adjusted(margin, margin, -margin, -margin);
 
     // Two lines of caption at the bottom, always: the caption is the point.
-    const QFontMetricsF cfm(pixel_font(font(), g.font * 1.3, true));
-    const double captionH = cfm.lineSpacing() * 2 + g.font * 1.2;
+    // A lesson's caption is a title and a few sentences, large enough for
+    // the back of the room; the picture gives up the room for it.
+    const QFontMetricsF cfm(pixel_font(font(), lesson_ ? lessonPx(g.font) : g.font * 1.3, true));
+    double captionH = cfm.lineSpacing() * 2 + g.font * 1.2;
+    if (lesson_) {
+        // As tall as this step's sentences need (the title's line holds the
+        // Next button), up to two fifths of the view.
+        const QFontMetricsF body(pixel_font(font(), lessonPx(g.font)));
+        const double textW = all.width() - g.font * 2.0;
+        const double need =
+            body.boundingRect(QRectF(0, 0, textW, 1e6), Qt::TextWordWrap, lesson_->text).height();
+        captionH = std::min(cfm.lineSpacing() * 1.9 + need + g.font * 1.4, all.height() * 0.4);
+    }
     g.caption = QRectF(all.left(), all.bottom() - captionH, all.width(), captionH);
     // A row for the class colours of the bars in the boxes.
     const double legendH = counts_.empty() ? 0.0 : g.font * 1.5;
@@ -497,7 +581,8 @@ void FlowView::paintEvent(QPaintEvent*) {
         drawMergeNode(p, g, nodeLit, methodColor, is(Phase::Evaluating) ? tr("Test") : tr("Merge"), method);
 
         for (int k = 0; k < n; ++k) {
-            const bool lit = k == activeEnv;
+            // A lesson's training step is every environment's.
+            const bool lit = k == activeEnv || (lesson_ && is(Phase::Training));
             const bool dimmed = activeEnv >= 0 && !lit;
             drawEnvBox(p, g.boxes[static_cast<size_t>(k)], k, lit, dimmed, g.font);
         }
@@ -505,6 +590,7 @@ void FlowView::paintEvent(QPaintEvent*) {
             drawBaselineBox(p, g.baseline, is(Phase::Baseline), g.font);
         if (!counts_.empty() && g.legend.height() > 0)
             draw_class_legend(p, g.legend, font());
+        drawLessonBadges(p, g.boxes, g.merge, g.radius, g.font);
     }
 
     // The caption band: what is happening now, in words.
@@ -526,6 +612,10 @@ void FlowView::paintEvent(QPaintEvent*) {
         p.setBrush(Qt::NoBrush);
     }
     const QRectF textBox = band.adjusted(g.font * 1.2, 2, -g.font * 0.8, -2);
+    if (lesson_ && n > 0) {
+        drawLessonCaption(p, textBox, lessonPx(g.font));
+        return;
+    }
     double cf = n > 0 ? g.font * 1.3 : std::clamp(std::min(width() / 40.0, height() / 22.0), 11.0, 26.0);
     for (; cf > 8; cf -= 0.5) {
         const QFontMetricsF fm(pixel_font(font(), cf, active));

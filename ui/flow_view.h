@@ -10,8 +10,9 @@
 #include <optional>
 #include <vector>
 
-#include "mergelab/distributed.h"
 #include "class_counts.h"
+#include "lesson.h"
+#include "mergelab/distributed.h"
 #include "run_view.h"
 
 class QPainter;
@@ -49,14 +50,23 @@ public:
 
     QString caption() const; // for tests
 
+    // Lesson mode: the step that just ended, lit, with its numbers on the
+    // boxes and its caption large; a Next button asks for the next one.
+    void showLessonStep(const LessonStep& step);
+    // The lesson goes on (or ended): the phases show again as they come.
+    void clearLesson(const QString& caption = {});
+    bool inLesson() const { return lesson_.has_value(); }
+
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
 signals:
     void captionChanged(const QString& caption);
+    void nextRequested(); // the lesson's Next button
 
 protected:
     void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     struct Geometry;
@@ -69,6 +79,12 @@ private:
                        const QString& method) const;
     void drawThumbnails(QPainter& p, const QRectF& area, int env, double pad) const;
     void drawBaselineBox(QPainter& p, const QRectF& box, bool lit, double basePx) const;
+    // A step's number beside what it is about (lesson mode).
+    void drawBadge(QPainter& p, QPointF anchor, const QString& text, const QColor& color, double px) const;
+    void drawLessonBadges(QPainter& p, const std::vector<QRectF>& boxes, QPointF merge, double radius,
+                          double basePx) const;
+    void drawLessonCaption(QPainter& p, const QRectF& textBox, double px) const;
+    void placeLessonButton();
     void setCaption(const QString& caption);
     double barH(double lineH) const { return counts_.empty() ? 0.0 : lineH * 0.9; }
     void showLane(int lane);
@@ -88,6 +104,8 @@ private:
     RunModel* model_ = nullptr;
     PhasePlayer* player_ = nullptr;
     QToolButton* replay_ = nullptr;
+    QToolButton* next_ = nullptr; // lesson mode
+    std::optional<LessonStep> lesson_;
     QString idleCaption_; // waits for the player to drain
     QString lanePrefix_;  // "Lane 2 of 3 (max): " in lanes mode
     std::string shownLane_;

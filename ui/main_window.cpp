@@ -24,8 +24,10 @@
 #include <QToolBar>
 
 #include "experiment_runner.h"
+#include "flow_view.h"
 #include "help_dialog.h"
 #include "i18n.h"
+#include "lesson.h"
 #include "log_panel.h"
 #include "mergelab/error.h"
 #include "mergelab/log.h"
@@ -52,6 +54,7 @@ MainWindow::MainWindow(const std::vector<ViewFactory>& views, QWidget* parent)
     buildRoundBar();
     buildStatusBar();
     buildActions();
+    buildLesson();
     connectRunner();
     connectModel();
     restoreSettings();
@@ -237,12 +240,30 @@ void MainWindow::startRun() {
                    running_.split.envs, running_.rounds, running_.out_dir);
     setup_->setJoinInfo({});
     runner_->setEnvironmentsMode(setup_->environmentsMode());
+    runner_->setLessonMode(setup_->lessonMode());
+    if (setup_->lessonMode()) {
+        guide_->beginLive();
+        if (FlowView* flow = view<FlowView>())
+            tabs_->setCurrentWidget(flow); // where the lesson is told
+    } else {
+        guide_->end();
+    }
     runner_->start(running_);
     phaseLabel_->setText(tr("Loading the data…"));
     updateActions();
 }
 
 void MainWindow::stepRun() {
+    if (runner_->isRunning() && runner_->lessonMode()) {
+        // A lesson steps by itself: Step goes on to its next stop.
+        runner_->next();
+        updateActions();
+        return;
+    }
+    if (!runner_->isRunning() && setup_->lessonMode()) {
+        startRun();
+        return;
+    }
     if (runner_->isRunning()) {
         runner_->step(running_);
         updateActions();
@@ -255,7 +276,9 @@ void MainWindow::stepRun() {
 
 void MainWindow::togglePause() {
     if (!runner_->isRunning()) return;
-    if (runner_->isPaused())
+    if (runner_->isAtLessonStop())
+        runner_->next(); // shown as Resume there: it goes on
+    else if (runner_->isPaused())
         runner_->resume();
     else
         runner_->pause();
@@ -269,7 +292,8 @@ void MainWindow::stopRun() {
 
 void MainWindow::updateActions() {
     const bool running = runner_->isRunning();
-    const bool paused = runner_->isPaused();
+    // A lesson stop holds the run as a pause does, and Resume goes on.
+    const bool paused = runner_->isPaused() || runner_->isAtLessonStop();
     // Progress bars only mean something during a run.
     phaseProgress_->setVisible(running);
     runProgress_->setVisible(running);
@@ -283,6 +307,10 @@ void MainWindow::updateActions() {
     step_->setEnabled((!running && setup_->isValid()) || paused);
     stop_->setEnabled(running);
     save_->setEnabled(!runDir_.isEmpty() && !running && model_->roundCount() > 0);
+    if (nextStep_) {
+        nextStep_->setEnabled(guide_->isAtStop());
+        replayLesson_->setEnabled(!running && !model_->isLive() && model_->run() && model_->roundCount() > 0);
+    }
     if (!setup_->isValid() && !running) phaseLabel_->setText(tr("Setup: %1").arg(setup_->problem()));
     else if (!running && phaseLabel_->text().startsWith(tr("Setup:"))) phaseLabel_->setText(tr("Ready"));
 }

@@ -3,9 +3,10 @@
 // scrubber and lane selector shared by every view, run controls, files. It
 // wires the runner to the run model; the views draw from the model.
 //
-// Split over three files: main_window.cpp (building, run control),
-// main_window_status.cpp (status bar, progress, pause) and
-// main_window_files.cpp (open, save as, export, recent runs).
+// Split over four files: main_window.cpp (building, run control),
+// main_window_status.cpp (status bar, progress, pause),
+// main_window_files.cpp (open, save as, export, recent runs) and
+// main_window_lesson.cpp (lesson mode, live and replayed).
 #include <QElapsedTimer>
 #include <QMainWindow>
 
@@ -24,6 +25,8 @@ class QTabWidget;
 namespace mergelab::ui {
 
 class ExperimentRunner;
+class LessonGuide;
+struct LessonStep;
 class LogPanel;
 class RunModel;
 class SetupPanel;
@@ -64,6 +67,11 @@ public:
     QAction* startAction() const { return start_; }
     QAction* pauseAction() const { return pause_; }
     QAction* stepAction() const { return step_; }
+    QAction* stopAction() const { return stop_; }
+    QAction* nextStepAction() const { return nextStep_; }
+    QAction* replayLessonAction() const { return replayLesson_; }
+    LessonGuide* lesson() const { return guide_; }
+    QString statusText() const; // the status bar's phase text
     QComboBox* laneSelector() const { return lane_; }
     QAction* laneSelectorAction() const { return laneAction_; }
     QMenu* recentMenu() const { return recent_; }
@@ -80,6 +88,9 @@ public slots:
     void stepRun();
     void togglePause();
     void stopRun();
+    // Walks the shown (opened) run through its steps, round by round, with
+    // the live lesson's captions; Next goes on. False when it has no rounds.
+    bool replayLesson();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -101,6 +112,10 @@ private:
     void onPausedChanged(bool paused);
     void onLaneFinished(const RunResult& finished);
     void onFinished();
+    void buildLesson();
+    void onStepFinished(const StepFinished& step);
+    void showLessonStep(const LessonStep& step);
+    void syncClock(); // stopped while paused or at a lesson stop
     void updateActions();
     void updateTimes(double fraction);
     void syncScrubber();
@@ -142,6 +157,9 @@ private:
     QAction* pause_;
     QAction* stop_;
     QAction* step_;
+    QAction* nextStep_ = nullptr;
+    QAction* replayLesson_ = nullptr;
+    LessonGuide* guide_ = nullptr;
     QAction* save_;
     QAction* open_;
     QMenu* recent_ = nullptr;

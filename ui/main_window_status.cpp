@@ -125,21 +125,18 @@ void MainWindow::updateTimes(double fraction) {
 
 void MainWindow::onPausedChanged(bool paused) {
     // The clock stops while paused, so the ETA does not jump on resume.
-    if (paused && !pausedSince_.isValid()) {
-        pausedSince_.start();
-    } else if (!paused && pausedSince_.isValid()) {
-        pausedMs_ += pausedSince_.elapsed();
-        pausedSince_.invalidate();
-    }
+    syncClock();
     model_->setPaused(paused);
-    if (paused) {
+    if (paused && runner_->isAtLessonStop()) {
+        // The lesson's caption stays: it says what Next does.
+    } else if (paused) {
         const int rounds = model_->roundCount();
         phaseLabel_->setText(lanePrefix() +
                              tr("Paused after %n finished round(s): Resume (Ctrl+P) continues, Step "
                                 "(F10) runs one more round",
                                 nullptr, rounds));
         speedLabel_->clear();
-    } else if (!lastPhaseText_.isEmpty()) {
+    } else if (!lastPhaseText_.isEmpty() && !runner_->isAtLessonStop()) {
         phaseLabel_->setText(lastPhaseText_);
     }
     updateTimes(lastFraction_);

@@ -243,6 +243,12 @@ void SetupPanel::build() {
     preset_->setToolTip(tr("Quick demo finishes in about a minute; the paper presets repeat its two experiments"));
     presetRow->addWidget(preset_, 1);
     outer->addLayout(presetRow);
+    lesson_ = new QCheckBox(tr("Lesson: stop after each step"));
+    lesson_->setObjectName("lesson");
+    lesson_->setToolTip(
+        tr("The run halts after local training, merging, testing and copying back, and Flow "
+           "explains each step with this run's numbers. Next (Space or Right arrow) goes on."));
+    outer->addWidget(lesson_);
     connect(preset_, &QComboBox::currentIndexChanged, this, [this] {
         if (!updating_) applyPreset(preset_->currentData().toString());
     });

@@ -49,6 +49,11 @@ public:
     // While a run is going on the setup is read-only.
     void setLocked(bool locked);
 
+    // Lesson mode: the run halts after each step of the algorithm. How the
+    // run is shown, not a setting of the experiment: never in run.json.
+    bool lessonMode() const;
+    void setLessonMode(bool on);
+
     // Where the environments run (not a setting of the experiment itself).
     EnvironmentsMode environmentsMode() const;
     // For other computers: the address and join token to type there.
@@ -126,6 +131,7 @@ private:
     bool locked_ = false;
     ExperimentConfig base_; // what setConfig gave, for settings without a field
     QComboBox* environmentsMode_ = nullptr;
+    QCheckBox* lesson_ = nullptr;
     QLabel* joinInfo_ = nullptr;
     ClassCountsChart* counts_ = nullptr;
     QTimer* countTimer_ = nullptr; // recounts once typing pauses

@@ -122,6 +122,23 @@ void RunControl::resume() {
     rounds_until_pause_ = -1;
     pause_ = false;
     std::lock_guard<std::mutex> lock(mutex_);
+    // Only a stop already reached: a later one is not given away.
+    if (at_step_)
+        steps_released_ = steps_reached_;
+    wake_.notify_all();
+}
+
+void RunControl::set_pause_after_steps(bool on) {
+    pause_after_steps_ = on;
+    std::lock_guard<std::mutex> lock(mutex_);
+    wake_.notify_all();
+}
+
+void RunControl::next_step() {
+    rounds_until_pause_ = -1;
+    pause_ = false;
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++steps_released_;
     wake_.notify_all();
 }
 
@@ -141,7 +158,20 @@ bool RunControl::checkpoint() {
 }
 
 bool RunControl::step_done() {
-    if (pause_after_steps_) pause_ = true;
+    {
+        // Counted even when not stopping, so a Next always names the stop
+        // the controller last heard of.
+        std::unique_lock<std::mutex> lock(mutex_);
+        ++steps_reached_;
+        if (pause_after_steps_ && steps_released_ < steps_reached_ && !cancel_) {
+            at_step_ = true;
+            wake_.wait(
+                lock, [this] { return steps_released_ >= steps_reached_ || cancel_ || !pause_after_steps_; });
+            at_step_ = false;
+        }
+        // Whatever was not waited for is no longer owed.
+        steps_released_ = steps_reached_;
+    }
     return checkpoint();
 }
 

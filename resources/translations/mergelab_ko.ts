@@ -833,7 +833,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::FlowView</name>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+78"/>
+        <location filename="../../ui/flow_view.cpp" line="+84"/>
         <source>Start an experiment to see how the environments train apart and share only their weights.</source>
         <translation>실험을 시작하면 환경들이 따로 학습하고 가중치만 나누는 모습을 볼 수 있습니다.</translation>
     </message>
@@ -843,12 +843,22 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>라운드의 단계를 천천히 다시 보기: 학습, 병합, 시험, 되돌려 복사</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+7"/>
+        <source>Next step (Space)</source>
+        <translation>다음 단계 (Space)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Go on to the next step of the algorithm (Space or Right arrow)</source>
+        <translation>알고리즘의 다음 단계로 넘어갑니다 (Space 또는 오른쪽 화살표)</translation>
+    </message>
+    <message>
+        <location line="+60"/>
         <source>Opened %1: %2. Press Replay to watch a round&apos;s merge step by step; scrub through the rounds above.</source>
         <translation>%1 열림: %2. 다시 보기를 누르면 라운드의 병합을 단계별로 볼 수 있습니다; 위에서 라운드를 넘겨 보세요.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>Press Start to train.</source>
         <translation>시작을 누르면 학습합니다.</translation>
     </message>
@@ -868,7 +878,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>레인 %1/%2 (%3): </translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>Replay round %1</source>
         <translation>%1라운드 다시 보기</translation>
     </message>
@@ -883,7 +893,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>일시 정지됨. 다시 시작(Ctrl+P)으로 계속하고, 한 라운드 진행(F10)으로 한 라운드 더 돌립니다.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+42"/>
+        <source>Going on to the next step…</source>
+        <translation>다음 단계로 넘어가는 중…</translation>
+    </message>
+    <message>
+        <location line="+36"/>
         <source>process %1</source>
         <translation>프로세스 %1</translation>
     </message>
@@ -953,7 +968,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1: 모델과 결과를 디스크에 저장</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_boxes.cpp" line="+185"/>
+        <location filename="../../ui/flow_boxes.cpp" line="+187"/>
         <source>%1 train / %2 val</source>
         <translation>학습 %1 / 검증 %2</translation>
     </message>
@@ -978,7 +993,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>이미지 %1장을 모두 함께 학습</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+190"/>
+        <location filename="../../ui/flow_view.cpp" line="+201"/>
         <source>weights</source>
         <translation>가중치</translation>
     </message>
@@ -998,7 +1013,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>병합</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_view.h" line="+31"/>
+        <location filename="../../ui/flow_view.h" line="+32"/>
         <source>&amp;Flow</source>
         <translation>흐름(&amp;F)</translation>
     </message>
@@ -1189,6 +1204,105 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
 </context>
 <context>
+    <name>mergelab::ui::LessonGuide</name>
+    <message>
+        <location filename="../../ui/lesson.cpp" line="+48"/>
+        <source>class %1</source>
+        <translation>클래스 %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>classes %1</source>
+        <translation>클래스 %1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 and %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>environment %1 reached %2</source>
+        <translation>환경 %1: %2</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Each environment trained on its own images only. On its own validation data, %1.</source>
+        <translation>각 환경은 자기 이미지로만 학습했습니다. 자기 검증 데이터에서의 정확도는 %1입니다.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+10"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>Each environment trained on its own images only. Accuracy of each on its own validation data: %1.</source>
+        <translation>각 환경은 자기 이미지로만 학습했습니다. 각 환경의 자기 검증 데이터 정확도: %1.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>%1 %</source>
+        <translation>%1%</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Round %1 · step 1 of 4: local training</source>
+        <translation>%1라운드 · 4단계 중 1단계: 로컬 학습</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Round %1 · step 2 of 4: merging</source>
+        <translation>%1라운드 · 4단계 중 2단계: 병합</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 combined the %2 environments&apos; weights element by element into one model. Only weights travelled; no image left its environment.</source>
+        <translation>%1 방법으로 환경 %2개의 가중치를 원소별로 합쳐 하나의 모델을 만들었습니다. 가중치만 옮겨졌고, 어떤 이미지도 자기 환경을 떠나지 않았습니다.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source> For comparison, the same models were also merged with %1.</source>
+        <translation> 비교를 위해 같은 모델들을 %1 방법으로도 병합했습니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Round %1 · step 3 of 4: testing the merged model</source>
+        <translation>%1라운드 · 4단계 중 3단계: 병합 모델 시험</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The merged model, %1, reaches %2 on the test images of all ten classes.</source>
+        <translation>병합 모델(%1)은 10개 클래스 전체의 시험 이미지에서 %2에 이릅니다.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source> For comparison: %1.</source>
+        <translation> 비교: %1.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Round %1 · step 4 of 4: copying back</source>
+        <translation>%1라운드 · 4단계 중 4단계: 되돌려 복사</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Every environment now holds the merged model (%1, %2 on the test images). That was the last round.</source>
+        <translation>이제 모든 환경이 병합 모델(%1, 시험 이미지에서 %2)을 갖습니다. 이것이 마지막 라운드였습니다.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Every environment now holds the merged model (%1, %2 on the test images) and starts round %3 from it.</source>
+        <translation>이제 모든 환경이 병합 모델(%1, 시험 이미지에서 %2)을 갖고, 이 모델에서 %3라운드를 시작합니다.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Round %1</source>
+        <translation>%1라운드</translation>
+    </message>
+</context>
+<context>
     <name>mergelab::ui::LogPanel</name>
     <message>
         <location filename="../../ui/log_panel.cpp" line="+54"/>
@@ -1219,12 +1333,12 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+47"/>
+        <location filename="../../ui/main_window.cpp" line="+49"/>
         <source>MergeLab</source>
         <translation>MergeLab</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>Setup</source>
         <translation>설정</translation>
     </message>
@@ -1250,19 +1364,19 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+190"/>
+        <location line="+215"/>
         <source> no rounds yet </source>
         <translation> 아직 라운드 없음 </translation>
     </message>
     <message>
         <location line="-10"/>
         <location filename="../../ui/main_window_status.cpp" line="+8"/>
-        <location line="+131"/>
+        <location line="+128"/>
         <source>Ready</source>
         <translation>준비됨</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_status.cpp" line="-125"/>
+        <location filename="../../ui/main_window_status.cpp" line="-122"/>
         <source>Progress of the current epoch</source>
         <translation>현재 에포크 진행</translation>
     </message>
@@ -1307,7 +1421,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-174"/>
+        <location filename="../../ui/main_window.cpp" line="-199"/>
         <source>Lane:</source>
         <translation>레인:</translation>
     </message>
@@ -1377,12 +1491,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>각 환경 K는 다음으로 참여합니다: mergelab-cli env --connect %1 --rank K --token %2</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+62"/>
         <source>Loading the data…</source>
         <translation>데이터를 불러오는 중…</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+52"/>
         <source>Resume training (Ctrl+P)</source>
         <translation>학습 다시 시작 (Ctrl+P)</translation>
     </message>
@@ -1392,7 +1506,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>현재 배치 뒤에 일시 정지 (Ctrl+P)</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+32"/>
         <source>%1 of %2: %3</source>
         <translation>%1/%2: %3</translation>
     </message>
@@ -1464,7 +1578,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>경과 %1 · 남은 시간 %2</translation>
     </message>
     <message numerus="yes">
-        <location line="+17"/>
+        <location line="+14"/>
         <source>Paused after %n finished round(s): Resume (Ctrl+P) continues, Step (F10) runs one more round</source>
         <translation>
             <numerusform>%n라운드를 마친 뒤 일시 정지: 다시 시작(Ctrl+P)으로 계속, 한 라운드 진행(F10)으로 한 라운드 더</numerusform>
@@ -1486,12 +1600,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>끝남: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-220"/>
+        <location filename="../../ui/main_window.cpp" line="-225"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Start training (Ctrl+R)</source>
         <translation>학습 시작 (Ctrl+R)</translation>
     </message>
@@ -1511,7 +1625,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+11"/>
         <source>Setup: %1</source>
         <translation>설정: %1</translation>
     </message>
@@ -1672,6 +1786,36 @@ Save the run in a new folder %2 inside it instead?</source>
         <location line="+1"/>
         <source>&lt;h3&gt;MergeLab %1&lt;/h3&gt;&lt;p&gt;Watch neural networks trained in separate environments being merged into one. Each environment trains on its own data; only weights travel.&lt;/p&gt;&lt;p&gt;Implements: Yun-Ho Lee, Su-Hang Lee, Hye-Jin Ju, Jong-Lark Lee, Ill-Young Weon, &lt;i&gt;Integration of neural network models trained in different environments&lt;/i&gt; (다른 환경에서 학습된 신경망 모델의 통합), Seoul Hoseo College / Yeungnam Technical College; journal version: Jong-Lark Lee, &lt;i&gt;Unification of Deep Learning Model trained by Parallel Learning in Security environment&lt;/i&gt;, JKSCI 26(12):69, 2021.&lt;/p&gt;&lt;p&gt;Data: Fashion-MNIST. Built with Qt, LibTorch and QCustomPlot.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MergeLab %1&lt;/h3&gt;&lt;p&gt;서로 다른 환경에서 학습한 신경망이 하나로 병합되는 과정을 봅니다. 각 환경은 자기 데이터로만 학습하고, 오가는 것은 가중치뿐입니다.&lt;/p&gt;&lt;p&gt;구현한 논문: 이윤호, 이수항, 주혜진, 이종락, 원일용, &lt;i&gt;다른 환경에서 학습된 신경망 모델의 통합&lt;/i&gt;, 서울호서전문학교 / 영남이공대학; 학술지 판: 이종락, &lt;i&gt;Unification of Deep Learning Model trained by Parallel Learning in Security environment&lt;/i&gt;, JKSCI 26(12):69, 2021.&lt;/p&gt;&lt;p&gt;데이터: Fashion-MNIST. Qt, LibTorch, QCustomPlot으로 만들었습니다.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window_lesson.cpp" line="+26"/>
+        <source>&amp;Next step</source>
+        <translation>다음 단계(&amp;N)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Lesson: go on to the next step of the algorithm (Space or Right arrow)</source>
+        <translation>수업: 알고리즘의 다음 단계로 넘어갑니다 (Space 또는 오른쪽 화살표)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Replay as a &amp;lesson</source>
+        <translation>수업으로 다시 보기(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Walk the opened run through every step of every round, with its numbers; Next goes on</source>
+        <translation>열어 둔 실행을 라운드마다 단계별로, 그 실행의 수치와 함께 보여 줍니다. 다음 단계로 넘어갑니다</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>End of the lesson: every round of this run was shown. Replay it from the Run menu.</source>
+        <translation>수업 끝: 이 실행의 모든 라운드를 보여 주었습니다. 실행 메뉴에서 다시 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Lesson · %1 · Next (Space or →) goes on</source>
+        <translation>수업 · %1 · 다음 단계(Space 또는 →)로 넘어갑니다</translation>
     </message>
 </context>
 <context>
@@ -2026,6 +2170,16 @@ this run merges with %1 only</source>
         <translation>빠른 시연은 약 1분이면 끝나고, 논문 프리셋은 논문의 두 실험을 반복합니다</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>Lesson: stop after each step</source>
+        <translation>수업: 단계마다 멈춤</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The run halts after local training, merging, testing and copying back, and Flow explains each step with this run&apos;s numbers. Next (Space or Right arrow) goes on.</source>
+        <translation>로컬 학습, 병합, 시험, 되돌려 복사가 끝날 때마다 실행이 멈추고, 흐름 탭이 이 실행의 수치로 각 단계를 설명합니다. 다음 단계(Space 또는 오른쪽 화살표)로 넘어갑니다.</translation>
+    </message>
+    <message>
         <location line="+7"/>
         <source>Data</source>
         <translation>데이터</translation>
@@ -2136,7 +2290,7 @@ this run merges with %1 only</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/environments_choice.cpp" line="+16"/>
+        <location filename="../../ui/environments_choice.cpp" line="+17"/>
         <source>Threads in this app</source>
         <translation>이 앱의 스레드</translation>
     </message>

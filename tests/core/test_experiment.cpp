@@ -328,6 +328,28 @@ private slots:
             }
         }
     }
+
+    // A Next given while the engine is still on its way to the stop (the
+    // app hears of a step a moment before the engine waits there) is kept
+    // for that stop: the run goes on, never waiting forever.
+    void nextBeforeTheStopIsKept() {
+        auto c = small_config();
+        c.rounds = 1;
+        RunControl control;
+        control.set_pause_after_steps(true);
+        struct Teacher : ExperimentObserver {
+            RunControl* control = nullptr;
+            int steps = 0;
+            void step_finished(const StepFinished&) override {
+                ++steps;
+                control->next_step();
+            }
+        } teacher;
+        teacher.control = &control;
+        const auto run = run_experiment(c, data_, &teacher, &control)[0];
+        QCOMPARE(run.stopped, StopReason::MaxRounds);
+        QCOMPARE(teacher.steps, 4);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestExperiment)

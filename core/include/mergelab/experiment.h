@@ -240,14 +240,20 @@ public:
     // Pause when the given number of further rounds have finished (Step).
     void pause_after_rounds(int rounds);
     // Lesson mode: pause after every step of the algorithm (StepFinished)
-    // until resume() is called for each.
-    void set_pause_after_steps(bool on) { pause_after_steps_ = on; }
+    // until next_step() or resume() is called for each. Turned off while
+    // waiting at a step, the run goes on.
+    void set_pause_after_steps(bool on);
     bool pauses_after_steps() const { return pause_after_steps_.load(); }
+    // Lesson mode's Next: lets the engine past the step it stops at. The
+    // controller hears of a step a moment before the engine stops there; a
+    // Next given in between still counts for that stop (resume() would be
+    // lost then). Call once per StepFinished seen. Lifts a pause as well.
+    void next_step();
     // Only stores a lock-free flag: safe in a signal handler (does not wake
     // a paused run; the CLI never pauses).
     void request_cancel_from_signal() { cancel_.store(true); }
     bool cancelled() const { return cancel_.load(); }
-    bool paused() const { return pause_.load(); }
+    bool paused() const { return pause_.load() || at_step_.load(); }
 
     // Engine side: blocks while paused; returns false when cancelled.
     bool checkpoint();
@@ -261,6 +267,10 @@ private:
     std::atomic<bool> pause_{false};
     std::atomic<int> rounds_until_pause_{-1};
     std::atomic<bool> pause_after_steps_{false};
+    std::atomic<bool> at_step_{false}; // waiting at a step in lesson mode
+    // Steps the engine has reached and those it may go past; under mutex_.
+    int64_t steps_reached_ = 0;
+    int64_t steps_released_ = 0;
     std::mutex mutex_;
     std::condition_variable wake_;
 };
