@@ -209,7 +209,7 @@
         <translation>앵클부츠</translation>
     </message>
     <message>
-        <location filename="../../core/src/presets.cpp" line="+55"/>
+        <location filename="../../core/src/presets.cpp" line="+56"/>
         <source>Quick demo</source>
         <translation>빠른 시연</translation>
     </message>
@@ -1348,7 +1348,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>Round</source>
         <translation>라운드</translation>
     </message>
@@ -1531,7 +1531,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location line="+149"/>
+        <location line="+152"/>
         <source>Quit MergeLab?</source>
         <translation>MergeLab을 끝낼까요?</translation>
     </message>
@@ -1600,7 +1600,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>끝남: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-225"/>
+        <location filename="../../ui/main_window.cpp" line="-228"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
@@ -1778,7 +1778,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>%1을 쓰지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+94"/>
+        <location filename="../../ui/main_window.cpp" line="+97"/>
         <source>About MergeLab</source>
         <translation>MergeLab 정보</translation>
     </message>
@@ -1879,7 +1879,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>층 원소의 비율 (%)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
         <source>Round</source>
         <translation>라운드</translation>
     </message>
@@ -1917,8 +1917,8 @@ this run merges with %1 only</source>
     </message>
     <message>
         <location line="+43"/>
-        <source>%1, round %2: where each layer&apos;s elements came from</source>
-        <translation>%1, %2라운드: 층마다 원소가 어디서 왔는지</translation>
+        <source>Where each layer came from (%1, round %2)</source>
+        <translation>층마다 원소가 어디서 왔는지 (%1, %2라운드)</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -2155,7 +2155,7 @@ this run merges with %1 only</source>
         <translation>자동</translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+119"/>
         <source>Preset:</source>
         <translation>프리셋:</translation>
     </message>
