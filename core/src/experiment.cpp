@@ -185,6 +185,13 @@ void RunControl::round_done() {
 
 namespace {
 
+std::vector<std::vector<int>> env_classes(const std::vector<EnvironmentData>& envs) {
+    std::vector<std::vector<int>> out;
+    for (const auto& e : envs)
+        out.push_back(e.classes);
+    return out;
+}
+
 // Environments may train on parallel threads; observers are written for
 // one caller at a time, so every event passes through one lock.
 class SerialObserver : public ExperimentObserver {
@@ -311,7 +318,7 @@ private:
         }
         const Strategy primary = parse_strategy(c_.method);
         rule_ = make_local_rule(primary.rule_given ? primary.rule : parse_rule_choice(c_.rule),
-                                int(envs_.size()), c_.lr);
+                                int(envs_.size()), c_.lr, env_classes(envs_));
         for (size_t k = 0; k < envs_.size(); ++k) {
             trainers_.push_back(
                 std::make_unique<Trainer>(c_, resume_ ? shared : environment_start(c_, shared, int(k))));

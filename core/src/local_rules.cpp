@@ -1,6 +1,7 @@
 // The local training rules beyond plain training: FedProx pulls each local
 // model towards the round's start, SCAFFOLD corrects each local gradient by
-// an estimate of how the environment's data pulls away from everyone's.
+// an estimate of how the environment's data pulls away from everyone's,
+// FedRS keeps an environment from pushing down the classes it never sees.
 #include <map>
 
 #include "mergelab/error.h"
@@ -100,14 +101,43 @@ private:
     std::vector<Tensors> own_, correction_;
 };
 
+// Restricted softmax: logit c of environment k becomes alpha * logit c for
+// every class c that k holds no image of. The scale is a per-environment
+// row of ones and alphas, made once.
+class FedRS : public LocalRuleState {
+public:
+    FedRS(double alpha, const std::vector<std::vector<int>>& env_classes, int envs) {
+        for (int k = 0; k < envs; ++k) {
+            auto scale = torch::full({kNumClasses}, alpha, torch::kFloat32);
+            if (k < int(env_classes.size()))
+                for (int c : env_classes[k])
+                    if (c >= 0 && c < kNumClasses)
+                        scale[c] = 1.0f;
+            scales_.push_back(scale);
+        }
+    }
+    bool adjusts_logits() const override { return true; }
+    torch::Tensor adjust_logits(int env, const torch::Tensor& logits) override {
+        if (env < 0 || env >= int(scales_.size()))
+            return logits; // the centralised baseline holds every class
+        return logits * scales_[size_t(env)];
+    }
+
+private:
+    std::vector<torch::Tensor> scales_; // read-only once made
+};
+
 } // namespace
 
-std::unique_ptr<LocalRuleState> make_local_rule(const Choice& rule, int envs, double lr) {
+std::unique_ptr<LocalRuleState> make_local_rule(const Choice& rule, int envs, double lr,
+                                                const std::vector<std::vector<int>>& env_classes) {
     const LocalRule* entry = find_local_rule(rule.name);
     if (!entry)
         throw UsageError("unknown local rule '" + rule.name + "'");
     if (rule.name == "fedprox")
         return std::make_unique<FedProx>(param_value(*entry, rule.params, "mu"));
+    if (rule.name == "fedrs")
+        return std::make_unique<FedRS>(param_value(*entry, rule.params, "alpha"), env_classes, envs);
     if (rule.name == "scaffold")
         return std::make_unique<Scaffold>(envs, lr);
     return nullptr; // plain: nothing to adjust

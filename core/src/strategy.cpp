@@ -33,7 +33,19 @@ std::vector<LocalRule> builtin_rules() {
     scaffold.reference =
         "Karimireddy et al., SCAFFOLD: Stochastic Controlled Averaging for Federated Learning, "
         "ICML 2020";
-    return {plain, prox, scaffold};
+    LocalRule rs;
+    rs.name = "fedrs";
+    rs.label = "FedRS";
+    rs.description =
+        "restricted softmax: while an environment trains, the logits of classes it holds no image of "
+        "are scaled by alpha, so it stops pushing them down (label skew, as in the H split)";
+    rs.reference =
+        "Li and Zhan, FedRS: Federated Learning with Restricted Softmax for Label Distribution Non-IID "
+        "Data, KDD 2021";
+    rs.params = {param("alpha", "Scale of missing classes' logits",
+                       "1 is plain training; 0 leaves the classes an environment lacks out of its softmax", 0.5,
+                       0, 1)};
+    return {plain, prox, scaffold, rs};
 }
 
 std::string names_of(const std::vector<std::string>& names) {

@@ -50,8 +50,13 @@ double Trainer::step(torch::optim::Optimizer& optimizer, const TrainingTensors& 
     auto inputs = to_input(data.images.index_select(0, idx));
     auto targets = data.labels.index_select(0, idx);
     optimizer.zero_grad();
-    auto loss = torch::nn::functional::cross_entropy(net_->forward(inputs), targets);
+    const auto logits = net_->forward(inputs);
+    auto loss = torch::nn::functional::cross_entropy(logits, targets);
     const double value = loss.item<double>();
+    // A rule that changes the logits trains on its own loss; the reported
+    // loss stays the plain cross-entropy, comparable across rules.
+    if (rule_ && rule_->adjusts_logits())
+        loss = torch::nn::functional::cross_entropy(rule_->adjust_logits(env_, logits), targets);
     if (!std::isfinite(value))
         throw Diverged{
             "the training loss became " + std::string(std::isnan(value) ? "NaN" : "infinite") + " in round " +

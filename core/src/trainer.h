@@ -48,12 +48,17 @@ public:
     virtual ~LocalRuleState() = default;
     virtual void begin_round(const WeightSet& /*base*/) {}
     virtual void adjust_gradients(int /*env*/, ClassifierImpl& /*net*/) {}
+    // The logits the local loss is computed from (FedRS scales some).
+    virtual torch::Tensor adjust_logits(int /*env*/, const torch::Tensor& logits) { return logits; }
+    virtual bool adjusts_logits() const { return false; }
     // `steps[k]`: optimizer steps environment k took this round.
     virtual void end_round(const std::vector<ClassifierImpl*>& /*nets*/,
                            const std::vector<int64_t>& /*steps*/) {}
 };
 // Throws UsageError for an unknown rule.
-std::unique_ptr<LocalRuleState> make_local_rule(const Choice& rule, int envs, double lr);
+// `env_classes[k]`: the classes environment k holds (FedRS reads them).
+std::unique_ptr<LocalRuleState> make_local_rule(const Choice& rule, int envs, double lr,
+                                                const std::vector<std::vector<int>>& env_classes = {});
 
 // Walks a set of training indices in shuffled epochs, continuing where the
 // last round stopped: rounds of a fixed number of batches then see every

@@ -63,7 +63,7 @@ private slots:
         QVERIFY(find_merge_method("wavg")->needs_sizes);
         QVERIFY(find_merge_method("ties")->needs_base && find_merge_method("task-arithmetic")->needs_base);
         QVERIFY(find_merge_method("fedadam")->stateful && !find_merge_method("median")->stateful);
-        QCOMPARE(local_rule_names(), (std::vector<std::string>{"plain", "fedprox", "scaffold"}));
+        QCOMPARE(local_rule_names(), (std::vector<std::string>{"plain", "fedprox", "scaffold", "fedrs"}));
     }
 
     void wavgWeighsBySize() {

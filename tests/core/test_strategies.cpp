@@ -80,6 +80,40 @@ private slots:
         QVERIFY(scaffold.rounds[1].envs[0].train_loss != sgd.rounds[1].envs[0].train_loss);
     }
 
+    // FedRS scales the logits of the classes an environment lacks: with
+    // alpha 1, or with every class present (V), it is plain training to the
+    // last bit; on H with alpha < 1 it is not. The reported loss stays the
+    // plain cross-entropy, so round 1's first losses can be compared.
+    void fedrsRestrictsOnlyMissingClasses() {
+        auto c = small_config();
+        c.compare = {"avg"};
+        c.split.kind = "H";
+        const auto plain = run_experiment(c, data_)[0];
+        c.rule = "fedrs:alpha=1";
+        const auto one = run_experiment(c, data_)[0];
+        c.rule = "fedrs:alpha=0.2";
+        const auto restricted = run_experiment(c, data_)[0];
+        for (size_t r = 0; r < plain.rounds.size(); ++r)
+            for (size_t k = 0; k < plain.rounds[r].envs.size(); ++k) {
+                QCOMPARE(one.rounds[r].envs[k].train_loss, plain.rounds[r].envs[k].train_loss);
+                QCOMPARE(one.rounds[r].envs[k].val_acc, plain.rounds[r].envs[k].val_acc);
+            }
+        QVERIFY(restricted.rounds[0].envs[0].train_loss != plain.rounds[0].envs[0].train_loss);
+        QVERIFY(restricted.rounds[1].merged[0].test_acc != plain.rounds[1].merged[0].test_acc ||
+                restricted.rounds[1].merged[0].test_loss != plain.rounds[1].merged[0].test_loss);
+
+        c.split.kind = "V";
+        c.rule = "plain";
+        const auto vplain = run_experiment(c, data_)[0];
+        c.rule = "fedrs:alpha=0.2";
+        const auto vrs = run_experiment(c, data_)[0];
+        QCOMPARE(vrs.rounds.back().merged[0].test_loss, vplain.rounds.back().merged[0].test_loss);
+        QCOMPARE(vrs.rounds.back().envs[1].train_loss, vplain.rounds.back().envs[1].train_loss);
+
+        c.rule = "fedrs:alpha=2";
+        QVERIFY_THROWS_EXCEPTION(UsageError, validate(c));
+    }
+
     void lanesAreNamedByStrategyAndCarryTheirRule() {
         QTemporaryDir dir;
         auto c = small_config();
