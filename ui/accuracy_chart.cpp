@@ -131,6 +131,7 @@ AccuracyChart::AccuracyChart(QWidget* parent) : QWidget(parent) {
     QFont noteFont = plot_->font();
     noteFont.setPointSizeF(noteFont.pointSizeF() * 0.9);
     paperNote_ = new QCPTextElement(plot_, QString(), noteFont);
+    plot_kit::set_relative_size(paperNote_, 0.9);
     paperNote_->setTextColor(QColor(90, 90, 90));
 
     setMouseTracking(true);

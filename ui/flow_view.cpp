@@ -14,6 +14,7 @@
 #include "palette.h"
 #include "phase_player.h"
 #include "run_model.h"
+#include "zoom.h"
 
 namespace mergelab::ui {
 namespace {
@@ -84,6 +85,7 @@ FlowView::FlowView(QWidget* parent)
         tr("Play the round's phases again, slowly: training, merging, testing, copying back"));
     replay_->move(8, 8);
     replay_->hide();
+    on_zoom(this, [this] { update(); });
     connect(player_, &PhasePlayer::show, this, &FlowView::setPhase);
     connect(player_, &PhasePlayer::drained, this, [this] {
         if (paused_)
@@ -307,7 +309,7 @@ QString FlowView::phaseCaption(const PhaseChanged& phase) const {
 FlowView::Geometry FlowView::computeGeometry() const {
     Geometry g;
     const double W = width(), H = height();
-    g.font = std::clamp(std::min(W / 72.0, H / 40.0), 9.0, 34.0);
+    g.font = std::clamp(std::min(W / 72.0, H / 40.0) * zoom(), 9.0, 34.0 * zoom());
     // Wide enough for the glow around a lit box at the edge.
     const double margin = std::clamp(g.font * 0.8, 13.0, 24.0);
     const QRectF all = QRectF(rect()).adjusted(margin, margin, -margin, -margin);
@@ -463,8 +465,8 @@ void FlowView::paintEvent(QPaintEvent*) {
             const bool envBusy = k == activeEnv;
             const QColor outColor = outLit ? readable_on_white(env_color(k)) : QColor(150, 150, 150);
             const QColor backColor = backLit ? methodColor : QColor(150, 150, 150);
-            const double outWidth = outLit ? 3.5 : (envBusy ? 2.0 : 1.6);
-            const double backWidth = backLit ? 3.5 : 1.6;
+            const double outWidth = (outLit ? 3.5 : (envBusy ? 2.0 : 1.6)) * zoom();
+            const double backWidth = (backLit ? 3.5 : 1.6) * zoom();
             draw_arrow(p, start + nrm * offset, end + nrm * offset, outColor, outWidth);
             draw_arrow(p, end - nrm * offset, start - nrm * offset, backColor, backWidth);
 
@@ -526,7 +528,8 @@ void FlowView::paintEvent(QPaintEvent*) {
         p.setBrush(Qt::NoBrush);
     }
     const QRectF textBox = band.adjusted(g.font * 1.2, 2, -g.font * 0.8, -2);
-    double cf = n > 0 ? g.font * 1.3 : std::clamp(std::min(width() / 40.0, height() / 22.0), 11.0, 26.0);
+    double cf = n > 0 ? g.font * 1.3
+                      : std::clamp(std::min(width() / 40.0, height() / 22.0) * zoom(), 11.0, 26.0 * zoom());
     for (; cf > 8; cf -= 0.5) {
         const QFontMetricsF fm(pixel_font(font(), cf, active));
         if (fm.boundingRect(QRectF(0, 0, textBox.width(), 1e6), Qt::TextWordWrap, caption_).height() <= textBox.height())

@@ -2,6 +2,7 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QApplication>
 #include <QLabel>
 #include <QPainter>
 #include <QVBoxLayout>
@@ -12,6 +13,7 @@
 #include "palette.h"
 #include "plot_kit.h"
 #include "run_model.h"
+#include "zoom.h"
 #include "view_export.h"
 
 namespace mergelab::ui {
@@ -63,9 +65,13 @@ HistogramView::HistogramView(QWidget* parent) : QWidget(parent) {
     stats_->setTextFormat(Qt::RichText);
     stats_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     stats_->setContentsMargins(6, 0, 6, 4);
-    QFont statsFont = font();
-    statsFont.setPointSizeF(std::max(6.0, statsFont.pointSizeF() - 1));
-    stats_->setFont(statsFont);
+    // A point below the application's, at the zoom.
+    auto fitStats = [this] {
+        const double full = QApplication::font().pointSizeF();
+        stats_->setFont(zoomed_app_font(full > 0 ? std::max(6.0, full - 1) / full : 1.0));
+    };
+    fitStats();
+    on_zoom(stats_, fitStats);
     layout->addWidget(stats_);
 
     title_ = plot_kit::add_title(plot_);

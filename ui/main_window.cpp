@@ -55,6 +55,7 @@ MainWindow::MainWindow(const std::vector<ViewFactory>& views, QWidget* parent)
     connectRunner();
     connectModel();
     restoreSettings();
+    applyZoom();
     updateActions();
     syncScrubber();
     syncLanes();
@@ -332,6 +333,8 @@ void MainWindow::buildViewMenu() {
     for (auto* dock : findChildren<QDockWidget*>())
         menu->addAction(dock->toggleViewAction());
     menu->addSeparator();
+    buildPresentationActions(menu);
+    menu->addSeparator();
     menu->addMenu(makeLanguageMenu(this));
     menu->addSeparator();
     for (int i = 0; i < static_cast<int>(views_.size()); ++i) {
@@ -458,8 +461,9 @@ void MainWindow::restoreSettings() {
 
 void MainWindow::saveSettings() {
     QSettings settings;
-    settings.setValue("window/geometry", saveGeometry());
-    settings.setValue("window/state", saveState());
+    // Presentation mode is for now; the window to come back to is the one before it.
+    settings.setValue("window/geometry", presenting_ ? normalGeometry_ : saveGeometry());
+    settings.setValue("window/state", presenting_ ? normalState_ : saveState());
     settings.setValue("setup/last", QString::fromStdString(config_to_json(setup_->config())));
     for (RunView* view : views_)
         for (QAction* action : view->viewActions())

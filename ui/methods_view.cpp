@@ -12,6 +12,7 @@
 
 #include "palette.h"
 #include "run_model.h"
+#include "zoom.h"
 
 namespace mergelab::ui {
 
@@ -190,7 +191,7 @@ void MethodsView::paintEvent(QPaintEvent*) {
     const QRectF area = canvas();
     // The class names left of each row of panels, in the largest font they get.
     const double label =
-        QFontMetricsF(pixel_font(font(), 13.0)).horizontalAdvance(QStringLiteral("9 Ankle boot")) + 8;
+        QFontMetricsF(pixel_font(font(), 13.0 * zoom())).horizontalAdvance(QStringLiteral("9 Ankle boot")) + 8;
     const int count = static_cast<int>(all.size());
     // One or two rows of panels, whichever gives larger cells.
     double best = 0;
@@ -204,8 +205,8 @@ void MethodsView::paintEvent(QPaintEvent*) {
     }
     const double cell = std::floor(std::max(4.0, best));
     const int cols = (count + rows - 1) / rows;
-    const QFont small = pixel_font(font(), std::clamp(cell * 0.55, 8.0, 13.0));
-    const QFont bold = pixel_font(font(), std::clamp(cell * 0.62, 9.0, 14.0), true);
+    const QFont small = pixel_font(font(), std::clamp(cell * 0.55, 8.0, 13.0 * zoom()));
+    const QFont bold = pixel_font(font(), std::clamp(cell * 0.62, 9.0, 14.0 * zoom()), true);
     int64_t spread = 1; // the difference's largest magnitude, for its symmetric scale
     for (const Panel& panel : all)
         if (panel.difference)

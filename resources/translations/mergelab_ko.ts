@@ -733,7 +733,7 @@
 <context>
     <name>mergelab::ui::ConfusionView</name>
     <message>
-        <location filename="../../ui/confusion_view.cpp" line="+59"/>
+        <location filename="../../ui/confusion_view.cpp" line="+64"/>
         <source>Show:</source>
         <translation>보기:</translation>
     </message>
@@ -786,19 +786,19 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+40"/>
-        <location line="+144"/>
+        <location line="+148"/>
         <source>(never seen)</source>
         <translation>(본 적 없음)</translation>
     </message>
     <message>
-        <location line="-138"/>
-        <location line="+224"/>
+        <location line="-142"/>
+        <location line="+228"/>
         <source>0 – 100 % of the row (true class)</source>
         <translation>행(실제 클래스)의 0 – 100 %</translation>
     </message>
     <message>
-        <location line="-222"/>
-        <location line="+225"/>
+        <location line="-226"/>
+        <location line="+229"/>
         <source>hatched: classes %1 never saw in training</source>
         <translation>빗금: %1이 학습에서 본 적 없는 클래스</translation>
     </message>
@@ -833,7 +833,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::FlowView</name>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+78"/>
+        <location filename="../../ui/flow_view.cpp" line="+79"/>
         <source>Start an experiment to see how the environments train apart and share only their weights.</source>
         <translation>실험을 시작하면 환경들이 따로 학습하고 가중치만 나누는 모습을 볼 수 있습니다.</translation>
     </message>
@@ -843,7 +843,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>라운드의 단계를 천천히 다시 보기: 학습, 병합, 시험, 되돌려 복사</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+54"/>
         <source>Opened %1: %2. Press Replay to watch a round&apos;s merge step by step; scrub through the rounds above.</source>
         <translation>%1 열림: %2. 다시 보기를 누르면 라운드의 병합을 단계별로 볼 수 있습니다; 위에서 라운드를 넘겨 보세요.</translation>
     </message>
@@ -953,7 +953,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1: 모델과 결과를 디스크에 저장</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_boxes.cpp" line="+185"/>
+        <location filename="../../ui/flow_boxes.cpp" line="+186"/>
         <source>%1 train / %2 val</source>
         <translation>학습 %1 / 검증 %2</translation>
     </message>
@@ -1014,7 +1014,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::HistogramView</name>
     <message>
-        <location filename="../../ui/histogram_view.cpp" line="+47"/>
+        <location filename="../../ui/histogram_view.cpp" line="+49"/>
         <source>Layer:</source>
         <translation>층:</translation>
     </message>
@@ -1224,7 +1224,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>MergeLab</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>Setup</source>
         <translation>설정</translation>
     </message>
@@ -1417,7 +1417,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location line="+149"/>
+        <location line="+152"/>
         <source>Quit MergeLab?</source>
         <translation>MergeLab을 끝낼까요?</translation>
     </message>
@@ -1486,7 +1486,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>끝남: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-220"/>
+        <location filename="../../ui/main_window.cpp" line="-223"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
@@ -1664,7 +1664,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>%1을 쓰지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+94"/>
+        <location filename="../../ui/main_window.cpp" line="+96"/>
         <source>About MergeLab</source>
         <translation>MergeLab 정보</translation>
     </message>
@@ -1673,11 +1673,36 @@ Save the run in a new folder %2 inside it instead?</source>
         <source>&lt;h3&gt;MergeLab %1&lt;/h3&gt;&lt;p&gt;Watch neural networks trained in separate environments being merged into one. Each environment trains on its own data; only weights travel.&lt;/p&gt;&lt;p&gt;Implements: Yun-Ho Lee, Su-Hang Lee, Hye-Jin Ju, Jong-Lark Lee, Ill-Young Weon, &lt;i&gt;Integration of neural network models trained in different environments&lt;/i&gt; (다른 환경에서 학습된 신경망 모델의 통합), Seoul Hoseo College / Yeungnam Technical College; journal version: Jong-Lark Lee, &lt;i&gt;Unification of Deep Learning Model trained by Parallel Learning in Security environment&lt;/i&gt;, JKSCI 26(12):69, 2021.&lt;/p&gt;&lt;p&gt;Data: Fashion-MNIST. Built with Qt, LibTorch and QCustomPlot.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MergeLab %1&lt;/h3&gt;&lt;p&gt;서로 다른 환경에서 학습한 신경망이 하나로 병합되는 과정을 봅니다. 각 환경은 자기 데이터로만 학습하고, 오가는 것은 가중치뿐입니다.&lt;/p&gt;&lt;p&gt;구현한 논문: 이윤호, 이수항, 주혜진, 이종락, 원일용, &lt;i&gt;다른 환경에서 학습된 신경망 모델의 통합&lt;/i&gt;, 서울호서전문학교 / 영남이공대학; 학술지 판: 이종락, &lt;i&gt;Unification of Deep Learning Model trained by Parallel Learning in Security environment&lt;/i&gt;, JKSCI 26(12):69, 2021.&lt;/p&gt;&lt;p&gt;데이터: Fashion-MNIST. Qt, LibTorch, QCustomPlot으로 만들었습니다.&lt;/p&gt;</translation>
     </message>
+    <message>
+        <location filename="../../ui/main_window_present.cpp" line="+35"/>
+        <source>&amp;Presentation</source>
+        <translation>발표 모드(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Full screen with large text for a room; F11 or Esc leaves it</source>
+        <translation>교실에서 보기 좋게 글자를 키운 전체 화면입니다. F11 또는 Esc로 나갑니다</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Zoom &amp;in</source>
+        <translation>확대(&amp;I)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Zoom &amp;out</source>
+        <translation>축소(&amp;O)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Reset zoom</source>
+        <translation>원래 크기(&amp;R)</translation>
+    </message>
 </context>
 <context>
     <name>mergelab::ui::MethodsView</name>
     <message>
-        <location filename="../../ui/methods_view.cpp" line="+50"/>
+        <location filename="../../ui/methods_view.cpp" line="+51"/>
         <source>&amp;Difference:</source>
         <translation>차이(&amp;D):</translation>
     </message>
@@ -1820,7 +1845,7 @@ this run merges with %1 only</source>
 <context>
     <name>mergelab::ui::SamplesGrid</name>
     <message>
-        <location filename="../../ui/samples_view.cpp" line="+71"/>
+        <location filename="../../ui/samples_view.cpp" line="+72"/>
         <location line="+56"/>
         <source>pred: %1</source>
         <translation>예측: %1</translation>
@@ -1844,7 +1869,7 @@ this run merges with %1 only</source>
         <translation>병합 모델:</translation>
     </message>
     <message>
-        <location line="+118"/>
+        <location line="+122"/>
         <source>No run yet</source>
         <translation>아직 실행 없음</translation>
     </message>
@@ -2159,7 +2184,7 @@ this run merges with %1 only</source>
 <context>
     <name>mergelab::ui::SummaryView</name>
     <message>
-        <location filename="../../ui/summary_view.cpp" line="+78"/>
+        <location filename="../../ui/summary_view.cpp" line="+82"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
