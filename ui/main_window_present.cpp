@@ -7,6 +7,7 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QMenu>
+#include <QScreen>
 #include <QSettings>
 #include <QTabWidget>
 
@@ -102,6 +103,9 @@ void MainWindow::setPresentation(bool on) {
             for (QDockWidget* dock : findChildren<QDockWidget*>())
                 dock->hide();
             showFullScreen();
+            // Without a window manager (a bare X server, a kiosk) full
+            // screen is only a wish; the screen's geometry makes it so.
+            if (const QScreen* s = screen()) setGeometry(s->geometry());
         } else {
             presenting_ = false;
             // Geometry first: it takes the window out of full screen; the

@@ -56,7 +56,12 @@ QCustomPlot* add_plot(QWidget* owner, QBoxLayout* layout, QSize minimum, int str
     plot->setMinimumSize(minimum);
     layout->addWidget(plot, stretch);
     QObject::connect(plot, &QCustomPlot::beforeReplot, plot, [plot] { apply_zoom(plot); });
-    on_zoom(plot, [plot] { plot->replot(QCustomPlot::rpQueuedReplot); });
+    on_zoom(plot, [plot, minimum] {
+        // Taller text needs taller room, or a chart in a splitter is left
+        // with labels over its axes; widths stay, the screen's width is fixed.
+        plot->setMinimumSize(minimum.width(), static_cast<int>(minimum.height() * zoom()));
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    });
     return plot;
 }
 
