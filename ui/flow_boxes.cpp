@@ -21,9 +21,12 @@ constexpr int kMaxThumbnails = 6;
 // Names short enough to list five of them in a small box.
 QString box_class_name(int c) {
     static const std::array<const char*, kNumClasses> names = {
-        "T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot"};
-    return c >= 0 && c < kNumClasses ? QString::fromLatin1(names[static_cast<size_t>(c)])
-                                     : QString::number(c);
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "T-shirt"),  QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Trouser"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Pullover"), QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Dress"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Coat"),     QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Sandal"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Shirt"),    QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Sneaker"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Bag"),      QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Boot")};
+    return c >= 0 && c < kNumClasses ? FlowView::tr(names[static_cast<size_t>(c)]) : QString::number(c);
 }
 
 // A small padlock: the picture says "locked in" faster than words.

@@ -137,7 +137,7 @@ std::vector<MethodsView::Panel> MethodsView::panels() const {
     const MethodMetrics* a = r->method(a_.toStdString());
     const MethodMetrics* b = r->method(b_.toStdString());
     if (a && b && a != b) {
-        Panel d{QStringLiteral("%1 minus %2").arg(a_, b_), {}, true};
+        Panel d{tr("%1 minus %2").arg(a_, b_), {}, true};
         for (int t = 0; t < kN; ++t)
             for (int p = 0; p < kN; ++p)
                 d.counts[t][p] = a->confusion[t][p] - b->confusion[t][p];

@@ -28,6 +28,7 @@ double ui_font_px(int width) { return std::clamp(width / 60.0 * zoom(), 12.0, 22
 // The painted grid inside the scroll area: tiles sized from the width so a
 // projector shows fewer, larger images and a laptop more, smaller ones.
 class SamplesGrid : public QWidget {
+    Q_OBJECT // for tr(): its texts are looked up under its own name
 public:
     struct Tile {
         int64_t index = 0;
@@ -356,3 +357,5 @@ bool SamplesView::eventFilter(QObject* watched, QEvent* event) {
 }
 
 } // namespace mergelab::ui
+
+#include "samples_view.moc"
