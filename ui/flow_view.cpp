@@ -1,5 +1,6 @@
 #include "flow_view.h"
 
+#include <QEvent>
 #include <QPainter>
 #include <QPainterPath>
 #include <QStyle>
@@ -101,6 +102,13 @@ FlowView::FlowView(QWidget* parent)
         player_->replay(*model_->run(), model_->selectedRound());
         updateReplayButton();
     });
+}
+
+void FlowView::changeEvent(QEvent* event) {
+    // The Replay button is placed by hand, so no layout resizes it for a
+    // larger font (the zoom).
+    if (event->type() == QEvent::FontChange) replay_->adjustSize();
+    QWidget::changeEvent(event);
 }
 
 QSize FlowView::sizeHint() const { return {960, 600}; }

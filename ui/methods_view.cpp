@@ -213,6 +213,18 @@ void MethodsView::paintEvent(QPaintEvent*) {
             for (const auto& row : panel.counts)
                 for (int64_t v : row)
                     spread = std::max<int64_t>(spread, std::llabs(v));
+    // The counts in the cells: as large as the labels, but the widest count
+    // ("+1000" when zoomed) must stay inside its cell.
+    int64_t widest = 0;
+    for (const Panel& panel : all)
+        for (const auto& row : panel.counts)
+            for (int64_t v : row)
+                widest = std::max<int64_t>(widest, std::llabs(v));
+    QFont countFont = small;
+    for (double px = small.pixelSize(); px > 7; px -= 0.5) {
+        countFont = pixel_font(font(), px);
+        if (QFontMetricsF(countFont).horizontalAdvance("+" + QString::number(widest)) <= cell - 3) break;
+    }
     for (int i = 0; i < count; ++i) {
         const Panel& panel = all[static_cast<size_t>(i)];
         const int r = i / cols, c = i % cols;
@@ -233,12 +245,14 @@ void MethodsView::paintEvent(QPaintEvent*) {
                 const QRectF box(origin.x() + q * cell, origin.y() + t * cell, cell, cell);
                 p.fillRect(box, fill);
                 if (cell >= 22 && v != 0) {
+                    p.setFont(countFont);
                     p.setPen(luminance(fill) < 0.5 ? Qt::white : QColor(40, 40, 40));
                     p.drawText(box, Qt::AlignCenter,
                                panel.difference && v > 0 ? "+" + QString::number(v) : QString::number(v));
                 }
             }
         }
+        p.setFont(small);
         p.setPen(QColor(0, 0, 0, 60));
         p.drawRect(QRectF(origin, QSizeF(kN * cell, kN * cell)));
         if (c == 0) {

@@ -85,9 +85,15 @@ void apply_zoom(QCustomPlot* plot) {
             item->setFont(sized(item->font(), lr));
     if (const QVariant icon = plot->property(kIconSize); icon.isValid())
         plot->legend->setIconSize(icon.toSize() * zoom());
-    for (QCPLayoutElement* element : plot->plotLayout()->elements(true))
+    for (QCPLayoutElement* element : plot->plotLayout()->elements(true)) {
         if (auto* text = qobject_cast<QCPTextElement*>(element))
             text->setFont(sized(text->font(), relative_of(text)));
+        // A colour scale's axis lives outside the axis rects.
+        if (auto* scale = qobject_cast<QCPColorScale*>(element)) {
+            scale->axis()->setLabelFont(sized(scale->axis()->labelFont(), 1.0));
+            scale->axis()->setTickLabelFont(sized(scale->axis()->tickLabelFont(), 1.0));
+        }
+    }
     for (int i = 0; i < plot->itemCount(); ++i) {
         QCPAbstractItem* item = plot->item(i);
         if (auto* text = qobject_cast<QCPItemText*>(item))
