@@ -22,6 +22,7 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 
 #include "experiment_runner.h"
 #include "help_dialog.h"
@@ -72,6 +73,18 @@ void MainWindow::buildViews(const std::vector<ViewFactory>& views) {
         tabs_->addTab(view->widget(), view->title());
         view->setRunModel(model_);
     }
+    // The shown tab's paragraph of the help, one click from the tab itself.
+    auto* help = new QToolButton;
+    help->setObjectName("viewHelp");
+    help->setText(QStringLiteral("?"));
+    help->setToolTip(tr("What this tab shows (opens its paragraph of How merging works)"));
+    help->setAccessibleName(tr("Help for this tab"));
+    help->setAutoRaise(true);
+    connect(help, &QToolButton::clicked, this, [this] {
+        const int index = tabs_->currentIndex();
+        if (index >= 0) showHelp(this, views_[static_cast<size_t>(index)]->helpAnchor());
+    });
+    tabs_->setCornerWidget(help, Qt::TopRightCorner);
     setCentralWidget(tabs_);
 }
 

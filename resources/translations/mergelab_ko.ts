@@ -1180,7 +1180,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::FlowView</name>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+79"/>
+        <location filename="../../ui/flow_view.cpp" line="+80"/>
         <source>Start an experiment to see how the environments train apart and share only their weights.</source>
         <translation>실험을 시작하면 환경들이 따로 학습하고 가중치만 나누는 모습을 볼 수 있습니다.</translation>
     </message>
@@ -1190,7 +1190,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>라운드의 단계를 천천히 다시 보기: 학습, 병합, 시험, 되돌려 복사</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+61"/>
         <source>Opened %1: %2. Press Replay to watch a round&apos;s merge step by step; scrub through the rounds above.</source>
         <translation>%1 열림: %2. 다시 보기를 누르면 라운드의 병합을 단계별로 볼 수 있습니다; 위에서 라운드를 넘겨 보세요.</translation>
     </message>
@@ -1705,12 +1705,22 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+47"/>
+        <location filename="../../ui/main_window.cpp" line="+48"/>
         <source>MergeLab</source>
         <translation>MergeLab</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+32"/>
+        <source>What this tab shows (opens its paragraph of How merging works)</source>
+        <translation>이 탭이 보여 주는 것 (병합은 이렇게 작동합니다에서 이 탭의 설명을 엽니다)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Help for this tab</source>
+        <translation>이 탭 도움말</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Setup</source>
         <translation>설정</translation>
     </message>
