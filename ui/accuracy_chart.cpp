@@ -1,6 +1,7 @@
 #include "accuracy_chart.h"
 
 #include <QFile>
+#include <QLocale>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,7 +20,6 @@ namespace mergelab::ui {
 
 namespace {
 
-const QString kEmptyText = QStringLiteral("No rounds yet: press Start");
 
 // Parsed once: the file is compiled in and never changes.
 const QJsonObject& paper_tables() {
@@ -54,16 +54,16 @@ QString split_title(const RunResult& run) {
     // Two significant digits, as the setup's slider shows it.
     QString text =
         kind == QLatin1String("dirichlet")
-            ? QStringLiteral("Dirichlet split (alpha %1)").arg(QString::number(split.alpha, 'g', 2))
-            : QStringLiteral("%1 split").arg(kind);
-    text += QStringLiteral(", %1 environment%2").arg(split.envs).arg(split.envs == 1 ? "" : "s");
+            ? AccuracyChart::tr("Dirichlet split (alpha %1)").arg(QLocale().toString(split.alpha, 'g', 2))
+            : AccuracyChart::tr("%1 split").arg(kind);
+    text += AccuracyChart::tr(", %n environment(s)", nullptr, split.envs);
     if (is_lanes(run))
-        text += QStringLiteral(": one experiment per lane; local accuracy of lane %1 (%2 of %3)")
+        text += AccuracyChart::tr(": one experiment per lane; local accuracy of lane %1 (%2 of %3)")
                     .arg(QString::fromStdString(run.lane))
                     .arg(lane_index(run, run.lane) + 1)
                     .arg(run.config.lanes.size());
     else if (!run.lane.empty())
-        text += QStringLiteral(" (lane %1)").arg(QString::fromStdString(run.lane));
+        text += AccuracyChart::tr(" (lane %1)").arg(QString::fromStdString(run.lane));
     return text;
 }
 
@@ -72,17 +72,17 @@ QString split_title(const RunResult& run) {
 QString paper_difference(const ExperimentConfig& c) {
     const QString kind = QString::fromStdString(c.split.kind).toUpper();
     if (kind != QLatin1String("V") && kind != QLatin1String("H"))
-        return QStringLiteral("the paper has no %1 split").arg(QString::fromStdString(c.split.kind));
+        return AccuracyChart::tr("the paper has no %1 split").arg(QString::fromStdString(c.split.kind));
     if (c.split.envs != 2)
-        return QStringLiteral("the paper used 2 environments, this run %1").arg(c.split.envs);
+        return AccuracyChart::tr("the paper used 2 environments, this run %1").arg(c.split.envs);
     if (kind == QLatin1String("H") && !c.split.classes.empty() &&
         c.split.classes != std::vector<std::vector<int>>{{0, 1, 2, 3, 4}, {5, 6, 7, 8, 9}})
-        return QStringLiteral("the paper's H split is classes 0-4 and 5-9");
+        return AccuracyChart::tr("the paper's H split is classes 0-4 and 5-9");
     if (c.split.train_fraction < 1.0)
-        return QStringLiteral("the paper trained on all the data, this run on %1 %")
+        return AccuracyChart::tr("the paper trained on all the data, this run on %1 %")
             .arg(QString::number(c.split.train_fraction * 100, 'g', 3));
     if (c.split.train_limit > 0)
-        return QStringLiteral("the paper trained on all the data, this run on %1 images per environment")
+        return AccuracyChart::tr("the paper trained on all the data, this run on %1 images per environment")
             .arg(c.split.train_limit);
     return {};
 }
@@ -107,12 +107,12 @@ AccuracyChart::AccuracyChart(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     plot_ = plot_kit::add_plot(this, layout, QSize(200, 150));
-    title_ = plot_kit::add_title(plot_, QStringLiteral("Accuracy per round"));
+    title_ = plot_kit::add_title(plot_, tr("Accuracy per round"));
     // Nine series inside the plot would cover the lines.
     plot_kit::put_legend_beside(plot_);
     plot_kit::style_legend(plot_, QSize(22, 10));
     plot_->legend->setVisible(true);
-    plot_kit::label_axes(plot_, QStringLiteral("Round"), QStringLiteral("Accuracy (%)"));
+    plot_kit::label_axes(plot_, tr("Round"), tr("Accuracy (%)"));
 
     QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
     ticker->setTickStep(1.0);
@@ -125,12 +125,13 @@ AccuracyChart::AccuracyChart(QWidget* parent) : QWidget(parent) {
     cursor_->setVisible(false);
     cursor_->setSelectable(false);
 
-    emptyText_ = plot_kit::add_empty_text(plot_, kEmptyText);
+    emptyText_ = plot_kit::add_empty_text(plot_, tr("No rounds yet: press Start"));
     // Under the axes, in a row of its own that exists only while there is
     // something to say: inside the plot a long note would cover points.
     QFont noteFont = plot_->font();
     noteFont.setPointSizeF(noteFont.pointSizeF() * 0.9);
     paperNote_ = new QCPTextElement(plot_, QString(), noteFont);
+    plot_kit::set_relative_size(paperNote_, 0.9);
     paperNote_->setTextColor(QColor(90, 90, 90));
 
     setMouseTracking(true);
@@ -214,10 +215,10 @@ QString AccuracyChart::readout(int round) const {
         const QCPGraph* graph = plot_->graph(i);
         double value = 0;
         if (value_at(graph, round, &value))
-            lines.append(QStringLiteral("%1 %2 %").arg(graph->name()).arg(value, 0, 'f', 2));
+            lines.append(tr("%1 %2 %").arg(graph->name(), QLocale().toString(value, 'f', 2)));
     }
     if (lines.isEmpty()) return {};
-    lines.prepend(QStringLiteral("Round %1").arg(round));
+    lines.prepend(tr("Round %1").arg(round));
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -259,7 +260,7 @@ void AccuracyChart::onMouseMove(QMouseEvent* event) {
 void AccuracyChart::rebuild() {
     plot_->clearGraphs();
     const bool empty = !run_ || run_->rounds.empty();
-    title_->setText(run_ ? split_title(*run_) : QStringLiteral("Accuracy per round"));
+    title_->setText(run_ ? split_title(*run_) : tr("Accuracy per round"));
     emptyText_->setVisible(empty);
     plot_->legend->setVisible(!empty);
     showPaperNote({});
@@ -291,7 +292,7 @@ void AccuracyChart::rebuild() {
     // Local lines first so the merged ones are drawn on top of them.
     for (size_t k = 0; k < envs; ++k) {
         QCPGraph* graph = plot_->addGraph();
-        graph->setName(env_label(static_cast<int>(k)) + QStringLiteral(" local"));
+        graph->setName(tr("%1 local").arg(env_label(static_cast<int>(k))));
         const QColor color = env_color(static_cast<int>(k));
         // Thin: dots are kept for the paper's values, dashes for lanes.
         graph->setPen(QPen(color, 1.3, shownStyle));
@@ -302,7 +303,7 @@ void AccuracyChart::rebuild() {
     }
     if (central) {
         QCPGraph* graph = plot_->addGraph();
-        graph->setName(QStringLiteral("central"));
+        graph->setName(tr("central"));
         graph->setPen(QPen(central_color(), 2.0));
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, central_color(), 7));
         for (size_t i = 0; i < rounds.size(); ++i)
@@ -311,7 +312,7 @@ void AccuracyChart::rebuild() {
     }
     for (const QString& method : methods) {
         QCPGraph* graph = plot_->addGraph();
-        graph->setName(lanes ? QStringLiteral("lane %1").arg(method) : method);
+        graph->setName(lanes ? tr("lane %1").arg(method) : method);
         const QColor color = method_color(method);
         graph->setPen(QPen(color, 2.6,
                            lanes ? lane_pen_style(lane_index(*run_, method.toStdString())) : Qt::SolidLine));
@@ -328,7 +329,7 @@ void AccuracyChart::rebuild() {
         if (differs.isEmpty()) {
             addPaperOverlay(methods, lastX);
         } else {
-            showPaperNote(QStringLiteral("Paper's values not shown: %1").arg(differs));
+            showPaperNote(tr("Paper's values not shown: %1").arg(differs));
         }
     }
 
@@ -346,7 +347,7 @@ void AccuracyChart::addPaperOverlay(const QStringList& methods, double lastX) {
         const QJsonArray values = table.value(method).toArray();
         if (values.isEmpty()) continue;
         QCPGraph* graph = plot_->addGraph();
-        graph->setName(QStringLiteral("paper ") + method);
+        graph->setName(tr("paper %1").arg(method));
         // The method's own colour, a little faded, and its marker, so the
         // two lines read as a pair; a lighter tint would be mistaken for an
         // environment's colour.

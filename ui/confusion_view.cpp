@@ -17,6 +17,7 @@
 
 #include "palette.h"
 #include "run_model.h"
+#include "zoom.h"
 
 namespace mergelab::ui {
 namespace {
@@ -31,7 +32,7 @@ bool all_zero(const ConfusionMatrix& m) {
 // Label fonts follow the widget so the matrix reads the same on a laptop
 // and on a projector; the combo box follows too.
 double base_font_px(const QSizeF& size) {
-    return std::clamp(std::min(size.width() / 62.0, size.height() / 36.0), 9.0, 30.0);
+    return std::clamp(std::min(size.width() / 62.0, size.height() / 36.0) * zoom(), 9.0, 30.0 * zoom());
 }
 
 constexpr double kSin45 = 0.70710678;
@@ -56,6 +57,10 @@ struct ConfusionView::Layout {
 };
 
 ConfusionView::ConfusionView(QWidget* parent) : QWidget(parent) {
+    on_zoom(this, [this] {
+        fitFonts();
+        update();
+    });
     selectorLabel_ = new QLabel(tr("Show:"), this);
     selector_ = new QComboBox(this);
     selector_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
@@ -311,8 +316,12 @@ ConfusionView::Layout ConfusionView::computeLayout() const {
 
 void ConfusionView::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
+    fitFonts();
+}
+
+void ConfusionView::fitFonts() {
     QFont f = font();
-    f.setPixelSize(static_cast<int>(std::lround(std::clamp(base_font_px(size()) * 1.05, 12.0, 28.0))));
+    f.setPixelSize(static_cast<int>(std::lround(std::clamp(base_font_px(size()) * 1.05, 12.0, 28.0 * zoom()))));
     selector_->setFont(f);
     selectorLabel_->setFont(f);
     fitSelector();
@@ -350,7 +359,7 @@ void ConfusionView::paintEvent(QPaintEvent*) {
 
     if (!m || !L.valid) {
         p.setPen(QColor(90, 90, 90));
-        p.setFont(pixel_font(base, std::clamp(base_font_px(size()) * 1.15, 11.0, 24.0)));
+        p.setFont(pixel_font(base, std::clamp(base_font_px(size()) * 1.15, 11.0, 24.0 * zoom())));
         p.drawText(area, Qt::AlignCenter | Qt::TextWordWrap, m ? tr("Too small to show the matrix.") : emptyText());
         return;
     }

@@ -54,6 +54,7 @@ private:
     Layout computeLayout() const;
     void rebuildSources();
     void fitSelector();
+    void fitFonts(); // the selector's, from the size and the zoom
     const RoundResult* shownRound() const;
     // -1 for a merged method.
     int shownEnv() const;

@@ -13,6 +13,7 @@
 
 #include "lesson.h"
 #include "palette.h"
+#include "zoom.h"
 
 namespace mergelab::ui {
 namespace {
@@ -22,9 +23,12 @@ constexpr int kMaxThumbnails = 6;
 // Names short enough to list five of them in a small box.
 QString box_class_name(int c) {
     static const std::array<const char*, kNumClasses> names = {
-        "T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot"};
-    return c >= 0 && c < kNumClasses ? QString::fromLatin1(names[static_cast<size_t>(c)])
-                                     : QString::number(c);
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "T-shirt"),  QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Trouser"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Pullover"), QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Dress"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Coat"),     QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Sandal"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Shirt"),    QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Sneaker"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Bag"),      QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Boot")};
+    return c >= 0 && c < kNumClasses ? FlowView::tr(names[static_cast<size_t>(c)]) : QString::number(c);
 }
 
 // A small padlock: the picture says "locked in" faster than words.
@@ -127,7 +131,7 @@ void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, boo
     const QRectF inner = box.adjusted(pad, pad * 0.7, -pad, -pad * 0.7);
 
     // Fonts from the box size, never larger than the picture's base font.
-    double bf = std::clamp(std::min(box.width() / 14.0, box.height() / 8.0), 8.0, basePx * 1.25);
+    double bf = std::clamp(std::min(box.width() / 14.0, box.height() / 8.0) * zoom(), 8.0, basePx * 1.25);
     QFont titleFont, lineFont, smallFont;
     QString classesText;
     double titleH = 0, lineH = 0, smallH = 0, classesH = 0;
@@ -217,7 +221,7 @@ void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, boo
 
     // The wall: a heavy border, brighter when this environment is busy.
     p.setBrush(Qt::NoBrush);
-    p.setPen(QPen(lit ? readable_on_white(color) : QColor(95, 95, 95), lit ? 3.5 : 2.5));
+    p.setPen(QPen(lit ? readable_on_white(color) : QColor(95, 95, 95), (lit ? 3.5 : 2.5) * zoom()));
     p.drawRoundedRect(box, radius, radius);
 }
 
@@ -280,7 +284,7 @@ void FlowView::drawBaselineBox(QPainter& p, const QRectF& box, bool lit, double 
     const QRectF inner = box.adjusted(pad, pad * 0.6, -pad, -pad * 0.6);
     const QString title = tr("Central model (comparison)");
     const QString body = tr("trained on all %1 images together").arg(grouped(train));
-    double bf = std::min(basePx, box.width() / 14.0);
+    double bf = std::min(basePx, box.width() / 14.0 * zoom());
     for (; bf > 7; bf -= 0.5) {
         const QFontMetricsF tf(pixel_font(font(), bf, true)), lf(pixel_font(font(), bf * 0.85));
         const double need =

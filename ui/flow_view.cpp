@@ -1,5 +1,6 @@
 #include "flow_view.h"
 
+#include <QEvent>
 #include <QPainter>
 #include <QPainterPath>
 #include <QStyle>
@@ -14,6 +15,7 @@
 #include "palette.h"
 #include "phase_player.h"
 #include "run_model.h"
+#include "zoom.h"
 
 namespace mergelab::ui {
 namespace {
@@ -101,6 +103,7 @@ FlowView::FlowView(QWidget* parent)
     next_->setFocusPolicy(Qt::NoFocus);
     next_->hide();
     connect(next_, &QToolButton::clicked, this, &FlowView::nextRequested);
+    on_zoom(this, [this] { update(); });
     connect(player_, &PhasePlayer::show, this, &FlowView::setPhase);
     connect(player_, &PhasePlayer::drained, this, [this] {
         if (lesson_)
@@ -118,6 +121,13 @@ FlowView::FlowView(QWidget* parent)
         player_->replay(*model_->run(), model_->selectedRound());
         updateReplayButton();
     });
+}
+
+void FlowView::changeEvent(QEvent* event) {
+    // The Replay button is placed by hand, so no layout resizes it for a
+    // larger font (the zoom).
+    if (event->type() == QEvent::FontChange) replay_->adjustSize();
+    QWidget::changeEvent(event);
 }
 
 QSize FlowView::sizeHint() const { return {960, 600}; }
@@ -380,7 +390,7 @@ QString FlowView::phaseCaption(const PhaseChanged& phase) const {
 FlowView::Geometry FlowView::computeGeometry() const {
     Geometry g;
     const double W = width(), H = height();
-    g.font = std::clamp(std::min(W / 72.0, H / 40.0), 9.0, 34.0);
+    g.font = std::clamp(std::min(W / 72.0, H / 40.0) * zoom(), 9.0, 34.0 * zoom());
     // Wide enough for the glow around a lit box at the edge.
     const double margin = std::clamp(g.font * 0.8, 13.0, 24.0);
     const QRectF all = QRectF(rect()).adjusted(margin, margin, -margin, -margin);
@@ -547,8 +557,8 @@ void FlowView::paintEvent(QPaintEvent*) {
             const bool envBusy = k == activeEnv;
             const QColor outColor = outLit ? readable_on_white(env_color(k)) : QColor(150, 150, 150);
             const QColor backColor = backLit ? methodColor : QColor(150, 150, 150);
-            const double outWidth = outLit ? 3.5 : (envBusy ? 2.0 : 1.6);
-            const double backWidth = backLit ? 3.5 : 1.6;
+            const double outWidth = (outLit ? 3.5 : (envBusy ? 2.0 : 1.6)) * zoom();
+            const double backWidth = (backLit ? 3.5 : 1.6) * zoom();
             draw_arrow(p, start + nrm * offset, end + nrm * offset, outColor, outWidth);
             draw_arrow(p, end - nrm * offset, start - nrm * offset, backColor, backWidth);
 
@@ -616,7 +626,8 @@ void FlowView::paintEvent(QPaintEvent*) {
         drawLessonCaption(p, textBox, lessonPx(g.font));
         return;
     }
-    double cf = n > 0 ? g.font * 1.3 : std::clamp(std::min(width() / 40.0, height() / 22.0), 11.0, 26.0);
+    double cf = n > 0 ? g.font * 1.3
+                      : std::clamp(std::min(width() / 40.0, height() / 22.0) * zoom(), 11.0, 26.0 * zoom());
     for (; cf > 8; cf -= 0.5) {
         const QFontMetricsF fm(pixel_font(font(), cf, active));
         if (fm.boundingRect(QRectF(0, 0, textBox.width(), 1e6), Qt::TextWordWrap, caption_).height() <= textBox.height())

@@ -37,6 +37,7 @@ HelpDialog::HelpDialog(QWidget* parent) : QDialog(parent), browser_(new QTextBro
 }
 
 void HelpDialog::showSection(const QString& anchor) {
+    shown_ = anchor;
     if (!anchor.isEmpty()) browser_->scrollToAnchor(anchor);
 }
 

@@ -13,12 +13,14 @@ class HelpDialog : public QDialog {
 public:
     explicit HelpDialog(QWidget* parent = nullptr);
     // Scrolls to a section: "splits", "methods", a method's name, or a
-    // tab's name ("accuracy", "weights", ...).
+    // tab's RunView::helpAnchor() ("view-accuracy", ...).
     void showSection(const QString& anchor);
+    QString shownSection() const { return shown_; }
     QString html() const;
 
 private:
     QTextBrowser* browser_;
+    QString shown_;
 };
 
 // Opens the one help window (creating it on first use) at `anchor`.

@@ -2,7 +2,9 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QApplication>
 #include <QLabel>
+#include <QLocale>
 #include <QPainter>
 #include <QVBoxLayout>
 
@@ -12,16 +14,17 @@
 #include "palette.h"
 #include "plot_kit.h"
 #include "run_model.h"
+#include "zoom.h"
 #include "view_export.h"
 
 namespace mergelab::ui {
 
 namespace {
 
-QString number(double value) { return QString::number(value, 'g', 2); }
+QString number(double value) { return QLocale().toString(value, 'g', 2); }
 
 QString stats_line(const QString& name, const Stats& s) {
-    return QStringLiteral("%1: mean %2, std %3, min %4, max %5")
+    return HistogramView::tr("%1: mean %2, std %3, min %4, max %5")
         .arg(name, number(s.mean), number(s.std), number(s.min), number(s.max));
 }
 
@@ -63,13 +66,17 @@ HistogramView::HistogramView(QWidget* parent) : QWidget(parent) {
     stats_->setTextFormat(Qt::RichText);
     stats_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     stats_->setContentsMargins(6, 0, 6, 4);
-    QFont statsFont = font();
-    statsFont.setPointSizeF(std::max(6.0, statsFont.pointSizeF() - 1));
-    stats_->setFont(statsFont);
+    // A point below the application's, at the zoom.
+    auto fitStats = [this] {
+        const double full = QApplication::font().pointSizeF();
+        stats_->setFont(zoomed_app_font(full > 0 ? std::max(6.0, full - 1) / full : 1.0));
+    };
+    fitStats();
+    on_zoom(stats_, fitStats);
     layout->addWidget(stats_);
 
     title_ = plot_kit::add_title(plot_);
-    plot_kit::label_axes(plot_, QStringLiteral("Weight value"), QStringLiteral("Count"));
+    plot_kit::label_axes(plot_, tr("Weight value"), tr("Count"));
     plot_kit::style_legend(plot_, QSize(18, 9));
     plot_->legend->setBrush(QColor(255, 255, 255, 200));
     plot_->legend->setBorderPen(QPen(QColor(0, 0, 0, 60)));
@@ -212,13 +219,13 @@ void HistogramView::redraw() {
     }
 
     if (!hist) {
-        emptyText_->setText(!run_ ? QStringLiteral("No run yet: press Start")
-                            : !round ? QStringLiteral("No rounds yet")
-                                     : QStringLiteral("No weight histograms in this round"));
+        emptyText_->setText(!run_ ? tr("No run yet: press Start")
+                            : !round ? tr("No rounds yet")
+                                     : tr("No weight histograms in this round"));
         emptyText_->setVisible(true);
         plot_->legend->setVisible(false);
-        title_->setText(round ? QStringLiteral("Weight histograms, round %1").arg(round->round)
-                              : QStringLiteral("Weight histograms"));
+        title_->setText(round ? tr("Weight histograms, round %1").arg(round->round)
+                              : tr("Weight histograms"));
         plot_->xAxis->setRange(-1, 1);
         plot_->yAxis->setRange(0, 10);
         plot_->replot(QCustomPlot::rpQueuedReplot);
@@ -226,7 +233,7 @@ void HistogramView::redraw() {
     }
 
     emptyText_->setVisible(false);
-    title_->setText(QStringLiteral("%1, round %2").arg(QString::fromStdString(hist->tensor)).arg(round->round));
+    title_->setText(tr("%1, round %2").arg(QString::fromStdString(hist->tensor)).arg(round->round));
 
     double maxCount = 0;
     size_t bins = 0;

@@ -22,7 +22,7 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent) {
     layout->setContentsMargins(0, 0, 0, 0);
     plot_ = plot_kit::add_plot(this, layout, QSize(200, 120));
     title_ = plot_kit::add_title(plot_);
-    plot_kit::label_axes(plot_, QStringLiteral("Batch of this round (each model from 0)"), QStringLiteral("Training loss"));
+    plot_kit::label_axes(plot_, tr("Batch of this round (each model from 0)"), tr("Training loss"));
     // Few ticks: at 1366x768 the chart is short and dense labels collide.
     plot_->yAxis->ticker()->setTickCount(3);
     plot_kit::style_legend(plot_, QSize(18, 8));
@@ -35,7 +35,7 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent) {
     replotTimer_.setInterval(kFrameMs);
     connect(&replotTimer_, &QTimer::timeout, this, [this] { plot_->replot(QCustomPlot::rpQueuedReplot); });
 
-    emptyText_ = plot_kit::add_empty_text(plot_, QStringLiteral("No training yet"));
+    emptyText_ = plot_kit::add_empty_text(plot_, tr("No training yet"));
 
     clear();
 }
@@ -49,11 +49,11 @@ void LossChart::startRound(int round, int envs, const QString& lane) {
     maxLoss_ = 0;
     title_->setText(
         lane.isEmpty()
-            ? QStringLiteral("Round %1: training loss, batch by batch").arg(round)
-            : QStringLiteral("Lane %1, round %2: training loss, batch by batch").arg(lane).arg(round));
+            ? tr("Round %1: training loss, batch by batch").arg(round)
+            : tr("Lane %1, round %2: training loss, batch by batch").arg(lane).arg(round));
     for (int k = 0; k < envs; ++k) lineFor(k);
     plot_->legend->setVisible(envs > 0);
-    emptyText_->setText(QStringLiteral("Waiting for the first batch"));
+    emptyText_->setText(tr("Waiting for the first batch"));
     emptyText_->setVisible(true);
     plot_->xAxis->setRange(0, kMinBatches);
     plot_->yAxis->setRange(0, 2.5); // about ln(10): where a fresh 10-class model starts
@@ -111,8 +111,8 @@ void LossChart::clear() {
     round_ = 0;
     points_ = 0;
     maxLoss_ = 0;
-    title_->setText(QStringLiteral("Training loss, batch by batch"));
-    emptyText_->setText(QStringLiteral("No training yet"));
+    title_->setText(tr("Training loss, batch by batch"));
+    emptyText_->setText(tr("No training yet"));
     emptyText_->setVisible(true);
     plot_->legend->setVisible(false);
     plot_->xAxis->setRange(0, kMinBatches);
@@ -134,7 +134,7 @@ LossChart::Line& LossChart::lineFor(int env) {
     Line line;
     line.graph = plot_->addGraph();
     const bool central = env < 0;
-    line.graph->setName(central ? QStringLiteral("central") : env_label(env));
+    line.graph->setName(central ? tr("central") : env_label(env));
     line.graph->setPen(QPen(central ? central_color() : env_color(env), 1.3));
     return *lines_.insert(env, line);
 }

@@ -22,6 +22,7 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 
 #include "experiment_runner.h"
 #include "flow_view.h"
@@ -58,6 +59,7 @@ MainWindow::MainWindow(const std::vector<ViewFactory>& views, QWidget* parent)
     connectRunner();
     connectModel();
     restoreSettings();
+    applyZoom();
     updateActions();
     syncScrubber();
     syncLanes();
@@ -74,6 +76,18 @@ void MainWindow::buildViews(const std::vector<ViewFactory>& views) {
         tabs_->addTab(view->widget(), view->title());
         view->setRunModel(model_);
     }
+    // The shown tab's paragraph of the help, one click from the tab itself.
+    auto* help = new QToolButton;
+    help->setObjectName("viewHelp");
+    help->setText(QStringLiteral("?"));
+    help->setToolTip(tr("What this tab shows (opens its paragraph of How merging works)"));
+    help->setAccessibleName(tr("Help for this tab"));
+    help->setAutoRaise(true);
+    connect(help, &QToolButton::clicked, this, [this] {
+        const int index = tabs_->currentIndex();
+        if (index >= 0) showHelp(this, views_[static_cast<size_t>(index)]->helpAnchor());
+    });
+    tabs_->setCornerWidget(help, Qt::TopRightCorner);
     setCentralWidget(tabs_);
 }
 
@@ -363,6 +377,8 @@ void MainWindow::buildViewMenu() {
     for (auto* dock : findChildren<QDockWidget*>())
         menu->addAction(dock->toggleViewAction());
     menu->addSeparator();
+    buildPresentationActions(menu);
+    menu->addSeparator();
     menu->addMenu(makeLanguageMenu(this));
     menu->addSeparator();
     for (int i = 0; i < static_cast<int>(views_.size()); ++i) {
@@ -492,8 +508,9 @@ void MainWindow::restoreSettings() {
 
 void MainWindow::saveSettings() {
     QSettings settings;
-    settings.setValue("window/geometry", saveGeometry());
-    settings.setValue("window/state", saveState());
+    // Presentation mode is for now; the window to come back to is the one before it.
+    settings.setValue("window/geometry", presenting_ ? normalGeometry_ : saveGeometry());
+    settings.setValue("window/state", presenting_ ? normalState_ : saveState());
     settings.setValue("setup/last", QString::fromStdString(config_to_json(setup_->config())));
     for (RunView* view : views_)
         for (QAction* action : view->viewActions())

@@ -52,6 +52,14 @@ public:
     // Writes the shown tab's view (PNG at `scale` times its size, PDF, or
     // SVG by the suffix) without the widgets around it.
     bool exportView(const QString& path, double scale = 3.0);
+    // Presentation mode (F11, View → Presentation; Esc leaves): full
+    // screen, setup and log hidden, the views at the presentation zoom.
+    // Leaving restores the window's geometry, docks and tool bars.
+    void setPresentation(bool on);
+    bool isPresenting() const { return presenting_; }
+    // The zoom in effect: the window's or the presentation's (View → Zoom).
+    double zoomFactor() const;
+    void zoomBy(int steps); // +1 in, -1 out, 0 back to the mode's default
 
     // For tests.
     SetupPanel* setupPanel() const { return setup_; }
@@ -75,6 +83,7 @@ public:
     QComboBox* laneSelector() const { return lane_; }
     QAction* laneSelectorAction() const { return laneAction_; }
     QMenu* recentMenu() const { return recent_; }
+    QAction* presentationAction() const { return present_; }
     RunPtr shownRun() const;
     int shownRound() const;
     // Seconds the run has been training, pauses left out.
@@ -104,6 +113,8 @@ private:
     void buildActions();
     void buildFileMenu();
     void buildViewMenu();
+    void buildPresentationActions(QMenu* menu);
+    void applyZoom();
     void connectRunner();
     void connectModel();
     void onRunStarted(const RunStarted& started);
@@ -163,6 +174,17 @@ private:
     QAction* save_;
     QAction* open_;
     QMenu* recent_ = nullptr;
+    QAction* present_ = nullptr;
+    QAction* leavePresentation_ = nullptr;
+    QAction* zoomIn_ = nullptr;
+    QAction* zoomOut_ = nullptr;
+    QAction* zoomReset_ = nullptr;
+    bool presenting_ = false;
+    double windowZoom_ = 1.0;
+    double presentationZoom_ = 1.0;
+    // The window as it was before presentation mode, to come back to.
+    QByteArray normalGeometry_;
+    QByteArray normalState_;
 
     ExperimentConfig running_;
     QString runDir_;

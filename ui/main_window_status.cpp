@@ -45,11 +45,11 @@ void MainWindow::buildStatusBar() {
     phaseLabel_->setMinimumWidth(200);
     phaseProgress_ = new QProgressBar;
     phaseProgress_->setMaximumWidth(180);
-    phaseProgress_->setFormat("%p% of epoch");
+    phaseProgress_->setFormat(tr("%p% of epoch"));
     phaseProgress_->setToolTip(tr("Progress of the current epoch"));
     runProgress_ = new QProgressBar;
     runProgress_->setMaximumWidth(180);
-    runProgress_->setFormat("run %p%");
+    runProgress_->setFormat(tr("run %p%"));
     runProgress_->setToolTip(tr("Progress of the whole run (the round limit)"));
     speedLabel_ = new QLabel;
     speedLabel_->setObjectName("speedLabel");

@@ -12,6 +12,7 @@
 
 #include "palette.h"
 #include "run_model.h"
+#include "zoom.h"
 
 namespace mergelab::ui {
 
@@ -136,7 +137,7 @@ std::vector<MethodsView::Panel> MethodsView::panels() const {
     const MethodMetrics* a = r->method(a_.toStdString());
     const MethodMetrics* b = r->method(b_.toStdString());
     if (a && b && a != b) {
-        Panel d{QStringLiteral("%1 minus %2").arg(a_, b_), {}, true};
+        Panel d{tr("%1 minus %2").arg(a_, b_), {}, true};
         for (int t = 0; t < kN; ++t)
             for (int p = 0; p < kN; ++p)
                 d.counts[t][p] = a->confusion[t][p] - b->confusion[t][p];
@@ -190,7 +191,7 @@ void MethodsView::paintEvent(QPaintEvent*) {
     const QRectF area = canvas();
     // The class names left of each row of panels, in the largest font they get.
     const double label =
-        QFontMetricsF(pixel_font(font(), 13.0)).horizontalAdvance(QStringLiteral("9 Ankle boot")) + 8;
+        QFontMetricsF(pixel_font(font(), 13.0 * zoom())).horizontalAdvance(QStringLiteral("9 Ankle boot")) + 8;
     const int count = static_cast<int>(all.size());
     // One or two rows of panels, whichever gives larger cells.
     double best = 0;
@@ -204,14 +205,26 @@ void MethodsView::paintEvent(QPaintEvent*) {
     }
     const double cell = std::floor(std::max(4.0, best));
     const int cols = (count + rows - 1) / rows;
-    const QFont small = pixel_font(font(), std::clamp(cell * 0.55, 8.0, 13.0));
-    const QFont bold = pixel_font(font(), std::clamp(cell * 0.62, 9.0, 14.0), true);
+    const QFont small = pixel_font(font(), std::clamp(cell * 0.55, 8.0, 13.0 * zoom()));
+    const QFont bold = pixel_font(font(), std::clamp(cell * 0.62, 9.0, 14.0 * zoom()), true);
     int64_t spread = 1; // the difference's largest magnitude, for its symmetric scale
     for (const Panel& panel : all)
         if (panel.difference)
             for (const auto& row : panel.counts)
                 for (int64_t v : row)
                     spread = std::max<int64_t>(spread, std::llabs(v));
+    // The counts in the cells: as large as the labels, but the widest count
+    // ("+1000" when zoomed) must stay inside its cell.
+    int64_t widest = 0;
+    for (const Panel& panel : all)
+        for (const auto& row : panel.counts)
+            for (int64_t v : row)
+                widest = std::max<int64_t>(widest, std::llabs(v));
+    QFont countFont = small;
+    for (double px = small.pixelSize(); px > 7; px -= 0.5) {
+        countFont = pixel_font(font(), px);
+        if (QFontMetricsF(countFont).horizontalAdvance("+" + QString::number(widest)) <= cell - 3) break;
+    }
     for (int i = 0; i < count; ++i) {
         const Panel& panel = all[static_cast<size_t>(i)];
         const int r = i / cols, c = i % cols;
@@ -232,12 +245,14 @@ void MethodsView::paintEvent(QPaintEvent*) {
                 const QRectF box(origin.x() + q * cell, origin.y() + t * cell, cell, cell);
                 p.fillRect(box, fill);
                 if (cell >= 22 && v != 0) {
+                    p.setFont(countFont);
                     p.setPen(luminance(fill) < 0.5 ? Qt::white : QColor(40, 40, 40));
                     p.drawText(box, Qt::AlignCenter,
                                panel.difference && v > 0 ? "+" + QString::number(v) : QString::number(v));
                 }
             }
         }
+        p.setFont(small);
         p.setPen(QColor(0, 0, 0, 60));
         p.drawRect(QRectF(origin, QSizeF(kN * cell, kN * cell)));
         if (c == 0) {

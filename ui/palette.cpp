@@ -68,7 +68,7 @@ QString short_class_name(int c) {
     return coreText(class_names()[c]);
 }
 
-QString grouped(qint64 n) { return QLocale(QLocale::English).toString(n); }
+QString grouped(qint64 n) { return QLocale().toString(n); }
 
 QColor mix(const QColor& a, const QColor& b, double t) {
     t = std::clamp(t, 0.0, 1.0);

@@ -3,15 +3,110 @@
 #include <QBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 #include <qcustomplot.h>
 
+#include "zoom.h"
+
 namespace mergelab::ui::plot_kit {
+
+namespace {
+
+// Dynamic properties: a view never sees them, and elements a view adds
+// later (graphs per round, labels) are picked up at the next replot.
+constexpr const char* kRelative = "plotKitRelative";
+constexpr const char* kLegendRelative = "plotKitLegendRelative";
+constexpr const char* kIconSize = "plotKitIconSize";
+constexpr const char* kBaseWidth = "plotKitBaseWidth";
+constexpr const char* kSetWidth = "plotKitSetWidth";
+
+double relative_of(const QObject* o) {
+    const QVariant v = o->property(kRelative);
+    return v.isValid() ? v.toDouble() : 1.0;
+}
+
+QFont sized(QFont f, double relative) {
+    const QFont app = zoomed_app_font(relative);
+    if (app.pointSizeF() > 0)
+        f.setPointSizeF(app.pointSizeF());
+    else
+        f.setPixelSize(app.pixelSize());
+    return f;
+}
+
+// The view's own width times the zoom. A width the view changed since the
+// last replot is its new own width.
+QPen widened(QObject* owner, QPen pen) {
+    const double now = pen.widthF();
+    const QVariant set = owner->property(kSetWidth);
+    if (!set.isValid() || std::abs(set.toDouble() - now) > 1e-9)
+        owner->setProperty(kBaseWidth, now);
+    const double base = owner->property(kBaseWidth).toDouble();
+    // Width 0 is Qt's one-pixel cosmetic pen.
+    const double width = base > 0 ? base * zoom() : (zoom() > 1.01 ? zoom() : 0.0);
+    owner->setProperty(kSetWidth, width);
+    pen.setWidthF(width);
+    return pen;
+}
+
+} // namespace
 
 QCustomPlot* add_plot(QWidget* owner, QBoxLayout* layout, QSize minimum, int stretch) {
     auto* plot = new QCustomPlot(owner);
     plot->setMinimumSize(minimum);
     layout->addWidget(plot, stretch);
+    QObject::connect(plot, &QCustomPlot::beforeReplot, plot, [plot] { apply_zoom(plot); });
+    on_zoom(plot, [plot, minimum] {
+        // Taller text needs taller room, or a chart in a splitter is left
+        // with labels over its axes; widths stay, the screen's width is fixed.
+        plot->setMinimumSize(minimum.width(), static_cast<int>(minimum.height() * zoom()));
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    });
     return plot;
+}
+
+void set_relative_size(QObject* element, double relative) {
+    element->setProperty(kRelative, relative);
+}
+
+void apply_zoom(QCustomPlot* plot) {
+    for (QCPAxisRect* rect : plot->axisRects())
+        for (QCPAxis* axis : rect->axes()) {
+            axis->setLabelFont(sized(axis->labelFont(), 1.0));
+            axis->setTickLabelFont(sized(axis->tickLabelFont(), 1.0));
+            axis->setSelectedLabelFont(sized(axis->selectedLabelFont(), 1.0));
+            axis->setSelectedTickLabelFont(sized(axis->selectedTickLabelFont(), 1.0));
+        }
+    const QVariant legendRelative = plot->property(kLegendRelative);
+    const double lr = legendRelative.isValid() ? legendRelative.toDouble() : 1.0;
+    plot->legend->setFont(sized(plot->legend->font(), lr));
+    for (int i = 0; i < plot->legend->itemCount(); ++i)
+        if (QCPAbstractLegendItem* item = plot->legend->item(i))
+            item->setFont(sized(item->font(), lr));
+    if (const QVariant icon = plot->property(kIconSize); icon.isValid())
+        plot->legend->setIconSize(icon.toSize() * zoom());
+    for (QCPLayoutElement* element : plot->plotLayout()->elements(true)) {
+        if (auto* text = qobject_cast<QCPTextElement*>(element))
+            text->setFont(sized(text->font(), relative_of(text)));
+        // A colour scale's axis lives outside the axis rects.
+        if (auto* scale = qobject_cast<QCPColorScale*>(element)) {
+            scale->axis()->setLabelFont(sized(scale->axis()->labelFont(), 1.0));
+            scale->axis()->setTickLabelFont(sized(scale->axis()->tickLabelFont(), 1.0));
+        }
+    }
+    for (int i = 0; i < plot->itemCount(); ++i) {
+        QCPAbstractItem* item = plot->item(i);
+        if (auto* text = qobject_cast<QCPItemText*>(item))
+            text->setFont(sized(text->font(), relative_of(text)));
+        else if (auto* line = qobject_cast<QCPItemStraightLine*>(item))
+            line->setPen(widened(line, line->pen()));
+        else if (auto* segment = qobject_cast<QCPItemLine*>(item))
+            segment->setPen(widened(segment, segment->pen()));
+    }
+    for (int i = 0; i < plot->plottableCount(); ++i) {
+        QCPAbstractPlottable* p = plot->plottable(i);
+        p->setPen(widened(p, p->pen()));
+    }
 }
 
 QCPTextElement* add_title(QCustomPlot* plot, const QString& text) {
@@ -31,9 +126,14 @@ void label_axes(QCustomPlot* plot, const QString& x, const QString& y) {
 
 void style_legend(QCustomPlot* plot, QSize icon) {
     QFont font = plot->font();
-    font.setPointSizeF(std::max(6.0, font.pointSizeF() - 1));
+    const double full = font.pointSizeF();
+    font.setPointSizeF(std::max(6.0, full - 1));
     plot->legend->setFont(font);
     plot->legend->setIconSize(icon);
+    // Kept as ratios, so the zoom scales the legend with everything else.
+    if (full > 0)
+        plot->setProperty(kLegendRelative, font.pointSizeF() / full);
+    plot->setProperty(kIconSize, icon);
     plot->legend->setRowSpacing(0);
 }
 

@@ -6,6 +6,7 @@
 #include <QString>
 
 class QBoxLayout;
+class QObject;
 class QCustomPlot;
 class QCPItemText;
 class QCPTextElement;
@@ -26,5 +27,13 @@ void style_legend(QCustomPlot* plot, QSize icon);
 void put_legend_beside(QCustomPlot* plot);
 // Grey text centred in the axis rect, for a chart with nothing to draw.
 QCPItemText* add_empty_text(QCustomPlot* plot, const QString& text = {});
+
+// The zoom (zoom.h): every plot made by add_plot applies it before each
+// replot, and replots (queued) when it changes. Fonts are set from the
+// application's font by role (axes, legend, titles, texts); line widths are
+// the ones the view chose, multiplied.
+void apply_zoom(QCustomPlot* plot);
+// A title or text item drawn at `relative` times the plot's text size.
+void set_relative_size(QObject* element, double relative);
 
 } // namespace mergelab::ui::plot_kit

@@ -29,6 +29,9 @@ public:
     virtual QString name() const = 0;
     // "&Accuracy": the tab's text, with its mnemonic.
     virtual QString title() const = 0;
+    // Where Help → How merging works explains this tab (its "?" button):
+    // "view-" and the name, so a tab never lands on a method's paragraph.
+    virtual QString helpAnchor() const { return QStringLiteral("view-") + name(); }
     // Connects to the model's signals and draws what it already holds.
     virtual void setRunModel(RunModel* model) = 0;
     // Checkable actions with an object name are remembered across sessions.

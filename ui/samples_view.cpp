@@ -16,17 +16,19 @@
 
 #include "palette.h"
 #include "run_model.h"
+#include "zoom.h"
 
 namespace mergelab::ui {
 namespace {
 
-double ui_font_px(int width) { return std::clamp(width / 60.0, 12.0, 22.0); }
+double ui_font_px(int width) { return std::clamp(width / 60.0 * zoom(), 12.0, 22.0 * zoom()); }
 
 } // namespace
 
 // The painted grid inside the scroll area: tiles sized from the width so a
 // projector shows fewer, larger images and a laptop more, smaller ones.
 class SamplesGrid : public QWidget {
+    Q_OBJECT // for tr(): its texts are looked up under its own name
 public:
     struct Tile {
         int64_t index = 0;
@@ -54,7 +56,7 @@ public:
     static Metrics metricsFor(int width) {
         Metrics m;
         const double w = std::max(width, 120);
-        m.font = std::clamp(w / 75.0, 10.0, 24.0);
+        m.font = std::clamp(w / 75.0 * zoom(), 10.0, 24.0 * zoom());
         m.gap = std::clamp(w / 120.0, 5.0, 14.0);
         m.pad = m.gap * 0.6;
         const double target = std::clamp(w / 8.5, 96.0, 190.0);
@@ -95,7 +97,7 @@ protected:
         p.setRenderHint(QPainter::Antialiasing, true);
         if (tiles_.empty()) {
             p.setPen(QColor(90, 90, 90));
-            p.setFont(pixel_font(font(), std::clamp(width() / 45.0, 12.0, 24.0)));
+            p.setFont(pixel_font(font(), std::clamp(width() / 45.0 * zoom(), 12.0, 24.0 * zoom())));
             p.drawText(QRectF(rect()).adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap, message_);
             return;
         }
@@ -181,6 +183,10 @@ SamplesView::SamplesView(QWidget* parent) : QWidget(parent) {
     connect(selector_, &QComboBox::activated, this, [this](int index) {
         method_ = selector_->itemData(index).toString();
         recompute();
+    });
+    on_zoom(this, [this] {
+        fitFonts();
+        grid_->update();
     });
     recompute();
 }
@@ -330,6 +336,10 @@ void SamplesView::layoutGrid() {
 
 void SamplesView::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
+    fitFonts();
+}
+
+void SamplesView::fitFonts() {
     const double px = ui_font_px(width());
     QFont f = font();
     f.setPixelSize(static_cast<int>(std::lround(px)));
@@ -347,3 +357,5 @@ bool SamplesView::eventFilter(QObject* watched, QEvent* event) {
 }
 
 } // namespace mergelab::ui
+
+#include "samples_view.moc"

@@ -47,6 +47,7 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    void fitFonts(); // the row above the grid's, from the width and the zoom
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:

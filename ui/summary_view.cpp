@@ -12,6 +12,7 @@
 #include "messages.h"
 #include "palette.h"
 #include "run_model.h"
+#include "zoom.h"
 
 namespace mergelab::ui {
 
@@ -70,10 +71,13 @@ SummaryView::SummaryView(QWidget* parent)
     layout->setContentsMargins(10, 8, 10, 8);
     heading_ = new QLabel(this);
     heading_->setWordWrap(true);
-    QFont bold = heading_->font();
-    bold.setBold(true);
-    bold.setPointSizeF(bold.pointSizeF() * 1.15);
-    heading_->setFont(bold);
+    auto fitHeading = [this] {
+        QFont bold = zoomed_app_font(1.15);
+        bold.setBold(true);
+        heading_->setFont(bold);
+    };
+    fitHeading();
+    on_zoom(heading_, fitHeading);
     table_ = new QTableWidget(0, Columns, this);
     table_->setHorizontalHeaderLabels({tr("Model"), tr("Test accuracy, last round"), tr("Best (round)"),
                                        tr("Rounds"), tr("How it ended"), tr("Time")});

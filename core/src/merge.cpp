@@ -5,6 +5,7 @@
 
 #include "merge_internal.h"
 #include "mergelab/error.h"
+#include "mergelab/i18n.h"
 #include "mergelab/text.h"
 
 namespace mergelab {
@@ -17,7 +18,8 @@ void merge_avg(const std::vector<const float*>& in, float* out, size_t count) {
     const double n = static_cast<double>(in.size());
     for (size_t i = 0; i < count; ++i) {
         double sum = 0;
-        for (const float* w : in) sum += w[i];
+        for (const float* w : in)
+            sum += w[i];
         out[i] = static_cast<float>(sum / n);
     }
 }
@@ -25,7 +27,8 @@ void merge_avg(const std::vector<const float*>& in, float* out, size_t count) {
 void merge_max(const std::vector<const float*>& in, float* out, size_t count) {
     for (size_t i = 0; i < count; ++i) {
         float best = in[0][i];
-        for (size_t k = 1; k < in.size(); ++k) best = std::max(best, in[k][i]);
+        for (size_t k = 1; k < in.size(); ++k)
+            best = std::max(best, in[k][i]);
         out[i] = best;
     }
 }
@@ -36,14 +39,16 @@ void merge_absmax(const std::vector<const float*>& in, float* out, size_t count)
     for (size_t i = 0; i < count; ++i) {
         float best = in[0][i];
         for (size_t k = 1; k < in.size(); ++k)
-            if (std::fabs(in[k][i]) > std::fabs(best)) best = in[k][i];
+            if (std::fabs(in[k][i]) > std::fabs(best))
+                best = in[k][i];
         out[i] = best;
     }
 }
 
 class ElementwiseMerger : public Merger {
 public:
-    explicit ElementwiseMerger(MergeKernel kernel) : kernel_(kernel) {}
+    explicit ElementwiseMerger(MergeKernel kernel)
+        : kernel_(kernel) {}
     WeightSet merge(const MergeInputs& in) override {
         return merge_by_tensor(
             in, false, [this](const TensorInputs& t, float* out) { kernel_(t.models, out, t.count); });
@@ -65,17 +70,21 @@ MergeMethod elementwise(const char* name, const char* label, const char* descrip
     return m;
 }
 
-const char* kPaper = "Lee et al., Integration of neural network models trained in different environments, formulas 1-3";
+const char* kPaper =
+    "Lee et al., Integration of neural network models trained in different environments, formulas 1-3";
 
 std::vector<MergeMethod> builtin_methods() {
     std::vector<MergeMethod> all{
-        elementwise("avg", "Average", "element-wise mean of the environments' weights", kPaper, merge_avg,
-                    false),
-        elementwise("max", "Maximum", "element-wise maximum of the environments' weights", kPaper, merge_max,
-                    true),
-        elementwise("absmax", "Largest magnitude",
-                    "the value of largest magnitude, its sign kept (ties: lowest "
-                    "environment)",
+        elementwise("avg", QT_TRANSLATE_NOOP("mergelab", "Average"),
+                    QT_TRANSLATE_NOOP("mergelab", "element-wise mean of the environments' weights"), kPaper,
+                    merge_avg, false),
+        elementwise("max", QT_TRANSLATE_NOOP("mergelab", "Maximum"),
+                    QT_TRANSLATE_NOOP("mergelab", "element-wise maximum of the environments' weights"),
+                    kPaper, merge_max, true),
+        elementwise("absmax", QT_TRANSLATE_NOOP("mergelab", "Largest magnitude"),
+                    QT_TRANSLATE_NOOP("mergelab",
+                                      "the value of largest magnitude, its sign kept (ties: lowest "
+                                      "environment)"),
                     kPaper, merge_absmax, true),
     };
     for (auto part : {statistical_methods(), task_vector_methods(), server_optimizers()})
@@ -85,7 +94,8 @@ std::vector<MergeMethod> builtin_methods() {
 
 std::string known_methods() {
     std::string known;
-    for (const auto& n : merge_method_names()) known += (known.empty() ? "" : ", ") + n;
+    for (const auto& n : merge_method_names())
+        known += (known.empty() ? "" : ", ") + n;
     return known;
 }
 
@@ -96,11 +106,17 @@ const std::vector<MergeMethod>& merge_methods() {
     return methods;
 }
 
-std::vector<std::string> merge_method_names() { return entry_names(merge_methods()); }
+std::vector<std::string> merge_method_names() {
+    return entry_names(merge_methods());
+}
 
-const MergeMethod* find_merge_method(const std::string& name) { return find_entry(merge_methods(), name); }
+const MergeMethod* find_merge_method(const std::string& name) {
+    return find_entry(merge_methods(), name);
+}
 
-std::unique_ptr<Merger> elementwise_merger(MergeKernel kernel) { return std::make_unique<ElementwiseMerger>(kernel); }
+std::unique_ptr<Merger> elementwise_merger(MergeKernel kernel) {
+    return std::make_unique<ElementwiseMerger>(kernel);
+}
 
 void check_mergeable(const std::vector<const WeightSet*>& models) {
     if (models.size() < 2)
@@ -110,20 +126,22 @@ void check_mergeable(const std::vector<const WeightSet*>& models) {
         const WeightSet& other = *models[k];
         const std::string which = "model " + std::to_string(k + 1);
         if (other.size() != first.size())
-            throw Error("cannot merge: model 1 has " + std::to_string(first.size()) + " tensors, " + which + " has " +
-                        std::to_string(other.size()));
+            throw Error("cannot merge: model 1 has " + std::to_string(first.size()) + " tensors, " + which +
+                        " has " + std::to_string(other.size()));
         for (const auto& tensor : first) {
             const NamedTensor* match = find_tensor(other, tensor.name);
             if (!match) {
                 std::string extra;
                 for (const auto& t : other)
-                    if (!find_tensor(first, t.name)) extra = t.name;
+                    if (!find_tensor(first, t.name))
+                        extra = t.name;
                 throw Error("cannot merge: tensor '" + tensor.name + "' of model 1 is missing in " + which +
                             (extra.empty() ? "" : ", which has '" + extra + "' instead"));
             }
             if (match->shape != tensor.shape)
-                throw Error("cannot merge: tensor '" + tensor.name + "' has shape " + shape_to_string(tensor.shape) +
-                            " in model 1 but " + shape_to_string(match->shape) + " in " + which);
+                throw Error("cannot merge: tensor '" + tensor.name + "' has shape " +
+                            shape_to_string(tensor.shape) + " in model 1 but " +
+                            shape_to_string(match->shape) + " in " + which);
         }
     }
 }
@@ -186,9 +204,11 @@ bool needs_sizes(const MergeMethod& method, const ParamValues& params) {
 
 WeightSet merge_weights(const std::string& method, const MergeInputs& inputs, const ParamValues& params) {
     const MergeMethod* m = find_merge_method(method);
-    if (!m) throw UsageError("unknown merge method '" + method + "' (known: " + known_methods() + ")");
+    if (!m)
+        throw UsageError("unknown merge method '" + method + "' (known: " + known_methods() + ")");
     check_params(*m, params, method);
-    if (m->needs_base && !inputs.base) throw Error(method + " needs the model the environments started from");
+    if (m->needs_base && !inputs.base)
+        throw Error(method + " needs the model the environments started from");
     if (needs_sizes(*m, params) && inputs.sizes.size() != inputs.models.size())
         throw Error(method + " needs each environment's training-set size");
     return m->make(params)->merge(inputs);
@@ -202,7 +222,8 @@ WeightSet merge_weights(const std::string& method, const std::vector<const Weigh
 
 WeightSet merge_weights(const std::string& method, const std::vector<WeightSet>& sets) {
     std::vector<const WeightSet*> pointers;
-    for (const auto& s : sets) pointers.push_back(&s);
+    for (const auto& s : sets)
+        pointers.push_back(&s);
     return merge_weights(method, pointers);
 }
 

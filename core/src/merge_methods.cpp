@@ -7,6 +7,7 @@
 
 #include "merge_internal.h"
 #include "mergelab/error.h"
+#include "mergelab/i18n.h"
 
 namespace mergelab {
 namespace {
@@ -141,22 +142,27 @@ template <typename F> std::unique_ptr<Merger> stateless(F f) {
 
 std::vector<MergeMethod> statistical_methods() {
     auto wavg =
-        entry("wavg", "Weighted average (FedAvg)",
-              "mean of the environments' weights weighted by their training-set sizes",
+        entry("wavg", QT_TRANSLATE_NOOP("mergelab", "Weighted average (FedAvg)"),
+              QT_TRANSLATE_NOOP("mergelab",
+                                "mean of the environments' weights weighted by their training-set sizes"),
               "McMahan et al., Communication-Efficient Learning of Deep Networks from Decentralized Data "
               "(FedAvg), AISTATS 2017");
     wavg.needs_sizes = true;
     wavg.make = [](const ParamValues&) { return stateless(merge_wavg); };
     auto median =
-        entry("median", "Median", "element-wise median (mean of the two middle values for even N)",
+        entry("median", QT_TRANSLATE_NOOP("mergelab", "Median"),
+              QT_TRANSLATE_NOOP("mergelab", "element-wise median (mean of the two middle values for even N)"),
               "Yin et al., Byzantine-Robust Distributed Learning, ICML 2018 (coordinate-wise median)");
     median.picks = false; // for even N it is a mean, not one environment's value
     median.make = [](const ParamValues&) { return stateless(merge_median); };
     auto trimmed =
-        entry("trimmed-mean", "Trimmed mean",
-              "per element, drop the floor(trim*N) smallest and largest values and average the rest",
+        entry("trimmed-mean", QT_TRANSLATE_NOOP("mergelab", "Trimmed mean"),
+              QT_TRANSLATE_NOOP(
+                  "mergelab",
+                  "per element, drop the floor(trim*N) smallest and largest values and average the rest"),
               "Yin et al., Byzantine-Robust Distributed Learning, ICML 2018 (coordinate-wise trimmed mean)",
-              {param("trim", "Trim", "share of values dropped at each end", 0.2, 0, 0.49)});
+              {param("trim", QT_TRANSLATE_NOOP("mergelab", "Trim"),
+                     QT_TRANSLATE_NOOP("mergelab", "share of values dropped at each end"), 0.2, 0, 0.49)});
     trimmed.make = [trimmed](const ParamValues& p) {
         const double trim = param_value(trimmed, p, "trim");
         return stateless([trim](const MergeInputs& in) { return merge_trimmed(in, trim); });
@@ -165,21 +171,33 @@ std::vector<MergeMethod> statistical_methods() {
 }
 
 std::vector<MergeMethod> task_vector_methods() {
-    ParamSpec lambda{"lambda", "Scale", "scale of the summed deltas (1/N: their mean)", 0.5, 0, 10, "1/N"};
-    auto task = entry("task-arithmetic", "Task arithmetic",
-                      "start model + lambda * sum of the environments' deltas from it",
-                      "Ilharco et al., Editing Models with Task Arithmetic, ICLR 2023", {lambda});
+    ParamSpec lambda{"lambda",
+                     QT_TRANSLATE_NOOP("mergelab", "Scale"),
+                     QT_TRANSLATE_NOOP("mergelab", "scale of the summed deltas (1/N: their mean)"),
+                     0.5,
+                     0,
+                     10,
+                     "1/N"};
+    auto task =
+        entry("task-arithmetic", QT_TRANSLATE_NOOP("mergelab", "Task arithmetic"),
+              QT_TRANSLATE_NOOP("mergelab", "start model + lambda * sum of the environments' deltas from it"),
+              "Ilharco et al., Editing Models with Task Arithmetic, ICLR 2023", {lambda});
     task.needs_base = true;
     task.make = [](const ParamValues& p) {
         return stateless([p](const MergeInputs& in) { return merge_task_arithmetic(in, p); });
     };
-    lambda.default_value = 1, lambda.default_text = "", lambda.help = "scale of the merged delta";
+    lambda.default_value = 1, lambda.default_text = "",
+    lambda.help = QT_TRANSLATE_NOOP("mergelab", "scale of the merged delta");
     auto ties = entry(
         "ties", "TIES",
-        "trim each delta to its largest entries, elect a sign per weight, average the deltas that "
-        "agree",
+        QT_TRANSLATE_NOOP(
+            "mergelab",
+            "trim each delta to its largest entries, elect a sign per weight, average the deltas that "
+            "agree"),
         "Yadav et al., TIES-Merging: Resolving Interference When Merging Models, NeurIPS 2023",
-        {param("density", "Density", "share of each delta's entries kept (per tensor)", 0.2, 0, 1), lambda});
+        {param("density", QT_TRANSLATE_NOOP("mergelab", "Density"),
+               QT_TRANSLATE_NOOP("mergelab", "share of each delta's entries kept (per tensor)"), 0.2, 0, 1),
+         lambda});
     ties.needs_base = true;
     ties.make = [ties](const ParamValues& p) {
         const double density = param_value(ties, p, "density"), scale = param_value(ties, p, "lambda");

@@ -33,10 +33,11 @@ Preset paper_style(const char* name, const char* label, const char* description,
 Preset strategies_on_h() {
     Preset p;
     p.name = "H-strategies";
-    p.label = "H: which strategy wins?";
-    p.description =
+    p.label = QT_TRANSLATE_NOOP("mergelab", "H: which strategy wins?");
+    p.description = QT_TRANSLATE_NOOP(
+        "mergelab",
         "lanes of avg, FedProx, FedAdam, FedAvgM and TIES on the H split, 60 rounds of 0.1 epoch: "
-        "about 20 minutes on 2 cores";
+        "about 20 minutes on 2 cores");
     p.apply = [](ExperimentConfig& c) {
         c.split.kind = "H";
         c.mode = Mode::Lanes;

@@ -7,13 +7,15 @@
 
 #include "merge_internal.h"
 #include "mergelab/error.h"
+#include "mergelab/i18n.h"
 
 namespace mergelab {
 namespace {
 
 ParamSpec weighted_param() {
-    return param("weighted", "Size-weighted", "1: the pseudo-gradient uses the size-weighted mean (wavg)", 0,
-                 0, 1);
+    return param("weighted", QT_TRANSLATE_NOOP("mergelab", "Size-weighted"),
+                 QT_TRANSLATE_NOOP("mergelab", "1: the pseudo-gradient uses the size-weighted mean (wavg)"),
+                 0, 0, 1);
 }
 
 // Keeps one double vector per tensor and walks the pseudo-gradient.
@@ -100,24 +102,32 @@ MergeMethod server_entry(const char* name, const char* label, const char* descri
 
 std::vector<MergeMethod> server_optimizers() {
     auto avgm = server_entry(
-        "fedavgm", "FedAvgM (server momentum)",
-        "server SGD with momentum on the pseudo-gradient start model - mean",
+        "fedavgm", QT_TRANSLATE_NOOP("mergelab", "FedAvgM (server momentum)"),
+        QT_TRANSLATE_NOOP("mergelab", "server SGD with momentum on the pseudo-gradient start model - mean"),
         "Hsu et al., Measuring the Effects of Non-Identical Data Distribution for Federated "
         "Visual Classification (FedAvgM), 2019",
-        {param("server_lr", "Server learning rate", "step size on the pseudo-gradient", 1.0, 0, 10),
-         param("momentum", "Server momentum", "share of the previous step kept", 0.9, 0, 0.999)});
+        {param("server_lr", QT_TRANSLATE_NOOP("mergelab", "Server learning rate"),
+               QT_TRANSLATE_NOOP("mergelab", "step size on the pseudo-gradient"), 1.0, 0, 10),
+         param("momentum", QT_TRANSLATE_NOOP("mergelab", "Server momentum"),
+               QT_TRANSLATE_NOOP("mergelab", "share of the previous step kept"), 0.9, 0, 0.999)});
     avgm.make = [avgm](const ParamValues& p) -> std::unique_ptr<Merger> {
         return std::make_unique<FedAvgM>(param_value(avgm, p, "server_lr"), param_value(avgm, p, "momentum"),
                                          param_value(avgm, p, "weighted") != 0);
     };
     auto adam = server_entry(
-        "fedadam", "FedAdam (server Adam)",
-        "server Adam on the pseudo-gradient start model - mean (no bias correction)",
+        "fedadam", QT_TRANSLATE_NOOP("mergelab", "FedAdam (server Adam)"),
+        QT_TRANSLATE_NOOP("mergelab",
+                          "server Adam on the pseudo-gradient start model - mean (no bias correction)"),
         "Reddi et al., Adaptive Federated Optimization, ICLR 2021",
-        {param("server_lr", "Server learning rate", "step size", 0.01, 0, 10),
-         param("beta1", "Beta 1", "decay of the first moment", 0.9, 0, 0.999),
-         param("beta2", "Beta 2", "decay of the second moment", 0.99, 0, 0.9999),
-         param("tau", "Tau", "adaptivity: added to the root of the second moment", 1e-3, 1e-9, 1)});
+        {param("server_lr", QT_TRANSLATE_NOOP("mergelab", "Server learning rate"),
+               QT_TRANSLATE_NOOP("mergelab", "step size"), 0.01, 0, 10),
+         param("beta1", QT_TRANSLATE_NOOP("mergelab", "Beta 1"),
+               QT_TRANSLATE_NOOP("mergelab", "decay of the first moment"), 0.9, 0, 0.999),
+         param("beta2", QT_TRANSLATE_NOOP("mergelab", "Beta 2"),
+               QT_TRANSLATE_NOOP("mergelab", "decay of the second moment"), 0.99, 0, 0.9999),
+         param("tau", QT_TRANSLATE_NOOP("mergelab", "Tau"),
+               QT_TRANSLATE_NOOP("mergelab", "adaptivity: added to the root of the second moment"), 1e-3,
+               1e-9, 1)});
     adam.make = [adam](const ParamValues& p) -> std::unique_ptr<Merger> {
         return std::make_unique<FedAdam>(param_value(adam, p, "server_lr"), param_value(adam, p, "beta1"),
                                          param_value(adam, p, "beta2"), param_value(adam, p, "tau"),

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "mergelab/error.h"
+#include "mergelab/i18n.h"
 #include "mergelab/merge.h"
 
 namespace mergelab {
@@ -14,37 +15,41 @@ namespace {
 std::vector<LocalRule> builtin_rules() {
     LocalRule plain;
     plain.name = "plain";
-    plain.label = "Plain";
-    plain.description = "each environment minimises its own loss only (the paper's local training)";
+    plain.label = QT_TRANSLATE_NOOP("mergelab", "Plain");
+    plain.description = QT_TRANSLATE_NOOP(
+        "mergelab", "each environment minimises its own loss only (the paper's local training)");
     LocalRule prox;
     prox.name = "fedprox";
     prox.label = "FedProx";
-    prox.description =
-        "adds mu/2 ||w - w_round_start||^2 to the local loss, so local models drift less apart";
+    prox.description = QT_TRANSLATE_NOOP(
+        "mergelab", "adds mu/2 ||w - w_round_start||^2 to the local loss, so local models drift less apart");
     prox.reference = "Li et al., Federated Optimization in Heterogeneous Networks (FedProx), MLSys 2020";
-    prox.params = {param("mu", "Proximal weight", "strength of the pull towards the round's starting model",
-                         0.01, 0, 10)};
+    prox.params = {
+        param("mu", QT_TRANSLATE_NOOP("mergelab", "Proximal weight"),
+              QT_TRANSLATE_NOOP("mergelab", "strength of the pull towards the round's starting model"), 0.01,
+              0, 10)};
     LocalRule scaffold;
     scaffold.name = "scaffold";
     scaffold.label = "SCAFFOLD";
-    scaffold.description =
-        "control variates: every local gradient is corrected by (server - own) estimate of "
-        "the drift (option II, every environment every round)";
+    scaffold.description = QT_TRANSLATE_NOOP(
+        "mergelab", "control variates: every local gradient is corrected by (server - own) estimate of "
+                    "the drift (option II, every environment every round)");
     scaffold.reference =
         "Karimireddy et al., SCAFFOLD: Stochastic Controlled Averaging for Federated Learning, "
         "ICML 2020";
     LocalRule rs;
     rs.name = "fedrs";
     rs.label = "FedRS";
-    rs.description =
-        "restricted softmax: while an environment trains, the logits of classes it holds no image of "
-        "are scaled by alpha, so it stops pushing them down (label skew, as in the H split)";
+    rs.description = QT_TRANSLATE_NOOP(
+        "mergelab", "restricted softmax: while an environment trains, the logits of classes it holds no image of "
+                    "are scaled by alpha, so it stops pushing them down (label skew, as in the H split)");
     rs.reference =
         "Li and Zhan, FedRS: Federated Learning with Restricted Softmax for Label Distribution Non-IID "
         "Data, KDD 2021";
-    rs.params = {param("alpha", "Scale of missing classes' logits",
-                       "1 is plain training; 0 leaves the classes an environment lacks out of its softmax", 0.5,
-                       0, 1)};
+    rs.params = {param("alpha", QT_TRANSLATE_NOOP("mergelab", "Scale of missing classes' logits"),
+                       QT_TRANSLATE_NOOP("mergelab", "1 is plain training; 0 leaves the classes an environment "
+                                                     "lacks out of its softmax"),
+                       0.5, 0, 1)};
     return {plain, prox, scaffold, rs};
 }
 

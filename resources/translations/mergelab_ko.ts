@@ -209,7 +209,17 @@
         <translation>앵클부츠</translation>
     </message>
     <message>
-        <location filename="../../core/src/presets.cpp" line="+56"/>
+        <location filename="../../core/src/presets.cpp" line="+36"/>
+        <source>H: which strategy wins?</source>
+        <translation>H: 어떤 전략이 이길까?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>lanes of avg, FedProx, FedAdam, FedAvgM and TIES on the H split, 60 rounds of 0.1 epoch: about 20 minutes on 2 cores</source>
+        <translation>H 분할에서 avg, FedProx, FedAdam, FedAvgM, TIES를 레인으로 비교, 0.1에포크씩 60라운드: 2코어에서 약 20분</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Quick demo</source>
         <translation>빠른 시연</translation>
     </message>
@@ -623,6 +633,358 @@
         <source>T-shirt</source>
         <translation>티셔츠</translation>
     </message>
+    <message>
+        <location filename="../../core/src/merge.cpp" line="+78"/>
+        <source>Average</source>
+        <translation>평균</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>element-wise mean of the environments&apos; weights</source>
+        <translation>환경들 가중치의 원소별 평균</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Maximum</source>
+        <translation>최댓값</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>element-wise maximum of the environments&apos; weights</source>
+        <translation>환경들 가중치의 원소별 최댓값</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Largest magnitude</source>
+        <translation>절댓값 최대</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the value of largest magnitude, its sign kept (ties: lowest environment)</source>
+        <translation>절댓값이 가장 큰 값을 부호 그대로 (같으면 번호가 작은 환경)</translation>
+    </message>
+    <message>
+        <location filename="../../core/src/merge_methods.cpp" line="+145"/>
+        <source>Weighted average (FedAvg)</source>
+        <translation>가중 평균 (FedAvg)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>mean of the environments&apos; weights weighted by their training-set sizes</source>
+        <translation>학습 데이터 크기로 가중한 환경들 가중치의 평균</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Median</source>
+        <translation>중앙값</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>element-wise median (mean of the two middle values for even N)</source>
+        <translation>원소별 중앙값 (N이 짝수면 가운데 두 값의 평균)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Trimmed mean</source>
+        <translation>절사 평균</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>per element, drop the floor(trim*N) smallest and largest values and average the rest</source>
+        <translation>원소마다 가장 작은 값과 가장 큰 값을 floor(trim*N)개씩 버리고 나머지를 평균</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Trim</source>
+        <translation>절사 비율</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>share of values dropped at each end</source>
+        <translation>양 끝에서 각각 버리는 값의 비율</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Scale</source>
+        <translation>배율</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>scale of the summed deltas (1/N: their mean)</source>
+        <translation>변화량 합에 곱하는 배율 (1/N이면 평균)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Task arithmetic</source>
+        <translation>태스크 산술</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>start model + lambda * sum of the environments&apos; deltas from it</source>
+        <translation>시작 모델 + lambda × 시작 모델로부터 환경들 변화량의 합</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>scale of the merged delta</source>
+        <translation>병합한 변화량에 곱하는 배율</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>trim each delta to its largest entries, elect a sign per weight, average the deltas that agree</source>
+        <translation>변화량마다 큰 원소만 남기고, 가중치마다 부호를 정한 뒤, 그 부호와 같은 변화량만 평균</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Density</source>
+        <translation>남기는 비율</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>share of each delta&apos;s entries kept (per tensor)</source>
+        <translation>변화량마다 남기는 원소의 비율 (텐서별)</translation>
+    </message>
+    <message>
+        <location filename="../../core/src/server_optimizers.cpp" line="+16"/>
+        <source>Size-weighted</source>
+        <translation>크기 가중</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1: the pseudo-gradient uses the size-weighted mean (wavg)</source>
+        <translation>1이면 유사 기울기에 크기 가중 평균(wavg)을 사용</translation>
+    </message>
+    <message>
+        <location line="+88"/>
+        <source>FedAvgM (server momentum)</source>
+        <translation>FedAvgM (서버 모멘텀)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>server SGD with momentum on the pseudo-gradient start model - mean</source>
+        <translation>유사 기울기(시작 모델 - 평균)에 서버에서 모멘텀 SGD 적용</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+13"/>
+        <source>Server learning rate</source>
+        <translation>서버 학습률</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>step size on the pseudo-gradient</source>
+        <translation>유사 기울기 방향의 보폭</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Server momentum</source>
+        <translation>서버 모멘텀</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>share of the previous step kept</source>
+        <translation>이전 보폭을 유지하는 비율</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>FedAdam (server Adam)</source>
+        <translation>FedAdam (서버 Adam)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>server Adam on the pseudo-gradient start model - mean (no bias correction)</source>
+        <translation>유사 기울기(시작 모델 - 평균)에 서버에서 Adam 적용 (편향 보정 없음)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>step size</source>
+        <translation>보폭</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Beta 1</source>
+        <translation>베타 1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>decay of the first moment</source>
+        <translation>1차 모멘트의 감쇠율</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Beta 2</source>
+        <translation>베타 2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>decay of the second moment</source>
+        <translation>2차 모멘트의 감쇠율</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tau</source>
+        <translation>타우</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>adaptivity: added to the root of the second moment</source>
+        <translation>적응 정도: 2차 모멘트의 제곱근에 더하는 값</translation>
+    </message>
+    <message>
+        <location filename="../../core/src/strategy.cpp" line="+18"/>
+        <source>Plain</source>
+        <translation>기본</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>each environment minimises its own loss only (the paper&apos;s local training)</source>
+        <translation>환경마다 자기 손실만 최소화 (논문의 로컬 학습)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>adds mu/2 ||w - w_round_start||^2 to the local loss, so local models drift less apart</source>
+        <translation>로컬 손실에 mu/2 ||w - w_round_start||^2를 더해 로컬 모델들이 덜 벌어지게 함</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Proximal weight</source>
+        <translation>근접 항 가중치</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>strength of the pull towards the round&apos;s starting model</source>
+        <translation>라운드 시작 모델 쪽으로 당기는 세기</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>control variates: every local gradient is corrected by (server - own) estimate of the drift (option II, every environment every round)</source>
+        <translation>제어 변량: 로컬 기울기마다 드리프트 추정치(서버 - 자기)로 보정 (옵션 II, 모든 환경이 매 라운드 참여)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>restricted softmax: while an environment trains, the logits of classes it holds no image of are scaled by alpha, so it stops pushing them down (label skew, as in the H split)</source>
+        <translation>제한 소프트맥스: 환경이 학습하는 동안 이미지가 하나도 없는 클래스의 로짓에 alpha를 곱해, 그 클래스들을 더는 깎아내리지 않게 합니다 (H 분할 같은 레이블 치우침)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Scale of missing classes&apos; logits</source>
+        <translation>없는 클래스 로짓의 배율</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1 is plain training; 0 leaves the classes an environment lacks out of its softmax</source>
+        <translation>1이면 일반 학습, 0이면 환경에 없는 클래스를 소프트맥스에서 뺍니다</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::AccuracyChart</name>
+    <message>
+        <location filename="../../ui/accuracy_chart.cpp" line="+57"/>
+        <source>Dirichlet split (alpha %1)</source>
+        <translation>디리클레 분할 (알파 %1)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 split</source>
+        <translation>%1 분할</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>, %n environment(s)</source>
+        <translation>
+            <numerusform>, 환경 %n개</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>: one experiment per lane; local accuracy of lane %1 (%2 of %3)</source>
+        <translation>: 레인마다 실험 하나, 레인 %1의 로컬 정확도 (%3개 중 %2번째)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source> (lane %1)</source>
+        <translation> (레인 %1)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the paper has no %1 split</source>
+        <translation>논문에는 %1 분할이 없습니다</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the paper used 2 environments, this run %1</source>
+        <translation>논문은 환경 2개, 이 실행은 %1개</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the paper&apos;s H split is classes 0-4 and 5-9</source>
+        <translation>논문의 H 분할은 클래스 0-4와 5-9입니다</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the paper trained on all the data, this run on %1 %</source>
+        <translation>논문은 데이터 전체로, 이 실행은 %1 %로 학습했습니다</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the paper trained on all the data, this run on %1 images per environment</source>
+        <translation>논문은 데이터 전체로, 이 실행은 환경마다 이미지 %1장으로 학습했습니다</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <location line="+153"/>
+        <source>Accuracy per round</source>
+        <translation>라운드별 정확도</translation>
+    </message>
+    <message>
+        <location line="-148"/>
+        <source>Round</source>
+        <translation>라운드</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Accuracy (%)</source>
+        <translation>정확도 (%)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>No rounds yet: press Start</source>
+        <translation>아직 라운드가 없습니다: 시작을 누르세요</translation>
+    </message>
+    <message>
+        <location line="+90"/>
+        <source>%1 %2 %</source>
+        <translation>%1 %2 %</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Round %1</source>
+        <translation>%1라운드</translation>
+    </message>
+    <message>
+        <location line="+74"/>
+        <source>%1 local</source>
+        <translation>%1 로컬</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>central</source>
+        <translation>중앙</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>lane %1</source>
+        <translation>레인 %1</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Paper&apos;s values not shown: %1</source>
+        <translation>논문 값을 표시하지 않음: %1</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>paper %1</source>
+        <translation>논문 %1</translation>
+    </message>
 </context>
 <context>
     <name>mergelab::ui::AccuracyPage</name>
@@ -733,7 +1095,7 @@
 <context>
     <name>mergelab::ui::ConfusionView</name>
     <message>
-        <location filename="../../ui/confusion_view.cpp" line="+59"/>
+        <location filename="../../ui/confusion_view.cpp" line="+64"/>
         <source>Show:</source>
         <translation>보기:</translation>
     </message>
@@ -786,19 +1148,19 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+40"/>
-        <location line="+144"/>
+        <location line="+148"/>
         <source>(never seen)</source>
         <translation>(본 적 없음)</translation>
     </message>
     <message>
-        <location line="-138"/>
-        <location line="+224"/>
+        <location line="-142"/>
+        <location line="+228"/>
         <source>0 – 100 % of the row (true class)</source>
         <translation>행(실제 클래스)의 0 – 100 %</translation>
     </message>
     <message>
-        <location line="-222"/>
-        <location line="+225"/>
+        <location line="-226"/>
+        <location line="+229"/>
         <source>hatched: classes %1 never saw in training</source>
         <translation>빗금: %1이 학습에서 본 적 없는 클래스</translation>
     </message>
@@ -833,7 +1195,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::FlowView</name>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+84"/>
+        <location filename="../../ui/flow_view.cpp" line="+86"/>
         <source>Start an experiment to see how the environments train apart and share only their weights.</source>
         <translation>실험을 시작하면 환경들이 따로 학습하고 가중치만 나누는 모습을 볼 수 있습니다.</translation>
     </message>
@@ -853,7 +1215,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>알고리즘의 다음 단계로 넘어갑니다 (Space 또는 오른쪽 화살표)</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+68"/>
         <source>Opened %1: %2. Press Replay to watch a round&apos;s merge step by step; scrub through the rounds above.</source>
         <translation>%1 열림: %2. 다시 보기를 누르면 라운드의 병합을 단계별로 볼 수 있습니다; 위에서 라운드를 넘겨 보세요.</translation>
     </message>
@@ -968,7 +1330,57 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1: 모델과 결과를 디스크에 저장</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_boxes.cpp" line="+187"/>
+        <location filename="../../ui/flow_boxes.cpp" line="+26"/>
+        <source>T-shirt</source>
+        <translation>티셔츠</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Trouser</source>
+        <translation>바지</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pullover</source>
+        <translation>풀오버</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Dress</source>
+        <translation>드레스</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coat</source>
+        <translation>코트</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Sandal</source>
+        <translation>샌들</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Shirt</source>
+        <translation>셔츠</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Sneaker</source>
+        <translation>운동화</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bag</source>
+        <translation>가방</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Boot</source>
+        <translation>부츠</translation>
+    </message>
+    <message>
+        <location line="+161"/>
         <source>%1 train / %2 val</source>
         <translation>학습 %1 / 검증 %2</translation>
     </message>
@@ -1029,7 +1441,12 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::HistogramView</name>
     <message>
-        <location filename="../../ui/histogram_view.cpp" line="+47"/>
+        <location filename="../../ui/histogram_view.cpp" line="+27"/>
+        <source>%1: mean %2, std %3, min %4, max %5</source>
+        <translation>%1: 평균 %2, 표준편차 %3, 최소 %4, 최대 %5</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>Layer:</source>
         <translation>층:</translation>
     </message>
@@ -1037,6 +1454,46 @@ The confusion matrix appears once the first merged model is tested.</source>
         <location line="+7"/>
         <source>Click a name in the legend to hide or show its histogram</source>
         <translation>범례의 이름을 누르면 그 히스토그램을 숨기거나 보입니다</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Weight value</source>
+        <translation>가중치 값</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Count</source>
+        <translation>개수</translation>
+    </message>
+    <message>
+        <location line="+143"/>
+        <source>No run yet: press Start</source>
+        <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No rounds yet</source>
+        <translation>아직 라운드가 없습니다</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No weight histograms in this round</source>
+        <translation>이 라운드에는 가중치 히스토그램이 없습니다</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Weight histograms, round %1</source>
+        <translation>가중치 히스토그램, %1라운드</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Weight histograms</source>
+        <translation>가중치 히스토그램</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1, round %2</source>
+        <translation>%1, %2라운드</translation>
     </message>
     <message>
         <location filename="../../ui/histogram_view.h" line="+26"/>
@@ -1331,14 +1788,68 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
 </context>
 <context>
+    <name>mergelab::ui::LossChart</name>
+    <message>
+        <location filename="../../ui/loss_chart.cpp" line="+25"/>
+        <source>Batch of this round (each model from 0)</source>
+        <translation>이 라운드의 배치 (모델마다 0부터)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Training loss</source>
+        <translation>학습 손실</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location line="+77"/>
+        <source>No training yet</source>
+        <translation>아직 학습하지 않았습니다</translation>
+    </message>
+    <message>
+        <location line="-63"/>
+        <source>Round %1: training loss, batch by batch</source>
+        <translation>%1라운드: 배치별 학습 손실</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lane %1, round %2: training loss, batch by batch</source>
+        <translation>레인 %1, %2라운드: 배치별 학습 손실</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Waiting for the first batch</source>
+        <translation>첫 배치를 기다리는 중</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>Training loss, batch by batch</source>
+        <translation>배치별 학습 손실</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>central</source>
+        <translation>중앙</translation>
+    </message>
+</context>
+<context>
     <name>mergelab::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+49"/>
+        <location filename="../../ui/main_window.cpp" line="+50"/>
         <source>MergeLab</source>
         <translation>MergeLab</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+33"/>
+        <source>What this tab shows (opens its paragraph of How merging works)</source>
+        <translation>이 탭이 보여 주는 것 (병합은 이렇게 작동합니다에서 이 탭의 설명을 엽니다)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Help for this tab</source>
+        <translation>이 탭 도움말</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Setup</source>
         <translation>설정</translation>
     </message>
@@ -1531,7 +2042,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location line="+152"/>
+        <location line="+155"/>
         <source>Quit MergeLab?</source>
         <translation>MergeLab을 끝낼까요?</translation>
     </message>
@@ -1548,7 +2059,17 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>멈추고 끝내기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_status.cpp" line="+35"/>
+        <location filename="../../ui/main_window_status.cpp" line="-5"/>
+        <source>%p% of epoch</source>
+        <translation>에포크 %p%</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>run %p%</source>
+        <translation>실행 %p%</translation>
+    </message>
+    <message>
+        <location line="+36"/>
         <source>central baseline</source>
         <translation>중앙 기준 모델</translation>
     </message>
@@ -1600,7 +2121,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>끝남: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-228"/>
+        <location filename="../../ui/main_window.cpp" line="-231"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
@@ -1778,7 +2299,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>%1을 쓰지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+97"/>
+        <location filename="../../ui/main_window.cpp" line="+99"/>
         <source>About MergeLab</source>
         <translation>MergeLab 정보</translation>
     </message>
@@ -1786,6 +2307,31 @@ Save the run in a new folder %2 inside it instead?</source>
         <location line="+1"/>
         <source>&lt;h3&gt;MergeLab %1&lt;/h3&gt;&lt;p&gt;Watch neural networks trained in separate environments being merged into one. Each environment trains on its own data; only weights travel.&lt;/p&gt;&lt;p&gt;Implements: Yun-Ho Lee, Su-Hang Lee, Hye-Jin Ju, Jong-Lark Lee, Ill-Young Weon, &lt;i&gt;Integration of neural network models trained in different environments&lt;/i&gt; (다른 환경에서 학습된 신경망 모델의 통합), Seoul Hoseo College / Yeungnam Technical College; journal version: Jong-Lark Lee, &lt;i&gt;Unification of Deep Learning Model trained by Parallel Learning in Security environment&lt;/i&gt;, JKSCI 26(12):69, 2021.&lt;/p&gt;&lt;p&gt;Data: Fashion-MNIST. Built with Qt, LibTorch and QCustomPlot.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MergeLab %1&lt;/h3&gt;&lt;p&gt;서로 다른 환경에서 학습한 신경망이 하나로 병합되는 과정을 봅니다. 각 환경은 자기 데이터로만 학습하고, 오가는 것은 가중치뿐입니다.&lt;/p&gt;&lt;p&gt;구현한 논문: 이윤호, 이수항, 주혜진, 이종락, 원일용, &lt;i&gt;다른 환경에서 학습된 신경망 모델의 통합&lt;/i&gt;, 서울호서전문학교 / 영남이공대학; 학술지 판: 이종락, &lt;i&gt;Unification of Deep Learning Model trained by Parallel Learning in Security environment&lt;/i&gt;, JKSCI 26(12):69, 2021.&lt;/p&gt;&lt;p&gt;데이터: Fashion-MNIST. Qt, LibTorch, QCustomPlot으로 만들었습니다.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window_present.cpp" line="+38"/>
+        <source>&amp;Presentation</source>
+        <translation>발표 모드(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Full screen with large text for a room; F11 or Esc leaves it</source>
+        <translation>교실에서 보기 좋게 글자를 키운 전체 화면입니다. F11 또는 Esc로 나갑니다</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Zoom &amp;in</source>
+        <translation>확대(&amp;I)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Zoom &amp;out</source>
+        <translation>축소(&amp;O)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Reset zoom</source>
+        <translation>원래 크기(&amp;R)</translation>
     </message>
     <message>
         <location filename="../../ui/main_window_lesson.cpp" line="+26"/>
@@ -1821,7 +2367,7 @@ Save the run in a new folder %2 inside it instead?</source>
 <context>
     <name>mergelab::ui::MethodsView</name>
     <message>
-        <location filename="../../ui/methods_view.cpp" line="+50"/>
+        <location filename="../../ui/methods_view.cpp" line="+51"/>
         <source>&amp;Difference:</source>
         <translation>차이(&amp;D):</translation>
     </message>
@@ -1831,7 +2377,12 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>빼기</translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+83"/>
+        <source>%1 minus %2</source>
+        <translation>%1 빼기 %2</translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>No run yet: press Start</source>
         <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
     </message>
@@ -1964,7 +2515,7 @@ this run merges with %1 only</source>
 <context>
     <name>mergelab::ui::SamplesGrid</name>
     <message>
-        <location filename="../../ui/samples_view.cpp" line="+71"/>
+        <location filename="../../ui/samples_view.cpp" line="+73"/>
         <location line="+56"/>
         <source>pred: %1</source>
         <translation>예측: %1</translation>
@@ -1988,7 +2539,7 @@ this run merges with %1 only</source>
         <translation>병합 모델:</translation>
     </message>
     <message>
-        <location line="+118"/>
+        <location line="+122"/>
         <source>No run yet</source>
         <translation>아직 실행 없음</translation>
     </message>
@@ -2313,7 +2864,7 @@ this run merges with %1 only</source>
 <context>
     <name>mergelab::ui::SummaryView</name>
     <message>
-        <location filename="../../ui/summary_view.cpp" line="+78"/>
+        <location filename="../../ui/summary_view.cpp" line="+82"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>

@@ -1,0 +1,79 @@
+// Each tab's "?" (issue 15, Help): every view has a paragraph in both help
+// pages, and the button beside the tabs opens the help at the shown tab's.
+#include <QtTest>
+
+#include <QFile>
+#include <QSet>
+#include <QTabWidget>
+#include <QToolButton>
+
+#include <memory>
+
+#include "help_dialog.h"
+#include "main_window.h"
+#include "views.h"
+
+using namespace mergelab::ui;
+
+namespace {
+
+QString page(const QString& language) {
+    QFile file(":/help/how_merging_works_" + language + ".html");
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+}
+
+} // namespace
+
+class TestHelp : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void everyViewHasAParagraphInBothLanguages() {
+        const QString en = page("en"), ko = page("ko");
+        QVERIFY(!en.isEmpty() && !ko.isEmpty());
+        QSet<QString> anchors;
+        for (const auto& make : standard_views()) {
+            std::unique_ptr<RunView> view(make());
+            const QString anchor = view->helpAnchor();
+            QVERIFY2(!anchor.isEmpty(), qPrintable(view->name()));
+            QVERIFY2(!anchors.contains(anchor), qPrintable(anchor));
+            anchors.insert(anchor);
+            const QString id = QStringLiteral("id=\"%1\"").arg(anchor);
+            QVERIFY2(en.count(id) == 1, qPrintable("English page: " + anchor));
+            QVERIFY2(ko.count(id) == 1, qPrintable("Korean page: " + anchor));
+        }
+        QCOMPARE(anchors.size(), 11);
+    }
+
+    void theButtonOpensTheShownTabsParagraph() {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto* button = window.findChild<QToolButton*>("viewHelp");
+        QVERIFY(button);
+        QVERIFY(button->isVisible());
+        QVERIFY(!button->toolTip().isEmpty());
+        QVERIFY(!button->accessibleName().isEmpty());
+        auto* tabs = window.findChild<QTabWidget*>();
+        QVERIFY(tabs);
+        for (int i = 0; i < tabs->count(); ++i) {
+            tabs->setCurrentIndex(i);
+            QTest::mouseClick(button, Qt::LeftButton);
+            auto* dialog = window.findChild<HelpDialog*>();
+            QVERIFY(dialog);
+            QVERIFY(dialog->isVisible());
+            const QString anchor = window.views()[static_cast<size_t>(i)]->helpAnchor();
+            QCOMPARE(dialog->shownSection(), anchor);
+            // The anchor is in the document the dialog shows, so the scroll lands.
+            QVERIFY2(dialog->html().contains(anchor), qPrintable(anchor));
+        }
+        // One dialog, reused.
+        QCOMPARE(window.findChildren<HelpDialog*>().size(), 1);
+    }
+};
+
+QTEST_MAIN(TestHelp)
+
+#include "test_help.moc"

@@ -1,0 +1,289 @@
+// Issue 15, must show 1 (second half): in Korean, no English is left in
+// what the window shows: menus, tool bars, the setup panel, every tab with a
+// run open, the charts' texts and what the views paint.
+#include <QtTest>
+
+#include <QAbstractButton>
+#include <QAbstractItemView>
+#include <QAbstractSpinBox>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QGroupBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QPlainTextEdit>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSpinBox>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTextDocumentFragment>
+#include <QThreadPool>
+
+#include <qcustomplot.h>
+
+#include <set>
+
+#include "i18n.h"
+#include "main_window.h"
+#include "mergelab/merge.h"
+#include "mergelab/strategy.h"
+#include "palette.h"
+#include "ui_fixture.h"
+
+using namespace mergelab;
+using namespace mergelab::ui;
+
+namespace {
+
+struct Shown {
+    QString where;
+    QString text;
+};
+
+// Words that are names rather than English, matched exactly: the app's and
+// its parts', the data set's, algorithms' proper names (their papers' own),
+// file formats, keys on the keyboard, the optimizers' option values, and
+// "English", the language menu's entry for English written in English on
+// purpose. Method, rule and parameter identifiers come from the registry.
+const QStringList kNames = {"MergeLab", "Qt",      "LibTorch", "QCustomPlot", "CNN",    "MNIST",
+                            "Fashion",  "MLP",     "SGD",      "Adam",        "FedAvg", "FedAvgM",
+                            "FedAdam",  "FedProx", "FedRS", "SCAFFOLD", "TIES",        "CSV",    "JSON",
+                            "PNG",      "PDF",     "SVG",      "Ctrl",        "Shift",  "Esc",
+                            "Alt",      "Space",   "Gloo",     "adam",        "sgd",    "English"};
+
+QStringList registry_names() {
+    QStringList out;
+    auto add_entry = [&](const RegistryEntry& e) {
+        out << QString::fromStdString(e.name);
+        for (const ParamSpec& p : e.params)
+            out << QString::fromStdString(p.key);
+    };
+    for (const auto& m : merge_methods())
+        add_entry(m);
+    for (const auto& r : local_rules())
+        add_entry(r);
+    return out;
+}
+
+QString plain(const QString& text) {
+    QString t = Qt::mightBeRichText(text) ? QTextDocumentFragment::fromHtml(text).toPlainText() : text;
+    return t.remove('&');
+}
+
+// The English words left in `text` once names, paths, file names and code
+// (conv1.weight, METHOD[+RULE][:key=value], $MERGELAB_DATA, 3x3) are taken out.
+QStringList english_words(QString text, const QStringList& allowed) {
+    const QStringList code = {
+        QStringLiteral(R"(\S*/\S*)"),                                          // paths
+        QStringLiteral(R"(\b[\w-]+\.(json|csv|png|pdf|svg|pt|gz|txt|log)\b)"), // file names
+        QStringLiteral(R"(\b\w+\d\.(weight|bias)\b)"),                         // layer tensors
+        QStringLiteral(R"(\S*[=+*|^\[\]]\S*)"),                                // syntax, formulas
+        QStringLiteral(R"(\$\w+)"),                                            // environment variables
+        QStringLiteral(R"(\b\d+x\d+\b)"),                                      // sizes
+    };
+    for (const QString& pattern : code)
+        text.remove(QRegularExpression(pattern));
+    QStringList out;
+    const QRegularExpression word(QStringLiteral("[A-Za-z][A-Za-z0-9_-]*[A-Za-z0-9]"));
+    // Layer names (conv1), function keys (F11), Roman numerals (SCAFFOLD's option II).
+    const QRegularExpression layerOrKey(QStringLiteral("^((conv|fc)\\d+|F\\d+|[IVX]+)$"));
+    for (auto it = word.globalMatch(text); it.hasNext();) {
+        const QString w = it.next().captured();
+        // "Fashion-MNIST" and "avg-like" names are checked part by part.
+        bool isName = true;
+        for (const QString& part : w.split('-', Qt::SkipEmptyParts))
+            isName =
+                isName && (allowed.contains(part) || layerOrKey.match(part).hasMatch() || part.size() < 2);
+        if (!isName && !allowed.contains(w))
+            out << w;
+    }
+    return out;
+}
+
+void add(std::vector<Shown>& out, const QString& where, const QString& text) {
+    if (!text.trimmed().isEmpty())
+        out.push_back({where, plain(text)});
+}
+
+void collect_menu(std::vector<Shown>& out, QMenu* menu, const QString& where) {
+    for (QAction* a : menu->actions()) {
+        if (a->isSeparator() || !a->isVisible())
+            continue;
+        add(out, where + " menu", a->text());
+        if (a->toolTip() != plain(a->text()))
+            add(out, where + " menu tooltip", a->toolTip());
+        if (a->menu())
+            collect_menu(out, a->menu(), where + " › " + plain(a->text()));
+    }
+}
+
+void collect_plot(std::vector<Shown>& out, QCustomPlot* plot, const QString& where) {
+    for (QCPAxisRect* rect : plot->axisRects())
+        for (QCPAxis* axis : rect->axes())
+            if (axis->visible())
+                add(out, where + " axis", axis->label());
+    if (plot->legend->visible())
+        for (int i = 0; i < plot->legend->itemCount(); ++i)
+            if (auto* item = qobject_cast<QCPPlottableLegendItem*>(plot->legend->item(i)))
+                add(out, where + " legend", item->plottable()->name());
+    for (QCPLayoutElement* e : plot->plotLayout()->elements(true))
+        if (auto* t = qobject_cast<QCPTextElement*>(e); t && t->visible())
+            add(out, where + " title", t->text());
+    for (int i = 0; i < plot->itemCount(); ++i)
+        if (auto* t = qobject_cast<QCPItemText*>(plot->item(i)); t && t->visible())
+            add(out, where + " text item", t->text());
+}
+
+void collect_view(std::vector<Shown>& out, QAbstractItemView* view, const QString& where) {
+    QAbstractItemModel* model = view->model();
+    if (!model)
+        return;
+    for (int c = 0; c < model->columnCount(); ++c)
+        add(out, where + " header", model->headerData(c, Qt::Horizontal).toString());
+    for (int r = 0; r < model->rowCount(); ++r)
+        for (int c = 0; c < model->columnCount(); ++c) {
+            add(out, where + " cell", model->index(r, c).data().toString());
+            add(out, where + " cell tooltip", model->index(r, c).data(Qt::ToolTipRole).toString());
+        }
+}
+
+// What every visible widget of `root` shows in words.
+void collect_widgets(std::vector<Shown>& out, QWidget* root, const QString& where) {
+    for (QWidget* w : root->findChildren<QWidget*>()) {
+        if (!w->isVisible())
+            continue;
+        const QString at = where + " " + QString::fromLatin1(w->metaObject()->className());
+        add(out, at + " tooltip", w->toolTip());
+        add(out, at + " accessible name", w->accessibleName());
+        if (auto* l = qobject_cast<QLabel*>(w))
+            add(out, at, l->text());
+        if (auto* b = qobject_cast<QAbstractButton*>(w))
+            add(out, at, b->text());
+        if (auto* g = qobject_cast<QGroupBox*>(w))
+            add(out, at, g->title());
+        if (auto* d = qobject_cast<QDockWidget*>(w))
+            add(out, at, d->windowTitle());
+        if (auto* e = qobject_cast<QLineEdit*>(w))
+            add(out, at + " placeholder", e->placeholderText());
+        if (auto* s = qobject_cast<QSpinBox*>(w)) {
+            add(out, at + " suffix", s->suffix());
+            add(out, at + " prefix", s->prefix());
+        }
+        if (auto* s = qobject_cast<QDoubleSpinBox*>(w)) {
+            add(out, at + " suffix", s->suffix());
+            add(out, at + " prefix", s->prefix());
+        }
+        if (auto* s = qobject_cast<QAbstractSpinBox*>(w))
+            add(out, at + " special", s->specialValueText());
+        if (auto* c = qobject_cast<QComboBox*>(w))
+            for (int i = 0; i < c->count(); ++i) {
+                add(out, at + " item", c->itemText(i));
+                add(out, at + " item tooltip", c->itemData(i, Qt::ToolTipRole).toString());
+            }
+        if (auto* t = qobject_cast<QTabBar*>(w))
+            for (int i = 0; i < t->count(); ++i) {
+                add(out, at, t->tabText(i));
+                add(out, at + " tooltip", t->tabToolTip(i));
+            }
+        if (auto* v = qobject_cast<QAbstractItemView*>(w))
+            collect_view(out, v, at);
+        if (auto* p = qobject_cast<QCustomPlot*>(w))
+            collect_plot(out, p, at);
+        // What MergeLab's own widgets paint (the flow view's captions, the
+        // confusion matrix's labels, ...); Qt's widgets are read above.
+        if (QString::fromLatin1(w->metaObject()->className()).startsWith("mergelab::") &&
+            !qobject_cast<QCustomPlot*>(w))
+            for (const auto& t : testing::painted_texts(w))
+                add(out, at + " painted", t.text);
+    }
+}
+
+} // namespace
+
+class TestKorean : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    QString run_;
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        QVERIFY(dir_.isValid());
+        // A folder name with no English in it: the title and captions show it.
+        run_ = dir_.filePath(QStringLiteral("실험"));
+        testing::write_small_run(dir_.filePath("data"), run_);
+        installLanguage("ko");
+        QCOMPARE(currentLanguage(), QStringLiteral("ko"));
+    }
+
+    void classNamesAndNumbersAreKorean() {
+        for (int c = 0; c < 10; ++c)
+            QVERIFY2(english_words(class_name(c), {}).isEmpty(), qPrintable(class_name(c)));
+        QCOMPARE(class_name(9), QStringLiteral("앵클부츠"));
+        QCOMPARE(grouped(12000), QLocale(QLocale::Korean).toString(12000));
+    }
+
+    void noEnglishIsLeft() {
+        const QStringList allowed = kNames + registry_names();
+
+        MainWindow window;
+        window.resize(1280, 720);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openRun(run_));
+        auto* tabs = window.findChild<QTabWidget*>();
+        QVERIFY(tabs);
+
+        std::vector<Shown> shown;
+        for (QAction* a : window.menuBar()->actions()) {
+            add(shown, "menu bar", a->text());
+            if (a->menu())
+                collect_menu(shown, a->menu(), plain(a->text()));
+        }
+        add(shown, "window title", window.windowTitle());
+        for (int i = 0; i < tabs->count(); ++i) {
+            tabs->setCurrentIndex(i);
+            // The weight-based views load on the pool; then their queued replots.
+            QThreadPool::globalInstance()->waitForDone();
+            QCoreApplication::processEvents();
+            QCoreApplication::processEvents();
+            for (QCustomPlot* plot : tabs->widget(i)->findChildren<QCustomPlot*>())
+                plot->replot();
+            collect_widgets(shown, &window, "tab " + plain(tabs->tabText(i)) + ":");
+        }
+        // The log shows the engine's own lines, in English like the command
+        // line's; only the panel around them is the window's.
+        QStringList problems;
+        std::set<QString> seen;
+        for (const Shown& s : shown) {
+            if (s.where.contains("QPlainTextEdit"))
+                continue;
+            const QStringList words = english_words(s.text, allowed);
+            if (!words.isEmpty() && seen.insert(s.text).second)
+                problems << QStringLiteral("%1: \"%2\" (%3)").arg(s.where, s.text.left(160), words.join(' '));
+        }
+        qInfo("%d strings read", static_cast<int>(shown.size()));
+        for (const QString& p : problems)
+            qWarning("%s", qPrintable(p));
+        QVERIFY2(shown.size() > 300, qPrintable(QString::number(shown.size())));
+        QVERIFY2(problems.isEmpty(),
+                 qPrintable(QStringLiteral("%1 strings with English (listed above)").arg(problems.size())));
+    }
+};
+
+int main(int argc, char** argv) {
+    QTemporaryDir screen;
+    testing::use_offscreen_screen(screen, 1280, 720);
+    QApplication app(argc, argv);
+    TestKorean test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "test_korean.moc"

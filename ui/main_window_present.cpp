@@ -1,0 +1,124 @@
+// Presentation mode and the zoom: a room reads the views from the back, so
+// the window can give them the whole screen and larger text, and then come
+// back exactly as it was.
+#include "main_window.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QLabel>
+#include <QMenu>
+#include <QScreen>
+#include <QSettings>
+#include <QTabWidget>
+
+#include <algorithm>
+#include <array>
+
+#include "zoom.h"
+
+namespace mergelab::ui {
+
+namespace {
+
+// Steps rather than a continuous factor: Ctrl+ and Ctrl- meet the same
+// values again, and 1 is one of them.
+constexpr std::array<double, 12> kZoomSteps{0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0, 2.25, 2.5, 3.0};
+// Presentation mode starts at a zoom that puts every chart text at 18 px
+// or more on a 1280x720 projector (test_presentation).
+constexpr double kPresentationZoom = 1.6;
+constexpr double kWindowZoom = 1.0;
+
+double clamp_zoom(double z) {
+    return std::clamp(z, kZoomSteps.front(), kZoomSteps.back());
+}
+
+} // namespace
+
+void MainWindow::buildPresentationActions(QMenu* menu) {
+    present_ = menu->addAction(tr("&Presentation"), this, [this](bool on) { setPresentation(on); });
+    present_->setObjectName("presentation");
+    present_->setCheckable(true);
+    present_->setShortcut(QKeySequence(Qt::Key_F11));
+    present_->setToolTip(tr("Full screen with large text for a room; F11 or Esc leaves it"));
+    // Esc leaves only; it would be surprising as a way in.
+    leavePresentation_ = new QAction(this);
+    leavePresentation_->setShortcut(QKeySequence(Qt::Key_Escape));
+    leavePresentation_->setEnabled(false);
+    connect(leavePresentation_, &QAction::triggered, this, [this] { setPresentation(false); });
+    addAction(leavePresentation_);
+
+    zoomIn_ = menu->addAction(tr("Zoom &in"), this, [this] { zoomBy(+1); });
+    zoomIn_->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Plus), QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    zoomOut_ = menu->addAction(tr("Zoom &out"), this, [this] { zoomBy(-1); });
+    zoomOut_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Minus));
+    zoomReset_ = menu->addAction(tr("&Reset zoom"), this, [this] { zoomBy(0); });
+    zoomReset_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+
+    QSettings settings;
+    windowZoom_ = clamp_zoom(settings.value("view/zoom", kWindowZoom).toDouble());
+    presentationZoom_ = clamp_zoom(settings.value("view/presentationZoom", kPresentationZoom).toDouble());
+}
+
+double MainWindow::zoomFactor() const {
+    return presenting_ ? presentationZoom_ : windowZoom_;
+}
+
+void MainWindow::zoomBy(int steps) {
+    // Each mode keeps its own zoom: a projector and a laptop screen want
+    // different ones.
+    double& z = presenting_ ? presentationZoom_ : windowZoom_;
+    if (steps == 0) {
+        z = presenting_ ? kPresentationZoom : kWindowZoom;
+    } else if (steps > 0) {
+        const auto next = std::upper_bound(kZoomSteps.begin(), kZoomSteps.end(), z + 1e-6);
+        z = next == kZoomSteps.end() ? kZoomSteps.back() : *next;
+    } else {
+        const auto next = std::lower_bound(kZoomSteps.begin(), kZoomSteps.end(), z - 1e-6);
+        z = next == kZoomSteps.begin() ? kZoomSteps.front() : *(next - 1);
+    }
+    QSettings settings;
+    settings.setValue(presenting_ ? "view/presentationZoom" : "view/zoom", z);
+    applyZoom();
+}
+
+void MainWindow::applyZoom() {
+    const double z = zoomFactor();
+    Zoom::instance()->setFactor(z);
+    // The views' own widgets (selectors, tables, labels) and the tab texts
+    // follow the font; what the views paint follows the factor.
+    tabs_->setFont(zoomed_app_font());
+    QFont phase = zoomed_app_font(presenting_ ? 1.4 : 1.0);
+    phase.setBold(presenting_);
+    phaseLabel_->setFont(phase);
+    zoomIn_->setEnabled(z < kZoomSteps.back() - 1e-6);
+    zoomOut_->setEnabled(z > kZoomSteps.front() + 1e-6);
+}
+
+void MainWindow::setPresentation(bool on) {
+    if (on != presenting_) {
+        if (on) {
+            normalGeometry_ = saveGeometry();
+            normalState_ = saveState();
+            presenting_ = true;
+            for (QDockWidget* dock : findChildren<QDockWidget*>())
+                dock->hide();
+            showFullScreen();
+            // Without a window manager (a bare X server, a kiosk) full
+            // screen is only a wish; the screen's geometry makes it so.
+            if (const QScreen* s = screen()) setGeometry(s->geometry());
+        } else {
+            presenting_ = false;
+            // Geometry first: it takes the window out of full screen; the
+            // state then puts the docks back at their sizes.
+            showNormal();
+            restoreGeometry(normalGeometry_);
+            restoreState(normalState_);
+        }
+        leavePresentation_->setEnabled(presenting_);
+        applyZoom();
+    }
+    const QSignalBlocker block(present_);
+    present_->setChecked(presenting_);
+}
+
+} // namespace mergelab::ui
