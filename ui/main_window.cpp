@@ -381,6 +381,15 @@ void MainWindow::buildViewMenu() {
     menu->addSeparator();
     menu->addMenu(makeLanguageMenu(this));
     menu->addSeparator();
+    // Window-wide, unlike QTabWidget's own Ctrl+Tab that needs the focus
+    // inside the tabs: past the ninth tab this is the way there.
+    auto* nextTab = menu->addAction(tr("Next tab"), this,
+                                    [this] { tabs_->setCurrentIndex((tabs_->currentIndex() + 1) % tabs_->count()); });
+    nextTab->setShortcuts({QKeySequence("Ctrl+PgDown"), QKeySequence("Ctrl+Tab")});
+    auto* previousTab = menu->addAction(tr("Previous tab"), this, [this] {
+        tabs_->setCurrentIndex((tabs_->currentIndex() + tabs_->count() - 1) % tabs_->count());
+    });
+    previousTab->setShortcuts({QKeySequence("Ctrl+PgUp"), QKeySequence("Ctrl+Shift+Tab")});
     for (int i = 0; i < static_cast<int>(views_.size()); ++i) {
         auto* a =
             menu->addAction(views_[i]->title().remove('&'), this, [this, i] { tabs_->setCurrentIndex(i); });

@@ -112,6 +112,16 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     whole->setTickStep(1);
     whole->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     rounds_->xAxis->setTicker(whole);
+    // Empty, the two charts collapsed to a sliver beside a long message: a
+    // plain message takes their place instead.
+    none_ = new QLabel(this);
+    none_->setObjectName(QStringLiteral("provenanceNone"));
+    none_->setAlignment(Qt::AlignCenter);
+    none_->setWordWrap(true);
+    none_->setContentsMargins(12, 12, 12, 12);
+    none_->setStyleSheet(QStringLiteral("color: #6e6e6e"));
+    charts->addWidget(none_, 3);
+    none_->hide();
     flips_ = new QLabel(this);
     flips_->setWordWrap(true);
     flips_->setContentsMargins(6, 0, 6, 4);
@@ -248,6 +258,10 @@ void ProvenanceView::drawBars() {
                                 : tr("Provenance needs a method that takes each element from one "
                                      "environment (max, absmax);\nthis run merges with %1 only")
                                       .arg(merged));
+        none_->setText(barsEmpty_->text());
+        none_->show();
+        bars_->hide();
+        rounds_->hide();
         barsTitle_->setText(tr("Provenance"));
         bars_->legend->setVisible(false);
         flips_->clear();
@@ -290,6 +304,9 @@ void ProvenanceView::drawBars() {
         }
     }
     barsEmpty_->setVisible(false);
+    none_->hide();
+    bars_->show();
+    rounds_->show();
     bars_->legend->setVisible(true);
     barsTitle_->setText(tr("Where each layer came from (%1, round %2)").arg(method_).arg(r->round));
     bars_->xAxis->setRange(0, 100);

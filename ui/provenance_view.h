@@ -65,6 +65,7 @@ private:
     QCPItemText* barsEmpty_ = nullptr;
     QCPItemStraightLine* marker_ = nullptr;
     QLabel* flips_ = nullptr;
+    QLabel* none_ = nullptr; // in place of both charts when no method picks
     QLabel* mapTitle_ = nullptr;
     ProvenanceMap* map_ = nullptr;
     RunPtr run_;

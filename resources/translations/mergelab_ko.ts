@@ -2042,7 +2042,17 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location line="+155"/>
+        <location line="+14"/>
+        <source>Next tab</source>
+        <translation>다음 탭</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Previous tab</source>
+        <translation>이전 탭</translation>
+    </message>
+    <message>
+        <location line="+147"/>
         <source>Quit MergeLab?</source>
         <translation>MergeLab을 끝낼까요?</translation>
     </message>
@@ -2121,7 +2131,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>끝남: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-231"/>
+        <location filename="../../ui/main_window.cpp" line="-240"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
@@ -2299,7 +2309,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>%1을 쓰지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+99"/>
+        <location filename="../../ui/main_window.cpp" line="+108"/>
         <source>About MergeLab</source>
         <translation>MergeLab 정보</translation>
     </message>
@@ -2440,7 +2450,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>환경 1에서 (%)</translation>
     </message>
     <message>
-        <location line="+143"/>
+        <location line="+153"/>
         <source>No run yet: press Start</source>
         <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
     </message>
@@ -2462,12 +2472,12 @@ this run merges with %1 only</source>
 이 실행은 %1(으)로만 병합합니다</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+7"/>
         <source>Provenance</source>
         <translation>출처</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+46"/>
         <source>Where each layer came from (%1, round %2)</source>
         <translation>층마다 원소가 어디서 왔는지 (%1, %2라운드)</translation>
     </message>

@@ -3,6 +3,9 @@
 // and follow the round scrubber, and what a format-1 run says.
 #include <QtTest>
 
+#include <QLabel>
+#include "qcustomplot.h"
+
 #include <QTemporaryDir>
 
 #include <memory>
@@ -159,6 +162,13 @@ private slots:
         ProvenanceView provenance;
         provenance.setRunModel(&old);
         QVERIFY(provenance.shares(0).isEmpty());
+        // One message in place of the charts, saying why; no empty chart.
+        auto* none = provenance.findChild<QLabel*>("provenanceNone");
+        QVERIFY(none);
+        QVERIFY(!none->isHidden());
+        QVERIFY2(none->text().contains("run format 1"), qPrintable(none->text()));
+        for (QCustomPlot* plot : provenance.findChildren<QCustomPlot*>())
+            QVERIFY(plot->isHidden());
         InterpolationView interpolation;
         interpolation.setRunModel(&old);
         QVERIFY2(interpolation.status().contains("were not kept") || interpolation.accuracies().isEmpty(),

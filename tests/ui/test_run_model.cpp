@@ -258,6 +258,19 @@ private slots:
         for (const QString& k : tabShortcuts)
             QVERIFY2(k.mid(5).toInt() <= 9, qPrintable(k));
         QCOMPARE(tabShortcuts.size(), 9);
+        // The tenth and later tabs are reached from anywhere in the window.
+        QAction* nextTab = nullptr;
+        for (QAction* a : window.findChildren<QAction*>())
+            if (a->shortcuts().contains(QKeySequence("Ctrl+PgDown")))
+                nextTab = a;
+        QVERIFY(nextTab);
+        QVERIFY(nextTab->shortcuts().contains(QKeySequence("Ctrl+Tab")));
+        tabs->setCurrentIndex(8);
+        nextTab->trigger();
+        nextTab->trigger();
+        QCOMPARE(tabs->currentIndex(), 10);
+        nextTab->trigger();
+        QCOMPARE(tabs->currentIndex(), (11) % tabs->count());
         window.showTab("accuracy");
         QCOMPARE(tabs->currentWidget(), window.view<AccuracyPage>());
 
