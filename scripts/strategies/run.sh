@@ -1,5 +1,5 @@
 #!/bin/bash
-# The runs behind README's strategy tables (about 60 minutes on 2 cores),
+# The runs behind README's strategy tables (about 2 hours on 2 cores),
 # one after another, each into OUT/NAME with a log beside it; then the rows.
 #   scripts/strategies/run.sh [OUT]   (default: runs/strategies)
 set -e
@@ -16,6 +16,15 @@ run h-steps-compare --split H --rounds 60 --local-steps 42 --baseline --compare 
 run h-steps-lanes --split H --rounds 60 --local-steps 42 --lanes fedavgm,fedadam,avg+fedprox
 run h-steps-prox01 --split H --rounds 60 --local-steps 42 --lanes avg+fedprox:mu=0.1
 run h-steps-sgd --split H --rounds 60 --local-steps 42 --lanes avg+scaffold --optimizer sgd --momentum 0 --lr 0.05
+# Beyond the first table: FedRS, shorter rounds, a stronger pull, a smaller lr.
+run h-epoch-fedrs --split H --rounds 6 --local-epochs 1 --lanes avg+fedrs
+run h-steps-fedrs --split H --rounds 60 --local-steps 42 --lanes avg+fedrs,avg+fedrs:alpha=0.1
+run h-steps21-avg --split H --rounds 120 --local-steps 21 --lanes avg
+run h-steps21-prox01 --split H --rounds 120 --local-steps 21 --lanes avg+fedprox:mu=0.1
+run h-steps10-avg --split H --rounds 252 --local-steps 10 --lanes avg
+run h-steps-prox1 --split H --rounds 60 --local-steps 42 --lanes avg+fedprox:mu=1
+run h-steps-lr5e4-prox01 --split H --rounds 60 --local-steps 42 --lr 0.0005 --lanes avg+fedprox:mu=0.1
+run v-epoch-fedrs --split V --rounds 6 --local-epochs 1 --lanes avg+fedrs
 # V with the same budget.
 run v-epoch-compare --split V --rounds 6 --local-epochs 1 --baseline --compare $ALL
 run v-epoch-lanes --split V --rounds 6 --local-epochs 1 --lanes fedavgm,fedadam,avg+fedprox
