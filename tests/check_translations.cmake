@@ -4,10 +4,15 @@
 # -DWORK=... (a scratch folder).
 file(MAKE_DIRECTORY ${WORK})
 set(failed 0)
-foreach(ts IN LISTS TS_FILES)
+foreach(ts IN LISTS TS_FILES PLURAL_TS_FILES)
   get_filename_component(name ${ts} NAME)
   configure_file(${ts} ${WORK}/${name} COPYONLY)
-  execute_process(COMMAND ${LUPDATE} -silent -locations none ${SOURCES} -ts ${WORK}/${name}
+  # English carries only plural forms of its own source texts.
+  set(only)
+  if(ts IN_LIST PLURAL_TS_FILES)
+    set(only -pluralonly)
+  endif()
+  execute_process(COMMAND ${LUPDATE} -silent ${only} -locations none ${SOURCES} -ts ${WORK}/${name}
                   RESULT_VARIABLE result OUTPUT_QUIET ERROR_QUIET)
   if(NOT result EQUAL 0)
     message(SEND_ERROR "lupdate failed on ${name}")

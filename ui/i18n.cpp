@@ -36,10 +36,11 @@ void installLanguage(const QString& language) {
     current() = availableLanguages().contains(language) ? language : QString("en");
     QLocale::setDefault(QLocale(current() == "ko" ? QLocale::Korean : QLocale::English,
                                 current() == "ko" ? QLocale::SouthKorea : QLocale::UnitedStates));
-    if (current() == "en") return;
-    // Owned by the application for its whole life.
+    // Owned by the application for its whole life. English loads its
+    // plural forms only ("1 round", "3 rounds").
     auto* mine = new QTranslator(qApp);
     if (mine->load(":/i18n/mergelab_" + current() + ".qm")) qApp->installTranslator(mine);
+    if (current() == "en") return;
     auto* qt = new QTranslator(qApp);
     if (qt->load("qtbase_" + current(), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         qApp->installTranslator(qt);

@@ -12,6 +12,8 @@
 #include <qcustomplot.h>
 
 #include "accuracy_chart.h"
+#include "i18n.h"
+#include "messages.h"
 #include "histogram_view.h"
 #include "loss_chart.h"
 
@@ -127,6 +129,20 @@ bool has_ink(const QImage& image) {
 class TestCharts : public QObject {
     Q_OBJECT
 private slots:
+    // English plurals come from mergelab_en.qm: "%n round(s)" reads
+    // "1 round" and "3 rounds", never "round(s)".
+    void englishPluralsReadAsEnglish() {
+        installLanguage("en");
+        RunResult run;
+        run.stopped = StopReason::MaxRounds;
+        run.rounds.resize(1);
+        QCOMPARE(stop_summary(run), QStringLiteral("finished all 1 round"));
+        run.rounds.resize(3);
+        QCOMPARE(stop_summary(run), QStringLiteral("finished all 3 rounds"));
+        run.stopped = StopReason::Cancelled;
+        QCOMPARE(stop_summary(run), QStringLiteral("stopped by the user after 3 finished rounds"));
+    }
+
     void accuracySeries();
     void accuracyPaperOverlay();
     void paperValuesOnlyForThePapersSetups();
