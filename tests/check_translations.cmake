@@ -2,6 +2,7 @@
 # when any entry is unfinished: every visible string ships in Korean and
 # English. Called by ctest with -DLUPDATE=... -DTS_FILES=... -DSOURCES=...
 # -DWORK=... (a scratch folder).
+cmake_policy(SET CMP0057 NEW) # if(... IN_LIST ...)
 file(MAKE_DIRECTORY ${WORK})
 set(failed 0)
 foreach(ts IN LISTS TS_FILES PLURAL_TS_FILES)
