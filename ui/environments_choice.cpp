@@ -38,7 +38,8 @@ EnvironmentsMode SetupPanel::environmentsMode() const {
 }
 
 bool SetupPanel::lessonMode() const {
-    return lesson_->isChecked();
+    // The coordinator of separate processes reports no steps to stop at.
+    return lesson_->isChecked() && environmentsMode() == EnvironmentsMode::Threads;
 }
 
 void SetupPanel::setLessonMode(bool on) {

@@ -609,7 +609,7 @@
         <translation>각 클래스를 디리클레(알파)에서 뽑은 비율로 환경에 나눔</translation>
     </message>
     <message>
-        <location filename="../../ui/i18n.cpp" line="+67"/>
+        <location filename="../../ui/i18n.cpp" line="+68"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
@@ -2732,11 +2732,12 @@ this run merges with %1 only</source>
     </message>
     <message>
         <location line="+3"/>
+        <location line="+242"/>
         <source>Lesson: stop after each step</source>
         <translation>수업: 단계마다 멈춤</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-239"/>
         <source>The run halts after local training, merging, testing and copying back, and Flow explains each step with this run&apos;s numbers. Next (Space or Right arrow) goes on.</source>
         <translation>로컬 학습, 병합, 시험, 되돌려 복사가 끝날 때마다 실행이 멈추고, 흐름 탭이 이 실행의 수치로 각 단계를 설명합니다. 다음 단계(Space 또는 오른쪽 화살표)로 넘어갑니다.</translation>
     </message>
@@ -2806,6 +2807,11 @@ this run merges with %1 only</source>
         <translation>학습</translation>
     </message>
     <message>
+        <location line="+55"/>
+        <source>Lesson: stop after each step (with threads in this app only)</source>
+        <translation>수업: 단계마다 멈춤 (이 앱의 스레드로 실행할 때만)</translation>
+    </message>
+    <message>
         <location filename="../../ui/setup_panel_checks.cpp" line="+58"/>
         <source>Ready: press Start (Ctrl+R)</source>
         <translation>준비됨: 시작을 누르세요 (Ctrl+R)</translation>
@@ -2816,7 +2822,7 @@ this run merges with %1 only</source>
         <translation>데이터 폴더에 학습 레이블이 있으면 클래스 수가 나타납니다</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel.cpp" line="+104"/>
+        <location filename="../../ui/setup_panel.cpp" line="+52"/>
         <source>%1 holds class %2</source>
         <translation>%1이 클래스 %2를 가짐</translation>
     </message>

@@ -6,6 +6,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
@@ -125,6 +126,25 @@ private slots:
         QVERIFY(parse_command_line({"mergelab", "--lesson"}).options.lesson);
         QVERIFY(!parse_command_line({"mergelab"}).options.lesson);
         QVERIFY(parse_command_line({"mergelab", "--help"}).out.contains("--lesson"));
+    }
+
+    // Separate processes report no steps: the setup says a lesson needs
+    // threads, and asks for none there.
+    void lessonNeedsThreads() {
+        MainWindow window;
+        SetupPanel* panel = window.setupPanel();
+        auto* lesson = panel->findChild<QCheckBox*>("lesson");
+        auto* mode = panel->findChild<QComboBox*>("environments_mode");
+        QVERIFY(lesson && mode);
+        lesson->setChecked(true);
+        QVERIFY(panel->lessonMode());
+        const QString threadsText = lesson->text();
+        mode->setCurrentIndex(int(EnvironmentsMode::LocalProcesses));
+        QVERIFY(!panel->lessonMode());
+        QVERIFY(lesson->text() != threadsText);
+        mode->setCurrentIndex(int(EnvironmentsMode::Threads));
+        QVERIFY(panel->lessonMode());
+        QCOMPARE(lesson->text(), threadsText);
     }
 
     // Must show 3: two rounds with the Next key, the steps in the paper's
