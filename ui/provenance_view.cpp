@@ -85,7 +85,7 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     auto* charts = new QVBoxLayout;
     body->addLayout(charts, 3);
     layout->addLayout(body, 1);
-    bars_ = plot_kit::add_plot(this, charts, QSize(220, 190), 2);
+    bars_ = plot_kit::add_plot(this, charts, QSize(220, 190), 3);
     barsTitle_ = plot_kit::add_title(bars_);
     plot_kit::label_axes(bars_, tr("Share of the layer's elements (%)"), QString());
     plot_kit::style_legend(bars_, QSize(14, 9));
@@ -96,14 +96,16 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     bars_->legend->setWrap(5);
     bars_->legend->setBorderPen(Qt::NoPen);
     barsEmpty_ = plot_kit::add_empty_text(bars_);
-    rounds_ = plot_kit::add_plot(this, charts, QSize(220, 120), 1);
+    // 2:1 left it a 40 px plot at 1280x720 while the bars had room to spare.
+    rounds_ = plot_kit::add_plot(this, charts, QSize(220, 120), 2);
     roundsTitle_ = plot_kit::add_title(rounds_);
     plot_kit::label_axes(rounds_, tr("Round"), tr("From Env 1 (%)"));
     plot_kit::style_legend(rounds_, QSize(14, 9));
-    // Eight layer names beside the chart would squeeze it: a row of columns below.
-    rounds_->plotLayout()->addElement(2, 0, rounds_->legend);
-    rounds_->plotLayout()->setRowStretchFactor(2, 0.001);
-    rounds_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    // Below the chart, two rows of layer names left it a 10 px strip at
+    // 1280x720 and lost their second row at 1920x1080: two columns of four
+    // beside it cost width, of which this chart has plenty.
+    plot_kit::put_legend_beside(rounds_);
+    rounds_->legend->setFillOrder(QCPLegend::foRowsFirst);
     rounds_->legend->setWrap(4);
     rounds_->legend->setBorderPen(Qt::NoPen);
     marker_ = new QCPItemStraightLine(rounds_);
@@ -112,6 +114,7 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     whole->setTickStep(1);
     whole->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     rounds_->xAxis->setTicker(whole);
+    rounds_->yAxis->ticker()->setTickCount(3); // 0, 50, 100: six labels touched
     flips_ = new QLabel(this);
     flips_->setWordWrap(true);
     flips_->setContentsMargins(6, 0, 6, 4);
