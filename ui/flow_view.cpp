@@ -237,6 +237,7 @@ void FlowView::updateReplayButton() {
         replay_->setText(tr("Replay round %1").arg(round->round));
     replay_->setEnabled(!player_->isPlaying());
     replay_->adjustSize();
+    update(); // the boxes start below the button when it shows
 }
 
 void FlowView::setClassCounts(std::vector<ClassCounts> counts) {
@@ -393,7 +394,11 @@ FlowView::Geometry FlowView::computeGeometry() const {
     g.font = std::clamp(std::min(W / 72.0, H / 40.0) * zoom(), 9.0, 34.0 * zoom());
     // Wide enough for the glow around a lit box at the edge.
     const double margin = std::clamp(g.font * 0.8, 13.0, 24.0);
-    const QRectF all = QRectF(rect()).adjusted(margin, margin, -margin, -margin);
+    QRectF all = QRectF(rect()).adjusted(margin, margin, -margin, -margin);
+    // The Replay button sits in the top-left corner; a box drawn under it
+    // had its top edge and colour bar hidden.
+    if (!replay_->isHidden())
+        all.setTop(std::max(all.top(), replay_->geometry().bottom() + margin * 0.4));
 
     // Two lines of caption at the bottom, always: the caption is the point.
     // A lesson's caption is a title and a few sentences, large enough for

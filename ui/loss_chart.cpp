@@ -20,7 +20,8 @@ constexpr int kFrameMs = 100;
 LossChart::LossChart(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    plot_ = plot_kit::add_plot(this, layout, QSize(200, 120));
+    // 120 px left a 30 px plot at 1280x720 with its three ticks touching.
+    plot_ = plot_kit::add_plot(this, layout, QSize(200, 160));
     title_ = plot_kit::add_title(plot_);
     plot_kit::label_axes(plot_, tr("Batch of this round (each model from 0)"), tr("Training loss"));
     // Few ticks: at 1366x768 the chart is short and dense labels collide.

@@ -489,6 +489,15 @@ void MainWindow::showEvent(QShowEvent* event) {
     if (!fitted_) {
         fitted_ = true;
         fitToScreen();
+        // A setup width saved on a wide screen would leave the charts a strip
+        // on a 1280 one: the panel gets at most a third of the window, never
+        // less than its fields need. Once laid out, the dock's width is true.
+        QTimer::singleShot(0, this, [this] {
+            auto* dock = findChild<QDockWidget*>("setupDock");
+            const int most = std::max(setup_->minimumSizeHint().width(), width() / 3);
+            if (dock && !dock->isFloating() && dock->width() > most)
+                resizeDocks({dock}, {most}, Qt::Horizontal);
+        });
     }
     QMainWindow::showEvent(event);
 }

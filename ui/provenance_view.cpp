@@ -100,10 +100,11 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     roundsTitle_ = plot_kit::add_title(rounds_);
     plot_kit::label_axes(rounds_, tr("Round"), tr("From Env 1 (%)"));
     plot_kit::style_legend(rounds_, QSize(14, 9));
-    // Eight layer names beside the chart would squeeze it: a row of columns below.
-    rounds_->plotLayout()->addElement(2, 0, rounds_->legend);
-    rounds_->plotLayout()->setRowStretchFactor(2, 0.001);
-    rounds_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    // Below the chart, two rows of layer names left it a 10 px strip at
+    // 1280x720 and lost their second row at 1920x1080: two columns of four
+    // beside it cost width, of which this chart has plenty.
+    plot_kit::put_legend_beside(rounds_);
+    rounds_->legend->setFillOrder(QCPLegend::foRowsFirst);
     rounds_->legend->setWrap(4);
     rounds_->legend->setBorderPen(Qt::NoPen);
     marker_ = new QCPItemStraightLine(rounds_);
@@ -112,6 +113,7 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     whole->setTickStep(1);
     whole->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     rounds_->xAxis->setTicker(whole);
+    rounds_->yAxis->ticker()->setTickCount(3); // 0, 50, 100: six labels touched
     // Empty, the two charts collapsed to a sliver beside a long message: a
     // plain message takes their place instead.
     none_ = new QLabel(this);
