@@ -146,15 +146,21 @@ void MainWindow::onPausedChanged(bool paused) {
 
 void MainWindow::onLaneFinished(const RunResult& finished) {
     model_->finishLane(finished);
-    const QString message = QString::fromStdString(finished.message);
+    // The engine's own message is English (as the CLI's); the window says
+    // how the run ended in its language, and keeps the engine's detail
+    // only where it names what went wrong.
+    const QString summary = stop_summary(finished);
     // Briefly: in lanes mode the next lane's progress is already under way.
-    statusBar()->showMessage(finished.lane.empty() ? message
-                                                   : tr("Lane %1: %2").arg(QString::fromStdString(finished.lane), message),
+    statusBar()->showMessage(finished.lane.empty() ? summary
+                                                   : tr("Lane %1: %2").arg(QString::fromStdString(finished.lane), summary),
                              finished.lane.empty() ? 15000 : 4000);
     if (finished.stopped == StopReason::Failed || finished.stopped == StopReason::Diverged) {
         runFailed_ = true;
         if (!quitWhenDone_)
-            show_warning(this, tr("Run stopped"), message);
+            show_warning(this, tr("Run stopped"),
+                         finished.stopped == StopReason::Diverged
+                             ? summary + QStringLiteral(": ") + QString::fromStdString(finished.message)
+                             : summary);
     }
 }
 

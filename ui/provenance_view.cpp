@@ -85,7 +85,9 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     auto* charts = new QVBoxLayout;
     body->addLayout(charts, 3);
     layout->addLayout(body, 1);
-    bars_ = plot_kit::add_plot(this, charts, QSize(220, 190), 2);
+    // Minimum heights that, grown by presentation zoom (1.6), still add up to
+    // less than a 1280x720 screen holds: above that the charts overlap.
+    bars_ = plot_kit::add_plot(this, charts, QSize(220, 150), 2);
     barsTitle_ = plot_kit::add_title(bars_);
     plot_kit::label_axes(bars_, tr("Share of the layer's elements (%)"), QString());
     plot_kit::style_legend(bars_, QSize(14, 9));
@@ -96,7 +98,7 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     bars_->legend->setWrap(5);
     bars_->legend->setBorderPen(Qt::NoPen);
     barsEmpty_ = plot_kit::add_empty_text(bars_);
-    rounds_ = plot_kit::add_plot(this, charts, QSize(220, 120), 1);
+    rounds_ = plot_kit::add_plot(this, charts, QSize(220, 100), 1);
     roundsTitle_ = plot_kit::add_title(rounds_);
     plot_kit::label_axes(rounds_, tr("Round"), tr("From Env 1 (%)"));
     plot_kit::style_legend(rounds_, QSize(14, 9));

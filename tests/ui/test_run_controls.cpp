@@ -3,6 +3,8 @@
 // folders that hold something, and the folders the dialogs remember.
 #include <QtTest>
 
+#include <QStatusBar>
+
 #include <QAction>
 #include <QComboBox>
 #include <QDirIterator>
@@ -22,6 +24,7 @@
 #include "flow_view.h"
 #include "loss_chart.h"
 #include "main_window.h"
+#include "messages.h"
 #include "mergelab/run_files.h"
 #include "run_model.h"
 #include "setup_panel.h"
@@ -176,6 +179,11 @@ private slots:
         window.startRun();
         QVERIFY(finished.wait(60000));
         QVERIFY(window.view<AccuracyPage>()->lossChart()->pointCount() > 0);
+        // The status bar says how the run ended in the window's words (which
+        // are translated), not the engine's English message.
+        QVERIFY(window.runModel()->run());
+        QCOMPARE(window.statusBar()->currentMessage(), stop_summary(*window.runModel()->run()));
+        QVERIFY(window.statusBar()->currentMessage() != QString::fromStdString(window.runModel()->run()->message));
         QVERIFY(window.openRun(saved));
         QCOMPARE(window.view<AccuracyPage>()->lossChart()->pointCount(), 0);
     }
