@@ -7,21 +7,29 @@
 
 #include "i18n.h"
 #include "mergelab/merge.h"
+#include "mergelab/strategy.h"
 
 namespace mergelab::ui {
 
 namespace {
 
-QString methods_html() {
+// One definition list per registry: what `mergelab-cli methods` lists.
+template <typename Entries> QString entries_html(const Entries& entries, const QString& prefix) {
     QString html = "<dl>";
-    for (const auto& m : merge_methods()) {
-        html += QString("<dt id=\"%1\"><b>%1</b> — %2</dt><dd>%3")
-                    .arg(QString::fromStdString(m.name).toHtmlEscaped(), coreText(m.label).toHtmlEscaped(),
+    for (const auto& m : entries) {
+        html += QString("<dt id=\"%1%2\"><b>%2</b> — %3</dt><dd>%4")
+                    .arg(prefix, QString::fromStdString(m.name).toHtmlEscaped(), coreText(m.label).toHtmlEscaped(),
                          coreText(m.description).toHtmlEscaped());
         if (!m.reference.empty()) html += "<br><i>" + QString::fromStdString(m.reference).toHtmlEscaped() + "</i>";
         html += "</dd>";
     }
     return html + "</dl>";
+}
+
+QString methods_html() {
+    return entries_html(merge_methods(), QString()) + "<h4 id=\"rules\">" +
+           HelpDialog::tr("Local rules: how each environment trains").toHtmlEscaped() + "</h4>" +
+           entries_html(local_rules(), QStringLiteral("rule-"));
 }
 
 } // namespace

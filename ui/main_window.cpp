@@ -159,7 +159,7 @@ void MainWindow::buildActions() {
 
     buildViewMenu();
     auto* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&How merging works"), this, [this] { showHelp(this); }, QKeySequence::HelpContents);
+    help->addAction(tr("&How merging works"), QKeySequence::HelpContents, this, [this] { showHelp(this); });
     help->addSeparator();
     help->addAction(tr("&About MergeLab"), this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);

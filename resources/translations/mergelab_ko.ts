@@ -1245,7 +1245,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1라운드 다시 보기</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Each environment trains on its own images; only the weights meet in the middle (%1).</source>
         <translation>각 환경은 자기 이미지로 학습하고, 가중치만 가운데에서 만납니다 (%1).</translation>
     </message>
@@ -1405,7 +1405,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>이미지 %1장을 모두 함께 학습</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+201"/>
+        <location filename="../../ui/flow_view.cpp" line="+205"/>
         <source>weights</source>
         <translation>가중치</translation>
     </message>
@@ -1433,7 +1433,12 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::HelpDialog</name>
     <message>
-        <location filename="../../ui/help_dialog.cpp" line="+30"/>
+        <location filename="../../ui/help_dialog.cpp" line="+31"/>
+        <source>Local rules: how each environment trains</source>
+        <translation>로컬 규칙: 각 환경이 학습하는 방식</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>How merging works</source>
         <translation>병합은 이렇게 작동합니다</translation>
     </message>
@@ -1790,7 +1795,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::LossChart</name>
     <message>
-        <location filename="../../ui/loss_chart.cpp" line="+25"/>
+        <location filename="../../ui/loss_chart.cpp" line="+26"/>
         <source>Batch of this round (each model from 0)</source>
         <translation>이 라운드의 배치 (모델마다 0부터)</translation>
     </message>
@@ -1882,12 +1887,12 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message>
         <location line="-10"/>
         <location filename="../../ui/main_window_status.cpp" line="+8"/>
-        <location line="+128"/>
+        <location line="+134"/>
         <source>Ready</source>
         <translation>준비됨</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_status.cpp" line="-122"/>
+        <location filename="../../ui/main_window_status.cpp" line="-128"/>
         <source>Progress of the current epoch</source>
         <translation>현재 에포크 진행</translation>
     </message>
@@ -2052,7 +2057,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>이전 탭</translation>
     </message>
     <message>
-        <location line="+147"/>
+        <location line="+156"/>
         <source>Quit MergeLab?</source>
         <translation>MergeLab을 끝낼까요?</translation>
     </message>
@@ -2116,7 +2121,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         </translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>Lane %1: %2</source>
         <translation>레인 %1: %2</translation>
     </message>
@@ -2126,12 +2131,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행 중지됨</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>Finished: %1</source>
         <translation>끝남: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-240"/>
+        <location filename="../../ui/main_window.cpp" line="-249"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
@@ -2435,7 +2440,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>층(&amp;L):</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>Share of the layer&apos;s elements (%)</source>
         <translation>층 원소의 비율 (%)</translation>
     </message>
@@ -2450,7 +2455,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>환경 1에서 (%)</translation>
     </message>
     <message>
-        <location line="+153"/>
+        <location line="+155"/>
         <source>No run yet: press Start</source>
         <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
     </message>

@@ -11,6 +11,8 @@
 
 #include "help_dialog.h"
 #include "main_window.h"
+#include "mergelab/merge.h"
+#include "mergelab/strategy.h"
 #include "views.h"
 
 using namespace mergelab::ui;
@@ -71,6 +73,12 @@ private slots:
         }
         // One dialog, reused.
         QCOMPARE(window.findChildren<HelpDialog*>().size(), 1);
+        // Every merge method and local rule has its paragraph, from the registry.
+        const QString html = window.findChild<HelpDialog*>()->html();
+        for (const auto& m : mergelab::merge_methods())
+            QVERIFY2(html.contains(QString::fromStdString(m.description).left(20).toHtmlEscaped()), m.name.c_str());
+        for (const auto& r : mergelab::local_rules())
+            QVERIFY2(html.contains(QString::fromStdString(r.description).left(20).toHtmlEscaped()), r.name.c_str());
     }
 };
 

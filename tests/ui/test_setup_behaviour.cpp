@@ -66,7 +66,7 @@ private slots:
             before << QRect(place(w, &window), w->size());
 
         // Errors of several fields come and go.
-        for (const QString& lr : {"fast", "0.001", "50", "0.001"}) {
+        for (const char* lr : {"fast", "0.001", "50", "0.001"}) {
             setup->findChild<QLineEdit*>("lr")->setText(lr);
             QCoreApplication::processEvents();
             for (int i = 0; i < watched.size(); ++i)
