@@ -109,6 +109,9 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     rounds_->legend->setFillOrder(QCPLegend::foRowsFirst);
     rounds_->legend->setWrap(4);
     rounds_->legend->setBorderPen(Qt::NoPen);
+    // Room on the right for names measured before the zoom reaches their
+    // font ("conv1.weigh" at 1280x720 without it).
+    rounds_->legend->setMargins(QMargins(7, 5, 20, 4));
     marker_ = new QCPItemStraightLine(rounds_);
     marker_->setPen(QPen(QColor(0, 0, 0, 70), 6));
     QSharedPointer<QCPAxisTickerFixed> whole(new QCPAxisTickerFixed);
@@ -358,7 +361,7 @@ void ProvenanceView::drawRounds() {
     rounds_->xAxis->setVisible(any);
     rounds_->yAxis->setVisible(any);
     marker_->setVisible(any);
-    roundsTitle_->setText(any ? tr("Env 1's share per layer, round by round (%1)").arg(method_) : QString());
+    roundsTitle_->setText(any ? tr("Env 1's share per layer (%1)").arg(method_) : QString());
     if (any) {
         marker_->point1->setCoords(shown->round, 0);
         marker_->point2->setCoords(shown->round, 1);

@@ -2455,7 +2455,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>환경 1에서 (%)</translation>
     </message>
     <message>
-        <location line="+155"/>
+        <location line="+158"/>
         <source>No run yet: press Start</source>
         <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
     </message>
@@ -2498,8 +2498,8 @@ this run merges with %1 only</source>
     </message>
     <message>
         <location line="+35"/>
-        <source>Env 1&apos;s share per layer, round by round (%1)</source>
-        <translation>라운드별 층마다 환경 1의 비율 (%1)</translation>
+        <source>Env 1&apos;s share per layer (%1)</source>
+        <translation>층마다 환경 1의 비율 (%1)</translation>
     </message>
     <message>
         <location line="+19"/>
