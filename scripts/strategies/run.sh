@@ -1,5 +1,5 @@
 #!/bin/bash
-# The runs behind README's strategy tables (about 2 hours on 2 cores),
+# The runs behind README's strategy tables (about 2.5 hours on 2 cores),
 # one after another, each into OUT/NAME with a log beside it; then the rows.
 #   scripts/strategies/run.sh [OUT]   (default: runs/strategies)
 set -e
@@ -21,6 +21,8 @@ run h-epoch-fedrs --split H --rounds 6 --local-epochs 1 --lanes avg+fedrs
 run h-steps-fedrs --split H --rounds 60 --local-steps 42 --lanes avg+fedrs,avg+fedrs:alpha=0.1
 run h-steps21-avg --split H --rounds 120 --local-steps 21 --lanes avg
 run h-steps21-prox01 --split H --rounds 120 --local-steps 21 --lanes avg+fedprox:mu=0.1
+run h-steps21-prox001 --split H --rounds 120 --local-steps 21 --lanes avg+fedprox:mu=0.01
+run h-steps30-avg --split H --rounds 84 --local-steps 30 --lanes avg
 run h-steps10-avg --split H --rounds 252 --local-steps 10 --lanes avg
 run h-steps-prox1 --split H --rounds 60 --local-steps 42 --lanes avg+fedprox:mu=1
 run h-steps-lr5e4-prox01 --split H --rounds 60 --local-steps 42 --lr 0.0005 --lanes avg+fedprox:mu=0.1
