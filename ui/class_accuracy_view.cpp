@@ -44,19 +44,10 @@ QString holders(const RunResult& run, int c) {
 
 ClassAccuracyView::ClassAccuracyView(QWidget* parent)
     : QWidget(parent) {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(4);
-    auto* top = new QHBoxLayout;
-    top->setContentsMargins(6, 4, 6, 0);
-    auto* label = new QLabel(tr("&Model:"), this);
-    selector_ = new QComboBox(this);
-    selector_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    label->setBuddy(selector_);
-    top->addWidget(label);
-    top->addWidget(selector_);
+    QHBoxLayout* top = nullptr;
+    QVBoxLayout* layout = make_view_column(this, top);
+    selector_ = add_labelled_combo(top, tr("&Model:"), this);
     top->addStretch(1);
-    layout->addLayout(top);
 
     plot_ = plot_kit::add_plot(this, layout, QSize(240, 160), 1);
     title_ = plot_kit::add_title(plot_);

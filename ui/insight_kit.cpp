@@ -1,7 +1,11 @@
 #include "insight_kit.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
 
 #include "mergelab/run_files.h"
 #include "run_model.h"
@@ -33,6 +37,26 @@ QString env_model_path(const QString& folder, int round, int env) {
 
 QString method_model_path(const QString& folder, int round, const QString& method) {
     return folder + "/models/" + QString::fromStdString(model_file_name(round, method.toStdString()));
+}
+
+QVBoxLayout* make_view_column(QWidget* view, QHBoxLayout*& top) {
+    auto* layout = new QVBoxLayout(view);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    top = new QHBoxLayout;
+    top->setContentsMargins(6, 4, 6, 0);
+    layout->addLayout(top);
+    return layout;
+}
+
+QComboBox* add_labelled_combo(QHBoxLayout* row, const QString& text, QWidget* owner) {
+    auto* label = new QLabel(text, owner);
+    auto* box = new QComboBox(owner);
+    box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    label->setBuddy(box);
+    row->addWidget(label);
+    row->addWidget(box);
+    return box;
 }
 
 QString missing_models_text(int round) {

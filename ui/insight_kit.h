@@ -14,6 +14,11 @@
 #include <memory>
 
 #include "palette.h" // class_color
+
+class QComboBox;
+class QHBoxLayout;
+class QVBoxLayout;
+class QWidget;
 #include "run_data.h"
 
 namespace mergelab::ui {
@@ -29,6 +34,11 @@ QString method_model_path(const QString& folder, int round, const QString& metho
 // Why a round's weights cannot be shown: only the newest round's models
 // are kept unless every round's are saved.
 QString missing_models_text(int round);
+// The explaining views' frame: a column on `view` whose first row holds the
+// view's choices (returned as `top`; the caller ends it with a stretch).
+QVBoxLayout* make_view_column(QWidget* view, QHBoxLayout*& top);
+// A combo after its label in `row`; the label's mnemonic focuses it.
+QComboBox* add_labelled_combo(QHBoxLayout* row, const QString& text, QWidget* owner);
 // Runs of format 1 lack provenance and the env 1 -> env 2 path.
 bool predates_insight(const RunResult& run);
 QString predates_text(const QString& what);

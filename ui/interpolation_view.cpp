@@ -63,15 +63,9 @@ QString barrier_text(const InterpolationPath& path, const QString& what) {
 
 InterpolationView::InterpolationView(QWidget* parent)
     : QWidget(parent) {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(4);
-    auto* top = new QHBoxLayout;
-    top->setContentsMargins(6, 4, 6, 0);
-    auto* label = new QLabel(tr("&Path:"), this);
-    paths_ = new QComboBox(this);
-    paths_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    label->setBuddy(paths_);
+    QHBoxLayout* top = nullptr;
+    QVBoxLayout* layout = make_view_column(this, top);
+    paths_ = add_labelled_combo(top, tr("&Path:"), this);
     points_ = new QComboBox(this);
     points_->addItem(tr("11 points"), 11);
     points_->addItem(tr("25 points"), 25);
@@ -79,13 +73,10 @@ InterpolationView::InterpolationView(QWidget* parent)
     full_->setToolTip(tr("All test images instead of a fixed subset of %1, the same share of each class")
                           .arg(grouped(kDefaultInterpolationImages)));
     aligned_ = new QCheckBox(tr("&Aligned"), this);
-    top->addWidget(label);
-    top->addWidget(paths_);
     top->addWidget(points_);
     top->addWidget(full_);
     top->addWidget(aligned_);
     top->addStretch(1);
-    layout->addLayout(top);
 
     plot_ = plot_kit::add_plot(this, layout, QSize(240, 160), 1);
     title_ = plot_kit::add_title(plot_);

@@ -62,24 +62,11 @@ MapData load_map(const QStringList& envFiles, const QString& mergedFile, const s
 
 ProvenanceView::ProvenanceView(QWidget* parent)
     : QWidget(parent) {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(4);
-    auto* top = new QHBoxLayout;
-    top->setContentsMargins(6, 4, 6, 0);
-    auto* methodLabel = new QLabel(tr("&Method:"), this);
-    methods_ = new QComboBox(this);
-    methods_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    methodLabel->setBuddy(methods_);
-    auto* layerLabel = new QLabel(tr("&Layer:"), this);
-    layers_ = new QComboBox(this);
-    layers_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    layerLabel->setBuddy(layers_);
-    for (QWidget* w : {static_cast<QWidget*>(methodLabel), static_cast<QWidget*>(methods_),
-                       static_cast<QWidget*>(layerLabel), static_cast<QWidget*>(layers_)})
-        top->addWidget(w);
+    QHBoxLayout* top = nullptr;
+    QVBoxLayout* layout = make_view_column(this, top);
+    methods_ = add_labelled_combo(top, tr("&Method:"), this);
+    layers_ = add_labelled_combo(top, tr("&Layer:"), this);
     top->addStretch(1);
-    layout->addLayout(top);
 
     auto* body = new QHBoxLayout;
     auto* charts = new QVBoxLayout;

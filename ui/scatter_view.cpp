@@ -58,29 +58,17 @@ std::vector<size_t> chosen_elements(size_t n) {
 
 ScatterView::ScatterView(QWidget* parent)
     : QWidget(parent) {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(4);
-    auto* top = new QHBoxLayout;
-    top->setContentsMargins(6, 4, 6, 0);
-    auto addCombo = [&](QHBoxLayout* row, const QString& text, QComboBox*& box) {
-        auto* label = new QLabel(text, this);
-        box = new QComboBox(this);
-        box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-        label->setBuddy(box);
-        row->addWidget(label);
-        row->addWidget(box);
-    };
-    addCombo(top, tr("&Layer:"), layers_);
-    addCombo(top, tr("&Colour:"), methods_);
+    QHBoxLayout* top = nullptr;
+    QVBoxLayout* layout = make_view_column(this, top);
+    layers_ = add_labelled_combo(top, tr("&Layer:"), this);
+    methods_ = add_labelled_combo(top, tr("&Colour:"), this);
     pairBox_ = new QWidget(this);
     auto* pair = new QHBoxLayout(pairBox_);
     pair->setContentsMargins(0, 0, 0, 0);
-    addCombo(pair, tr("&x:"), xEnv_);
-    addCombo(pair, tr("&y:"), yEnv_);
+    xEnv_ = add_labelled_combo(pair, tr("&x:"), this);
+    yEnv_ = add_labelled_combo(pair, tr("&y:"), this);
     top->addWidget(pairBox_);
     top->addStretch(1);
-    layout->addLayout(top);
 
     plot_ = plot_kit::add_plot(this, layout, QSize(240, 200), 1);
     title_ = plot_kit::add_title(plot_);

@@ -51,12 +51,18 @@ double Trainer::step(torch::optim::Optimizer& optimizer, const TrainingTensors& 
     auto targets = data.labels.index_select(0, idx);
     optimizer.zero_grad();
     const auto logits = net_->forward(inputs);
-    auto loss = torch::nn::functional::cross_entropy(logits, targets);
-    const double value = loss.item<double>();
-    // A rule that changes the logits trains on its own loss; the reported
-    // loss stays the plain cross-entropy, comparable across rules.
-    if (rule_ && rule_->adjusts_logits())
+    torch::Tensor loss;
+    double value = 0;
+    if (rule_ && rule_->adjusts_logits()) {
+        // The rule trains on its own loss; the reported loss stays the
+        // plain cross-entropy, comparable across rules (no graph for it).
         loss = torch::nn::functional::cross_entropy(rule_->adjust_logits(env_, logits), targets);
+        torch::NoGradGuard reported;
+        value = torch::nn::functional::cross_entropy(logits.detach(), targets).item<double>();
+    } else {
+        loss = torch::nn::functional::cross_entropy(logits, targets);
+        value = loss.item<double>();
+    }
     if (!std::isfinite(value))
         throw Diverged{
             "the training loss became " + std::string(std::isnan(value) ? "NaN" : "infinite") + " in round " +
