@@ -8,7 +8,8 @@ BUILD_DIR="${MERGELAB_BUILD_DIR:-$MERGELAB_ROOT/build}"
 # Debian 12 packages. libopenblas0-openmp matters for speed: without it
 # LibTorch runs its linear layers on reference BLAS, about 2.6x slower.
 BUILD_PACKAGES=(cmake g++ make pkg-config qt6-base-dev qt6-svg-dev libtorch-dev libqcustomplot-dev libspdlog-dev
-  zlib1g-dev nlohmann-json3-dev libcli11-dev libgloo-dev libopenblas0-openmp dataset-fashion-mnist
+  zlib1g-dev nlohmann-json3-dev libcli11-dev libopenblas0-openmp dataset-fashion-mnist
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libssl-dev
   qt6-l10n-tools qt6-tools-dev qt6-translations-l10n fonts-noto-cjk)
 # The tests also cross-check model files and accuracies against PyTorch
 # itself, and run the desktop app under a virtual display.

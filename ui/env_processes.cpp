@@ -6,6 +6,8 @@
 
 #include <csignal>
 
+#include "mergelab/log.h"
+
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
@@ -24,24 +26,42 @@ QString EnvProcesses::cliPath() {
     return fromEnv.isEmpty() ? QCoreApplication::applicationDirPath() + "/mergelab-cli" : fromEnv;
 }
 
-void EnvProcesses::start(int envs, const QString& address, const QString& token, const QString& dataDir,
-                         int threads) {
+void EnvProcesses::start(int envs, bool central, const QString& address, const QString& token,
+                         const QString& dataDir, int threads) {
     killAll();
-    for (int k = 1; k <= envs; ++k) {
+    finishing_ = false;
+    for (int k = central ? 0 : 1; k <= envs; ++k) {
         auto process = std::make_unique<QProcess>();
-        process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process->setProcessChannelMode(QProcess::SeparateChannels);
+        process->setStandardOutputFile(QProcess::nullDevice());
 #ifdef __linux__
         // If the app dies without cleaning up, its environments go with it.
         process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
 #endif
-        QStringList args{"env",    "--connect",        address,
-                         "--rank", QString::number(k), "--token",
-                         token,    "--threads",        QString::number(threads)};
+        QStringList args{"env", "--connect", address, "--token", token, "--threads", QString::number(threads)};
+        args << (k == 0 ? QStringList{"--central"} : QStringList{"--rank", QString::number(k)});
         if (!dataDir.isEmpty())
             args << "--data" << dataDir;
+        const QString who = k == 0 ? tr("the baseline participant") : tr("environment %1").arg(k);
         QProcess* p = process.get();
-        connect(p, &QProcess::errorOccurred, this,
-                [this, k, p](QProcess::ProcessError) { emit processFailed(k - 1, p->errorString()); });
+        // Its messages go to the log panel, line by line, under its name.
+        connect(p, &QProcess::readyReadStandardError, this, [p, who] {
+            while (p->canReadLine()) {
+                const QString line = QString::fromUtf8(p->readLine()).trimmed();
+                if (!line.isEmpty())
+                    mergelab::logger()->info("{}: {}", who.toStdString(), line.toStdString());
+            }
+        });
+        connect(p, &QProcess::errorOccurred, this, [this, who, p](QProcess::ProcessError error) {
+            if (error == QProcess::FailedToStart)
+                emit processFailed(who, tr("could not start %1: %2").arg(cliPath(), p->errorString()));
+        });
+        connect(p, &QProcess::finished, this, [this, who](int code, QProcess::ExitStatus status) {
+            if (finishing_)
+                return;
+            emit processFailed(who, status == QProcess::CrashExit ? tr("its process was killed or crashed")
+                                                                  : tr("its process exited with code %1").arg(code));
+        });
         p->start(cliPath(), args);
         processes_.push_back(std::move(process));
     }
@@ -55,10 +75,12 @@ int EnvProcesses::running() const {
 }
 
 void EnvProcesses::finish(int grace_ms) {
+    finishing_ = true;
     QTimer::singleShot(grace_ms, this, [this] { killAll(); });
 }
 
 void EnvProcesses::killAll() {
+    finishing_ = true;
     for (auto& p : processes_) {
         if (p->state() == QProcess::NotRunning)
             continue;

@@ -18,8 +18,10 @@ public:
     explicit EnvProcesses(QObject* parent = nullptr);
     ~EnvProcesses() override; // kills any still running
 
-    // Starts environments 1..envs joining `address` with `token`.
-    void start(int envs, const QString& address, const QString& token, const QString& dataDir, int threads);
+    // Starts environments 1..envs (and, with `central`, the baseline
+    // participant) joining `address` with `token`.
+    void start(int envs, bool central, const QString& address, const QString& token, const QString& dataDir,
+               int threads);
     // Lets them end on their own for `grace_ms`, then kills the rest.
     void finish(int grace_ms);
     int running() const;
@@ -28,12 +30,14 @@ public:
     static QString cliPath();
 
 signals:
-    // An environment process ended before its coordinator said so (crashed, could not start).
-    void processFailed(int env, const QString& message);
+    // A process could not start, or ended before finish() was called;
+    // `who` names it ("environment 2", "the baseline participant").
+    void processFailed(const QString& who, const QString& message);
 
 private:
     void killAll();
     std::vector<std::unique_ptr<QProcess>> processes_;
+    bool finishing_ = false;
 };
 
 } // namespace mergelab::ui

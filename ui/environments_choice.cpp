@@ -38,8 +38,8 @@ EnvironmentsMode SetupPanel::environmentsMode() const {
 }
 
 bool SetupPanel::lessonMode() const {
-    // The coordinator of separate processes reports no steps to stop at.
-    return lesson_->isChecked() && environmentsMode() == EnvironmentsMode::Threads;
+    // The round pipeline stops at each step wherever the environments train.
+    return lesson_->isChecked();
 }
 
 void SetupPanel::setLessonMode(bool on) {

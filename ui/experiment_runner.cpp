@@ -2,6 +2,7 @@
 
 #include <QMetaType>
 #include <QThread>
+#include <QTimer>
 
 #include <algorithm>
 #include <mutex>
@@ -95,10 +96,9 @@ class CoordinatorRelay : public CoordinatorObserver {
 public:
     explicit CoordinatorRelay(ExperimentRunner* runner)
         : runner_(runner) {}
-    void listening(const std::string& address, const std::string& token) override {
-        post(runner_, [r = runner_, a = QString::fromStdString(address), t = QString::fromStdString(token)] {
-            emit r->coordinatorListening(a, t);
-        });
+    void listening(const std::string& address, const std::string& token, const std::string& fingerprint) override {
+        post(runner_, [r = runner_, a = QString::fromStdString(address), t = QString::fromStdString(token),
+                       f = QString::fromStdString(fingerprint)] { emit r->coordinatorListening(a, t, f); });
     }
     void environment_status(const EnvironmentStatus& s) override {
         post(runner_, [r = runner_, s] { emit r->environmentStatus(s); });
@@ -113,11 +113,7 @@ private:
 // address they most likely reach it at, and nowhere else.
 void coordinate(const ExperimentConfig& config, const FashionMnist& data, EnvironmentsMode mode,
                 ExperimentRunner* runner, RunControl& control) {
-    ExperimentConfig c = config;
-    if (c.baseline) {
-        logger()->warn("the centralised baseline is left out: separate environments never pool their data");
-        c.baseline = false;
-    }
+    const ExperimentConfig& c = config;
     CoordinatorOptions options;
     options.listen = mode == EnvironmentsMode::LocalProcesses ? Endpoint{"127.0.0.1", free_local_port()}
                                                               : Endpoint{lan_address(), kDefaultPort};
@@ -134,14 +130,31 @@ ExperimentRunner::ExperimentRunner(QObject* parent)
     , processes_(new EnvProcesses(this)) {
     register_types();
     connect(this, &ExperimentRunner::coordinatorListening, this,
-            [this](const QString& address, const QString& token) {
+            [this](const QString& address, const QString& token, const QString&) {
                 if (mode_ != EnvironmentsMode::LocalProcesses)
                     return;
                 const int envs = int(shared_->config.split.envs);
                 const int threads = std::max(1, QThread::idealThreadCount() / envs);
-                processes_->start(envs, address, token, QString::fromStdString(shared_->config.data_dir),
-                                  threads);
+                processes_->start(envs, shared_->config.baseline, address, token,
+                                  QString::fromStdString(shared_->config.data_dir), threads);
             });
+    // A process that cannot start would leave the coordinator waiting for
+    // it, and one that dies mid-run is named at once rather than when the
+    // network notices.
+    connect(processes_, &EnvProcesses::processFailed, this, [this](const QString& who, const QString& message) {
+        if (!isRunning())
+            return;
+        const QString text = tr("%1 failed: %2").arg(who, message);
+        logger()->error("{}", text.toStdString());
+        emit failed(text);
+        // A process that died mid-run is failed by the coordinator itself,
+        // naming it, as soon as its connection drops; one that never joined
+        // would leave the coordinator waiting, so the run is stopped then.
+        QTimer::singleShot(1500, this, [this, control = shared_] {
+            if (isRunning() && shared_ == control && shared_->config.min_envs == 0)
+                shared_->control.cancel();
+        });
+    });
     // The environments end with the run; any that do not are killed.
     connect(this, &ExperimentRunner::finished, this, [this] { processes_->finish(3000); });
 }

@@ -78,7 +78,7 @@ signals:
     void failed(const QString& message);
     void pausedChanged(bool paused);
     // Distributed runs: where environments join, and each one's state.
-    void coordinatorListening(const QString& address, const QString& token);
+    void coordinatorListening(const QString& address, const QString& token, const QString& fingerprint);
     void environmentStatus(const mergelab::EnvironmentStatus& status);
     // The worker thread has ended (after runFinished or failed).
     void finished();

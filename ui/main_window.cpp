@@ -199,10 +199,11 @@ void MainWindow::connectRunner() {
     connect(runner_, &ExperimentRunner::pausedChanged, this, &MainWindow::onPausedChanged);
     connect(runner_, &ExperimentRunner::environmentStatus, model_, &RunModel::relayEnvironmentStatus);
     connect(runner_, &ExperimentRunner::coordinatorListening, this,
-            [this](const QString& address, const QString& token) {
-                const QString join =
-                    tr("Each environment K joins with: mergelab-cli env --connect %1 --rank K --token %2")
-                        .arg(address, token);
+            [this](const QString& address, const QString& token, const QString& fingerprint) {
+                QString join = tr("Each environment K joins with: mergelab-cli env --connect %1 --rank K --token %2")
+                                   .arg(address, token);
+                if (!fingerprint.isEmpty())
+                    join += " --fingerprint " + fingerprint;
                 logger()->info("{}", join.toStdString());
                 if (setup_->environmentsMode() == EnvironmentsMode::OtherComputers)
                     setup_->setJoinInfo(join);
@@ -232,11 +233,6 @@ QString MainWindow::newRunDirectory() const {
 void MainWindow::startRun() {
     if (runner_->isRunning() || !setup_->isValid()) return;
     running_ = setup_->config();
-    if (setup_->environmentsMode() != EnvironmentsMode::Threads && running_.baseline) {
-        // No process of a distributed run holds every environment's data.
-        logger()->warn("the centralised baseline is left out: separate environments never pool their data");
-        running_.baseline = false;
-    }
     runDir_ = newRunDirectory();
     runDirIsOurs_ = true;
     running_.out_dir = runDir_.toStdString();

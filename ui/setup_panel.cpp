@@ -484,9 +484,6 @@ void SetupPanel::updateVisibility() {
     classGrid_->setVisible(find_split(c.split.kind) && find_split(c.split.kind)->uses_classes);
     fields_["local_target"].widget->setEnabled(byTarget_->isChecked());
     fields_["target"].widget->setEnabled(useTarget_->isChecked());
-    lesson_->setText(environmentsMode() == EnvironmentsMode::Threads
-                         ? tr("Lesson: stop after each step")
-                         : tr("Lesson: stop after each step (with threads in this app only)"));
 }
 
 void SetupPanel::showStrategies(const ExperimentConfig& c) {

@@ -13,6 +13,7 @@
 #include "cli/run_options.h"
 #include "mergelab/distributed.h"
 #include "mergelab/error.h"
+#include "mergelab/files.h"
 #include "mergelab/log.h"
 #include "mergelab/run_files.h"
 #include "mergelab/run_folder.h"
@@ -53,36 +54,57 @@ struct NetworkOptions {
     std::string address;
     std::string token;
     double timeout = 60;
+    bool tls = false, insecure = false;
+    std::string cert, key, fingerprint;
 };
 
 void add_timeout_option(CLI::App* cmd, NetworkOptions& n, const char* what) {
     cmd->add_option("--timeout", n.timeout, what)->check(CLI::Range(1.0, 86400.0))->type_name("SECONDS");
 }
 
-// What environments need to join, and each one's comings and goings.
+// What environments need to join, and each one's comings and goings. The
+// join line is the only place the token is printed.
 class JoinPrinter : public CoordinatorObserver {
 public:
-    void listening(const std::string& address, const std::string& token) override {
+    explicit JoinPrinter(bool baseline)
+        : baseline_(baseline) {}
+    void listening(const std::string& address, const std::string& token, const std::string& fingerprint) override {
+        const std::string pin = fingerprint.empty() ? "" : " --fingerprint " + fingerprint;
         std::fprintf(stderr,
-                     "coordinator listening on %s\n"
+                     "coordinator listening on %s%s\n"
                      "start each environment K (1..N) with:\n"
-                     "  mergelab-cli env --connect %s --rank K --token %s\n",
-                     address.c_str(), address.c_str(), token.c_str());
+                     "  mergelab-cli env --connect %s --rank K --token %s%s\n",
+                     address.c_str(), fingerprint.empty() ? "" : " (TLS)", address.c_str(), token.c_str(),
+                     pin.c_str());
+        if (baseline_)
+            std::fprintf(stderr, "and the baseline participant (it holds every environment's training data) with:\n"
+                                 "  mergelab-cli env --connect %s --central --token %s%s\n",
+                         address.c_str(), token.c_str(), pin.c_str());
     }
     void environment_status(const EnvironmentStatus& s) override {
         if (s.state == EnvState::Joined || s.state == EnvState::Failed || s.state == EnvState::Left)
             std::fprintf(stderr, "environment %d %s%s\n", s.env + 1, name_of(s.state),
                          s.detail.empty() ? "" : (": " + printable(s.detail)).c_str());
     }
+
+private:
+    bool baseline_;
 };
+
+std::string read_pem(const std::string& path, const char* flag) {
+    if (path.empty())
+        return {};
+    const std::string text = read_file(path, 1 << 20);
+    if (text.find("-----BEGIN ") == std::string::npos)
+        throw UsageError(std::string(flag) + ": " + path + " is not a PEM file");
+    return text;
+}
 
 int coordinate(CLI::App* cmd, RunOptions& o, const NetworkOptions& n) {
     ResumePlan plan;
     const bool resuming = !o.resume.empty();
     if (resuming) {
         plan = resume_plan(cmd, o);
-        if (plan.points.size() != 1)
-            throw UsageError("--resume: a lanes run continues with `run --resume` only");
     } else {
         finish_options(cmd, o);
         plan.config = o.config;
@@ -94,6 +116,16 @@ int coordinate(CLI::App* cmd, RunOptions& o, const NetworkOptions& n) {
         options.listen = parse_endpoint(n.address, "--listen");
     options.token = n.token;
     options.timeout_seconds = n.timeout;
+    options.tls = n.tls;
+    options.insecure = n.insecure;
+    options.cert_pem = read_pem(n.cert, "--tls-cert");
+    options.key_pem = read_pem(n.key, "--tls-key");
+    if (options.cert_pem.empty() != options.key_pem.empty())
+        throw UsageError("--tls-cert and --tls-key go together");
+    if (options.insecure && (options.tls || !options.cert_pem.empty()))
+        throw UsageError("--insecure: TLS was asked for too");
+    if (options.insecure && is_loopback(options.listen.host))
+        throw UsageError("--insecure: " + options.listen.host + " is plain already (loopback)");
     if (!config.out_dir.empty() && !resuming)
         check_run_folder(config.out_dir, config.replace_out);
     // The coordinator evaluates on the test set and never sees training data.
@@ -102,9 +134,13 @@ int coordinate(CLI::App* cmd, RunOptions& o, const NetworkOptions& n) {
     RunControl control;
     SignalScope signals(control);
     const auto console = make_console_observer(config);
-    JoinPrinter printer;
-    const RunResult result = coordinate_experiment(config, options, data, console.get(), &printer, &control,
-                                                   resuming ? &plan.points.front() : nullptr);
+    JoinPrinter printer(config.baseline);
+    const auto results =
+        coordinate_experiment(config, options, data, console.get(), &printer, &control, resuming ? &plan.points : nullptr);
+    const RunResult& result = results.back();
+    for (const auto& r : results)
+        if (r.stopped == StopReason::Failed)
+            throw Error(r.message);
     if (result.stopped == StopReason::Failed)
         throw Error(result.message);
     if (!config.out_dir.empty())
@@ -114,15 +150,19 @@ int coordinate(CLI::App* cmd, RunOptions& o, const NetworkOptions& n) {
     return g_signal ? 128 + g_signal.load() : kExitOk;
 }
 
+std::string who(const EnvironmentOptions& o) {
+    return o.central ? "baseline participant" : "environment " + std::to_string(o.rank);
+}
+
 int environment(const EnvironmentOptions& options) {
     RunControl control;
     SignalScope signals(control);
     const EnvironmentOutcome out = run_environment(options, nullptr, &control);
     if (!out.completed) {
-        std::fprintf(stderr, "environment %d: %s\n", options.rank, printable(out.message).c_str());
+        std::fprintf(stderr, "%s: %s\n", who(options).c_str(), printable(out.message).c_str());
         return 128 + (g_signal ? g_signal.load() : SIGINT);
     }
-    std::fprintf(stderr, "environment %d: the run ended: %s (%s)\n", options.rank, name_of(out.stopped),
+    std::fprintf(stderr, "%s: the run ended: %s (%s)\n", who(options).c_str(), name_of(out.stopped),
                  printable(out.message).c_str());
     return out.stopped == StopReason::Failed || out.stopped == StopReason::Diverged ? kExitFailure : kExitOk;
 }
@@ -137,10 +177,16 @@ void add_coordinate_command(CLI::App& app) {
                       "on other computers; needs only the test files");
     add_experiment_options(cmd, *o);
     cmd->add_option("--listen", n->address,
-                    "address and port to wait for environments on; only this address listens. Traffic is not "
-                    "encrypted: use a trusted network [default: 127.0.0.1:" +
+                    "address and port to wait for environments on; only this address listens. Off the loopback "
+                    "address traffic is TLS [default: 127.0.0.1:" +
                         std::to_string(kDefaultPort) + "]")
         ->type_name("ADDR:PORT");
+    cmd->add_flag("--tls", n->tls, "TLS on the loopback address too (always on elsewhere unless --insecure)");
+    cmd->add_option("--tls-cert", n->cert, "the certificate to serve (PEM) [default: one made for the run]")
+        ->type_name("PATH");
+    cmd->add_option("--tls-key", n->key, "the certificate's private key (PEM)")->type_name("PATH");
+    cmd->add_flag("--insecure", n->insecure,
+                  "plain text off the loopback address: weights and the join token cross the network unencrypted");
     cmd->add_option("--token", n->token, "the join token environments must give [default: a new random one]");
     add_timeout_option(cmd, *n, "an environment silent this long has failed [default: 60]");
     cmd->add_option("--resume", o->resume, "continue the run in this folder after its last finished round");
@@ -166,17 +212,27 @@ void add_env_command(CLI::App& app) {
     cmd->add_option("--connect", n->address, "the coordinator's ADDR:PORT")
         ->required()
         ->type_name("ADDR:PORT");
-    cmd->add_option("--rank", o->rank, "which environment this is, 1..N")
-        ->required()
-        ->check(CLI::Range(1, 10));
+    auto* rank = cmd->add_option("--rank", o->rank, "which environment this is, 1..N")->check(CLI::Range(1, 10));
+    auto* central = cmd->add_flag("--central", o->central,
+                                  "be the centralised baseline of a --baseline run instead (reads every "
+                                  "environment's training data)");
+    rank->excludes(central);
     cmd->add_option("--token", o->token, "the join token the coordinator printed")->required();
+    cmd->add_option("--fingerprint", n->fingerprint,
+                    "the coordinator certificate's SHA-256 fingerprint, as its join line printed it (TLS)")
+        ->type_name("HEX");
+    cmd->add_flag("--insecure", n->insecure, "plain text to a coordinator off the loopback address");
     cmd->add_option("--data", o->data_dir, "Fashion-MNIST folder with the training files")->type_name("PATH");
     cmd->add_option("--threads", o->threads, "threads to train with (0: every core)")
         ->check(CLI::Range(0, 256));
     add_timeout_option(cmd, *n,
                        "give up when the coordinator cannot be reached or is silent this long [default: 60]");
-    cmd->callback([o, n] {
+    cmd->callback([o, n, rank] {
+        if (!o->central && rank->count() == 0)
+            throw UsageError("--rank is required (or --central for the baseline participant)");
         o->coordinator = parse_endpoint(n->address, "--connect");
+        o->fingerprint = n->fingerprint;
+        o->insecure = n->insecure;
         o->timeout_seconds = n->timeout;
         const int code = environment(*o);
         if (code != kExitOk)

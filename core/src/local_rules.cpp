@@ -26,121 +26,149 @@ Tensors zeros_like(const Tensors& like) {
     return out;
 }
 
-// The gradient of mu/2 ||w - base||^2 is mu (w - base).
+WeightSet to_weights(const Tensors& tensors, const WeightSet& like) {
+    WeightSet out;
+    for (const auto& t : like) {
+        const torch::Tensor v = tensors.at(t.name).contiguous();
+        out.push_back(
+            {t.name, t.shape, std::vector<float>(v.data_ptr<float>(), v.data_ptr<float>() + v.numel())});
+    }
+    return out;
+}
+
+// The gradient of mu/2 ||w - start||^2 is mu (w - start).
 class FedProx : public LocalRuleState {
 public:
     explicit FedProx(double mu)
         : mu_(mu) {}
-    void begin_round(const WeightSet& base) override { base_ = to_tensors(base); }
-    void adjust_gradients(int, ClassifierImpl& net) override {
+    void begin_round(const WeightSet& start, const WeightSet&) override { start_ = to_tensors(start); }
+    void adjust_gradients(ClassifierImpl& net) override {
         torch::NoGradGuard no_grad;
         for (auto& p : net.named_parameters())
             if (p.value().grad().defined())
-                p.value().grad().add_(p.value() - base_.at(p.key()), mu_);
+                p.value().grad().add_(p.value() - start_.at(p.key()), mu_);
     }
 
 private:
     double mu_;
-    Tensors base_; // read by every environment's thread, written only between rounds
+    Tensors start_;
 };
 
-// Option II of Karimireddy et al. with every environment taking part each
-// round: y_k <- y_k - lr (g_k(y_k) - c_k + c); afterwards
-// c_k+ = c_k - c + (x - y_k) / (K_k lr) and c += mean_k (c_k+ - c_k).
-class Scaffold : public LocalRuleState {
+// Option II of Karimireddy et al.: environment k trains with
+// y <- y - lr (g(y) - c_k + c); afterwards c_k+ = c_k - c + (x - y) / (K lr)
+// and it reports c_k+ - c_k. The server adds the mean change over all
+// environments to c (those that did not report add nothing).
+class ScaffoldEnvironment : public LocalRuleState {
 public:
-    Scaffold(int envs, double lr)
-        : envs_(envs)
-        , lr_(lr) {}
+    explicit ScaffoldEnvironment(double lr)
+        : lr_(lr) {}
 
-    void begin_round(const WeightSet& base) override {
-        base_ = to_tensors(base);
-        if (server_.empty()) {
-            server_ = zeros_like(base_);
-            for (int k = 0; k < envs_; ++k)
-                own_.push_back(zeros_like(base_));
-        }
+    void begin_round(const WeightSet& start, const WeightSet& shared) override {
+        start_ = to_tensors(start);
+        server_ = shared.empty() ? zeros_like(start_) : to_tensors(shared);
+        if (own_.empty())
+            own_ = zeros_like(start_);
         correction_.clear();
-        for (int k = 0; k < envs_; ++k) {
-            Tensors c;
-            for (const auto& [name, t] : server_)
-                c[name] = t - own_[k].at(name);
-            correction_.push_back(std::move(c));
-        }
+        for (const auto& [name, t] : server_)
+            correction_[name] = t - own_.at(name);
+        like_ = start;
     }
 
-    void adjust_gradients(int env, ClassifierImpl& net) override {
+    void adjust_gradients(ClassifierImpl& net) override {
         torch::NoGradGuard no_grad;
         for (auto& p : net.named_parameters())
             if (p.value().grad().defined())
-                p.value().grad().add_(correction_[env].at(p.key()));
+                p.value().grad().add_(correction_.at(p.key()));
     }
 
-    void end_round(const std::vector<ClassifierImpl*>& nets, const std::vector<int64_t>& steps) override {
+    WeightSet end_round(ClassifierImpl& net, int64_t steps) override {
+        if (steps == 0)
+            return {};
         torch::NoGradGuard no_grad;
-        Tensors change = zeros_like(server_);
-        for (int k = 0; k < envs_; ++k) {
-            if (steps[k] == 0)
-                continue;
-            const double scale = 1.0 / (double(steps[k]) * lr_);
-            for (auto& p : nets[k]->named_parameters()) {
-                const torch::Tensor updated = own_[k].at(p.key()) - server_.at(p.key()) +
-                                              (base_.at(p.key()) - p.value().detach()) * scale;
-                change.at(p.key()) += updated - own_[k].at(p.key());
-                own_[k].at(p.key()) = updated;
-            }
+        const double scale = 1.0 / (double(steps) * lr_);
+        Tensors change;
+        for (auto& p : net.named_parameters()) {
+            const torch::Tensor updated =
+                own_.at(p.key()) - server_.at(p.key()) + (start_.at(p.key()) - p.value().detach()) * scale;
+            change[p.key()] = updated - own_.at(p.key());
+            own_.at(p.key()) = updated;
         }
-        for (auto& [name, t] : server_)
-            t += change.at(name) / double(envs_);
+        return to_weights(change, like_);
     }
 
 private:
-    int envs_;
     double lr_;
-    Tensors base_, server_;
-    std::vector<Tensors> own_, correction_;
+    Tensors start_, server_, own_, correction_;
+    WeightSet like_; // names and shapes, in the model's order
 };
 
-// Restricted softmax: logit c of environment k becomes alpha * logit c for
-// every class c that k holds no image of. The scale is a per-environment
-// row of ones and alphas, made once.
+class ScaffoldServer : public RuleServer {
+public:
+    explicit ScaffoldServer(const WeightSet& like)
+        : like_(like)
+        , server_(zeros_like(to_tensors(like))) {}
+
+    WeightSet shared() const override { return to_weights(server_, like_); }
+
+    void absorb(const std::vector<const WeightSet*>& changes, int envs) override {
+        torch::NoGradGuard no_grad;
+        Tensors sum = zeros_like(server_);
+        for (const WeightSet* change : changes)
+            for (const auto& t : *change)
+                sum.at(t.name) +=
+                    torch::from_blob(const_cast<float*>(t.values.data()), t.shape, torch::kFloat32);
+        for (auto& [name, t] : server_)
+            t += sum.at(name) / double(envs);
+    }
+
+private:
+    WeightSet like_;
+    Tensors server_;
+};
+
+// Restricted softmax: logit c becomes alpha * logit c for every class c
+// this environment holds no image of. The scale is made once.
 class FedRS : public LocalRuleState {
 public:
-    FedRS(double alpha, const std::vector<std::vector<int>>& env_classes, int envs) {
-        for (int k = 0; k < envs; ++k) {
-            auto scale = torch::full({kNumClasses}, alpha, torch::kFloat32);
-            if (k < int(env_classes.size()))
-                for (int c : env_classes[k])
-                    if (c >= 0 && c < kNumClasses)
-                        scale[c] = 1.0f;
-            scales_.push_back(scale);
-        }
+    FedRS(double alpha, const std::vector<int>& classes)
+        : scale_(torch::full({kNumClasses}, alpha, torch::kFloat32)) {
+        for (int c : classes)
+            if (c >= 0 && c < kNumClasses)
+                scale_[c] = 1.0f;
     }
     bool adjusts_logits() const override { return true; }
-    torch::Tensor adjust_logits(int env, const torch::Tensor& logits) override {
-        if (env < 0 || env >= int(scales_.size()))
-            return logits; // the centralised baseline holds every class
-        return logits * scales_[size_t(env)];
-    }
+    torch::Tensor adjust_logits(const torch::Tensor& logits) override { return logits * scale_; }
 
 private:
-    std::vector<torch::Tensor> scales_; // read-only once made
+    torch::Tensor scale_; // read-only once made
 };
 
-} // namespace
-
-std::unique_ptr<LocalRuleState> make_local_rule(const Choice& rule, int envs, double lr,
-                                                const std::vector<std::vector<int>>& env_classes) {
+const LocalRule& rule_entry(const Choice& rule) {
     const LocalRule* entry = find_local_rule(rule.name);
     if (!entry)
         throw UsageError("unknown local rule '" + rule.name + "'");
+    return *entry;
+}
+
+} // namespace
+
+std::unique_ptr<LocalRuleState> make_local_rule(const Choice& rule, double lr,
+                                                const std::vector<int>& classes) {
+    const LocalRule& entry = rule_entry(rule);
     if (rule.name == "fedprox")
-        return std::make_unique<FedProx>(param_value(*entry, rule.params, "mu"));
+        return std::make_unique<FedProx>(param_value(entry, rule.params, "mu"));
     if (rule.name == "fedrs")
-        return std::make_unique<FedRS>(param_value(*entry, rule.params, "alpha"), env_classes, envs);
+        return std::make_unique<FedRS>(param_value(entry, rule.params, "alpha"), classes);
     if (rule.name == "scaffold")
-        return std::make_unique<Scaffold>(envs, lr);
+        return std::make_unique<ScaffoldEnvironment>(lr);
     return nullptr; // plain: nothing to adjust
+}
+
+std::unique_ptr<RuleServer> make_rule_server(const Choice& rule, const WeightSet& like) {
+    rule_entry(rule);
+    if (rule.name == "scaffold")
+        return std::make_unique<ScaffoldServer>(like);
+    return nullptr;
 }
 
 } // namespace mergelab

@@ -2,6 +2,7 @@
 
 #include "mergelab/model.h"
 #include "mergelab/state_dict.h"
+#include "mergelab/strategy.h"
 #include "random.h"
 
 namespace mergelab {
@@ -61,6 +62,90 @@ EnvRoundMetrics train_locally(Trainer& t, const ExperimentConfig& c, const Local
     }
     m.train_seconds = seconds_since(start);
     return m;
+}
+
+} // namespace mergelab
+
+namespace mergelab {
+
+EnvironmentSide::EnvironmentSide(const ExperimentConfig& c, const TrainingTensors& train,
+                                 const EnvironmentData& data, int k, const WeightSet& start)
+    : c_(c)
+    , train_(train)
+    , data_(data)
+    , k_(k)
+    , trainer_(c, start) {
+    const Strategy primary = parse_strategy(c.method);
+    rule_ = make_local_rule(primary.rule_given ? primary.rule : parse_rule_choice(c.rule), c.lr, data.classes);
+    trainer_.set_rule(rule_.get());
+    // With local_steps the environment walks its shuffled epochs across rounds.
+    if (c.local_steps > 0)
+        cursor_ = std::make_unique<BatchCursor>(
+            data.train, [seed = c.seed, k](int epoch) { return order_seed(seed, 0, k, epoch); });
+    const auto idx = index_tensor(data.val);
+    val_images_ = train.images.index_select(0, idx);
+    val_labels_ = train.labels.index_select(0, idx);
+}
+
+EnvironmentSummary EnvironmentSide::summary() const {
+    return {data_.classes, int64_t(data_.train.size()), int64_t(data_.val.size())};
+}
+
+LocalReport EnvironmentSide::train(int round, const WeightSet& rule_shared, const std::string& lane,
+                                   ExperimentObserver* observer, RunControl* control,
+                                   const std::atomic<bool>* abort) {
+    LocalReport report;
+    if (rule_)
+        rule_->begin_round(weights_of(trainer_.net()), rule_shared);
+    trainer_.reset_steps();
+    const LocalData data{&train_, &data_.train, val_images_, val_labels_, cursor_.get()};
+    report.metrics = train_locally(trainer_, c_, data, lane, round, k_, observer, control, abort);
+    if (rule_)
+        report.rule_change = rule_->end_round(trainer_.net(), trainer_.steps());
+    report.weights = weights_of(trainer_.net());
+    return report;
+}
+
+double EnvironmentSide::validate(ClassifierImpl& net) const {
+    return evaluate_net(net, val_images_, val_labels_, false).accuracy;
+}
+
+double EnvironmentSide::validate(const WeightSet& model) const {
+    auto net = make_net(c_.model);
+    assign_weights(*net, model);
+    return validate(*net);
+}
+
+void EnvironmentSide::set_model(const WeightSet& weights) { assign_weights(trainer_.net(), weights); }
+
+CentralSide::CentralSide(const ExperimentConfig& c, const TrainingTensors& train,
+                         const std::vector<EnvironmentData>& envs, const WeightSet& start)
+    : c_(c)
+    , train_(train)
+    , envs_(int(envs.size()))
+    , trainer_(c, start) {
+    for (const auto& e : envs)
+        indices_.insert(indices_.end(), e.train.begin(), e.train.end());
+    if (c.local_steps > 0)
+        cursor_ = std::make_unique<BatchCursor>(indices_,
+                                                [seed = c.seed](int epoch) { return order_seed(seed, 0, -1, epoch); });
+}
+
+WeightSet CentralSide::train(int round, const std::string& lane, ExperimentObserver* observer,
+                             RunControl* control, const std::atomic<bool>* abort) {
+    trainer_.net().seed_dropout(dropout_seed(c_.seed, round, -1));
+    auto optimizer = make_optimizer(c_, trainer_.net());
+    if (c_.local_steps > 0) {
+        BatchProgress p{lane, round, -1, cursor_->epoch(), 0, 0, 0, 0};
+        trainer_.train_batches(*optimizer, train_, *cursor_, int64_t(c_.local_steps) * int64_t(envs_), p, observer,
+                               control, abort);
+    }
+    for (int epoch = 1; c_.local_steps == 0 && epoch <= c_.local_epochs; ++epoch) {
+        BatchProgress p{lane, round, -1, epoch, 0, 0, 0, 0};
+        trainer_.train_epoch(*optimizer, train_, indices_, order_seed(c_.seed, round, -1, epoch), p, observer,
+                             control, abort);
+    }
+    return weights_of(trainer_.net());
 }
 
 } // namespace mergelab

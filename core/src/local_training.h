@@ -41,3 +41,66 @@ EnvRoundMetrics train_locally(Trainer& trainer, const ExperimentConfig& config, 
                               RunControl* control, const std::atomic<bool>* abort);
 
 } // namespace mergelab
+
+namespace mergelab {
+
+// What one environment reports after training a round.
+struct LocalReport {
+    EnvRoundMetrics metrics; // all but the test numbers, which the merging side measures
+    WeightSet weights;       // its local model after training
+    WeightSet rule_change;   // its change to the local rule's shared state; empty for most rules
+};
+
+// One environment's side of the rounds: its part of the data, its model,
+// cursor and local rule. The same object serves a thread of an in-process
+// run and an `env` process, so both train identically.
+class EnvironmentSide {
+public:
+    // `k` is 0-based; `start` its round-1 model (environment_start).
+    EnvironmentSide(const ExperimentConfig& config, const TrainingTensors& train, const EnvironmentData& data,
+                    int k, const WeightSet& start);
+
+    EnvironmentSummary summary() const;
+    // Trains from the current model. Throws Cancelled or Diverged.
+    LocalReport train(int round, const WeightSet& rule_shared, const std::string& lane,
+                      ExperimentObserver* observer, RunControl* control, const std::atomic<bool>* abort);
+    // A model's accuracy on this environment's validation data.
+    double validate(ClassifierImpl& net) const;
+    double validate(const WeightSet& model) const;
+    // The merged model this environment goes on from.
+    void set_model(const WeightSet& weights);
+    int64_t validation_size() const { return int64_t(data_.val.size()); }
+    int64_t training_size() const { return int64_t(data_.train.size()); }
+
+private:
+    const ExperimentConfig& c_;
+    const TrainingTensors& train_;
+    const EnvironmentData& data_;
+    int k_;
+    Trainer trainer_;
+    std::unique_ptr<LocalRuleState> rule_;
+    std::unique_ptr<BatchCursor> cursor_; // with local_steps
+    torch::Tensor val_images_, val_labels_;
+};
+
+// The centralised baseline: one model trained on the union of every
+// environment's training data, as much per round as all of them together.
+class CentralSide {
+public:
+    CentralSide(const ExperimentConfig& config, const TrainingTensors& train,
+                const std::vector<EnvironmentData>& envs, const WeightSet& start);
+    // Trains one round; returns the model. Throws Cancelled or Diverged.
+    WeightSet train(int round, const std::string& lane, ExperimentObserver* observer, RunControl* control,
+                    const std::atomic<bool>* abort);
+    int64_t training_size() const { return int64_t(indices_.size()); }
+
+private:
+    const ExperimentConfig& c_;
+    const TrainingTensors& train_;
+    int envs_;
+    IndexList indices_;
+    Trainer trainer_;
+    std::unique_ptr<BatchCursor> cursor_;
+};
+
+} // namespace mergelab

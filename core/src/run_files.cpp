@@ -92,6 +92,10 @@ Json round_json(const RoundResult& r) {
     }
     j["histograms"] = hist;
     insight_json::add_round_fields(r, j);
+    Json merged_envs = Json::array();
+    for (int k : r.merged_envs)
+        merged_envs.push_back(k + 1);
+    j["merged_envs"] = merged_envs;
     j["seconds"] = r.seconds;
     j["training_seconds"] = r.training_seconds;
     return j;
@@ -439,7 +443,22 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
         for (const auto& [method, s] : ms.items()) lh.merged_stats[method] = rd.stats(s, hp + ".stats.merged." + method);
         r.histograms.push_back(std::move(lh));
     }
-    insight_json::read_round_fields(j, p, envs, r, fail);
+    if (j.contains("merged_envs")) {
+        // Environments as people number them, ascending, each once.
+        const Json& merged_envs = rd.array(j, p, "merged_envs", envs);
+        for (const Json& v : merged_envs) {
+            const int64_t k = v.is_number_integer() ? v.get<int64_t>() : 0;
+            if (k < 1 || k > int64_t(envs) || (!r.merged_envs.empty() && k - 1 <= r.merged_envs.back()))
+                rd.fail(p + ".merged_envs", "must list environments 1.." + std::to_string(envs) +
+                                                " in ascending order, each once");
+            r.merged_envs.push_back(int(k - 1));
+        }
+    } else {
+        for (int k = 0; k < int(envs); ++k)
+            r.merged_envs.push_back(k);
+    }
+    // Provenance counts one share per merged environment.
+    insight_json::read_round_fields(j, p, r.merged_envs.size(), r, fail);
     r.seconds = rd.seconds(j, p, "seconds");
     if (j.contains("training_seconds")) r.training_seconds = rd.seconds(j, p, "training_seconds");
     return r;

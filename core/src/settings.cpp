@@ -329,6 +329,14 @@ std::vector<SettingDescriptor> declare_running() {
             .range(0, 256)
             .bind([](ExperimentConfig& c) -> int& { return c.threads; })
             .d,
+        Declare("min_envs", "--min-envs", QT_TRANSLATE_NOOP("mergelab", "Environments needed"),
+                QT_TRANSLATE_NOOP("mergelab",
+                                  "with environments in processes: merge a round once this many reported and "
+                                  "let the others rejoin (0: every environment must report)"),
+                T::Integer, "")
+            .range(0, 10)
+            .bind([](ExperimentConfig& c) -> int& { return c.min_envs; })
+            .d,
         Declare("bins", "--bins", QT_TRANSLATE_NOOP("mergelab", "Histogram bins"),
                 QT_TRANSLATE_NOOP("mergelab", "weight histogram bins per layer"), T::Integer, "")
             .range(2, 4096)

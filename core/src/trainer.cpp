@@ -56,7 +56,7 @@ double Trainer::step(torch::optim::Optimizer& optimizer, const TrainingTensors& 
     if (rule_ && rule_->adjusts_logits()) {
         // The rule trains on its own loss; the reported loss stays the
         // plain cross-entropy, comparable across rules (no graph for it).
-        loss = torch::nn::functional::cross_entropy(rule_->adjust_logits(env_, logits), targets);
+        loss = torch::nn::functional::cross_entropy(rule_->adjust_logits(logits), targets);
         torch::NoGradGuard reported;
         value = torch::nn::functional::cross_entropy(logits.detach(), targets).item<double>();
     } else {
@@ -73,7 +73,7 @@ double Trainer::step(torch::optim::Optimizer& optimizer, const TrainingTensors& 
     // The rule changes the gradient, not the reported loss: train_loss
     // stays the cross-entropy every rule is compared on.
     if (rule_)
-        rule_->adjust_gradients(env_, *net_);
+        rule_->adjust_gradients(*net_);
     optimizer.step();
     ++steps_;
     return value;

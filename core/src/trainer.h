@@ -39,26 +39,44 @@ inline torch::Tensor index_tensor(const IndexList& idx) {
     return torch::from_blob(const_cast<int64_t*>(idx.data()), {static_cast<int64_t>(idx.size())}, torch::kInt64);
 }
 
-// A local training rule's state for one run (the rules people see are in
-// strategy.h). The engine calls begin_round before the environments train,
-// adjust_gradients in each environment's thread after every backward pass,
-// and end_round once all have trained.
+// A local training rule's state for one environment (the rules people see
+// are in strategy.h). The same object trains in a thread of this process and
+// in an `env` process. A rule whose environments share state (SCAFFOLD's
+// server control variate) has a RuleServer on the merging side; only its
+// shared state and each environment's change to it travel.
 class LocalRuleState {
 public:
     virtual ~LocalRuleState() = default;
-    virtual void begin_round(const WeightSet& /*base*/) {}
-    virtual void adjust_gradients(int /*env*/, ClassifierImpl& /*net*/) {}
+    // Before training: the model this environment starts the round from,
+    // and the server's shared state (empty for rules without one).
+    virtual void begin_round(const WeightSet& /*start*/, const WeightSet& /*shared*/) {}
+    // After every backward pass.
+    virtual void adjust_gradients(ClassifierImpl& /*net*/) {}
     // The logits the local loss is computed from (FedRS scales some).
-    virtual torch::Tensor adjust_logits(int /*env*/, const torch::Tensor& logits) { return logits; }
+    virtual torch::Tensor adjust_logits(const torch::Tensor& logits) { return logits; }
     virtual bool adjusts_logits() const { return false; }
-    // `steps[k]`: optimizer steps environment k took this round.
-    virtual void end_round(const std::vector<ClassifierImpl*>& /*nets*/,
-                           const std::vector<int64_t>& /*steps*/) {}
+    // After `steps` optimizer steps: this environment's change to the
+    // shared state, or empty when it has none to give.
+    virtual WeightSet end_round(ClassifierImpl& /*net*/, int64_t /*steps*/) { return {}; }
 };
-// Throws UsageError for an unknown rule.
-// `env_classes[k]`: the classes environment k holds (FedRS reads them).
-std::unique_ptr<LocalRuleState> make_local_rule(const Choice& rule, int envs, double lr,
-                                                const std::vector<std::vector<int>>& env_classes = {});
+
+// The merging side of a rule with shared state.
+class RuleServer {
+public:
+    virtual ~RuleServer() = default;
+    virtual WeightSet shared() const = 0;
+    // The changes of the environments that reported this round, in
+    // environment order (empty ones skipped); `envs` counts all of them.
+    virtual void absorb(const std::vector<const WeightSet*>& changes, int envs) = 0;
+};
+
+// Environment-side state of `rule` for an environment holding `classes`
+// (FedRS reads them); nullptr for plain training. Throws UsageError for an
+// unknown rule.
+std::unique_ptr<LocalRuleState> make_local_rule(const Choice& rule, double lr, const std::vector<int>& classes);
+// The merging side, for a model shaped like `like`; nullptr when the rule
+// shares nothing.
+std::unique_ptr<RuleServer> make_rule_server(const Choice& rule, const WeightSet& like);
 
 // Walks a set of training indices in shuffled epochs, continuing where the
 // last round stopped: rounds of a fixed number of batches then see every
@@ -91,8 +109,8 @@ public:
     }
 
     ClassifierImpl& net() { return *net_; }
-    // Environment `env`'s gradients pass through `rule` (nullptr: plain).
-    void set_rule(LocalRuleState* rule, int env) { rule_ = rule, env_ = env; }
+    // The gradients pass through `rule` (nullptr: plain).
+    void set_rule(LocalRuleState* rule) { rule_ = rule; }
     // Optimizer steps since the last reset.
     int64_t steps() const { return steps_; }
     void reset_steps() { steps_ = 0; }
@@ -116,7 +134,6 @@ private:
     const ExperimentConfig& config_;
     std::shared_ptr<ClassifierImpl> net_;
     LocalRuleState* rule_ = nullptr;
-    int env_ = -1;
     int64_t steps_ = 0;
 };
 

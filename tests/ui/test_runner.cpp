@@ -5,6 +5,10 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
+#include <csignal>
+
+#include "environments_mode.h"
+
 #include "experiment_runner.h"
 #include "support/synthetic.h"
 
@@ -127,6 +131,40 @@ private slots:
             timer.start();
         }
         QVERIFY(timer.elapsed() < 2000);
+    }
+
+    // Environments as processes the app starts: one killed mid-run ends the
+    // run as failed within 2 s, naming it.
+    void killedEnvironmentProcessFailsTheRunNamingIt() {
+        ExperimentRunner runner;
+        runner.setEnvironmentsMode(EnvironmentsMode::LocalProcesses);
+        QSignalSpy rounds(&runner, &ExperimentRunner::roundFinished);
+        QSignalSpy done(&runner, &ExperimentRunner::runFinished);
+        QSignalSpy finished(&runner, &ExperimentRunner::finished);
+        runner.start(config(200));
+        QVERIFY(rounds.wait(120000));
+        const QString mine = QString::number(QCoreApplication::applicationPid());
+        pid_t victim = 0;
+        for (const QString& pid : QDir("/proc").entryList(QDir::Dirs)) {
+            QFile cmdline("/proc/" + pid + "/cmdline"), stat("/proc/" + pid + "/stat");
+            if (pid.toInt() <= 0 || !cmdline.open(QIODevice::ReadOnly) || !stat.open(QIODevice::ReadOnly))
+                continue;
+            const QByteArray cmd = cmdline.readAll().replace('\0', ' ');
+            const QStringList fields =
+                QString::fromUtf8(stat.readAll()).section(')', 1).split(' ', Qt::SkipEmptyParts);
+            if (cmd.contains(" env ") && cmd.contains("--rank 2") && fields.size() > 1 && fields[1] == mine)
+                victim = pid_t(pid.toInt());
+        }
+        QVERIFY2(victim > 0, "the app started environment 2 as a process");
+        QElapsedTimer t;
+        t.start();
+        ::kill(victim, SIGKILL);
+        QVERIFY(done.count() > 0 || done.wait(10000));
+        QVERIFY2(t.elapsed() < 2000, qPrintable(QString::number(t.elapsed())));
+        const auto run = done.at(0).at(0).value<RunResult>();
+        QCOMPARE(run.stopped, StopReason::Failed);
+        QVERIFY2(QString::fromStdString(run.message).contains("environment 2"), run.message.c_str());
+        QVERIFY(finished.count() > 0 || finished.wait(10000));
     }
 };
 

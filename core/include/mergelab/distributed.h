@@ -1,11 +1,12 @@
 #pragma once
 // Environments as separate processes, on this computer or on others. The
-// coordinator runs the rounds and holds only the test set; each environment
-// holds only the training set, trains on its own part of it and sends
-// weights and metrics, never data. Weights travel as tensors through
-// LibTorch's process groups (c10d, Gloo); admission, progress and metrics
-// go through c10d's TCPStore, which the coordinator serves. Nothing here is
-// encrypted: it belongs on a trusted network.
+// coordinator runs the same round pipeline as an in-process run and holds
+// only the test set; each environment holds only the training set, trains
+// on its own part of it and sends weights and metrics, never data. They talk
+// gRPC: one bidirectional stream per environment, typed protobuf messages
+// (core/proto/mergelab.proto) checked on arrival against the run's model
+// and settings, the join token in the call's metadata, TLS with a pinned
+// certificate fingerprint off the loopback address.
 //
 // Plain types only, so front ends need no torch headers.
 #include <string>
@@ -15,7 +16,7 @@
 namespace mergelab {
 
 // Raised whenever what the processes say to each other changes meaning.
-constexpr int kProtocolVersion = 1;
+constexpr int kProtocolVersion = 2;
 constexpr int kDefaultPort = 29517;
 
 struct Endpoint {
@@ -34,6 +35,8 @@ int free_local_port();
 // The address other machines most likely reach this one at: the source
 // address of the default route, else 127.0.0.1. Sends nothing.
 std::string lan_address();
+// Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost).
+bool is_loopback(const std::string& host);
 
 // Where each environment is, for people (the flow view, the console).
 enum class EnvState { Waiting, Joined, Refused, Training, Sending, Validating, Idle, Finished, Left, Failed };
@@ -48,8 +51,10 @@ struct EnvironmentStatus {
 class CoordinatorObserver {
 public:
     virtual ~CoordinatorObserver() = default;
-    // Once listening: what environments connect to and the token they give.
-    virtual void listening(const std::string& /*address*/, const std::string& /*token*/) {}
+    // Once listening: what environments connect to, the token they give and
+    // the certificate's SHA-256 fingerprint they pin (empty without TLS).
+    virtual void listening(const std::string& /*address*/, const std::string& /*token*/,
+                           const std::string& /*fingerprint*/) {}
     virtual void environment_status(const EnvironmentStatus&) {}
 };
 
@@ -57,27 +62,36 @@ struct CoordinatorOptions {
     Endpoint listen;             // 127.0.0.1 unless said otherwise
     std::string token;           // empty: make_join_token()
     double timeout_seconds = 60; // an environment silent this long has failed
+    // TLS: on by default off the loopback address; `tls` asks for it there
+    // too. Without cert_pem/key_pem a certificate is made for the run.
+    bool tls = false;
+    bool insecure = false; // plain text off the loopback address (warned about)
+    std::string cert_pem, key_pem;
 };
 
-// Throws UsageError for what a distributed run cannot do: a centralised
-// baseline (nobody holds every environment's data) and lanes.
+// Throws UsageError for what a distributed run cannot do.
 void validate_distributed(const ExperimentConfig& config);
 
-// Waits for config.split.envs environments, then runs the rounds as
-// run_experiment does and writes the same run folder. Uses only data.test.
-// Never throws for run-time faults: an environment that dies, hangs or
-// leaves ends the run as failed, naming it; Ctrl-C (control) ends it as
-// cancelled and tells every environment to stop. Throws UsageError for bad
-// settings and Error when it cannot listen or claim the folder.
-RunResult coordinate_experiment(const ExperimentConfig& config, const CoordinatorOptions& options,
-                                const FashionMnist& data, ExperimentObserver* observer,
-                                CoordinatorObserver* coordinator_observer, RunControl* control,
-                                const ResumePoint* resume = nullptr);
+// Waits for config.split.envs environments (and, with a baseline, the
+// baseline participant: `env --central`), then runs the same round pipeline
+// as run_experiment and writes the same run folder. Uses only data.test.
+// Never throws for run-time faults: an environment that dies, stalls or
+// sends what fails a check ends the run as failed, naming it, unless
+// config.min_envs lets the round go on without it; Ctrl-C (control) ends it
+// as cancelled and tells every environment to stop. Throws UsageError for
+// bad settings and Error when it cannot listen or claim the folder.
+std::vector<RunResult> coordinate_experiment(const ExperimentConfig& config, const CoordinatorOptions& options,
+                                             const FashionMnist& data, ExperimentObserver* observer,
+                                             CoordinatorObserver* coordinator_observer, RunControl* control,
+                                             const std::vector<ResumePoint>* resume = nullptr);
 
 struct EnvironmentOptions {
     Endpoint coordinator;
-    int rank = 1; // 1..N, as people number environments
+    int rank = 1;         // 1..N, as people number environments
+    bool central = false; // the baseline participant instead (holds every environment's data)
     std::string token;
+    std::string fingerprint; // TLS with the coordinator's certificate pinned; empty: plain (loopback only)
+    bool insecure = false;   // plain text to a coordinator off the loopback address
     std::string data_dir;        // empty: resolve_data_dir(); only the training files are read
     int threads = 0;             // 0: every core of this machine
     double timeout_seconds = 60; // for connecting and for a silent coordinator

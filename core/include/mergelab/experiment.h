@@ -73,6 +73,9 @@ struct ExperimentConfig {
     std::string out_dir;         // empty: write nothing
     bool replace_out = false;    // --force: out_dir may hold a previous MergeLab run, which is removed
     bool save_all = false;       // save models of every round, not only the final one
+    // Environments in processes: a round merges when at least this many
+    // reported, and the others may rejoin later (0: every one must report).
+    int min_envs = 0;
 };
 
 // A named starting point for the settings. "V" and "H" repeat the paper's
@@ -155,6 +158,9 @@ struct RoundResult {
     // method, and env 1's local model -> env 2's on the stratified test subset.
     std::vector<MethodProvenance> provenance;
     std::optional<InterpolationPath> env_path;
+    // The environments (0-based) whose models this round merged; all of them
+    // unless some dropped out of a run with min_envs.
+    std::vector<int> merged_envs;
 
     const MethodMetrics* method(const std::string& name) const;
 };
