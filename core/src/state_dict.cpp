@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include <sys/stat.h>
+
 #include "mergelab/error.h"
 #include "pickler.h"
 #include "torch_format.h"
@@ -155,6 +157,12 @@ WeightSet to_weights(const Value& root, std::istream& in, uint64_t file_size, co
     // keeping the last record avoids reading it again for each of them.
     std::string cached_key;
     at::DataPtr cached;
+    // Each storage counts once however many views read it, and the views
+    // together may not decode more elements than those storages hold: a
+    // file of many views of one storage would otherwise be copied per view
+    // and grow without bound from a small file.
+    std::unordered_set<std::string> storages_seen;
+    int64_t storage_elements = 0, view_elements = 0;
     for (size_t i = 0; i < root.items.size(); i += 2) {
         const Value& key = *root.items[i];
         const Value& value = *root.items[i + 1];
@@ -171,6 +179,14 @@ WeightSet to_weights(const Value& root, std::istream& in, uint64_t file_size, co
             refuse("tensor '" + printable(name) + "' has unsupported dtype " + dtype.name +
                    " (only float32, float64, float16 and bfloat16 tensors are read)");
         const int64_t numel = checked_numel(name, t);
+        if (storages_seen.insert(t.storage->key).second)
+            storage_elements += t.storage->numel;
+        view_elements += numel;
+        if (view_elements > storage_elements)
+            refuse("tensor '" + printable(name) + "' reads storage '" + printable(t.storage->key) +
+                   "' again: its tensors would hold " + std::to_string(view_elements) +
+                   " elements but the storages they read hold " + std::to_string(storage_elements) +
+                   " (each storage is counted once; a shared storage is not copied per view)");
 
         const std::string record = "data/" + t.storage->key;
         if (!cached || cached_key != t.storage->key) {
@@ -212,6 +228,9 @@ WeightSet load(const std::string& path) {
         refuse("cannot open (" + (ec ? ec.message() : std::string(std::strerror(ENOENT))) + ")");
     if (fs::is_directory(status))
         refuse("is a directory, not a state_dict file");
+    // Opening a FIFO would wait for a writer; a device is no state_dict.
+    if (struct stat st{}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        refuse("is " + describe_file_type(st.st_mode) + ", not a regular file");
     const uint64_t file_size = fs::file_size(path, ec);
     if (ec)
         refuse("cannot read the size (" + ec.message() + ")");
