@@ -43,6 +43,11 @@ using namespace torch_format;
 // ---------------------------------------------------------------------------
 // From the evaluated pickle to a WeightSet.
 
+// How much more the views may decode than the storages they read, and a
+// little more for tiny files.
+constexpr int64_t kMaxViewsPerStorage = 4;
+constexpr int64_t kViewSlack = int64_t{1} << 16;
+
 // Checks the view against its storage before the output is allocated:
 // neither the view's extent nor its element count may exceed what the
 // storage record (already matched against the zip) holds.
@@ -158,9 +163,10 @@ WeightSet to_weights(const Value& root, std::istream& in, uint64_t file_size, co
     std::string cached_key;
     at::DataPtr cached;
     // Each storage counts once however many views read it, and the views
-    // together may not decode more elements than those storages hold: a
-    // file of many views of one storage would otherwise be copied per view
-    // and grow without bound from a small file.
+    // together may decode only a few times what those storages hold
+    // (overlapping views and tied weights do occur): a small file of many
+    // views of one storage would otherwise be copied per view and grow
+    // without bound.
     std::unordered_set<std::string> storages_seen;
     int64_t storage_elements = 0, view_elements = 0;
     for (size_t i = 0; i < root.items.size(); i += 2) {
@@ -182,11 +188,13 @@ WeightSet to_weights(const Value& root, std::istream& in, uint64_t file_size, co
         if (storages_seen.insert(t.storage->key).second)
             storage_elements += t.storage->numel;
         view_elements += numel;
-        if (view_elements > storage_elements)
+        if (view_elements > kMaxViewsPerStorage * storage_elements + kViewSlack)
             refuse("tensor '" + printable(name) + "' reads storage '" + printable(t.storage->key) +
-                   "' again: its tensors would hold " + std::to_string(view_elements) +
-                   " elements but the storages they read hold " + std::to_string(storage_elements) +
-                   " (each storage is counted once; a shared storage is not copied per view)");
+                   "' again: the tensors so far would hold " + std::to_string(view_elements) +
+                   " elements, more than " + std::to_string(kMaxViewsPerStorage) + " times the " +
+                   std::to_string(storage_elements) +
+                   " their storages hold (each counted once; views of a shared storage are not copied "
+                   "without bound)");
 
         const std::string record = "data/" + t.storage->key;
         if (!cached || cached_key != t.storage->key) {

@@ -389,11 +389,12 @@ void TestStateDict::refusesBadFiles_data() {
     // Every entry a full view of one storage: each would be a copy.
     Pickle shared;
     shared.proto(2).orderedDict().op('(');
-    for (int i = 0; i < 3; ++i)
-        shared.tensorItem("v" + std::to_string(i), "FloatStorage", "0", 4, {4}, {1});
+    for (int i = 0; i < 30; ++i)
+        shared.tensorItem("v" + std::to_string(i), "FloatStorage", "0", 4096, {4096}, {1});
     shared.op('u').op('.');
-    QTest::newRow("views sharing one storage") << zipWithPickle(shared.bytes(), fourFloats)
-                                               << QStringList{"'v1'", "counted once", "8 elements", "hold 4"};
+    QTest::newRow("views sharing one storage")
+        << zipWithPickle(shared.bytes(), std::string(4096 * 4, '\0'))
+        << QStringList{"'v20'", "counted once", "86016 elements", "4096 their storages hold"};
 }
 
 // Views that split one storage between them read it once, as PyTorch does
