@@ -1,7 +1,11 @@
 // The model-file subcommands: merge saved models, align one to another,
 // evaluate one.
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -25,7 +29,7 @@ struct MergeOptions {
     std::vector<std::string> inputs;
     std::string method = "avg";
     std::string base;
-    std::vector<int64_t> sizes;
+    std::vector<std::string> sizes;  // as typed: parsed strictly, never clamped
     std::vector<std::string> params; // key=value
     bool align = false;
     std::string output;
@@ -43,10 +47,41 @@ ParamValues merge_params(const MergeMethod& m, const std::vector<std::string>& g
     }
 }
 
+// A training-set size: a whole number from 1 up; anything else, or past
+// 64 bits, is refused as typed rather than clamped.
+int64_t parse_size(const std::string& text) {
+    const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+    errno = 0;
+    const long long v = digits ? std::strtoll(text.c_str(), nullptr, 10) : 0;
+    if (!digits || errno == ERANGE || v < 1)
+        throw UsageError("--sizes: each size must be a whole number from 1 to " +
+                         std::to_string(std::numeric_limits<int64_t>::max()) + ", got '" +
+                         printable(text, 40) + "'");
+    return v;
+}
+
+// "-o" names a file to write: an empty path is a usage error, not a failed write.
+void check_output(const std::string& path) {
+    if (path.empty())
+        throw UsageError("-o must name a file, got an empty path");
+}
+
+// A merge of finite models can still overflow (task-arithmetic with a large
+// lambda); such a model is refused like a diverged input, before writing.
+void check_merged_finite(const WeightSet& merged, const std::string& method) {
+    for (const auto& t : merged)
+        for (size_t i = 0; i < t.values.size(); ++i)
+            if (!std::isfinite(t.values[i]))
+                throw Error("merging with " + method + " gives tensor '" + printable(t.name, 200) + "' " +
+                            (std::isnan(t.values[i]) ? "NaN" : "an infinite value") + " at element " +
+                            std::to_string(i) + "; nothing was written");
+}
+
 void run_merge(const MergeOptions& o) {
     const MergeMethod& m = *find_merge_method(o.method);
     MergeInputs inputs;
-    inputs.sizes = o.sizes;
+    for (const auto& text : o.sizes)
+        inputs.sizes.push_back(parse_size(text));
     const ParamValues params = merge_params(m, o.params);
     if (m.needs_base && o.base.empty())
         throw UsageError("--base is required: " + m.name +
@@ -88,6 +123,7 @@ void run_merge(const MergeOptions& o) {
     for (const auto& s : sets)
         inputs.models.push_back(&s);
     const WeightSet merged = merge_weights(m.name, inputs, params);
+    check_merged_finite(merged, format_choice({m.name, params}));
     save_state_dict(o.output, merged);
     logger()->info("merged {} models with {} into {}", sets.size(), format_choice({m.name, params}),
                    o.output);
@@ -109,13 +145,17 @@ void add_merge_command(CLI::App& app) {
     cmd->add_option("--base", opt->base,
                     "the model every input started from (task-arithmetic, ties, fedavgm, fedadam)");
     cmd->add_option("--sizes", opt->sizes, "each model's training-set size, in the models' order (wavg)")
-        ->delimiter(',')
-        ->check(CLI::PositiveNumber);
+        ->delimiter(',');
     cmd->add_option("--param", opt->params, "a method parameter as key=value (repeatable)");
     cmd->add_flag("--align", opt->align,
                   "permute every model's hidden units to match the first model's before merging");
-    cmd->add_option("-o,--output", opt->output, "where to write the merged state_dict")->required();
-    cmd->callback([opt] { run_merge(*opt); });
+    cmd->add_option("-o,--output", opt->output,
+                    "where to write the merged state_dict (a new name or a regular file)")
+        ->required();
+    cmd->callback([opt] {
+        check_output(opt->output);
+        run_merge(*opt);
+    });
 }
 
 void add_align_command(CLI::App& app) {
@@ -127,8 +167,11 @@ void add_align_command(CLI::App& app) {
                                    "Permute a model's hidden units to match a reference (the same function)");
     cmd->add_option("model", opt->model, "state_dict file (.pt) to permute")->required();
     cmd->add_option("--to", opt->reference, "the reference model (.pt)")->required();
-    cmd->add_option("-o,--output", opt->output, "where to write the permuted state_dict")->required();
+    cmd->add_option("-o,--output", opt->output,
+                    "where to write the permuted state_dict (a new name or a regular file)")
+        ->required();
     cmd->callback([opt] {
+        check_output(opt->output);
         const WeightSet model = load_state_dict(opt->model), reference = load_state_dict(opt->reference);
         Alignment a;
         try {

@@ -284,6 +284,7 @@ void add_paper_command(CLI::App& app) {
     cmd->callback([o, which_split] {
         ExperimentConfig c = preset(*which_split == "h" || *which_split == "H" ? "H" : "V");
         c.out_dir = o->config.out_dir;
+        c.replace_out = o->config.replace_out;
         for (const auto& [key, text] : o->given)
             if (!text.empty()) set_setting_text(c, setting(key), text);
         const int code = execute(c);

@@ -58,11 +58,16 @@ std::string find_file(const std::string& dir, const std::string& name) {
                 name + " (" + kHowToSetDir + ")");
 }
 
+void check_counts(const std::string& images_path, int64_t images, const std::string& labels_path,
+                  size_t labels) {
+    if (static_cast<uint64_t>(images) != labels)
+        throw Error(labels_path + ": holds " + std::to_string(labels) + " labels but " + images_path +
+                    " holds " + std::to_string(images) + " images; the counts must match");
+}
+
 Dataset make_split(const std::string& images_path, IdxImages images, const std::string& labels_path,
                    std::vector<uint8_t> labels) {
-    if (static_cast<uint64_t>(images.count) != labels.size())
-        throw Error(labels_path + ": holds " + std::to_string(labels.size()) + " labels but " + images_path +
-                    " holds " + std::to_string(images.count) + " images; the counts must match");
+    check_counts(images_path, images.count, labels_path, labels.size());
     // An empty split would only fail later, far from its cause.
     if (images.count == 0)
         throw Error(images_path + ": holds no images");
@@ -93,24 +98,32 @@ FashionMnist load_fashion_mnist(const std::string& dir, DataPart part) {
     const std::string test_images_path = test ? find_file(dir, "t10k-images-idx3-ubyte") : "";
     const std::string test_labels_path = test ? find_file(dir, "t10k-labels-idx1-ubyte") : "";
 
+    // The small label files come first: their counts bound the image
+    // files, whose headers are checked against them before inflating.
+    std::vector<uint8_t> train_labels;
+    if (train) {
+        const int64_t images = read_idx_image_count(train_images_path);
+        train_labels = read_idx_labels(train_labels_path);
+        check_counts(train_images_path, images, train_labels_path, train_labels.size());
+    }
     // Inflating the training images is most of the load time (zlib is
-    // single-threaded), so it overlaps with reading the three smaller files.
+    // single-threaded), so it overlaps with reading the test files.
     // Allowing `deferred` makes it fall back to a sequential read when no
     // thread can be started.
+    const auto train_count = int64_t(train_labels.size());
     std::future<IdxImages> train_images =
-        std::async(std::launch::async | std::launch::deferred, [&train_images_path] {
-            return train_images_path.empty() ? IdxImages{} : read_idx_images(train_images_path);
+        std::async(std::launch::async | std::launch::deferred, [&train_images_path, train_count] {
+            return train_images_path.empty() ? IdxImages{} : read_idx_images(train_images_path, train_count);
         });
-    std::vector<uint8_t> train_labels;
     IdxImages test_images;
     std::vector<uint8_t> test_labels;
     std::exception_ptr other_error;
     try {
-        if (train)
-            train_labels = read_idx_labels(train_labels_path);
         if (test) {
-            test_images = read_idx_images(test_images_path);
+            const int64_t images = read_idx_image_count(test_images_path);
             test_labels = read_idx_labels(test_labels_path);
+            check_counts(test_images_path, images, test_labels_path, test_labels.size());
+            test_images = read_idx_images(test_images_path, int64_t(test_labels.size()));
         }
     } catch (...) {
         other_error = std::current_exception();

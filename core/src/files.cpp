@@ -37,9 +37,42 @@ void sync_directory(int dir_fd, const std::string& shown) {
 
 // Temporary names differ per process and per call, so two threads writing
 // one path never share a temporary file.
+constexpr const char* kTempMark = ".tmp-";
+
 std::string temp_name(const std::string& name) {
     static std::atomic<uint64_t> counter{0};
-    return name + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+    return name + kTempMark + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+}
+
+// Reads all of `fd` (opened O_NONBLOCK, so a FIFO never waited for a writer)
+// after checking it is a regular file of at most `max_bytes`; closes it.
+std::string read_open_file(int fd, const std::string& shown, size_t max_bytes) {
+    const auto fail = [&](const std::string& why) {
+        ::close(fd);
+        throw Error(shown + ": " + why);
+    };
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        fail("cannot read (" + errno_text(errno) + ")");
+    if (S_ISDIR(st.st_mode))
+        fail("is a directory, not a file");
+    if (!S_ISREG(st.st_mode))
+        fail("is " + describe_file_type(st.st_mode) + ", not a regular file");
+    const auto size = static_cast<uint64_t>(st.st_size);
+    if (size > max_bytes)
+        fail("file is too large (" + std::to_string(size) + " bytes)");
+    std::string data(static_cast<size_t>(size), '\0');
+    size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n <= 0)
+            fail(n < 0 ? "read failed (" + errno_text(errno) + ")" : "file shrank while being read");
+        done += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    return data;
 }
 
 } // namespace
@@ -48,6 +81,11 @@ void write_atomically_at(int dir_fd, const std::string& name, const std::string&
                          const std::function<void(int fd)>& fill) {
     if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
         cannot_write(shown, "not a plain file name");
+    struct stat existing {};
+    if (::fstatat(dir_fd, name.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(existing.st_mode) &&
+        !S_ISLNK(existing.st_mode))
+        cannot_write(shown, "it is " + describe_file_type(existing.st_mode) +
+                                "; only a regular file or a new name is replaced");
     const std::string temp = temp_name(name);
     const int fd = ::openat(dir_fd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0)
@@ -116,30 +154,49 @@ void write_file_atomically(const std::string& path, const std::string& contents)
 }
 
 std::string read_file(const std::string& path, size_t max_bytes) {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then
-    // refuses it like any other non-file.
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; the type check
+    // then refuses it like any other non-file.
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) throw Error(path + ": cannot open (" + errno_text(errno) + ")");
-    struct stat st {};
-    const auto fail = [&](const std::string& why) {
-        ::close(fd);
-        throw Error(path + ": " + why);
+    return read_open_file(fd, path, max_bytes);
+}
+
+std::string read_file_at(int dir_fd, const std::string& name, const std::string& shown, size_t max_bytes) {
+    const int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        throw Error(shown + ": cannot open (" + (errno == ELOOP ? "a symbolic link" : errno_text(errno)) +
+                    ")");
+    return read_open_file(fd, shown, max_bytes);
+}
+
+std::string describe_file_type(unsigned mode) {
+    if (S_ISREG(mode))
+        return "a regular file";
+    if (S_ISDIR(mode))
+        return "a folder";
+    if (S_ISLNK(mode))
+        return "a symbolic link";
+    if (S_ISFIFO(mode))
+        return "a FIFO (named pipe)";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "a special file";
+}
+
+bool is_temporary_of(const std::string& candidate, const std::string& name) {
+    const std::string mark = name + kTempMark;
+    if (candidate.compare(0, mark.size(), mark) != 0)
+        return false;
+    const std::string rest = candidate.substr(mark.size());
+    const size_t dash = rest.find('-');
+    const auto digits = [](const std::string& t) {
+        return !t.empty() && t.size() <= 20 && t.find_first_not_of("0123456789") == std::string::npos;
     };
-    if (::fstat(fd, &st) != 0) fail("cannot read (" + errno_text(errno) + ")");
-    if (S_ISDIR(st.st_mode)) fail("is a directory, not a file");
-    if (!S_ISREG(st.st_mode)) fail("is not a regular file");
-    const auto size = static_cast<uint64_t>(st.st_size);
-    if (size > max_bytes) fail("file is too large (" + std::to_string(size) + " bytes)");
-    std::string data(static_cast<size_t>(size), '\0');
-    size_t done = 0;
-    while (done < data.size()) {
-        const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-        if (n <= 0) fail(n < 0 ? "read failed (" + errno_text(errno) + ")" : "file shrank while being read");
-        done += static_cast<size_t>(n);
-    }
-    ::close(fd);
-    return data;
+    return dash != std::string::npos && digits(rest.substr(0, dash)) && digits(rest.substr(dash + 1));
 }
 
 } // namespace mergelab

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -29,6 +30,11 @@ constexpr uint64_t kMaxItems = 10'000'000;
 // unknown until read. Enough for the full training images in one go; past it
 // the buffer only grows as real data arrives.
 constexpr size_t kInitialGzipBuffer = size_t{64} << 20;
+
+// Fashion-MNIST's gzip files hold about twice their size; a compression
+// ratio past this (plus a little for tiny files) is a bomb, not data.
+constexpr uint64_t kMaxGzipRatio = 32;
+constexpr uint64_t kGzipRatioSlack = uint64_t{1} << 20;
 
 // Large chunks keep gzread decompressing straight into our buffer.
 constexpr unsigned kGzipBufferSize = 1u << 20;
@@ -92,26 +98,29 @@ std::string zlib_reason(const char* message) {
 class IdxSource {
 public:
     explicit IdxSource(const std::string& path) : path_(path) {
-        std::error_code ec;
-        const fs::file_status status = fs::status(path, ec);
-        if (status.type() == fs::file_type::not_found)
-            fail("file does not exist");
-        if (ec)
-            fail("cannot access file: " + ec.message());
-        if (status.type() == fs::file_type::directory)
-            fail("is a directory, expected an IDX file");
-        if (status.type() == fs::file_type::regular) {
-            file_size_ = fs::file_size(path, ec);
-            if (ec)
-                fail("cannot read file size: " + ec.message());
-            size_known_ = true;
-            if (file_size_ == 0)
-                fail("file is empty (0 bytes)");
-        }
-
-        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        // O_NONBLOCK: a FIFO must not wait for a writer; only a regular
+        // file is read, and its size is known before anything is inflated.
+        const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0)
-            fail(std::string("cannot open file: ") + errno_text(errno));
+            fail(errno == ENOENT ? std::string("file does not exist")
+                                 : std::string("cannot open file: ") + errno_text(errno));
+        struct stat st {};
+        const auto refuse = [&](const std::string& why) {
+            ::close(fd);
+            fail(why);
+        };
+        if (::fstat(fd, &st) != 0)
+            refuse("cannot access file: " + errno_text(errno));
+        if (S_ISDIR(st.st_mode))
+            refuse("is a directory, expected an IDX file");
+        if (!S_ISREG(st.st_mode))
+            refuse("is " + describe_file_type(st.st_mode) + ", not a regular file");
+        file_size_ = static_cast<uint64_t>(st.st_size);
+        if (file_size_ == 0)
+            refuse("file is empty (0 bytes)");
+        const int flags = ::fcntl(fd, F_GETFL);
+        if (flags >= 0)
+            ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 
         // The destructor does not run when the constructor throws, so the
         // descriptor is closed by hand on those paths. pread leaves the offset
@@ -147,7 +156,7 @@ public:
 
     bool gzipped() const { return gz_ != nullptr; }
     // Size on disk of a plain file, which bounds what it can hold.
-    bool plain_size_known() const { return !gzipped() && size_known_; }
+    bool plain_size_known() const { return !gzipped(); }
     uint64_t file_size() const { return file_size_; }
 
     // Fills `size` bytes unless the data ends first; returns how many it got.
@@ -195,7 +204,6 @@ private:
     std::string path_;
     int fd_ = -1;
     gzFile gz_ = nullptr;
-    bool size_known_ = false;
     uint64_t file_size_ = 0;
 };
 
@@ -254,6 +262,14 @@ std::vector<uint8_t> read_payload(IdxSource& source, uint64_t header_size, uint6
             source.fail("file has " + std::to_string(available - expected) + " trailing bytes: " + declared +
                         " but the file is " + std::to_string(source.file_size()) + " bytes");
     }
+
+    // Real IDX data compresses a few times at most; a header declaring far
+    // more than the compressed file could hold is refused before inflating.
+    if (source.gzipped() && expected > source.file_size() * kMaxGzipRatio + kGzipRatioSlack)
+        source.fail("the header declares " + what + " (" + std::to_string(expected) +
+                    " bytes) but the gzip file is only " + std::to_string(source.file_size()) +
+                    " bytes; IDX data never compresses more than " + std::to_string(kMaxGzipRatio) +
+                    ":1 (a decompression bomb?)");
 
     std::vector<uint8_t> data;
     // Grow only as data actually arrives, so a header that lies about its
@@ -340,48 +356,87 @@ void write_atomically(const std::string& path, std::initializer_list<Part> parts
 
 } // namespace
 
-IdxImages read_idx_images(const std::string& path) {
-    IdxSource source(path);
-    constexpr size_t kHeaderSize = 16;
+namespace {
+
+// std::bad_alloc names nothing; the caller must learn which file asked.
+template <typename Read> auto naming_the_file(const std::string& path, Read read) {
+    try {
+        return read();
+    } catch (const std::bad_alloc&) {
+        fail(path, "not enough memory to hold the data its header declares");
+    }
+}
+
+} // namespace
+
+namespace {
+
+constexpr size_t kImagesHeaderSize = 16;
+
+// Reads and checks the image file's header; returns the image count.
+uint32_t read_images_header(IdxSource& source) {
     check_magic(source, kIdxImagesMagic, "image");
-    const uint32_t count = read_header_word(source, kHeaderSize, 4);
-    const uint32_t rows = read_header_word(source, kHeaderSize, 8);
-    const uint32_t cols = read_header_word(source, kHeaderSize, 12);
+    const uint32_t count = read_header_word(source, kImagesHeaderSize, 4);
+    const uint32_t rows = read_header_word(source, kImagesHeaderSize, 8);
+    const uint32_t cols = read_header_word(source, kImagesHeaderSize, 12);
     if (rows != kImageSide || cols != kImageSide)
         source.fail("image dimensions are " + std::to_string(rows) + "x" + std::to_string(cols) + ", expected " +
                     std::to_string(kImageSide) + "x" + std::to_string(kImageSide));
     if (count > kMaxItems)
         source.fail("header claims " + std::to_string(count) + " images, more than the limit of " +
                     std::to_string(kMaxItems) + " (corrupt header?)");
+    return count;
+}
 
-    IdxImages images;
-    images.count = count;
-    images.rows = static_cast<int>(rows);
-    images.cols = static_cast<int>(cols);
-    images.pixels = read_payload(source, kHeaderSize, uint64_t{count} * rows * cols,
-                                 std::to_string(count) + " images of " + std::to_string(rows) + "x" +
-                                     std::to_string(cols));
-    return images;
+} // namespace
+
+int64_t read_idx_image_count(const std::string& path) {
+    IdxSource source(path);
+    return read_images_header(source);
+}
+
+IdxImages read_idx_images(const std::string& path, int64_t expected_count) {
+    return naming_the_file(path, [&] {
+        IdxSource source(path);
+        const uint32_t count = read_images_header(source);
+        if (expected_count >= 0 && count != uint64_t(expected_count))
+            source.fail("header declares " + std::to_string(count) + " images but " +
+                        std::to_string(expected_count) + " were expected (as many as labels)");
+        IdxImages images;
+        images.count = count;
+        images.rows = kImageSide;
+        images.cols = kImageSide;
+        const std::string side = std::to_string(kImageSide);
+        images.pixels = read_payload(source, kImagesHeaderSize, uint64_t{count} * kImageSide * kImageSide,
+                                     std::to_string(count) + " images of " + side + "x" + side);
+        return images;
+    });
 }
 
 std::vector<uint8_t> read_idx_labels(const std::string& path) {
-    IdxSource source(path);
-    constexpr size_t kHeaderSize = 8;
-    check_magic(source, kIdxLabelsMagic, "label");
-    const uint32_t count = read_header_word(source, kHeaderSize, 4);
-    if (count > kMaxItems)
-        source.fail("header claims " + std::to_string(count) + " labels, more than the limit of " +
-                    std::to_string(kMaxItems) + " (corrupt header?)");
+    return naming_the_file(path, [&] {
+        IdxSource source(path);
+        constexpr size_t kHeaderSize = 8;
+        check_magic(source, kIdxLabelsMagic, "label");
+        const uint32_t count = read_header_word(source, kHeaderSize, 4);
+        if (count > kMaxItems)
+            source.fail("header claims " + std::to_string(count) + " labels, more than the limit of " +
+                        std::to_string(kMaxItems) + " (corrupt header?)");
 
-    std::vector<uint8_t> labels = read_payload(source, kHeaderSize, count, std::to_string(count) + " labels");
-    const auto bad = std::find_if(labels.begin(), labels.end(), [](uint8_t label) { return label >= kNumClasses; });
-    if (bad != labels.end()) {
-        const auto how_many = std::count_if(bad, labels.end(), [](uint8_t label) { return label >= kNumClasses; });
-        source.fail("label " + std::to_string(*bad) + " at index " + std::to_string(bad - labels.begin()) +
-                    " is outside 0.." + std::to_string(kNumClasses - 1) + " (" + std::to_string(how_many) +
-                    " label(s) out of range)");
-    }
-    return labels;
+        std::vector<uint8_t> labels =
+            read_payload(source, kHeaderSize, count, std::to_string(count) + " labels");
+        const auto bad =
+            std::find_if(labels.begin(), labels.end(), [](uint8_t label) { return label >= kNumClasses; });
+        if (bad != labels.end()) {
+            const auto how_many =
+                std::count_if(bad, labels.end(), [](uint8_t label) { return label >= kNumClasses; });
+            source.fail("label " + std::to_string(*bad) + " at index " +
+                        std::to_string(bad - labels.begin()) + " is outside 0.." +
+                        std::to_string(kNumClasses - 1) + " (" + std::to_string(how_many) +
+                        " label(s) out of range)");
+        }
+        return labels;
+    });
 }
 
 void write_idx_images(const std::string& path, const IdxImages& images) {

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "mergelab/error.h"
+#include "mergelab/merge.h"
 #include "mergelab/model.h"
 #include "mergelab/run_files.h"
 #include "mergelab/settings.h"
@@ -20,6 +21,7 @@ WeightSet load_model(const std::filesystem::path& models, int round, const std::
         throw Error(path + ": missing; a run continues from the models of its last finished round");
     WeightSet weights = load_state_dict(path);
     check_weights(arch, weights, path);
+    check_finite(weights, path);
     return weights;
 }
 
@@ -40,6 +42,12 @@ ResumePoint point_of(RunResult run, const std::filesystem::path& folder) {
 
 ResumePlan load_resume_plan(const std::string& dir, int rounds) {
     namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+        throw UsageError(
+            "--resume takes a run's folder, and " + dir + " is not one; give the folder that holds it (" +
+            (fs::path(dir).has_parent_path() ? fs::path(dir).parent_path().string() : std::string(".")) +
+            ")");
     std::vector<RunResult> runs = load_runs(dir);
     if (runs.empty())
         throw Error(dir + ": holds no run to continue");

@@ -1,5 +1,6 @@
 #include "mergelab/run_files.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -178,9 +179,36 @@ std::string model_file_name(int round, const std::string& method) {
     return buf + method + ".pt";
 }
 
+std::vector<std::string> model_files_of(const RunResult& run) {
+    std::vector<std::string> methods = evaluated_methods(run.config);
+    methods.push_back(run.config.method);
+    methods.push_back(kCentralModel);
+    methods.push_back("init");
+    for (const auto& r : run.rounds)
+        for (const auto& m : r.merged)
+            methods.push_back(m.method);
+    std::sort(methods.begin(), methods.end());
+    methods.erase(std::unique(methods.begin(), methods.end()), methods.end());
+    const int envs = std::max(int(run.envs.size()), int(run.config.split.envs));
+    std::vector<std::string> names;
+    for (int round = 0; round <= int(run.rounds.size()) + 1; ++round) {
+        for (int k = 1; k <= envs; ++k)
+            names.push_back(model_file_name(round, k));
+        for (const auto& m : methods)
+            names.push_back(model_file_name(round, m));
+    }
+    return names;
+}
+
 // ---- reading -----------------------------------------------------------------
 
 namespace {
+
+// A confusion matrix counts test images, of which the IDX reader accepts at
+// most this many; other counts (histogram bins) stay far below 2^62, so
+// their sums cannot overflow.
+constexpr int64_t kMaxTestImages = 10'000'000;
+constexpr int64_t kMaxCount = int64_t{1} << 50;
 
 // Field access that names the file and the field path on every mismatch.
 class Reader {
@@ -270,14 +298,26 @@ public:
         return out;
     }
 
-    std::vector<int64_t> counts(const Json& a, const std::string& path, size_t max) const {
+    // `largest` bounds each count and their sum, so totals computed from
+    // them cannot overflow.
+    std::vector<int64_t> counts(const Json& a, const std::string& path, size_t max,
+                                int64_t largest = kMaxCount) const {
         if (!a.is_array() || a.size() > max) fail(path, "must be a list of at most " + std::to_string(max) + " counts");
         std::vector<int64_t> out;
         out.reserve(a.size());
+        int64_t sum = 0;
         for (size_t i = 0; i < a.size(); ++i) {
-            if (!a[i].is_number_integer() || a[i].get<int64_t>() < 0)
-                fail(path + "[" + std::to_string(i) + "]", "must be a count (a whole number >= 0)");
-            out.push_back(a[i].get<int64_t>());
+            const std::string at = path + "[" + std::to_string(i) + "]";
+            if (!a[i].is_number_integer() ||
+                (a[i].is_number_unsigned() && a[i].get<uint64_t>() > uint64_t(INT64_MAX)) ||
+                a[i].get<int64_t>() < 0)
+                fail(at, "must be a count (a whole number >= 0)");
+            const int64_t v = a[i].get<int64_t>();
+            sum += std::min(v, largest + 1);
+            if (v > largest || sum > largest)
+                fail(at, "is " + std::to_string(v) + ", more than the " + std::to_string(largest) +
+                             " any run can count");
+            out.push_back(v);
         }
         return out;
     }
@@ -286,8 +326,15 @@ public:
         const Json& rows = array(j, path, key, kNumClasses);
         if (rows.size() != kNumClasses) fail(join(path, key), "must have 10 rows");
         ConfusionMatrix m{};
+        int64_t total = 0;
         for (int t = 0; t < kNumClasses; ++t) {
-            const auto row = counts(rows[t], join(path, key) + "[" + std::to_string(t) + "]", kNumClasses);
+            const auto row =
+                counts(rows[t], join(path, key) + "[" + std::to_string(t) + "]", kNumClasses, kMaxTestImages);
+            for (int64_t v : row)
+                total += v;
+            if (total > kMaxTestImages)
+                fail(join(path, key), "counts more than the " + std::to_string(kMaxTestImages) +
+                                          " test images any data set can hold");
             if (row.size() != kNumClasses) fail(join(path, key) + "[" + std::to_string(t) + "]", "must have 10 counts");
             for (int p = 0; p < kNumClasses; ++p) m[t][p] = row[p];
         }
@@ -428,6 +475,8 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
             rd.fail(hp + ".range", "must be [lo, hi]");
         lh.lo = range[0].get<double>();
         lh.hi = range[1].get<double>();
+        if (!(std::isfinite(lh.lo) && std::isfinite(lh.hi) && lh.lo <= lh.hi))
+            rd.fail(hp + ".range", "must be [lo, hi] with lo <= hi");
         const Json& env_counts = rd.array(h, hp, "envs", 10);
         for (size_t k = 0; k < env_counts.size(); ++k)
             lh.envs.push_back(rd.counts(env_counts[k], hp + ".envs[" + std::to_string(k) + "]", size_t(bins)));
@@ -526,6 +575,28 @@ ExperimentConfig config_from_json(const std::string& text, const std::string& so
     return config_from(rd, rd.at(wrapped, "", "config"));
 }
 
+std::vector<std::string> lane_names_from_json(const std::string& text, const std::string& file) {
+    Json j = Json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("lanes") || !j["lanes"].is_array() ||
+        j["lanes"].size() > 64)
+        throw Error(file + ": not a MergeLab lanes summary");
+    std::vector<std::string> names;
+    for (const auto& lane : j["lanes"]) {
+        if (!lane.is_object() || !lane.contains("method") || !lane["method"].is_string())
+            throw Error(file + ": field 'lanes[].method' is missing");
+        const std::string method = lane["method"].get<std::string>();
+        // The lane name becomes a path: only a strategy's characters
+        // (avg+fedprox:mu=0.01), no '/', never "." or "..", so it cannot
+        // lead outside the run directory.
+        if (method.empty() || method.size() > 200 || method[0] == '.' ||
+            method.find_first_not_of(
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+:=,.") != std::string::npos)
+            throw Error(file + ": lane name '" + printable(method, 64) + "' is not a merge strategy");
+        names.push_back(method);
+    }
+    return names;
+}
+
 std::vector<RunResult> load_runs(const std::string& path) {
     namespace fs = std::filesystem;
     std::error_code ec;
@@ -538,22 +609,8 @@ std::vector<RunResult> load_runs(const std::string& path) {
     }
     if (fs::exists(dir / "lanes.json", ec)) {
         const std::string file = (dir / "lanes.json").string();
-        Json j = Json::parse(read_file(file, 16u << 20), nullptr, false);
-        if (j.is_discarded() || !j.is_object() || !j.contains("lanes") || !j["lanes"].is_array())
-            throw Error(file + ": not a MergeLab lanes summary");
         std::vector<RunResult> runs;
-        for (const auto& lane : j["lanes"]) {
-            if (!lane.is_object() || !lane.contains("method") || !lane["method"].is_string())
-                throw Error(file + ": field 'lanes[].method' is missing");
-            const std::string method = lane["method"].get<std::string>();
-            // The lane name becomes a path: only a strategy's characters
-            // (avg+fedprox:mu=0.01), no '/', never "." or "..", so it cannot
-            // lead outside the run directory.
-            if (method.empty() || method[0] == '.' ||
-                method.find_first_not_of(
-                    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+:=,.") !=
-                    std::string::npos)
-                throw Error(file + ": lane name '" + method + "' is not a merge strategy");
+        for (const auto& method : lane_names_from_json(read_file(file, 16u << 20), file)) {
             const std::string lane_file = (dir / "lanes" / method / "run.json").string();
             runs.push_back(run_from_json(read_file(lane_file, 512u << 20), lane_file));
         }

@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include <sys/stat.h>
+
 #include "mergelab/error.h"
 #include "pickler.h"
 #include "torch_format.h"
@@ -40,6 +42,11 @@ using namespace torch_format;
 
 // ---------------------------------------------------------------------------
 // From the evaluated pickle to a WeightSet.
+
+// How much more the views may decode than the storages they read, and a
+// little more for tiny files.
+constexpr int64_t kMaxViewsPerStorage = 4;
+constexpr int64_t kViewSlack = int64_t{1} << 16;
 
 // Checks the view against its storage before the output is allocated:
 // neither the view's extent nor its element count may exceed what the
@@ -155,6 +162,13 @@ WeightSet to_weights(const Value& root, std::istream& in, uint64_t file_size, co
     // keeping the last record avoids reading it again for each of them.
     std::string cached_key;
     at::DataPtr cached;
+    // Each storage counts once however many views read it, and the views
+    // together may decode only a few times what those storages hold
+    // (overlapping views and tied weights do occur): a small file of many
+    // views of one storage would otherwise be copied per view and grow
+    // without bound.
+    std::unordered_set<std::string> storages_seen;
+    int64_t storage_elements = 0, view_elements = 0;
     for (size_t i = 0; i < root.items.size(); i += 2) {
         const Value& key = *root.items[i];
         const Value& value = *root.items[i + 1];
@@ -171,6 +185,16 @@ WeightSet to_weights(const Value& root, std::istream& in, uint64_t file_size, co
             refuse("tensor '" + printable(name) + "' has unsupported dtype " + dtype.name +
                    " (only float32, float64, float16 and bfloat16 tensors are read)");
         const int64_t numel = checked_numel(name, t);
+        if (storages_seen.insert(t.storage->key).second)
+            storage_elements += t.storage->numel;
+        view_elements += numel;
+        if (view_elements > kMaxViewsPerStorage * storage_elements + kViewSlack)
+            refuse("tensor '" + printable(name) + "' reads storage '" + printable(t.storage->key) +
+                   "' again: the tensors so far would hold " + std::to_string(view_elements) +
+                   " elements, more than " + std::to_string(kMaxViewsPerStorage) + " times the " +
+                   std::to_string(storage_elements) +
+                   " their storages hold (each counted once; views of a shared storage are not copied "
+                   "without bound)");
 
         const std::string record = "data/" + t.storage->key;
         if (!cached || cached_key != t.storage->key) {
@@ -212,6 +236,9 @@ WeightSet load(const std::string& path) {
         refuse("cannot open (" + (ec ? ec.message() : std::string(std::strerror(ENOENT))) + ")");
     if (fs::is_directory(status))
         refuse("is a directory, not a state_dict file");
+    // Opening a FIFO would wait for a writer; a device is no state_dict.
+    if (struct stat st{}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        refuse("is " + describe_file_type(st.st_mode) + ", not a regular file");
     const uint64_t file_size = fs::file_size(path, ec);
     if (ec)
         refuse("cannot read the size (" + ec.message() + ")");

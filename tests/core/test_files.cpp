@@ -5,6 +5,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/stat.h>
+
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -119,14 +121,21 @@ void TestFiles::unwritableTargetNamesThePath() {
     QVERIFY2(message.contains(QString::fromStdString(std::generic_category().message(ENOENT))),
              qPrintable(message));
 
-    // A directory in the way: the temporary is written, the rename fails.
+    // A directory in the way: refused before a temporary is written.
     const QString directory = tmp.filePath("a-directory");
     QVERIFY(QDir().mkdir(directory));
     QVERIFY(QFile(directory + "/inside").open(QIODevice::WriteOnly));
     message = errorMessage([&] { mergelab::write_file_atomically(str(directory), "x"); });
-    QVERIFY2(message.startsWith(directory + ": cannot write (could not replace the file: "),
-             qPrintable(message));
+    QVERIFY2(message.startsWith(directory + ": cannot write (it is a folder"), qPrintable(message));
     QCOMPARE(filesIn(tmp), QStringList());
+
+    // A FIFO is never replaced (nor a device: -o /dev/null).
+    const QString fifo = tmp.filePath("a-fifo");
+    QCOMPARE(::mkfifo(qPrintable(fifo), 0644), 0);
+    message = errorMessage([&] { mergelab::write_file_atomically(str(fifo), "x"); });
+    QVERIFY2(message.startsWith(fifo + ": cannot write (it is a FIFO"), qPrintable(message));
+    struct stat st {};
+    QVERIFY(::lstat(qPrintable(fifo), &st) == 0 && S_ISFIFO(st.st_mode));
 }
 
 void TestFiles::readFileRefusesLargeFiles() {

@@ -6,6 +6,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <functional>
 
 #include "mergelab/dataset.h"
@@ -69,6 +73,8 @@ private slots:
     void loadPrefersGzip();
     void badData_data();
     void badData();
+    void gzipBombsAreRefusedBeforeInflating();
+    void fifosAreRefusedWithoutWaiting();
     void classNames();
     void resolveDataDir();
     void loadRealFashionMnist();
@@ -348,12 +354,13 @@ void TestIdx::badData_data() {
         return QStringList{path, "2147483648"};
     }) << "more than the limit";
 
-    // Within the limit, but the claimed 7.8 GB must not be allocated up front.
+    // Within the limit, but the claimed 7.8 GB must not be allocated up
+    // front: the header is checked against the label count first.
     QTest::newRow("header claims 9999999 images") << false << Mutator([](Fixture& f) {
         const QString path = f.file("train-images-idx3-ubyte");
         writeAll(path, be32(0x803) + be32(9999999) + be32(28) + be32(28) + QByteArray(784, '\0'));
-        return QStringList{path, "9999999 images"};
-    }) << "truncated";
+        return QStringList{f.file("train-labels-idx1-ubyte"), path, "9999999 images"};
+    }) << "counts must match";
 }
 
 void TestIdx::badData() {
@@ -378,6 +385,37 @@ void TestIdx::badData() {
     QVERIFY2(message.contains(keyword), qPrintable(message));
     for (const QString& part : expected)
         QVERIFY2(message.contains(part), qPrintable("missing '" + part + "' in: " + message));
+}
+
+// A header declaring far more than its gzip file could hold is refused by
+// the sizes alone, naming the file.
+void TestIdx::gzipBombsAreRefusedBeforeInflating() {
+    QTemporaryDir tmp;
+    const QString path = tmp.filePath("labels.gz");
+    mergelab::write_idx_labels(str(path), std::vector<uint8_t>(10'000'000, 0));
+    QVERIFY(QFileInfo(path).size() < 100'000);
+    const QString message = errorMessage([&] { mergelab::read_idx_labels(str(path)); });
+    QVERIFY2(message.startsWith(path + ": ") && message.contains("10000000 labels") &&
+                 message.contains("decompression bomb"),
+             qPrintable(message));
+    // The same data a little less compressible is still read.
+    std::vector<uint8_t> labels(200'000);
+    for (size_t i = 0; i < labels.size(); ++i)
+        labels[i] = uint8_t((i * 7919) % 10);
+    mergelab::write_idx_labels(str(path), labels);
+    QCOMPARE(mergelab::read_idx_labels(str(path)), labels);
+}
+
+// A FIFO (with a writer that never writes) is refused at once, not read.
+void TestIdx::fifosAreRefusedWithoutWaiting() {
+    QTemporaryDir tmp;
+    const QString path = tmp.filePath("t10k-labels-idx1-ubyte");
+    QCOMPARE(::mkfifo(qPrintable(path), 0644), 0);
+    const int writer = ::open(qPrintable(path), O_RDWR | O_NONBLOCK);
+    QVERIFY(writer >= 0);
+    const QString message = errorMessage([&] { mergelab::read_idx_labels(str(path)); });
+    ::close(writer);
+    QVERIFY2(message.startsWith(path + ": ") && message.contains("FIFO"), qPrintable(message));
 }
 
 void TestIdx::classNames() {

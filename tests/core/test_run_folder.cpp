@@ -140,6 +140,14 @@ private slots:
         QTest::newRow("primary method missing") << "drop-primary" << "lacks method";
         QTest::newRow("negative loss") << "loss=-1" << "test_loss";
         QTest::newRow("method name with ESC") << "evil-method" << "not a method name";
+        QTest::newRow("histogram range upside down") << "hist-range"
+                                                     << "range";
+        QTest::newRow("confusion count 2^62") << "confusion-huge"
+                                              << "confusion";
+        QTest::newRow("env confusion count 2^62") << "env-confusion-huge"
+                                                  << "test_confusion";
+        QTest::newRow("histogram count 2^62") << "hist-count-huge"
+                                              << "histograms";
     }
     void impossibleValuesAreRefusedNamingTheField() {
         QFETCH(QString, change);
@@ -157,6 +165,18 @@ private slots:
         if (change == "drop-primary") rounds[1]["merged"].erase(primary);
         if (change == "loss=-1") rounds[0]["merged"][primary]["test_loss"] = -1;
         if (change == "evil-method") rounds[0]["merged"]["x\x1b[2J"] = rounds[0]["merged"][primary];
+        if (change == "hist-range") {
+            auto& h = rounds[0]["histograms"].begin().value();
+            h["range"] = Json::array({1.0, -1.0});
+        }
+        if (change == "confusion-huge")
+            rounds[0]["merged"][primary]["confusion"][2][3] = int64_t(1) << 62;
+        if (change == "env-confusion-huge")
+            rounds[0]["envs"][0]["test_confusion"][0][0] = int64_t(1) << 62;
+        if (change == "hist-count-huge") {
+            auto& h = rounds[0]["histograms"].begin().value();
+            h["envs"][0][0] = int64_t(1) << 62;
+        }
         try {
             run_from_json(j.dump(), "run.json");
             QFAIL("accepted");

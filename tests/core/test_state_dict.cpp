@@ -163,6 +163,7 @@ private slots:
     void saveFailureNamesPathAndCleansUp();
     void loadsFilesSavedByPython();
     void pythonLoadsSavedFiles();
+    void viewsDividingOneStorageAreRead();
     void refusesBadFiles_data();
     void refusesBadFiles();
 
@@ -385,6 +386,32 @@ void TestStateDict::refusesBadFiles_data() {
     QTest::newRow("view past storage end")
         << zipWithPickle(oneTensorPickle("late", "FloatStorage", 4, {2}, {1}, 3), fourFloats)
         << QStringList{"'late'", "offset 3", "reaches element 4"};
+    // Every entry a full view of one storage: each would be a copy.
+    Pickle shared;
+    shared.proto(2).orderedDict().op('(');
+    for (int i = 0; i < 30; ++i)
+        shared.tensorItem("v" + std::to_string(i), "FloatStorage", "0", 4096, {4096}, {1});
+    shared.op('u').op('.');
+    QTest::newRow("views sharing one storage")
+        << zipWithPickle(shared.bytes(), std::string(4096 * 4, '\0'))
+        << QStringList{"'v20'", "counted once", "86016 elements", "4096 their storages hold"};
+}
+
+// Views that split one storage between them read it once, as PyTorch does
+// for slices saved together.
+void TestStateDict::viewsDividingOneStorageAreRead() {
+    QTemporaryDir tmp;
+    Pickle halves;
+    halves.proto(2).orderedDict().op('(');
+    halves.tensorItem("low", "FloatStorage", "0", 4, {2}, {1}, 0);
+    halves.tensorItem("high", "FloatStorage", "0", 4, {2}, {1}, 2);
+    halves.op('u').op('.');
+    const QString path = tmp.filePath("halves.pt");
+    zipWithPickle(halves.bytes(), floatBytes({1, 2, 3, 4}))(path);
+    const WeightSet w = mergelab::load_state_dict(path.toStdString());
+    QCOMPARE(w.size(), size_t(2));
+    QCOMPARE(w[0].values, std::vector<float>({1, 2}));
+    QCOMPARE(w[1].values, std::vector<float>({3, 4}));
 }
 
 void TestStateDict::refusesBadFiles() {

@@ -1,7 +1,17 @@
 #include "support/process.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
+#include <QThread>
+
+#include <csignal>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "mergelab/dataset.h"
 
@@ -29,6 +39,77 @@ static ProcessResult run(const QString& program, const QStringList& args, int ti
 
 ProcessResult run_cli(const QStringList& args, int timeout_ms) {
     return run(qEnvironmentVariable("MERGELAB_CLI", "mergelab-cli"), args, timeout_ms);
+}
+
+// fork + exec rather than QProcess: the limit must be set in the child only,
+// and wait4 reports that child's own peak memory.
+ProcessResult run_cli_limited(const QStringList& args, unsigned long long address_space_bytes,
+                              long* peak_rss_kb, int timeout_ms) {
+    ProcessResult r;
+    const QByteArray program = qEnvironmentVariable("MERGELAB_CLI", "mergelab-cli").toLocal8Bit();
+    std::vector<QByteArray> owned{program};
+    for (const auto& a : args)
+        owned.push_back(a.toLocal8Bit());
+    std::vector<char*> argv;
+    for (auto& a : owned)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int out[2], err[2];
+    if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
+        return r;
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(out[1], 1);
+        ::dup2(err[1], 2);
+        const rlimit limit{address_space_bytes, address_space_bytes};
+        ::setrlimit(RLIMIT_AS, &limit);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    ::close(out[1]);
+    ::close(err[1]);
+    QByteArray out_bytes, err_bytes;
+    const auto drain = [](int fd, QByteArray& into) {
+        char buf[4096];
+        for (;;) {
+            const ssize_t n = ::read(fd, buf, sizeof buf);
+            if (n <= 0)
+                return;
+            into.append(buf, int(n));
+        }
+    };
+    ::fcntl(out[0], F_SETFL, O_NONBLOCK);
+    ::fcntl(err[0], F_SETFL, O_NONBLOCK);
+    QElapsedTimer clock;
+    clock.start();
+    int status = 0;
+    rusage usage{};
+    for (;;) {
+        drain(out[0], out_bytes);
+        drain(err[0], err_bytes);
+        const pid_t done = ::wait4(pid, &status, WNOHANG, &usage);
+        if (done == pid)
+            break;
+        if (clock.elapsed() > timeout_ms) {
+            ::kill(pid, SIGKILL);
+            ::wait4(pid, &status, 0, &usage);
+            r.err = "timed out";
+            ::close(out[0]);
+            ::close(err[0]);
+            return r;
+        }
+        QThread::msleep(20);
+    }
+    drain(out[0], out_bytes);
+    drain(err[0], err_bytes);
+    ::close(out[0]);
+    ::close(err[0]);
+    if (peak_rss_kb)
+        *peak_rss_kb = usage.ru_maxrss;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -2;
+    r.out = QString::fromUtf8(out_bytes);
+    r.err = QString::fromUtf8(err_bytes);
+    return r;
 }
 
 bool python_torch_available() {

@@ -14,6 +14,11 @@ struct ProcessResult {
 
 // Runs mergelab-cli (path from $MERGELAB_CLI, set by ctest).
 ProcessResult run_cli(const QStringList& args, int timeout_ms = 300000);
+// Runs mergelab-cli with its address space limited to `address_space_bytes`
+// (RLIMIT_AS, as `ulimit -v`); `peak_rss_kb` gets the child's peak resident
+// set (ru_maxrss of that child alone).
+ProcessResult run_cli_limited(const QStringList& args, unsigned long long address_space_bytes,
+                              long* peak_rss_kb, int timeout_ms = 300000);
 // True when /usr/bin/python3 can import torch.
 bool python_torch_available();
 // Runs tests/python/torch_reference.py with `args`.

@@ -23,6 +23,9 @@ void write_atomically(const std::string& path, const std::function<void(int fd)>
 // `dir_fd` (no '/'); the temporary file is created there with O_EXCL and
 // O_NOFOLLOW and renamed with renameat, so a symbolic link planted in the
 // folder is replaced, never followed. `shown` names the file in messages.
+// Only a regular file, a link or a new name is replaced: a device, FIFO,
+// socket or folder at `name` is refused, so `-o /dev/null` never swaps the
+// system's device node for a file.
 void write_atomically_at(int dir_fd, const std::string& name, const std::string& shown,
                          const std::function<void(int fd)>& fill);
 
@@ -36,5 +39,18 @@ void write_file_atomically(const std::string& path, const std::string& contents)
 // Throws Error naming `path` if it cannot be read; refuses anything but a
 // regular file (a FIFO would block) and files larger than `max_bytes`.
 std::string read_file(const std::string& path, size_t max_bytes = size_t(1) << 30);
+
+// read_file of `name` inside the folder `dir_fd`, never following a link at
+// `name`; `shown` names it in messages.
+std::string read_file_at(int dir_fd, const std::string& name, const std::string& shown,
+                         size_t max_bytes = size_t(1) << 30);
+
+// What a file-system entry is, from its st_mode, for messages: "a FIFO (named
+// pipe)", "a character device", "a folder", "a regular file", ...
+std::string describe_file_type(unsigned mode);
+
+// The name MergeLab gives a file while it is being written (`name` plus
+// ".tmp-PID-N"), and whether `candidate` is one of those for `name`.
+bool is_temporary_of(const std::string& candidate, const std::string& name);
 
 } // namespace mergelab

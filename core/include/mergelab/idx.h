@@ -21,7 +21,12 @@ constexpr uint32_t kIdxLabelsMagic = 0x00000801; // 1 dimension
 // Throws mergelab::Error naming `path` on any problem: missing or unreadable
 // file, a directory, empty or truncated data, corrupt gzip, wrong magic,
 // dimensions other than 28x28, trailing garbage.
-IdxImages read_idx_images(const std::string& path);
+// `expected_count` (when >= 0, the label file's count) is checked against
+// the header before anything is inflated.
+IdxImages read_idx_images(const std::string& path, int64_t expected_count = -1);
+// The image count of an image file's header, with the header's checks;
+// inflates nothing past the header.
+int64_t read_idx_image_count(const std::string& path);
 // Labels must lie in 0..9.
 std::vector<uint8_t> read_idx_labels(const std::string& path);
 

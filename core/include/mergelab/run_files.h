@@ -30,6 +30,10 @@ void write_lanes_summary(RunFolder& folder, const std::vector<RunResult>& lanes)
 // refuses a newer format version.
 std::vector<RunResult> load_runs(const std::string& path);
 RunResult run_from_json(const std::string& text, const std::string& source);
+// The lanes a lanes.json names (each a folder lanes/METHOD/); throws Error
+// naming `source` when it is not a lanes summary or a name could leave the
+// folder.
+std::vector<std::string> lane_names_from_json(const std::string& text, const std::string& source);
 
 // Settings alone, as in run.json's "config" (the app keeps the last setup).
 std::string config_to_json(const ExperimentConfig& config);
@@ -46,5 +50,9 @@ constexpr const char* kCentralModel = "central";
 // models/round-NNN-env-K.pt and models/round-NNN-METHOD.pt
 std::string model_file_name(int round, int env_from_one);
 std::string model_file_name(int round, const std::string& method);
+// Every models/ file name `run` may have written: each finished round's, the
+// one in progress when it stopped (written before run.json), and round 0's
+// starting model.
+std::vector<std::string> model_files_of(const RunResult& run);
 
 } // namespace mergelab
