@@ -50,7 +50,7 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "libtorch1.13, libqt6core6 (>= 6.4), libqt6gui6 (>= 6.4), libqt6widgets6 (>= 6.4), libqt6printsupport6 (>= 6.4), libqt6concurrent6 (>= 6.4), libqt6svg6 (>= 6.4), libqcustomplot2.1-qt6, libspdlog1.10, libfmt9, libgomp1, zlib1g, libstdc++6 (>= 12), libgcc-s1, libc6 (>= 2.36)")
+  "libtorch1.13, libqt6core6 (>= 6.4), libqt6gui6 (>= 6.4), libqt6widgets6 (>= 6.4), libqt6svg6 (>= 6.4), libqcustomplot2.1-qt6, libspdlog1.10, libfmt9, libgomp1, zlib1g, libstdc++6 (>= 12), libgcc-s1, libc6 (>= 2.36)")
 # The data set, fast BLAS, and what the Korean window needs.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "dataset-fashion-mnist, libopenblas0-openmp, qt6-translations-l10n, fonts-noto-cjk")
 include(CPack)
