@@ -29,11 +29,6 @@ if(NOT installed STREQUAL expected)
   string(REPLACE ";" "\n  " want "${expected}")
   message(FATAL_ERROR "installed files differ.\nGot:\n  ${got}\nExpected:\n  ${want}")
 endif()
-foreach(program mergelab mergelab-cli)
-  if(NOT IS_EXECUTABLE ${root}/usr/bin/${program})
-    message(FATAL_ERROR "usr/bin/${program} is not executable")
-  endif()
-endforeach()
 
 # Runs a command; fails the test with its output unless it exits 0 and
 # writes nothing to stderr. Its stdout lands in the variable named OUT.
