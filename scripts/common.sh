@@ -7,13 +7,16 @@ BUILD_DIR="${MERGELAB_BUILD_DIR:-$MERGELAB_ROOT/build}"
 
 # Debian 12 packages. libopenblas0-openmp matters for speed: without it
 # LibTorch runs its linear layers on reference BLAS, about 2.6x slower.
+# gRPC and protobuf carry distributed runs; libpng and libjpeg the image
+# files.
 BUILD_PACKAGES=(cmake g++ make pkg-config qt6-base-dev qt6-svg-dev libtorch-dev libqcustomplot-dev libspdlog-dev
   zlib1g-dev nlohmann-json3-dev libcli11-dev libopenblas0-openmp dataset-fashion-mnist
-  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libssl-dev
-  qt6-l10n-tools qt6-tools-dev qt6-translations-l10n fonts-noto-cjk)
+  qt6-l10n-tools qt6-tools-dev qt6-translations-l10n fonts-noto-cjk
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libpng-dev libjpeg62-turbo-dev libssl-dev)
 # The tests also cross-check model files and accuracies against PyTorch
-# itself, and run the desktop app under a virtual display.
-TEST_PACKAGES=(python3-torch xvfb xauth)
+# itself, run the desktop app under a virtual display, validate the
+# installed menu entry, metainfo and man pages, and check the formatting.
+TEST_PACKAGES=(python3-torch xvfb xauth desktop-file-utils appstream man-db clang-format)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -30,9 +33,13 @@ install_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# build_mergelab [TARGET...]: configures once, then builds the targets named
+# (everything when none is).
 build_mergelab() {
   if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
     cmake -S "$MERGELAB_ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
   fi
-  cmake --build "$BUILD_DIR" -j "$(nproc)"
+  local targets=()
+  [ $# -gt 0 ] && targets=(--target "$@")
+  cmake --build "$BUILD_DIR" -j "$(nproc)" "${targets[@]}"
 }

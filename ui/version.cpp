@@ -1,7 +1,9 @@
 #include "version.h"
 
+#include "mergelab/version.h"
+
 namespace mergelab::ui {
 
-QString application_version() { return QStringLiteral("0.1.0"); }
+QString application_version() { return QString::fromLatin1(mergelab::kVersion); }
 
 } // namespace mergelab::ui

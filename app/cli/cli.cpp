@@ -7,6 +7,7 @@
 #include "mergelab/error.h"
 #include "mergelab/log.h"
 #include "mergelab/text.h"
+#include "mergelab/version.h"
 
 namespace mergelab::cli {
 
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
                  "Each subcommand has --help.",
                  "mergelab-cli"};
     app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("mergelab-cli ") + kVersion, "Show the version and exit.");
     std::string log_level;
     app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off (default: $MERGELAB_LOG or info)");
     app.parse_complete_callback([&] {
@@ -44,8 +46,8 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForAllHelp&) {
         std::cout << app.help("", CLI::AppFormatMode::All);
         return kExitOk;
-    } catch (const CLI::CallForVersion&) {
-        std::cout << "mergelab-cli 0.1.0\n";
+    } catch (const CLI::CallForVersion& e) {
+        std::cout << e.what() << '\n';
         return kExitOk;
     } catch (const CLI::ParseError& e) {
         std::cerr << "mergelab-cli: " << printable(e.what()) << "\nRun with --help for usage.\n";

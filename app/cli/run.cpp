@@ -274,7 +274,7 @@ void add_run_command(CLI::App& app) {
 
 void add_paper_command(CLI::App& app) {
     auto o = std::make_shared<RunOptions>();
-    auto* cmd = app.add_subcommand("paper", "Repeat one of the paper's two experiments (presets; see README)");
+    auto* cmd = app.add_subcommand("paper", "Repeat one of the paper's two experiments (the presets V and H; `methods` lists them)");
     auto which_split = std::make_shared<std::string>();
     cmd->add_option("split", *which_split, "V or H")->required()->transform(CLI::IsMember({"V", "H"}, CLI::ignore_case));
     cmd->add_option("--out", o->config.out_dir, "write run.json, metrics.csv and models/ here (a new or empty folder)");

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Runs MergeLab and the PyTorch peer (peer.py) side by side on this machine
-and prints every figure of README's Performance section with its ratio.
+and prints every figure of docs/performance.md's comparison with its ratio.
 
   scripts/bench/run.sh [--reps N]
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The runs behind README's strategy tables (about 2.5 hours on 2 cores),
+# The runs behind the strategy tables of docs/results.md (about 2.5 hours on 2 cores),
 # one after another, each into OUT/NAME with a log beside it; then the rows.
 #   scripts/strategies/run.sh [OUT]   (default: runs/strategies)
 set -e
