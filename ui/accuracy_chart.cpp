@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <qcustomplot.h>
 
 #include "palette.h"
@@ -310,10 +311,19 @@ void AccuracyChart::rebuild() {
             if (rounds[i].central_test_acc)
                 graph->addData(round_x(rounds[i], static_cast<int>(i)), *rounds[i].central_test_acc * 100.0);
     }
+    // A lane of a method with a local rule ("avg+scaffold") would share its
+    // method's colour with the method's own lane: each lane its own colour.
+    static const QColor spare[] = {QColor(86, 180, 233), QColor(230, 159, 0),   QColor(204, 121, 167),
+                                   QColor(0, 0, 0),      QColor(120, 120, 200), QColor(200, 80, 80)};
+    QList<QRgb> used;
+    size_t nextSpare = 0;
     for (const QString& method : methods) {
         QCPGraph* graph = plot_->addGraph();
         graph->setName(lanes ? tr("lane %1").arg(method) : method);
-        const QColor color = method_color(method);
+        QColor color = method_color(method.section('+', 0, 0).section(':', 0, 0));
+        if (lanes && used.contains(color.rgb()) && nextSpare < std::size(spare))
+            color = spare[nextSpare++];
+        used << color.rgb();
         graph->setPen(QPen(color, 2.6,
                            lanes ? lane_pen_style(lane_index(*run_, method.toStdString())) : Qt::SolidLine));
         graph->setScatterStyle(QCPScatterStyle(method_shape(method), color, Qt::white, 8));

@@ -7,6 +7,7 @@
 
 #include "accuracy_chart.h"
 #include "loss_chart.h"
+#include "messages.h"
 #include "run_model.h"
 #include "view_export.h"
 
@@ -61,6 +62,11 @@ void AccuracyPage::setRunModel(RunModel* model) {
     connect(model, &RunModel::roundSelected, accuracy_, &AccuracyChart::setRound);
 
     connect(model, &RunModel::phaseChanged, this, [this, model](const PhaseChanged& p) {
+        // Before the first round ends, say where it is, as the status bar and
+        // a lesson do: "is training" while it was testing read as a contradiction.
+        if (model->isLive() && model->roundCount() == 0 && p.phase != Phase::Saving)
+            accuracy_->setEmptyText(
+                tr("%1. The chart draws a round's points once the round has ended.").arg(phase_caption(p)));
         const QString lane = QString::fromStdString(p.lane);
         if ((p.phase == Phase::Training || p.phase == Phase::Baseline) &&
             (p.round != lossRound_ || lane != lossLane_)) {

@@ -182,4 +182,8 @@ void ClassAccuracyView::redraw() {
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
+QList<QWidget*> ClassAccuracyView::exportParts() {
+    return {plot_};
+}
+
 } // namespace mergelab::ui

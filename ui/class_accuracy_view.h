@@ -24,6 +24,7 @@ public:
     QString name() const override { return QStringLiteral("classes"); }
     QString title() const override { return tr("Per-c&lass"); }
     void setRunModel(RunModel* model) override;
+    QList<QWidget*> exportParts() override;
 
     void setRun(RunPtr run);
     void setRound(int round);

@@ -254,7 +254,7 @@ ConfusionView::Layout ConfusionView::computeLayout() const {
     for (double f = base_font_px(size()); f >= 6.0; f -= 1.0) {
         const QFontMetricsF fm(pixel_font(base, f));
         const QFontMetricsF bold(pixel_font(base, f, true));
-        const QFontMetricsF small(pixel_font(base, f * 0.8, false, true));
+        const QFontMetricsF small(legible_font(pixel_font(base, f * 0.8, false, true)));
         const QFontMetricsF cap(pixel_font(base, f * 1.25, true));
         double nameW = 0;
         for (int c = 0; c < kNumClasses; ++c) nameW = std::max(nameW, fm.horizontalAdvance(class_name(c)));
@@ -280,12 +280,17 @@ ConfusionView::Layout ConfusionView::computeLayout() const {
         const double rotatedH = kSin45 * (nameW + fm.height()) + pad;
         double cell = std::min(availW / 10.0, (availH - horizontalH) / 10.0);
         L.rotateColumns = cell < nameW + pad;
-        if (L.rotateColumns) cell = std::min(availW / 10.0, (availH - rotatedH) / 10.0);
+        if (L.rotateColumns)
+            cell = std::min(availW / 10.0, (availH - rotatedH) / 10.0);
         const double colLabelH = L.rotateColumns ? rotatedH : horizontalH;
         L.cell = std::floor(cell);
 
-        if (L.cell < f * 2.2 && f > 7.0) continue;
-        if (L.cell < 8) return L;
+        // Cells room for their counts; in presentation mode labels a room
+        // can read come first, and counts that do not fit are left out.
+        if (L.cell < f * (Zoom::instance()->leastTextPx() > 0 ? 1.3 : 2.2) && f > 7.0)
+            continue;
+        if (L.cell < 8)
+            return L;
 
         const double blockW = titleH + rowLabelW + 10 * L.cell;
         const double blockH = captionH + 10 * L.cell + colLabelH + titleH + legendH + pad;
@@ -398,7 +403,7 @@ void ConfusionView::paintEvent(QPaintEvent*) {
     p.restore();
 
     // Row labels; a hatched background for classes this model never trained on.
-    const QFont markerFont = pixel_font(base, L.font * 0.8, false, true);
+    const QFont markerFont = legible_font(pixel_font(base, L.font * 0.8, false, true));
     for (int r = 0; r < kNumClasses; ++r) {
         const QRectF row(L.rowLabels.left(), L.grid.top() + r * L.cell, L.rowLabels.width(), L.cell);
         if (unseen.contains(r)) {
@@ -450,6 +455,9 @@ void ConfusionView::drawCells(QPainter& p, const Layout& L, const ConfusionMatri
     // distribution whatever its size.
     const QFont countFont = pixel_font(font(), L.countFont);
     const QFont countBold = pixel_font(font(), L.countFont, true);
+    // Counts too small to read from the back of a room are left out in
+    // presentation mode: the colours carry the shares.
+    const bool numbers = legible(countFont);
     for (int r = 0; r < kNumClasses; ++r) {
         const auto& row = m[static_cast<size_t>(r)];
         int64_t rowTotal = 0;
@@ -460,6 +468,8 @@ void ConfusionView::drawCells(QPainter& p, const Layout& L, const ConfusionMatri
             const QRectF cell(L.grid.left() + c * L.cell, L.grid.top() + r * L.cell, L.cell, L.cell);
             const QColor fill = mix(Qt::white, color, share);
             p.fillRect(cell, fill);
+            if (!numbers)
+                continue;
             p.setFont(r == c ? countBold : countFont);
             if (v == 0)
                 p.setPen(QColor(185, 185, 185));

@@ -129,6 +129,10 @@ ExperimentRunner::ExperimentRunner(QObject* parent)
     , shared_(std::make_shared<Shared>())
     , processes_(new EnvProcesses(this)) {
     register_types();
+    // Every arrival at and departure from a lesson stop is announced by one of these.
+    connect(this, &ExperimentRunner::stepFinished, this, &ExperimentRunner::holdChanged);
+    connect(this, &ExperimentRunner::lessonContinued, this, &ExperimentRunner::holdChanged);
+    connect(this, &ExperimentRunner::finished, this, &ExperimentRunner::holdChanged);
     connect(this, &ExperimentRunner::coordinatorListening, this,
             [this](const QString& address, const QString& token, const QString&) {
                 if (mode_ != EnvironmentsMode::LocalProcesses)
@@ -222,9 +226,33 @@ void ExperimentRunner::onRoundFinished(const QString& lane, const RoundResult& r
     const bool pauses = roundsUntilPause_ > 0 && --roundsUntilPause_ == 0 && !paused_;
     if (pauses)
         paused_ = true;
-    emit roundFinished(lane, round);
+    // The engine's clock for the round ran on while the run waited at its
+    // lesson stops for the teacher's Next: that is not training time.
+    RoundResult timed = round;
+    timed.seconds = std::max(0.0, round.seconds - takeHeldSeconds());
+    emit roundFinished(lane, timed);
     if (pauses)
         emit pausedChanged(true);
+}
+
+void ExperimentRunner::holdChanged() {
+    const bool held = isRunning() && atStop_;
+    if (held && !heldSince_.isValid()) {
+        heldSince_.start();
+    } else if (!held && heldSince_.isValid()) {
+        heldMs_ += heldSince_.elapsed();
+        heldSince_.invalidate();
+    }
+}
+
+double ExperimentRunner::takeHeldSeconds() {
+    qint64 ms = heldMs_;
+    if (heldSince_.isValid()) {
+        ms += heldSince_.elapsed();
+        heldSince_.restart(); // what follows belongs to the next round
+    }
+    heldMs_ = 0;
+    return static_cast<double>(ms) / 1000.0;
 }
 
 void ExperimentRunner::stop() {
@@ -261,10 +289,15 @@ void ExperimentRunner::next() {
     emit lessonContinued();
 }
 
-bool ExperimentRunner::wait(int timeout_ms) { return !thread_ || thread_->wait(QDeadlineTimer(timeout_ms)); }
+bool ExperimentRunner::wait(int timeout_ms) {
+    return !thread_ || thread_->wait(QDeadlineTimer(timeout_ms));
+}
 
 void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_first_round) {
-    if (isRunning()) return;
+    heldMs_ = 0;
+    heldSince_.invalidate();
+    if (isRunning())
+        return;
     if (thread_) {
         thread_->wait();
         delete thread_;
@@ -301,7 +334,16 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
                     data = shared->data;
             }
             if (!data) {
-                data = std::make_shared<const FashionMnist>(load_fashion_mnist(dir));
+                try {
+                    data = std::make_shared<const FashionMnist>(load_fashion_mnist(dir));
+                } catch (const std::exception& e) {
+                    // Said beside the data folder, the field that can mend it.
+                    logger()->error("{}", e.what());
+                    post(this, [this, message = QString::fromStdString(e.what())] {
+                        emit failed(message, QStringLiteral("data"));
+                    });
+                    return;
+                }
                 std::lock_guard<std::mutex> lock(shared->mutex);
                 shared->data = data;
                 shared->data_dir = dir;
@@ -319,10 +361,12 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
             const SettingDescriptor* d = find_setting(e.field());
             const std::string said = d ? d->label + " " + e.problem() : e.what();
             logger()->error("{}", e.what());
-            post(this, [this, message = QString::fromStdString(said)] { emit failed(message); });
+            post(this, [this, message = QString::fromStdString(said),
+                        field = QString::fromStdString(e.field())] { emit failed(message, field); });
         } catch (const std::exception& e) {
             logger()->error("{}", e.what());
-            post(this, [this, message = QString::fromStdString(e.what())] { emit failed(message); });
+            post(this,
+                 [this, message = QString::fromStdString(e.what())] { emit failed(message, QString()); });
         }
     });
     thread_->setObjectName("mergelab-engine");

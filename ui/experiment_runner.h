@@ -2,6 +2,7 @@
 // The only place that knows about threads. Runs the engine on a worker
 // thread and relays its observer events as queued signals carrying the
 // engine's plain structs; views connect to these and only draw.
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 
@@ -74,8 +75,9 @@ signals:
     void lessonContinued();
     // Once per lane, with its final status.
     void runFinished(const mergelab::RunResult& run);
-    // The data could not be loaded or the setup was refused.
-    void failed(const QString& message);
+    // The data could not be loaded or the setup was refused; `field` is the
+    // setting's key the refusal is about ("data" for the data), or empty.
+    void failed(const QString& message, const QString& field);
     void pausedChanged(bool paused);
     // Distributed runs: where environments join, and each one's state.
     void coordinatorListening(const QString& address, const QString& token, const QString& fingerprint);
@@ -98,6 +100,12 @@ private:
     int roundsUntilPause_ = -1;
     bool lesson_ = false;
     bool atStop_ = false; // in lesson mode, the engine waits (or is about to) after a step
+    // Time held at lesson stops since the last round ended, taken off that
+    // round's seconds (the engine's clock for the round counts it).
+    void holdChanged();
+    double takeHeldSeconds();
+    QElapsedTimer heldSince_;
+    qint64 heldMs_ = 0;
 };
 
 } // namespace mergelab::ui

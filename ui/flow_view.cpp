@@ -191,7 +191,7 @@ void FlowView::setRunModel(RunModel* model) {
             showWhenIdle(tr("Finished. Scrub through the rounds above, or replay one."));
         else
             showWhenIdle(
-                tr("Finished: %1. Scrub through the rounds above, or replay one.").arg(stop_summary(*run)));
+                tr("Run ended: %1. Scrub through the rounds above, or replay one.").arg(stop_summary(*run)));
     });
     if (model->data())
         setData(model->data());

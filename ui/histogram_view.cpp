@@ -21,7 +21,9 @@ namespace mergelab::ui {
 
 namespace {
 
-QString number(double value) { return QLocale().toString(value, 'g', 2); }
+QString number(double value) {
+    return QLocale().toString(value, 'g', 2);
+}
 
 QString stats_line(const QString& name, const Stats& s) {
     return HistogramView::tr("%1: mean %2, std %3, min %4, max %5")
@@ -55,7 +57,11 @@ HistogramView::HistogramView(QWidget* parent) : QWidget(parent) {
     top->addWidget(combo_);
     top->addStretch(1);
     auto* hint = new QLabel(tr("Click a name in the legend to hide or show its histogram"), this);
-    hint->setStyleSheet(QStringLiteral("color: #666;"));
+    // Grey by its palette: a style sheet would keep it from the zoomed font
+    // its parent passes on (13 px in presentation mode).
+    QPalette grey = hint->palette();
+    grey.setColor(QPalette::WindowText, QColor(0x66, 0x66, 0x66));
+    hint->setPalette(grey);
     top->addWidget(hint);
     layout->addLayout(top);
 

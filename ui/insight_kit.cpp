@@ -7,7 +7,9 @@
 #include <QLabel>
 #include <QVBoxLayout>
 
+#include "i18n.h"
 #include "mergelab/run_files.h"
+#include "mergelab/settings.h"
 #include "run_model.h"
 
 namespace mergelab::ui {
@@ -60,9 +62,11 @@ QComboBox* add_labelled_combo(QHBoxLayout* row, const QString& text, QWidget* ow
 }
 
 QString missing_models_text(int round) {
-    return QObject::tr("The models of round %1 were not kept: a run keeps the newest round's models only, "
-                       "unless every round's are saved (--save-all)")
-        .arg(round);
+    // Named by the Setup panel's own check box, which the window's user has.
+    return QObject::tr("The models of round %1 were not kept: a run keeps the newest round's models only. "
+                       "Tick \"%2\" in the Setup panel to keep every round's.")
+        .arg(round)
+        .arg(coreText(setting("save_all").label));
 }
 
 bool predates_insight(const RunResult& run) {

@@ -7,6 +7,8 @@
 #include <QLabel>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 #include <qcustomplot.h>
 
 #include "insight_kit.h"
@@ -287,7 +289,8 @@ void InterpolationView::request() {
 
 void InterpolationView::drawEmpty(const QString& message) {
     plot_->clearGraphs();
-    emptyText_->setText(message.section('\n', 0, 0));
+    emptyText_->setText(plot_kit::wrap_lines(message.section('\n', 0, 0), emptyText_->font(),
+                                             std::max(160, plot_->width() - 60)));
     emptyText_->setVisible(true);
     plot_->legend->setVisible(false);
     title_->setText(tr("Interpolation path"));
@@ -354,6 +357,10 @@ void InterpolationView::draw(const Answer* answer, const QString& note) {
     plot_->yAxis->setRange(0, 102);
     plot_->yAxis2->setRange(0, lossTop * 1.1);
     plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QList<QWidget*> InterpolationView::exportParts() {
+    return {plot_, status_};
 }
 
 } // namespace mergelab::ui

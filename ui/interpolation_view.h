@@ -31,6 +31,7 @@ public:
     QString name() const override { return QStringLiteral("interpolation"); }
     QString title() const override { return tr("&Interpolation"); }
     void setRunModel(RunModel* model) override;
+    QList<QWidget*> exportParts() override;
 
     // "env:0>env:1" or "env:K>METHOD".
     void setPath(const QString& path);

@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
@@ -122,6 +123,7 @@ void MainWindow::buildRoundBar() {
     scrubber_->setToolTip(tr("Scrub through the rounds (all views follow)"));
     roundBar->addWidget(scrubber_);
     roundLabel_ = new QLabel(tr(" no rounds yet "));
+    roundLabel_->setObjectName("roundLabel");
     roundBar->addWidget(roundLabel_);
 
     auto* laneBox = new QWidget;
@@ -191,9 +193,9 @@ void MainWindow::connectRunner() {
                     updateActions();
             });
     connect(runner_, &ExperimentRunner::runFinished, this, &MainWindow::onLaneFinished);
-    connect(runner_, &ExperimentRunner::failed, this, [this](const QString& message) {
+    connect(runner_, &ExperimentRunner::failed, this, [this](const QString& message, const QString& field) {
         runFailed_ = true;
-        setup_->setDataError(message);
+        setup_->setRefusal(message, field);
         statusBar()->showMessage(message, 15000);
     });
     connect(runner_, &ExperimentRunner::pausedChanged, this, &MainWindow::onPausedChanged);
@@ -220,6 +222,7 @@ void MainWindow::connectModel() {
     connect(model_, &RunModel::laneAdded, this, &MainWindow::syncLanes);
     connect(model_, &RunModel::laneSelected, this, &MainWindow::syncLanes);
     connect(model_, &RunModel::liveFinished, this, &MainWindow::syncLanes);
+    connect(model_, &RunModel::liveFinished, this, &MainWindow::syncScrubber);
 }
 
 QString MainWindow::runsFolder() {
@@ -237,14 +240,17 @@ void MainWindow::startRun() {
     runDirIsOurs_ = true;
     running_.out_dir = runDir_.toStdString();
     model_->startLive(running_);
+    // The run shown is this one now, not the one opened before.
+    setWindowTitle(tr("MergeLab: %1").arg(QFileInfo(runDir_).fileName()));
     batchesDone_ = 0;
     batchesTotal_ = 0;
+    liveRound_ = 0;
     pausedMs_ = 0;
     lastFraction_ = 0;
     runFailed_ = false;
     elapsed_.start();
     setup_->setLocked(true);
-    setup_->setDataError({});
+    setup_->setRefusal({}, {});
     saveSettings();
     logger()->info("starting: {} split, {} environments, {} rounds; saving to {}", running_.split.kind,
                    running_.split.envs, running_.rounds, running_.out_dir);
@@ -332,7 +338,9 @@ void MainWindow::syncScrubber() {
     scrubber_->setRange(rounds ? 1 : 0, std::max(rounds, 1));
     scrubber_->setValue(round);
     scrubber_->setEnabled(rounds > 1);
-    roundLabel_->setText(rounds ? tr(" %1 of %2 ").arg(round).arg(rounds) : tr(" no rounds yet "));
+    roundLabel_->setText(rounds             ? tr(" %1 of %2 ").arg(round).arg(rounds)
+                         : model_->isLive() ? tr(" round 1 under way ")
+                                            : tr(" no rounds yet "));
 }
 
 void MainWindow::syncLanes() {
@@ -537,13 +545,16 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         // Quitting loses the round in progress: ask, without blocking the
         // run's updates meanwhile.
         event->ignore();
-        auto* box =
-            new QMessageBox(QMessageBox::Question, tr("Quit MergeLab?"),
-                            tr("A run is in progress. Quitting stops it: the round in progress is lost, the "
-                               "%n finished round(s) stay saved in %1.",
-                               nullptr, model_->roundCount())
-                                .arg(runDir_),
-                            QMessageBox::NoButton, this);
+        const int rounds = model_->roundCount();
+        auto* box = new QMessageBox(
+            QMessageBox::Question, tr("Quit MergeLab?"),
+            rounds == 0 ? tr("A run is in progress. Quitting stops it before its first round has ended: "
+                             "nothing of it is kept.")
+                        : tr("A run is in progress. Quitting stops it: the round in progress is lost, the "
+                             "%n finished round(s) stay saved in %1.",
+                             nullptr, rounds)
+                              .arg(runDir_),
+            QMessageBox::NoButton, this);
         box->setObjectName("confirmQuit");
         box->setAttribute(Qt::WA_DeleteOnClose);
         QPushButton* quit = box->addButton(tr("Stop and quit"), QMessageBox::AcceptRole);

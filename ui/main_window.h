@@ -115,6 +115,7 @@ private:
     void buildViewMenu();
     void buildPresentationActions(QMenu* menu);
     void applyZoom();
+    void putBack(); // the window where it was before presentation, on its screen
     void connectRunner();
     void connectModel();
     void onRunStarted(const RunStarted& started);
@@ -185,6 +186,8 @@ private:
     // The window as it was before presentation mode, to come back to.
     QByteArray normalGeometry_;
     QByteArray normalState_;
+    QRect normalRect_; // geometry() before presentation, put back on leaving
+    bool normalMaximized_ = false;
 
     ExperimentConfig running_;
     QString runDir_;
@@ -194,6 +197,7 @@ private:
     qint64 pausedMs_ = 0; // pauses before the current one
     double lastFraction_ = 0;
     QString lastPhaseText_;       // shown again on resume
+    int liveRound_ = 0;           // the round the engine is in
     QElapsedTimer progressClock_; // when the progress texts last changed
     int64_t batchesDone_ = 0;
     int64_t batchesTotal_ = 0;

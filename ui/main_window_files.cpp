@@ -153,11 +153,22 @@ void MainWindow::openRunDialog() {
 void MainWindow::saveRunAs() {
     if (runDir_.isEmpty())
         return;
-    const QString chosen =
-        QFileDialog::getExistingDirectory(this, tr("Save run into a new or empty folder"), dialogFolder());
-    if (chosen.isEmpty())
+    // A save dialog, not a folder picker: a folder picker refuses a name
+    // that does not exist yet ("Directory not found"), and a new folder is
+    // what the run wants. Typed names may nest ("course/week-3"); choosing
+    // a folder that exists opens it.
+    QFileDialog dialog(this, tr("Save run into a new or empty folder"), dialogFolder());
+    dialog.setObjectName("saveRunDialog");
+    dialog.setAcceptMode(QFileDialog::AcceptSave);
+    dialog.setFileMode(QFileDialog::AnyFile);
+    dialog.setOption(QFileDialog::ShowDirsOnly);
+    dialog.setOption(QFileDialog::DontConfirmOverwrite);
+    dialog.setLabelText(QFileDialog::FileName, tr("New folder:"));
+    dialog.selectFile(QFileInfo(runDir_).fileName());
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty())
         return;
-    rememberFolder(chosen);
+    const QString chosen = dialog.selectedFiles().constFirst();
+    rememberFolder(QFileInfo(chosen).absolutePath());
     saveRunTo(chosen);
 }
 
@@ -177,13 +188,15 @@ QString MainWindow::saveRunTo(const QString& folder) {
             show_warning(this, tr("Save run"), tr("The run was not saved: %1.").arg(plan.why));
         return {};
     }
-    if (plan.kind == SavePlan::NewSubfolder) {
-        QMessageBox ask(
-            QMessageBox::Question, tr("Save run"),
-            tr("%1, and MergeLab never writes beside other files.\n\nSave the run in a new folder %2 "
-               "inside it instead?")
-                .arg(plan.why, plan.target),
-            QMessageBox::Save | QMessageBox::Cancel, this);
+    if (plan.kind == SavePlan::NewSubfolder || plan.kind == SavePlan::NewBeside) {
+        const QString question =
+            plan.kind == SavePlan::NewBeside
+                ? tr("%1, and a run folder holds one run only.\n\nSave the run in a new folder %2 beside "
+                     "it instead?")
+                : tr("%1, and MergeLab never writes beside other files.\n\nSave the run in a new folder %2 "
+                     "inside it instead?");
+        QMessageBox ask(QMessageBox::Question, tr("Save run"), question.arg(plan.why, plan.target),
+                        QMessageBox::Save | QMessageBox::Cancel, this);
         ask.setObjectName("confirmSubfolder");
         ask.setDefaultButton(QMessageBox::Save);
         if (ask.exec() != QMessageBox::Save)

@@ -7,9 +7,14 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QMenu>
+#include <QMenuBar>
 #include <QScreen>
 #include <QSettings>
+#include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
 
 #include <algorithm>
 #include <array>
@@ -27,6 +32,8 @@ constexpr std::array<double, 12> kZoomSteps{0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 
 // or more on a 1280x720 projector (test_presentation).
 constexpr double kPresentationZoom = 1.6;
 constexpr double kWindowZoom = 1.0;
+// The least line height of any text in presentation mode (test_presentation).
+constexpr double kPresentationLeastPx = 18.0;
 
 double clamp_zoom(double z) {
     return std::clamp(z, kZoomSteps.front(), kZoomSteps.back());
@@ -83,10 +90,23 @@ void MainWindow::zoomBy(int steps) {
 
 void MainWindow::applyZoom() {
     const double z = zoomFactor();
+    Zoom::instance()->setLeastTextPx(presenting_ ? kPresentationLeastPx : 0);
     Zoom::instance()->setFactor(z);
     // The views' own widgets (selectors, tables, labels) and the tab texts
     // follow the font; what the views paint follows the factor.
     tabs_->setFont(zoomed_app_font());
+    // So do the menus, the tool bars with their icons and the status bar:
+    // a room reads the round counter and the Start button too. A menu is a
+    // window of its own, which a font set on the menu bar does not reach.
+    menuBar()->setFont(zoomed_app_font());
+    for (QMenu* menu : menuBar()->findChildren<QMenu*>())
+        menu->setFont(zoomed_app_font());
+    const int icon = style()->pixelMetric(QStyle::PM_ToolBarIconSize);
+    for (QToolBar* bar : findChildren<QToolBar*>()) {
+        bar->setFont(zoomed_app_font());
+        bar->setIconSize(QSize(icon, icon) * z);
+    }
+    statusBar()->setFont(zoomed_app_font());
     QFont phase = zoomed_app_font(presenting_ ? 1.4 : 1.0);
     phase.setBold(presenting_);
     phaseLabel_->setFont(phase);
@@ -96,9 +116,14 @@ void MainWindow::applyZoom() {
 
 void MainWindow::setPresentation(bool on) {
     if (on != presenting_) {
+        // A passing message would stay drawn over the status bar's label
+        // once the bar takes its new font.
+        statusBar()->clearMessage();
         if (on) {
             normalGeometry_ = saveGeometry();
             normalState_ = saveState();
+            normalRect_ = geometry();
+            normalMaximized_ = isMaximized();
             presenting_ = true;
             for (QDockWidget* dock : findChildren<QDockWidget*>())
                 dock->hide();
@@ -108,17 +133,41 @@ void MainWindow::setPresentation(bool on) {
             if (const QScreen* s = screen()) setGeometry(s->geometry());
         } else {
             presenting_ = false;
-            // Geometry first: it takes the window out of full screen; the
-            // state then puts the docks back at their sizes.
+            // The window's text sizes first: at the presentation zoom its
+            // least size was taller than the window it had been, and the
+            // status bar came back below a 720-px screen.
+            applyZoom();
             showNormal();
-            restoreGeometry(normalGeometry_);
             restoreState(normalState_);
+            // The rectangle itself, not restoreGeometry(): that one adds a
+            // guessed frame where no window manager draws one (+0+20).
+            if (normalMaximized_)
+                showMaximized();
+            else
+                putBack();
         }
         leavePresentation_->setEnabled(presenting_);
         applyZoom();
     }
     const QSignalBlocker block(present_);
     present_->setChecked(presenting_);
+}
+
+void MainWindow::putBack() {
+    QRect r = normalRect_;
+    if (const QScreen* s = screen()) {
+        const QRect room = s->availableGeometry();
+        r.setSize(r.size().boundedTo(room.size()));
+        r.moveTo(std::clamp(r.left(), room.left(), room.right() - r.width() + 1),
+                 std::clamp(r.top(), room.top(), room.bottom() - r.height() + 1));
+    }
+    setGeometry(r);
+    // A window manager leaving full screen may answer with a size of its
+    // own a moment later: the rectangle once more after it has.
+    QTimer::singleShot(50, this, [this, r] {
+        if (!presenting_ && !isMaximized() && geometry() != r)
+            setGeometry(r);
+    });
 }
 
 } // namespace mergelab::ui

@@ -17,28 +17,6 @@
 
 namespace mergelab::ui {
 
-namespace {
-
-QString phase_caption(const PhaseChanged& p) {
-    switch (p.phase) {
-    case Phase::Training:
-        return QObject::tr("Round %1: Env %2 training").arg(p.round).arg(p.env + 1);
-    case Phase::Baseline:
-        return QObject::tr("Round %1: central baseline training").arg(p.round);
-    case Phase::Merging:
-        return QObject::tr("Round %1: merging (%2)").arg(p.round).arg(QString::fromStdString(p.method));
-    case Phase::Evaluating:
-        return QObject::tr("Round %1: testing %2").arg(p.round).arg(QString::fromStdString(p.method));
-    case Phase::CopyingBack:
-        return QObject::tr("Round %1: copying back").arg(p.round);
-    case Phase::Saving:
-        return QObject::tr("Round %1: saving").arg(p.round);
-    }
-    return {};
-}
-
-} // namespace
-
 void MainWindow::buildStatusBar() {
     phaseLabel_ = new QLabel(tr("Ready"));
     phaseLabel_->setObjectName("phaseLabel");
@@ -70,6 +48,7 @@ void MainWindow::onRunStarted(const RunStarted& e) {
 
 void MainWindow::onPhaseChanged(const PhaseChanged& p) {
     model_->relayPhase(p);
+    liveRound_ = p.round;
     lastPhaseText_ = lanePrefix() + phase_caption(p);
     if (!runner_->isPaused())
         phaseLabel_->setText(lastPhaseText_);
@@ -131,10 +110,16 @@ void MainWindow::onPausedChanged(bool paused) {
         // The lesson's caption stays: it says what Next does.
     } else if (paused) {
         const int rounds = model_->roundCount();
-        phaseLabel_->setText(lanePrefix() +
-                             tr("Paused after %n finished round(s): Resume (Ctrl+P) continues, Step "
-                                "(F10) runs one more round",
-                                nullptr, rounds));
+        // A Pause lands mid-round (after the current batch), a Step between rounds.
+        phaseLabel_->setText(
+            lanePrefix() +
+            (liveRound_ > rounds
+                 ? tr("Paused in round %1: Resume (Ctrl+P) continues, Step (F10) ends the round "
+                      "and pauses again")
+                       .arg(liveRound_)
+                 : tr("Paused after %n finished round(s): Resume (Ctrl+P) continues, Step "
+                      "(F10) runs one more round",
+                      nullptr, rounds)));
         speedLabel_->clear();
     } else if (!lastPhaseText_.isEmpty() && !runner_->isAtLessonStop()) {
         phaseLabel_->setText(lastPhaseText_);
@@ -173,7 +158,7 @@ void MainWindow::onFinished() {
     phaseProgress_->setValue(phaseProgress_->maximum());
     const RunPtr run = model_->run();
     phaseLabel_->setText(run && run->stopped != StopReason::Running
-                             ? tr("Finished: %1").arg(stop_summary(*run))
+                             ? tr("Run ended: %1").arg(stop_summary(*run))
                              : tr("Ready"));
     speedLabel_->clear();
     model_->finishLive();

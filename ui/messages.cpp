@@ -29,4 +29,22 @@ QString stop_summary(const RunResult& run) {
     return {};
 }
 
+QString phase_caption(const PhaseChanged& p) {
+    switch (p.phase) {
+    case Phase::Training:
+        return QObject::tr("Round %1: Env %2 training").arg(p.round).arg(p.env + 1);
+    case Phase::Baseline:
+        return QObject::tr("Round %1: central baseline training").arg(p.round);
+    case Phase::Merging:
+        return QObject::tr("Round %1: merging (%2)").arg(p.round).arg(QString::fromStdString(p.method));
+    case Phase::Evaluating:
+        return QObject::tr("Round %1: testing %2").arg(p.round).arg(QString::fromStdString(p.method));
+    case Phase::CopyingBack:
+        return QObject::tr("Round %1: copying back").arg(p.round);
+    case Phase::Saving:
+        return QObject::tr("Round %1: saving").arg(p.round);
+    }
+    return {};
+}
+
 } // namespace mergelab::ui

@@ -15,4 +15,7 @@ void show_warning(QWidget* parent, const QString& title, const QString& text);
 // user after 2 finished round(s)"; never the raw status name.
 QString stop_summary(const RunResult& run);
 
+// What the engine does now, for the status bar: "Round 2: Env 1 training".
+QString phase_caption(const PhaseChanged& p);
+
 } // namespace mergelab::ui

@@ -205,8 +205,12 @@ void MethodsView::paintEvent(QPaintEvent*) {
     }
     const double cell = std::floor(std::max(4.0, best));
     const int cols = (count + rows - 1) / rows;
-    const QFont small = pixel_font(font(), std::clamp(cell * 0.55, 8.0, 13.0 * zoom()));
-    const QFont bold = pixel_font(font(), std::clamp(cell * 0.62, 9.0, 14.0 * zoom()), true);
+    // In presentation mode every text is at least the least height a room
+    // reads; the class names and column numbers that then do not fit their
+    // row or column are left out, the colours still say it all.
+    const QFont small = legible_font(pixel_font(font(), std::clamp(cell * 0.55, 8.0, 13.0 * zoom())));
+    const QFont bold = legible_font(pixel_font(font(), std::clamp(cell * 0.62, 9.0, 14.0 * zoom()), true));
+    const bool labelsFit = QFontMetricsF(small).height() <= cell + 2;
     int64_t spread = 1; // the difference's largest magnitude, for its symmetric scale
     for (const Panel& panel : all)
         if (panel.difference)
@@ -244,7 +248,7 @@ void MethodsView::paintEvent(QPaintEvent*) {
                                                : mix(Qt::white, kShareColor, double(v) / double(total));
                 const QRectF box(origin.x() + q * cell, origin.y() + t * cell, cell, cell);
                 p.fillRect(box, fill);
-                if (cell >= 22 && v != 0) {
+                if (cell >= 22 && v != 0 && legible(countFont)) {
                     p.setFont(countFont);
                     p.setPen(luminance(fill) < 0.5 ? Qt::white : QColor(40, 40, 40));
                     p.drawText(box, Qt::AlignCenter,
@@ -255,7 +259,7 @@ void MethodsView::paintEvent(QPaintEvent*) {
         p.setFont(small);
         p.setPen(QColor(0, 0, 0, 60));
         p.drawRect(QRectF(origin, QSizeF(kN * cell, kN * cell)));
-        if (c == 0) {
+        if (c == 0 && labelsFit) {
             p.setPen(QColor(60, 60, 60));
             for (int t = 0; t < kN; ++t)
                 p.drawText(QRectF(area.left(), origin.y() + t * cell, label - 4, cell),
@@ -263,10 +267,14 @@ void MethodsView::paintEvent(QPaintEvent*) {
                            QStringLiteral("%1 %2").arg(t).arg(short_class_name(t)));
         }
         p.setPen(QColor(90, 90, 90));
-        for (int q = 0; q < kN; ++q)
+        for (int q = 0; q < kN && QFontMetricsF(small).horizontalAdvance(QStringLiteral("9")) <= cell; ++q)
             p.drawText(QRectF(origin.x() + q * cell, origin.y() + kN * cell, cell, 16), Qt::AlignCenter,
                        QString::number(q));
     }
+}
+
+QList<QWidget*> MethodsView::exportParts() {
+    return {caption_};
 }
 
 } // namespace mergelab::ui

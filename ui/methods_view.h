@@ -20,6 +20,7 @@ public:
     QString name() const override { return QStringLiteral("methods"); }
     QString title() const override { return tr("&Methods"); }
     void setRunModel(RunModel* model) override;
+    QList<QWidget*> exportParts() override;
 
     void setRun(RunPtr run);
     void setRound(int round);

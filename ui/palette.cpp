@@ -20,6 +20,15 @@ QColor method_color(const QString& method) {
         {"avg", QColor(0, 114, 178)},    // blue
         {"max", QColor(213, 94, 0)},     // vermilion
         {"absmax", QColor(0, 158, 115)}, // bluish green
+        // The other methods of the registry: fixed too, so no two of them
+        // (a lane each) come out the same hue by chance.
+        {"wavg", QColor(51, 34, 136)},            // indigo
+        {"median", QColor(17, 119, 51)},          // dark green
+        {"trimmed-mean", QColor(153, 153, 51)},   // olive
+        {"task-arithmetic", QColor(136, 34, 85)}, // wine
+        {"ties", QColor(170, 68, 153)},           // purple
+        {"fedavgm", QColor(68, 170, 153)},        // teal
+        {"fedadam", QColor(102, 51, 0)},          // brown
     };
     if (auto it = known.find(method); it != known.end()) return *it;
     return QColor::fromHsv(static_cast<int>(qHash(method) % 360), 200, 180);

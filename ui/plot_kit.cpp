@@ -1,6 +1,7 @@
 #include "plot_kit.h"
 
 #include <QBoxLayout>
+#include <QFontMetricsF>
 
 #include <algorithm>
 #include <cmath>
@@ -157,6 +158,25 @@ QCPItemText* add_empty_text(QCustomPlot* plot, const QString& text) {
     item->setColor(QColor(110, 110, 110));
     item->setSelectable(false);
     return item;
+}
+
+QString wrap_lines(const QString& text, const QFont& font, double width) {
+    const QFontMetricsF fm(font);
+    QStringList lines;
+    for (const QString& paragraph : text.split('\n')) {
+        QString line;
+        for (const QString& word : paragraph.split(' ', Qt::SkipEmptyParts)) {
+            const QString longer = line.isEmpty() ? word : line + ' ' + word;
+            if (!line.isEmpty() && fm.horizontalAdvance(longer) > width) {
+                lines << line;
+                line = word;
+            } else {
+                line = longer;
+            }
+        }
+        lines << line;
+    }
+    return lines.join('\n');
 }
 
 } // namespace mergelab::ui::plot_kit

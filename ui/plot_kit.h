@@ -10,9 +10,14 @@ class QObject;
 class QCustomPlot;
 class QCPItemText;
 class QCPTextElement;
+class QFont;
 class QWidget;
 
 namespace mergelab::ui::plot_kit {
+
+// `text` broken at spaces into lines no wider than `width` px in `font`:
+// a chart's text items do not wrap, and a long message ran off both sides.
+QString wrap_lines(const QString& text, const QFont& font, double width);
 
 // A plot added to `layout` (with `stretch`) that never shrinks below `minimum`.
 QCustomPlot* add_plot(QWidget* owner, QBoxLayout* layout, QSize minimum, int stretch = 0);

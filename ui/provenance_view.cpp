@@ -113,7 +113,10 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     none_->setAlignment(Qt::AlignCenter);
     none_->setWordWrap(true);
     none_->setContentsMargins(12, 12, 12, 12);
-    none_->setStyleSheet(QStringLiteral("color: #6e6e6e"));
+    // Grey by its palette: a style sheet would keep it from the zoomed font.
+    QPalette grey = none_->palette();
+    grey.setColor(QPalette::WindowText, QColor(0x6e, 0x6e, 0x6e));
+    none_->setPalette(grey);
     charts->addWidget(none_, 3);
     none_->hide();
     flips_ = new QLabel(this);
@@ -245,10 +248,14 @@ void ProvenanceView::drawBars() {
         if (r)
             for (const MethodMetrics& mm : r->merged)
                 merged += (merged.isEmpty() ? "" : ", ") + QString::fromStdString(mm.method);
-        barsEmpty_->setText(!run_ ? tr("No run yet: press Start")
-                            : !r  ? tr("No rounds yet")
-                            : predates_insight(*run_)
-                                ? predates_text(tr("provenance"))
+        barsEmpty_->setText(!run_                     ? tr("No run yet: press Start")
+                            : !r                      ? tr("No rounds yet")
+                            : predates_insight(*run_) ? predates_text(tr("provenance"))
+                            : model_ && model_->laneCount() > 1
+                                ? tr("Provenance needs a method that takes each element from one "
+                                     "environment (max, absmax);\nthis lane merges with %1 only: choose a "
+                                     "lane with max or absmax above")
+                                      .arg(merged)
                                 : tr("Provenance needs a method that takes each element from one "
                                      "environment (max, absmax);\nthis run merges with %1 only")
                                       .arg(merged));
@@ -407,6 +414,10 @@ void ProvenanceView::requestMap() {
                 map_->setMessage(tr("Could not read the models: %1").arg(outcome.error));
             emit mapLoaded();
         });
+}
+
+QList<QWidget*> ProvenanceView::exportParts() {
+    return {bars_, rounds_, none_, flips_, mapTitle_, map_};
 }
 
 } // namespace mergelab::ui

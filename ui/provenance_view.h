@@ -30,6 +30,7 @@ public:
     QString name() const override { return QStringLiteral("provenance"); }
     QString title() const override { return tr("&Provenance"); }
     void setRunModel(RunModel* model) override;
+    QList<QWidget*> exportParts() override;
 
     void setMethod(const QString& method);
     void setLayer(const QString& tensor);

@@ -37,8 +37,14 @@ public:
     // Checkable actions with an object name are remembered across sessions.
     virtual QList<QAction*> viewActions() { return {}; }
     // What "Export view" draws when this tab is shown: by default
-    // exportWidget() without the widgets inside it (selectors, buttons).
+    // exportWidget() as it paints itself, with exportParts() over it, and
+    // none of the other widgets inside it (selectors, buttons).
     virtual QWidget* exportWidget() { return widget(); }
+    // The widgets inside exportWidget() that carry the tab's content
+    // (charts, captions, maps), drawn at their places: charts as vectors,
+    // the others as they paint themselves. The picture begins at the top of
+    // the highest one shown, so the row of selectors above it stays out.
+    virtual QList<QWidget*> exportParts() { return {}; }
     // The exported picture's size in logical pixels, and the picture itself
     // drawn into `painter` (an image, a PDF or an SVG page) from (0, 0).
     // The painter is a QCPPainter, so charts draw themselves as vectors.

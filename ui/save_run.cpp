@@ -22,6 +22,9 @@ bool inside(const QString& path, const QString& folder) {
 
 bool is_system_folder(const QString& path) {
     const QString p = clean(path);
+    // One's home is one's own, even where it is /root.
+    if (p == clean(QDir::homePath()))
+        return false;
     if (p == QLatin1String("/") || p == QDir::cleanPath(QDir::homePath() + "/.."))
         return true;
     // Whole trees that belong to the system; a person's files live elsewhere.
@@ -54,6 +57,33 @@ SavePlan plan_run_save(const QString& run_dir, const QString& chosen) {
         plan.why = QObject::tr("%1 is the run's own folder").arg(folder);
         return plan;
     }
+    const QString name =
+        QFileInfo(run).fileName().isEmpty() ? QStringLiteral("mergelab-run") : QFileInfo(run).fileName();
+    auto fresh = [&name](const QString& parent) {
+        QString target = parent + '/' + name;
+        for (int n = 2; QFileInfo::exists(target); ++n)
+            target = parent + '/' + name + '-' + QString::number(n);
+        return target;
+    };
+    // A run folder holds one run: the CLI refuses to continue or replace
+    // one with another run inside it. In or under one, the new run goes
+    // beside it.
+    for (QString up = folder;;) {
+        if (QFileInfo(up).isDir() && inspect_run_folder(up.toStdString()).kind == FolderKind::MergeLabRun) {
+            const QString parent = QFileInfo(up).dir().path();
+            if (is_system_folder(parent))
+                break;
+            plan.kind = SavePlan::NewBeside;
+            plan.target = fresh(parent);
+            plan.why = up == folder ? QObject::tr("%1 holds another run").arg(folder)
+                                    : QObject::tr("%1 is inside another run, %2").arg(folder, up);
+            return plan;
+        }
+        const QString parent = QFileInfo(up).dir().path();
+        if (parent == up)
+            break;
+        up = parent;
+    }
     const FolderInspection look = inspect_run_folder(folder.toStdString());
     if (look.kind == FolderKind::Missing || look.kind == FolderKind::Empty) {
         plan.kind = SavePlan::CopyInto;
@@ -65,15 +95,9 @@ SavePlan plan_run_save(const QString& run_dir, const QString& chosen) {
         return plan;
     }
     // Something is there already: never beside it, always in a new folder.
-    const QString name =
-        QFileInfo(run).fileName().isEmpty() ? QStringLiteral("mergelab-run") : QFileInfo(run).fileName();
-    QString target = folder + '/' + name;
-    for (int n = 2; QFileInfo::exists(target); ++n)
-        target = folder + '/' + name + '-' + QString::number(n);
     plan.kind = SavePlan::NewSubfolder;
-    plan.target = target;
-    plan.why = look.kind == FolderKind::MergeLabRun ? QObject::tr("%1 holds another run").arg(folder)
-                                                    : QObject::tr("%1 is not empty").arg(folder);
+    plan.target = fresh(folder);
+    plan.why = QObject::tr("%1 is not empty").arg(folder);
     return plan;
 }
 

@@ -3,7 +3,8 @@
 // (mergelab/run_folder.h: new, empty, or a MergeLab run); this adds what a
 // person choosing a folder in a dialog needs: a folder that holds anything
 // is never written into, a new sub-folder named after the run is offered
-// instead, and system folders are refused outright.
+// instead (beside, never inside, another run's folder), and system folders
+// are refused outright.
 #include <QString>
 
 namespace mergelab::ui {
@@ -12,6 +13,8 @@ struct SavePlan {
     enum Kind {
         CopyInto,     // `target` is new or empty: the run goes there
         NewSubfolder, // `target` is a new sub-folder of the chosen one; ask first
+        NewBeside,    // the chosen one is or is inside another run: `target` is a new folder beside that run;
+                      // ask first
         Refuse,       // `why` says why
     };
     Kind kind = Refuse;

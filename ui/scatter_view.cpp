@@ -250,7 +250,9 @@ void ScatterView::request() {
 void ScatterView::drawEmpty(const QString& message) {
     plot_->clearGraphs();
     plot_->clearItems();
-    emptyText_ = plot_kit::add_empty_text(plot_, message);
+    emptyText_ = plot_kit::add_empty_text(plot_);
+    emptyText_->setText(
+        plot_kit::wrap_lines(message, emptyText_->font(), std::max(160, plot_->width() - 60)));
     title_->setText(tr("Weight scatter"));
     status_->clear();
     scale_->setVisible(false);
@@ -312,6 +314,10 @@ void ScatterView::draw(const Points& p) {
            "The colour is what %1 made of the pair.")
             .arg(p.method));
     plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QList<QWidget*> ScatterView::exportParts() {
+    return {plot_, status_};
 }
 
 } // namespace mergelab::ui

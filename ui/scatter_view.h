@@ -30,6 +30,7 @@ public:
     QString name() const override { return QStringLiteral("scatter"); }
     QString title() const override { return tr("Weight &scatter"); }
     void setRunModel(RunModel* model) override;
+    QList<QWidget*> exportParts() override;
 
     void setLayer(const QString& tensor);
     void setMethod(const QString& method);

@@ -269,7 +269,7 @@ void SetupPanel::build() {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Fashion-MNIST folder"), dataDir->text());
         if (!dir.isEmpty()) dataDir->setText(dir);
     });
-    connect(dataDir, &QLineEdit::textChanged, this, [this] { dataError_.clear(); });
+    connect(dataDir, &QLineEdit::textChanged, this, [this] { refusal_.clear(); });
 
     outer->addWidget(buildEnvironments());
     outer->addWidget(buildMerging());
@@ -364,8 +364,11 @@ QWidget* SetupPanel::buildEnvironments() {
     grid.write = [](const SettingValue&) {};
     fields_["classes"] = grid;
     addField(form, "train_fraction");
+    addField(form, "val_fraction");
     environmentsMode_ = make_environments_choice();
     form->addRow(tr("Run as"), environmentsMode_);
+    // Where the environments run decides what the engine accepts.
+    connect(environmentsMode_, &QComboBox::currentIndexChanged, this, &SetupPanel::touched);
     joinInfo_ = make_join_info();
     form->addRow(joinInfo_);
     counts_ = new ClassCountsChart;
@@ -460,13 +463,16 @@ QWidget* SetupPanel::buildTraining() {
         ruleParams_->setEntry(find_local_rule(rule->currentData().toString().toStdString()));
     });
     connect(ruleParams_, &ParamEditor::changed, this, &SetupPanel::touched);
-    for (const char* key : {"optimizer", "lr", "momentum", "batch", "seed", "init", "threads"})
+    for (const char* key :
+         {"optimizer", "lr", "momentum", "batch", "seed", "init", "init_from", "threads", "bins", "save_all"})
         addField(form, key);
     return box;
 }
 
 void SetupPanel::touched() {
-    if (updating_) return;
+    if (updating_)
+        return;
+    refusal_.clear(); // said of the setup as it was
     updating_ = true;
     const QString match = q(matching_preset(config()));
     preset_->setCurrentIndex(preset_->findData(match.isEmpty() ? QString("custom") : match));
@@ -597,6 +603,7 @@ void SetupPanel::setConfig(const ExperimentConfig& c) {
     const QString match = q(matching_preset(c));
     preset_->setCurrentIndex(preset_->findData(match.isEmpty() ? QString("custom") : match));
     updating_ = false;
+    refusal_.clear();
     updateVisibility();
     revalidate();
     countTimer_->start();
@@ -614,8 +621,9 @@ void SetupPanel::applyPreset(const QString& name) {
 
 QString SetupPanel::presetName() const { return preset_->currentData().toString(); }
 
-void SetupPanel::setDataError(const QString& message) {
-    dataError_ = message;
+void SetupPanel::setRefusal(const QString& message, const QString& field) {
+    refusal_ = message;
+    refusalField_ = field;
     revalidate();
 }
 

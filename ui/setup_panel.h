@@ -44,8 +44,11 @@ public:
 
     bool isValid() const { return problem_.isEmpty(); }
     QString problem() const { return problem_; }
-    // A data error found when loading (shown beside the data directory).
-    void setDataError(const QString& message);
+    // Why the engine refused the last Start (the data could not be read, a
+    // setting it would not take), shown beside `field` (a setting's key, or
+    // empty for the setup as a whole). It holds Start back until the setup
+    // changes in any way: a changed field, preset, opened run or mode.
+    void setRefusal(const QString& message, const QString& field);
     // While a run is going on the setup is read-only.
     void setLocked(bool locked);
 
@@ -126,7 +129,7 @@ private:
     QLabel* problemBar_ = nullptr;
     QString errorKey_; // the setting the problem is about
     QString problem_;
-    QString dataError_;
+    QString refusal_, refusalField_;
     bool updating_ = false;
     bool locked_ = false;
     ExperimentConfig base_; // what setConfig gave, for settings without a field

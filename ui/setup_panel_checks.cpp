@@ -13,6 +13,7 @@
 #include "class_counts.h"
 #include "i18n.h"
 #include "mergelab/dataset.h"
+#include "mergelab/distributed.h"
 #include "mergelab/error.h"
 #include "mergelab/idx.h"
 #include "mergelab/split.h"
@@ -126,8 +127,8 @@ void SetupPanel::revalidate() {
     QString field, message;
     const ExperimentConfig c = config();
     // What the core cannot judge from the settings alone comes first.
-    if (!dataError_.isEmpty()) {
-        field = "data", message = dataError_;
+    if (!refusal_.isEmpty()) {
+        field = refusalField_.isEmpty() ? QStringLiteral("general") : refusalField_, message = refusal_;
     } else {
         const QString dir = q(resolve_data_dir(c.data_dir));
         if (!QFileInfo(dir).isDir())
@@ -150,7 +151,16 @@ void SetupPanel::revalidate() {
     }
     if (message.isEmpty()) {
         try {
-            validate(c);
+            if (environmentsMode() == EnvironmentsMode::Threads) {
+                validate(c);
+            } else {
+                // The engine's own check for environments in separate
+                // processes, before Start rather than after it. The window
+                // leaves the baseline out of such runs itself.
+                ExperimentConfig separate = c;
+                separate.baseline = false;
+                validate_distributed(separate);
+            }
         } catch (const UsageError& e) {
             // Spoken with the field's own label, not the command-line option.
             field = q(e.field());

@@ -209,8 +209,7 @@ void SummaryView::fillLanes() {
         table_->setItem(i, Status,
                         new QTableWidgetItem(running ? (model_->isPaused() ? tr("paused") : tr("running"))
                                                      : stop_summary(run)));
-        table_->setItem(i, Time,
-                        new QTableWidgetItem(QStringLiteral("%1 s").arg(seconds_of(run), 0, 'f', 1)));
+        table_->setItem(i, Time, new QTableWidgetItem(tr("%1 s").arg(seconds_of(run), 0, 'f', 1)));
     }
 }
 
@@ -237,8 +236,7 @@ void SummaryView::fillMethods() {
         table_->setItem(row, Best, new QTableWidgetItem(tr("%1 (%2)").arg(percent(s.best)).arg(s.bestRound)));
         table_->setItem(row, Rounds, new QTableWidgetItem(QString::number(run.rounds.size())));
         table_->setItem(row, Status, new QTableWidgetItem(running ? tr("running") : stop_summary(run)));
-        table_->setItem(row, Time,
-                        new QTableWidgetItem(QStringLiteral("%1 s").arg(seconds_of(run), 0, 'f', 1)));
+        table_->setItem(row, Time, new QTableWidgetItem(tr("%1 s").arg(seconds_of(run), 0, 'f', 1)));
     }
 }
 

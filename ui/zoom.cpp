@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QFont>
+#include <QFontMetricsF>
 
 #include <cmath>
 
@@ -18,6 +19,27 @@ void Zoom::setFactor(double factor) {
         return;
     factor_ = factor;
     emit changed(factor_);
+}
+
+void Zoom::setLeastTextPx(double px) {
+    if (std::abs(px - least_) < 1e-9)
+        return;
+    least_ = px;
+    emit changed(factor_);
+}
+
+bool legible(const QFont& font) {
+    return QFontMetricsF(font).height() >= Zoom::instance()->leastTextPx() - 1e-6;
+}
+
+QFont legible_font(QFont font) {
+    for (int grown = 0; grown < 64 && !legible(font); ++grown) {
+        if (font.pixelSize() > 0)
+            font.setPixelSize(font.pixelSize() + 1);
+        else
+            font.setPointSizeF(font.pointSizeF() + 0.5);
+    }
+    return font;
 }
 
 double zoom() {

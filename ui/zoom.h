@@ -17,6 +17,10 @@ public:
     static Zoom* instance();
     double factor() const { return factor_; }
     void setFactor(double factor);
+    // The least line height (px) a text may be painted at: presentation
+    // mode asks 18 px of everything a room reads; 0 is no limit.
+    double leastTextPx() const { return least_; }
+    void setLeastTextPx(double px);
 
 signals:
     void changed(double factor);
@@ -24,6 +28,7 @@ signals:
 private:
     using QObject::QObject;
     double factor_ = 1.0;
+    double least_ = 0;
 };
 
 // Zoom::instance()->factor(), for drawing code.
@@ -35,6 +40,11 @@ inline double zoomed(double px) {
 // The application's font at the current zoom, scaled by `relative` (a
 // legend a little smaller than the axes, a heading larger).
 QFont zoomed_app_font(double relative = 1.0);
+// Whether text in `font` is as tall as Zoom asks: what is not (numbers
+// in cells too small for them) is left out rather than drawn unreadable.
+bool legible(const QFont& font);
+// `font`, grown where needed to the least height Zoom asks.
+QFont legible_font(QFont font);
 // Calls `react` (in `receiver`'s thread, while it lives) after each change.
 void on_zoom(QObject* receiver, std::function<void()> react);
 

@@ -4,7 +4,7 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../../ui/main_window_status.cpp" line="+25"/>
+        <location filename="../../ui/messages.cpp" line="+35"/>
         <source>Round %1: Env %2 training</source>
         <translation>%1라운드: 환경 %2 학습 중</translation>
     </message>
@@ -54,7 +54,7 @@
         <translation>환경마다 따로</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.cpp" line="+17"/>
+        <location filename="../../ui/messages.cpp" line="-28"/>
         <source>running</source>
         <translation>진행 중</translation>
     </message>
@@ -92,7 +92,7 @@
         <translation>실패: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/save_run.cpp" line="+44"/>
+        <location filename="../../ui/save_run.cpp" line="+47"/>
         <source>no folder chosen</source>
         <translation>폴더를 고르지 않았습니다</translation>
     </message>
@@ -107,17 +107,22 @@
         <translation>%1은 이 실행의 폴더입니다</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+22"/>
+        <source>%1 is inside another run, %2</source>
+        <translation>%1은(는) 다른 실행 %2 안에 있습니다</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>%1 is not a folder</source>
         <translation>%1은 폴더가 아닙니다</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-16"/>
         <source>%1 holds another run</source>
         <translation>%1에 다른 실행이 있습니다</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+22"/>
         <source>%1 is not empty</source>
         <translation>%1이 비어 있지 않습니다</translation>
     </message>
@@ -141,17 +146,17 @@
         <translation> (환경 없음)</translation>
     </message>
     <message>
-        <location filename="../../ui/insight_kit.cpp" line="+39"/>
-        <source>The models of round %1 were not kept: a run keeps the newest round&apos;s models only, unless every round&apos;s are saved (--save-all)</source>
-        <translation>%1라운드의 모델은 보관되지 않았습니다: 모든 라운드를 저장하지 않으면(--save-all) 가장 최근 라운드의 모델만 남습니다</translation>
+        <location filename="../../ui/insight_kit.cpp" line="+66"/>
+        <source>The models of round %1 were not kept: a run keeps the newest round&apos;s models only. Tick &quot;%2&quot; in the Setup panel to keep every round&apos;s.</source>
+        <translation>%1라운드의 모델은 남아 있지 않습니다: 실행은 가장 최근 라운드의 모델만 남깁니다. 모든 라운드의 모델을 남기려면 설정 패널에서 &quot;%2&quot;에 체크하세요.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>This run predates %1: it was saved in run format 1. Run it again to see it.</source>
         <translation>이 실행은 %1보다 먼저 만들어졌습니다(실행 형식 1). 다시 실행하면 볼 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/interpolation_view.cpp" line="+53"/>
+        <location filename="../../ui/interpolation_view.cpp" line="+55"/>
         <source>%1 %2 points of accuracy (ends %3 % and %4 %, lowest %5 % at t = %6)</source>
         <translation>%1 정확도 %2 포인트 (양 끝 %3 %와 %4 %, 최저 %5 %, t = %6)</translation>
     </message>
@@ -624,7 +629,7 @@
         <translation>MergeLab은 다음 시작부터 %1로 표시됩니다. 지금 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/palette.cpp" line="+59"/>
+        <location filename="../../ui/palette.cpp" line="+68"/>
         <source>Env %1</source>
         <translation>환경 %1</translation>
     </message>
@@ -878,7 +883,7 @@
 <context>
     <name>mergelab::ui::AccuracyChart</name>
     <message>
-        <location filename="../../ui/accuracy_chart.cpp" line="+57"/>
+        <location filename="../../ui/accuracy_chart.cpp" line="+58"/>
         <source>Dirichlet split (alpha %1)</source>
         <translation>디리클레 분할 (알파 %1)</translation>
     </message>
@@ -971,12 +976,12 @@
         <translation>중앙</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+15"/>
         <source>lane %1</source>
         <translation>레인 %1</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>Paper&apos;s values not shown: %1</source>
         <translation>논문 값을 표시하지 않음: %1</translation>
     </message>
@@ -989,7 +994,7 @@
 <context>
     <name>mergelab::ui::AccuracyPage</name>
     <message>
-        <location filename="../../ui/accuracy_page.cpp" line="+19"/>
+        <location filename="../../ui/accuracy_page.cpp" line="+20"/>
         <source>&amp;Paper&apos;s published values</source>
         <translation>논문에 실린 값(&amp;P)</translation>
     </message>
@@ -1010,7 +1015,12 @@
         <translation>아직 라운드 없음: 시작을 누르세요</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+12"/>
+        <source>%1. The chart draws a round&apos;s points once the round has ended.</source>
+        <translation>%1. 라운드가 끝나면 그 라운드의 점이 차트에 그려집니다.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>%1 (%2 of %3)</source>
         <translation>%1 (%3 중 %2)</translation>
     </message>
@@ -1023,12 +1033,12 @@
 <context>
     <name>mergelab::ui::ClassAccuracyView</name>
     <message>
-        <location filename="../../ui/class_accuracy_view.cpp" line="+12"/>
+        <location filename="../../ui/class_accuracy_view.cpp" line="+9"/>
         <source>&amp;Model:</source>
         <translation>모델(&amp;M):</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+5"/>
         <source>Round</source>
         <translation>라운드</translation>
     </message>
@@ -1148,24 +1158,24 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+40"/>
-        <location line="+148"/>
+        <location line="+150"/>
         <source>(never seen)</source>
         <translation>(본 적 없음)</translation>
     </message>
     <message>
-        <location line="-142"/>
-        <location line="+228"/>
+        <location line="-144"/>
+        <location line="+235"/>
         <source>0 – 100 % of the row (true class)</source>
         <translation>행(실제 클래스)의 0 – 100 %</translation>
     </message>
     <message>
-        <location line="-226"/>
-        <location line="+229"/>
+        <location line="-233"/>
+        <location line="+236"/>
         <source>hatched: classes %1 never saw in training</source>
         <translation>빗금: %1이 학습에서 본 적 없는 클래스</translation>
     </message>
     <message>
-        <location line="-137"/>
+        <location line="-142"/>
         <source>Too small to show the matrix.</source>
         <translation>행렬을 보이기에 너무 작습니다.</translation>
     </message>
@@ -1180,7 +1190,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실제 클래스</translation>
     </message>
     <message>
-        <location line="+153"/>
+        <location line="+158"/>
         <source>True %1, predicted %2: %3 images
 (%4 % of the %5 test images)</source>
         <translation>실제 %1, 예측 %2: %3장
@@ -1231,8 +1241,8 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+3"/>
-        <source>Finished: %1. Scrub through the rounds above, or replay one.</source>
-        <translation>끝남: %1. 위에서 라운드를 넘겨 보거나 다시 보세요.</translation>
+        <source>Run ended: %1. Scrub through the rounds above, or replay one.</source>
+        <translation>실행 끝: %1. 위에서 라운드를 넘겨 보거나 다시 보세요.</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -1297,12 +1307,12 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message>
         <location line="+4"/>
         <source>%1: %2 trains on its own data only</source>
-        <translation>%1: %2가 자기 데이터로만 학습</translation>
+        <translation>%1: %2에서 자기 데이터로만 학습</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%1: %2 trains on its own data only (%3)</source>
-        <translation>%1: %2가 자기 데이터로만 학습 (%3)</translation>
+        <translation>%1: %2에서 자기 데이터로만 학습 (%3)</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1461,7 +1471,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>범례의 이름을 누르면 그 히스토그램을 숨기거나 보입니다</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+26"/>
         <source>Weight value</source>
         <translation>가중치 값</translation>
     </message>
@@ -1509,12 +1519,12 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::InterpolationView</name>
     <message>
-        <location filename="../../ui/interpolation_view.cpp" line="+18"/>
+        <location filename="../../ui/interpolation_view.cpp" line="+15"/>
         <source>&amp;Path:</source>
         <translation>경로(&amp;P):</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+2"/>
         <source>11 points</source>
         <translation>11개 점</translation>
     </message>
@@ -1539,7 +1549,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>정렬(&amp;A)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
         <source>t: (1 - t) * A + t * B</source>
         <translation>t: (1 - t) * A + t * B</translation>
     </message>
@@ -1600,7 +1610,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>경로를 계산할 수 없습니다: %1</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Interpolation path</source>
         <translation>보간 경로</translation>
     </message>
@@ -1839,7 +1849,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+50"/>
+        <location filename="../../ui/main_window.cpp" line="+51"/>
         <source>MergeLab</source>
         <translation>MergeLab</translation>
     </message>
@@ -1880,19 +1890,19 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+215"/>
+        <location line="+222"/>
         <source> no rounds yet </source>
         <translation> 아직 라운드 없음 </translation>
     </message>
     <message>
-        <location line="-10"/>
-        <location filename="../../ui/main_window_status.cpp" line="+8"/>
-        <location line="+134"/>
+        <location line="-12"/>
+        <location filename="../../ui/main_window_status.cpp" line="+22"/>
+        <location line="+140"/>
         <source>Ready</source>
         <translation>준비됨</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_status.cpp" line="-128"/>
+        <location filename="../../ui/main_window_status.cpp" line="-134"/>
         <source>Progress of the current epoch</source>
         <translation>현재 에포크 진행</translation>
     </message>
@@ -1937,7 +1947,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-199"/>
+        <location filename="../../ui/main_window.cpp" line="-203"/>
         <source>Lane:</source>
         <translation>레인:</translation>
     </message>
@@ -2007,7 +2017,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>각 환경 K는 다음으로 참여합니다: mergelab-cli env --connect %1 --rank K --token %2</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+66"/>
         <source>Loading the data…</source>
         <translation>데이터를 불러오는 중…</translation>
     </message>
@@ -2022,7 +2032,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>현재 배치 뒤에 일시 정지 (Ctrl+P)</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+21"/>
+        <source> round 1 under way </source>
+        <translation> 1라운드 진행 중 </translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>%1 of %2: %3</source>
         <translation>%1/%2: %3</translation>
     </message>
@@ -2057,12 +2072,17 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>이전 탭</translation>
     </message>
     <message>
-        <location line="+156"/>
+        <location line="+157"/>
         <source>Quit MergeLab?</source>
         <translation>MergeLab을 끝낼까요?</translation>
     </message>
-    <message numerus="yes">
+    <message>
         <location line="+1"/>
+        <source>A run is in progress. Quitting stops it before its first round has ended: nothing of it is kept.</source>
+        <translation>실행이 진행 중입니다. 지금 끝내면 첫 라운드가 끝나기 전에 멈추므로 아무것도 남지 않습니다.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>A run is in progress. Quitting stops it: the round in progress is lost, the %n finished round(s) stay saved in %1.</source>
         <translation>
             <numerusform>실행이 진행 중입니다. 끝내면 멈춥니다: 진행 중인 라운드는 잃고, 마친 %n라운드는 %1에 저장되어 남습니다.</numerusform>
@@ -2084,7 +2104,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행 %p%</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+37"/>
         <source>central baseline</source>
         <translation>중앙 기준 모델</translation>
     </message>
@@ -2113,8 +2133,13 @@ The confusion matrix appears once the first merged model is tested.</source>
         <source>elapsed %1 · ETA %2</source>
         <translation>경과 %1 · 남은 시간 %2</translation>
     </message>
+    <message>
+        <location line="+16"/>
+        <source>Paused in round %1: Resume (Ctrl+P) continues, Step (F10) ends the round and pauses again</source>
+        <translation>%1라운드 중간에 일시정지: 재개(Ctrl+P)하면 계속하고, 한 라운드 진행(F10)은 이 라운드를 마친 뒤 다시 멈춥니다</translation>
+    </message>
     <message numerus="yes">
-        <location line="+14"/>
+        <location line="+3"/>
         <source>Paused after %n finished round(s): Resume (Ctrl+P) continues, Step (F10) runs one more round</source>
         <translation>
             <numerusform>%n라운드를 마친 뒤 일시 정지: 다시 시작(Ctrl+P)으로 계속, 한 라운드 진행(F10)으로 한 라운드 더</numerusform>
@@ -2132,11 +2157,11 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+16"/>
-        <source>Finished: %1</source>
-        <translation>끝남: %1</translation>
+        <source>Run ended: %1</source>
+        <translation>실행 끝: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-249"/>
+        <location filename="../../ui/main_window.cpp" line="-254"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
@@ -2176,24 +2201,25 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation> %1 / %2 </translation>
     </message>
     <message>
+        <location line="-97"/>
         <location filename="../../ui/main_window_files.cpp" line="+78"/>
         <source>MergeLab: %1</source>
         <translation>MergeLab: %1</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../../ui/main_window_files.cpp" line="+9"/>
         <source>Cannot open run</source>
         <translation>실행을 열 수 없음</translation>
     </message>
     <message>
-        <location line="+37"/>
-        <location line="+5"/>
-        <location line="+13"/>
+        <location line="+48"/>
+        <location line="+10"/>
+        <location line="+10"/>
         <source>Save run</source>
         <translation>실행 저장</translation>
     </message>
     <message>
-        <location line="-146"/>
+        <location line="-159"/>
         <source>&amp;Export view (%1)…</source>
         <translation>보기 내보내기(&amp;E) (%1)…</translation>
     </message>
@@ -2213,12 +2239,17 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행 폴더 열기</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>Save run into a new or empty folder</source>
         <translation>새 폴더나 빈 폴더에 실행 저장</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+6"/>
+        <source>New folder:</source>
+        <translation>새 폴더:</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Not saved: %1</source>
         <translation>저장하지 않음: %1</translation>
     </message>
@@ -2229,6 +2260,15 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+6"/>
+        <source>%1, and a run folder holds one run only.
+
+Save the run in a new folder %2 beside it instead?</source>
+        <translation>%1. 실행 폴더에는 실행 하나만 들어갑니다.
+
+대신 그 옆의 새 폴더 %2에 저장할까요?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>%1, and MergeLab never writes beside other files.
 
 Save the run in a new folder %2 inside it instead?</source>
@@ -2314,7 +2354,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>%1을 쓰지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+108"/>
+        <location filename="../../ui/main_window.cpp" line="+207"/>
         <source>About MergeLab</source>
         <translation>MergeLab 정보</translation>
     </message>
@@ -2324,7 +2364,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>&lt;h3&gt;MergeLab %1&lt;/h3&gt;&lt;p&gt;서로 다른 환경에서 학습한 신경망이 하나로 병합되는 과정을 봅니다. 각 환경은 자기 데이터로만 학습하고, 오가는 것은 가중치뿐입니다.&lt;/p&gt;&lt;p&gt;구현한 논문: 이윤호, 이수항, 주혜진, 이종락, 원일용, &lt;i&gt;다른 환경에서 학습된 신경망 모델의 통합&lt;/i&gt;, 서울호서전문학교 / 영남이공대학; 학술지 판: 이종락, &lt;i&gt;Unification of Deep Learning Model trained by Parallel Learning in Security environment&lt;/i&gt;, JKSCI 26(12):69, 2021.&lt;/p&gt;&lt;p&gt;데이터: Fashion-MNIST. Qt, LibTorch, QCustomPlot으로 만들었습니다.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_present.cpp" line="+38"/>
+        <location filename="../../ui/main_window_present.cpp" line="+45"/>
         <source>&amp;Presentation</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
@@ -2430,17 +2470,17 @@ Save the run in a new folder %2 inside it instead?</source>
 <context>
     <name>mergelab::ui::ProvenanceView</name>
     <message>
-        <location filename="../../ui/provenance_view.cpp" line="+70"/>
+        <location filename="../../ui/provenance_view.cpp" line="+67"/>
         <source>&amp;Method:</source>
         <translation>방법(&amp;M):</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>&amp;Layer:</source>
         <translation>층(&amp;L):</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+11"/>
         <source>Share of the layer&apos;s elements (%)</source>
         <translation>층 원소의 비율 (%)</translation>
     </message>
@@ -2455,7 +2495,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>환경 1에서 (%)</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+161"/>
         <source>No run yet: press Start</source>
         <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
     </message>
@@ -2470,7 +2510,14 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>출처</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>Provenance needs a method that takes each element from one environment (max, absmax);
+this lane merges with %1 only: choose a lane with max or absmax above</source>
+        <translation>출처는 원소마다 한 환경의 값을 고르는 방법(max, absmax)이 있어야 합니다;
+이 레인은 %1(으)로만 병합합니다: 위에서 max나 absmax 레인을 고르세요</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Provenance needs a method that takes each element from one environment (max, absmax);
 this run merges with %1 only</source>
         <translation>출처는 원소마다 한 환경의 값을 고르는 방법(max, absmax)이 있어야 합니다;
@@ -2632,7 +2679,7 @@ this run merges with %1 only</source>
 <context>
     <name>mergelab::ui::ScatterView</name>
     <message>
-        <location filename="../../ui/scatter_view.cpp" line="+74"/>
+        <location filename="../../ui/scatter_view.cpp" line="+63"/>
         <source>&amp;Layer:</source>
         <translation>층(&amp;L):</translation>
     </message>
@@ -2652,7 +2699,7 @@ this run merges with %1 only</source>
         <translation>&amp;y:</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+32"/>
         <location line="+98"/>
         <source>No run yet: press Start</source>
         <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
@@ -2673,7 +2720,7 @@ this run merges with %1 only</source>
         <translation>모델을 읽을 수 없습니다: %1</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Weight scatter</source>
         <translation>가중치 산점도</translation>
     </message>
@@ -2737,12 +2784,12 @@ this run merges with %1 only</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+242"/>
+        <location line="+247"/>
         <source>Lesson: stop after each step</source>
         <translation>수업: 단계마다 멈춤</translation>
     </message>
     <message>
-        <location line="-239"/>
+        <location line="-244"/>
         <source>The run halts after local training, merging, testing and copying back, and Flow explains each step with this run&apos;s numbers. Next (Space or Right arrow) goes on.</source>
         <translation>로컬 학습, 병합, 시험, 되돌려 복사가 끝날 때마다 실행이 멈추고, 흐름 탭이 이 실행의 수치로 각 단계를 설명합니다. 다음 단계(Space 또는 오른쪽 화살표)로 넘어갑니다.</translation>
     </message>
@@ -2772,12 +2819,12 @@ this run merges with %1 only</source>
         <translation>각 클래스를 어느 환경이 가질지 표시하세요; 클래스마다 한 번까지</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>Run as</source>
         <translation>실행 방식</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>Merging</source>
         <translation>병합</translation>
     </message>
@@ -2812,12 +2859,12 @@ this run merges with %1 only</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+57"/>
         <source>Lesson: stop after each step (with threads in this app only)</source>
         <translation>수업: 단계마다 멈춤 (이 앱의 스레드로 실행할 때만)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="+58"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="+59"/>
         <source>Ready: press Start (Ctrl+R)</source>
         <translation>준비됨: 시작을 누르세요 (Ctrl+R)</translation>
     </message>
@@ -2857,7 +2904,7 @@ this run merges with %1 only</source>
         <translation>클래스 %1(%2)이 둘 이상의 환경에 표시되어 있습니다</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+20"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
@@ -2952,7 +2999,13 @@ this run merges with %1 only</source>
         <translation>진행 중</translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-26"/>
+        <location line="+28"/>
+        <source>%1 s</source>
+        <translation>%1초</translation>
+    </message>
+    <message>
+        <location line="-22"/>
         <source>Merged models side by side: every method merged the same local models each round</source>
         <translation>병합 모델 나란히: 모든 방법이 매 라운드 같은 로컬 모델을 병합했습니다</translation>
     </message>

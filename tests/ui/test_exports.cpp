@@ -3,13 +3,17 @@
 #include <QtTest>
 
 #include <QImage>
+#include <QSet>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
 
+#include <qcustomplot.h>
+
 #include "confusion_view.h"
 #include "main_window.h"
 #include "run_model.h"
+#include "ui_fixture.h"
 #include "view_export.h"
 
 using namespace mergelab;
@@ -54,6 +58,27 @@ QByteArray read(const QString& path) {
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
+int distinct_colours(const QImage& image) {
+    QSet<QRgb> seen;
+    for (int y = 0; y < image.height(); y += 2)
+        for (int x = 0; x < image.width(); x += 2)
+            seen.insert(image.pixel(x, y));
+    return seen.size();
+}
+
+// What a tab shows in words: the titles of its charts, as the SVG escapes them.
+QStringList shown_texts(RunView* view) {
+    QStringList texts;
+    for (QCustomPlot* plot : view->widget()->findChildren<QCustomPlot*>()) {
+        if (!plot->isVisible())
+            continue;
+        for (QCPLayoutElement* e : plot->plotLayout()->elements(true))
+            if (auto* t = qobject_cast<QCPTextElement*>(e); t && t->visible() && !t->text().isEmpty())
+                texts << t->text().section(' ', 0, 2);
+    }
+    return texts;
+}
+
 } // namespace
 
 class TestExports : public QObject {
@@ -95,6 +120,41 @@ private slots:
         // The confusion matrix without its "Show:" selector above it.
         auto* confusion = window.view<ConfusionView>();
         QVERIFY(confusion->exportSize().height() < confusion->height() - 20);
+    }
+
+    // Provenance, scatter, interpolation and per-class were exported as an
+    // empty background: every tab's picture now holds its charts and words.
+    void everyTabExportsWhatItShows() {
+        QTemporaryDir work;
+        const QString run = work.filePath("run");
+        testing::write_small_run(work.filePath("data"), run);
+        MainWindow window;
+        window.resize(1280, 720);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openRun(run));
+        for (RunView* view : window.views()) {
+            window.showTab(view->name());
+            // The views that read models do so on a pool thread.
+            QTest::qWait(300);
+            QCoreApplication::processEvents();
+            const QString base = work.filePath(view->name());
+            const QString name = view->name();
+            QVERIFY2(window.exportView(base + ".png", 1.0), qPrintable(name));
+            QVERIFY2(distinct_colours(QImage(base + ".png")) > 8, qPrintable(name + ": a flat PNG"));
+            QVERIFY(window.exportView(base + ".pdf"));
+            const QByteArray pdf = read(base + ".pdf");
+            QVERIFY2(pdf.contains("/FontFile") || pdf.contains("/Type /Font") || pdf.contains("/Type/Font"),
+                     qPrintable(name + ": a PDF without text"));
+            if (!export_formats().contains("svg"))
+                continue;
+            QVERIFY(window.exportView(base + ".svg"));
+            const QString svg = QString::fromUtf8(read(base + ".svg"));
+            QVERIFY2(svg.count(QStringLiteral("<text")) >= 3, qPrintable(name + ": an SVG without text"));
+            for (const QString& text : shown_texts(view))
+                QVERIFY2(svg.contains(text.toHtmlEscaped()),
+                         qPrintable(name + ": no '" + text + "' in the SVG"));
+        }
     }
 };
 

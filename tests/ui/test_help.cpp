@@ -47,6 +47,12 @@ private slots:
             QVERIFY2(ko.count(id) == 1, qPrintable("Korean page: " + anchor));
         }
         QCOMPARE(anchors.size(), 11);
+        // Beside the tabs: how the app is used, in both pages.
+        for (const char* use : {"use-lesson", "use-presentation", "use-processes", "use-lanes", "use-repeat",
+                                "use-saving", "use-keys"}) {
+            const QString id = QStringLiteral("id=\"%1\"").arg(use);
+            QVERIFY2(en.count(id) == 1 && ko.count(id) == 1, use);
+        }
     }
 
     void theButtonOpensTheShownTabsParagraph() {

@@ -7,6 +7,8 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QElapsedTimer>
+#include <QLabel>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
@@ -17,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QToolButton>
 
+#include "accuracy_chart.h"
+#include "accuracy_page.h"
 #include "command_line.h"
 #include "experiment_runner.h"
 #include "flow_view.h"
@@ -193,6 +197,52 @@ private slots:
         QVERIFY(!QTest::currentTestFailed());
         QVERIFY(!window.nextStepAction()->isEnabled());
         QVERIFY(!flow->inLesson());
+    }
+
+    // Before round 1 ends the Accuracy tab and the round counter say where
+    // the round is, as the lesson does; and the time the teacher held the
+    // run at its stops is not counted as the round's time.
+    void accuracyTabAndTimesAgreeWithTheLesson() {
+        MainWindow window;
+        window.resize(1280, 720);
+        activate(window);
+        window.setupPanel()->setConfig(small(1));
+        window.setupPanel()->setLessonMode(true);
+        std::vector<Phase> steps;
+        connect(window.lesson(), &LessonGuide::shown, this,
+                [&](const LessonStep& s) { steps.push_back(s.step.step); });
+        QSignalSpy rounds(window.runner(), &ExperimentRunner::roundFinished);
+        auto* roundLabel = window.findChild<QLabel*>("roundLabel");
+        QVERIFY(roundLabel);
+        QElapsedTimer wall;
+        wall.start();
+        window.startRun();
+        constexpr int kHeldMs = 600;
+        for (int i = 0; i < 4; ++i) {
+            QTRY_VERIFY_WITH_TIMEOUT(steps.size() == size_t(i + 1), 60000);
+            QCOMPARE(window.runModel()->roundCount(), 0);
+            const QString empty = window.view<AccuracyPage>()->chart()->emptyText();
+            QVERIFY2(!roundLabel->text().contains("no rounds"), qPrintable(roundLabel->text()));
+            if (steps.back() != Phase::Training)
+                QVERIFY2(!empty.contains("training"), qPrintable(empty));
+            if (steps.back() == Phase::CopyingBack)
+                QVERIFY2(empty.contains("copying back"), qPrintable(empty));
+            QTest::qWait(kHeldMs); // the teacher explains
+            window.nextStepAction()->trigger();
+        }
+        QVERIFY(rounds.count() > 0 || rounds.wait(60000));
+        const double took = wall.elapsed() / 1000.0;
+        QCoreApplication::processEvents();
+        const RunPtr run = window.runModel()->run();
+        QVERIFY(run && !run->rounds.empty());
+        const double held = 4 * kHeldMs / 1000.0;
+        QVERIFY2(run->rounds[0].seconds <= took - held + 0.2,
+                 qPrintable(QStringLiteral("round 1 took %1 s of %2 s, %3 s of them held")
+                                .arg(run->rounds[0].seconds)
+                                .arg(took)
+                                .arg(held)));
+        QSignalSpy finished(window.runner(), &ExperimentRunner::finished);
+        QVERIFY(!window.runner()->isRunning() || finished.wait(60000));
     }
 
     // Space and Right stay Next's whatever has the focus: a button does not

@@ -8,12 +8,15 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDirIterator>
+#include <QFileDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
@@ -24,8 +27,9 @@
 #include "flow_view.h"
 #include "loss_chart.h"
 #include "main_window.h"
-#include "messages.h"
 #include "mergelab/run_files.h"
+#include "mergelab/run_folder.h"
+#include "messages.h"
 #include "run_model.h"
 #include "setup_panel.h"
 #include "support/synthetic.h"
@@ -101,6 +105,62 @@ private slots:
         spec.train_per_class = 40;
         spec.test_per_class = 10;
         testing::write_synthetic_fashion_mnist(dir_.filePath("data").toStdString(), spec);
+    }
+
+    // A setup the engine would refuse keeps Start off before it is
+    // pressed, with the reason beside the field, in the field's words.
+    void aSetupForSeparateProcessesIsJudgedBeforeStart() {
+        MainWindow window;
+        window.show();
+        ExperimentConfig c = small(2);
+        c.rule = "fedprox";
+        window.setupPanel()->setConfig(c);
+        QVERIFY(window.startAction()->isEnabled());
+        auto* where = window.setupPanel()->findChild<QComboBox*>("environments_mode");
+        QVERIFY(where);
+        where->setCurrentIndex(static_cast<int>(EnvironmentsMode::LocalProcesses));
+        QVERIFY(!window.startAction()->isEnabled());
+        QVERIFY(!window.stepAction()->isEnabled());
+        const QString said = window.setupPanel()->fieldError("rule");
+        QVERIFY2(!said.isEmpty(), qPrintable(window.setupPanel()->problemText()));
+        QVERIFY2(!said.contains("--"), qPrintable(said));
+        where->setCurrentIndex(static_cast<int>(EnvironmentsMode::Threads));
+        QVERIFY(window.startAction()->isEnabled());
+    }
+
+    // A refused Start held Start off for good: any change of the setup
+    // now lifts it, and the reason stands beside its field until then.
+    void aRefusedStartLastsUntilTheSetupChanges() {
+        QTemporaryDir broken;
+        QFile images(broken.filePath("train-images-idx3-ubyte"));
+        QVERIFY(images.open(QIODevice::WriteOnly));
+        images.write("not an idx file");
+        images.close();
+        MainWindow window;
+        window.show();
+        ExperimentConfig c = small(2);
+        c.data_dir = broken.path().toStdString();
+        window.setupPanel()->setConfig(c);
+        QVERIFY(window.startAction()->isEnabled());
+        QSignalSpy finished(window.runner(), &ExperimentRunner::finished);
+        window.startAction()->trigger();
+        QVERIFY(finished.wait(30000));
+        QCoreApplication::processEvents();
+        QVERIFY(!window.setupPanel()->fieldError("data").isEmpty());
+        QVERIFY(!window.startAction()->isEnabled());
+        auto* rounds = qobject_cast<QSpinBox*>(window.setupPanel()->fieldWidget("rounds"));
+        QVERIFY(rounds);
+        rounds->setValue(rounds->value() + 1);
+        QVERIFY(window.setupPanel()->fieldError("data").isEmpty());
+        QVERIFY(window.startAction()->isEnabled());
+        QVERIFY(window.stepAction()->isEnabled());
+        // A preset clears it as well.
+        window.startAction()->trigger();
+        QVERIFY(finished.wait(30000));
+        QCoreApplication::processEvents();
+        QVERIFY(!window.startAction()->isEnabled());
+        window.applyPreset("quick");
+        QVERIFY(window.startAction()->isEnabled());
     }
 
     // Issue 14, item 3.
@@ -254,15 +314,25 @@ private slots:
         window.setQuitWhenDone(false, {});
         QVERIFY(window.openRun(run));
 
-        // A folder holding another run: a new sub-folder, after asking.
+        // A folder holding another run: a new folder beside it, after
+        // asking. Inside, it would make that run one the CLI can neither
+        // continue nor replace.
         answer_next_box(QMessageBox::Save);
         const QString intoOther = window.saveRunTo(other);
         QVERIFY(!intoOther.isEmpty());
-        QVERIFY(intoOther.startsWith(other + "/"));
+        QVERIFY2(!intoOther.startsWith(other + "/"), qPrintable(intoOther));
+        QCOMPARE(QFileInfo(intoOther).dir().path(), QFileInfo(other).dir().path());
         QVERIFY(QFileInfo::exists(intoOther + "/run.json"));
         auto otherAfter = snapshot(other);
+        QCOMPARE(otherAfter.size(), otherBefore.size());
         for (const auto& [path, bytes] : otherBefore)
             QCOMPARE(otherAfter[path], bytes);
+        QVERIFY(inspect_run_folder(other.toStdString()).kind == FolderKind::MergeLabRun);
+        // A folder inside another run (its models/, or a new name there): beside that run too.
+        answer_next_box(QMessageBox::Save);
+        const QString intoModels = window.saveRunTo(other + "/models/new");
+        QVERIFY2(!intoModels.isEmpty() && !intoModels.startsWith(other + "/"), qPrintable(intoModels));
+        QVERIFY(inspect_run_folder(other.toStdString()).kind == FolderKind::MergeLabRun);
 
         // A folder holding someone's files: the same, and nothing of theirs changes.
         answer_next_box(QMessageBox::Save);
@@ -284,6 +354,45 @@ private slots:
         QCOMPARE(window.saveRunTo(fresh), QDir::cleanPath(fresh));
         QVERIFY(QFileInfo::exists(fresh + "/run.json"));
         QVERIFY(window.openRun(fresh));
+    }
+
+    // Save as takes a folder that does not exist yet, typed by name, nested
+    // or not: the dialog refused it as "Directory not found".
+    void saveAsTakesANewFolderByName() {
+        const QString run = savedRun("to-name");
+        MainWindow window;
+        window.setQuitWhenDone(false, {});
+        window.show();
+        QVERIFY(window.openRun(run));
+        const QString typed = dir_.filePath("course/week-3");
+        QVERIFY(!QFileInfo::exists(typed));
+        QTimer::singleShot(300, [typed] {
+            for (auto* dialog : QApplication::topLevelWidgets())
+                if (auto* files = qobject_cast<QFileDialog*>(dialog); files && files->isVisible()) {
+                    if (auto* name = files->findChild<QLineEdit*>("fileNameEdit"))
+                        name->setText(typed);
+                    QMetaObject::invokeMethod(files, "accept");
+                }
+        });
+        // Whatever is still open then (a refusal, the dialog) is closed.
+        QTimer::singleShot(2500, [] {
+            for (auto* w : QApplication::topLevelWidgets())
+                if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible())
+                    box->reject();
+            QTimer::singleShot(200, [] {
+                for (auto* w : QApplication::topLevelWidgets())
+                    if (auto* files = qobject_cast<QFileDialog*>(w); files && files->isVisible())
+                        files->reject();
+            });
+        });
+        QAction* saveAs = nullptr;
+        for (QAction* a : window.findChildren<QAction*>())
+            if (a->shortcut() == QKeySequence(QKeySequence::Save))
+                saveAs = a;
+        QVERIFY(saveAs && saveAs->isEnabled());
+        saveAs->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(typed + "/run.json"), 5000);
+        QVERIFY(window.openRun(typed));
     }
 
     // Issue 14, item 13.

@@ -3,6 +3,7 @@
 // instead of command-line options, a decimal comma, ten environments.
 #include <QtTest>
 
+#include <QCheckBox>
 #include <QDockWidget>
 #include <QHeaderView>
 #include <QLineEdit>
@@ -14,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QWheelEvent>
 
+#include "insight_kit.h"
 #include "main_window.h"
 #include "setup_panel.h"
 #include "support/synthetic.h"
@@ -44,6 +46,32 @@ private slots:
         spec.train_per_class = 40;
         spec.test_per_class = 10;
         testing::write_synthetic_fashion_mnist(dir_.filePath("data").toStdString(), spec);
+    }
+
+    // The panel holds the settings the CLI has for a run: the validation
+    // share, histogram bins, the model to start from and keeping every
+    // round's models; and what needs that last one names its check box.
+    void everyRunSettingHasAField() {
+        SetupPanel panel;
+        for (const char* key : {"val_fraction", "bins", "init_from", "save_all"})
+            QVERIFY2(panel.fieldWidget(key), key);
+        auto* saveAll = qobject_cast<QCheckBox*>(panel.fieldWidget("save_all"));
+        QVERIFY(saveAll);
+        saveAll->setChecked(true);
+        QVERIFY(panel.config().save_all);
+        auto* bins = qobject_cast<QSpinBox*>(panel.fieldWidget("bins"));
+        QVERIFY(bins);
+        bins->setValue(48);
+        QCOMPARE(panel.config().histogram_bins, 48);
+        ExperimentConfig c = panel.config();
+        c.split.val_fraction = 0.2;
+        c.init_from = "/models/start.pt";
+        panel.setConfig(c);
+        QCOMPARE(panel.config().split.val_fraction, 0.2);
+        QCOMPARE(panel.config().init_from, std::string("/models/start.pt"));
+        const QString missing = missing_models_text(1);
+        QVERIFY2(!missing.contains("--"), qPrintable(missing));
+        QVERIFY2(missing.contains(saveAll->text()), qPrintable(missing));
     }
 
     // Issue 14, item 6.
