@@ -130,9 +130,6 @@ ExperimentRunner::ExperimentRunner(QObject* parent)
     , processes_(new EnvProcesses(this)) {
     register_types();
     // Every arrival at and departure from a lesson stop is announced by one of these.
-    connect(this, &ExperimentRunner::stepFinished, this, &ExperimentRunner::holdChanged);
-    connect(this, &ExperimentRunner::lessonContinued, this, &ExperimentRunner::holdChanged);
-    connect(this, &ExperimentRunner::finished, this, &ExperimentRunner::holdChanged);
     connect(this, &ExperimentRunner::coordinatorListening, this,
             [this](const QString& address, const QString& token, const QString&) {
                 if (mode_ != EnvironmentsMode::LocalProcesses)
@@ -150,7 +147,7 @@ ExperimentRunner::ExperimentRunner(QObject* parent)
             return;
         const QString text = tr("%1 failed: %2").arg(who, message);
         logger()->error("{}", text.toStdString());
-        emit failed(text);
+        emit failed(text, QString());
         // A process that died mid-run is failed by the coordinator itself,
         // naming it, as soon as its connection drops; one that never joined
         // would leave the coordinator waiting, so the run is stopped then.
@@ -226,33 +223,10 @@ void ExperimentRunner::onRoundFinished(const QString& lane, const RoundResult& r
     const bool pauses = roundsUntilPause_ > 0 && --roundsUntilPause_ == 0 && !paused_;
     if (pauses)
         paused_ = true;
-    // The engine's clock for the round ran on while the run waited at its
-    // lesson stops for the teacher's Next: that is not training time.
-    RoundResult timed = round;
-    timed.seconds = std::max(0.0, round.seconds - takeHeldSeconds());
-    emit roundFinished(lane, timed);
+    // The round's seconds leave out its lesson stops: the engine counts them apart.
+    emit roundFinished(lane, round);
     if (pauses)
         emit pausedChanged(true);
-}
-
-void ExperimentRunner::holdChanged() {
-    const bool held = isRunning() && atStop_;
-    if (held && !heldSince_.isValid()) {
-        heldSince_.start();
-    } else if (!held && heldSince_.isValid()) {
-        heldMs_ += heldSince_.elapsed();
-        heldSince_.invalidate();
-    }
-}
-
-double ExperimentRunner::takeHeldSeconds() {
-    qint64 ms = heldMs_;
-    if (heldSince_.isValid()) {
-        ms += heldSince_.elapsed();
-        heldSince_.restart(); // what follows belongs to the next round
-    }
-    heldMs_ = 0;
-    return static_cast<double>(ms) / 1000.0;
 }
 
 void ExperimentRunner::stop() {

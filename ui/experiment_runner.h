@@ -100,12 +100,6 @@ private:
     int roundsUntilPause_ = -1;
     bool lesson_ = false;
     bool atStop_ = false; // in lesson mode, the engine waits (or is about to) after a step
-    // Time held at lesson stops since the last round ended, taken off that
-    // round's seconds (the engine's clock for the round counts it).
-    void holdChanged();
-    double takeHeldSeconds();
-    QElapsedTimer heldSince_;
-    qint64 heldMs_ = 0;
 };
 
 } // namespace mergelab::ui

@@ -555,6 +555,16 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>Environments needed</source>
+        <translation>필요한 환경 수</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>with environments in processes: merge a round once this many reported and let the others rejoin (0: every environment must report)</source>
+        <translation>환경을 별도 프로세스로 실행할 때: 이만큼의 환경이 보고하면 라운드를 병합하고 나머지는 다시 참여하게 합니다 (0: 모든 환경이 보고해야 함)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Histogram bins</source>
         <translation>히스토그램 구간</translation>
     </message>
@@ -1015,12 +1025,12 @@
         <translation>아직 라운드 없음: 시작을 누르세요</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>%1. The chart draws a round&apos;s points once the round has ended.</source>
         <translation>%1. 라운드가 끝나면 그 라운드의 점이 차트에 그려집니다.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
         <source>%1 (%2 of %3)</source>
         <translation>%1 (%3 중 %2)</translation>
     </message>
@@ -1158,19 +1168,19 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+40"/>
-        <location line="+150"/>
+        <location line="+153"/>
         <source>(never seen)</source>
         <translation>(본 적 없음)</translation>
     </message>
     <message>
-        <location line="-144"/>
-        <location line="+235"/>
+        <location line="-147"/>
+        <location line="+238"/>
         <source>0 – 100 % of the row (true class)</source>
         <translation>행(실제 클래스)의 0 – 100 %</translation>
     </message>
     <message>
-        <location line="-233"/>
-        <location line="+236"/>
+        <location line="-236"/>
+        <location line="+239"/>
         <source>hatched: classes %1 never saw in training</source>
         <translation>빗금: %1이 학습에서 본 적 없는 클래스</translation>
     </message>
@@ -1200,6 +1210,42 @@ The confusion matrix appears once the first merged model is tested.</source>
         <location filename="../../ui/confusion_view.h" line="+24"/>
         <source>&amp;Confusion</source>
         <translation>혼동 행렬(&amp;C)</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::EnvProcesses</name>
+    <message>
+        <location filename="../../ui/env_processes.cpp" line="+45"/>
+        <source>the baseline participant</source>
+        <translation>기준선(중앙 학습) 참여자</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>environment %1</source>
+        <translation>환경 %1</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>could not start %1: %2</source>
+        <translation>%1을(를) 시작할 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>its process was killed or crashed</source>
+        <translation>프로세스가 강제 종료되었거나 비정상 종료되었습니다</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>its process exited with code %1</source>
+        <translation>프로세스가 코드 %1(으)로 종료되었습니다</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::ExperimentRunner</name>
+    <message>
+        <location filename="../../ui/experiment_runner.cpp" line="+148"/>
+        <source>%1 failed: %2</source>
+        <translation>%1 실패: %2</translation>
     </message>
 </context>
 <context>
@@ -1456,7 +1502,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::HistogramView</name>
     <message>
-        <location filename="../../ui/histogram_view.cpp" line="+27"/>
+        <location filename="../../ui/histogram_view.cpp" line="+29"/>
         <source>%1: mean %2, std %3, min %4, max %5</source>
         <translation>%1: 평균 %2, 표준편차 %3, 최소 %4, 최대 %5</translation>
     </message>
@@ -1890,19 +1936,19 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+222"/>
+        <location line="+218"/>
         <source> no rounds yet </source>
         <translation> 아직 라운드 없음 </translation>
     </message>
     <message>
         <location line="-12"/>
-        <location filename="../../ui/main_window_status.cpp" line="+22"/>
-        <location line="+140"/>
+        <location filename="../../ui/main_window_status.cpp" line="+21"/>
+        <location line="+141"/>
         <source>Ready</source>
         <translation>준비됨</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_status.cpp" line="-134"/>
+        <location filename="../../ui/main_window_status.cpp" line="-135"/>
         <source>Progress of the current epoch</source>
         <translation>현재 에포크 진행</translation>
     </message>
@@ -1947,7 +1993,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-203"/>
+        <location filename="../../ui/main_window.cpp" line="-199"/>
         <source>Lane:</source>
         <translation>레인:</translation>
     </message>
@@ -2012,12 +2058,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+36"/>
         <source>Each environment K joins with: mergelab-cli env --connect %1 --rank K --token %2</source>
         <translation>각 환경 K는 다음으로 참여합니다: mergelab-cli env --connect %1 --rank K --token %2</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+63"/>
         <source>Loading the data…</source>
         <translation>데이터를 불러오는 중…</translation>
     </message>
@@ -2134,7 +2180,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>경과 %1 · 남은 시간 %2</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Paused in round %1: Resume (Ctrl+P) continues, Step (F10) ends the round and pauses again</source>
         <translation>%1라운드 중간에 일시정지: 재개(Ctrl+P)하면 계속하고, 한 라운드 진행(F10)은 이 라운드를 마친 뒤 다시 멈춥니다</translation>
     </message>
@@ -2505,7 +2551,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>아직 라운드가 없습니다</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>provenance</source>
         <translation>출처</translation>
     </message>
@@ -2720,7 +2766,7 @@ this run merges with %1 only</source>
         <translation>모델을 읽을 수 없습니다: %1</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Weight scatter</source>
         <translation>가중치 산점도</translation>
     </message>
@@ -2784,12 +2830,11 @@ this run merges with %1 only</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+247"/>
         <source>Lesson: stop after each step</source>
         <translation>수업: 단계마다 멈춤</translation>
     </message>
     <message>
-        <location line="-244"/>
+        <location line="+3"/>
         <source>The run halts after local training, merging, testing and copying back, and Flow explains each step with this run&apos;s numbers. Next (Space or Right arrow) goes on.</source>
         <translation>로컬 학습, 병합, 시험, 되돌려 복사가 끝날 때마다 실행이 멈추고, 흐름 탭이 이 실행의 수치로 각 단계를 설명합니다. 다음 단계(Space 또는 오른쪽 화살표)로 넘어갑니다.</translation>
     </message>
@@ -2859,11 +2904,6 @@ this run merges with %1 only</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location line="+57"/>
-        <source>Lesson: stop after each step (with threads in this app only)</source>
-        <translation>수업: 단계마다 멈춤 (이 앱의 스레드로 실행할 때만)</translation>
-    </message>
-    <message>
         <location filename="../../ui/setup_panel_checks.cpp" line="+59"/>
         <source>Ready: press Start (Ctrl+R)</source>
         <translation>준비됨: 시작을 누르세요 (Ctrl+R)</translation>
@@ -2874,7 +2914,7 @@ this run merges with %1 only</source>
         <translation>데이터 폴더에 학습 레이블이 있으면 클래스 수가 나타납니다</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel.cpp" line="+52"/>
+        <location filename="../../ui/setup_panel.cpp" line="+107"/>
         <source>%1 holds class %2</source>
         <translation>%1이 클래스 %2를 가짐</translation>
     </message>
@@ -2983,29 +3023,29 @@ this run merges with %1 only</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+32"/>
+        <location line="+31"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location line="-27"/>
+        <location line="-26"/>
         <source>paused</source>
         <translation>일시 정지</translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+29"/>
+        <location line="+28"/>
         <source>running</source>
         <translation>진행 중</translation>
     </message>
     <message>
         <location line="-26"/>
-        <location line="+28"/>
+        <location line="+27"/>
         <source>%1 s</source>
         <translation>%1초</translation>
     </message>
     <message>
-        <location line="-22"/>
+        <location line="-21"/>
         <source>Merged models side by side: every method merged the same local models each round</source>
         <translation>병합 모델 나란히: 모든 방법이 매 라운드 같은 로컬 모델을 병합했습니다</translation>
     </message>
