@@ -268,8 +268,6 @@ bool ExperimentRunner::wait(int timeout_ms) {
 }
 
 void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_first_round) {
-    heldMs_ = 0;
-    heldSince_.invalidate();
     if (isRunning())
         return;
     if (thread_) {
