@@ -541,7 +541,7 @@
     <message>
         <location line="+1"/>
         <source>start every environment from this saved model (.pt); overrides the initialisation</source>
-        <translation>모든 환경을 이 저장된 모델(.pt)에서 시작; 초기화 설정보다 우선</translation>
+        <translation>모든 환경을 이 저장된 모델 파일에서 시작; 초기화 설정보다 우선</translation>
     </message>
     <message>
         <location line="+6"/>
