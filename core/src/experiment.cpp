@@ -12,10 +12,9 @@
 #include <set>
 #include <thread>
 
-#include "local_training.h"
-#include "round_pipeline.h"
-#include "mergelab/align.h"
 #include "interpolation_path.h"
+#include "local_training.h"
+#include "mergelab/align.h"
 #include "mergelab/error.h"
 #include "mergelab/histogram.h"
 #include "mergelab/i18n.h"
@@ -30,6 +29,7 @@
 #include "nets.h"
 #include "random.h"
 #include "round_files.h"
+#include "round_pipeline.h"
 #include "trainer.h"
 
 namespace mergelab {
@@ -45,44 +45,67 @@ template <typename E> struct Names {
 constexpr Names<Mode> kModes[] = {{Mode::Compare, "compare"}, {Mode::Lanes, "lanes"}};
 constexpr Names<Optimizer> kOptimizers[] = {{Optimizer::Adam, "adam"}, {Optimizer::Sgd, "sgd"}};
 constexpr Names<Init> kInits[] = {{Init::Shared, "shared"}, {Init::Independent, "independent"}};
-constexpr Names<StopReason> kStops[] = {{StopReason::Running, "running"},     {StopReason::Target, "target"},
-                                        {StopReason::MaxRounds, "max_rounds"}, {StopReason::Cancelled, "cancelled"},
-                                        {StopReason::Diverged, "diverged"},    {StopReason::Failed, "failed"}};
+constexpr Names<StopReason> kStops[] = {
+    {StopReason::Running, "running"},      {StopReason::Target, "target"},
+    {StopReason::MaxRounds, "max_rounds"}, {StopReason::Cancelled, "cancelled"},
+    {StopReason::Diverged, "diverged"},    {StopReason::Failed, "failed"}};
 
 template <typename E, size_t N> const char* lookup(const Names<E> (&table)[N], E value) {
     for (const auto& entry : table)
-        if (entry.value == value) return entry.name;
+        if (entry.value == value)
+            return entry.name;
     return "?";
 }
 template <typename E, size_t N> bool lookup(const Names<E> (&table)[N], const std::string& text, E& out) {
     for (const auto& entry : table)
-        if (text == entry.name) return out = entry.value, true;
+        if (text == entry.name)
+            return out = entry.value, true;
     return false;
 }
 
 } // namespace
 
-const char* name_of(Mode v) { return lookup(kModes, v); }
-const char* name_of(Optimizer v) { return lookup(kOptimizers, v); }
-const char* name_of(Init v) { return lookup(kInits, v); }
-const char* name_of(StopReason v) { return lookup(kStops, v); }
-bool parse_name(const std::string& t, Mode& out) { return lookup(kModes, t, out); }
-bool parse_name(const std::string& t, Optimizer& out) { return lookup(kOptimizers, t, out); }
-bool parse_name(const std::string& t, Init& out) { return lookup(kInits, t, out); }
-bool parse_name(const std::string& t, StopReason& out) { return lookup(kStops, t, out); }
+const char* name_of(Mode v) {
+    return lookup(kModes, v);
+}
+const char* name_of(Optimizer v) {
+    return lookup(kOptimizers, v);
+}
+const char* name_of(Init v) {
+    return lookup(kInits, v);
+}
+const char* name_of(StopReason v) {
+    return lookup(kStops, v);
+}
+bool parse_name(const std::string& t, Mode& out) {
+    return lookup(kModes, t, out);
+}
+bool parse_name(const std::string& t, Optimizer& out) {
+    return lookup(kOptimizers, t, out);
+}
+bool parse_name(const std::string& t, Init& out) {
+    return lookup(kInits, t, out);
+}
+bool parse_name(const std::string& t, StopReason& out) {
+    return lookup(kStops, t, out);
+}
 
 // ---- configuration ---------------------------------------------------------
 
 void validate(const ExperimentConfig& c) {
     // Every setting against its declaration, then what involves several.
-    for (const auto& d : settings()) check_setting(d, d.get(c));
+    for (const auto& d : settings())
+        check_setting(d, d.get(c));
     validate(c.split);
-    if (c.mode == Mode::Lanes && c.lanes.empty()) throw setting_error("lanes", "must name at least one merge method");
+    if (c.mode == Mode::Lanes && c.lanes.empty())
+        throw setting_error("lanes", "must name at least one merge method");
     for (size_t i = 0; i < c.lanes.size(); ++i)
         for (size_t k = 0; k < i; ++k)
             if (c.lanes[i] == c.lanes[k])
-                throw setting_error("lanes", "names '" + c.lanes[i] + "' twice; each lane needs its own folder");
-    if (c.compare.empty()) throw setting_error("compare", "must name at least one merge method");
+                throw setting_error("lanes",
+                                    "names '" + c.lanes[i] + "' twice; each lane needs its own folder");
+    if (c.compare.empty())
+        throw setting_error("compare", "must name at least one merge method");
     // Methods compared in one run merge the same local models, so a local
     // rule (which changes how they are trained) belongs to the primary.
     for (const auto& m : c.compare)
@@ -92,20 +115,23 @@ void validate(const ExperimentConfig& c) {
 }
 
 int resolve_threads(int requested) {
-    if (requested > 0) return requested;
+    if (requested > 0)
+        return requested;
     return std::max(1u, std::thread::hardware_concurrency());
 }
 
 std::vector<std::string> evaluated_methods(const ExperimentConfig& c) {
     std::vector<std::string> methods{c.method};
     for (const auto& m : c.compare)
-        if (std::find(methods.begin(), methods.end(), m) == methods.end()) methods.push_back(m);
+        if (std::find(methods.begin(), methods.end(), m) == methods.end())
+            methods.push_back(m);
     return methods;
 }
 
 const MethodMetrics* RoundResult::method(const std::string& name) const {
     for (const auto& m : merged)
-        if (m.method == name) return &m;
+        if (m.method == name)
+            return &m;
     return nullptr;
 }
 
@@ -117,7 +143,9 @@ void RunControl::cancel() {
     wake_.notify_all();
 }
 
-void RunControl::pause() { pause_ = true; }
+void RunControl::pause() {
+    pause_ = true;
+}
 
 void RunControl::resume() {
     rounds_until_pause_ = -1;
@@ -178,7 +206,8 @@ bool RunControl::step_done() {
 
 void RunControl::round_done() {
     int left = rounds_until_pause_.load();
-    if (left > 0 && --left == 0) pause_ = true;
+    if (left > 0 && --left == 0)
+        pause_ = true;
     rounds_until_pause_ = left > 0 ? left : -1;
 }
 
@@ -196,8 +225,9 @@ public:
         , train_(train) {}
 
     std::vector<EnvironmentSummary> start(const ExperimentConfig& lane, const std::string& lane_name, int,
-                                          const std::vector<WeightSet>& starts, const WeightSet* central_start,
-                                          ExperimentObserver* observer, RunControl* control) override {
+                                          const std::vector<WeightSet>& starts,
+                                          const WeightSet* central_start, ExperimentObserver* observer,
+                                          RunControl* control) override {
         sides_.clear();
         central_.reset();
         config_ = std::make_unique<ExperimentConfig>(lane);
@@ -208,7 +238,8 @@ public:
         splits_ = make_environments(lane.split, data_.train.labels, lane.seed);
         std::vector<EnvironmentSummary> out;
         for (size_t k = 0; k < splits_.size(); ++k) {
-            sides_.push_back(std::make_unique<EnvironmentSide>(*config_, train_, splits_[k], int(k), starts[k]));
+            sides_.push_back(
+                std::make_unique<EnvironmentSide>(*config_, train_, splits_[k], int(k), starts[k]));
             out.push_back(sides_.back()->summary());
         }
         if (central_start)
@@ -285,15 +316,7 @@ std::vector<RunResult> run_experiment(const ExperimentConfig& config, const Fash
                                       ExperimentObserver* observer, RunControl* control,
                                       const std::vector<ResumePoint>* resume) {
     validate(config);
-    // Claimed before anything runs: a folder that is not ours is refused at
-    // once, and the lock holds until the last lane is written.
-    std::unique_ptr<RunFolder> folder;
-    if (resume && !config.out_dir.empty())
-        folder = claim_run_folder_to_continue(config.out_dir);
-    else if (!config.out_dir.empty())
-        folder = claim_run_folder(config.out_dir, config.replace_out);
-    keep_freed_memory();
-    torch::set_num_threads(resolve_threads(config.threads));
+    const auto folder = prepare_run(config, resume != nullptr);
     // Tensors view `data` without copying; it outlives the run.
     const TrainingTensors train{images_view(data.train), labels_tensor(data.train)};
     ThreadEnvironments environments(data, train);

@@ -221,7 +221,7 @@ private:
         for (int k = 0; k < envs(); ++k)
             if (reports[k])
                 in.push_back(k);
-        const int needed = std::max(2, x_.min_envs > 0 ? x_.min_envs : envs());
+        const int needed = std::max(2, c_.min_envs > 0 ? c_.min_envs : envs());
         if (int(in.size()) < needed)
             throw EnvironmentLost{-1, std::to_string(in.size()) + " of " + std::to_string(envs()) +
                                           " environments reported in round " + std::to_string(round) +
@@ -441,6 +441,16 @@ private:
 };
 
 } // namespace
+
+std::unique_ptr<RunFolder> prepare_run(const ExperimentConfig& config, bool resuming) {
+    std::unique_ptr<RunFolder> folder;
+    if (!config.out_dir.empty())
+        folder = resuming ? claim_run_folder_to_continue(config.out_dir)
+                          : claim_run_folder(config.out_dir, config.replace_out);
+    keep_freed_memory();
+    torch::set_num_threads(resolve_threads(config.threads));
+    return folder;
+}
 
 std::vector<RunResult> run_pipeline(const ExperimentConfig& config, const PipelineContext& context,
                                     const std::vector<ResumePoint>* resume) {

@@ -72,9 +72,13 @@ struct PipelineContext {
     ExperimentObserver* observer = nullptr;
     RunControl* control = nullptr;
     RunFolder* folder = nullptr; // nullptr: write nothing
-    // With min_envs: how many environments must report for a round to merge.
-    int min_envs = 0;
 };
+
+// Before anything runs: claims config.out_dir (to continue a saved run when
+// `resuming`; nullptr without an output folder), so a folder that is not
+// ours is refused at once and the lock holds until the last lane is
+// written; then sets up LibTorch's threads and allocator for training.
+std::unique_ptr<RunFolder> prepare_run(const ExperimentConfig& config, bool resuming);
 
 // Runs the experiment (every lane in turn); `resume` holds one point per
 // lane for a continued run. Never throws for run-time faults.

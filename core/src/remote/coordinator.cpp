@@ -116,7 +116,6 @@ public:
                 lost(kCentralSlot, "is not connected");
             asked.push_back(kCentralSlot);
         }
-        first_round_ = first_round;
         await(asked, "its split summary", [&](int k, const wire::EnvMessage& m) {
             if (!m.has_summary())
                 throw Refused(std::string("sent ") + kind_of(m) + " before its split summary");
@@ -476,7 +475,6 @@ private:
     ExperimentConfig lane_config_;
     std::string lane_name_;
     int lane_ = 0;
-    int first_round_ = 1;
     int round_ = 0;
     WeightSet layout_, current_;
     std::vector<WeightSet> starts_;
@@ -495,12 +493,7 @@ std::vector<RunResult> coordinate_experiment(const ExperimentConfig& config,
                                              ExperimentObserver* observer, CoordinatorObserver* watcher,
                                              RunControl* control, const std::vector<ResumePoint>* resume) {
     validate_distributed(config);
-    std::unique_ptr<RunFolder> folder;
-    if (!config.out_dir.empty())
-        folder = resume ? claim_run_folder_to_continue(config.out_dir)
-                        : claim_run_folder(config.out_dir, config.replace_out);
-    keep_freed_memory();
-    torch::set_num_threads(resolve_threads(config.threads));
+    const auto folder = prepare_run(config, resume != nullptr);
 
     ServerOptions so;
     so.listen = options.listen;
@@ -556,7 +549,6 @@ std::vector<RunResult> coordinate_experiment(const ExperimentConfig& config,
     context.observer = observer;
     context.control = control;
     context.folder = folder.get();
-    context.min_envs = config.min_envs;
     results = run_pipeline(config, context, resume);
     double round_seconds = 0;
     for (const auto& r : results)
