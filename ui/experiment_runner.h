@@ -1,7 +1,8 @@
 #pragma once
-// The only place that knows about threads. Runs the engine on a worker
-// thread and relays its observer events as queued signals carrying the
-// engine's plain structs; views connect to these and only draw.
+// Owns the run's worker thread. Runs the engine there and relays its
+// observer events as queued signals carrying the engine's plain structs;
+// the run model takes them and views draw from it. (Views that read saved
+// models from disk do that work off the GUI thread through insight_kit.h.)
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>

@@ -171,10 +171,6 @@ void HistogramView::setSeriesHidden(const QString& series, bool hidden) {
     redraw();
 }
 
-bool HistogramView::isSeriesHidden(const QString& series) const {
-    return hidden_.contains(series);
-}
-
 QSize HistogramView::exportSize() {
     return {plot_->width(), plot_->height() + stats_->height()};
 }

@@ -38,7 +38,6 @@ public:
     QString statsText() const;
     // Series hidden by a click on their legend entry ("Env 1", "avg", ...).
     void setSeriesHidden(const QString& series, bool hidden);
-    bool isSeriesHidden(const QString& series) const;
     QSize exportSize() override;
     void renderExport(QCPPainter& painter) override;
 

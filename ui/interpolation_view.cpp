@@ -132,19 +132,6 @@ void InterpolationView::setPath(const QString& path) {
     request();
 }
 
-void InterpolationView::setPoints(int points) {
-    points_->setCurrentIndex(std::max(0, points_->findData(points)));
-    request();
-}
-
-void InterpolationView::setFullTestSet(bool full) {
-    full_->setChecked(full);
-}
-
-void InterpolationView::setAligned(bool aligned) {
-    aligned_->setChecked(aligned);
-}
-
 QString InterpolationView::status() const {
     return status_->text();
 }

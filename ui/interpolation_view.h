@@ -35,9 +35,6 @@ public:
 
     // "env:0>env:1" or "env:K>METHOD".
     void setPath(const QString& path);
-    void setPoints(int points);
-    void setFullTestSet(bool full);
-    void setAligned(bool aligned);
 
     // For tests: the accuracies (%) of the plain and the aligned line, and
     // the text under the chart.

@@ -3,10 +3,11 @@
 // scrubber and lane selector shared by every view, run controls, files. It
 // wires the runner to the run model; the views draw from the model.
 //
-// Split over four files: main_window.cpp (building, run control),
+// Split over five files: main_window.cpp (building, run control),
 // main_window_status.cpp (status bar, progress, pause),
-// main_window_files.cpp (open, save as, export, recent runs) and
-// main_window_lesson.cpp (lesson mode, live and replayed).
+// main_window_files.cpp (open, save as, export, recent runs),
+// main_window_lesson.cpp (lesson mode, live and replayed) and
+// main_window_present.cpp (presentation mode).
 #include <QElapsedTimer>
 #include <QMainWindow>
 

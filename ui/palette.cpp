@@ -64,7 +64,6 @@ Qt::PenStyle paper_pen_style() {
 }
 
 QColor central_color() { return QColor(40, 40, 40); }
-QColor paper_color() { return QColor(150, 150, 150); }
 QString env_label(int env) { return QCoreApplication::translate("mergelab", "Env %1").arg(env + 1); }
 
 QString class_name(int c) {

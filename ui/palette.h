@@ -11,7 +11,6 @@ namespace mergelab::ui {
 QColor method_color(const QString& method); // avg, max, absmax, others
 QColor env_color(int env);                  // 0-based environment
 QColor central_color();                     // the centralised baseline
-QColor paper_color();                       // the paper's published values
 QColor class_color(int c);                  // 0..9, for per-class counts
 // Lanes mode: each lane's lines in their own style (solid, dashed, ...),
 // so two lanes of one colour still tell apart. The paper's values are dotted.

@@ -25,7 +25,6 @@ public:
     // Only the values that differ from their defaults: what a strategy's
     // text has to say.
     ParamValues values() const;
-    QDoubleSpinBox* spinBox(const QString& key) const { return spins_.value(key); }
 
 signals:
     void changed();

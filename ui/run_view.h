@@ -1,7 +1,8 @@
 #pragma once
 // What every tab of the window is: a widget that draws what a RunModel
-// holds. The window creates the views from one list (views.h), puts each in
-// a tab, and knows nothing else about them.
+// holds. The window creates the views from one list (views.h) and puts each
+// in a tab; beyond this interface it knows only Flow, which lesson mode
+// drives step by step.
 #include <QList>
 #include <QString>
 

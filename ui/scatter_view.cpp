@@ -128,13 +128,6 @@ void ScatterView::setMethod(const QString& method) {
     request();
 }
 
-void ScatterView::setPair(int x, int y) {
-    x_ = x, y_ = y;
-    xEnv_->setCurrentIndex(x);
-    yEnv_->setCurrentIndex(y);
-    request();
-}
-
 int ScatterView::pointCount() const {
     int n = 0;
     for (int i = 0; i < plot_->graphCount(); ++i)

@@ -34,7 +34,6 @@ public:
 
     void setLayer(const QString& tensor);
     void setMethod(const QString& method);
-    void setPair(int x, int y); // 0-based environments
 
     // For tests: points drawn, and the text under the chart.
     int pointCount() const;

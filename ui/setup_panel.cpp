@@ -33,13 +33,13 @@
 #include <cmath>
 
 #include "class_counts.h"
+#include "i18n.h"
 #include "mergelab/dataset.h"
 #include "mergelab/error.h"
 #include "mergelab/idx.h"
 #include "mergelab/merge.h"
 #include "mergelab/model.h"
 #include "mergelab/split.h"
-#include "i18n.h"
 #include "mergelab/strategy.h"
 #include "palette.h"
 
@@ -58,31 +58,12 @@ double slider_to_value(const SettingDescriptor& d, int step) {
 }
 int value_to_slider(const SettingDescriptor& d, double v) {
     const double lo = std::log10(d.min), hi = std::log10(d.max);
-    return std::clamp(static_cast<int>(std::lround((std::log10(v) - lo) / (hi - lo) * kSliderSteps)), 0, kSliderSteps);
+    return std::clamp(static_cast<int>(std::lround((std::log10(v) - lo) / (hi - lo) * kSliderSteps)), 0,
+                      kSliderSteps);
 }
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
-
-// Registry entries behind a choice, for labels and tooltips.
-std::vector<const RegistryEntry*> entries_for(const QString& key) {
-    std::vector<const RegistryEntry*> out;
-    if (key == "split")
-        for (const auto& k : split_kinds()) out.push_back(&k);
-    if (key == "model")
-        for (const auto& a : architectures()) out.push_back(&a);
-    if (key == "method")
-        for (const auto& m : merge_methods()) out.push_back(&m);
-    if (key == "rule")
-        for (const auto& r : local_rules())
-            out.push_back(&r);
-    return out;
-}
-
-QString choice_label(const QString& key, const QString& name) {
-    if (key == "optimizer") return name == "sgd" ? QObject::tr("SGD with momentum") : QObject::tr("Adam");
-    if (key == "init")
-        return name == "shared" ? QObject::tr("Shared: same initial weights") : QObject::tr("Independent per environment");
-    return name;
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
 }
 
 // Text typed for a number: "0.001", or "0,001" with a decimal comma in any
@@ -101,7 +82,8 @@ double parse_number(const QString& text) {
 
 } // namespace
 
-SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
+SetupPanel::SetupPanel(QWidget* parent)
+    : QWidget(parent) {
     build();
     applyPreset("quick");
 }
@@ -114,7 +96,8 @@ SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
     case SettingType::Integer: {
         auto* spin = new QSpinBox;
         spin->setRange(static_cast<int>(d.min * d.display_scale), static_cast<int>(d.max * d.display_scale));
-        if (d.key == "threads") spin->setSpecialValueText(tr("automatic"));
+        if (!d.min_label.empty())
+            spin->setSpecialValueText(coreText(d.min_label));
         f.widget = spin;
         f.read = [spin] { return SettingValue(int64_t(spin->value())); };
         f.write = [spin](const SettingValue& v) { spin->setValue(static_cast<int>(std::get<int64_t>(v))); };
@@ -125,7 +108,9 @@ SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
             auto* edit = new QLineEdit;
             f.widget = edit;
             f.read = [edit] { return SettingValue(parse_number(edit->text())); };
-            f.write = [edit](const SettingValue& v) { edit->setText(QLocale().toString(std::get<double>(v), 'g', 6)); };
+            f.write = [edit](const SettingValue& v) {
+                edit->setText(QLocale().toString(std::get<double>(v), 'g', 6));
+            };
         } else if (d.widget == WidgetHint::LogSlider) {
             auto* row = new QWidget;
             auto* layout = new QHBoxLayout(row);
@@ -161,7 +146,8 @@ SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
             spin->setDecimals(scale > 1 ? 1 : 3);
             spin->setRange(d.min * scale, d.max * scale);
             spin->setSingleStep(scale > 1 ? 1 : 0.01);
-            if (!d.unit.empty()) spin->setSuffix(" " + q(d.unit));
+            if (!d.unit.empty())
+                spin->setSuffix(" " + q(d.unit));
             f.widget = spin;
             f.read = [spin, scale] { return SettingValue(spin->value() / scale); };
             f.write = [spin, scale](const SettingValue& v) { spin->setValue(std::get<double>(v) * scale); };
@@ -169,14 +155,15 @@ SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
         break;
     case SettingType::Choice: {
         auto* combo = new QComboBox;
-        const auto entries = entries_for(key);
-        if (!entries.empty()) {
-            for (const auto* e : entries) {
-                combo->addItem(e->label.empty() ? q(e->name) : coreText(e->label), q(e->name));
-                combo->setItemData(combo->count() - 1, coreText(e->description), Qt::ToolTipRole);
+        for (const auto& name : d.choices()) {
+            if (!d.describe_choice) {
+                combo->addItem(q(name), q(name));
+                continue;
             }
-        } else {
-            for (const auto& name : d.choices()) combo->addItem(choice_label(key, q(name)), q(name));
+            const auto [label, description] = d.describe_choice(name);
+            combo->addItem(coreText(label), q(name));
+            if (!description.empty())
+                combo->setItemData(combo->count() - 1, coreText(description), Qt::ToolTipRole);
         }
         f.widget = combo;
         f.read = [combo] { return SettingValue(combo->currentData().toString().toStdString()); };
@@ -240,7 +227,8 @@ void SetupPanel::build() {
         preset_->setItemData(preset_->count() - 1, coreText(p.description), Qt::ToolTipRole);
     }
     preset_->addItem(tr("Custom"), "custom");
-    preset_->setToolTip(tr("Quick demo finishes in about a minute; the paper presets repeat its two experiments"));
+    preset_->setToolTip(
+        tr("Quick demo finishes in about a minute; the paper presets repeat its two experiments"));
     presetRow->addWidget(preset_, 1);
     outer->addLayout(presetRow);
     lesson_ = new QCheckBox(tr("Lesson: stop after each step"));
@@ -250,30 +238,50 @@ void SetupPanel::build() {
            "explains each step with this run's numbers. Next (Space or Right arrow) goes on."));
     outer->addWidget(lesson_);
     connect(preset_, &QComboBox::currentIndexChanged, this, [this] {
-        if (!updating_) applyPreset(preset_->currentData().toString());
+        if (!updating_)
+            applyPreset(preset_->currentData().toString());
     });
 
-    auto* dataBox = new QGroupBox(tr("Data"));
-    auto* dataLayout = new QVBoxLayout(dataBox);
-    auto* dataRow = new QHBoxLayout;
-    fields_["data"] = makeField(setting("data"));
-    auto* dataDir = static_cast<QLineEdit*>(fields_["data"].widget);
-    dataDir->setPlaceholderText(q(resolve_data_dir()));
-    auto* browse = new QPushButton(tr("Browse…"));
-    dataRow->addWidget(dataDir, 1);
-    dataRow->addWidget(browse);
-    dataLayout->addLayout(dataRow);
-    markable("data", dataDir);
-    outer->addWidget(dataBox);
-    connect(browse, &QPushButton::clicked, this, [this, dataDir] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Fashion-MNIST folder"), dataDir->text());
-        if (!dir.isEmpty()) dataDir->setText(dir);
-    });
-    connect(dataDir, &QLineEdit::textChanged, this, [this] { refusal_.clear(); });
-
-    outer->addWidget(buildEnvironments());
-    outer->addWidget(buildMerging());
-    outer->addWidget(buildTraining());
+    // One box per descriptor group, in a fixed order for the known ones and
+    // then as they first appear; within a box, settings() order. A setting
+    // gets the standard widget for its type unless a builder below says
+    // more (a grid, radio buttons, parameters).
+    const QList<QPair<QString, QString>> known = {{"data", tr("Data")},
+                                                  {"environments", tr("Environments")},
+                                                  {"merging", tr("Merging")},
+                                                  {"training", tr("Training")}};
+    QMap<QString, QFormLayout*> forms;
+    auto formFor = [&](const QString& group) {
+        if (!forms.contains(group)) {
+            QString title = group;
+            for (const auto& [name, text] : known)
+                if (name == group)
+                    title = text;
+            if (title == group && !title.isEmpty())
+                title[0] = title[0].toUpper();
+            auto* box = new QGroupBox(title);
+            box->setObjectName("group-" + group);
+            forms[group] = new QFormLayout(box);
+            outer->addWidget(box);
+        }
+        return forms[group];
+    };
+    for (const auto& [name, text] : known)
+        formFor(name);
+    const auto builders = specialBuilders();
+    for (const auto& d : settings()) {
+        if (d.group.empty())
+            continue;
+        const QString key = q(d.key);
+        QFormLayout* form = formFor(q(d.group));
+        if (builders.contains(key))
+            builders[key](form);
+        else if (d.suggested > 0)
+            addOptionalField(form, key);
+        else
+            addField(form, key);
+    }
+    addEnvironmentsFooter(forms["environments"]);
     outer->addStretch(1);
 
     scroll_ = new QScrollArea;
@@ -304,16 +312,19 @@ void SetupPanel::build() {
     // the mouse wheel only when focused, so scrolling the panel changes nothing.
     for (auto* w : findChildren<QWidget*>()) {
         if (qobject_cast<QAbstractSpinBox*>(w)) {
-            if (auto* s = qobject_cast<QSpinBox*>(w)) connect(s, &QSpinBox::valueChanged, this, &SetupPanel::touched);
+            if (auto* s = qobject_cast<QSpinBox*>(w))
+                connect(s, &QSpinBox::valueChanged, this, &SetupPanel::touched);
             if (auto* s = qobject_cast<QDoubleSpinBox*>(w))
                 connect(s, &QDoubleSpinBox::valueChanged, this, &SetupPanel::touched);
         } else if (auto* combo = qobject_cast<QComboBox*>(w)) {
-            if (combo == preset_) continue;
+            if (combo == preset_)
+                continue;
             connect(combo, &QComboBox::currentIndexChanged, this, &SetupPanel::touched);
         } else if (auto* slider = qobject_cast<QSlider*>(w)) {
             connect(slider, &QSlider::valueChanged, this, &SetupPanel::touched);
         } else if (auto* button = qobject_cast<QAbstractButton*>(w)) {
-            if (qobject_cast<QPushButton*>(w)) continue;
+            if (qobject_cast<QPushButton*>(w))
+                continue;
             connect(button, &QAbstractButton::toggled, this, &SetupPanel::touched);
         } else if (auto* edit = qobject_cast<QLineEdit*>(w)) {
             connect(edit, &QLineEdit::textChanged, this, &SetupPanel::touched);
@@ -332,39 +343,156 @@ void SetupPanel::build() {
     connect(classGrid_, &QTableWidget::itemChanged, this, &SetupPanel::touched);
 }
 
-QWidget* SetupPanel::buildEnvironments() {
-    auto* box = new QGroupBox(tr("Environments"));
-    auto* form = new QFormLayout(box);
-    addField(form, "split");
-    addField(form, "envs");
-    addField(form, "alpha");
-    classGrid_ = new QTableWidget(kNumClasses, 2);
-    classGrid_->setObjectName("classes");
-    classGrid_->setToolTip(tr("Tick which environment holds each class; every class at most once"));
-    classGrid_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    classGrid_->horizontalHeader()->setMinimumSectionSize(20);
-    classGrid_->horizontalHeader()->setTextElideMode(Qt::ElideNone);
-    classGrid_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    classGrid_->setSelectionMode(QAbstractItemView::NoSelection);
-    // A fixed height: the grid must not grow or shrink when a message
-    // appears elsewhere, or the fields under the pointer move.
-    classGrid_->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
-    classGrid_->setFixedHeight(classGrid_->horizontalHeader()->sizeHint().height() + kNumClasses * 22 + 4);
-    for (int c = 0; c < kNumClasses; ++c) classGrid_->setRowHeight(c, 22);
-    QStringList rows;
-    for (int c = 0; c < kNumClasses; ++c) rows << QString("%1 %2").arg(c).arg(short_class_name(c));
-    classGrid_->setVerticalHeaderLabels(rows);
-    addRow(form, "classes", QString(), classGrid_);
-    Field grid;
-    grid.setting = &setting("classes");
-    grid.widget = classGrid_;
-    grid.read = [this] { return SettingValue(format_class_assignment(gridAssignment())); };
-    // setConfig fills the grid from the config itself: a group may be empty
-    // there, which no text form can hold.
-    grid.write = [](const SettingValue&) {};
-    fields_["classes"] = grid;
-    addField(form, "train_fraction");
-    addField(form, "val_fraction");
+void SetupPanel::addOptionalField(QFormLayout* form, const QString& key) {
+    const SettingDescriptor& d = setting(key.toStdString());
+    fields_[key] = makeField(d);
+    auto* on = new QCheckBox(coreText(d.label));
+    on->setObjectName(key + "-on");
+    optional_[key] = on;
+    form->addRow(on, fields_[key].widget);
+    markable(key, on);
+}
+
+QMap<QString, std::function<void(QFormLayout*)>> SetupPanel::specialBuilders() {
+    QMap<QString, std::function<void(QFormLayout*)>> b;
+    b["data"] = [this](QFormLayout* form) {
+        auto* row = new QWidget;
+        auto* layout = new QHBoxLayout(row);
+        layout->setContentsMargins(0, 0, 0, 0);
+        fields_["data"] = makeField(setting("data"));
+        auto* dataDir = static_cast<QLineEdit*>(fields_["data"].widget);
+        dataDir->setPlaceholderText(q(resolve_data_dir()));
+        auto* browse = new QPushButton(tr("Browse…"));
+        layout->addWidget(dataDir, 1);
+        layout->addWidget(browse);
+        form->addRow(row);
+        markable("data", dataDir);
+        connect(browse, &QPushButton::clicked, this, [this, dataDir] {
+            const QString dir =
+                QFileDialog::getExistingDirectory(this, tr("Fashion-MNIST folder"), dataDir->text());
+            if (!dir.isEmpty())
+                dataDir->setText(dir);
+        });
+        connect(dataDir, &QLineEdit::textChanged, this, [this] { refusal_.clear(); });
+    };
+    b["envs"] = [this](QFormLayout* form) {
+        addField(form, "envs");
+        connect(static_cast<QSpinBox*>(fields_["envs"].widget), &QSpinBox::valueChanged, this, [this] {
+            if (!updating_)
+                rebuildClassGrid({});
+        });
+    };
+    b["classes"] = [this](QFormLayout* form) {
+        classGrid_ = new QTableWidget(kNumClasses, 2);
+        classGrid_->setObjectName("classes");
+        classGrid_->setToolTip(tr("Tick which environment holds each class; every class at most once"));
+        classGrid_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+        classGrid_->horizontalHeader()->setMinimumSectionSize(20);
+        classGrid_->horizontalHeader()->setTextElideMode(Qt::ElideNone);
+        classGrid_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+        classGrid_->setSelectionMode(QAbstractItemView::NoSelection);
+        // A fixed height: the grid must not grow or shrink when a message
+        // appears elsewhere, or the fields under the pointer move.
+        classGrid_->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+        classGrid_->setFixedHeight(classGrid_->horizontalHeader()->sizeHint().height() + kNumClasses * 22 +
+                                   4);
+        for (int c = 0; c < kNumClasses; ++c)
+            classGrid_->setRowHeight(c, 22);
+        QStringList rows;
+        for (int c = 0; c < kNumClasses; ++c)
+            rows << QString("%1 %2").arg(c).arg(short_class_name(c));
+        classGrid_->setVerticalHeaderLabels(rows);
+        addRow(form, "classes", QString(), classGrid_);
+        Field grid;
+        grid.setting = &setting("classes");
+        grid.widget = classGrid_;
+        grid.read = [this] { return SettingValue(format_class_assignment(gridAssignment())); };
+        // setConfig fills the grid from the config itself: a group may be empty
+        // there, which no text form can hold.
+        grid.write = [](const SettingValue&) {};
+        fields_["classes"] = grid;
+    };
+    b["method"] = [this](QFormLayout* form) {
+        addField(form, "method");
+        // The primary method's parameters, from its declaration.
+        methodParams_ = new ParamEditor;
+        methodParams_->setObjectName("method-params");
+        form->addRow(methodParams_);
+        auto* method = static_cast<QComboBox*>(fields_["method"].widget);
+        connect(method, &QComboBox::currentIndexChanged, this, [this, method] {
+            methodParams_->setEntry(find_merge_method(method->currentData().toString().toStdString()));
+        });
+        connect(methodParams_, &ParamEditor::changed, this, &SetupPanel::touched);
+    };
+    b["compare"] = [this](QFormLayout* form) {
+        auto* compareRow = new QWidget;
+        compareRow->setObjectName("compare");
+        compareRow->setToolTip(coreText(setting("compare").help));
+        auto* compareLayout = new QGridLayout(compareRow);
+        compareLayout->setContentsMargins(0, 0, 0, 0);
+        for (const auto& m : merge_methods()) {
+            const QString name = q(m.name);
+            auto* check = new QCheckBox(name);
+            check->setToolTip(coreText(m.label) + ": " + coreText(m.description));
+            check->setStyleSheet(
+                QString("QCheckBox { color: %1; font-weight: bold; }").arg(method_color(name).name()));
+            compareLayout->addWidget(check, int(compare_.size()) / 2, int(compare_.size()) % 2);
+            compare_[name] = check;
+        }
+        addRow(form, "compare", coreText(setting("compare").label), compareRow);
+    };
+    b["mode"] = [this](QFormLayout* form) {
+        modeCompare_ = new QRadioButton(tr("Compare on the same local models"));
+        modeLanes_ = new QRadioButton(tr("Lanes: one experiment per method"));
+        auto* modeGroup = new QButtonGroup(this);
+        modeGroup->addButton(modeCompare_);
+        modeGroup->addButton(modeLanes_);
+        form->addRow(coreText(setting("mode").label), modeCompare_);
+        form->addRow(QString(), modeLanes_);
+        markable("mode", modeCompare_);
+    };
+    // Lanes are strategies: the ticked methods, or typed with rules and
+    // parameters ("avg+fedprox:mu=0.01").
+    b["lanes"] = [this](QFormLayout* form) {
+        lanesEdit_ = new QLineEdit;
+        lanesEdit_->setObjectName("lanes");
+        lanesEdit_->setToolTip(coreText(setting("lanes").help));
+        lanesEdit_->setPlaceholderText(tr("the ticked methods, or e.g. avg,fedadam,avg+fedprox:mu=0.01"));
+        connect(lanesEdit_, &QLineEdit::textChanged, this, &SetupPanel::touched);
+        form->addRow(tr("Strategies"), lanesEdit_);
+        markable("lanes", lanesEdit_);
+    };
+    // Local training ends after a number of epochs or at a local accuracy:
+    // two radio buttons, each the label of its setting's field.
+    auto localGroup = std::make_shared<QButtonGroup*>(nullptr);
+    auto radio = [this, localGroup](QFormLayout* form, const char* key, QRadioButton*& button) {
+        if (!*localGroup)
+            *localGroup = new QButtonGroup(this);
+        button = new QRadioButton(coreText(setting(key).label));
+        (*localGroup)->addButton(button);
+        fields_[key] = makeField(setting(key));
+        form->addRow(button, fields_[key].widget);
+        markable(key, button);
+    };
+    b["local_epochs"] = [radio, this](QFormLayout* form) { radio(form, "local_epochs", byEpochs_); };
+    b["local_target"] = [radio, this](QFormLayout* form) { radio(form, "local_target", byTarget_); };
+    b["rule"] = [this](QFormLayout* form) {
+        addField(form, "rule");
+        ruleParams_ = new ParamEditor;
+        ruleParams_->setObjectName("rule-params");
+        form->addRow(ruleParams_);
+        auto* rule = static_cast<QComboBox*>(fields_["rule"].widget);
+        connect(rule, &QComboBox::currentIndexChanged, this, [this, rule] {
+            ruleParams_->setEntry(find_local_rule(rule->currentData().toString().toStdString()));
+        });
+        connect(ruleParams_, &ParamEditor::changed, this, &SetupPanel::touched);
+    };
+    return b;
+}
+
+// Where the environments run and what each will hold: not settings of the
+// experiment, so no descriptor places them.
+void SetupPanel::addEnvironmentsFooter(QFormLayout* form) {
     environmentsMode_ = make_environments_choice();
     form->addRow(tr("Run as"), environmentsMode_);
     // Where the environments run decides what the engine accepts.
@@ -377,96 +505,6 @@ QWidget* SetupPanel::buildEnvironments() {
     countTimer_->setSingleShot(true);
     countTimer_->setInterval(150);
     connect(countTimer_, &QTimer::timeout, this, &SetupPanel::recountNow);
-    connect(static_cast<QSpinBox*>(fields_["envs"].widget), &QSpinBox::valueChanged, this, [this] {
-        if (!updating_) rebuildClassGrid({});
-    });
-    return box;
-}
-
-QWidget* SetupPanel::buildMerging() {
-    auto* box = new QGroupBox(tr("Merging"));
-    auto* form = new QFormLayout(box);
-    addField(form, "model");
-    addField(form, "method");
-    // The primary method's parameters, from its declaration.
-    methodParams_ = new ParamEditor;
-    methodParams_->setObjectName("method-params");
-    form->addRow(methodParams_);
-    auto* method = static_cast<QComboBox*>(fields_["method"].widget);
-    connect(method, &QComboBox::currentIndexChanged, this, [this, method] {
-        methodParams_->setEntry(find_merge_method(method->currentData().toString().toStdString()));
-    });
-    connect(methodParams_, &ParamEditor::changed, this, &SetupPanel::touched);
-    auto* compareRow = new QWidget;
-    compareRow->setObjectName("compare");
-    compareRow->setToolTip(coreText(setting("compare").help));
-    auto* compareLayout = new QGridLayout(compareRow);
-    compareLayout->setContentsMargins(0, 0, 0, 0);
-    for (const auto& m : merge_methods()) {
-        const QString name = q(m.name);
-        auto* check = new QCheckBox(name);
-        check->setToolTip(coreText(m.label) + ": " + coreText(m.description));
-        check->setStyleSheet(QString("QCheckBox { color: %1; font-weight: bold; }").arg(method_color(name).name()));
-        compareLayout->addWidget(check, int(compare_.size()) / 2, int(compare_.size()) % 2);
-        compare_[name] = check;
-    }
-    addRow(form, "compare", coreText(setting("compare").label), compareRow);
-    modeCompare_ = new QRadioButton(tr("Compare on the same local models"));
-    modeLanes_ = new QRadioButton(tr("Lanes: one experiment per method"));
-    auto* modeGroup = new QButtonGroup(this);
-    modeGroup->addButton(modeCompare_);
-    modeGroup->addButton(modeLanes_);
-    form->addRow(tr("Mode"), modeCompare_);
-    form->addRow(QString(), modeLanes_);
-    markable("mode", modeCompare_);
-    // Lanes are strategies: the ticked methods, or typed with rules and
-    // parameters ("avg+fedprox:mu=0.01").
-    lanesEdit_ = new QLineEdit;
-    lanesEdit_->setObjectName("lanes");
-    lanesEdit_->setToolTip(coreText(setting("lanes").help));
-    lanesEdit_->setPlaceholderText(tr("the ticked methods, or e.g. avg,fedadam,avg+fedprox:mu=0.01"));
-    connect(lanesEdit_, &QLineEdit::textChanged, this, &SetupPanel::touched);
-    form->addRow(tr("Strategies"), lanesEdit_);
-    markable("lanes", lanesEdit_);
-    addField(form, "align");
-    addField(form, "baseline");
-    return box;
-}
-
-QWidget* SetupPanel::buildTraining() {
-    auto* box = new QGroupBox(tr("Training"));
-    auto* form = new QFormLayout(box);
-    addField(form, "rounds");
-    // Local training ends after a number of epochs or at a local accuracy.
-    byEpochs_ = new QRadioButton(coreText(setting("local_epochs").label));
-    byTarget_ = new QRadioButton(coreText(setting("local_target").label));
-    auto* localGroup = new QButtonGroup(this);
-    localGroup->addButton(byEpochs_);
-    localGroup->addButton(byTarget_);
-    fields_["local_epochs"] = makeField(setting("local_epochs"));
-    fields_["local_target"] = makeField(setting("local_target"));
-    form->addRow(byEpochs_, fields_["local_epochs"].widget);
-    markable("local_epochs", byEpochs_);
-    form->addRow(byTarget_, fields_["local_target"].widget);
-    markable("local_target", byTarget_);
-    useTarget_ = new QCheckBox(coreText(setting("target").label));
-    fields_["target"] = makeField(setting("target"));
-    form->addRow(useTarget_, fields_["target"].widget);
-    markable("target", useTarget_);
-    addField(form, "local_steps");
-    addField(form, "rule");
-    ruleParams_ = new ParamEditor;
-    ruleParams_->setObjectName("rule-params");
-    form->addRow(ruleParams_);
-    auto* rule = static_cast<QComboBox*>(fields_["rule"].widget);
-    connect(rule, &QComboBox::currentIndexChanged, this, [this, rule] {
-        ruleParams_->setEntry(find_local_rule(rule->currentData().toString().toStdString()));
-    });
-    connect(ruleParams_, &ParamEditor::changed, this, &SetupPanel::touched);
-    for (const char* key :
-         {"optimizer", "lr", "momentum", "batch", "seed", "init", "init_from", "threads", "bins", "save_all"})
-        addField(form, key);
-    return box;
 }
 
 void SetupPanel::touched() {
@@ -486,10 +524,13 @@ void SetupPanel::touched() {
 void SetupPanel::updateVisibility() {
     const ExperimentConfig c = config();
     for (const auto& f : fields_)
-        if (f.setting && !f.setting->applies_when.empty()) f.widget->setEnabled(setting_applies(*f.setting, c));
-    classGrid_->setVisible(find_split(c.split.kind) && find_split(c.split.kind)->uses_classes);
+        if (f.setting && !f.setting->applies_when.empty())
+            f.widget->setEnabled(setting_applies(*f.setting, c));
+    // The grid is large: it goes away rather than grey out.
+    classGrid_->setVisible(setting_applies(setting("classes"), c));
     fields_["local_target"].widget->setEnabled(byTarget_->isChecked());
-    fields_["target"].widget->setEnabled(useTarget_->isChecked());
+    for (auto it = optional_.begin(); it != optional_.end(); ++it)
+        fields_[it.key()].widget->setEnabled(it.value()->isChecked());
 }
 
 void SetupPanel::showStrategies(const ExperimentConfig& c) {
@@ -526,7 +567,8 @@ void SetupPanel::rebuildClassGrid(const std::vector<std::vector<int>>& assignmen
     updating_ = true;
     const int envs = static_cast<QSpinBox*>(fields_["envs"].widget)->value();
     auto groups = assignment;
-    if (groups.empty() || static_cast<int>(groups.size()) != envs) groups = default_class_assignment(envs);
+    if (groups.empty() || static_cast<int>(groups.size()) != envs)
+        groups = default_class_assignment(envs);
     classGrid_->setColumnCount(envs);
     // Short headers: ten columns must still be readable in the panel,
     // and a header that does not fit is elided into nonsense ("nv 1").
@@ -551,7 +593,8 @@ std::vector<std::vector<int>> SetupPanel::gridAssignment() const {
     std::vector<std::vector<int>> groups(classGrid_->columnCount());
     for (int k = 0; k < classGrid_->columnCount(); ++k)
         for (int c = 0; c < kNumClasses; ++c)
-            if (auto* item = classGrid_->item(c, k); item && item->checkState() == Qt::Checked) groups[k].push_back(c);
+            if (auto* item = classGrid_->item(c, k); item && item->checkState() == Qt::Checked)
+                groups[k].push_back(c);
     return groups;
 }
 
@@ -560,7 +603,8 @@ ExperimentConfig SetupPanel::config() const {
     // stay as they were set, so Start repeats that run.
     ExperimentConfig c = base_;
     for (const auto& f : fields_) {
-        if (f.setting->key == "classes") continue;
+        if (f.setting->key == "classes")
+            continue;
         f.setting->set(c, f.read());
     }
     const auto* split = find_split(c.split.kind);
@@ -568,7 +612,8 @@ ExperimentConfig SetupPanel::config() const {
     // The registry's order, not the map's.
     c.compare.clear();
     for (const auto& m : merge_method_names())
-        if (compare_.contains(q(m)) && compare_[q(m)]->isChecked()) c.compare.push_back(m);
+        if (compare_.contains(q(m)) && compare_[q(m)]->isChecked())
+            c.compare.push_back(m);
     c.method = format_choice({c.method, methodParams_->values()});
     c.rule = format_choice({c.rule, ruleParams_->values()});
     // Set either way: an opened lanes run's mode must not outlive a switch
@@ -581,8 +626,11 @@ ExperimentConfig SetupPanel::config() const {
         c.lanes = typed.empty() ? c.compare : typed;
         c.compare = c.lanes;
     }
-    if (!byTarget_->isChecked()) c.local_target = 0;
-    if (!useTarget_->isChecked()) c.target = 0;
+    if (!byTarget_->isChecked())
+        c.local_target = 0;
+    for (auto it = optional_.begin(); it != optional_.end(); ++it)
+        if (!it.value()->isChecked())
+            fields_[it.key()].setting->set(c, SettingValue(0.0));
     return c;
 }
 
@@ -592,14 +640,16 @@ void SetupPanel::setConfig(const ExperimentConfig& c) {
     for (const auto& f : fields_) {
         SettingValue v = f.setting->get(c);
         // An option that is off keeps a sensible value in its field.
-        if ((f.setting->key == "local_target" || f.setting->key == "target") && std::get<double>(v) <= 0) v = 0.9;
+        if (f.setting->suggested > 0 && std::get<double>(v) <= 0)
+            v = f.setting->suggested;
         f.write(v);
     }
     rebuildClassGrid(c.split.classes);
     showStrategies(c);
     (c.mode == Mode::Lanes ? modeLanes_ : modeCompare_)->setChecked(true);
     (c.local_target > 0 ? byTarget_ : byEpochs_)->setChecked(true);
-    useTarget_->setChecked(c.target > 0);
+    for (auto it = optional_.begin(); it != optional_.end(); ++it)
+        it.value()->setChecked(std::get<double>(fields_[it.key()].setting->get(c)) > 0);
     const QString match = q(matching_preset(c));
     preset_->setCurrentIndex(preset_->findData(match.isEmpty() ? QString("custom") : match));
     updating_ = false;
@@ -611,7 +661,8 @@ void SetupPanel::setConfig(const ExperimentConfig& c) {
 }
 
 void SetupPanel::applyPreset(const QString& name) {
-    if (name == "custom" || !find_preset(name.toStdString())) return;
+    if (name == "custom" || !find_preset(name.toStdString()))
+        return;
     ExperimentConfig c = preset(name.toStdString());
     const ExperimentConfig typed = config();
     c.data_dir = typed.data_dir;
@@ -619,7 +670,9 @@ void SetupPanel::applyPreset(const QString& name) {
     setConfig(c);
 }
 
-QString SetupPanel::presetName() const { return preset_->currentData().toString(); }
+QString SetupPanel::presetName() const {
+    return preset_->currentData().toString();
+}
 
 void SetupPanel::setRefusal(const QString& message, const QString& field) {
     refusal_ = message;

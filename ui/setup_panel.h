@@ -1,13 +1,16 @@
 #pragma once
-// Everything a user sets before a run, with presets. Every field is built
-// from its setting's declaration (mergelab/settings.h): label, help, range
-// and unit come from there, and a refusal is shown beside the field whose
-// key the core names. Validity is announced so the window can enable Start
-// only for a valid setup.
+// Everything a user sets before a run, with presets. The panel walks the
+// setting declarations (mergelab/settings.h): each with a group gets a field
+// in that group's box, in declaration order, and label, help, range, unit
+// and choices come from there; a few settings have a builder here for a
+// richer widget (the class grid, radio buttons, parameter editors). A
+// refusal is shown beside the field whose key the core names. Validity is announced so the window can enable
+// Start only for a valid setup.
 #include <QMap>
 #include <QWidget>
 
 #include <functional>
+#include <memory>
 
 #include "environments_mode.h"
 #include "mergelab/experiment.h"
@@ -92,9 +95,12 @@ private:
     };
 
     void build();
-    QWidget* buildEnvironments();
-    QWidget* buildMerging();
-    QWidget* buildTraining();
+    // Builders for settings whose field is more than the standard widget
+    // of its type, by key; each adds its rows to its group's form.
+    QMap<QString, std::function<void(QFormLayout*)>> specialBuilders();
+    void addEnvironmentsFooter(QFormLayout* form);
+    // A setting that 0 turns off: a check box as its label.
+    void addOptionalField(QFormLayout* form, const QString& key);
     // Adds the standard widget for `key` as a form row (label, widget, error).
     Field& addField(QFormLayout* form, const QString& key);
     Field makeField(const SettingDescriptor& d);
@@ -121,9 +127,9 @@ private:
     QRadioButton* modeLanes_;
     QRadioButton* byEpochs_;
     QRadioButton* byTarget_;
-    QCheckBox* useTarget_;
-    QMap<QString, Field> fields_; // by setting key
-    QMap<QString, QWidget*> marked_; // by setting key: its label, or the field itself
+    QMap<QString, QCheckBox*> optional_; // by setting key: turns an optional setting on
+    QMap<QString, Field> fields_;        // by setting key
+    QMap<QString, QWidget*> marked_;     // by setting key: its label, or the field itself
     QWidget* content_ = nullptr;
     QScrollArea* scroll_ = nullptr;
     QLabel* problemBar_ = nullptr;

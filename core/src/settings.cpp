@@ -28,6 +28,26 @@ std::vector<std::string> names_of_init() {
     return {name_of(Init::Shared), name_of(Init::Independent)};
 }
 
+// A registry's entry as the label and description of a choice.
+template <typename Entries> auto describe_from(const Entries& (*entries)()) {
+    return [entries](const std::string& name) {
+        for (const auto& e : entries())
+            if (e.name == name)
+                return std::make_pair(e.label.empty() ? e.name : e.label, e.description);
+        return std::make_pair(name, std::string());
+    };
+}
+std::pair<std::string, std::string> describe_optimizer(const std::string& name) {
+    return {name == name_of(Optimizer::Sgd) ? QT_TRANSLATE_NOOP("mergelab", "SGD with momentum")
+                                            : QT_TRANSLATE_NOOP("mergelab", "Adam"),
+            ""};
+}
+std::pair<std::string, std::string> describe_init(const std::string& name) {
+    return {name == name_of(Init::Shared) ? QT_TRANSLATE_NOOP("mergelab", "Shared: same initial weights")
+                                          : QT_TRANSLATE_NOOP("mergelab", "Independent per environment"),
+            ""};
+}
+
 // Conversions between a config field and its SettingValue, by field type.
 SettingValue to_value(int v) {
     return int64_t(v);
@@ -93,6 +113,11 @@ struct Declare {
     Declare& widget(WidgetHint hint) { return d.widget = hint, *this; }
     Declare& when(const char* condition) { return d.applies_when = condition, *this; }
     Declare& choices(std::vector<std::string> (*list)()) { return d.choices = list, *this; }
+    template <typename Describe> Declare& described(Describe describe) {
+        return d.describe_choice = describe, *this;
+    }
+    Declare& min_means(const char* label) { return d.min_label = label, *this; }
+    Declare& suggest(double value) { return d.suggested = value, *this; }
     template <typename Parse> Declare& items(Parse parse) {
         return d.check_item = [parse](const std::string& item) { parse(item); }, *this;
     }
@@ -132,6 +157,7 @@ std::vector<SettingDescriptor> declare_environments() {
                 QT_TRANSLATE_NOOP("mergelab", "how the training data is divided among the environments"),
                 T::Choice, box)
             .choices(split_names)
+            .described(describe_from(split_kinds))
             .bind([](ExperimentConfig& c) -> std::string& { return c.split.kind; })
             .d,
         Declare("envs", "--envs", QT_TRANSLATE_NOOP("mergelab", "Environments"),
@@ -148,7 +174,7 @@ std::vector<SettingDescriptor> declare_environments() {
         Declare(
             "val_fraction", "--val-fraction", QT_TRANSLATE_NOOP("mergelab", "Validation share"),
             QT_TRANSLATE_NOOP("mergelab", "share of each environment's data held out for its local accuracy"),
-            T::Real, "")
+            T::Real, box)
             .range(0, 0.5)
             .open_below()
             .bind([](ExperimentConfig& c) -> double& { return c.split.val_fraction; })
@@ -176,6 +202,7 @@ std::vector<SettingDescriptor> declare_merging() {
         Declare("model", "--model", QT_TRANSLATE_NOOP("mergelab", "Model"),
                 QT_TRANSLATE_NOOP("mergelab", "the network every environment trains"), T::Choice, box)
             .choices(architecture_names)
+            .described(describe_from(architectures))
             .bind([](ExperimentConfig& c) -> std::string& { return c.model; })
             .d,
         Declare(
@@ -185,6 +212,7 @@ std::vector<SettingDescriptor> declare_merging() {
                 "the merged model that is copied back to every environment (METHOD[+RULE][:key=value,...])"),
             T::Choice, box)
             .choices(merge_method_names)
+            .described(describe_from(merge_methods))
             .items(parse_strategy)
             .bind([](ExperimentConfig& c) -> std::string& { return c.method; })
             .d,
@@ -206,7 +234,7 @@ std::vector<SettingDescriptor> declare_merging() {
         Declare("lanes", "--lanes", QT_TRANSLATE_NOOP("mergelab", "Lanes"),
                 QT_TRANSLATE_NOOP("mergelab", "lanes mode: one full experiment per strategy "
                                               "METHOD[+RULE][:key=value,...], same seed and data"),
-                T::List, "")
+                T::List, box)
             .choices(merge_method_names)
             .items(parse_strategy)
             .when("mode=lanes")
@@ -243,6 +271,24 @@ std::vector<SettingDescriptor> declare_training() {
             .range(1, 1000)
             .bind([](ExperimentConfig& c) -> int& { return c.local_epochs; })
             .d,
+        Declare(
+            "local_target", "--local-target", QT_TRANSLATE_NOOP("mergelab", "Until local accuracy"),
+            QT_TRANSLATE_NOOP("mergelab", "train locally until validation accuracy reaches this (0: off)"),
+            T::Real, box)
+            .range(0, 1)
+            .shown_as(100, "%")
+            .suggest(0.9)
+            .bind([](ExperimentConfig& c) -> double& { return c.local_target; })
+            .d,
+        Declare("target", "--target", QT_TRANSLATE_NOOP("mergelab", "Stop at accuracy"),
+                QT_TRANSLATE_NOOP("mergelab",
+                                  "stop when every environment's copied-back accuracy reaches this (0: off)"),
+                T::Real, box)
+            .range(0, 1)
+            .shown_as(100, "%")
+            .suggest(0.9)
+            .bind([](ExperimentConfig& c) -> double& { return c.target; })
+            .d,
         Declare("local_steps", "--local-steps", QT_TRANSLATE_NOOP("mergelab", "Batches per round"),
                 QT_TRANSLATE_NOOP("mergelab",
                                   "local training batches per round instead of whole epochs (0: epochs)"),
@@ -254,28 +300,14 @@ std::vector<SettingDescriptor> declare_training() {
                 QT_TRANSLATE_NOOP("mergelab", "how environments train locally (RULE[:key=value,...])"),
                 T::Choice, box)
             .choices(local_rule_names)
+            .described(describe_from(local_rules))
             .items(parse_rule_choice)
             .bind([](ExperimentConfig& c) -> std::string& { return c.rule; })
-            .d,
-        Declare(
-            "local_target", "--local-target", QT_TRANSLATE_NOOP("mergelab", "Until local accuracy"),
-            QT_TRANSLATE_NOOP("mergelab", "train locally until validation accuracy reaches this (0: off)"),
-            T::Real, box)
-            .range(0, 1)
-            .shown_as(100, "%")
-            .bind([](ExperimentConfig& c) -> double& { return c.local_target; })
-            .d,
-        Declare("target", "--target", QT_TRANSLATE_NOOP("mergelab", "Stop at accuracy"),
-                QT_TRANSLATE_NOOP("mergelab",
-                                  "stop when every environment's copied-back accuracy reaches this (0: off)"),
-                T::Real, box)
-            .range(0, 1)
-            .shown_as(100, "%")
-            .bind([](ExperimentConfig& c) -> double& { return c.target; })
             .d,
         Declare("optimizer", "--optimizer", QT_TRANSLATE_NOOP("mergelab", "Optimizer"),
                 QT_TRANSLATE_NOOP("mergelab", "adam, or sgd with momentum"), T::Choice, box)
             .choices(names_of_optimizer)
+            .described(describe_optimizer)
             .bind([](ExperimentConfig& c) -> Optimizer& { return c.optimizer; })
             .d,
         Declare("lr", "--lr", QT_TRANSLATE_NOOP("mergelab", "Learning rate"),
@@ -309,6 +341,7 @@ std::vector<SettingDescriptor> declare_training() {
                     "shared: the same initial weights everywhere; independent: each environment its own"),
                 T::Choice, box)
             .choices(names_of_init)
+            .described(describe_init)
             .bind([](ExperimentConfig& c) -> Init& { return c.init; })
             .d,
     };
@@ -316,17 +349,19 @@ std::vector<SettingDescriptor> declare_training() {
 
 std::vector<SettingDescriptor> declare_running() {
     using T = SettingType;
+    const char* box = "training";
     return {
         Declare("init_from", "--init-from", QT_TRANSLATE_NOOP("mergelab", "Start from"),
                 QT_TRANSLATE_NOOP(
                     "mergelab",
                     "start every environment from this saved model (.pt); overrides the initialisation"),
-                T::Text, "")
+                T::Text, box)
             .bind([](ExperimentConfig& c) -> std::string& { return c.init_from; })
             .d,
         Declare("threads", "--threads", QT_TRANSLATE_NOOP("mergelab", "Threads"),
-                QT_TRANSLATE_NOOP("mergelab", "threads to use (0: every core)"), T::Integer, "training")
+                QT_TRANSLATE_NOOP("mergelab", "threads to use (0: every core)"), T::Integer, box)
             .range(0, 256)
+            .min_means(QT_TRANSLATE_NOOP("mergelab", "automatic"))
             .bind([](ExperimentConfig& c) -> int& { return c.threads; })
             .d,
         Declare("min_envs", "--min-envs", QT_TRANSLATE_NOOP("mergelab", "Environments needed"),
@@ -338,7 +373,7 @@ std::vector<SettingDescriptor> declare_running() {
             .bind([](ExperimentConfig& c) -> int& { return c.min_envs; })
             .d,
         Declare("bins", "--bins", QT_TRANSLATE_NOOP("mergelab", "Histogram bins"),
-                QT_TRANSLATE_NOOP("mergelab", "weight histogram bins per layer"), T::Integer, "")
+                QT_TRANSLATE_NOOP("mergelab", "weight histogram bins per layer"), T::Integer, box)
             .range(2, 4096)
             .bind([](ExperimentConfig& c) -> int& { return c.histogram_bins; })
             .d,
@@ -350,7 +385,7 @@ std::vector<SettingDescriptor> declare_running() {
             .d,
         Declare("save_all", "--save-all", QT_TRANSLATE_NOOP("mergelab", "Save every round"),
                 QT_TRANSLATE_NOOP("mergelab", "keep the models of every round, not only the last"), T::Flag,
-                "")
+                box)
             .bind([](ExperimentConfig& c) -> bool& { return c.save_all; })
             .d,
     };
@@ -406,9 +441,27 @@ void check_item(const SettingDescriptor& d, const std::string& item, Unknown unk
 
 } // namespace
 
-const std::vector<SettingDescriptor>& settings() {
-    static const std::vector<SettingDescriptor> all = declare();
+namespace {
+std::deque<SettingDescriptor>& registered() {
+    static std::deque<SettingDescriptor> all = [] {
+        const auto declared = declare();
+        return std::deque<SettingDescriptor>(declared.begin(), declared.end());
+    }();
     return all;
+}
+} // namespace
+
+const std::deque<SettingDescriptor>& settings() {
+    return registered();
+}
+
+void register_setting(SettingDescriptor d) {
+    if (d.key.empty() || !d.get || !d.set)
+        throw std::logic_error("a registered setting needs a key, get and set");
+    for (const auto& other : settings())
+        if (other.key == d.key || (!d.flag.empty() && other.flag == d.flag))
+            throw std::logic_error("setting '" + d.key + "' or its flag is already declared");
+    registered().push_back(std::move(d));
 }
 
 const SettingDescriptor* find_setting(const std::string& key) {

@@ -221,7 +221,6 @@ std::vector<SplitKind> builtin_splits() {
                          "Hsu, Qi and Brown, Measuring the effects of non-identical data distribution (2019)",
                          {}},
                         [](const SplitSpec& spec) { return make_dirichlet_partitioner(spec.alpha); }};
-    dirichlet.uses_alpha = true;
     return {v, h, dirichlet};
 }
 

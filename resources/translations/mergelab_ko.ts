@@ -34,26 +34,6 @@
         <translation>%1라운드: 저장 중</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel.cpp" line="+82"/>
-        <source>SGD with momentum</source>
-        <translation>모멘텀 SGD</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Adam</source>
-        <translation>Adam</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Shared: same initial weights</source>
-        <translation>공유: 같은 초기 가중치</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Independent per environment</source>
-        <translation>환경마다 따로</translation>
-    </message>
-    <message>
         <location filename="../../ui/messages.cpp" line="-28"/>
         <source>running</source>
         <translation>진행 중</translation>
@@ -163,6 +143,31 @@
 </context>
 <context>
     <name>mergelab</name>
+    <message>
+        <location filename="../../core/src/settings.cpp" line="+0"/>
+        <source>SGD with momentum</source>
+        <translation>모멘텀 SGD</translation>
+    </message>
+    <message>
+        <location filename="../../core/src/settings.cpp" line="+0"/>
+        <source>Adam</source>
+        <translation>Adam</translation>
+    </message>
+    <message>
+        <location filename="../../core/src/settings.cpp" line="+0"/>
+        <source>Shared: same initial weights</source>
+        <translation>공유: 같은 초기 가중치</translation>
+    </message>
+    <message>
+        <location filename="../../core/src/settings.cpp" line="+0"/>
+        <source>Independent per environment</source>
+        <translation>환경마다 따로</translation>
+    </message>
+    <message>
+        <location filename="../../core/src/settings.cpp" line="+0"/>
+        <source>automatic</source>
+        <translation>자동</translation>
+    </message>
     <message>
         <location filename="../../core/src/dataset.cpp" line="+19"/>
         <source>T-shirt/top</source>
@@ -2808,11 +2813,6 @@ this run merges with %1 only</source>
 </context>
 <context>
     <name>mergelab::ui::SetupPanel</name>
-    <message>
-        <location filename="../../ui/setup_panel.cpp" line="+33"/>
-        <source>automatic</source>
-        <translation>자동</translation>
-    </message>
     <message>
         <location line="+119"/>
         <source>Preset:</source>

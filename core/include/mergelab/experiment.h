@@ -44,38 +44,42 @@ bool parse_name(const std::string& text, StopReason& out);
 // The settings of one experiment. Each field is declared for people (range,
 // flag, label, help) once, in settings.cpp.
 struct ExperimentConfig {
-    SplitSpec split;                 // kind, envs, classes, alpha, val fraction, train limit
-    std::string model = "cnn";       // an architecture_names() entry
+    SplitSpec split;           // kind, envs, classes, alpha, val fraction, train limit
+    std::string model = "cnn"; // an architecture_names() entry
     // Methods as METHOD[:key=value,...] (strategy.h).
-    std::string method = "avg";      // primary merge method: the one copied back
-    std::vector<std::string> compare = {"avg", "max", "absmax"}; // merged and evaluated on the same local models
+    std::string method = "avg"; // primary merge method: the one copied back
+    std::vector<std::string> compare = {"avg", "max",
+                                        "absmax"}; // merged and evaluated on the same local models
     Mode mode = Mode::Compare;
     // Lanes mode: one full experiment per strategy, METHOD[+RULE][:key=value,...].
     std::vector<std::string> lanes;
     std::string rule = "plain"; // local training rule, RULE[:key=value,...]
     bool align = false;         // permute every environment's hidden units to match environment 1's first
-    bool baseline = false;           // also train one model on the union of the environments' data
-    int rounds = 10;                 // the round limit
-    int local_epochs = 1;            // epochs per round (the maximum when local_target is set)
-    int local_steps = 0;             // > 0: this many batches per round instead of local_epochs
-    double local_target = 0;         // the paper's step 2: train until local val acc >= this (0: off)
-    double target = 0;               // the paper's step 5: stop when every environment reaches it (0: off)
+    bool baseline = false;      // also train one model on the union of the environments' data
+    int rounds = 10;            // the round limit
+    int local_epochs = 1;       // epochs per round (the maximum when local_target is set)
+    int local_steps = 0;        // > 0: this many batches per round instead of local_epochs
+    double local_target = 0;    // the paper's step 2: train until local val acc >= this (0: off)
+    double target = 0;          // the paper's step 5: stop when every environment reaches it (0: off)
     Optimizer optimizer = Optimizer::Adam;
     double lr = 1e-3;
     double momentum = 0.9; // sgd only
     int batch_size = 64;
-    uint64_t seed = 1;     // the one seed: split, initial weights, data order, dropout
+    uint64_t seed = 1; // the one seed: split, initial weights, data order, dropout
     Init init = Init::Shared;
-    std::string init_from;       // a saved state_dict every environment starts from (overrides init)
-    int threads = 0;             // 0: every core of the machine (see resolve_threads)
+    std::string init_from; // a saved state_dict every environment starts from (overrides init)
+    int threads = 0;       // 0: every core of the machine (see resolve_threads)
     int histogram_bins = 64;
-    std::string data_dir;        // empty: resolve_data_dir()
-    std::string out_dir;         // empty: write nothing
-    bool replace_out = false;    // --force: out_dir may hold a previous MergeLab run, which is removed
-    bool save_all = false;       // save models of every round, not only the final one
+    std::string data_dir;     // empty: resolve_data_dir()
+    std::string out_dir;      // empty: write nothing
+    bool replace_out = false; // --force: out_dir may hold a previous MergeLab run, which is removed
+    bool save_all = false;    // save models of every round, not only the final one
     // Environments in processes: a round merges when at least this many
     // reported, and the others may rejoin later (0: every one must report).
     int min_envs = 0;
+    // Values of settings declared outside the core (register_setting), as
+    // typed, by key: they travel with the config like any other.
+    std::map<std::string, std::string> extensions;
 };
 
 // A named starting point for the settings. "V" and "H" repeat the paper's
@@ -118,14 +122,14 @@ struct Stats {
 struct LayerHistogram {
     std::string tensor; // "conv1.weight"
     double lo = 0, hi = 0;
-    std::vector<std::vector<int64_t>> envs;              // one count vector per environment
-    std::map<std::string, std::vector<int64_t>> merged;  // per method
+    std::vector<std::vector<int64_t>> envs;             // one count vector per environment
+    std::map<std::string, std::vector<int64_t>> merged; // per method
     std::vector<Stats> env_stats;
     std::map<std::string, Stats> merged_stats;
 };
 
 struct EnvRoundMetrics {
-    double val_acc = 0;    // local model on its own validation data, before the merge
+    double val_acc = 0; // local model on its own validation data, before the merge
     double val_loss = 0;
     double train_loss = 0; // mean over the last local epoch
     double train_seconds = 0;
@@ -141,8 +145,8 @@ struct MethodMetrics {
     double test_acc = 0;
     double test_loss = 0;
     ConfusionMatrix confusion{};
-    std::vector<double> env_val_acc;     // the merged model on each environment's validation data
-    std::vector<uint8_t> predictions;   // per test image
+    std::vector<double> env_val_acc;  // the merged model on each environment's validation data
+    std::vector<uint8_t> predictions; // per test image
 };
 
 struct RoundResult {
@@ -171,7 +175,7 @@ struct RunResult {
     std::vector<EnvironmentSummary> envs;
     std::vector<RoundResult> rounds;
     StopReason stopped = StopReason::Running;
-    std::string message; // why it stopped, for people
+    std::string message;    // why it stopped, for people
     int format_version = 0; // of the run.json it was read from; 0: made by this process
 };
 
@@ -186,14 +190,14 @@ struct PhaseChanged {
     std::string lane;
     int round = 0;
     Phase phase = Phase::Training;
-    int env = -1; // 0-based environment for Training, else -1
+    int env = -1;       // 0-based environment for Training, else -1
     std::string method; // for Merging/Evaluating
 };
 struct BatchProgress {
     std::string lane;
     int round = 0;
-    int env = 0; // 0-based; -1 for the centralised baseline
-    int epoch = 0; // from 1
+    int env = 0;                    // 0-based; -1 for the centralised baseline
+    int epoch = 0;                  // from 1
     int64_t batch = 0, batches = 0; // batch from 1, of `batches` in this epoch
     double loss = 0;
     double images_per_second = 0;
@@ -215,7 +219,7 @@ struct MergeFinished {
 struct StepFinished {
     std::string lane;
     int round = 0;
-    Phase step = Phase::Training; // Training, Merging, Evaluating or CopyingBack
+    Phase step = Phase::Training;    // Training, Merging, Evaluating or CopyingBack
     std::vector<double> env_val_acc; // each local model on its own validation data (from Training on)
     std::vector<std::pair<std::string, double>> merged_test_acc; // per method (from Evaluating on)
     std::string primary;

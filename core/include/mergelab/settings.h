@@ -2,8 +2,10 @@
 // Every setting of an experiment, declared once. Validation, run.json, the
 // CLI's options and the app's setup widgets are all derived from these
 // descriptors, so a range or a name is written in one place only.
+#include <deque>
 #include <functional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -41,12 +43,22 @@ struct SettingDescriptor {
     double display_scale = 1;
     std::string unit;
     WidgetHint widget = WidgetHint::Default;
-    // The setup panel's box: data, environments, merging, training; empty:
-    // only on the command line and in run.json.
+    // The setup panel's box: data, environments, merging, training (or any
+    // other name: the panel adds a box for it); empty: only on the command
+    // line and in run.json. Within a box, fields follow settings()' order.
     std::string group;
     // "split=dirichlet" or "optimizer=sgd": the setting matters only then.
     std::string applies_when;
+    // What the minimum means when it is not a number to people ("automatic"
+    // for 0 threads); shown in its place.
+    std::string min_label;
+    // A setting that 0 turns off (a target): the value its field offers
+    // when it is turned on.
+    double suggested = 0;
     std::function<std::vector<std::string>()> choices;
+    // A choice's label and one-line description for people (untranslated,
+    // as the registries keep them); the name itself when not given.
+    std::function<std::pair<std::string, std::string>(const std::string& name)> describe_choice;
     // Choice and List items may carry parameters ("ties:density=0.2",
     // "avg+fedprox:mu=0.01"): the name is checked against choices(), then
     // the whole item here (throws UsageError saying what is wrong).
@@ -55,8 +67,15 @@ struct SettingDescriptor {
     std::function<void(ExperimentConfig&, const SettingValue&)> set;
 };
 
-// In run.json order.
-const std::vector<SettingDescriptor>& settings();
+// In run.json order. A deque: registering never moves a descriptor that
+// someone holds a pointer to.
+const std::deque<SettingDescriptor>& settings();
+// Adds a setting declared outside the core's list (an extension, or a test
+// proving that one declaration is enough): it follows the others in run.json,
+// the CLI, validation and the panel. `d.get` and `d.set` must be given.
+// Throws std::logic_error for a key or flag already taken. Register before
+// any window or command line is built from the list.
+void register_setting(SettingDescriptor d);
 // nullptr if no setting has this key.
 const SettingDescriptor* find_setting(const std::string& key);
 // Throws std::logic_error for an unknown key (a programming error).

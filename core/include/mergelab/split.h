@@ -53,7 +53,6 @@ struct SplitSpec {
 struct SplitKind : RegistryEntry {
     std::function<std::unique_ptr<Partitioner>(const SplitSpec&)> make;
     bool uses_classes = false; // reads SplitSpec::classes
-    bool uses_alpha = false;   // reads SplitSpec::alpha
 };
 const std::vector<SplitKind>& split_kinds();
 // For tests and extensions: adds an entry (replacing one of the same name).
