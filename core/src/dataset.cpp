@@ -9,6 +9,8 @@
 #include "mergelab/error.h"
 #include "mergelab/i18n.h"
 #include "mergelab/idx.h"
+#include "mergelab/image_folder.h"
+#include "mergelab/log.h"
 
 namespace fs = std::filesystem;
 
@@ -81,6 +83,18 @@ Dataset make_split(const std::string& images_path, IdxImages images, const std::
 } // namespace
 
 FashionMnist load_fashion_mnist(const std::string& dir, DataPart part) {
+    if (is_image_folder(dir)) {
+        ImageFolderLoad load = load_image_folder(dir, part);
+        if (int(load.data.class_names.size()) != kNumClasses)
+            throw Error(dir + ": holds " + std::to_string(load.data.class_names.size()) +
+                        " class folders; MergeLab's models train on exactly " + std::to_string(kNumClasses));
+        if (load.skipped > 0) {
+            std::string examples;
+            for (const auto& e : load.skipped_examples) examples += "\n  " + e;
+            logger()->warn("{}: skipped {} unreadable files, first:{}", dir, load.skipped, examples);
+        }
+        return std::move(load.data);
+    }
     std::error_code ec;
     const fs::file_status status = fs::status(dir, ec);
     if (status.type() == fs::file_type::not_found)

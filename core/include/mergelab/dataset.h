@@ -24,6 +24,9 @@ struct FashionMnist {
     Dataset train; // 60,000 in the real set
     Dataset test;  // 10,000 in the real set
     std::string directory;
+    // An image folder's classes (its folder names); empty for the IDX files,
+    // whose names are class_names().
+    std::vector<std::string> class_names;
 };
 
 // Debian's dataset-fashion-mnist location.
@@ -40,6 +43,8 @@ enum class DataPart { Both, Train, Test };
 // "<name>-ubyte"), reads and validates them; image and label counts must agree.
 // With `part` Train or Test only that half's two files are looked for and
 // read; the other half stays empty. Throws mergelab::Error naming the file.
+// A folder of class folders (image_folder.h) is read as images instead;
+// until the models take other class counts it must hold exactly 10 classes.
 FashionMnist load_fashion_mnist(const std::string& dir, DataPart part = DataPart::Both);
 
 } // namespace mergelab

@@ -1,0 +1,331 @@
+// Image folders as data: decoding, resizing, the train/test layouts, the
+// cache, hostile files, and the same numbers as the IDX files of the same
+// images (on the real Fashion-MNIST when it is installed).
+#include <QtTest>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <QTemporaryDir>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <zlib.h>
+
+#include <jpeglib.h>
+#include <png.h>
+
+#include "mergelab/dataset.h"
+#include "mergelab/error.h"
+#include "mergelab/experiment.h"
+#include "mergelab/idx.h"
+#include "mergelab/image_folder.h"
+#include "support/process.h"
+#include "support/synthetic.h"
+
+using namespace mergelab;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write_png(const std::string& path, const uint8_t* pixels, int width, int height, bool rgb = false) {
+    png_image image;
+    std::memset(&image, 0, sizeof image);
+    image.version = PNG_IMAGE_VERSION;
+    image.width = png_uint_32(width);
+    image.height = png_uint_32(height);
+    image.format = rgb ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
+    if (!png_image_write_to_file(&image, path.c_str(), 0, pixels, 0, nullptr)) qFatal("cannot write %s", path.c_str());
+}
+
+void write_jpeg(const std::string& path, const uint8_t* pixels, int width, int height) {
+    FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) qFatal("cannot write %s", path.c_str());
+    jpeg_compress_struct info;
+    jpeg_error_mgr error;
+    info.err = jpeg_std_error(&error);
+    jpeg_create_compress(&info);
+    jpeg_stdio_dest(&info, f);
+    info.image_width = JDIMENSION(width);
+    info.image_height = JDIMENSION(height);
+    info.input_components = 1;
+    info.in_color_space = JCS_GRAYSCALE;
+    jpeg_set_defaults(&info);
+    jpeg_set_quality(&info, 100, TRUE);
+    jpeg_start_compress(&info, TRUE);
+    while (info.next_scanline < info.image_height) {
+        JSAMPROW row = const_cast<uint8_t*>(pixels) + size_t(info.next_scanline) * width;
+        jpeg_write_scanlines(&info, &row, 1);
+    }
+    jpeg_finish_compress(&info);
+    jpeg_destroy_compress(&info);
+    std::fclose(f);
+}
+
+std::string name_of(int i) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%05d.png", i);
+    return buf;
+}
+
+// `data`'s images as DIR/<prefix>c<k>/NNNNN.png (class k, index in `data`).
+void write_folder(const std::string& dir, const Dataset& data) {
+    for (int64_t i = 0; i < data.size(); ++i) {
+        const std::string cls = dir + "/c" + std::to_string(data.labels[size_t(i)]);
+        fs::create_directories(cls);
+        write_png(cls + "/" + name_of(int(i)), &data.pixels[size_t(i) * kImagePixels], kImageSide, kImageSide);
+    }
+}
+
+// The images in the loader's order: by class, then by file name.
+Dataset in_folder_order(const Dataset& data) {
+    Dataset out;
+    for (int c = 0; c < kNumClasses; ++c)
+        for (int64_t i = 0; i < data.size(); ++i)
+            if (data.labels[size_t(i)] == c) {
+                out.labels.push_back(uint8_t(c));
+                out.pixels.insert(out.pixels.end(), data.pixels.begin() + i * kImagePixels,
+                                  data.pixels.begin() + (i + 1) * kImagePixels);
+            }
+    return out;
+}
+
+void write_idx_pair(const std::string& dir, const std::string& prefix, const Dataset& data) {
+    IdxImages images;
+    images.count = data.size();
+    images.rows = kImageSide;
+    images.cols = kImageSide;
+    images.pixels = data.pixels;
+    write_idx_images(dir + "/" + prefix + "-images-idx3-ubyte", images);
+    write_idx_labels(dir + "/" + prefix + "-labels-idx1-ubyte", data.labels);
+}
+
+// A small PNG whose header claims width x height grey pixels: valid chunks
+// and CRCs, and a little deflated data that would inflate far beyond it.
+QByteArray png_bomb(quint32 width, quint32 height) {
+    auto be = [](quint32 v) {
+        QByteArray b(4, 0);
+        for (int i = 0; i < 4; ++i) b[i] = char((v >> (24 - 8 * i)) & 0xff);
+        return b;
+    };
+    auto chunk = [&](const QByteArray& type_and_data) {
+        return be(quint32(type_and_data.size() - 4)) + type_and_data +
+               be(quint32(crc32(0, reinterpret_cast<const Bytef*>(type_and_data.data()), uInt(type_and_data.size()))));
+    };
+    const QByteArray zeros(1 << 20, '\0');
+    uLongf packed_size = compressBound(uLong(zeros.size()));
+    QByteArray packed(int(packed_size), '\0');
+    compress(reinterpret_cast<Bytef*>(packed.data()), &packed_size, reinterpret_cast<const Bytef*>(zeros.data()),
+             uLong(zeros.size()));
+    packed.resize(int(packed_size));
+    return QByteArray("\x89PNG\r\n\x1a\n", 8) +
+           chunk(QByteArray("IHDR") + be(width) + be(height) + QByteArray("\x08\x00\x00\x00\x00", 5)) +
+           chunk(QByteArray("IDAT") + packed) + chunk(QByteArray("IEND"));
+}
+
+int64_t peak_rss_kb() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
+    return -1;
+}
+
+} // namespace
+
+class TestImageFolder : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+    ImageFolderOptions noCache() {
+        ImageFolderOptions o;
+        o.cache_dir = "-";
+        o.threads = 2;
+        return o;
+    }
+
+private slots:
+    void resizeAveragesByAreaAndCutsTheCentre() {
+        // 56 x 84 (w x h): the centred 56 x 56 square, then 2 x 2 blocks.
+        std::vector<uint8_t> big(size_t(56) * 84);
+        for (int y = 0; y < 84; ++y)
+            for (int x = 0; x < 56; ++x) big[size_t(y) * 56 + x] = uint8_t((x * 3 + y * 5) % 251);
+        const std::string path = tmp_.filePath("tall.png").toStdString();
+        write_png(path, big.data(), 56, 84);
+        std::ifstream in(path, std::ios::binary);
+        const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+        const auto small = decode_image_28(bytes);
+        QCOMPARE(small.size(), size_t(kImagePixels));
+        for (int oy = 0; oy < 28; oy += 5)
+            for (int ox = 0; ox < 28; ox += 3) {
+                double sum = 0;
+                for (int dy = 0; dy < 2; ++dy)
+                    for (int dx = 0; dx < 2; ++dx) sum += big[size_t(14 + 2 * oy + dy) * 56 + 2 * ox + dx];
+                QCOMPARE(int(small[size_t(oy) * 28 + ox]), int(std::lround(sum / 4)));
+            }
+    }
+
+    void jpegAndColourPngDecode() {
+        std::vector<uint8_t> grey(kImagePixels, 200);
+        const std::string jpg = tmp_.filePath("flat.jpg").toStdString();
+        write_jpeg(jpg, grey.data(), 28, 28);
+        std::ifstream in(jpg, std::ios::binary);
+        const auto out = decode_image_28(std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), {}));
+        for (uint8_t v : out) QVERIFY(std::abs(int(v) - 200) <= 1);
+        // A pure red RGB PNG becomes one grey level, the same everywhere.
+        std::vector<uint8_t> red(size_t(kImagePixels) * 3, 0);
+        for (int i = 0; i < kImagePixels; ++i) red[size_t(i) * 3] = 255;
+        const std::string rgb = tmp_.filePath("red.png").toStdString();
+        write_png(rgb, red.data(), 28, 28, true);
+        std::ifstream in2(rgb, std::ios::binary);
+        const auto r = decode_image_28(std::vector<uint8_t>((std::istreambuf_iterator<char>(in2)), {}));
+        QVERIFY(r[0] > 20 && r[0] < 200);
+        QVERIFY(std::all_of(r.begin(), r.end(), [&](uint8_t v) { return v == r[0]; }));
+    }
+
+    void trainTestLayoutEqualsTheImagesAndIsCached() {
+        const FashionMnist synthetic = testing::synthetic_fashion_mnist(4, 2);
+        const std::string dir = tmp_.filePath("split").toStdString();
+        write_folder(dir + "/train", synthetic.train);
+        write_folder(dir + "/test", synthetic.test);
+        QVERIFY(is_image_folder(dir));
+        ImageFolderOptions o;
+        o.cache_dir = tmp_.filePath("cache").toStdString();
+        const ImageFolderLoad first = load_image_folder(dir, DataPart::Both, o);
+        QVERIFY(!first.from_cache);
+        QCOMPARE(first.skipped, int64_t(0));
+        QCOMPARE(first.data.class_names.size(), size_t(10));
+        QCOMPARE(first.data.class_names.front(), std::string("c0"));
+        const Dataset train = in_folder_order(synthetic.train), test = in_folder_order(synthetic.test);
+        QVERIFY(first.data.train.pixels == train.pixels);
+        QVERIFY(first.data.train.labels == train.labels);
+        QVERIFY(first.data.test.pixels == test.pixels);
+        const ImageFolderLoad again = load_image_folder(dir, DataPart::Both, o);
+        QVERIFY(again.from_cache);
+        QVERIFY(again.data.train.pixels == train.pixels);
+        QVERIFY(again.data.test.labels == test.labels);
+        QVERIFY(again.data.class_names == first.data.class_names);
+        // A touched file is a different data set: the cache misses.
+        const std::string one = dir + "/train/c3/" + name_of(3);
+        QVERIFY(::truncate(one.c_str(), 10) == 0);
+        const ImageFolderLoad changed = load_image_folder(dir, DataPart::Both, o);
+        QVERIFY(!changed.from_cache);
+        QCOMPARE(changed.skipped, int64_t(1));
+        // A damaged cache file is not believed.
+        for (const auto& e : fs::directory_iterator(o.cache_dir)) {
+            std::ofstream(e.path(), std::ios::binary | std::ios::in | std::ios::out).write("XXXXXXXX", 8);
+        }
+        QVERIFY(!load_image_folder(dir, DataPart::Both, o).from_cache);
+    }
+
+    void classFoldersOnlyHoldOutAStratifiedShare() {
+        const FashionMnist synthetic = testing::synthetic_fashion_mnist(10, 1);
+        const std::string dir = tmp_.filePath("flat").toStdString();
+        write_folder(dir, synthetic.train);
+        ImageFolderOptions o = noCache();
+        o.test_fraction = 0.2;
+        const ImageFolderLoad load = load_image_folder(dir, DataPart::Both, o);
+        QCOMPARE(load.data.test.size(), int64_t(20));
+        QCOMPARE(load.data.train.size(), int64_t(80));
+        std::array<int, 10> per{};
+        for (uint8_t l : load.data.test.labels) ++per[l];
+        for (int n : per) QCOMPARE(n, 2);
+        // The same seed holds out the same images.
+        QVERIFY(load_image_folder(dir, DataPart::Both, o).data.test.pixels == load.data.test.pixels);
+        o.seed = 2;
+        QVERIFY(load_image_folder(dir, DataPart::Both, o).data.test.pixels != load.data.test.pixels);
+    }
+
+    void hostileFilesAreSkippedAndCounted() {
+        const FashionMnist synthetic = testing::synthetic_fashion_mnist(2, 1);
+        const std::string dir = tmp_.filePath("hostile").toStdString();
+        write_folder(dir, synthetic.train);
+        const std::string c0 = dir + "/c0/";
+        std::ofstream(c0 + "notes.png") << "not an image at all";
+        {
+            std::ifstream in(c0 + name_of(0), std::ios::binary);
+            std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
+            std::ofstream(c0 + "truncated.png", std::ios::binary).write(bytes.data(), std::streamsize(bytes.size() / 2));
+        }
+        const QByteArray bomb = png_bomb(50000, 50000);
+        std::ofstream(c0 + "bomb.png", std::ios::binary).write(bomb.data(), bomb.size());
+        QVERIFY(::symlink("loop.png", (c0 + "loop.png").c_str()) == 0);
+        QVERIFY(::mkfifo((c0 + "pipe.png").c_str(), 0600) == 0);
+        QVERIFY(::symlink("/dev/zero", (c0 + "zero.png").c_str()) == 0);
+        const int64_t before = peak_rss_kb();
+        const ImageFolderLoad load = load_image_folder(dir, DataPart::Both, noCache());
+        qInfo("peak RSS %lld kB before, %lld kB after", (long long)before, (long long)peak_rss_kb());
+        QCOMPARE(load.skipped, int64_t(6));
+        QCOMPARE(load.decoded, int64_t(20));
+        QCOMPARE(load.skipped_examples.size(), size_t(5));
+        QString all;
+        for (const auto& e : load.skipped_examples) all += QString::fromStdString(e) + "\n";
+        QVERIFY2(all.contains("bomb.png: claims 50000 x 50000 pixels"), qPrintable(all));
+        QVERIFY2(all.contains("loop.png: cannot be opened"), qPrintable(all));
+        QVERIFY2(all.contains("notes.png: is not a PNG or JPEG image"), qPrintable(all));
+        QVERIFY2(all.contains("pipe.png: is not a regular file"), qPrintable(all));
+        QVERIFY2(all.contains("truncated.png: is a damaged PNG"), qPrintable(all));
+        // The bomb was never inflated: memory grew by far less than its claim.
+        QVERIFY(peak_rss_kb() - before < 512 * 1024);
+    }
+
+    void aClassWithNoReadableImageIsNamed() {
+        const FashionMnist synthetic = testing::synthetic_fashion_mnist(2, 1);
+        const std::string dir = tmp_.filePath("emptyclass").toStdString();
+        write_folder(dir, synthetic.train);
+        fs::create_directories(dir + "/zz-empty");
+        std::ofstream(dir + "/zz-empty/a.png") << "text";
+        try {
+            load_image_folder(dir, DataPart::Both, noCache());
+            QFAIL("a class without images was accepted");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("zz-empty: class folder holds no readable"), e.what());
+        }
+        // One class folder is not a classification task.
+        const std::string one = tmp_.filePath("oneclass").toStdString();
+        fs::create_directories(one + "/only");
+        QVERIFY_THROWS_EXCEPTION(Error, load_image_folder(one, DataPart::Both, noCache()));
+    }
+
+    // 2,000 real test images as PNG files: loaded back they equal the IDX
+    // bytes, and a 1-round run on them gives the metrics of a run on IDX
+    // files holding the same images.
+    void realImagesGiveTheSameRun() {
+        if (testing::real_data_dir().isEmpty()) QSKIP("Fashion-MNIST not installed (dataset-fashion-mnist)");
+        const FashionMnist real = load_fashion_mnist(kDefaultDataDir, DataPart::Test);
+        Dataset train, test;
+        for (int64_t i = 0; i < 2000; ++i) {
+            Dataset& to = i < 1500 ? train : test;
+            to.labels.push_back(real.test.labels[size_t(i)]);
+            to.pixels.insert(to.pixels.end(), real.test.pixels.begin() + i * kImagePixels,
+                             real.test.pixels.begin() + (i + 1) * kImagePixels);
+        }
+        const std::string pictures = tmp_.filePath("pictures").toStdString();
+        write_folder(pictures + "/train", train);
+        write_folder(pictures + "/test", test);
+        const std::string idx = tmp_.filePath("idx").toStdString();
+        fs::create_directories(idx);
+        write_idx_pair(idx, "train", in_folder_order(train));
+        write_idx_pair(idx, "t10k", in_folder_order(test));
+
+        const FashionMnist fromPictures = load_fashion_mnist(pictures);
+        const FashionMnist fromIdx = load_fashion_mnist(idx);
+        QVERIFY(fromPictures.train.pixels == fromIdx.train.pixels);
+        QVERIFY(fromPictures.train.labels == fromIdx.train.labels);
+        QVERIFY(fromPictures.test.pixels == fromIdx.test.pixels);
+        QVERIFY(fromPictures.test.labels == fromIdx.test.labels);
+
+        ExperimentConfig c = testing::small_config(1);
+        const auto a = run_experiment(c, fromPictures);
+        const auto b = run_experiment(c, fromIdx);
+        QCOMPARE(a.size(), b.size());
+        const RoundResult& ra = a[0].rounds.at(0);
+        const RoundResult& rb = b[0].rounds.at(0);
+        QCOMPARE(ra.merged.size(), rb.merged.size());
+        for (size_t m = 0; m < ra.merged.size(); ++m) QCOMPARE(ra.merged[m].test_acc, rb.merged[m].test_acc);
+        for (size_t k = 0; k < ra.envs.size(); ++k) QCOMPARE(ra.envs[k].val_acc, rb.envs[k].val_acc);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestImageFolder)
+#include "test_image_folder.moc"
