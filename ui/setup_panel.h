@@ -78,6 +78,7 @@ public:
 signals:
     void validityChanged(bool valid, const QString& problem);
     void changed();
+    void classCountsChanged(); // recounted for the current split
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -122,7 +123,7 @@ private:
     QRadioButton* byEpochs_;
     QRadioButton* byTarget_;
     QCheckBox* useTarget_;
-    QMap<QString, Field> fields_; // by setting key
+    QMap<QString, Field> fields_;    // by setting key
     QMap<QString, QWidget*> marked_; // by setting key: its label, or the field itself
     QWidget* content_ = nullptr;
     QScrollArea* scroll_ = nullptr;
