@@ -1,6 +1,7 @@
 #include "setup_panel.h"
 
 #include "environments_choice.h"
+#include "file_dialogs.h"
 #include "param_editor.h"
 
 #include <QAbstractSpinBox>
@@ -10,7 +11,6 @@
 #include <QCoreApplication>
 #include <QDoubleSpinBox>
 #include <QEvent>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
@@ -33,13 +33,13 @@
 #include <cmath>
 
 #include "class_counts.h"
+#include "i18n.h"
 #include "mergelab/dataset.h"
 #include "mergelab/error.h"
 #include "mergelab/idx.h"
 #include "mergelab/merge.h"
 #include "mergelab/model.h"
 #include "mergelab/split.h"
-#include "i18n.h"
 #include "mergelab/strategy.h"
 #include "palette.h"
 
@@ -58,20 +58,26 @@ double slider_to_value(const SettingDescriptor& d, int step) {
 }
 int value_to_slider(const SettingDescriptor& d, double v) {
     const double lo = std::log10(d.min), hi = std::log10(d.max);
-    return std::clamp(static_cast<int>(std::lround((std::log10(v) - lo) / (hi - lo) * kSliderSteps)), 0, kSliderSteps);
+    return std::clamp(static_cast<int>(std::lround((std::log10(v) - lo) / (hi - lo) * kSliderSteps)), 0,
+                      kSliderSteps);
 }
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 // Registry entries behind a choice, for labels and tooltips.
 std::vector<const RegistryEntry*> entries_for(const QString& key) {
     std::vector<const RegistryEntry*> out;
     if (key == "split")
-        for (const auto& k : split_kinds()) out.push_back(&k);
+        for (const auto& k : split_kinds())
+            out.push_back(&k);
     if (key == "model")
-        for (const auto& a : architectures()) out.push_back(&a);
+        for (const auto& a : architectures())
+            out.push_back(&a);
     if (key == "method")
-        for (const auto& m : merge_methods()) out.push_back(&m);
+        for (const auto& m : merge_methods())
+            out.push_back(&m);
     if (key == "rule")
         for (const auto& r : local_rules())
             out.push_back(&r);
@@ -79,9 +85,11 @@ std::vector<const RegistryEntry*> entries_for(const QString& key) {
 }
 
 QString choice_label(const QString& key, const QString& name) {
-    if (key == "optimizer") return name == "sgd" ? QObject::tr("SGD with momentum") : QObject::tr("Adam");
+    if (key == "optimizer")
+        return name == "sgd" ? QObject::tr("SGD with momentum") : QObject::tr("Adam");
     if (key == "init")
-        return name == "shared" ? QObject::tr("Shared: same initial weights") : QObject::tr("Independent per environment");
+        return name == "shared" ? QObject::tr("Shared: same initial weights")
+                                : QObject::tr("Independent per environment");
     return name;
 }
 
@@ -101,7 +109,8 @@ double parse_number(const QString& text) {
 
 } // namespace
 
-SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
+SetupPanel::SetupPanel(QWidget* parent)
+    : QWidget(parent) {
     build();
     applyPreset("quick");
 }
@@ -114,7 +123,8 @@ SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
     case SettingType::Integer: {
         auto* spin = new QSpinBox;
         spin->setRange(static_cast<int>(d.min * d.display_scale), static_cast<int>(d.max * d.display_scale));
-        if (d.key == "threads") spin->setSpecialValueText(tr("automatic"));
+        if (d.key == "threads")
+            spin->setSpecialValueText(tr("automatic"));
         f.widget = spin;
         f.read = [spin] { return SettingValue(int64_t(spin->value())); };
         f.write = [spin](const SettingValue& v) { spin->setValue(static_cast<int>(std::get<int64_t>(v))); };
@@ -125,7 +135,9 @@ SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
             auto* edit = new QLineEdit;
             f.widget = edit;
             f.read = [edit] { return SettingValue(parse_number(edit->text())); };
-            f.write = [edit](const SettingValue& v) { edit->setText(QLocale().toString(std::get<double>(v), 'g', 6)); };
+            f.write = [edit](const SettingValue& v) {
+                edit->setText(QLocale().toString(std::get<double>(v), 'g', 6));
+            };
         } else if (d.widget == WidgetHint::LogSlider) {
             auto* row = new QWidget;
             auto* layout = new QHBoxLayout(row);
@@ -161,7 +173,8 @@ SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
             spin->setDecimals(scale > 1 ? 1 : 3);
             spin->setRange(d.min * scale, d.max * scale);
             spin->setSingleStep(scale > 1 ? 1 : 0.01);
-            if (!d.unit.empty()) spin->setSuffix(" " + q(d.unit));
+            if (!d.unit.empty())
+                spin->setSuffix(" " + q(d.unit));
             f.widget = spin;
             f.read = [spin, scale] { return SettingValue(spin->value() / scale); };
             f.write = [spin, scale](const SettingValue& v) { spin->setValue(std::get<double>(v) * scale); };
@@ -176,7 +189,8 @@ SetupPanel::Field SetupPanel::makeField(const SettingDescriptor& d) {
                 combo->setItemData(combo->count() - 1, coreText(e->description), Qt::ToolTipRole);
             }
         } else {
-            for (const auto& name : d.choices()) combo->addItem(choice_label(key, q(name)), q(name));
+            for (const auto& name : d.choices())
+                combo->addItem(choice_label(key, q(name)), q(name));
         }
         f.widget = combo;
         f.read = [combo] { return SettingValue(combo->currentData().toString().toStdString()); };
@@ -240,7 +254,8 @@ void SetupPanel::build() {
         preset_->setItemData(preset_->count() - 1, coreText(p.description), Qt::ToolTipRole);
     }
     preset_->addItem(tr("Custom"), "custom");
-    preset_->setToolTip(tr("Quick demo finishes in about a minute; the paper presets repeat its two experiments"));
+    preset_->setToolTip(
+        tr("Quick demo finishes in about a minute; the paper presets repeat its two experiments"));
     presetRow->addWidget(preset_, 1);
     outer->addLayout(presetRow);
     lesson_ = new QCheckBox(tr("Lesson: stop after each step"));
@@ -250,7 +265,8 @@ void SetupPanel::build() {
            "explains each step with this run's numbers. Next (Space or Right arrow) goes on."));
     outer->addWidget(lesson_);
     connect(preset_, &QComboBox::currentIndexChanged, this, [this] {
-        if (!updating_) applyPreset(preset_->currentData().toString());
+        if (!updating_)
+            applyPreset(preset_->currentData().toString());
     });
 
     auto* dataBox = new QGroupBox(tr("Data"));
@@ -266,8 +282,9 @@ void SetupPanel::build() {
     markable("data", dataDir);
     outer->addWidget(dataBox);
     connect(browse, &QPushButton::clicked, this, [this, dataDir] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Fashion-MNIST folder"), dataDir->text());
-        if (!dir.isEmpty()) dataDir->setText(dir);
+        const QString dir = existing_directory(this, tr("Fashion-MNIST folder"), dataDir->text());
+        if (!dir.isEmpty())
+            dataDir->setText(dir);
     });
     connect(dataDir, &QLineEdit::textChanged, this, [this] { refusal_.clear(); });
 
@@ -304,16 +321,19 @@ void SetupPanel::build() {
     // the mouse wheel only when focused, so scrolling the panel changes nothing.
     for (auto* w : findChildren<QWidget*>()) {
         if (qobject_cast<QAbstractSpinBox*>(w)) {
-            if (auto* s = qobject_cast<QSpinBox*>(w)) connect(s, &QSpinBox::valueChanged, this, &SetupPanel::touched);
+            if (auto* s = qobject_cast<QSpinBox*>(w))
+                connect(s, &QSpinBox::valueChanged, this, &SetupPanel::touched);
             if (auto* s = qobject_cast<QDoubleSpinBox*>(w))
                 connect(s, &QDoubleSpinBox::valueChanged, this, &SetupPanel::touched);
         } else if (auto* combo = qobject_cast<QComboBox*>(w)) {
-            if (combo == preset_) continue;
+            if (combo == preset_)
+                continue;
             connect(combo, &QComboBox::currentIndexChanged, this, &SetupPanel::touched);
         } else if (auto* slider = qobject_cast<QSlider*>(w)) {
             connect(slider, &QSlider::valueChanged, this, &SetupPanel::touched);
         } else if (auto* button = qobject_cast<QAbstractButton*>(w)) {
-            if (qobject_cast<QPushButton*>(w)) continue;
+            if (qobject_cast<QPushButton*>(w))
+                continue;
             connect(button, &QAbstractButton::toggled, this, &SetupPanel::touched);
         } else if (auto* edit = qobject_cast<QLineEdit*>(w)) {
             connect(edit, &QLineEdit::textChanged, this, &SetupPanel::touched);
@@ -350,9 +370,11 @@ QWidget* SetupPanel::buildEnvironments() {
     // appears elsewhere, or the fields under the pointer move.
     classGrid_->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     classGrid_->setFixedHeight(classGrid_->horizontalHeader()->sizeHint().height() + kNumClasses * 22 + 4);
-    for (int c = 0; c < kNumClasses; ++c) classGrid_->setRowHeight(c, 22);
+    for (int c = 0; c < kNumClasses; ++c)
+        classGrid_->setRowHeight(c, 22);
     QStringList rows;
-    for (int c = 0; c < kNumClasses; ++c) rows << QString("%1 %2").arg(c).arg(short_class_name(c));
+    for (int c = 0; c < kNumClasses; ++c)
+        rows << QString("%1 %2").arg(c).arg(short_class_name(c));
     classGrid_->setVerticalHeaderLabels(rows);
     addRow(form, "classes", QString(), classGrid_);
     Field grid;
@@ -378,7 +400,8 @@ QWidget* SetupPanel::buildEnvironments() {
     countTimer_->setInterval(150);
     connect(countTimer_, &QTimer::timeout, this, &SetupPanel::recountNow);
     connect(static_cast<QSpinBox*>(fields_["envs"].widget), &QSpinBox::valueChanged, this, [this] {
-        if (!updating_) rebuildClassGrid({});
+        if (!updating_)
+            rebuildClassGrid({});
     });
     return box;
 }
@@ -406,7 +429,8 @@ QWidget* SetupPanel::buildMerging() {
         const QString name = q(m.name);
         auto* check = new QCheckBox(name);
         check->setToolTip(coreText(m.label) + ": " + coreText(m.description));
-        check->setStyleSheet(QString("QCheckBox { color: %1; font-weight: bold; }").arg(method_color(name).name()));
+        check->setStyleSheet(
+            QString("QCheckBox { color: %1; font-weight: bold; }").arg(method_color(name).name()));
         compareLayout->addWidget(check, int(compare_.size()) / 2, int(compare_.size()) % 2);
         compare_[name] = check;
     }
@@ -486,7 +510,8 @@ void SetupPanel::touched() {
 void SetupPanel::updateVisibility() {
     const ExperimentConfig c = config();
     for (const auto& f : fields_)
-        if (f.setting && !f.setting->applies_when.empty()) f.widget->setEnabled(setting_applies(*f.setting, c));
+        if (f.setting && !f.setting->applies_when.empty())
+            f.widget->setEnabled(setting_applies(*f.setting, c));
     classGrid_->setVisible(find_split(c.split.kind) && find_split(c.split.kind)->uses_classes);
     fields_["local_target"].widget->setEnabled(byTarget_->isChecked());
     fields_["target"].widget->setEnabled(useTarget_->isChecked());
@@ -526,7 +551,8 @@ void SetupPanel::rebuildClassGrid(const std::vector<std::vector<int>>& assignmen
     updating_ = true;
     const int envs = static_cast<QSpinBox*>(fields_["envs"].widget)->value();
     auto groups = assignment;
-    if (groups.empty() || static_cast<int>(groups.size()) != envs) groups = default_class_assignment(envs);
+    if (groups.empty() || static_cast<int>(groups.size()) != envs)
+        groups = default_class_assignment(envs);
     classGrid_->setColumnCount(envs);
     // Short headers: ten columns must still be readable in the panel,
     // and a header that does not fit is elided into nonsense ("nv 1").
@@ -551,7 +577,8 @@ std::vector<std::vector<int>> SetupPanel::gridAssignment() const {
     std::vector<std::vector<int>> groups(classGrid_->columnCount());
     for (int k = 0; k < classGrid_->columnCount(); ++k)
         for (int c = 0; c < kNumClasses; ++c)
-            if (auto* item = classGrid_->item(c, k); item && item->checkState() == Qt::Checked) groups[k].push_back(c);
+            if (auto* item = classGrid_->item(c, k); item && item->checkState() == Qt::Checked)
+                groups[k].push_back(c);
     return groups;
 }
 
@@ -560,7 +587,8 @@ ExperimentConfig SetupPanel::config() const {
     // stay as they were set, so Start repeats that run.
     ExperimentConfig c = base_;
     for (const auto& f : fields_) {
-        if (f.setting->key == "classes") continue;
+        if (f.setting->key == "classes")
+            continue;
         f.setting->set(c, f.read());
     }
     const auto* split = find_split(c.split.kind);
@@ -568,7 +596,8 @@ ExperimentConfig SetupPanel::config() const {
     // The registry's order, not the map's.
     c.compare.clear();
     for (const auto& m : merge_method_names())
-        if (compare_.contains(q(m)) && compare_[q(m)]->isChecked()) c.compare.push_back(m);
+        if (compare_.contains(q(m)) && compare_[q(m)]->isChecked())
+            c.compare.push_back(m);
     c.method = format_choice({c.method, methodParams_->values()});
     c.rule = format_choice({c.rule, ruleParams_->values()});
     // Set either way: an opened lanes run's mode must not outlive a switch
@@ -581,8 +610,10 @@ ExperimentConfig SetupPanel::config() const {
         c.lanes = typed.empty() ? c.compare : typed;
         c.compare = c.lanes;
     }
-    if (!byTarget_->isChecked()) c.local_target = 0;
-    if (!useTarget_->isChecked()) c.target = 0;
+    if (!byTarget_->isChecked())
+        c.local_target = 0;
+    if (!useTarget_->isChecked())
+        c.target = 0;
     return c;
 }
 
@@ -592,7 +623,8 @@ void SetupPanel::setConfig(const ExperimentConfig& c) {
     for (const auto& f : fields_) {
         SettingValue v = f.setting->get(c);
         // An option that is off keeps a sensible value in its field.
-        if ((f.setting->key == "local_target" || f.setting->key == "target") && std::get<double>(v) <= 0) v = 0.9;
+        if ((f.setting->key == "local_target" || f.setting->key == "target") && std::get<double>(v) <= 0)
+            v = 0.9;
         f.write(v);
     }
     rebuildClassGrid(c.split.classes);
@@ -611,7 +643,8 @@ void SetupPanel::setConfig(const ExperimentConfig& c) {
 }
 
 void SetupPanel::applyPreset(const QString& name) {
-    if (name == "custom" || !find_preset(name.toStdString())) return;
+    if (name == "custom" || !find_preset(name.toStdString()))
+        return;
     ExperimentConfig c = preset(name.toStdString());
     const ExperimentConfig typed = config();
     c.data_dir = typed.data_dir;
@@ -619,7 +652,9 @@ void SetupPanel::applyPreset(const QString& name) {
     setConfig(c);
 }
 
-QString SetupPanel::presetName() const { return preset_->currentData().toString(); }
+QString SetupPanel::presetName() const {
+    return preset_->currentData().toString();
+}
 
 void SetupPanel::setRefusal(const QString& message, const QString& field) {
     refusal_ = message;
