@@ -331,7 +331,10 @@ QString FlowView::trainingCaption(int round) const {
     const QString round_text = tr("Round %1").arg(round);
     if (!training_.count(-1))
         return tr("%1: %2 train, each on its own data only").arg(round_text, who);
-    return tr("%1: %2 train on their own data only; for comparison, one central model trains on all of it")
+    return (names.size() == 1 ? tr("%1: %2 trains on its own data only; for comparison, one central model "
+                                   "trains on all environments' data together")
+                              : tr("%1: %2 train, each on its own data only; for comparison, one central "
+                                   "model trains on all their data together"))
         .arg(round_text, who);
 }
 

@@ -50,7 +50,7 @@
 <context>
     <name>mergelab::ui::FlowView</name>
     <message numerus="yes">
-        <location filename="../../ui/flow_view.cpp" line="+409"/>
+        <location filename="../../ui/flow_view.cpp" line="+416"/>
         <source>What Start does: every environment trains on its own images only (%1 split); their weights meet in the middle and are merged with %2; the merged model is tested on the test images and copied back to every environment; and again, up to %n round(s).</source>
         <translation>
             <numerusform>What Start does: every environment trains on its own images only (%1 split); their weights meet in the middle and are merged with %2; the merged model is tested on the test images and copied back to every environment; and again, up to %n round.</numerusform>
@@ -61,7 +61,7 @@
 <context>
     <name>mergelab::ui::LogPanel</name>
     <message numerus="yes">
-        <location filename="../../ui/log_panel.cpp" line="+147"/>
+        <location filename="../../ui/log_panel.cpp" line="+149"/>
         <source>stopped by the user after %n finished round(s)</source>
         <translation>
             <numerusform>stopped by the user after %n finished round</numerusform>

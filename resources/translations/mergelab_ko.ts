@@ -1115,7 +1115,7 @@
 <context>
     <name>mergelab::ui::ConfusionView</name>
     <message>
-        <location filename="../../ui/confusion_view.cpp" line="+65"/>
+        <location filename="../../ui/confusion_view.cpp" line="+67"/>
         <source>Show:</source>
         <translation>보기:</translation>
     </message>
@@ -1125,13 +1125,13 @@
         <translation>병합 모델, 또는 병합 전 한 환경의 자체 모델</translation>
     </message>
     <message>
-        <location line="+103"/>
-        <location line="+58"/>
+        <location line="+117"/>
+        <location line="+66"/>
         <source>%1 (local model)</source>
         <translation>%1 (로컬 모델)</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-61"/>
         <source>No run yet.
 Start an experiment or open a run folder to see its confusion matrices.</source>
         <translation>아직 실행이 없습니다.
@@ -1145,7 +1145,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 첫 병합 모델을 시험하면 혼동 행렬이 나타납니다.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>This run has no test results for %1&apos;s own model
 (it was saved by an older version).</source>
         <translation>이 실행에는 %1 자체 모델의 시험 결과가 없습니다
@@ -1157,35 +1157,35 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>병합 모델 &quot;%1&quot;은 이 라운드에서 평가되지 않았습니다.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>%1, round %2: %3 % of %4 test images correct</source>
         <translation>%1, %2라운드: 시험 이미지 %4장 중 %3 % 정답</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+39"/>
         <source>Merged: %1</source>
         <translation>병합: %1</translation>
     </message>
     <message>
-        <location line="+40"/>
-        <location line="+162"/>
+        <location line="+43"/>
+        <location line="+168"/>
         <source>(never seen)</source>
         <translation>(본 적 없음)</translation>
     </message>
     <message>
-        <location line="-156"/>
-        <location line="+247"/>
+        <location line="-161"/>
+        <location line="+256"/>
         <source>0 – 100 % of the row (true class)</source>
         <translation>행(실제 클래스)의 0 – 100 %</translation>
     </message>
     <message>
-        <location line="-245"/>
-        <location line="+248"/>
+        <location line="-252"/>
+        <location line="+255"/>
         <source>hatched: classes %1 never saw in training</source>
         <translation>빗금: %1이 학습에서 본 적 없는 클래스</translation>
     </message>
     <message>
-        <location line="-142"/>
+        <location line="-146"/>
         <source>Too small to show the matrix.</source>
         <translation>행렬을 보이기에 너무 작습니다.</translation>
     </message>
@@ -1200,7 +1200,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실제 클래스</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+168"/>
         <source>True %1, predicted %2: %3 images
 (%4 % of the %5 test images)</source>
         <translation>실제 %1, 예측 %2: %3장
@@ -1294,7 +1294,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>알고리즘의 다음 단계로 넘어갑니다 (Space 또는 오른쪽 화살표)</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+78"/>
         <source>Opened %1: %2. Press Replay to watch a round&apos;s merge step by step; scrub through the rounds above.</source>
         <translation>%1 열림: %2. 다시 보기를 누르면 라운드의 병합을 단계별로 볼 수 있습니다; 위에서 라운드를 넘겨 보세요.</translation>
     </message>
@@ -1350,23 +1350,28 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+1"/>
-        <source>%1: %2 train on their own data only; for comparison, one central model trains on all of it</source>
-        <translation>%1: %2 — 각자 자기 데이터로만 학습; 비교용 중앙 모델 하나는 그 데이터 전부로 학습</translation>
+        <source>%1: %2 trains on its own data only; for comparison, one central model trains on all environments&apos; data together</source>
+        <translation>%1: %2 — 자기 데이터로만 학습; 비교용 중앙 모델 하나는 모든 환경의 데이터를 한데 모아 학습</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+2"/>
+        <source>%1: %2 train, each on its own data only; for comparison, one central model trains on all their data together</source>
+        <translation>%1: %2 — 각자 자기 데이터로만 학습; 비교용 중앙 모델 하나는 그 데이터를 모두 한데 모아 학습</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>Going on to the next step…</source>
         <translation>다음 단계로 넘어가는 중…</translation>
     </message>
     <message numerus="yes">
-        <location line="+52"/>
+        <location line="+51"/>
         <source>What Start does: every environment trains on its own images only (%1 split); their weights meet in the middle and are merged with %2; the merged model is tested on the test images and copied back to every environment; and again, up to %n round(s).</source>
         <translation>
             <numerusform>시작하면: 모든 환경이 자기 이미지로만 학습합니다(%1 분할). 가중치만 가운데로 모여 %2 방법으로 병합되고, 병합 모델을 시험 이미지로 시험한 뒤 모든 환경에 되돌려 복사합니다. 이를 최대 %n라운드 되풀이합니다.</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>One central model trains on all the data in one place, for comparison.</source>
         <translation>비교를 위해 중앙 모델 하나가 모든 데이터를 한곳에서 학습합니다.</translation>
     </message>
@@ -1391,8 +1396,8 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>클래스 %1</translation>
     </message>
     <message>
-        <location line="-120"/>
-        <location line="+124"/>
+        <location line="-123"/>
+        <location line="+127"/>
         <source>Round %1</source>
         <translation>%1라운드</translation>
     </message>
@@ -1447,7 +1452,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>티셔츠</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Trouser</source>
         <translation>바지</translation>
     </message>
@@ -1457,7 +1462,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>풀오버</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Dress</source>
         <translation>드레스</translation>
     </message>
@@ -1467,7 +1472,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>코트</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Sandal</source>
         <translation>샌들</translation>
     </message>
@@ -1477,7 +1482,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>셔츠</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Sneaker</source>
         <translation>운동화</translation>
     </message>
@@ -1487,12 +1492,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>가방</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Boot</source>
         <translation>부츠</translation>
     </message>
     <message>
-        <location line="+163"/>
+        <location line="+164"/>
         <source>%1 images</source>
         <translation>이미지 %1장</translation>
     </message>
@@ -1939,12 +1944,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>기준선(중앙 학습) 참여자</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>environment %1</source>
         <translation>환경 %1</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>(process %1 on %2, %3)</source>
         <translation>(%2의 프로세스 %1, %3)</translation>
     </message>
@@ -2050,7 +2055,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::LossChart</name>
     <message>
-        <location filename="../../ui/loss_chart.cpp" line="+26"/>
+        <location filename="../../ui/loss_chart.cpp" line="+28"/>
         <source>Batch of this round (each model from 0)</source>
         <translation>이 라운드의 배치 (모델마다 0부터)</translation>
     </message>
@@ -2061,12 +2066,12 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+13"/>
-        <location line="+79"/>
+        <location line="+82"/>
         <source>No training yet</source>
         <translation>아직 학습하지 않았습니다</translation>
     </message>
     <message>
-        <location line="-63"/>
+        <location line="-67"/>
         <source>Round %1: training loss, batch by batch</source>
         <translation>%1라운드: 배치별 학습 손실</translation>
     </message>
@@ -2076,17 +2081,17 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>레인 %1, %2라운드: 배치별 학습 손실</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Waiting for the first batch</source>
         <translation>첫 배치를 기다리는 중</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+61"/>
         <source>Training loss, batch by batch</source>
         <translation>배치별 학습 손실</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+28"/>
         <source>central</source>
         <translation>중앙</translation>
     </message>
@@ -2760,7 +2765,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>환경 1에서 (%)</translation>
     </message>
     <message>
-        <location line="+162"/>
+        <location line="+161"/>
         <source>No run yet: press Start</source>
         <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
     </message>
@@ -2809,12 +2814,12 @@ this run merges with %1 only</source>
         <translation>부호 뒤집힘, 병합 모델에서 환경 평균과 부호가 반대인 원소: %1전체 층 %3개 중 %2개 (%4 %)</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+86"/>
         <source>Env 1&apos;s share per layer (%1)</source>
         <translation>층마다 환경 1의 비율 (%1)</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>No element map: no method in this round takes each element from one environment</source>
         <translation>원소 지도 없음: 이 라운드에는 원소마다 한 환경의 값을 고르는 방법이 없습니다</translation>
     </message>
@@ -3123,7 +3128,7 @@ this run merges with %1 only</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="+59"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="+61"/>
         <source>Ready: press Start (Ctrl+R)</source>
         <translation>준비됨: 시작을 누르세요 (Ctrl+R)</translation>
     </message>
@@ -3153,12 +3158,12 @@ this run merges with %1 only</source>
         <translation>%1에 train-images-idx3-ubyte(.gz)가 없습니다</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>%1 holds no class</source>
         <translation>%1에 클래스가 없습니다</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>class %1 (%2) is ticked for more than one environment</source>
         <translation>클래스 %1(%2)이 둘 이상의 환경에 표시되어 있습니다</translation>
     </message>
