@@ -24,14 +24,14 @@ public:
         if ((element == PE_PanelButtonCommand || element == PE_PanelButtonTool ||
              element == PE_FrameLineEdit) &&
             focused(option))
-            ring(painter, option->rect, -kRingPx / 2.0);
+            ring(painter, option->rect, 0);
     }
 
     void drawComplexControl(ComplexControl control, const QStyleOptionComplex* option, QPainter* painter,
                             const QWidget* widget) const override {
         QProxyStyle::drawComplexControl(control, option, painter, widget);
         if ((control == CC_ComboBox || control == CC_SpinBox || control == CC_Slider) && focused(option))
-            ring(painter, option->rect, -kRingPx / 2.0);
+            ring(painter, option->rect, 0);
     }
 
 private:
@@ -39,14 +39,15 @@ private:
         return (option->state & State_HasFocus) && (option->state & State_Enabled);
     }
 
-    // `grow` moves the ring outwards (positive) or inwards (negative) from
-    // `rect`; inwards where the widget's own rectangle is all it may paint.
+    // A ring whose outer edge lies `grow` px outside `rect` (0: the widget's
+    // own outermost pixels, over its frame, where no child covers it).
     static void ring(QPainter* painter, const QRect& rect, double grow) {
         painter->save();
         painter->setRenderHint(QPainter::Antialiasing, false);
         painter->setBrush(Qt::NoBrush);
         painter->setPen(QPen(focus_ring_color(), kRingPx, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
         const double inset = kRingPx / 2.0 - grow;
+        // Its centre line; the pen reaches half its width to either side.
         painter->drawRect(QRectF(rect).adjusted(inset, inset, -inset, -inset));
         painter->restore();
     }

@@ -179,8 +179,10 @@ template <class Element> void rewrap(Element* element, double width) {
 } // namespace
 
 void keep_wrapped(QCustomPlot* plot, QCPItemText* item) {
-    // After apply_zoom (connected first): the font is the one drawn.
-    QObject::connect(plot, &QCustomPlot::beforeReplot, item,
+    // Once laid out, so the axis rect's width is this replot's (before it,
+    // a chart shown for the first time still had its hidden, tiny one); a
+    // text item takes no room in the layout, so it is drawn wrapped anew.
+    QObject::connect(plot, &QCustomPlot::afterLayout, item,
                      [plot, item] { rewrap(item, plot->axisRect()->width() - 16.0); });
 }
 

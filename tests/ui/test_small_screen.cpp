@@ -153,6 +153,8 @@ private slots:
         MainWindow window;
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
+        // Opened while another tab shows: the chart is first laid out hidden.
+        window.findChild<QTabWidget*>()->setCurrentWidget(window.view<ConfusionView>());
         QVERIFY(window.openRun(run_));
         auto* page = window.view<AccuracyPage>();
         show_tab(window, page);
@@ -161,8 +163,16 @@ private slots:
         for (int i = 0; i < plot->itemCount(); ++i)
             if (auto* text = qobject_cast<QCPItemText*>(plot->item(i)); text && text->visible()) {
                 ++texts;
-                const QString wide = testing::too_wide(text->text(), text->font(), plot->axisRect()->width());
+                const double room = plot->axisRect()->width();
+                const QString wide = testing::too_wide(text->text(), text->font(), room);
                 QVERIFY2(wide.isEmpty(), qPrintable(wide));
+                // Wrapped to the chart's width, not to a narrow column.
+                const QString flat = QString(text->text()).replace('\n', ' ');
+                const double total = QFontMetricsF(text->font()).horizontalAdvance(flat);
+                const int lines = int(text->text().count('\n')) + 1;
+                QVERIFY2(lines <= 1 + int(total / (room * 0.6)),
+                         qPrintable(
+                             QStringLiteral("%1 lines for %2 px in %3 px").arg(lines).arg(total).arg(room)));
             }
         QCOMPARE(texts, 1);
     }
