@@ -25,7 +25,8 @@ namespace {
 bool all_zero(const ConfusionMatrix& m) {
     for (const auto& row : m)
         for (int64_t v : row)
-            if (v != 0) return false;
+            if (v != 0)
+                return false;
     return true;
 }
 
@@ -43,6 +44,7 @@ struct ConfusionView::Layout {
     bool valid = false;
     double font = 12;      // axis and class labels, px
     double countFont = 12; // numbers in the cells, px
+    bool countsFit = true;
     double cell = 0;
     bool rotateColumns = false;
     QRectF caption;
@@ -56,7 +58,8 @@ struct ConfusionView::Layout {
     double markerWidth = 0; // "(never seen)" column inside rowLabels
 };
 
-ConfusionView::ConfusionView(QWidget* parent) : QWidget(parent) {
+ConfusionView::ConfusionView(QWidget* parent)
+    : QWidget(parent) {
     on_zoom(this, [this] {
         fitFonts();
         update();
@@ -83,8 +86,12 @@ ConfusionView::ConfusionView(QWidget* parent) : QWidget(parent) {
     rebuildSources();
 }
 
-QSize ConfusionView::sizeHint() const { return {760, 620}; }
-QSize ConfusionView::minimumSizeHint() const { return {420, 330}; }
+QSize ConfusionView::sizeHint() const {
+    return {760, 620};
+}
+QSize ConfusionView::minimumSizeHint() const {
+    return {420, 330};
+}
 
 void ConfusionView::setRunModel(RunModel* model) {
     follow_rounds(
@@ -106,15 +113,19 @@ void ConfusionView::setRound(int round) {
 void ConfusionView::setSource(const QString& source) {
     source_ = source;
     const int index = selector_->findData(source);
-    if (index >= 0) selector_->setCurrentIndex(index);
+    if (index >= 0)
+        selector_->setCurrentIndex(index);
     update();
 }
 
-QString ConfusionView::source() const { return source_; }
+QString ConfusionView::source() const {
+    return source_;
+}
 
 QStringList ConfusionView::sources() const {
     QStringList out;
-    for (int i = 0; i < selector_->count(); ++i) out << selector_->itemData(i).toString();
+    for (int i = 0; i < selector_->count(); ++i)
+        out << selector_->itemData(i).toString();
     return out;
 }
 
@@ -123,7 +134,8 @@ const RoundResult* ConfusionView::shownRound() const {
 }
 
 int ConfusionView::shownEnv() const {
-    if (!source_.startsWith(QLatin1String("env:"))) return -1;
+    if (!source_.startsWith(QLatin1String("env:")))
+        return -1;
     bool ok = false;
     const int env = source_.mid(4).toInt(&ok);
     return ok && env >= 0 ? env : -1;
@@ -131,10 +143,12 @@ int ConfusionView::shownEnv() const {
 
 const ConfusionMatrix* ConfusionView::matrixOrNull() const {
     const RoundResult* round = shownRound();
-    if (!round) return nullptr;
+    if (!round)
+        return nullptr;
     const int env = shownEnv();
     if (env >= 0) {
-        if (env >= static_cast<int>(round->envs.size())) return nullptr;
+        if (env >= static_cast<int>(round->envs.size()))
+            return nullptr;
         const ConfusionMatrix& m = round->envs[static_cast<size_t>(env)].test_confusion;
         // Runs saved before local models were tested carry an empty matrix.
         return all_zero(m) ? nullptr : &m;
@@ -151,12 +165,15 @@ ConfusionMatrix ConfusionView::shownMatrix() const {
 QList<int> ConfusionView::unseenClasses() const {
     QList<int> out;
     const int env = shownEnv();
-    if (!run_ || env < 0 || env >= static_cast<int>(run_->envs.size())) return out;
+    if (!run_ || env < 0 || env >= static_cast<int>(run_->envs.size()))
+        return out;
     const auto& seen = run_->envs[static_cast<size_t>(env)].classes;
     // An unknown class list (old file) must not mark everything as unseen.
-    if (seen.empty()) return out;
+    if (seen.empty())
+        return out;
     for (int c = 0; c < kNumClasses; ++c)
-        if (std::find(seen.begin(), seen.end(), c) == seen.end()) out << c;
+        if (std::find(seen.begin(), seen.end(), c) == seen.end())
+            out << c;
     return out;
 }
 
@@ -171,9 +188,11 @@ QString ConfusionView::sourceTitle() const {
 }
 
 QString ConfusionView::emptyText() const {
-    if (!run_) return tr("No run yet.\nStart an experiment or open a run folder to see its confusion matrices.");
+    if (!run_)
+        return tr("No run yet.\nStart an experiment or open a run folder to see its confusion matrices.");
     if (run_->rounds.empty())
-        return tr("Round 1 is still running.\nThe confusion matrix appears once the first merged model is tested.");
+        return tr(
+            "Round 1 is still running.\nThe confusion matrix appears once the first merged model is tested.");
     if (shownEnv() >= 0)
         return tr("This run has no test results for %1's own model\n(it was saved by an older version).")
             .arg(env_label(shownEnv()));
@@ -182,7 +201,8 @@ QString ConfusionView::emptyText() const {
 
 QString ConfusionView::caption() const {
     const ConfusionMatrix* m = matrixOrNull();
-    if (!m) return emptyText();
+    if (!m)
+        return emptyText();
     const int64_t total = confusion_total(*m);
     const int64_t correct = confusion_correct(*m);
     const double pct = total > 0 ? 100.0 * static_cast<double>(correct) / static_cast<double>(total) : 0.0;
@@ -198,19 +218,24 @@ void ConfusionView::rebuildSources() {
     int envs = 0;
     if (run_) {
         if (const RoundResult* round = shownRound()) {
-            for (const auto& m : round->merged) methods << QString::fromStdString(m.method);
+            for (const auto& m : round->merged)
+                methods << QString::fromStdString(m.method);
         } else {
-            for (const auto& m : evaluated_methods(run_->config)) methods << QString::fromStdString(m);
+            for (const auto& m : evaluated_methods(run_->config))
+                methods << QString::fromStdString(m);
         }
         envs = static_cast<int>(run_->envs.size());
     }
     QStringList data;
-    for (const auto& m : methods) data << m;
-    for (int k = 0; k < envs; ++k) data << QStringLiteral("env:%1").arg(k);
+    for (const auto& m : methods)
+        data << m;
+    for (int k = 0; k < envs; ++k)
+        data << QStringLiteral("env:%1").arg(k);
     selector_->setEnabled(!data.isEmpty());
     if (data == sources()) {
         const int index = selector_->findData(source_);
-        if (index >= 0) selector_->setCurrentIndex(index);
+        if (index >= 0)
+            selector_->setCurrentIndex(index);
         return;
     }
 
@@ -225,7 +250,8 @@ void ConfusionView::rebuildSources() {
     for (int k = 0; k < envs; ++k) {
         QPixmap icon(swatch, swatch);
         icon.fill(env_color(k));
-        selector_->addItem(QIcon(icon), tr("%1 (local model)").arg(env_label(k)), QStringLiteral("env:%1").arg(k));
+        selector_->addItem(QIcon(icon), tr("%1 (local model)").arg(env_label(k)),
+                           QStringLiteral("env:%1").arg(k));
     }
     fitSelector();
     int index = selector_->findData(source_);
@@ -247,7 +273,8 @@ QRectF ConfusionView::canvasRect() const {
 ConfusionView::Layout ConfusionView::computeLayout() const {
     Layout L;
     const QRectF area = canvasRect();
-    if (area.width() < 60 || area.height() < 60) return L;
+    if (area.width() < 60 || area.height() < 60)
+        return L;
     const bool markUnseen = !unseenClasses().isEmpty();
     const QFont base = font();
 
@@ -257,7 +284,8 @@ ConfusionView::Layout ConfusionView::computeLayout() const {
         const QFontMetricsF small(legible_font(pixel_font(base, f * 0.8, false, true)));
         const QFontMetricsF cap(pixel_font(base, f * 1.25, true));
         double nameW = 0;
-        for (int c = 0; c < kNumClasses; ++c) nameW = std::max(nameW, fm.horizontalAdvance(class_name(c)));
+        for (int c = 0; c < kNumClasses; ++c)
+            nameW = std::max(nameW, fm.horizontalAdvance(class_name(c)));
         const double pad = std::max(3.0, f * 0.35);
         L.font = f;
         L.markerWidth = markUnseen ? small.horizontalAdvance(tr("(never seen)")) + pad * 2 : 0;
@@ -266,10 +294,13 @@ ConfusionView::Layout ConfusionView::computeLayout() const {
         const double captionH = cap.height() * 1.4;
 
         // The legend goes on two lines only when one is too narrow.
-        const double gradientLegend = f * 5 + pad + fm.horizontalAdvance(tr("0 – 100 % of the row (true class)"));
-        const double unseenLegend = markUnseen
-            ? f * 2 + pad + fm.horizontalAdvance(tr("hatched: classes %1 never saw in training").arg(env_label(9)))
-            : 0;
+        const double gradientLegend =
+            f * 5 + pad + fm.horizontalAdvance(tr("0 – 100 % of the row (true class)"));
+        const double unseenLegend =
+            markUnseen
+                ? f * 2 + pad +
+                      fm.horizontalAdvance(tr("hatched: classes %1 never saw in training").arg(env_label(9)))
+                : 0;
         L.legendLines = markUnseen && gradientLegend + unseenLegend + f * 2 > area.width() ? 2 : 1;
         const double legendH = fm.height() * 1.35 * L.legendLines;
 
@@ -308,11 +339,21 @@ ConfusionView::Layout ConfusionView::computeLayout() const {
         qint64 widest = 0;
         if (const ConfusionMatrix* m = matrixOrNull())
             for (const auto& row : *m)
-                for (int64_t v : row) widest = std::max<qint64>(widest, v);
+                for (int64_t v : row)
+                    widest = std::max<qint64>(widest, v);
         const QString widestText = grouped(std::max<qint64>(widest, 100));
+        // Inside the diagonal's dotted outline (1 px in, 1.5 px wide) with
+        // a pixel to spare on each side: 4 px of the width were too few,
+        // and the outline cut the first and last digits.
         double cf = std::min(f * 1.1, L.cell * 0.4);
-        while (cf > 6 && QFontMetricsF(pixel_font(base, cf, true)).horizontalAdvance(widestText) > L.cell - 4) cf -= 0.5;
+        const auto fits = [&](double px) {
+            const QFontMetricsF m(pixel_font(base, px, true));
+            return m.horizontalAdvance(widestText) <= L.cell - 8 && m.height() <= L.cell - 4;
+        };
+        while (cf > 6 && !fits(cf))
+            cf -= 0.5;
         L.countFont = cf;
+        L.countsFit = fits(cf); // else the colours alone carry the shares
         L.valid = true;
         return L;
     }
@@ -326,7 +367,8 @@ void ConfusionView::resizeEvent(QResizeEvent* event) {
 
 void ConfusionView::fitFonts() {
     QFont f = font();
-    f.setPixelSize(static_cast<int>(std::lround(std::clamp(base_font_px(size()) * 1.05, 12.0, 28.0 * zoom()))));
+    f.setPixelSize(
+        static_cast<int>(std::lround(std::clamp(base_font_px(size()) * 1.05, 12.0, 28.0 * zoom()))));
     selector_->setFont(f);
     selectorLabel_->setFont(f);
     fitSelector();
@@ -365,7 +407,8 @@ void ConfusionView::paintEvent(QPaintEvent*) {
     if (!m || !L.valid) {
         p.setPen(QColor(90, 90, 90));
         p.setFont(pixel_font(base, std::clamp(base_font_px(size()) * 1.15, 11.0, 24.0 * zoom())));
-        p.drawText(area, Qt::AlignCenter | Qt::TextWordWrap, m ? tr("Too small to show the matrix.") : emptyText());
+        p.drawText(area, Qt::AlignCenter | Qt::TextWordWrap,
+                   m ? tr("Too small to show the matrix.") : emptyText());
         return;
     }
 
@@ -387,8 +430,8 @@ void ConfusionView::paintEvent(QPaintEvent*) {
         p.fillRect(QRectF(x, L.caption.center().y() - sw / 2, sw, sw), color);
         p.setFont(capFont);
         p.setPen(QColor(25, 25, 25));
-        p.drawText(QRectF(x + sw + pad, L.caption.top(), textW + 2, L.caption.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                   cfm.elidedText(text, Qt::ElideRight, textW + 2));
+        p.drawText(QRectF(x + sw + pad, L.caption.top(), textW + 2, L.caption.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter, cfm.elidedText(text, Qt::ElideRight, textW + 2));
     }
 
     // Axis titles.
@@ -398,8 +441,8 @@ void ConfusionView::paintEvent(QPaintEvent*) {
     p.save();
     p.translate(L.yTitle.center());
     p.rotate(-90);
-    p.drawText(QRectF(-L.yTitle.height() / 2, -L.yTitle.width() / 2, L.yTitle.height(), L.yTitle.width()), Qt::AlignCenter,
-               tr("True class"));
+    p.drawText(QRectF(-L.yTitle.height() / 2, -L.yTitle.width() / 2, L.yTitle.height(), L.yTitle.width()),
+               Qt::AlignCenter, tr("True class"));
     p.restore();
 
     // Row labels; a hatched background for classes this model never trained on.
@@ -412,8 +455,8 @@ void ConfusionView::paintEvent(QPaintEvent*) {
             p.fillRect(bg, QBrush(QColor(160, 160, 160), Qt::BDiagPattern));
             p.setFont(markerFont);
             p.setPen(QColor(70, 70, 70));
-            p.drawText(QRectF(row.left() + pad, row.top(), L.markerWidth, row.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                       tr("(never seen)"));
+            p.drawText(QRectF(row.left() + pad, row.top(), L.markerWidth, row.height()),
+                       Qt::AlignLeft | Qt::AlignVCenter, tr("(never seen)"));
         }
         p.setFont(labelFont);
         p.setPen(QColor(25, 25, 25));
@@ -421,8 +464,9 @@ void ConfusionView::paintEvent(QPaintEvent*) {
         // A solid patch behind the name keeps it readable over the hatching.
         if (unseen.contains(r)) {
             const double w = fm.horizontalAdvance(name) + pad;
-            p.fillRect(QRectF(row.right() - pad - w, row.center().y() - fm.height() / 2, w + pad / 2, fm.height()),
-                       QColor(232, 232, 232));
+            p.fillRect(
+                QRectF(row.right() - pad - w, row.center().y() - fm.height() / 2, w + pad / 2, fm.height()),
+                QColor(232, 232, 232));
         }
         p.drawText(row.adjusted(0, 0, -pad, 0), Qt::AlignRight | Qt::AlignVCenter, name);
     }
@@ -434,7 +478,8 @@ void ConfusionView::paintEvent(QPaintEvent*) {
         const QString name = class_name(c);
         const double cx = L.grid.left() + (c + 0.5) * L.cell;
         if (!L.rotateColumns) {
-            p.drawText(QRectF(cx - L.cell / 2, L.columnLabels.top(), L.cell, fm.height() + pad), Qt::AlignCenter, name);
+            p.drawText(QRectF(cx - L.cell / 2, L.columnLabels.top(), L.cell, fm.height() + pad),
+                       Qt::AlignCenter, name);
             continue;
         }
         p.save();
@@ -457,11 +502,12 @@ void ConfusionView::drawCells(QPainter& p, const Layout& L, const ConfusionMatri
     const QFont countBold = pixel_font(font(), L.countFont, true);
     // Counts too small to read from the back of a room are left out in
     // presentation mode: the colours carry the shares.
-    const bool numbers = legible(countFont);
+    const bool numbers = legible(countFont) && L.countsFit;
     for (int r = 0; r < kNumClasses; ++r) {
         const auto& row = m[static_cast<size_t>(r)];
         int64_t rowTotal = 0;
-        for (int64_t v : row) rowTotal += v;
+        for (int64_t v : row)
+            rowTotal += v;
         for (int c = 0; c < kNumClasses; ++c) {
             const int64_t v = row[static_cast<size_t>(c)];
             const double share = rowTotal > 0 ? static_cast<double>(v) / static_cast<double>(rowTotal) : 0.0;
@@ -492,7 +538,8 @@ void ConfusionView::drawCells(QPainter& p, const Layout& L, const ConfusionMatri
     p.drawRect(L.grid);
     p.setPen(QPen(QColor(30, 30, 30, 140), 1.5, Qt::DotLine));
     for (int i = 0; i < kNumClasses; ++i)
-        p.drawRect(QRectF(L.grid.left() + i * L.cell + 1, L.grid.top() + i * L.cell + 1, L.cell - 2, L.cell - 2));
+        p.drawRect(
+            QRectF(L.grid.left() + i * L.cell + 1, L.grid.top() + i * L.cell + 1, L.cell - 2, L.cell - 2));
     p.setRenderHint(QPainter::Antialiasing, true);
 }
 
@@ -505,9 +552,9 @@ void ConfusionView::drawLegend(QPainter& p, const Layout& L, const QColor& color
     p.setFont(labelFont);
     p.setPen(QColor(50, 50, 50));
     const QString scaleText = tr("0 – 100 % of the row (true class)");
-    const QString unseenText = unseen.isEmpty()
-        ? QString()
-        : tr("hatched: classes %1 never saw in training").arg(env_label(shownEnv()));
+    const QString unseenText =
+        unseen.isEmpty() ? QString()
+                         : tr("hatched: classes %1 never saw in training").arg(env_label(shownEnv()));
     const double lineH = L.legend.height() / L.legendLines;
     const double swatchH = fm.height() * 0.7;
     const double scaleW = L.font * 5 + pad + fm.horizontalAdvance(scaleText);
@@ -530,13 +577,15 @@ void ConfusionView::drawLegend(QPainter& p, const Layout& L, const QColor& color
         p.setPen(QColor(150, 150, 150));
         p.drawRect(box);
         p.setPen(QColor(50, 50, 50));
-        p.drawText(QRectF(box.right() + pad, y, unseenW, lineH), Qt::AlignLeft | Qt::AlignVCenter, unseenText);
+        p.drawText(QRectF(box.right() + pad, y, unseenW, lineH), Qt::AlignLeft | Qt::AlignVCenter,
+                   unseenText);
     };
     if (L.legendLines == 1) {
         const double gap = unseen.isEmpty() ? 0 : L.font * 2;
         double x = L.legend.center().x() - (scaleW + gap + unseenW) / 2;
         drawScale(x, L.legend.top());
-        if (!unseen.isEmpty()) drawUnseen(x + scaleW + gap, L.legend.top());
+        if (!unseen.isEmpty())
+            drawUnseen(x + scaleW + gap, L.legend.top());
     } else {
         drawScale(L.legend.center().x() - scaleW / 2, L.legend.top());
         drawUnseen(L.legend.center().x() - unseenW / 2, L.legend.top() + lineH);
@@ -549,13 +598,17 @@ bool ConfusionView::event(QEvent* e) {
         const ConfusionMatrix* m = matrixOrNull();
         const Layout L = m ? computeLayout() : Layout{};
         if (L.valid && L.grid.contains(help->pos())) {
-            const int c = std::clamp(static_cast<int>((help->pos().x() - L.grid.left()) / L.cell), 0, kNumClasses - 1);
-            const int r = std::clamp(static_cast<int>((help->pos().y() - L.grid.top()) / L.cell), 0, kNumClasses - 1);
+            const int c =
+                std::clamp(static_cast<int>((help->pos().x() - L.grid.left()) / L.cell), 0, kNumClasses - 1);
+            const int r =
+                std::clamp(static_cast<int>((help->pos().y() - L.grid.top()) / L.cell), 0, kNumClasses - 1);
             const auto& row = (*m)[static_cast<size_t>(r)];
             int64_t rowTotal = 0;
-            for (int64_t v : row) rowTotal += v;
+            for (int64_t v : row)
+                rowTotal += v;
             const int64_t v = row[static_cast<size_t>(c)];
-            const double pct = rowTotal > 0 ? 100.0 * static_cast<double>(v) / static_cast<double>(rowTotal) : 0.0;
+            const double pct =
+                rowTotal > 0 ? 100.0 * static_cast<double>(v) / static_cast<double>(rowTotal) : 0.0;
             QToolTip::showText(help->globalPos(),
                                tr("True %1, predicted %2: %3 images\n(%4 % of the %5 test images)")
                                    .arg(class_name(r), class_name(c), grouped(v),

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTimer>
 
 #include <csignal>
@@ -38,7 +39,8 @@ void EnvProcesses::start(int envs, bool central, const QString& address, const Q
         // If the app dies without cleaning up, its environments go with it.
         process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
 #endif
-        QStringList args{"env", "--connect", address, "--token", token, "--threads", QString::number(threads)};
+        QStringList args{
+            "env", "--connect", address, "--token", token, "--threads", QString::number(threads)};
         args << (k == 0 ? QStringList{"--central"} : QStringList{"--rank", QString::number(k)});
         if (!dataDir.isEmpty())
             args << "--data" << dataDir;
@@ -48,8 +50,16 @@ void EnvProcesses::start(int envs, bool central, const QString& address, const Q
         connect(p, &QProcess::readyReadStandardError, this, [p, who] {
             while (p->canReadLine()) {
                 const QString line = QString::fromUtf8(p->readLine()).trimmed();
-                if (!line.isEmpty())
-                    mergelab::logger()->info("{}: {}", who.toStdString(), line.toStdString());
+                if (line.isEmpty())
+                    continue;
+                // Its own time and level ("[12:00:01.250] [warning] …") become the panel's.
+                static const QRegularExpression stamped(QStringLiteral("^\\[[0-9:.]+\\] \\[(\\w+)\\] (.*)$"));
+                const QRegularExpressionMatch m = stamped.match(line);
+                const auto level =
+                    m.hasMatch() ? spdlog::level::from_str(m.captured(1).toStdString()) : spdlog::level::info;
+                mergelab::logger()->log(level == spdlog::level::off ? spdlog::level::info : level, "{}: {}",
+                                        who.toStdString(),
+                                        (m.hasMatch() ? m.captured(2) : line).toStdString());
             }
         });
         connect(p, &QProcess::errorOccurred, this, [this, who, p](QProcess::ProcessError error) {
@@ -59,8 +69,9 @@ void EnvProcesses::start(int envs, bool central, const QString& address, const Q
         connect(p, &QProcess::finished, this, [this, who](int code, QProcess::ExitStatus status) {
             if (finishing_)
                 return;
-            emit processFailed(who, status == QProcess::CrashExit ? tr("its process was killed or crashed")
-                                                                  : tr("its process exited with code %1").arg(code));
+            emit processFailed(who, status == QProcess::CrashExit
+                                        ? tr("its process was killed or crashed")
+                                        : tr("its process exited with code %1").arg(code));
         });
         p->start(cliPath(), args);
         processes_.push_back(std::move(process));

@@ -23,11 +23,16 @@ constexpr int kMaxThumbnails = 6;
 // Names short enough to list five of them in a small box.
 QString box_class_name(int c) {
     static const std::array<const char*, kNumClasses> names = {
-        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "T-shirt"),  QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Trouser"),
-        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Pullover"), QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Dress"),
-        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Coat"),     QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Sandal"),
-        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Shirt"),    QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Sneaker"),
-        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Bag"),      QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Boot")};
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "T-shirt"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Trouser"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Pullover"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Dress"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Coat"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Sandal"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Shirt"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Sneaker"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Bag"),
+        QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Boot")};
     return c >= 0 && c < kNumClasses ? FlowView::tr(names[static_cast<size_t>(c)]) : QString::number(c);
 }
 
@@ -188,7 +193,11 @@ void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, boo
                Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, classesText);
     y += classesH;
     p.setPen(QColor(70, 70, 70));
-    const QString sizes = tr("%1 train / %2 val").arg(grouped(summary.train_size), grouped(summary.val_size));
+    // Before Start the validation share is not taken yet (a negative size).
+    const QString sizes =
+        summary.val_size < 0
+            ? tr("%1 images").arg(grouped(summary.train_size))
+            : tr("%1 train / %2 val").arg(grouped(summary.train_size), grouped(summary.val_size));
     p.drawText(QRectF(inner.left(), y, inner.width(), lineH), Qt::AlignLeft | Qt::AlignVCenter,
                QFontMetricsF(lineFont).elidedText(sizes, Qt::ElideRight, inner.width()));
     y += lineH;

@@ -5,6 +5,7 @@
 #include <QPainterPath>
 #include <QStyle>
 #include <QToolButton>
+#include <QTransform>
 
 #include <algorithm>
 #include <array>
@@ -30,20 +31,25 @@ double lessonPx(double base) {
 
 // "0-4", "0, 2, 4", "3".
 QString class_range(const std::vector<int>& classes) {
-    if (classes.empty()) return {};
+    if (classes.empty())
+        return {};
     bool contiguous = true;
     for (size_t i = 1; i < classes.size(); ++i)
-        if (classes[i] != classes[i - 1] + 1) contiguous = false;
-    if (contiguous && classes.size() > 2) return QStringLiteral("%1-%2").arg(classes.front()).arg(classes.back());
+        if (classes[i] != classes[i - 1] + 1)
+            contiguous = false;
+    if (contiguous && classes.size() > 2)
+        return QStringLiteral("%1-%2").arg(classes.front()).arg(classes.back());
     QStringList parts;
-    for (int c : classes) parts << QString::number(c);
+    for (int c : classes)
+        parts << QString::number(c);
     return parts.join(QStringLiteral(", "));
 }
 
 void draw_arrow(QPainter& p, QPointF from, QPointF to, const QColor& color, double width) {
     const QPointF d = to - from;
     const double len = std::hypot(d.x(), d.y());
-    if (len < 1) return;
+    if (len < 1)
+        return;
     const QPointF u = d / len;
     const QPointF n(-u.y(), u.x());
     const double head = std::max(7.0, width * 3.2);
@@ -83,7 +89,8 @@ FlowView::FlowView(QWidget* parent)
     , player_(new PhasePlayer(this)) {
     setBackgroundRole(QPalette::Base);
     setAutoFillBackground(true);
-    caption_ = tr("Start an experiment to see how the environments train apart and share only their weights.");
+    caption_ =
+        tr("Start an experiment to see how the environments train apart and share only their weights.");
     replay_ = new QToolButton(this);
     replay_->setObjectName(QStringLiteral("replayRound"));
     replay_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -105,6 +112,11 @@ FlowView::FlowView(QWidget* parent)
     connect(next_, &QToolButton::clicked, this, &FlowView::nextRequested);
     on_zoom(this, [this] { update(); });
     connect(player_, &PhasePlayer::show, this, &FlowView::setPhase);
+    connect(player_, &PhasePlayer::joined, this, [this](const PhaseChanged& phase) {
+        joining_ = true;
+        setPhase(phase);
+        joining_ = false;
+    });
     connect(player_, &PhasePlayer::drained, this, [this] {
         if (lesson_)
             return;
@@ -126,12 +138,17 @@ FlowView::FlowView(QWidget* parent)
 void FlowView::changeEvent(QEvent* event) {
     // The Replay button is placed by hand, so no layout resizes it for a
     // larger font (the zoom).
-    if (event->type() == QEvent::FontChange) replay_->adjustSize();
+    if (event->type() == QEvent::FontChange)
+        replay_->adjustSize();
     QWidget::changeEvent(event);
 }
 
-QSize FlowView::sizeHint() const { return {960, 600}; }
-QSize FlowView::minimumSizeHint() const { return {520, 340}; }
+QSize FlowView::sizeHint() const {
+    return {960, 600};
+}
+QSize FlowView::minimumSizeHint() const {
+    return {520, 340};
+}
 
 void FlowView::setRunModel(RunModel* model) {
     model_ = model;
@@ -255,7 +272,8 @@ void FlowView::setCaption(const QString& caption) {
 
 void FlowView::setEnvironments(const std::vector<EnvironmentSummary>& envs, const QString& primaryMethod) {
     envs_ = envs;
-    if (!primaryMethod.isEmpty()) primary_ = primaryMethod;
+    if (!primaryMethod.isEmpty())
+        primary_ = primaryMethod;
     if (!phase_)
         setCaption(lanePrefix_ +
                    tr("Each environment trains on its own images; only the weights meet in the middle (%1).")
@@ -277,6 +295,14 @@ QString FlowView::pausedCaption() const {
 void FlowView::setPhase(const PhaseChanged& phase) {
     if (lesson_)
         return; // nothing moves while the teacher explains a step
+    const bool trains = phase.phase == Phase::Training || phase.phase == Phase::Baseline;
+    const bool joins = joining_ && trains && phase_ &&
+                       (phase_->phase == Phase::Training || phase_->phase == Phase::Baseline) &&
+                       phase_->lane == phase.lane && phase_->round == phase.round;
+    if (!joins)
+        training_.clear();
+    if (trains)
+        training_.insert(phase.phase == Phase::Baseline ? -1 : phase.env);
     phase_ = phase;
     lastPhase_ = phase;
     if (model_ && !phase.lane.empty() && phase.lane != shownLane_) {
@@ -285,8 +311,31 @@ void FlowView::setPhase(const PhaseChanged& phase) {
             if (model_->lane(i)->lane == phase.lane)
                 showLane(i);
     }
-    setCaption(lanePrefix_ + phaseCaption(phase));
+    setCaption(lanePrefix_ + (training_.size() > 1 ? trainingCaption(phase.round) : phaseCaption(phase)));
     update();
+    emit phaseShown(phase);
+}
+
+bool FlowView::showsTraining(const std::string& lane, int round, int env) const {
+    return phase_ && !lesson_ && phase_->lane == lane && phase_->round == round && training_.count(env) > 0;
+}
+
+QString FlowView::trainingCaption(int round) const {
+    QStringList names;
+    for (int env : training_)
+        if (env >= 0)
+            names << env_label(env);
+    QString who = names.value(0);
+    for (int i = 1; i < names.size(); ++i)
+        who = (i + 1 < names.size() ? tr("%1, %2") : tr("%1 and %2")).arg(who, names[i]);
+    const QString round_text = tr("Round %1").arg(round);
+    if (!training_.count(-1))
+        return tr("%1: %2 train, each on its own data only").arg(round_text, who);
+    return (names.size() == 1 ? tr("%1: %2 trains on its own data only; for comparison, one central model "
+                                   "trains on all environments' data together")
+                              : tr("%1: %2 train, each on its own data only; for comparison, one central "
+                                   "model trains on all their data together"))
+        .arg(round_text, who);
 }
 
 void FlowView::showLessonStep(const LessonStep& step) {
@@ -338,8 +387,42 @@ void FlowView::resizeEvent(QResizeEvent* event) {
 
 void FlowView::setIdle(const QString& caption) {
     phase_.reset();
+    training_.clear();
     setCaption(caption);
     idleCaption_.clear(); // after: `caption` may be idleCaption_ itself
+    update();
+}
+
+void FlowView::showPlan(const ExperimentConfig& config, const std::vector<ClassCounts>& counts) {
+    if (model_ && (model_->isLive() || model_->run()))
+        return; // a run's own picture is shown
+    std::vector<EnvironmentSummary> envs(static_cast<size_t>(std::max(0, config.split.envs)));
+    for (size_t k = 0; k < envs.size() && k < counts.size(); ++k) {
+        envs[k].train_size = std::accumulate(counts[k].begin(), counts[k].end(), int64_t(0));
+        envs[k].val_size = -1;
+        for (int c = 0; c < kNumClasses; ++c)
+            if (counts[k][static_cast<size_t>(c)] > 0)
+                envs[k].classes.push_back(c);
+    }
+    if (counts.size() < envs.size())
+        envs.resize(counts.empty() ? envs.size() : counts.size());
+    player_->clear();
+    phase_.reset();
+    training_.clear();
+    lanePrefix_.clear();
+    baseline_ = config.baseline;
+    counts_ = counts;
+    const QString method = QString::fromStdString(config.method);
+    QString plan = tr("What Start does: every environment trains on its own images only (%1 split); their "
+                      "weights meet in the middle and are merged with %2; the merged model is tested on the "
+                      "test images and copied back to every environment; and again, up to %n round(s).",
+                      nullptr, config.rounds)
+                       .arg(QString::fromStdString(config.split.kind), method);
+    if (config.baseline)
+        plan +=
+            QLatin1Char(' ') + tr("One central model trains on all the data in one place, for comparison.");
+    setEnvironments(envs, method);
+    setCaption(plan);
     update();
 }
 
@@ -353,31 +436,43 @@ void FlowView::setEnvironmentStatus(const EnvironmentStatus& status) {
     update();
 }
 
-QString FlowView::caption() const { return caption_; }
+QString FlowView::caption() const {
+    return caption_;
+}
+
+std::vector<QRectF> FlowView::environmentBoxes() const {
+    return computeGeometry().boxes;
+}
 
 QString FlowView::envClassesText(int env) const {
-    if (env < 0 || env >= static_cast<int>(envs_.size())) return {};
+    if (env < 0 || env >= static_cast<int>(envs_.size()))
+        return {};
     const auto& classes = envs_[static_cast<size_t>(env)].classes;
-    if (classes.empty() || static_cast<int>(classes.size()) == kNumClasses) return tr("all 10 classes");
-    return classes.size() == 1 ? tr("class %1").arg(classes.front()) : tr("classes %1").arg(class_range(classes));
+    if (classes.empty() || static_cast<int>(classes.size()) == kNumClasses)
+        return tr("all 10 classes");
+    return classes.size() == 1 ? tr("class %1").arg(classes.front())
+                               : tr("classes %1").arg(class_range(classes));
 }
 
 QString FlowView::phaseCaption(const PhaseChanged& phase) const {
     const QString round = tr("Round %1").arg(phase.round);
     const QString method = phase.method.empty() ? primary_ : QString::fromStdString(phase.method);
-    const QString tests = data_ ? tr("%1 test images").arg(grouped(data_->test.size())) : tr("the test images");
+    const QString tests =
+        data_ ? tr("%1 test images").arg(grouped(data_->test.size())) : tr("the test images");
     switch (phase.phase) {
     case Phase::Training: {
         const QString classes = envClassesText(phase.env);
-        return classes.isEmpty() ? tr("%1: %2 trains on its own data only").arg(round, env_label(phase.env))
-                                 : tr("%1: %2 trains on its own data only (%3)").arg(round, env_label(phase.env), classes);
+        return classes.isEmpty()
+                   ? tr("%1: %2 trains on its own data only").arg(round, env_label(phase.env))
+                   : tr("%1: %2 trains on its own data only (%3)").arg(round, env_label(phase.env), classes);
     }
     case Phase::Baseline:
         return tr("%1: for comparison, one central model trains on all environments' data in one place "
                   "(what merging tries to match without sharing data)")
             .arg(round);
     case Phase::Merging:
-        return tr("%1: merging weights element by element with %2; no images leave the environments").arg(round, method);
+        return tr("%1: merging weights element by element with %2; no images leave the environments")
+            .arg(round, method);
     case Phase::Evaluating:
         return tr("%1: testing the merged model (%2) on %3").arg(round, method, tests);
     case Phase::CopyingBack:
@@ -421,7 +516,8 @@ FlowView::Geometry FlowView::computeGeometry() const {
     g.area = QRectF(all.left(), all.top(), all.width(), all.height() - captionH - legendH - g.font);
     const QRectF area = g.area;
     const int n = static_cast<int>(envs_.size());
-    if (n == 0) return g;
+    if (n == 0)
+        return g;
     const double gap = g.font * 1.2;
 
     if (n <= 4) {
@@ -429,14 +525,18 @@ FlowView::Geometry FlowView::computeGeometry() const {
         const int leftCount = (n + 1) / 2;
         const int rightCount = n / 2;
         const double colW = std::floor(area.width() * 0.31);
+        // One size for every box, the fuller column's: environments are
+        // alike, and a lone box drawn twice as tall read as a bigger one.
+        const double h = std::min((area.height() - gap * (leftCount - 1)) / leftCount, area.height() * 0.9);
         auto column = [&](int count, double x) {
-            const double h = std::min((area.height() - gap * (count - 1)) / count, area.height() * 0.9);
             const double total = h * count + gap * (count - 1);
             const double y0 = area.top() + (area.height() - total) / 2;
-            for (int i = 0; i < count; ++i) g.boxes.emplace_back(x, y0 + i * (h + gap), colW, h);
+            for (int i = 0; i < count; ++i)
+                g.boxes.emplace_back(x, y0 + i * (h + gap), colW, h);
         };
         column(leftCount, area.left());
-        if (rightCount > 0) column(rightCount, area.right() - colW);
+        if (rightCount > 0)
+            column(rightCount, area.right() - colW);
         const double midW = area.width() - 2 * colW;
         g.merge = area.center();
         // Small enough that both arrow labels fit between box and node.
@@ -478,12 +578,16 @@ FlowView::Geometry FlowView::computeGeometry() const {
         const QRectF node(g.merge.x() - g.radius - gap, g.merge.y() - g.radius - gap, 2 * (g.radius + gap),
                           2 * (g.radius + gap));
         for (int i = 0; i < n && !clash; ++i) {
-            const QRectF grown = g.boxes[static_cast<size_t>(i)].adjusted(-gap / 3, -gap / 3, gap / 3, gap / 3);
-            if (grown.intersects(node)) clash = true;
+            const QRectF grown =
+                g.boxes[static_cast<size_t>(i)].adjusted(-gap / 3, -gap / 3, gap / 3, gap / 3);
+            if (grown.intersects(node))
+                clash = true;
             for (int j = i + 1; j < n && !clash; ++j)
-                if (grown.intersects(g.boxes[static_cast<size_t>(j)])) clash = true;
+                if (grown.intersects(g.boxes[static_cast<size_t>(j)]))
+                    clash = true;
         }
-        if (!clash) break;
+        if (!clash)
+            break;
         bw *= 0.95;
         bh *= 0.95;
     }
@@ -532,6 +636,9 @@ void FlowView::paintEvent(QPaintEvent*) {
     const bool active = phase_.has_value();
     const Phase now = active ? phase_->phase : Phase::Saving;
     auto is = [&](Phase which) { return active && now == which; };
+    const bool training = is(Phase::Training) || is(Phase::Baseline);
+    auto busy = [&](int k) { return training && training_.count(k) > 0; };
+    // One colour for the caption's accent: the last to start.
     const int activeEnv = is(Phase::Training) ? phase_->env : -1;
     const QString method = active && !phase_->method.empty() && (is(Phase::Merging) || is(Phase::Evaluating))
                                ? QString::fromStdString(phase_->method)
@@ -546,20 +653,24 @@ void FlowView::paintEvent(QPaintEvent*) {
         const QFont arrowFont = pixel_font(font(), std::max(8.0, g.font * 0.85));
         const QFontMetricsF afm(arrowFont);
         const double offset = std::clamp(g.font * 0.45, 3.0, 9.0);
+        std::vector<QPainterPath> labels; // drawn so far, in widget coordinates
         for (int k = 0; k < n; ++k) {
             const QRectF& box = g.boxes[static_cast<size_t>(k)];
             QPointF d = g.merge - box.center();
             const double len = std::hypot(d.x(), d.y());
-            if (len < 1) continue;
+            if (len < 1)
+                continue;
             const QPointF u = d / len;
             // Perpendicular pointing "up" on screen for the outgoing arrow.
             QPointF nrm(u.y(), -u.x());
-            if (nrm.y() > 0 || (std::abs(nrm.y()) < 1e-6 && nrm.x() < 0)) nrm = -nrm;
+            if (nrm.y() > 0 || (std::abs(nrm.y()) < 1e-6 && nrm.x() < 0))
+                nrm = -nrm;
             const QPointF start = rect_exit(box, u) + u * 4.0;
             const QPointF end = g.merge - u * (g.radius + 4.0);
             const double arrowLen = std::hypot((end - start).x(), (end - start).y());
-            if (arrowLen < 8) continue;
-            const bool envBusy = k == activeEnv;
+            if (arrowLen < 8)
+                continue;
+            const bool envBusy = busy(k);
             const QColor outColor = outLit ? readable_on_white(env_color(k)) : QColor(150, 150, 150);
             const QColor backColor = backLit ? methodColor : QColor(150, 150, 150);
             const double outWidth = (outLit ? 3.5 : (envBusy ? 2.0 : 1.6)) * zoom();
@@ -569,15 +680,30 @@ void FlowView::paintEvent(QPaintEvent*) {
 
             // Labels along the arrows, upright, only where they fit.
             double angle = std::atan2(u.y(), u.x()) * 180.0 / kPi;
-            if (angle > 90) angle -= 180;
-            if (angle < -90) angle += 180;
+            if (angle > 90)
+                angle -= 180;
+            if (angle < -90)
+                angle += 180;
             const QPointF mid = (start + end) / 2;
             auto label = [&](const QString& text, QPointF at, const QColor& c, bool bold) {
                 QFont f = arrowFont;
                 f.setBold(bold);
                 const QFontMetricsF fm(f);
                 const double w = fm.horizontalAdvance(text);
-                if (w + 6 > arrowLen) return;
+                if (w + 6 > arrowLen)
+                    return;
+                // Arrows that converge on the node bring their labels
+                // together: a label that would touch one drawn already waits.
+                QTransform at_arrow;
+                at_arrow.translate(at.x(), at.y());
+                at_arrow.rotate(angle);
+                QPainterPath shape;
+                shape.addRect(QRectF(-w / 2 - 2, -fm.height() / 2, w + 4, fm.height()));
+                shape = at_arrow.map(shape);
+                for (const QPainterPath& other : labels)
+                    if (other.intersects(shape))
+                        return;
+                labels.push_back(shape);
                 p.save();
                 p.translate(at);
                 p.rotate(angle);
@@ -587,22 +713,25 @@ void FlowView::paintEvent(QPaintEvent*) {
                 p.restore();
             };
             // Clear of the arrowhead (half its width), whatever the arrow's length.
-            auto away = [&](double width) { return offset + std::max(7.0, width * 3.2) * 0.5 + afm.height() * 0.5 + 1; };
-            label(tr("weights"), mid + nrm * away(outWidth), outLit ? outColor : QColor(100, 100, 100), outLit);
-            label(tr("merged model"), mid - nrm * away(backWidth), backLit ? methodColor.darker(115) : QColor(100, 100, 100),
-                  backLit);
+            auto away = [&](double width) {
+                return offset + std::max(7.0, width * 3.2) * 0.5 + afm.height() * 0.5 + 1;
+            };
+            label(tr("weights"), mid + nrm * away(outWidth), outLit ? outColor : QColor(100, 100, 100),
+                  outLit);
+            label(tr("merged model"), mid - nrm * away(backWidth),
+                  backLit ? methodColor.darker(115) : QColor(100, 100, 100), backLit);
         }
 
         drawMergeNode(p, g, nodeLit, methodColor, is(Phase::Evaluating) ? tr("Test") : tr("Merge"), method);
 
         for (int k = 0; k < n; ++k) {
             // A lesson's training step is every environment's.
-            const bool lit = k == activeEnv || (lesson_ && is(Phase::Training));
-            const bool dimmed = activeEnv >= 0 && !lit;
+            const bool lit = busy(k) || (lesson_ && is(Phase::Training));
+            const bool dimmed = training && !training_.empty() && *training_.rbegin() >= 0 && !lit;
             drawEnvBox(p, g.boxes[static_cast<size_t>(k)], k, lit, dimmed, g.font);
         }
         if (baseline_ && !g.baseline.isNull())
-            drawBaselineBox(p, g.baseline, is(Phase::Baseline), g.font);
+            drawBaselineBox(p, g.baseline, busy(-1), g.font);
         if (!counts_.empty() && g.legend.height() > 0)
             draw_class_legend(p, g.legend, font());
         drawLessonBadges(p, g.boxes, g.merge, g.radius, g.font);
@@ -635,7 +764,8 @@ void FlowView::paintEvent(QPaintEvent*) {
                       : std::clamp(std::min(width() / 40.0, height() / 22.0) * zoom(), 11.0, 26.0 * zoom());
     for (; cf > 8; cf -= 0.5) {
         const QFontMetricsF fm(pixel_font(font(), cf, active));
-        if (fm.boundingRect(QRectF(0, 0, textBox.width(), 1e6), Qt::TextWordWrap, caption_).height() <= textBox.height())
+        if (fm.boundingRect(QRectF(0, 0, textBox.width(), 1e6), Qt::TextWordWrap, caption_).height() <=
+            textBox.height())
             break;
     }
     p.setFont(pixel_font(font(), cf, active));

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "class_counts.h"
@@ -36,9 +37,12 @@ public:
     void setRunModel(RunModel* model) override;
 
     void setEnvironments(const std::vector<EnvironmentSummary>& envs, const QString& primaryMethod);
-    void setData(DataPtr data); // thumbnails come from each environment's own classes
+    void setData(DataPtr data);               // thumbnails come from each environment's own classes
     void setPhase(const PhaseChanged& phase); // at once; live phases go through the player
     void setIdle(const QString& caption);
+    // Before any run: the picture of what Start will do with this setup,
+    // its images per class from the setup panel's count (empty: not known).
+    void showPlan(const ExperimentConfig& config, const std::vector<ClassCounts>& counts);
     // Training images of each class per environment, drawn as a bar in each box.
     void setClassCounts(std::vector<ClassCounts> counts);
     const std::vector<ClassCounts>& classCounts() const { return counts_; }
@@ -48,7 +52,11 @@ public:
     // A distributed run: each environment's process and what it does.
     void setEnvironmentStatus(const EnvironmentStatus& status);
 
-    QString caption() const; // for tests
+    QString caption() const;                      // for tests
+    std::vector<QRectF> environmentBoxes() const; // for tests
+    // Whether the picture shows `env` (-1: the central baseline) training in
+    // this lane's round now: the status bar names only what is lit here.
+    bool showsTraining(const std::string& lane, int round, int env) const;
 
     // Lesson mode: the step that just ended, lit, with its numbers on the
     // boxes and its caption large; a Next button asks for the next one.
@@ -62,6 +70,8 @@ public:
 
 signals:
     void captionChanged(const QString& caption);
+    // A phase reached the screen (live phases wait their turn in the player).
+    void phaseShown(const mergelab::PhaseChanged& phase);
     void nextRequested(); // the lesson's Next button
 
 protected:
@@ -74,6 +84,7 @@ private:
     Geometry computeGeometry() const;
     void rebuildThumbnails();
     QString phaseCaption(const PhaseChanged& phase) const;
+    QString trainingCaption(int round) const; // of everything in training_
     QString envClassesText(int env) const;
     void drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, bool dimmed, double basePx) const;
     void drawMergeNode(QPainter& p, const Geometry& g, bool lit, const QColor& color, const QString& verb,
@@ -98,6 +109,8 @@ private:
     DataPtr data_;
     std::vector<std::vector<QImage>> thumbnails_; // per environment, 28x28 greyscale
     std::optional<PhaseChanged> phase_;           // empty: idle
+    std::set<int> training_;                      // lit together: environments, -1 the baseline
+    bool joining_ = false;                        // the phase starts beside the one shown
     QString caption_;
     bool baseline_ = false;
     std::map<int, QString> processes_; // per environment, in distributed runs

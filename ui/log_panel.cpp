@@ -5,9 +5,13 @@
 #include <QLabel>
 #include <QMetaObject>
 #include <QPlainTextEdit>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
+#include <functional>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 #include <spdlog/sinks/base_sink.h>
 
@@ -20,7 +24,8 @@ namespace {
 // Formats on the logging thread, then hands the line to the GUI thread.
 class PanelSink : public spdlog::sinks::base_sink<std::mutex> {
 public:
-    explicit PanelSink(LogPanel* panel) : panel_(panel) {}
+    explicit PanelSink(LogPanel* panel)
+        : panel_(panel) {}
     void detach() {
         std::lock_guard<std::mutex> lock(mutex_);
         panel_ = nullptr;
@@ -30,14 +35,19 @@ protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
         spdlog::memory_buf_t formatted;
         formatter_->format(msg, formatted);
-        QString line = QString::fromUtf8(formatted.data(), static_cast<int>(formatted.size())).trimmed();
+        const QString line =
+            QString::fromUtf8(formatted.data(), static_cast<int>(formatted.size())).trimmed();
+        const QString time = line.section(QLatin1Char('\x1f'), 0, 0);
+        const QString message = line.section(QLatin1Char('\x1f'), 1);
         const int level = static_cast<int>(msg.level);
         // base_sink holds mutex_ here, so the panel cannot detach meanwhile;
         // events posted to a panel that is later deleted are discarded.
         LogPanel* panel = panel_;
-        if (!panel) return;
+        if (!panel)
+            return;
         QMetaObject::invokeMethod(
-            panel, [panel, level, line] { panel->append(level, line); }, Qt::QueuedConnection);
+            panel, [panel, level, time, message] { panel->append(level, time, message); },
+            Qt::QueuedConnection);
     }
     void flush_() override {}
 
@@ -47,7 +57,8 @@ private:
 
 } // namespace
 
-LogPanel::LogPanel(QWidget* parent) : QWidget(parent) {
+LogPanel::LogPanel(QWidget* parent)
+    : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     auto* row = new QHBoxLayout;
@@ -69,7 +80,8 @@ LogPanel::LogPanel(QWidget* parent) : QWidget(parent) {
     connect(level_, &QComboBox::currentIndexChanged, this, &LogPanel::refilter);
 
     auto sink = std::make_shared<PanelSink>(this);
-    sink->set_pattern("%H:%M:%S  %l  %v");
+    // Time and message apart: the panel names the level and words the message.
+    sink->set_pattern("%H:%M:%S\x1f%v");
     logger()->sinks().push_back(sink);
     sink_ = sink;
 }
@@ -82,19 +94,147 @@ LogPanel::~LogPanel() {
                 sinks.end());
 }
 
-void LogPanel::append(int level, const QString& line) {
-    entries_.append({level, line});
-    if (entries_.size() > 5000) entries_.removeFirst();
-    if (level >= level_->currentData().toInt()) view_->appendPlainText(line);
+QString LogPanel::levelName(int level) {
+    switch (static_cast<spdlog::level::level_enum>(level)) {
+    case spdlog::level::trace:
+        return tr("trace");
+    case spdlog::level::debug:
+        return tr("debug");
+    case spdlog::level::info:
+        return tr("info");
+    case spdlog::level::warn:
+        return tr("warning");
+    case spdlog::level::err:
+    case spdlog::level::critical:
+        return tr("error");
+    default:
+        return {};
+    }
 }
 
-QString LogPanel::text() const { return view_->toPlainText(); }
+QString LogPanel::translated(const QString& message) {
+    using Words = std::function<QString(const QRegularExpressionMatch&)>;
+    auto cap = [](const QRegularExpressionMatch& m, int i) { return m.captured(i); };
+    // "environment 2" and "the baseline participant", as the engine names them.
+    const auto who = [](const QString& english) {
+        // "environment 1 (process 903 on vm at ipv4:127.0.0.1:50000)"
+        const QRegularExpressionMatch m =
+            QRegularExpression(QStringLiteral("^(?:environment (\\d+)|the baseline participant)"
+                                              "(?: \\(process (\\d+) on (.+) at (\\S+)\\))?(.*)$"))
+                .match(english);
+        if (!m.hasMatch())
+            return english;
+        QString name = m.captured(1).isEmpty() ? tr("the baseline participant")
+                                               : tr("environment %1").arg(m.captured(1));
+        if (!m.captured(2).isEmpty())
+            name += QLatin1Char(' ') +
+                    tr("(process %1 on %2, %3)")
+                        .arg(m.captured(2), m.captured(3),
+                             m.captured(4).remove(QRegularExpression(QStringLiteral("^ipv[46]:"))));
+        return name + m.captured(5);
+    };
+    static const QString kWho =
+        QStringLiteral("((?:environment \\d+|the baseline participant)(?: \\(.*\\))?)");
+    const std::vector<std::pair<QString, Words>> known = {
+        {QStringLiteral("^lane (\\S+): (.*)$"),
+         [&](const auto& m) { return tr("lane %1: %2").arg(cap(m, 1), translated(cap(m, 2))); }},
+        {QStringLiteral("^reached the round limit of (\\d+)$"),
+         [&](const auto& m) { return tr("reached the round limit of %1").arg(cap(m, 1)); }},
+        {QStringLiteral("^every environment reached the target accuracy in round (\\d+)$"),
+         [&](const auto& m) {
+             return tr("every environment reached the target accuracy in round %1").arg(cap(m, 1));
+         }},
+        {QStringLiteral("^cancelled after (\\d+) finished round\\(s\\)$"),
+         [&](const auto& m) {
+             return tr("stopped by the user after %n finished round(s)", nullptr, cap(m, 1).toInt());
+         }},
+        {QStringLiteral("^cancelled before every environment joined$"),
+         [&](const auto&) { return tr("stopped by the user before every environment joined"); }},
+        {QStringLiteral("^(.*); the finished rounds are kept$"),
+         [&](const auto& m) { return tr("%1; the finished rounds are kept").arg(translated(cap(m, 1))); }},
+        {QStringLiteral("^replacing the previous run in (.*)$"),
+         [&](const auto& m) { return tr("replacing the previous run in %1").arg(cap(m, 1)); }},
+        {QStringLiteral("^could not write the run files: (.*)$"),
+         [&](const auto& m) { return tr("could not write the run files: %1").arg(cap(m, 1)); }},
+        {QStringLiteral("^listening on (\\S+)( \\(TLS\\))?; waiting for (\\d+) environment\\(s\\)( and the "
+                        "baseline participant)?$"),
+         [&](const auto& m) {
+             const int n = cap(m, 3).toInt();
+             return (cap(m, 4).isEmpty()
+                         ? tr("listening on %1; waiting for %n environment(s)", nullptr, n)
+                         : tr("listening on %1; waiting for %n environment(s) and the baseline participant",
+                              nullptr, n))
+                 .arg(cap(m, 1).remove(QRegularExpression(QStringLiteral("^ipv[46]:"))) + cap(m, 2));
+         }},
+        {QStringLiteral("^%1 joined$").arg(kWho),
+         [&](const auto& m) { return tr("%1 joined").arg(who(cap(m, 1))); }},
+        {QStringLiteral("^%1 rejoined; it trains again from round (\\d+)$").arg(kWho),
+         [&](const auto& m) {
+             return tr("%1 rejoined; it trains again from round %2").arg(who(cap(m, 1)), cap(m, 2));
+         }},
+        {QStringLiteral("^(.*); the run goes on without it \\(--min-envs (\\d+)\\)$"),
+         [&](const auto& m) {
+             return tr("%1; the run goes on without it (--min-envs %2)")
+                 .arg(translated(cap(m, 1)), cap(m, 2));
+         }},
+        {QStringLiteral("^%1 sent nothing for (\\d+) s while (.*) was due$").arg(kWho),
+         [&](const auto& m) { return tr("%1 sent nothing for %2 s").arg(who(cap(m, 1)), cap(m, 2)); }},
+        {QStringLiteral(
+             "^weights and messages took ([\\d.]+) s of ([\\d.]+) s of rounds on the coordinator's side "
+             "\\(([\\d.]+) %\\)$"),
+         [&](const auto& m) {
+             return tr("sending weights and messages took %1 s of %2 s of rounds (%3 %)")
+                 .arg(cap(m, 1), cap(m, 2), cap(m, 3));
+         }},
+        // An environment process's own lines.
+        {QStringLiteral("^loaded (\\d+) training images from (.*)$"),
+         [&](const auto& m) { return tr("loaded %1 training images from %2").arg(cap(m, 1), cap(m, 2)); }},
+        {QStringLiteral("^joined the coordinator at (\\S+) as %1 of (\\d+)$").arg(kWho),
+         [&](const auto& m) {
+             return tr("joined the coordinator at %1 as %2 of %3").arg(cap(m, 1), who(cap(m, 2)), cap(m, 3));
+         }},
+        {QStringLiteral("^round (\\d+): (\\d+) epoch\\(s\\), local accuracy ([\\d.]+) %$"),
+         [&](const auto& m) {
+             return tr("round %1: %n epoch(s), local accuracy %2 %", nullptr, cap(m, 2).toInt())
+                 .arg(cap(m, 1), cap(m, 3));
+         }},
+    };
+    for (const auto& [pattern, words] : known) {
+        const QRegularExpressionMatch m = QRegularExpression(pattern).match(message);
+        if (m.hasMatch())
+            return words(m);
+    }
+    // "environment 1: <its own line>": the process's name, then its line.
+    const int colon = message.indexOf(QLatin1String(": "));
+    if (colon > 0) {
+        const QString rest = message.mid(colon + 2);
+        const QString done = translated(rest);
+        if (done != rest)
+            return message.left(colon + 2) + done;
+    }
+    return message;
+}
+
+void LogPanel::append(int level, const QString& time, const QString& message) {
+    const QString line =
+        time + QStringLiteral("  ") + levelName(level) + QStringLiteral("  ") + translated(message);
+    entries_.append({level, line});
+    if (entries_.size() > 5000)
+        entries_.removeFirst();
+    if (level >= level_->currentData().toInt())
+        view_->appendPlainText(line);
+}
+
+QString LogPanel::text() const {
+    return view_->toPlainText();
+}
 
 void LogPanel::refilter() {
     view_->clear();
     const int minimum = level_->currentData().toInt();
     for (const auto& e : entries_)
-        if (e.level >= minimum) view_->appendPlainText(e.line);
+        if (e.level >= minimum)
+            view_->appendPlainText(e.line);
 }
 
 } // namespace mergelab::ui

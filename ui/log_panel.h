@@ -1,5 +1,7 @@
 #pragma once
-// The core's spdlog output inside the app, with a level filter.
+// The core's spdlog output inside the app, with a level filter. The engine
+// logs in English, as the command line does; the panel shows the lines it
+// knows in the window's language.
 #include <QWidget>
 
 #include <memory>
@@ -16,8 +18,14 @@ public:
     ~LogPanel() override;
 
     // Called from any thread by the sink; appends in the GUI thread.
-    void append(int level, const QString& line);
+    // `message` is the engine's text, without time or level.
+    void append(int level, const QString& time, const QString& message);
     QString text() const; // for tests
+
+    // An engine or environment message in the window's language; one the
+    // panel does not know stays as it is.
+    static QString translated(const QString& message);
+    static QString levelName(int level);
 
 private:
     void refilter();

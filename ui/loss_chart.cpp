@@ -12,12 +12,14 @@ namespace mergelab::ui {
 
 namespace {
 
-constexpr double kMinBatches = 20; // the x range never starts narrower, so the first points do not fill the width
+constexpr double kMinBatches =
+    20; // the x range never starts narrower, so the first points do not fill the width
 constexpr int kFrameMs = 100;
 
 } // namespace
 
-LossChart::LossChart(QWidget* parent) : QWidget(parent) {
+LossChart::LossChart(QWidget* parent)
+    : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     // 120 px left a 30 px plot at 1280x720 with its three ticks touching.
@@ -37,6 +39,8 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent) {
     connect(&replotTimer_, &QTimer::timeout, this, [this] { plot_->replot(QCustomPlot::rpQueuedReplot); });
 
     emptyText_ = plot_kit::add_empty_text(plot_, tr("No training yet"));
+    plot_kit::keep_wrapped(plot_, emptyText_);
+    plot_kit::keep_wrapped(plot_, title_);
 
     clear();
 }
@@ -48,11 +52,11 @@ void LossChart::startRound(int round, int envs, const QString& lane) {
     lane_ = lane;
     points_ = 0;
     maxLoss_ = 0;
-    title_->setText(
-        lane.isEmpty()
-            ? tr("Round %1: training loss, batch by batch").arg(round)
-            : tr("Lane %1, round %2: training loss, batch by batch").arg(lane).arg(round));
-    for (int k = 0; k < envs; ++k) lineFor(k);
+    title_->setText(lane.isEmpty()
+                        ? tr("Round %1: training loss, batch by batch").arg(round)
+                        : tr("Lane %1, round %2: training loss, batch by batch").arg(lane).arg(round));
+    for (int k = 0; k < envs; ++k)
+        lineFor(k);
     plot_->legend->setVisible(envs > 0);
     emptyText_->setText(tr("Waiting for the first batch"));
     emptyText_->setVisible(true);
@@ -82,7 +86,8 @@ void LossChart::addBatch(const BatchProgress& progress) {
         if (line.graph->dataCount() >= kMaxPoints) {
             // Equal bins, so a pair's mean is the mean of its batches.
             QVector<double> keys, values;
-            for (auto it = line.graph->data()->constBegin(); it + 1 < line.graph->data()->constEnd(); it += 2) {
+            for (auto it = line.graph->data()->constBegin(); it + 1 < line.graph->data()->constEnd();
+                 it += 2) {
                 keys.append((it->key + (it + 1)->key) / 2);
                 values.append((it->value + (it + 1)->value) / 2);
             }
@@ -94,7 +99,8 @@ void LossChart::addBatch(const BatchProgress& progress) {
     plot_->legend->setVisible(true);
 
     // Grow the ranges instead of rescaling over all data: this runs for every batch.
-    if (x + 1 > plot_->xAxis->range().upper) plot_->xAxis->setRange(0, std::max<double>(kMinBatches, (x + 1) * 1.25));
+    if (x + 1 > plot_->xAxis->range().upper)
+        plot_->xAxis->setRange(0, std::max<double>(kMinBatches, (x + 1) * 1.25));
     if (progress.loss > maxLoss_) {
         maxLoss_ = progress.loss;
         plot_->yAxis->setRange(0, maxLoss_ * 1.08);
@@ -103,7 +109,8 @@ void LossChart::addBatch(const BatchProgress& progress) {
 }
 
 void LossChart::scheduleReplot() {
-    if (!replotTimer_.isActive()) replotTimer_.start();
+    if (!replotTimer_.isActive())
+        replotTimer_.start();
 }
 
 void LossChart::clear() {
@@ -126,12 +133,17 @@ void LossChart::setEmptyText(const QString& text) {
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
-QCustomPlot* LossChart::plot() const { return plot_; }
+QCustomPlot* LossChart::plot() const {
+    return plot_;
+}
 
-int LossChart::pointCount() const { return points_; }
+int LossChart::pointCount() const {
+    return points_;
+}
 
 LossChart::Line& LossChart::lineFor(int env) {
-    if (auto it = lines_.find(env); it != lines_.end()) return *it;
+    if (auto it = lines_.find(env); it != lines_.end())
+        return *it;
     Line line;
     line.graph = plot_->addGraph();
     const bool central = env < 0;

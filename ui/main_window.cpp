@@ -27,6 +27,7 @@
 
 #include "experiment_runner.h"
 #include "flow_view.h"
+#include "focus_ring.h"
 #include "help_dialog.h"
 #include "i18n.h"
 #include "lesson.h"
@@ -48,6 +49,7 @@ MainWindow::MainWindow(const std::vector<ViewFactory>& views, QWidget* parent)
     : QMainWindow(parent)
     , runner_(new ExperimentRunner(this))
     , model_(new RunModel(this)) {
+    install_focus_rings(); // before any widget is polished
     setWindowTitle(tr("MergeLab"));
     setWindowIcon(QIcon(":/mergelab.svg"));
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
@@ -86,7 +88,8 @@ void MainWindow::buildViews(const std::vector<ViewFactory>& views) {
     help->setAutoRaise(true);
     connect(help, &QToolButton::clicked, this, [this] {
         const int index = tabs_->currentIndex();
-        if (index >= 0) showHelp(this, views_[static_cast<size_t>(index)]->helpAnchor());
+        if (index >= 0)
+            showHelp(this, views_[static_cast<size_t>(index)]->helpAnchor());
     });
     tabs_->setCornerWidget(help, Qt::TopRightCorner);
     setCentralWidget(tabs_);
@@ -148,15 +151,18 @@ void MainWindow::buildRoundBar() {
 void MainWindow::buildActions() {
     buildFileMenu();
     auto* run = menuBar()->addMenu(tr("&Run"));
-    start_ = run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"), this, &MainWindow::startRun);
+    start_ = run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"), this,
+                            &MainWindow::startRun);
     start_->setShortcuts({QKeySequence("Ctrl+R"), QKeySequence("F5")});
-    pause_ = run->addAction(style()->standardIcon(QStyle::SP_MediaPause), tr("&Pause"), this, &MainWindow::togglePause);
+    pause_ = run->addAction(style()->standardIcon(QStyle::SP_MediaPause), tr("&Pause"), this,
+                            &MainWindow::togglePause);
     pause_->setShortcut(QKeySequence("Ctrl+P"));
     step_ = run->addAction(style()->standardIcon(QStyle::SP_MediaSkipForward), tr("Step one &round"), this,
                            &MainWindow::stepRun);
     step_->setShortcut(QKeySequence("F10"));
     step_->setToolTip(tr("Run one more round, then pause (F10)"));
-    stop_ = run->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("S&top"), this, &MainWindow::stopRun);
+    stop_ =
+        run->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("S&top"), this, &MainWindow::stopRun);
     stop_->setShortcuts({QKeySequence("Ctrl+."), QKeySequence("Shift+F5")});
 
     buildViewMenu();
@@ -178,6 +184,14 @@ void MainWindow::buildActions() {
     bar->addAction(save_);
 
     connect(setup_, &SetupPanel::validityChanged, this, [this] { updateActions(); });
+    // Before the first run Flow draws what Start will do with this setup.
+    auto plan = [this] {
+        if (FlowView* flow = view<FlowView>())
+            flow->showPlan(setup_->config(), setup_->classCounts()->counts());
+    };
+    connect(setup_, &SetupPanel::changed, this, plan);
+    connect(setup_, &SetupPanel::classCountsChanged, this, plan);
+    QTimer::singleShot(0, this, plan);
 }
 
 void MainWindow::connectRunner() {
@@ -185,6 +199,8 @@ void MainWindow::connectRunner() {
     connect(runner_, &ExperimentRunner::runStarted, this, &MainWindow::onRunStarted);
     connect(runner_, &ExperimentRunner::phaseChanged, this, &MainWindow::onPhaseChanged);
     connect(runner_, &ExperimentRunner::batchProgress, this, &MainWindow::onBatchProgress);
+    if (FlowView* flow = view<FlowView>())
+        connect(flow, &FlowView::phaseShown, this, &MainWindow::showPhase);
     connect(runner_, &ExperimentRunner::roundFinished, this,
             [this](const QString& lane, const RoundResult& r) {
                 model_->appendRound(lane.toStdString(), r);
@@ -202,8 +218,9 @@ void MainWindow::connectRunner() {
     connect(runner_, &ExperimentRunner::environmentStatus, model_, &RunModel::relayEnvironmentStatus);
     connect(runner_, &ExperimentRunner::coordinatorListening, this,
             [this](const QString& address, const QString& token, const QString& fingerprint) {
-                QString join = tr("Each environment K joins with: mergelab-cli env --connect %1 --rank K --token %2")
-                                   .arg(address, token);
+                QString join =
+                    tr("Each environment K joins with: mergelab-cli env --connect %1 --rank K --token %2")
+                        .arg(address, token);
                 if (!fingerprint.isEmpty())
                     join += " --fingerprint " + fingerprint;
                 logger()->info("{}", join.toStdString());
@@ -234,7 +251,8 @@ QString MainWindow::newRunDirectory() const {
 }
 
 void MainWindow::startRun() {
-    if (runner_->isRunning() || !setup_->isValid()) return;
+    if (runner_->isRunning() || !setup_->isValid())
+        return;
     running_ = setup_->config();
     runDir_ = newRunDirectory();
     runDirIsOurs_ = true;
@@ -252,8 +270,12 @@ void MainWindow::startRun() {
     setup_->setLocked(true);
     setup_->setRefusal({}, {});
     saveSettings();
-    logger()->info("starting: {} split, {} environments, {} rounds; saving to {}", running_.split.kind,
-                   running_.split.envs, running_.rounds, running_.out_dir);
+    logger()->info("{}", tr("starting: %1 split, %2 environments, %3 rounds; saving to %4")
+                             .arg(QString::fromStdString(running_.split.kind))
+                             .arg(running_.split.envs)
+                             .arg(running_.rounds)
+                             .arg(runDir_)
+                             .toStdString());
     setup_->setJoinInfo({});
     runner_->setEnvironmentsMode(setup_->environmentsMode());
     runner_->setLessonMode(setup_->lessonMode());
@@ -286,12 +308,14 @@ void MainWindow::stepRun() {
         return;
     }
     startRun();
-    if (runner_->isRunning()) runner_->step(running_);
+    if (runner_->isRunning())
+        runner_->step(running_);
     updateActions();
 }
 
 void MainWindow::togglePause() {
-    if (!runner_->isRunning()) return;
+    if (!runner_->isRunning())
+        return;
     if (runner_->isAtLessonStop())
         runner_->next(); // shown as Resume there: it goes on
     else if (runner_->isPaused())
@@ -314,7 +338,8 @@ void MainWindow::updateActions() {
     phaseProgress_->setVisible(running);
     runProgress_->setVisible(running);
     start_->setEnabled(!running && setup_->isValid());
-    start_->setToolTip(setup_->isValid() ? tr("Start training (Ctrl+R)") : tr("Cannot start: %1").arg(setup_->problem()));
+    start_->setToolTip(setup_->isValid() ? tr("Start training (Ctrl+R)")
+                                         : tr("Cannot start: %1").arg(setup_->problem()));
     pause_->setEnabled(running);
     pause_->setText(paused ? tr("Resume") : tr("Pause"));
     pause_->setToolTip(paused ? tr("Resume training (Ctrl+P)")
@@ -327,8 +352,10 @@ void MainWindow::updateActions() {
         nextStep_->setEnabled(guide_->isAtStop());
         replayLesson_->setEnabled(!running && !model_->isLive() && model_->run() && model_->roundCount() > 0);
     }
-    if (!setup_->isValid() && !running) phaseLabel_->setText(tr("Setup: %1").arg(setup_->problem()));
-    else if (!running && phaseLabel_->text().startsWith(tr("Setup:"))) phaseLabel_->setText(tr("Ready"));
+    if (!setup_->isValid() && !running)
+        phaseLabel_->setText(tr("Setup: %1").arg(setup_->problem()));
+    else if (!running && phaseLabel_->text().startsWith(tr("Setup:")))
+        phaseLabel_->setText(tr("Ready"));
 }
 
 void MainWindow::syncScrubber() {
@@ -387,8 +414,9 @@ void MainWindow::buildViewMenu() {
     menu->addSeparator();
     // Window-wide, unlike QTabWidget's own Ctrl+Tab that needs the focus
     // inside the tabs: past the ninth tab this is the way there.
-    auto* nextTab = menu->addAction(tr("Next tab"), this,
-                                    [this] { tabs_->setCurrentIndex((tabs_->currentIndex() + 1) % tabs_->count()); });
+    auto* nextTab = menu->addAction(tr("Next tab"), this, [this] {
+        tabs_->setCurrentIndex((tabs_->currentIndex() + 1) % tabs_->count());
+    });
     nextTab->setShortcuts({QKeySequence("Ctrl+PgDown"), QKeySequence("Ctrl+Tab")});
     auto* previousTab = menu->addAction(tr("Previous tab"), this, [this] {
         tabs_->setCurrentIndex((tabs_->currentIndex() + tabs_->count() - 1) % tabs_->count());
@@ -416,10 +444,14 @@ void MainWindow::showTab(const QString& name) {
 
 void MainWindow::applyPreset(const QString& name) {
     const QString key = name.toLower();
-    QString preset = key == "quick" ? "quick" : (key == "v" || key == "paper-v") ? "V" : (key == "h" || key == "paper-h") ? "H" : "";
+    QString preset = key == "quick"                     ? "quick"
+                     : (key == "v" || key == "paper-v") ? "V"
+                     : (key == "h" || key == "paper-h") ? "H"
+                                                        : "";
     // Every other registered preset by its own name (H-strategies).
     for (const auto& p : presets())
-        if (preset.isEmpty() && QString::fromStdString(p.name).toLower() == key) preset = QString::fromStdString(p.name);
+        if (preset.isEmpty() && QString::fromStdString(p.name).toLower() == key)
+            preset = QString::fromStdString(p.name);
     if (preset.isEmpty())
         throw UsageError("unknown preset '" + name.toStdString() + "' (use quick, paper-v, paper-h or " +
                          "one of mergelab-cli methods' presets)");
@@ -438,7 +470,8 @@ void MainWindow::finishAutomation(int exit_code) {
         if (!screenshotPath_.isEmpty()) {
             QApplication::processEvents();
             if (!grab().save(screenshotPath_)) {
-                logger()->error("could not save the screenshot to {}", screenshotPath_.toStdString());
+                logger()->error("{}",
+                                tr("could not save the screenshot to %1").arg(screenshotPath_).toStdString());
                 code = 1;
             }
         }
@@ -450,12 +483,14 @@ void MainWindow::showAbout() {
     QMessageBox::about(
         this, tr("About MergeLab"),
         tr("<h3>MergeLab %1</h3>"
-           "<p>Watch neural networks trained in separate environments being merged into one. Each environment "
+           "<p>Watch neural networks trained in separate environments being merged into one. Each "
+           "environment "
            "trains on its own data; only weights travel.</p>"
            "<p>Implements: Yun-Ho Lee, Su-Hang Lee, Hye-Jin Ju, Jong-Lark Lee, Ill-Young Weon, "
            "<i>Integration of neural network models trained in different environments</i> "
            "(다른 환경에서 학습된 신경망 모델의 통합), Seoul Hoseo College / Yeungnam Technical College; "
-           "journal version: Jong-Lark Lee, <i>Unification of Deep Learning Model trained by Parallel Learning "
+           "journal version: Jong-Lark Lee, <i>Unification of Deep Learning Model trained by Parallel "
+           "Learning "
            "in Security environment</i>, JKSCI 26(12):69, 2021.</p>"
            "<p>Data: Fashion-MNIST. Built with Qt, LibTorch and QCustomPlot.</p>")
             .arg(application_version()));
@@ -478,6 +513,17 @@ void MainWindow::fitToScreen() {
         return;
     const QRect available = screen->availableGeometry();
     const QSize room = available.size() - QSize(16, 40);
+    // A short screen (a 1024x600 netbook or projector): the log shares the
+    // setup panel's place, a tab each, so the views keep their height and
+    // the window its status bar on the screen.
+    auto* setupDock = findChild<QDockWidget*>(QStringLiteral("setupDock"));
+    auto* logDock = findChild<QDockWidget*>(QStringLiteral("logDock"));
+    if (setupDock && logDock && !setupDock->isFloating() && !logDock->isFloating() &&
+        (available.height() < 700 || minimumSizeHint().height() > room.height()) &&
+        !tabifiedDockWidgets(setupDock).contains(logDock)) {
+        tabifyDockWidget(setupDock, logDock);
+        setupDock->raise();
+    }
     const QSize size = this->size();
     if (size.width() < 400 || size.height() < 300)
         resize(QSize(1400, 900).boundedTo(room));
@@ -517,7 +563,8 @@ void MainWindow::restoreSettings() {
         try {
             setup_->setConfig(config_from_json(setup.toStdString(), "settings"));
         } catch (const std::exception& e) {
-            logger()->warn("ignored the saved setup: {}", e.what());
+            logger()->warn("{}",
+                           tr("ignored the saved setup: %1").arg(QString::fromUtf8(e.what())).toStdString());
         }
     }
     for (RunView* view : views_)

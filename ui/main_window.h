@@ -122,6 +122,7 @@ private:
     void onRunStarted(const RunStarted& started);
     void onPhaseChanged(const PhaseChanged& phase);
     void onBatchProgress(const BatchProgress& batch);
+    void showPhase(const PhaseChanged& phase); // as the Flow view shows it
     void onPausedChanged(bool paused);
     void onLaneFinished(const RunResult& finished);
     void onFinished();

@@ -17,6 +17,7 @@
 #include <QTabWidget>
 
 #include "experiment_runner.h"
+#include "file_dialogs.h"
 #include "mergelab/error.h"
 #include "mergelab/log.h"
 #include "mergelab/run_files.h"
@@ -123,7 +124,9 @@ bool MainWindow::openRun(const QString& path) {
                 model_->setData(std::make_shared<const FashionMnist>(
                     load_fashion_mnist(resolve_data_dir(running_.data_dir))));
             } catch (const std::exception& e) {
-                logger()->warn("no test images for the samples view: {}", e.what());
+                logger()->warn("{}", tr("no test images for the samples view: %1")
+                                         .arg(QString::fromUtf8(e.what()))
+                                         .toStdString());
             }
         }
         updateActions();
@@ -143,7 +146,7 @@ bool MainWindow::openRun(const QString& path) {
 }
 
 void MainWindow::openRunDialog() {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open run folder"), dialogFolder());
+    const QString dir = existing_directory(this, tr("Open run folder"), dialogFolder());
     if (dir.isEmpty())
         return;
     rememberFolder(QFileInfo(dir).absolutePath());
@@ -165,6 +168,7 @@ void MainWindow::saveRunAs() {
     dialog.setOption(QFileDialog::DontConfirmOverwrite);
     dialog.setLabelText(QFileDialog::FileName, tr("New folder:"));
     dialog.selectFile(QFileInfo(runDir_).fileName());
+    prepare_file_dialog(dialog);
     if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty())
         return;
     const QString chosen = dialog.selectedFiles().constFirst();
@@ -220,9 +224,9 @@ void MainWindow::exportMetrics(bool json) {
         return;
     }
     const QString name = json ? QStringLiteral("run.json") : QStringLiteral("metrics.csv");
-    const QString path = QFileDialog::getSaveFileName(
-        this, json ? tr("Export metrics as JSON") : tr("Export metrics as CSV"), dialogFolder() + "/" + name,
-        json ? tr("JSON (*.json)") : tr("CSV (*.csv)"));
+    const QString path =
+        save_file_name(this, json ? tr("Export metrics as JSON") : tr("Export metrics as CSV"),
+                       dialogFolder() + "/" + name, json ? tr("JSON (*.json)") : tr("CSV (*.csv)"));
     if (path.isEmpty())
         return;
     rememberFolder(QFileInfo(path).absolutePath());
@@ -255,8 +259,8 @@ void MainWindow::exportChart() {
         filters << tr("SVG image, vector (*.svg)");
     const QString name = QStringLiteral("mergelab-%1.png").arg(views_[static_cast<size_t>(tab)]->name());
     QString selected;
-    QString path = QFileDialog::getSaveFileName(this, tr("Export view"), dialogFolder() + "/" + name,
-                                                filters.join(";;"), &selected);
+    QString path =
+        save_file_name(this, tr("Export view"), dialogFolder() + "/" + name, filters.join(";;"), &selected);
     if (path.isEmpty())
         return;
     // A name typed without a suffix takes the chosen filter's.

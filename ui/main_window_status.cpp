@@ -9,6 +9,7 @@
 #include <QStatusBar>
 
 #include "experiment_runner.h"
+#include "flow_view.h"
 #include "mergelab/progress.h"
 #include "mergelab/run_files.h"
 #include "messages.h"
@@ -49,6 +50,15 @@ void MainWindow::onRunStarted(const RunStarted& e) {
 void MainWindow::onPhaseChanged(const PhaseChanged& p) {
     model_->relayPhase(p);
     liveRound_ = p.round;
+    // The Flow view holds each phase long enough to read; the status bar
+    // says what it shows, so the two never name different steps.
+    if (!view<FlowView>())
+        showPhase(p);
+}
+
+void MainWindow::showPhase(const PhaseChanged& p) {
+    if (!model_->isLive())
+        return; // a replay of an opened run, or phases still playing after the end
     lastPhaseText_ = lanePrefix() + phase_caption(p);
     if (!runner_->isPaused())
         phaseLabel_->setText(lastPhaseText_);
@@ -62,17 +72,22 @@ void MainWindow::onBatchProgress(const BatchProgress& b) {
     if (b.batch != b.batches && progressClock_.isValid() && progressClock_.elapsed() < 100)
         return;
     progressClock_.start();
-    phaseProgress_->setRange(0, static_cast<int>(b.batches));
-    phaseProgress_->setValue(static_cast<int>(b.batch));
-    const QString who = b.env < 0 ? tr("central baseline") : tr("Env %1").arg(b.env + 1);
-    lastPhaseText_ = lanePrefix() + tr("Round %1: %2 training, epoch %3, batch %4 of %5")
-                                        .arg(b.round)
-                                        .arg(who)
-                                        .arg(b.epoch)
-                                        .arg(b.batch)
-                                        .arg(b.batches);
-    if (!runner_->isPaused())
-        phaseLabel_->setText(lastPhaseText_);
+    // Batches of a model the Flow view does not show training yet (it is
+    // still showing the steps before) wait for it.
+    const FlowView* flow = view<FlowView>();
+    if (!flow || flow->showsTraining(b.lane, b.round, b.env)) {
+        phaseProgress_->setRange(0, static_cast<int>(b.batches));
+        phaseProgress_->setValue(static_cast<int>(b.batch));
+        const QString who = b.env < 0 ? tr("central baseline") : tr("Env %1").arg(b.env + 1);
+        lastPhaseText_ = lanePrefix() + tr("Round %1: %2 training, epoch %3, batch %4 of %5")
+                                            .arg(b.round)
+                                            .arg(who)
+                                            .arg(b.epoch)
+                                            .arg(b.batch)
+                                            .arg(b.batches);
+        if (!runner_->isPaused())
+            phaseLabel_->setText(lastPhaseText_);
+    }
     speedLabel_->setText(tr("%1 images/s").arg(b.images_per_second, 0, 'f', 0));
     if (batchesTotal_ > 0) {
         runProgress_->setRange(0, 1000);
@@ -136,8 +151,9 @@ void MainWindow::onLaneFinished(const RunResult& finished) {
     // only where it names what went wrong.
     const QString summary = stop_summary(finished);
     // Briefly: in lanes mode the next lane's progress is already under way.
-    statusBar()->showMessage(finished.lane.empty() ? summary
-                                                   : tr("Lane %1: %2").arg(QString::fromStdString(finished.lane), summary),
+    statusBar()->showMessage(finished.lane.empty()
+                                 ? summary
+                                 : tr("Lane %1: %2").arg(QString::fromStdString(finished.lane), summary),
                              finished.lane.empty() ? 15000 : 4000);
     if (finished.stopped == StopReason::Failed || finished.stopped == StopReason::Diverged) {
         runFailed_ = true;

@@ -4,11 +4,15 @@
 // what the Flow view is there to teach: each phase stays on screen at
 // least kPhaseMs, later ones wait in a queue. The engine is never slowed;
 // only the picture lags a few seconds behind it. The same queue replays a
-// finished round of an opened run.
+// finished round of an opened run. Environments (and the central baseline)
+// that start training together are shown together: the engine trains them
+// side by side, and one at a time named one while another trained.
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 
 #include <deque>
+#include <optional>
 
 #include "run_data.h"
 
@@ -35,14 +39,25 @@ public:
 
 signals:
     void show(const mergelab::PhaseChanged& phase);
+    // Starts training beside the phase shown (which stays lit): no turn of its own.
+    void joined(const mergelab::PhaseChanged& phase);
     // The last phase has had its time and nothing waits.
     void drained();
 
 private:
+    // Training phases that arrive this close together started together.
+    static constexpr qint64 kTogetherMs = 250;
+    struct Queued {
+        PhaseChanged phase;
+        qint64 at = 0; // ms on clock_
+    };
+    static bool together(const Queued& a, const Queued& b);
     void next();
 
-    std::deque<PhaseChanged> queue_;
+    std::deque<Queued> queue_;
     QTimer timer_;
+    QElapsedTimer clock_;
+    std::optional<Queued> shown_; // within its minimum time
 };
 
 } // namespace mergelab::ui

@@ -160,6 +160,37 @@ QCPItemText* add_empty_text(QCustomPlot* plot, const QString& text) {
     return item;
 }
 
+namespace {
+
+// `element`'s text as set last, wrapped to `width`; remembers both, so a
+// text set since is told from the wrapping of the one before.
+template <class Element> void rewrap(Element* element, double width) {
+    const QString shown = element->text();
+    QString source = element->property("plotKitSource").toString();
+    if (shown != element->property("plotKitWrapped").toString())
+        source = shown;
+    const QString wrapped = wrap_lines(source, element->font(), std::max(60.0, width));
+    element->setProperty("plotKitSource", source);
+    element->setProperty("plotKitWrapped", wrapped);
+    if (wrapped != shown)
+        element->setText(wrapped);
+}
+
+} // namespace
+
+void keep_wrapped(QCustomPlot* plot, QCPItemText* item) {
+    // Once laid out, so the axis rect's width is this replot's (before it,
+    // a chart shown for the first time still had its hidden, tiny one); a
+    // text item takes no room in the layout, so it is drawn wrapped anew.
+    QObject::connect(plot, &QCustomPlot::afterLayout, item,
+                     [plot, item] { rewrap(item, plot->axisRect()->width() - 16.0); });
+}
+
+void keep_wrapped(QCustomPlot* plot, QCPTextElement* title) {
+    QObject::connect(plot, &QCustomPlot::beforeReplot, title,
+                     [plot, title] { rewrap(title, plot->width() - 12.0); });
+}
+
 QString wrap_lines(const QString& text, const QFont& font, double width) {
     const QFontMetricsF fm(font);
     QStringList lines;

@@ -32,6 +32,11 @@ void style_legend(QCustomPlot* plot, QSize icon);
 void put_legend_beside(QCustomPlot* plot);
 // Grey text centred in the axis rect, for a chart with nothing to draw.
 QCPItemText* add_empty_text(QCustomPlot* plot, const QString& text = {});
+// Before every replot, the text (whatever was set last) is wrapped to the
+// width it has: the axis rect's for a text item, the plot's for a title. A
+// narrow window otherwise cut a long message or title at both ends.
+void keep_wrapped(QCustomPlot* plot, QCPItemText* item);
+void keep_wrapped(QCustomPlot* plot, QCPTextElement* title);
 
 // The zoom (zoom.h): every plot made by add_plot applies it before each
 // replot, and replots (queued) when it changes. Fonts are set from the

@@ -4,8 +4,10 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
+#include <cmath>
 #include <tuple>
 
 #include <qcustomplot.h>
@@ -18,6 +20,7 @@
 #include "plot_kit.h"
 #include "provenance_map.h"
 #include "run_model.h"
+#include "zoom.h"
 
 namespace mergelab::ui {
 
@@ -68,10 +71,18 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     layers_ = add_labelled_combo(top, tr("&Layer:"), this);
     top->addStretch(1);
 
-    auto* body = new QHBoxLayout;
+    // On a small screen the charts keep the room their labels need and the
+    // tab scrolls, rather than squeezing names and numbers over each other.
+    auto* scroll = new QScrollArea(this);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    auto* content = new QWidget(scroll);
+    auto* body = new QHBoxLayout(content);
+    body->setContentsMargins(0, 0, 0, 0);
+    scroll->setWidget(content);
     auto* charts = new QVBoxLayout;
     body->addLayout(charts, 3);
-    layout->addLayout(body, 1);
+    layout->addWidget(scroll, 1);
     // Minimum heights that, grown by presentation zoom (1.6), still add up to
     // less than a 1280x720 screen holds: above that the charts overlap.
     bars_ = plot_kit::add_plot(this, charts, QSize(220, 150), 2);
@@ -85,6 +96,10 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     bars_->legend->setWrap(5);
     bars_->legend->setBorderPen(Qt::NoPen);
     barsEmpty_ = plot_kit::add_empty_text(bars_);
+    plot_kit::keep_wrapped(bars_, barsTitle_);
+    // After apply_zoom, connected first: the fonts are those drawn.
+    connect(bars_, &QCustomPlot::beforeReplot, this, [this] { fitBars(); });
+    connect(bars_, &QCustomPlot::afterLayout, this, [this] { showShareLabelsThatFit(); });
     rounds_ = plot_kit::add_plot(this, charts, QSize(220, 100), 1);
     roundsTitle_ = plot_kit::add_title(rounds_);
     plot_kit::label_axes(rounds_, tr("Round"), tr("From Env 1 (%)"));
@@ -105,7 +120,7 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     whole->setTickStep(1);
     whole->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     rounds_->xAxis->setTicker(whole);
-    rounds_->yAxis->ticker()->setTickCount(3); // 0, 50, 100: six labels touched
+    connect(rounds_, &QCustomPlot::beforeReplot, this, [this] { fitRounds(); });
     // Empty, the two charts collapsed to a sliver beside a long message: a
     // plain message takes their place instead.
     none_ = new QLabel(this);
@@ -272,6 +287,7 @@ void ProvenanceView::drawBars() {
         return;
     }
     const int layers = static_cast<int>(m->tensors.size());
+    layerCount_ = layers;
     for (int i = 0; i < layers; ++i)
         names->addTick(layers - i, QString::fromStdString(m->tensors[size_t(i)].tensor));
     const size_t envs = m->tensors.empty() ? 0 : m->tensors.front().counts.size();
@@ -284,7 +300,7 @@ void ProvenanceView::drawBars() {
         bars->setName(env_label(int(k)));
         bars->setPen(Qt::NoPen);
         bars->setBrush(env_color(int(k)));
-        bars->setWidth(0.7);
+        bars->setWidth(0.8);
         bars->setStackingGap(0);
         if (below)
             bars->moveAbove(below);
@@ -295,6 +311,7 @@ void ProvenanceView::drawBars() {
             bars->addData(layers - i, share);
             if (share >= 12) {
                 auto* label = new QCPItemText(bars_);
+                label->setProperty("share", share);
                 label->position->setCoords(starts[size_t(i)] + share / 2, layers - i);
                 label->setText(QStringLiteral("%1 %").arg(share, 0, 'f', share >= 99.95 ? 0 : 1));
                 label->setColor(luminance(env_color(int(k))) < 0.5 ? Qt::white : QColor(30, 30, 30));
@@ -327,6 +344,57 @@ void ProvenanceView::drawBars() {
     bars_->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void ProvenanceView::fitBars() {
+    const double line = QFontMetricsF(bars_->yAxis->tickLabelFont()).height();
+    // A layer name per row, and the title, the x axis and the legend's row.
+    const double need = layerCount_ * line * 1.1 + line * 5.5 + 16;
+    const int least = std::max(static_cast<int>(150 * zoom()), static_cast<int>(std::ceil(need)));
+    if (bars_->minimumHeight() != least)
+        bars_->setMinimumHeight(least);
+}
+
+void ProvenanceView::showShareLabelsThatFit() {
+    // A label shows only inside its own segment: thin bars or narrow
+    // shares leave the number to the legend and the sign-flip line.
+    // Its row's pitch, not the bar's thickness: a label may cover the bar's
+    // edges but never reach the next row's.
+    const double rowPx = std::abs(bars_->yAxis->coordToPixel(1) - bars_->yAxis->coordToPixel(0)) - 1;
+    for (int i = 0; i < bars_->itemCount(); ++i) {
+        auto* label = qobject_cast<QCPItemText*>(bars_->item(i));
+        if (!label || label == barsEmpty_ || !label->property("share").isValid())
+            continue;
+        const QFontMetricsF fm(label->font());
+        const double segmentPx = std::abs(bars_->xAxis->coordToPixel(label->property("share").toDouble()) -
+                                          bars_->xAxis->coordToPixel(0));
+        label->setVisible(fm.height() <= rowPx && fm.horizontalAdvance(label->text()) + 4 <= segmentPx);
+    }
+}
+
+void ProvenanceView::fitRounds() {
+    const double line = QFontMetricsF(rounds_->yAxis->tickLabelFont()).height();
+    // 0, 50 and 100 where three labels fit with a gap; else 0 and 100.
+    const double axisPx = rounds_->axisRect()->height();
+    auto ticks = QSharedPointer<QCPAxisTickerFixed>::create();
+    ticks->setScaleStrategy(QCPAxisTickerFixed::ssNone);
+    ticks->setTickStep(axisPx >= line * 3.6 ? 50 : 100);
+    rounds_->yAxis->setTicker(ticks);
+    // Three tick labels with a gap (3.6 lines), the title and the x axis.
+    const int least = std::max(static_cast<int>(100 * zoom()), static_cast<int>(std::ceil(line * 7.1 + 10)));
+    if (rounds_->minimumHeight() != least)
+        rounds_->setMinimumHeight(least);
+    // The layer names whole beside a chart still wide enough to read.
+    const int wide = rounds_->legend->visible()
+                         ? rounds_->legend->minimumOuterSizeHint().width() + static_cast<int>(line * 9)
+                         : 220;
+    if (rounds_->minimumWidth() != wide)
+        rounds_->setMinimumWidth(wide);
+    // The title sits above the chart only, beside the legend: wrapped to
+    // that width, or its length would take the legend's room.
+    const int legendW = rounds_->legend->visible() ? rounds_->legend->minimumOuterSizeHint().width() : 0;
+    roundsTitle_->setText(plot_kit::wrap_lines(roundsTitleText_, roundsTitle_->font(),
+                                               std::max(60.0, rounds_->width() - legendW - 24.0)));
+}
+
 void ProvenanceView::drawRounds() {
     rounds_->clearGraphs();
     QStringList layers;
@@ -355,7 +423,8 @@ void ProvenanceView::drawRounds() {
     rounds_->xAxis->setVisible(any);
     rounds_->yAxis->setVisible(any);
     marker_->setVisible(any);
-    roundsTitle_->setText(any ? tr("Env 1's share per layer (%1)").arg(method_) : QString());
+    roundsTitleText_ = any ? tr("Env 1's share per layer (%1)").arg(method_) : QString();
+    roundsTitle_->setText(roundsTitleText_);
     if (any) {
         marker_->point1->setCoords(shown->round, 0);
         marker_->point2->setCoords(shown->round, 1);

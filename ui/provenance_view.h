@@ -55,6 +55,10 @@ private:
     void drawBars();
     void drawRounds();
     void requestMap();
+    // Before each replot: the room the labels need, and the labels that fit.
+    void fitBars();
+    void showShareLabelsThatFit();
+    void fitRounds();
 
     RunModel* model_ = nullptr;
     QComboBox* methods_ = nullptr;
@@ -71,6 +75,8 @@ private:
     ProvenanceMap* map_ = nullptr;
     RunPtr run_;
     int round_ = 0;
+    int layerCount_ = 0;      // rows of the bar chart
+    QString roundsTitleText_; // unwrapped
     QString method_ = QStringLiteral("max"), layer_ = QStringLiteral("conv1.weight");
     QString mapKey_;
     bool filling_ = false;

@@ -1,6 +1,7 @@
 #include "setup_panel.h"
 
 #include "environments_choice.h"
+#include "file_dialogs.h"
 #include "param_editor.h"
 
 #include <QAbstractSpinBox>
@@ -10,7 +11,6 @@
 #include <QCoreApplication>
 #include <QDoubleSpinBox>
 #include <QEvent>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
@@ -369,7 +369,7 @@ QMap<QString, std::function<void(QFormLayout*)>> SetupPanel::specialBuilders() {
         markable("data", dataDir);
         connect(browse, &QPushButton::clicked, this, [this, dataDir] {
             const QString dir =
-                QFileDialog::getExistingDirectory(this, tr("Fashion-MNIST folder"), dataDir->text());
+                existing_directory(this, tr("Fashion-MNIST folder"), dataDir->text());
             if (!dir.isEmpty())
                 dataDir->setText(dir);
         });

@@ -81,6 +81,7 @@ public:
 signals:
     void validityChanged(bool valid, const QString& problem);
     void changed();
+    void classCountsChanged(); // recounted for the current split
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;

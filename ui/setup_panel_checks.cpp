@@ -23,7 +23,9 @@ namespace mergelab::ui {
 
 namespace {
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 } // namespace
 
@@ -106,9 +108,11 @@ void SetupPanel::recountNow() {
     if (!labels) {
         counts_->setCounts({});
         counts_->setMessage(tr("Class counts appear once the data folder holds the training labels"));
+        emit classCountsChanged();
         return;
     }
     counts_->setCounts(environment_class_counts(c, *labels));
+    emit classCountsChanged();
 }
 
 QString SetupPanel::fieldError(const QString& key) const {
@@ -139,10 +143,12 @@ void SetupPanel::revalidate() {
     }
     if (message.isEmpty() && c.split.kind == "H") {
         for (size_t k = 0; k < c.split.classes.size() && message.isEmpty(); ++k)
-            if (c.split.classes[k].empty()) field = "classes", message = tr("%1 holds no class").arg(env_label(int(k)));
+            if (c.split.classes[k].empty())
+                field = "classes", message = tr("%1 holds no class").arg(env_label(int(k)));
         std::vector<int> seen(kNumClasses, 0);
         for (const auto& g : c.split.classes)
-            for (int cls : g) ++seen[cls];
+            for (int cls : g)
+                ++seen[cls];
         for (int cls = 0; cls < kNumClasses && message.isEmpty(); ++cls)
             if (seen[cls] > 1)
                 field = "classes", message = tr("class %1 (%2) is ticked for more than one environment")

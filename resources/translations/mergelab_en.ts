@@ -4,6 +4,7 @@
 <context>
     <name>QObject</name>
     <message numerus="yes">
+        <location filename="../../ui/messages.cpp" line="+19"/>
         <source>reached the target accuracy after %n round(s)</source>
         <translation>
             <numerusform>reached the target accuracy after %n round</numerusform>
@@ -11,6 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
+        <location line="+2"/>
         <source>finished all %n round(s)</source>
         <translation>
             <numerusform>finished all %n round</numerusform>
@@ -18,6 +20,7 @@
         </translation>
     </message>
     <message numerus="yes">
+        <location line="+2"/>
         <source>stopped by the user after %n finished round(s)</source>
         <translation>
             <numerusform>stopped by the user after %n finished round</numerusform>
@@ -25,6 +28,7 @@
         </translation>
     </message>
     <message numerus="yes">
+        <location line="+2"/>
         <source>diverged after %n round(s)</source>
         <translation>
             <numerusform>diverged after %n round</numerusform>
@@ -35,6 +39,7 @@
 <context>
     <name>mergelab::ui::AccuracyChart</name>
     <message numerus="yes">
+        <location filename="../../ui/accuracy_chart.cpp" line="+60"/>
         <source>, %n environment(s)</source>
         <translation>
             <numerusform>, %n environment</numerusform>
@@ -43,8 +48,55 @@
     </message>
 </context>
 <context>
+    <name>mergelab::ui::FlowView</name>
+    <message numerus="yes">
+        <location filename="../../ui/flow_view.cpp" line="+416"/>
+        <source>What Start does: every environment trains on its own images only (%1 split); their weights meet in the middle and are merged with %2; the merged model is tested on the test images and copied back to every environment; and again, up to %n round(s).</source>
+        <translation>
+            <numerusform>What Start does: every environment trains on its own images only (%1 split); their weights meet in the middle and are merged with %2; the merged model is tested on the test images and copied back to every environment; and again, up to %n round.</numerusform>
+            <numerusform>What Start does: every environment trains on its own images only (%1 split); their weights meet in the middle and are merged with %2; the merged model is tested on the test images and copied back to every environment; and again, up to %n rounds.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::LogPanel</name>
+    <message numerus="yes">
+        <location filename="../../ui/log_panel.cpp" line="+149"/>
+        <source>stopped by the user after %n finished round(s)</source>
+        <translation>
+            <numerusform>stopped by the user after %n finished round</numerusform>
+            <numerusform>stopped by the user after %n finished rounds</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+15"/>
+        <source>listening on %1; waiting for %n environment(s)</source>
+        <translation>
+            <numerusform>listening on %1; waiting for %n environment</numerusform>
+            <numerusform>listening on %1; waiting for %n environments</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>listening on %1; waiting for %n environment(s) and the baseline participant</source>
+        <translation>
+            <numerusform>listening on %1; waiting for %n environment and the baseline participant</numerusform>
+            <numerusform>listening on %1; waiting for %n environments and the baseline participant</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+33"/>
+        <source>round %1: %n epoch(s), local accuracy %2 %</source>
+        <translation>
+            <numerusform>round %1: %n epoch, local accuracy %2 %</numerusform>
+            <numerusform>round %1: %n epochs, local accuracy %2 %</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>mergelab::ui::MainWindow</name>
     <message numerus="yes">
+        <location filename="../../ui/main_window.cpp" line="+600"/>
         <source>A run is in progress. Quitting stops it: the round in progress is lost, the %n finished round(s) stay saved in %1.</source>
         <translation>
             <numerusform>A run is in progress. Quitting stops it: the round in progress is lost, the %n finished round stays saved in %1.</numerusform>
@@ -52,6 +104,7 @@
         </translation>
     </message>
     <message numerus="yes">
+        <location filename="../../ui/main_window_status.cpp" line="+135"/>
         <source>Paused after %n finished round(s): Resume (Ctrl+P) continues, Step (F10) runs one more round</source>
         <translation>
             <numerusform>Paused after %n finished round: Resume (Ctrl+P) continues, Step (F10) runs one more round</numerusform>

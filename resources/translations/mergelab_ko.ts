@@ -1120,7 +1120,7 @@
 <context>
     <name>mergelab::ui::ConfusionView</name>
     <message>
-        <location filename="../../ui/confusion_view.cpp" line="+64"/>
+        <location filename="../../ui/confusion_view.cpp" line="+67"/>
         <source>Show:</source>
         <translation>보기:</translation>
     </message>
@@ -1130,13 +1130,13 @@
         <translation>병합 모델, 또는 병합 전 한 환경의 자체 모델</translation>
     </message>
     <message>
-        <location line="+103"/>
-        <location line="+58"/>
+        <location line="+117"/>
+        <location line="+66"/>
         <source>%1 (local model)</source>
         <translation>%1 (로컬 모델)</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-61"/>
         <source>No run yet.
 Start an experiment or open a run folder to see its confusion matrices.</source>
         <translation>아직 실행이 없습니다.
@@ -1150,7 +1150,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 첫 병합 모델을 시험하면 혼동 행렬이 나타납니다.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>This run has no test results for %1&apos;s own model
 (it was saved by an older version).</source>
         <translation>이 실행에는 %1 자체 모델의 시험 결과가 없습니다
@@ -1162,35 +1162,35 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>병합 모델 &quot;%1&quot;은 이 라운드에서 평가되지 않았습니다.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>%1, round %2: %3 % of %4 test images correct</source>
         <translation>%1, %2라운드: 시험 이미지 %4장 중 %3 % 정답</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+39"/>
         <source>Merged: %1</source>
         <translation>병합: %1</translation>
     </message>
     <message>
-        <location line="+40"/>
-        <location line="+153"/>
+        <location line="+43"/>
+        <location line="+168"/>
         <source>(never seen)</source>
         <translation>(본 적 없음)</translation>
     </message>
     <message>
-        <location line="-147"/>
-        <location line="+238"/>
+        <location line="-161"/>
+        <location line="+256"/>
         <source>0 – 100 % of the row (true class)</source>
         <translation>행(실제 클래스)의 0 – 100 %</translation>
     </message>
     <message>
-        <location line="-236"/>
-        <location line="+239"/>
+        <location line="-252"/>
+        <location line="+255"/>
         <source>hatched: classes %1 never saw in training</source>
         <translation>빗금: %1이 학습에서 본 적 없는 클래스</translation>
     </message>
     <message>
-        <location line="-142"/>
+        <location line="-146"/>
         <source>Too small to show the matrix.</source>
         <translation>행렬을 보이기에 너무 작습니다.</translation>
     </message>
@@ -1205,7 +1205,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실제 클래스</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+168"/>
         <source>True %1, predicted %2: %3 images
 (%4 % of the %5 test images)</source>
         <translation>실제 %1, 예측 %2: %3장
@@ -1220,7 +1220,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::EnvProcesses</name>
     <message>
-        <location filename="../../ui/env_processes.cpp" line="+45"/>
+        <location filename="../../ui/env_processes.cpp" line="+47"/>
         <source>the baseline participant</source>
         <translation>기준선(중앙 학습) 참여자</translation>
     </message>
@@ -1230,12 +1230,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>환경 %1</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+20"/>
         <source>could not start %1: %2</source>
         <translation>%1을(를) 시작할 수 없습니다: %2</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>its process was killed or crashed</source>
         <translation>프로세스가 강제 종료되었거나 비정상 종료되었습니다</translation>
     </message>
@@ -1254,9 +1254,32 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
 </context>
 <context>
+    <name>mergelab::ui::FileDialogs</name>
+    <message>
+        <location filename="../../ui/file_dialogs.cpp" line="+21"/>
+        <source>Drive</source>
+        <translation>드라이브</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Folder</source>
+        <translation>폴더</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>File</source>
+        <translation>파일</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 file</source>
+        <translation>%1 파일</translation>
+    </message>
+</context>
+<context>
     <name>mergelab::ui::FlowView</name>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+86"/>
+        <location filename="../../ui/flow_view.cpp" line="+93"/>
         <source>Start an experiment to see how the environments train apart and share only their weights.</source>
         <translation>실험을 시작하면 환경들이 따로 학습하고 가중치만 나누는 모습을 볼 수 있습니다.</translation>
     </message>
@@ -1276,7 +1299,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>알고리즘의 다음 단계로 넘어갑니다 (Space 또는 오른쪽 화살표)</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+78"/>
         <source>Opened %1: %2. Press Replay to watch a round&apos;s merge step by step; scrub through the rounds above.</source>
         <translation>%1 열림: %2. 다시 보기를 누르면 라운드의 병합을 단계별로 볼 수 있습니다; 위에서 라운드를 넘겨 보세요.</translation>
     </message>
@@ -1306,7 +1329,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1라운드 다시 보기</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Each environment trains on its own images; only the weights meet in the middle (%1).</source>
         <translation>각 환경은 자기 이미지로 학습하고, 가중치만 가운데에서 만납니다 (%1).</translation>
     </message>
@@ -1316,17 +1339,54 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>일시 정지됨. 다시 시작(Ctrl+P)으로 계속하고, 한 라운드 진행(F10)으로 한 라운드 더 돌립니다.</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+38"/>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 and %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1: %2 train, each on its own data only</source>
+        <translation>%1: %2 — 각자 자기 데이터로만 학습</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1: %2 trains on its own data only; for comparison, one central model trains on all environments&apos; data together</source>
+        <translation>%1: %2 — 자기 데이터로만 학습; 비교용 중앙 모델 하나는 모든 환경의 데이터를 한데 모아 학습</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1: %2 train, each on its own data only; for comparison, one central model trains on all their data together</source>
+        <translation>%1: %2 — 각자 자기 데이터로만 학습; 비교용 중앙 모델 하나는 그 데이터를 모두 한데 모아 학습</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>Going on to the next step…</source>
         <translation>다음 단계로 넘어가는 중…</translation>
     </message>
+    <message numerus="yes">
+        <location line="+51"/>
+        <source>What Start does: every environment trains on its own images only (%1 split); their weights meet in the middle and are merged with %2; the merged model is tested on the test images and copied back to every environment; and again, up to %n round(s).</source>
+        <translation>
+            <numerusform>시작하면: 모든 환경이 자기 이미지로만 학습합니다(%1 분할). 가중치만 가운데로 모여 %2 방법으로 병합되고, 병합 모델을 시험 이미지로 시험한 뒤 모든 환경에 되돌려 복사합니다. 이를 최대 %n라운드 되풀이합니다.</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+36"/>
+        <location line="+7"/>
+        <source>One central model trains on all the data in one place, for comparison.</source>
+        <translation>비교를 위해 중앙 모델 하나가 모든 데이터를 한곳에서 학습합니다.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>process %1</source>
         <translation>프로세스 %1</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+17"/>
         <source>all 10 classes</source>
         <translation>모든 10개 클래스</translation>
     </message>
@@ -1336,17 +1396,18 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>클래스 %1</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>classes %1</source>
         <translation>클래스 %1</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-123"/>
+        <location line="+127"/>
         <source>Round %1</source>
         <translation>%1라운드</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>%1 test images</source>
         <translation>시험 이미지 %1장</translation>
     </message>
@@ -1356,7 +1417,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>시험 이미지</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>%1: %2 trains on its own data only</source>
         <translation>%1: %2에서 자기 데이터로만 학습</translation>
     </message>
@@ -1376,7 +1437,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1: %2로 가중치를 원소별로 병합; 이미지는 환경 밖으로 나가지 않음</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>%1: testing the merged model (%2) on %3</source>
         <translation>%1: 병합 모델(%2)을 %3으로 시험</translation>
     </message>
@@ -1396,7 +1457,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>티셔츠</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Trouser</source>
         <translation>바지</translation>
     </message>
@@ -1406,7 +1467,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>풀오버</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Dress</source>
         <translation>드레스</translation>
     </message>
@@ -1416,7 +1477,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>코트</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Sandal</source>
         <translation>샌들</translation>
     </message>
@@ -1426,7 +1487,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>셔츠</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Sneaker</source>
         <translation>운동화</translation>
     </message>
@@ -1436,12 +1497,17 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>가방</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Boot</source>
         <translation>부츠</translation>
     </message>
     <message>
-        <location line="+161"/>
+        <location line="+164"/>
+        <source>%1 images</source>
+        <translation>이미지 %1장</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>%1 train / %2 val</source>
         <translation>학습 %1 / 검증 %2</translation>
     </message>
@@ -1466,12 +1532,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>이미지 %1장을 모두 함께 학습</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+205"/>
+        <location filename="../../ui/flow_view.cpp" line="+238"/>
         <source>weights</source>
         <translation>가중치</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>merged model</source>
         <translation>병합 모델</translation>
     </message>
@@ -1486,7 +1552,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>병합</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_view.h" line="+32"/>
+        <location filename="../../ui/flow_view.h" line="+33"/>
         <source>&amp;Flow</source>
         <translation>흐름(&amp;F)</translation>
     </message>
@@ -1828,7 +1894,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::LogPanel</name>
     <message>
-        <location filename="../../ui/log_panel.cpp" line="+54"/>
+        <location filename="../../ui/log_panel.cpp" line="+65"/>
         <source>Show:</source>
         <translation>보기:</translation>
     </message>
@@ -1852,11 +1918,149 @@ The confusion matrix appears once the first merged model is tested.</source>
         <source>Errors only</source>
         <translation>오류만</translation>
     </message>
+    <message>
+        <location line="+30"/>
+        <source>trace</source>
+        <translation>추적</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>debug</source>
+        <translation>디버그</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>info</source>
+        <translation>정보</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>warning</source>
+        <translation>경고</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>error</source>
+        <translation>오류</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>the baseline participant</source>
+        <translation>기준선(중앙 학습) 참여자</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>environment %1</source>
+        <translation>환경 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>(process %1 on %2, %3)</source>
+        <translation>(%2의 프로세스 %1, %3)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>lane %1: %2</source>
+        <translation>레인 %1: %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>reached the round limit of %1</source>
+        <translation>라운드 한도 %1에 도달</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>every environment reached the target accuracy in round %1</source>
+        <translation>%1라운드에서 모든 환경이 목표 정확도에 도달</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>stopped by the user after %n finished round(s)</source>
+        <translation>
+            <numerusform>%n라운드를 마친 뒤 사용자가 멈춤</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>stopped by the user before every environment joined</source>
+        <translation>모든 환경이 참여하기 전에 사용자가 멈춤</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1; the finished rounds are kept</source>
+        <translation>%1; 마친 라운드는 남아 있습니다</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>replacing the previous run in %1</source>
+        <translation>%1의 이전 실행을 바꿉니다</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>could not write the run files: %1</source>
+        <translation>실행 파일을 쓰지 못했습니다: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>listening on %1; waiting for %n environment(s)</source>
+        <translation>
+            <numerusform>%1에서 대기 중; 환경 %n개를 기다립니다</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>listening on %1; waiting for %n environment(s) and the baseline participant</source>
+        <translation>
+            <numerusform>%1에서 대기 중; 환경 %n개와 기준선(중앙 학습) 참여자를 기다립니다</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 joined</source>
+        <translation>%1 참여</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 rejoined; it trains again from round %2</source>
+        <translation>%1 다시 참여; %2라운드부터 다시 학습</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1; the run goes on without it (--min-envs %2)</source>
+        <translation>%1; 실행은 그 환경 없이 계속됩니다 (--min-envs %2)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 sent nothing for %2 s</source>
+        <translation>%1: %2초 동안 아무것도 보내지 않음</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>sending weights and messages took %1 s of %2 s of rounds (%3 %)</source>
+        <translation>가중치와 메시지 전송: 라운드 %2초 중 %1초 (%3 %)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>loaded %1 training images from %2</source>
+        <translation>%2에서 학습 이미지 %1장을 불러옴</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>joined the coordinator at %1 as %2 of %3</source>
+        <translation>%1의 조정 프로세스에 참여: %2 (전체 %3개)</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>round %1: %n epoch(s), local accuracy %2 %</source>
+        <translation>
+            <numerusform>%1라운드: %n에포크, 로컬 정확도 %2 %</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>mergelab::ui::LossChart</name>
     <message>
-        <location filename="../../ui/loss_chart.cpp" line="+26"/>
+        <location filename="../../ui/loss_chart.cpp" line="+28"/>
         <source>Batch of this round (each model from 0)</source>
         <translation>이 라운드의 배치 (모델마다 0부터)</translation>
     </message>
@@ -1867,12 +2071,12 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+13"/>
-        <location line="+77"/>
+        <location line="+82"/>
         <source>No training yet</source>
         <translation>아직 학습하지 않았습니다</translation>
     </message>
     <message>
-        <location line="-63"/>
+        <location line="-67"/>
         <source>Round %1: training loss, batch by batch</source>
         <translation>%1라운드: 배치별 학습 손실</translation>
     </message>
@@ -1882,17 +2086,17 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>레인 %1, %2라운드: 배치별 학습 손실</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Waiting for the first batch</source>
         <translation>첫 배치를 기다리는 중</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+61"/>
         <source>Training loss, batch by batch</source>
         <translation>배치별 학습 손실</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+28"/>
         <source>central</source>
         <translation>중앙</translation>
     </message>
@@ -1900,7 +2104,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+51"/>
+        <location filename="../../ui/main_window.cpp" line="+53"/>
         <source>MergeLab</source>
         <translation>MergeLab</translation>
     </message>
@@ -1915,7 +2119,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>이 탭 도움말</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Setup</source>
         <translation>설정</translation>
     </message>
@@ -1941,19 +2145,19 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+218"/>
+        <location line="+242"/>
         <source> no rounds yet </source>
         <translation> 아직 라운드 없음 </translation>
     </message>
     <message>
         <location line="-12"/>
-        <location filename="../../ui/main_window_status.cpp" line="+21"/>
-        <location line="+141"/>
+        <location filename="../../ui/main_window_status.cpp" line="+22"/>
+        <location line="+156"/>
         <source>Ready</source>
         <translation>준비됨</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_status.cpp" line="-135"/>
+        <location filename="../../ui/main_window_status.cpp" line="-150"/>
         <source>Progress of the current epoch</source>
         <translation>현재 에포크 진행</translation>
     </message>
@@ -1963,7 +2167,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>전체 실행 진행 (라운드 한도까지)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_files.cpp" line="+39"/>
+        <location filename="../../ui/main_window_files.cpp" line="+40"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
@@ -1998,7 +2202,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-199"/>
+        <location filename="../../ui/main_window.cpp" line="-223"/>
         <source>Lane:</source>
         <translation>레인:</translation>
     </message>
@@ -2018,12 +2222,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>&amp;Pause</source>
         <translation>일시 정지(&amp;P)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Step one &amp;round</source>
         <translation>한 라운드 진행(&amp;R)</translation>
     </message>
@@ -2033,7 +2237,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>한 라운드 더 돌린 뒤 일시 정지 (F10)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>S&amp;top</source>
         <translation>멈춤(&amp;T)</translation>
     </message>
@@ -2063,17 +2267,22 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+47"/>
         <source>Each environment K joins with: mergelab-cli env --connect %1 --rank K --token %2</source>
         <translation>각 환경 K는 다음으로 참여합니다: mergelab-cli env --connect %1 --rank K --token %2</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+51"/>
+        <source>starting: %1 split, %2 environments, %3 rounds; saving to %4</source>
+        <translation>시작: %1 분할, 환경 %2개, %3라운드; 저장 위치 %4</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Loading the data…</source>
         <translation>데이터를 불러오는 중…</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+55"/>
         <source>Resume training (Ctrl+P)</source>
         <translation>학습 다시 시작 (Ctrl+P)</translation>
     </message>
@@ -2083,7 +2292,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>현재 배치 뒤에 일시 정지 (Ctrl+P)</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source> round 1 under way </source>
         <translation> 1라운드 진행 중 </translation>
     </message>
@@ -2118,12 +2327,22 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>다음 탭</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Previous tab</source>
         <translation>이전 탭</translation>
     </message>
     <message>
-        <location line="+157"/>
+        <location line="+53"/>
+        <source>could not save the screenshot to %1</source>
+        <translation>화면을 %1에 저장하지 못했습니다</translation>
+    </message>
+    <message>
+        <location line="+93"/>
+        <source>ignored the saved setup: %1</source>
+        <translation>저장된 설정을 무시했습니다: %1</translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>Quit MergeLab?</source>
         <translation>MergeLab을 끝낼까요?</translation>
     </message>
@@ -2155,7 +2374,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행 %p%</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+50"/>
         <source>central baseline</source>
         <translation>중앙 기준 모델</translation>
     </message>
@@ -2170,7 +2389,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1라운드: %2 학습 중, 에포크 %3, 배치 %4/%5</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>%1 images/s</source>
         <translation>초당 %1장</translation>
     </message>
@@ -2197,7 +2416,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         </translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Lane %1: %2</source>
         <translation>레인 %1: %2</translation>
     </message>
@@ -2212,7 +2431,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행 끝: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-254"/>
+        <location filename="../../ui/main_window.cpp" line="-277"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
@@ -2222,7 +2441,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>학습 시작 (Ctrl+R)</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Cannot start: %1</source>
         <translation>시작할 수 없음: %1</translation>
     </message>
@@ -2237,7 +2456,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Setup: %1</source>
         <translation>설정: %1</translation>
     </message>
@@ -2247,13 +2466,13 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>설정:</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source> %1 of %2 </source>
         <translation> %1 / %2 </translation>
     </message>
     <message>
-        <location line="-97"/>
-        <location filename="../../ui/main_window_files.cpp" line="+78"/>
+        <location line="-106"/>
+        <location filename="../../ui/main_window_files.cpp" line="+80"/>
         <source>MergeLab: %1</source>
         <translation>MergeLab: %1</translation>
     </message>
@@ -2263,14 +2482,14 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행을 열 수 없음</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+49"/>
         <location line="+10"/>
         <location line="+10"/>
         <source>Save run</source>
         <translation>실행 저장</translation>
     </message>
     <message>
-        <location line="-159"/>
+        <location line="-162"/>
         <source>&amp;Export view (%1)…</source>
         <translation>보기 내보내기(&amp;E) (%1)…</translation>
     </message>
@@ -2280,7 +2499,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+29"/>
+        <source>no test images for the samples view: %1</source>
+        <translation>표본 보기에 쓸 시험 이미지가 없습니다: %1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Opened %1: %2</source>
         <translation>%1 열림: %2</translation>
     </message>
@@ -2300,7 +2524,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>새 폴더:</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Not saved: %1</source>
         <translation>저장하지 않음: %1</translation>
     </message>
@@ -2395,17 +2619,17 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>SVG 이미지, 벡터 (*.svg)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Export view</source>
         <translation>보기 내보내기</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Could not write %1</source>
         <translation>%1을 쓰지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+207"/>
+        <location filename="../../ui/main_window.cpp" line="+222"/>
         <source>About MergeLab</source>
         <translation>MergeLab 정보</translation>
     </message>
@@ -2521,7 +2745,7 @@ Save the run in a new folder %2 inside it instead?</source>
 <context>
     <name>mergelab::ui::ProvenanceView</name>
     <message>
-        <location filename="../../ui/provenance_view.cpp" line="+67"/>
+        <location filename="../../ui/provenance_view.cpp" line="+70"/>
         <source>&amp;Method:</source>
         <translation>방법(&amp;M):</translation>
     </message>
@@ -2531,12 +2755,12 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>층(&amp;L):</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+19"/>
         <source>Share of the layer&apos;s elements (%)</source>
         <translation>층 원소의 비율 (%)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+15"/>
         <source>Round</source>
         <translation>라운드</translation>
     </message>
@@ -2580,7 +2804,7 @@ this run merges with %1 only</source>
         <translation>출처</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+48"/>
         <source>Where each layer came from (%1, round %2)</source>
         <translation>층마다 원소가 어디서 왔는지 (%1, %2라운드)</translation>
     </message>
@@ -2595,12 +2819,12 @@ this run merges with %1 only</source>
         <translation>부호 뒤집힘, 병합 모델에서 환경 평균과 부호가 반대인 원소: %1전체 층 %3개 중 %2개 (%4 %)</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+86"/>
         <source>Env 1&apos;s share per layer (%1)</source>
         <translation>층마다 환경 1의 비율 (%1)</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>No element map: no method in this round takes each element from one environment</source>
         <translation>원소 지도 없음: 이 라운드에는 원소마다 한 환경의 값을 고르는 방법이 없습니다</translation>
     </message>
@@ -2824,7 +3048,7 @@ this run merges with %1 only</source>
         <translation>사용자 지정</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Quick demo finishes in about a minute; the paper presets repeat its two experiments</source>
         <translation>빠른 시연은 약 1분이면 끝나고, 논문 프리셋은 논문의 두 실험을 반복합니다</translation>
     </message>
@@ -2839,7 +3063,7 @@ this run merges with %1 only</source>
         <translation>로컬 학습, 병합, 시험, 되돌려 복사가 끝날 때마다 실행이 멈추고, 흐름 탭이 이 실행의 수치로 각 단계를 설명합니다. 다음 단계(Space 또는 오른쪽 화살표)로 넘어갑니다.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Data</source>
         <translation>데이터</translation>
     </message>
@@ -2854,7 +3078,7 @@ this run merges with %1 only</source>
         <translation>Fashion-MNIST 폴더</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+71"/>
         <source>Environments</source>
         <translation>환경</translation>
     </message>
@@ -2864,17 +3088,17 @@ this run merges with %1 only</source>
         <translation>각 클래스를 어느 환경이 가질지 표시하세요; 클래스마다 한 번까지</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+28"/>
         <source>Run as</source>
         <translation>실행 방식</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Merging</source>
         <translation>병합</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>Compare on the same local models</source>
         <translation>같은 로컬 모델로 비교</translation>
     </message>
@@ -2904,7 +3128,7 @@ this run merges with %1 only</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="+59"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="+61"/>
         <source>Ready: press Start (Ctrl+R)</source>
         <translation>준비됨: 시작을 누르세요 (Ctrl+R)</translation>
     </message>
@@ -2914,7 +3138,7 @@ this run merges with %1 only</source>
         <translation>데이터 폴더에 학습 레이블이 있으면 클래스 수가 나타납니다</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel.cpp" line="+107"/>
+        <location filename="../../ui/setup_panel.cpp" line="+109"/>
         <source>%1 holds class %2</source>
         <translation>%1이 클래스 %2를 가짐</translation>
     </message>
@@ -2924,7 +3148,7 @@ this run merges with %1 only</source>
         <translation>실행 중입니다: 끝날 때까지 설정이 잠깁니다 (중지하면 지금 끝납니다).</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+83"/>
         <source>%1 is not a folder; choose the Fashion-MNIST folder</source>
         <translation>%1은 폴더가 아닙니다; Fashion-MNIST 폴더를 고르세요</translation>
     </message>
@@ -2934,12 +3158,12 @@ this run merges with %1 only</source>
         <translation>%1에 train-images-idx3-ubyte(.gz)가 없습니다</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>%1 holds no class</source>
         <translation>%1에 클래스가 없습니다</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>class %1 (%2) is ticked for more than one environment</source>
         <translation>클래스 %1(%2)이 둘 이상의 환경에 표시되어 있습니다</translation>
     </message>

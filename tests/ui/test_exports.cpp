@@ -74,7 +74,8 @@ QStringList shown_texts(RunView* view) {
             continue;
         for (QCPLayoutElement* e : plot->plotLayout()->elements(true))
             if (auto* t = qobject_cast<QCPTextElement*>(e); t && t->visible() && !t->text().isEmpty())
-                texts << t->text().section(' ', 0, 2);
+                texts
+                    << t->text().section('\n', 0, 0).section(' ', 0, 2); // a wrapped title: a line at a time
     }
     return texts;
 }

@@ -4,6 +4,8 @@
 #include <QtTest>
 
 #include <QElapsedTimer>
+#include <QLabel>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -12,12 +14,14 @@
 #include <numeric>
 
 #include "class_counts.h"
+#include "experiment_runner.h"
 #include "flow_view.h"
 #include "main_window.h"
 #include "phase_player.h"
 #include "run_model.h"
 #include "setup_panel.h"
 #include "support/synthetic.h"
+#include "ui_fixture.h"
 
 using namespace mergelab;
 using namespace mergelab::ui;
@@ -114,7 +118,118 @@ private slots:
         replay->click();
         QTRY_VERIFY_WITH_TIMEOUT(captions.filter("copying the merged model").size() == 1, 20000);
         QVERIFY(captions.filter("merging weights").size() == 1);
-        QVERIFY(captions.filter("Env 2 trains").size() == 1);
+        // Both environments trained in that round: they light together.
+        QVERIFY2(captions.filter("Env 1 and Env 2 train").size() == 1, qPrintable(captions.join('\n')));
+    }
+
+    // The status bar and Flow follow the same event: environments that
+    // train side by side light together, and the status bar names only
+    // what the picture shows, even while the picture lags the engine.
+    void statusBarNamesWhatFlowShows() {
+        MainWindow window;
+        window.show();
+        RunModel* model = window.runModel();
+        FlowView* flow = window.view<FlowView>();
+        auto* status = window.findChild<QLabel*>("phaseLabel");
+        ExperimentConfig config;
+        config.split.envs = 2;
+        model->startLive(config);
+        RunStarted started;
+        started.envs.resize(2);
+        started.batches_per_round = 31;
+        emit window.runner()->runStarted(started);
+        auto batch = [&](int round, int env, int64_t b) {
+            QTest::qWait(120); // past the status bar's ten updates a second
+            BatchProgress p;
+            p.round = round;
+            p.env = env;
+            p.epoch = 1;
+            p.batch = b;
+            p.batches = 31;
+            p.loss = 1;
+            emit window.runner()->batchProgress(p);
+        };
+        // Every time a phase reaches the picture: which round and which
+        // environment each of the two names.
+        QStringList pairs;
+        connect(flow, &FlowView::phaseShown, this,
+                [&] { pairs << flow->caption() + " | " + status->text(); });
+        auto round_of = [](const QString& text) {
+            return QRegularExpression("Round (\\d+)").match(text).captured(1);
+        };
+
+        emit window.runner()->phaseChanged(phase(1, Phase::Training, 0));
+        emit window.runner()->phaseChanged(phase(1, Phase::Training, 1));
+        batch(1, 1, 1);
+        QVERIFY(flow->showsTraining("", 1, 0));
+        QVERIFY(flow->showsTraining("", 1, 1));
+        QVERIFY2(flow->caption().contains("Env 1 and Env 2 train"), qPrintable(flow->caption()));
+        QVERIFY2(status->text().contains("Round 1: Env 2 training, epoch 1, batch 1 of 31"),
+                 qPrintable(status->text()));
+
+        // The round's tail and the next round's first batches, as fast as the
+        // engine sends them: the picture holds "merging" on screen, and the
+        // status bar does not jump ahead to round 2.
+        for (const PhaseChanged& p :
+             {phase(1, Phase::Merging, -1, "avg"), phase(1, Phase::Evaluating, -1, "avg"),
+              phase(1, Phase::CopyingBack, -1, "avg"), phase(1, Phase::Saving), phase(2, Phase::Training, 0)})
+            emit window.runner()->phaseChanged(p);
+        QTRY_VERIFY_WITH_TIMEOUT(flow->caption().contains("Round 1: merging"), 5000);
+        batch(2, 0, 5);
+        QVERIFY2(flow->caption().contains("Round 1: merging"), qPrintable(flow->caption()));
+        QVERIFY2(round_of(status->text()) == "1", qPrintable(status->text()));
+        QTRY_VERIFY_WITH_TIMEOUT(flow->showsTraining("", 2, 0), 15000);
+        batch(2, 0, 6);
+        QVERIFY2(status->text().contains("Round 2: Env 1 training, epoch 1, batch 6 of 31"),
+                 qPrintable(status->text()));
+        QVERIFY(pairs.size() >= 6);
+        for (const QString& pair : pairs) {
+            const QStringList two = pair.split(" | ");
+            QCOMPARE(round_of(two[1]), round_of(two[0]));
+        }
+        // One that starts training later followed the other (a single
+        // thread): it is lit alone.
+        QTest::qWait(PhasePlayer::kPhaseMs + 100);
+        emit window.runner()->phaseChanged(phase(2, Phase::Training, 1));
+        QTRY_VERIFY_WITH_TIMEOUT(flow->showsTraining("", 2, 1), 5000);
+        QVERIFY(!flow->showsTraining("", 2, 0));
+        QVERIFY2(flow->caption().contains("Env 2 trains on its own data only"), qPrintable(flow->caption()));
+        window.runModel()->finishLive();
+    }
+
+    // Before the first run, Flow is the picture of what Start will do with
+    // the setup as it stands, and follows the setup's changes.
+    void beforeTheFirstRunFlowShowsThePlan() {
+        MainWindow window;
+        window.resize(1280, 720);
+        window.show();
+        SetupPanel* setup = window.setupPanel();
+        ExperimentConfig c = testing::small_config(3, dir_.filePath("data").toStdString());
+        c.split.kind = "H";
+        c.split.envs = 3;
+        c.method = "max";
+        setup->setConfig(c);
+        setup->recountNow();
+        QCoreApplication::processEvents();
+        FlowView* flow = window.view<FlowView>();
+        QCOMPARE(flow->environmentBoxes().size(), size_t(3));
+        QVERIFY2(flow->caption().contains("What Start does") && flow->caption().contains("max") &&
+                     flow->caption().contains("up to 3 round"),
+                 qPrintable(flow->caption()));
+        QStringList painted;
+        for (const auto& t : testing::painted_texts(flow))
+            painted << t.text;
+        const QString all = painted.join(' ');
+        for (const char* expected :
+             {"Env 1", "Env 2", "Env 3", "Merge", "weights", "merged model", "classes 0-"})
+            QVERIFY2(all.contains(QLatin1String(expected)), qPrintable(expected + (": " + all)));
+        QCOMPARE(flow->classCounts(), setup->classCounts()->counts());
+
+        c.split.envs = 2;
+        setup->setConfig(c);
+        setup->recountNow();
+        QCoreApplication::processEvents();
+        QCOMPARE(flow->environmentBoxes().size(), size_t(2));
     }
 
     // Issue 14, item 21: counts per class and environment before Start.

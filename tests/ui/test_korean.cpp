@@ -8,6 +8,7 @@
 #include <QAbstractSpinBox>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -23,13 +24,16 @@
 #include <QTemporaryDir>
 #include <QTextDocumentFragment>
 #include <QThreadPool>
+#include <QTreeView>
 
 #include <qcustomplot.h>
 
 #include <set>
 
+#include "file_dialogs.h"
 #include "i18n.h"
 #include "main_window.h"
+#include "mergelab/log.h"
 #include "mergelab/merge.h"
 #include "mergelab/strategy.h"
 #include "palette.h"
@@ -50,11 +54,11 @@ struct Shown {
 // file formats, keys on the keyboard, the optimizers' option values, and
 // "English", the language menu's entry for English written in English on
 // purpose. Method, rule and parameter identifiers come from the registry.
-const QStringList kNames = {"MergeLab", "Qt",      "LibTorch", "QCustomPlot", "CNN",    "MNIST",
-                            "Fashion",  "MLP",     "SGD",      "Adam",        "FedAvg", "FedAvgM",
-                            "FedAdam",  "FedProx", "FedRS", "SCAFFOLD", "TIES",        "CSV",    "JSON",
-                            "PNG",      "PDF",     "SVG",      "Ctrl",        "Shift",  "Esc",
-                            "Alt",      "Space",   "Gloo",     "adam",        "sgd",    "English"};
+const QStringList kNames = {
+    "MergeLab", "Qt",   "LibTorch", "QCustomPlot", "CNN",     "MNIST",   "Fashion", "MLP",
+    "SGD",      "Adam", "FedAvg",   "FedAvgM",     "FedAdam", "FedProx", "FedRS",   "SCAFFOLD",
+    "TIES",     "CSV",  "JSON",     "PNG",         "PDF",     "SVG",     "Ctrl",    "Shift",
+    "Esc",      "Alt",  "Space",    "Gloo",        "adam",    "sgd",     "English", "TLS"};
 
 QStringList registry_names() {
     QStringList out;
@@ -230,6 +234,42 @@ private slots:
         QCOMPARE(grouped(12000), QLocale(QLocale::Korean).toString(12000));
     }
 
+    // Qt's file dialog: buttons from qtbase's Korean, and the kinds and
+    // dates of the entries in Korean too, the date column wide enough.
+    void fileDialogsSpeakKorean() {
+        QTemporaryDir folder;
+        QVERIFY(QDir(folder.path()).mkdir(QStringLiteral("실험")));
+        QFile file(folder.filePath(QStringLiteral("결과.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.close();
+        QFileDialog dialog(nullptr, QStringLiteral("열기"), folder.path());
+        dialog.setOption(QFileDialog::DontUseNativeDialog);
+        dialog.setViewMode(QFileDialog::Detail);
+        prepare_file_dialog(dialog);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto* tree = dialog.findChild<QTreeView*>("treeView");
+        QVERIFY(tree);
+        QTRY_COMPARE_WITH_TIMEOUT(tree->model()->rowCount(tree->rootIndex()), 2, 10000);
+        QCoreApplication::processEvents();
+        const QStringList allowed = kNames + registry_names();
+        for (int row = 0; row < 2; ++row) {
+            const QString kind = tree->model()->index(row, 2, tree->rootIndex()).data().toString();
+            const QString date = tree->model()->index(row, 3, tree->rootIndex()).data().toString();
+            QVERIFY2(!kind.isEmpty() && english_words(kind, allowed).isEmpty(), qPrintable(kind));
+            QVERIFY2(!date.isEmpty() && english_words(date, allowed).isEmpty(), qPrintable(date));
+            QVERIFY2(
+                tree->header()->sectionSize(3) >= tree->fontMetrics().horizontalAdvance(date),
+                qPrintable(QStringLiteral("%1 px for \"%2\"").arg(tree->header()->sectionSize(3)).arg(date)));
+        }
+        for (QAbstractButton* button : dialog.findChildren<QAbstractButton*>())
+            if (button->isVisible())
+                QVERIFY2(english_words(plain(button->text()), allowed).isEmpty(), qPrintable(button->text()));
+        const QString kind = tree->model()->headerData(2, Qt::Horizontal).toString();
+        QVERIFY2(english_words(kind, allowed).isEmpty(), qPrintable(kind));
+        dialog.reject();
+    }
+
     void noEnglishIsLeft() {
         const QStringList allowed = kNames + registry_names();
 
@@ -248,6 +288,20 @@ private slots:
                 collect_menu(shown, a->menu(), plain(a->text()));
         }
         add(shown, "window title", window.windowTitle());
+        // Lines the engine and an environment process log, as a run in
+        // separate processes writes them: the panel shows them in Korean.
+        logger()->info("listening on ipv4:127.0.0.1:50000 (TLS); waiting for 2 environment(s)");
+        logger()->info("environment 1 (process 903 on 실습실 at ipv4:127.0.0.1:50002) joined");
+        logger()->info(
+            "{}: loaded 6000 training images from /usr/share/datasets/fashion-mnist",
+            QCoreApplication::translate("mergelab::ui::EnvProcesses", "environment %1").arg(2).toStdString());
+        logger()->info(
+            "{}: round 3: 1 epoch(s), local accuracy 81.25 %",
+            QCoreApplication::translate("mergelab::ui::EnvProcesses", "environment %1").arg(2).toStdString());
+        logger()->info("lane avg: reached the round limit of 4");
+        logger()->info("cancelled after 2 finished round(s)");
+        QCoreApplication::processEvents();
+        QVERIFY(window.findChild<QPlainTextEdit*>()->toPlainText().contains(QStringLiteral("실습실")));
         for (int i = 0; i < tabs->count(); ++i) {
             tabs->setCurrentIndex(i);
             // The weight-based views load on the pool; then their queued replots.
@@ -258,13 +312,9 @@ private slots:
                 plot->replot();
             collect_widgets(shown, &window, "tab " + plain(tabs->tabText(i)) + ":");
         }
-        // The log shows the engine's own lines, in English like the command
-        // line's; only the panel around them is the window's.
         QStringList problems;
         std::set<QString> seen;
         for (const Shown& s : shown) {
-            if (s.where.contains("QPlainTextEdit"))
-                continue;
             const QStringList words = english_words(s.text, allowed);
             if (!words.isEmpty() && seen.insert(s.text).second)
                 problems << QStringLiteral("%1: \"%2\" (%3)").arg(s.where, s.text.left(160), words.join(' '));

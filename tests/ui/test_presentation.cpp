@@ -5,6 +5,7 @@
 
 #include <QAbstractButton>
 #include <QAbstractItemView>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFontMetricsF>
@@ -12,18 +13,27 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPainterPath>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
+#include <QSlider>
+#include <QSpinBox>
 #include <QStatusBar>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 #include <qcustomplot.h>
 
+#include <cmath>
+
 #include "flow_view.h"
+#include "focus_ring.h"
 #include "main_window.h"
+#include "provenance_view.h"
 #include "ui_fixture.h"
 #include "zoom.h"
 
@@ -227,6 +237,132 @@ private slots:
         again.setPresentation(false);
         QTest::keyClick(&again, Qt::Key_0, Qt::ControlModifier);
         QCOMPARE(zoom(), 1.0);
+    }
+
+    // Three environments in presentation: the boxes one size, and no two
+    // arrow labels over each other.
+    void flowOfThreeEnvironmentsInPresentation() {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openRun(run_));
+        window.setPresentation(true);
+        FlowView* flow = window.view<FlowView>();
+        window.findChild<QTabWidget*>()->setCurrentWidget(flow);
+        QCoreApplication::processEvents();
+        const std::vector<QRectF> boxes = flow->environmentBoxes();
+        QCOMPARE(boxes.size(), size_t(3));
+        for (const QRectF& box : boxes) {
+            QVERIFY2(std::abs(box.width() - boxes[0].width()) < 0.5 &&
+                         std::abs(box.height() - boxes[0].height()) < 0.5,
+                     qPrintable(QStringLiteral("%1x%2 and %3x%4")
+                                    .arg(box.width())
+                                    .arg(box.height())
+                                    .arg(boxes[0].width())
+                                    .arg(boxes[0].height())));
+        }
+        std::vector<testing::PaintedText> labels;
+        for (const auto& t : testing::painted_texts(flow))
+            if (t.text == QLatin1String("weights") || t.text == QLatin1String("merged model"))
+                labels.push_back(t);
+        QVERIFY2(labels.size() >= 3, qPrintable(QString::number(labels.size())));
+        for (size_t i = 0; i < labels.size(); ++i)
+            for (size_t j = i + 1; j < labels.size(); ++j) {
+                QPainterPath a, b;
+                a.addPolygon(labels[i].shape);
+                b.addPolygon(labels[j].shape);
+                QVERIFY2(!a.intersects(b), qPrintable(QStringLiteral("'%1' at %2,%3 over '%4' at %5,%6")
+                                                          .arg(labels[i].text)
+                                                          .arg(labels[i].rect.x())
+                                                          .arg(labels[i].rect.y())
+                                                          .arg(labels[j].text)
+                                                          .arg(labels[j].rect.x())
+                                                          .arg(labels[j].rect.y())));
+            }
+        window.setPresentation(false);
+    }
+
+    // Provenance at 1280x720: the share chart's ticks apart, and the
+    // element map names the round the scrubber is at.
+    void provenanceFollowsTheScrubber() {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openRun(run_));
+        auto* view = window.view<ProvenanceView>();
+        window.findChild<QTabWidget*>()->setCurrentWidget(view);
+        auto* scrubber = window.findChild<QSlider*>("roundScrubber");
+        QVERIFY(scrubber);
+        QCOMPARE(scrubber->value(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(view->mapReady(), 10000);
+        QVERIFY2(view->mapStatus().contains("round 2"), qPrintable(view->mapStatus()));
+        scrubber->setValue(1);
+        QTRY_VERIFY_WITH_TIMEOUT(view->mapReady() && view->mapStatus().contains("round 1"), 10000);
+        QVERIFY2(!view->mapStatus().contains("round 2"), qPrintable(view->mapStatus()));
+        for (QCustomPlot* plot : view->findChildren<QCustomPlot*>()) {
+            plot->replot();
+            QCoreApplication::processEvents();
+            plot->replot();
+            const QString crowded = testing::crowded_ticks(plot->yAxis);
+            QVERIFY2(crowded.isEmpty(), qPrintable(crowded));
+        }
+    }
+
+    // Keyboard focus seen from the back of a room: a ring of the focus
+    // colour, at least 2 px wide, around each kind of control.
+    void focusIsARingSeenFromAfar() {
+        QWidget panel;
+        auto* layout = new QVBoxLayout(&panel);
+        auto* button = new QPushButton("Start");
+        auto* edit = new QLineEdit("/data");
+        auto* combo = new QComboBox;
+        combo->addItems({"avg", "max"});
+        auto* check = new QCheckBox("Lesson");
+        auto* spin = new QSpinBox;
+        for (QWidget* w : std::initializer_list<QWidget*>{button, edit, combo, check, spin})
+            layout->addWidget(w);
+        MainWindow window; // installs the window's style
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&panel));
+        // Contrast against the window's background (WCAG's ratio).
+        auto relative = [](const QColor& c) {
+            auto channel = [](double v) {
+                return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+            };
+            return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+        };
+        const QColor ring = focus_ring_color();
+        const QColor background = panel.palette().color(QPalette::Window);
+        const double contrast = (relative(background) + 0.05) / (relative(ring) + 0.05);
+        QVERIFY2(contrast >= 7.0, qPrintable(QString::number(contrast)));
+        for (QWidget* w : std::initializer_list<QWidget*>{button, edit, combo, check, spin}) {
+            w->clearFocus(); // the first one took the focus when the panel showed
+            QCoreApplication::processEvents();
+            const QImage before = w->grab().toImage();
+            w->setFocus(Qt::TabFocusReason);
+            QTRY_VERIFY(w->hasFocus());
+            QCoreApplication::processEvents();
+            const QImage after = w->grab().toImage();
+            // Pixels of the ring's colour that focus added.
+            int ringPixels = 0;
+            for (int y = 0; y < after.height(); ++y)
+                for (int x = 0; x < after.width(); ++x) {
+                    const QColor c = after.pixelColor(x, y);
+                    if (c != before.pixelColor(x, y) && std::abs(c.red() - ring.red()) < 40 &&
+                        std::abs(c.green() - ring.green()) < 40 && std::abs(c.blue() - ring.blue()) < 40)
+                        ++ringPixels;
+                }
+            // A ring 2 px wide around at least the text, for a check box.
+            const int least = w == check ? 2 * (w->fontMetrics().horizontalAdvance(check->text()) + 10) * 2
+                                         : 2 * (w->width() + w->height()) * 2 * 8 / 10;
+            QVERIFY2(ringPixels >= least,
+                     qPrintable(QStringLiteral("%1: %2 ring pixels, %3 wanted")
+                                    .arg(QString::fromLatin1(w->metaObject()->className()))
+                                    .arg(ringPixels)
+                                    .arg(least)));
+        }
     }
 
     // Every text of the window in presentation mode, from font metrics:

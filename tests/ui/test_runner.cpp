@@ -6,10 +6,14 @@
 #include <QTemporaryDir>
 
 #include <csignal>
+#include <map>
+#include <set>
+#include <tuple>
 
 #include "environments_mode.h"
 
 #include "experiment_runner.h"
+#include "loss_chart.h"
 #include "support/synthetic.h"
 
 using namespace mergelab;
@@ -131,6 +135,59 @@ private slots:
             timer.start();
         }
         QVERIFY(timer.elapsed() < 2000);
+    }
+
+    // Environments as processes: every batch of every environment reaches
+    // the window, numbered 1..batches in each epoch, as with threads.
+    void everyBatchOfProcessEnvironmentsArrives() {
+        ExperimentRunner runner;
+        runner.setEnvironmentsMode(EnvironmentsMode::LocalProcesses);
+        QSignalSpy batches(&runner, &ExperimentRunner::batchProgress);
+        QSignalSpy finished(&runner, &ExperimentRunner::finished);
+        QSignalSpy done(&runner, &ExperimentRunner::runFinished);
+        // The loss chart draws what it is given: one point per batch.
+        LossChart chart;
+        connect(&runner, &ExperimentRunner::batchProgress, &chart, &LossChart::addBatch);
+        // Enough batches that each environment sends its losses in several
+        // messages (one about every quarter second).
+        QTemporaryDir big;
+        testing::SyntheticSpec spec;
+        spec.train_per_class = 300;
+        spec.test_per_class = 10;
+        testing::write_synthetic_fashion_mnist(big.filePath("data").toStdString(), spec);
+        ExperimentConfig c = testing::small_config(2, big.filePath("data").toStdString());
+        c.batch_size = 8;
+        runner.start(c);
+        QVERIFY(finished.wait(300000));
+        QCOMPARE(done.count(), 1);
+        QCOMPARE(done.at(0).at(0).value<RunResult>().stopped, StopReason::MaxRounds);
+        // (round, env, epoch) -> the batch numbers seen, and how many there are.
+        std::map<std::tuple<int, int, int>, std::set<int64_t>> seen;
+        std::map<std::tuple<int, int, int>, int64_t> total;
+        for (const QList<QVariant>& args : batches) {
+            const auto b = args.at(0).value<BatchProgress>();
+            const auto key = std::make_tuple(b.round, b.env, b.epoch);
+            seen[key].insert(b.batch);
+            total[key] = b.batches;
+        }
+        QVERIFY(seen.size() >= size_t(2 * 2)); // two rounds, two environments
+        int64_t lastRound = 0;
+        for (const auto& [key, numbers] : seen)
+            if (std::get<0>(key) == 2)
+                lastRound += int64_t(numbers.size());
+        QCOMPARE(int64_t(chart.pointCount()), lastRound);
+        for (const auto& [key, numbers] : seen) {
+            const auto [round, env, epoch] = key;
+            QVERIFY2(total[key] > 1, "each epoch has batches to count");
+            QVERIFY2(int64_t(numbers.size()) == total[key] && *numbers.begin() == 1 &&
+                         *numbers.rbegin() == total[key],
+                     qPrintable(QStringLiteral("round %1, env %2, epoch %3: %4 of %5 batches")
+                                    .arg(round)
+                                    .arg(env + 1)
+                                    .arg(epoch)
+                                    .arg(numbers.size())
+                                    .arg(total[key])));
+        }
     }
 
     // Environments as processes the app starts: one killed mid-run ends the

@@ -7,11 +7,16 @@
 #include <QPaintDevice>
 #include <QPaintEngine>
 #include <QPainter>
+#include <QPolygonF>
 #include <QString>
 #include <QTemporaryDir>
+#include <QTransform>
 #include <QWidget>
 
+#include <cmath>
 #include <memory>
+
+#include <qcustomplot.h>
 #include <vector>
 
 #include "mergelab/dataset.h"
@@ -57,6 +62,8 @@ inline void write_small_run(const QString& data_dir, const QString& run_dir) {
 struct PaintedText {
     QString text;
     QFont font;
+    QRectF rect;     // where, in the widget's pixels: the bounds of
+    QPolygonF shape; // the text's own box, turned as it was drawn
 };
 
 // A paint device that draws nothing and keeps every text item painted on
@@ -113,8 +120,10 @@ private:
         void drawImage(const QRectF&, const QImage&, const QRectF&, Qt::ImageConversionFlags) override {}
         void drawPath(const QPainterPath&) override {}
         void drawPolygon(const QPointF*, int, PolygonDrawMode) override {}
-        void drawTextItem(const QPointF&, const QTextItem& item) override {
-            owner_->texts_.push_back({item.text(), item.font()});
+        void drawTextItem(const QPointF& at, const QTextItem& item) override {
+            const QRectF box(at.x(), at.y() - item.ascent(), item.width(), item.ascent() + item.descent());
+            const QTransform t = painter() ? painter()->combinedTransform() : QTransform();
+            owner_->texts_.push_back({item.text(), item.font(), t.mapRect(box), t.map(QPolygonF(box))});
         }
         Type type() const override { return User; }
 
@@ -132,6 +141,38 @@ inline std::vector<PaintedText> painted_texts(QWidget* widget) {
     TextRecorder recorder(widget->size());
     widget->render(&recorder, QPoint(), QRegion(), QWidget::DrawWindowBackground);
     return recorder.texts();
+}
+
+// Neighbouring tick labels of `axis` at least their own height apart
+// (vertical axes) or their width (horizontal ones): "" when so, else which.
+inline QString crowded_ticks(QCPAxis* axis) {
+    const QVector<double> ticks = axis->tickVector();
+    const QVector<QString> labels = axis->tickVectorLabels();
+    const QFontMetricsF fm(axis->tickLabelFont());
+    for (int i = 1; i < ticks.size() && i < labels.size(); ++i) {
+        const double apart = std::abs(axis->coordToPixel(ticks[i]) - axis->coordToPixel(ticks[i - 1]));
+        const double need = axis->orientation() == Qt::Vertical
+                                ? fm.height()
+                                : (fm.horizontalAdvance(labels[i]) + fm.horizontalAdvance(labels[i - 1])) / 2;
+        if (apart < need)
+            return QStringLiteral("'%1' and '%2' %3 px apart, %4 px high")
+                .arg(labels[i - 1], labels[i])
+                .arg(apart, 0, 'f', 1)
+                .arg(need, 0, 'f', 1);
+    }
+    return {};
+}
+
+// Every line of a title or text item no wider than `room`.
+inline QString too_wide(const QString& text, const QFont& font, double room) {
+    const QFontMetricsF fm(font);
+    for (const QString& line : text.split('\n'))
+        if (fm.horizontalAdvance(line) > room)
+            return QStringLiteral("'%1' is %2 px in %3 px")
+                .arg(line)
+                .arg(fm.horizontalAdvance(line), 0, 'f', 0)
+                .arg(room);
+    return {};
 }
 
 } // namespace mergelab::testing

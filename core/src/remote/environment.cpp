@@ -157,7 +157,9 @@ private:
         m.mutable_hello()->set_protocol(kProtocolVersion);
         m.mutable_hello()->set_rank(o_.central ? 0 : o_.rank);
         m.mutable_hello()->set_central(o_.central);
-        m.mutable_hello()->set_host(std::string(host) + " (process " + std::to_string(getpid()) + ")");
+        // Read inside the coordinator's own parentheses: "environment 1
+        // (process 903 on vm at 127.0.0.1:50000)".
+        m.mutable_hello()->set_host("process " + std::to_string(getpid()) + " on " + std::string(host));
         client_->send(m);
         wire::CoordinatorMessage welcome;
         try {

@@ -1,0 +1,189 @@
+// A 1024x600 screen (a netbook, a small projector): the window fits it with
+// its status bar, and the views that were squeezed there keep their texts
+// apart and whole (see main for the screen).
+#include <QtTest>
+
+#include <QDockWidget>
+#include <QScrollArea>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QThreadPool>
+
+#include <qcustomplot.h>
+
+#include "accuracy_page.h"
+#include "confusion_view.h"
+#include "loss_chart.h"
+#include "main_window.h"
+#include "provenance_view.h"
+#include "ui_fixture.h"
+
+using namespace mergelab;
+using namespace mergelab::ui;
+
+namespace {
+
+void show_tab(MainWindow& window, QWidget* page) {
+    auto* tabs = window.findChild<QTabWidget*>();
+    tabs->setCurrentWidget(page);
+    QThreadPool::globalInstance()->waitForDone();
+    for (int i = 0; i < 3; ++i)
+        QCoreApplication::processEvents();
+    for (QCustomPlot* plot : page->findChildren<QCustomPlot*>())
+        plot->replot(); // twice: the first may change the room a chart asks for
+    QCoreApplication::processEvents();
+    for (QCustomPlot* plot : page->findChildren<QCustomPlot*>())
+        plot->replot();
+}
+
+} // namespace
+
+class TestSmallScreen : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    QString run_;
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        run_ = dir_.filePath("run");
+        testing::write_small_run(dir_.filePath("data"), run_);
+    }
+
+    void windowFitsWithItsStatusBar() {
+        const QRect available = QGuiApplication::primaryScreen()->availableGeometry();
+        QCOMPARE(available.size(), QSize(1024, 600));
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openRun(run_));
+        QCoreApplication::processEvents();
+        const QRect frame = window.frameGeometry();
+        QVERIFY2(available.contains(frame), qPrintable(QStringLiteral("%1x%2+%3+%4")
+                                                           .arg(frame.width())
+                                                           .arg(frame.height())
+                                                           .arg(frame.x())
+                                                           .arg(frame.y())));
+        QVERIFY2(window.minimumSizeHint().height() <= available.height() - 40,
+                 qPrintable(QString::number(window.minimumSizeHint().height())));
+        const QRect status = window.statusBar()->geometry().translated(window.geometry().topLeft());
+        QVERIFY(available.contains(status));
+        // The log is a tab beside the setup panel, not a strip under the views.
+        auto* setup = window.findChild<QDockWidget*>("setupDock");
+        auto* log = window.findChild<QDockWidget*>("logDock");
+        QVERIFY(window.tabifiedDockWidgets(setup).contains(log));
+    }
+
+    void provenanceKeepsItsLabelsApart() {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openRun(run_));
+        auto* view = window.view<ProvenanceView>();
+        show_tab(window, view);
+        QCustomPlot* bars = view->plot();
+        QVERIFY(bars->isVisible());
+        QString crowded = testing::crowded_ticks(bars->yAxis);
+        QVERIFY2(crowded.isEmpty(), qPrintable("layer names: " + crowded));
+        // The share labels shown sit inside their own segment's row.
+        const double row = std::abs(bars->yAxis->coordToPixel(1) - bars->yAxis->coordToPixel(0));
+        int shown = 0;
+        for (int i = 0; i < bars->itemCount(); ++i)
+            if (auto* label = qobject_cast<QCPItemText*>(bars->item(i));
+                label && label->visible() && label->property("share").isValid()) {
+                ++shown;
+                QVERIFY2(QFontMetricsF(label->font()).height() <= row, qPrintable(label->text()));
+            }
+        QVERIFY2(shown > 0, "some shares are written on their bars");
+        QCustomPlot* rounds = nullptr;
+        for (QCustomPlot* plot : view->findChildren<QCustomPlot*>())
+            if (plot != bars)
+                rounds = plot;
+        QVERIFY(rounds);
+        crowded = testing::crowded_ticks(rounds->yAxis);
+        QVERIFY2(crowded.isEmpty(), qPrintable("share ticks: " + crowded));
+        // Titles whole, every line within the chart.
+        for (QCustomPlot* plot : {bars, rounds})
+            for (QCPLayoutElement* element : plot->plotLayout()->elements(true))
+                if (auto* title = qobject_cast<QCPTextElement*>(element)) {
+                    const QString wide = testing::too_wide(title->text(), title->font(), plot->width());
+                    QVERIFY2(wide.isEmpty(), qPrintable(wide));
+                }
+        // The layer names beside the chart: the legend has the room it asks for.
+        QVERIFY(rounds->legend->visible());
+        QVERIFY2(rounds->legend->outerRect().width() >= rounds->legend->minimumOuterSizeHint().width(),
+                 qPrintable(QStringLiteral("%1 < %2")
+                                .arg(rounds->legend->outerRect().width())
+                                .arg(rounds->legend->minimumOuterSizeHint().width())));
+        QVERIFY(rounds->rect().contains(rounds->legend->outerRect()));
+    }
+
+    void confusionCountsStayInsideTheirCells() {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openRun(run_));
+        auto* view = window.view<ConfusionView>();
+        show_tab(window, view);
+        // Counts of one row: each no wider than the step to the next, less
+        // the diagonal's outline.
+        QMap<int, QList<QRectF>> rows;
+        for (const auto& t : testing::painted_texts(view))
+            if (QRegularExpression("^[0-9,]+$").match(t.text).hasMatch())
+                rows[qRound(t.rect.center().y())] << t.rect;
+        int checked = 0;
+        for (auto& row : rows) {
+            if (row.size() < 10)
+                continue; // a caption's number, not a row of the matrix
+            std::sort(row.begin(), row.end(),
+                      [](const QRectF& a, const QRectF& b) { return a.center().x() < b.center().x(); });
+            const double cell = (row.last().center().x() - row.first().center().x()) / (row.size() - 1);
+            for (const QRectF& r : row) {
+                ++checked;
+                QVERIFY2(r.width() <= cell - 8 + 0.5,
+                         qPrintable(QStringLiteral("%1 px in a %2 px cell").arg(r.width()).arg(cell)));
+            }
+        }
+        QVERIFY2(checked >= 100, qPrintable(QString::number(checked)));
+    }
+
+    void lossPlaceholderIsWhole() {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        // Opened while another tab shows: the chart is first laid out hidden.
+        window.findChild<QTabWidget*>()->setCurrentWidget(window.view<ConfusionView>());
+        QVERIFY(window.openRun(run_));
+        auto* page = window.view<AccuracyPage>();
+        show_tab(window, page);
+        QCustomPlot* plot = page->lossChart()->plot();
+        int texts = 0;
+        for (int i = 0; i < plot->itemCount(); ++i)
+            if (auto* text = qobject_cast<QCPItemText*>(plot->item(i)); text && text->visible()) {
+                ++texts;
+                const double room = plot->axisRect()->width();
+                const QString wide = testing::too_wide(text->text(), text->font(), room);
+                QVERIFY2(wide.isEmpty(), qPrintable(wide));
+                // Wrapped to the chart's width, not to a narrow column.
+                const QString flat = QString(text->text()).replace('\n', ' ');
+                const double total = QFontMetricsF(text->font()).horizontalAdvance(flat);
+                const int lines = int(text->text().count('\n')) + 1;
+                QVERIFY2(lines <= 1 + int(total / (room * 0.6)),
+                         qPrintable(
+                             QStringLiteral("%1 lines for %2 px in %3 px").arg(lines).arg(total).arg(room)));
+            }
+        QCOMPARE(texts, 1);
+    }
+};
+
+int main(int argc, char** argv) {
+    QTemporaryDir screen;
+    testing::use_offscreen_screen(screen, 1024, 600);
+    QApplication app(argc, argv);
+    TestSmallScreen test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "test_small_screen.moc"
