@@ -46,8 +46,10 @@ int main(int argc, char** argv) {
     for (int r = 0; r < reps; ++r) {
         // One model on all threads, as a plain script trains; then two
         // environments side by side, as the engine trains them.
-        train_one.push_back(mergelab::measure_training(data, "cnn", images, 64, threads, 1).images_per_second);
-        train_two.push_back(mergelab::measure_training(data, "cnn", images, 64, threads, 2).images_per_second);
+        train_one.push_back(
+            mergelab::measure_training(data, "cnn", images, 64, threads, 1).images_per_second);
+        train_two.push_back(
+            mergelab::measure_training(data, "cnn", images, 64, threads, 2).images_per_second);
         eval.push_back(mergelab::measure_evaluation(data, "cnn", threads, 3).images_per_second);
         peak.push_back(mergelab::matmul_gflops(2048, threads, 5));
     }

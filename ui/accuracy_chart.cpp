@@ -1,10 +1,10 @@
 #include "accuracy_chart.h"
 
 #include <QFile>
-#include <QLocale>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QMouseEvent>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -21,21 +21,24 @@ namespace mergelab::ui {
 
 namespace {
 
-
 // Parsed once: the file is compiled in and never changes.
 const QJsonObject& paper_tables() {
     static const QJsonObject tables = [] {
         QFile file(QStringLiteral(":/paper_tables.json"));
-        if (!file.open(QIODevice::ReadOnly)) return QJsonObject();
+        if (!file.open(QIODevice::ReadOnly))
+            return QJsonObject();
         return QJsonDocument::fromJson(file.readAll()).object();
     }();
     return tables;
 }
 
 QCPScatterStyle::ScatterShape method_shape(const QString& method) {
-    if (method == QLatin1String("avg")) return QCPScatterStyle::ssCircle;
-    if (method == QLatin1String("max")) return QCPScatterStyle::ssTriangle;
-    if (method == QLatin1String("absmax")) return QCPScatterStyle::ssDiamond;
+    if (method == QLatin1String("avg"))
+        return QCPScatterStyle::ssCircle;
+    if (method == QLatin1String("max"))
+        return QCPScatterStyle::ssTriangle;
+    if (method == QLatin1String("absmax"))
+        return QCPScatterStyle::ssDiamond;
     return QCPScatterStyle::ssSquare;
 }
 
@@ -88,7 +91,9 @@ QString paper_difference(const ExperimentConfig& c) {
     return {};
 }
 
-double round_x(const RoundResult& round, int index) { return round.round > 0 ? round.round : index + 1; }
+double round_x(const RoundResult& round, int index) {
+    return round.round > 0 ? round.round : index + 1;
+}
 
 // The value of `graph` at exactly `x`, if it has a point there.
 bool value_at(const QCPGraph* graph, double x, double* value) {
@@ -104,7 +109,8 @@ bool value_at(const QCPGraph* graph, double x, double* value) {
 
 } // namespace
 
-AccuracyChart::AccuracyChart(QWidget* parent) : QWidget(parent) {
+AccuracyChart::AccuracyChart(QWidget* parent)
+    : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     plot_ = plot_kit::add_plot(this, layout, QSize(200, 150));
@@ -154,14 +160,19 @@ void AccuracyChart::setRound(int round) {
 }
 
 void AccuracyChart::setPaperOverlay(bool shown) {
-    if (paperShown_ == shown) return;
+    if (paperShown_ == shown)
+        return;
     paperShown_ = shown;
     rebuild();
 }
 
-bool AccuracyChart::paperOverlay() const { return paperShown_; }
+bool AccuracyChart::paperOverlay() const {
+    return paperShown_;
+}
 
-QString AccuracyChart::paperNote() const { return paperNote_->layout() ? paperNote_->text() : QString(); }
+QString AccuracyChart::paperNote() const {
+    return paperNote_->layout() ? paperNote_->text() : QString();
+}
 
 void AccuracyChart::showPaperNote(const QString& text) {
     paperNote_->setText(text);
@@ -190,15 +201,19 @@ QString AccuracyChart::titleText() const {
     return title_->text();
 }
 
-QCustomPlot* AccuracyChart::plot() const { return plot_; }
+QCustomPlot* AccuracyChart::plot() const {
+    return plot_;
+}
 
 QVector<double> AccuracyChart::seriesValues(const QString& name) const {
     QVector<double> values;
     for (int i = 0; i < plot_->graphCount(); ++i) {
         const QCPGraph* graph = plot_->graph(i);
-        if (graph->name() != name) continue;
+        if (graph->name() != name)
+            continue;
         const auto data = graph->data();
-        for (auto it = data->constBegin(); it != data->constEnd(); ++it) values.append(it->value);
+        for (auto it = data->constBegin(); it != data->constEnd(); ++it)
+            values.append(it->value);
         break;
     }
     return values;
@@ -206,7 +221,8 @@ QVector<double> AccuracyChart::seriesValues(const QString& name) const {
 
 QStringList AccuracyChart::seriesNames() const {
     QStringList names;
-    for (int i = 0; i < plot_->graphCount(); ++i) names.append(plot_->graph(i)->name());
+    for (int i = 0; i < plot_->graphCount(); ++i)
+        names.append(plot_->graph(i)->name());
     return names;
 }
 
@@ -218,7 +234,8 @@ QString AccuracyChart::readout(int round) const {
         if (value_at(graph, round, &value))
             lines.append(tr("%1 %2 %").arg(graph->name(), QLocale().toString(value, 'f', 2)));
     }
-    if (lines.isEmpty()) return {};
+    if (lines.isEmpty())
+        return {};
     lines.prepend(tr("Round %1").arg(round));
     return lines.join(QLatin1Char('\n'));
 }
@@ -251,7 +268,8 @@ void AccuracyChart::onMouseMove(QMouseEvent* event) {
         tip = readout(static_cast<int>(std::lround(best)));
     }
     if (tip.isEmpty()) {
-        if (!lastTip_.isEmpty()) QToolTip::hideText();
+        if (!lastTip_.isEmpty())
+            QToolTip::hideText();
     } else if (tip != lastTip_) {
         QToolTip::showText(event->globalPosition().toPoint(), tip, plot_);
     }
@@ -283,7 +301,8 @@ void AccuracyChart::rebuild() {
         central = central || r.central_test_acc.has_value();
         for (const MethodMetrics& m : r.merged) {
             const QString name = QString::fromStdString(m.method);
-            if (!methods.contains(name)) methods.append(name);
+            if (!methods.contains(name))
+                methods.append(name);
         }
     }
 
@@ -350,12 +369,14 @@ void AccuracyChart::rebuild() {
 
 void AccuracyChart::addPaperOverlay(const QStringList& methods, double lastX) {
     const QString kind = QString::fromStdString(run_->config.split.kind).toUpper();
-    if (kind != QLatin1String("V") && kind != QLatin1String("H")) return; // the paper has no Dirichlet table
+    if (kind != QLatin1String("V") && kind != QLatin1String("H"))
+        return; // the paper has no Dirichlet table
     const QJsonObject table = paper_tables().value(kind).toObject();
     const QJsonArray rounds = table.value(QStringLiteral("rounds")).toArray();
     for (const QString& method : methods) {
         const QJsonArray values = table.value(method).toArray();
-        if (values.isEmpty()) continue;
+        if (values.isEmpty())
+            continue;
         QCPGraph* graph = plot_->addGraph();
         graph->setName(tr("paper %1").arg(method));
         // The method's own colour, a little faded, and its marker, so the
@@ -408,7 +429,8 @@ void AccuracyChart::updateRanges() {
 void AccuracyChart::updateCursor() {
     int round = round_;
     if (run_ && !run_->rounds.empty()) {
-        const int last = static_cast<int>(round_x(run_->rounds.back(), static_cast<int>(run_->rounds.size()) - 1));
+        const int last =
+            static_cast<int>(round_x(run_->rounds.back(), static_cast<int>(run_->rounds.size()) - 1));
         round = std::min(round, last);
     } else {
         round = 0;

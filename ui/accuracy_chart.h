@@ -19,8 +19,8 @@ class AccuracyChart : public QWidget {
 public:
     explicit AccuracyChart(QWidget* parent = nullptr);
 
-    void setRun(RunPtr run);         // redraws everything from run->rounds
-    void setRound(int round);        // 1-based; draws a cursor at the scrubbed round (0: none)
+    void setRun(RunPtr run);  // redraws everything from run->rounds
+    void setRound(int round); // 1-based; draws a cursor at the scrubbed round (0: none)
     // The paper's Table 1 (V) or 2 (H) as dotted lines, for runs set up
     // like the paper's (2 environments, all the data, its H classes);
     // for any other run a note says what differs instead.

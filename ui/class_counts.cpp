@@ -1,8 +1,8 @@
 #include "class_counts.h"
 
 #include <QHelpEvent>
-#include <QResizeEvent>
 #include <QPainter>
+#include <QResizeEvent>
 #include <QToolTip>
 
 #include <algorithm>
@@ -124,7 +124,8 @@ void ClassCountsChart::fitHeight() {
 
 void ClassCountsChart::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
-    if (event->oldSize().width() != width()) fitHeight();
+    if (event->oldSize().width() != width())
+        fitHeight();
 }
 
 void ClassCountsChart::setMessage(const QString& text) {

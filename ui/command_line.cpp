@@ -74,7 +74,8 @@ CommandLine parse_command_line(const QStringList& arguments) {
     parser.setApplicationDescription("Watch neural networks trained in separate environments being merged.");
     const QCommandLineOption help({"h", "help"}, "Show this help and exit.");
     const QCommandLineOption version({"v", "version"}, "Show the version and exit.");
-    const QCommandLineOption preset("preset", "Load a preset: quick, paper-v, paper-h or H-strategies.", "name");
+    const QCommandLineOption preset("preset", "Load a preset: quick, paper-v, paper-h or H-strategies.",
+                                    "name");
     const QCommandLineOption autostart("autostart", "Start the run at once.");
     const QCommandLineOption quitWhenDone("quit-when-done",
                                           "Exit when the run ends (code 0 if it finished).");
@@ -83,16 +84,19 @@ CommandLine parse_command_line(const QStringList& arguments) {
     const QCommandLineOption open("open", "Open a saved run directory.", "dir");
     const QCommandLineOption data("data", "Fashion-MNIST directory.", "dir");
     const QCommandLineOption logLevel("log-level", "trace, debug, info, warn, error or off.", "level");
-    const QCommandLineOption tab("tab", "Show a tab by its name, e.g. accuracy, flow or interpolation (a wrong name lists them all).",
-                                 "name");
+    const QCommandLineOption tab(
+        "tab", "Show a tab by its name, e.g. accuracy, flow or interpolation (a wrong name lists them all).",
+        "name");
     const QCommandLineOption size("size", "Window size, e.g. 1366x768 (default: fits the screen).", "WxH");
     const SettingDescriptor& roundsSetting = setting("rounds");
-    const QCommandLineOption rounds(
-        "rounds", QStringLiteral("Override the round limit of the setup (%1).").arg(QString::fromStdString(describe_range(roundsSetting))),
-        "n");
-    const QCommandLineOption report("report", "At exit, write start-up and responsiveness figures as JSON.", "file");
-    const QCommandLineOption lang("lang", "Language of the app: ko or en (default: the saved choice, else the system's).",
-                                  "ko|en");
+    const QCommandLineOption rounds("rounds",
+                                    QStringLiteral("Override the round limit of the setup (%1).")
+                                        .arg(QString::fromStdString(describe_range(roundsSetting))),
+                                    "n");
+    const QCommandLineOption report("report", "At exit, write start-up and responsiveness figures as JSON.",
+                                    "file");
+    const QCommandLineOption lang(
+        "lang", "Language of the app: ko or en (default: the saved choice, else the system's).", "ko|en");
     const QCommandLineOption lesson("lesson",
                                     "Lesson mode: stop after each step of the algorithm (local training, "
                                     "merge, test, copy back) until Next (Space or Right arrow); with "
@@ -106,7 +110,8 @@ CommandLine parse_command_line(const QStringList& arguments) {
     if (parser.isSet(help)) {
         result.exit_code = 0;
         // Parsed before QApplication exists, the parser knows no program name.
-        result.out = parser.helpText().replace(QStringLiteral("<executable_name>"), QStringLiteral("mergelab"));
+        result.out =
+            parser.helpText().replace(QStringLiteral("<executable_name>"), QStringLiteral("mergelab"));
         return result;
     }
     if (parser.isSet(version)) {
@@ -122,8 +127,9 @@ CommandLine parse_command_line(const QStringList& arguments) {
     if (parser.isSet(preset)) {
         o.preset = preset_key(parser.value(preset));
         if (o.preset.isEmpty())
-            return usage_error(QStringLiteral("--preset: unknown preset '%1' (use quick, paper-v, paper-h or H-strategies)")
-                                   .arg(parser.value(preset)));
+            return usage_error(
+                QStringLiteral("--preset: unknown preset '%1' (use quick, paper-v, paper-h or H-strategies)")
+                    .arg(parser.value(preset)));
     }
     if (parser.isSet(rounds)) {
         // The setting's own check, as in mergelab-cli: refused, never changed.

@@ -14,13 +14,15 @@ QComboBox* make_environments_choice() {
     auto* box = new QComboBox;
     box->setObjectName("environments_mode");
     // Translated as the setup panel's own strings.
-    box->addItems({QCoreApplication::translate("mergelab::ui::SetupPanel", "Threads in this app"),
-                   QCoreApplication::translate("mergelab::ui::SetupPanel", "Separate processes on this computer"),
-                   QCoreApplication::translate("mergelab::ui::SetupPanel", "Other computers")});
+    box->addItems(
+        {QCoreApplication::translate("mergelab::ui::SetupPanel", "Threads in this app"),
+         QCoreApplication::translate("mergelab::ui::SetupPanel", "Separate processes on this computer"),
+         QCoreApplication::translate("mergelab::ui::SetupPanel", "Other computers")});
     box->setToolTip(QCoreApplication::translate(
-        "mergelab::ui::SetupPanel", "Separate processes each hold only their own training data and send weights to "
-                                    "this app; other computers join with the address and token shown. Nothing is "
-                                    "encrypted: use a trusted network."));
+        "mergelab::ui::SetupPanel",
+        "Separate processes each hold only their own training data and send weights to "
+        "this app; other computers join with the address and token shown. Nothing is "
+        "encrypted: use a trusted network."));
     return box;
 }
 

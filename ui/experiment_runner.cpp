@@ -52,15 +52,15 @@ void register_types() {
 // the worker thread a signal would still reach queued receivers safely, but
 // direct ones (QSignalSpy in the tests) would run on the worker: posting
 // keeps every signal of the runner on one thread (ThreadSanitizer found it).
-template <class Emit>
-void post(ExperimentRunner* runner, Emit emit_signal) {
+template <class Emit> void post(ExperimentRunner* runner, Emit emit_signal) {
     QMetaObject::invokeMethod(runner, std::move(emit_signal), Qt::QueuedConnection);
 }
 
 // Runs on the worker thread: each event becomes a signal of the runner.
 class Relay : public ExperimentObserver {
 public:
-    explicit Relay(ExperimentRunner* runner) : runner_(runner) {}
+    explicit Relay(ExperimentRunner* runner)
+        : runner_(runner) {}
     void run_started(const RunStarted& e) override {
         post(runner_, [r = runner_, e] { emit r->runStarted(e); });
     }
@@ -96,7 +96,8 @@ class CoordinatorRelay : public CoordinatorObserver {
 public:
     explicit CoordinatorRelay(ExperimentRunner* runner)
         : runner_(runner) {}
-    void listening(const std::string& address, const std::string& token, const std::string& fingerprint) override {
+    void listening(const std::string& address, const std::string& token,
+                   const std::string& fingerprint) override {
         post(runner_, [r = runner_, a = QString::fromStdString(address), t = QString::fromStdString(token),
                        f = QString::fromStdString(fingerprint)] { emit r->coordinatorListening(a, t, f); });
     }
@@ -142,20 +143,21 @@ ExperimentRunner::ExperimentRunner(QObject* parent)
     // A process that cannot start would leave the coordinator waiting for
     // it, and one that dies mid-run is named at once rather than when the
     // network notices.
-    connect(processes_, &EnvProcesses::processFailed, this, [this](const QString& who, const QString& message) {
-        if (!isRunning())
-            return;
-        const QString text = tr("%1 failed: %2").arg(who, message);
-        logger()->error("{}", text.toStdString());
-        emit failed(text, QString());
-        // A process that died mid-run is failed by the coordinator itself,
-        // naming it, as soon as its connection drops; one that never joined
-        // would leave the coordinator waiting, so the run is stopped then.
-        QTimer::singleShot(1500, this, [this, control = shared_] {
-            if (isRunning() && shared_ == control && shared_->config.min_envs == 0)
-                shared_->control.cancel();
-        });
-    });
+    connect(processes_, &EnvProcesses::processFailed, this,
+            [this](const QString& who, const QString& message) {
+                if (!isRunning())
+                    return;
+                const QString text = tr("%1 failed: %2").arg(who, message);
+                logger()->error("{}", text.toStdString());
+                emit failed(text, QString());
+                // A process that died mid-run is failed by the coordinator itself,
+                // naming it, as soon as its connection drops; one that never joined
+                // would leave the coordinator waiting, so the run is stopped then.
+                QTimer::singleShot(1500, this, [this, control = shared_] {
+                    if (isRunning() && shared_ == control && shared_->config.min_envs == 0)
+                        shared_->control.cancel();
+                });
+            });
     // The environments end with the run; any that do not are killed.
     connect(this, &ExperimentRunner::finished, this, [this] { processes_->finish(3000); });
 }
@@ -172,7 +174,9 @@ ExperimentRunner::~ExperimentRunner() {
     }
 }
 
-bool ExperimentRunner::isRunning() const { return thread_ && thread_->isRunning(); }
+bool ExperimentRunner::isRunning() const {
+    return thread_ && thread_->isRunning();
+}
 bool ExperimentRunner::isPaused() const {
     return isRunning() && paused_;
 }
@@ -182,7 +186,9 @@ DataPtr ExperimentRunner::data() const {
     return shared_->data;
 }
 
-void ExperimentRunner::start(const ExperimentConfig& config) { launch(config, false); }
+void ExperimentRunner::start(const ExperimentConfig& config) {
+    launch(config, false);
+}
 
 void ExperimentRunner::step(const ExperimentConfig& config) {
     if (!isRunning()) {
@@ -208,7 +214,8 @@ void ExperimentRunner::pause() {
 }
 
 void ExperimentRunner::resume() {
-    if (!isRunning()) return;
+    if (!isRunning())
+        return;
     shared_->control.resume();
     roundsUntilPause_ = -1;
     if (paused_) {
@@ -230,7 +237,8 @@ void ExperimentRunner::onRoundFinished(const QString& lane, const RoundResult& r
 }
 
 void ExperimentRunner::stop() {
-    if (isRunning()) shared_->control.cancel();
+    if (isRunning())
+        shared_->control.cancel();
 }
 
 void ExperimentRunner::setLessonMode(bool on) {
@@ -285,7 +293,8 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
     }
     shared_ = shared;
     shared->config = config;
-    if (pause_after_first_round) shared->control.pause_after_rounds(1);
+    if (pause_after_first_round)
+        shared->control.pause_after_rounds(1);
     shared->control.set_pause_after_steps(lesson_);
     paused_ = false;
     atStop_ = false;

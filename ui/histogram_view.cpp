@@ -1,8 +1,8 @@
 #include "histogram_view.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QHBoxLayout>
-#include <QApplication>
 #include <QLabel>
 #include <QLocale>
 #include <QPainter>
@@ -14,8 +14,8 @@
 #include "palette.h"
 #include "plot_kit.h"
 #include "run_model.h"
-#include "zoom.h"
 #include "view_export.h"
+#include "zoom.h"
 
 namespace mergelab::ui {
 
@@ -35,14 +35,17 @@ QString colored(const QString& line, const QColor& color) {
     // read. Non-breaking spaces so a narrow label wraps between series, never
     // inside one.
     const int colon = line.indexOf(QLatin1Char(':'));
-    auto nbsp = [](QString text) { return text.toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;")); };
+    auto nbsp = [](QString text) {
+        return text.toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;"));
+    };
     return QStringLiteral("<span style=\"color:%1\">&#9632;</span>&nbsp;<b>%2</b>%3")
         .arg(color.name(), nbsp(line.left(colon)), nbsp(line.mid(colon)));
 }
 
 } // namespace
 
-HistogramView::HistogramView(QWidget* parent) : QWidget(parent) {
+HistogramView::HistogramView(QWidget* parent)
+    : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(4);
@@ -101,7 +104,8 @@ HistogramView::HistogramView(QWidget* parent) : QWidget(parent) {
             });
 
     connect(combo_, &QComboBox::currentTextChanged, this, [this](const QString& text) {
-        if (filling_) return;
+        if (filling_)
+            return;
         wanted_ = text;
         redraw();
     });
@@ -139,29 +143,38 @@ void HistogramView::setLayer(const QString& tensor) {
     redraw();
 }
 
-QString HistogramView::layer() const { return combo_->currentText(); }
+QString HistogramView::layer() const {
+    return combo_->currentText();
+}
 
 QStringList HistogramView::layers() const {
     QStringList names;
-    for (int i = 0; i < combo_->count(); ++i) names.append(combo_->itemText(i));
+    for (int i = 0; i < combo_->count(); ++i)
+        names.append(combo_->itemText(i));
     return names;
 }
 
-QCustomPlot* HistogramView::plot() const { return plot_; }
+QCustomPlot* HistogramView::plot() const {
+    return plot_;
+}
 
 QVector<double> HistogramView::seriesCounts(const QString& series) const {
     QVector<double> counts;
     for (int i = 0; i < plot_->graphCount(); ++i) {
         const QCPGraph* graph = plot_->graph(i);
-        if (graph->name() != series) continue;
+        if (graph->name() != series)
+            continue;
         const auto data = graph->data();
-        for (auto it = data->constBegin(); it != data->constEnd(); ++it) counts.append(it->value);
+        for (auto it = data->constBegin(); it != data->constEnd(); ++it)
+            counts.append(it->value);
         break;
     }
     return counts;
 }
 
-QString HistogramView::statsText() const { return statsPlain_; }
+QString HistogramView::statsText() const {
+    return statsPlain_;
+}
 
 void HistogramView::setSeriesHidden(const QString& series, bool hidden) {
     if (hidden)
@@ -193,15 +206,19 @@ const RoundResult* HistogramView::currentRound() const {
 void HistogramView::refillLayers() {
     QStringList names;
     if (const RoundResult* round = currentRound())
-        for (const LayerHistogram& h : round->histograms) names.append(QString::fromStdString(h.tensor));
-    if (names == layers()) return;
+        for (const LayerHistogram& h : round->histograms)
+            names.append(QString::fromStdString(h.tensor));
+    if (names == layers())
+        return;
 
     filling_ = true;
     combo_->clear();
     combo_->addItems(names);
     int index = names.indexOf(wanted_);
-    if (index < 0) index = names.indexOf(QStringLiteral("conv1.weight"));
-    if (index < 0 && !names.isEmpty()) index = 0;
+    if (index < 0)
+        index = names.indexOf(QStringLiteral("conv1.weight"));
+    if (index < 0 && !names.isEmpty())
+        index = 0;
     combo_->setCurrentIndex(index);
     combo_->setEnabled(!names.isEmpty());
     filling_ = false;
@@ -217,11 +234,12 @@ void HistogramView::redraw() {
     if (round) {
         const std::string name = combo_->currentText().toStdString();
         for (const LayerHistogram& h : round->histograms)
-            if (h.tensor == name) hist = &h;
+            if (h.tensor == name)
+                hist = &h;
     }
 
     if (!hist) {
-        emptyText_->setText(!run_ ? tr("No run yet: press Start")
+        emptyText_->setText(!run_    ? tr("No run yet: press Start")
                             : !round ? tr("No rounds yet")
                                      : tr("No weight histograms in this round"));
         emptyText_->setVisible(true);
@@ -242,7 +260,8 @@ void HistogramView::redraw() {
     auto add = [&](const QString& name, const QColor& color, const std::vector<int64_t>& counts, double width,
                    int alpha) {
         const size_t n = counts.size();
-        if (n == 0) return;
+        if (n == 0)
+            return;
         bins = std::max(bins, n);
         // A constant tensor (all-zero bias at init) has lo == hi: one column at lo.
         const double step = hist->hi > hist->lo ? (hist->hi - hist->lo) / static_cast<double>(n) : 0.0;
@@ -283,9 +302,11 @@ void HistogramView::redraw() {
     }
     // The round's evaluation order first, then anything only the histogram knows.
     std::vector<std::string> methods;
-    for (const MethodMetrics& m : round->merged) methods.push_back(m.method);
+    for (const MethodMetrics& m : round->merged)
+        methods.push_back(m.method);
     for (const auto& entry : hist->merged)
-        if (std::find(methods.begin(), methods.end(), entry.first) == methods.end()) methods.push_back(entry.first);
+        if (std::find(methods.begin(), methods.end(), entry.first) == methods.end())
+            methods.push_back(entry.first);
     for (const std::string& m : methods) {
         const QString name = QString::fromStdString(m);
         if (auto it = hist->merged.find(m); it != hist->merged.end())
@@ -309,7 +330,8 @@ void HistogramView::redraw() {
     stats_->setText(rich.join(QStringLiteral("<br>")));
 
     plot_->legend->setVisible(plot_->graphCount() > 0);
-    const double step = hist->hi > hist->lo && bins > 0 ? (hist->hi - hist->lo) / static_cast<double>(bins) : 0.5;
+    const double step =
+        hist->hi > hist->lo && bins > 0 ? (hist->hi - hist->lo) / static_cast<double>(bins) : 0.5;
     plot_->xAxis->setRange(hist->lo - step, std::max(hist->hi, hist->lo) + step);
     plot_->yAxis->setRange(0, maxCount > 0 ? maxCount * 1.15 : 1.0); // headroom for the legend
     plot_->replot(QCustomPlot::rpQueuedReplot);

@@ -27,7 +27,7 @@ public:
     void setRunModel(RunModel* model) override;
 
     void setRun(RunPtr run);
-    void setRound(int round); // 1-based; 0 or past the end: the last round
+    void setRound(int round);             // 1-based; 0 or past the end: the last round
     void setLayer(const QString& tensor); // "conv1.weight" ... "fc2.bias"
 
     QString layer() const;

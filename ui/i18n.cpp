@@ -23,12 +23,16 @@ QString& current() {
 
 } // namespace
 
-QStringList availableLanguages() { return {"en", "ko"}; }
+QStringList availableLanguages() {
+    return {"en", "ko"};
+}
 
 QString chooseLanguage(const QString& requested) {
-    if (availableLanguages().contains(requested)) return requested;
+    if (availableLanguages().contains(requested))
+        return requested;
     const QString saved = QSettings().value("language").toString();
-    if (availableLanguages().contains(saved)) return saved;
+    if (availableLanguages().contains(saved))
+        return saved;
     return QLocale::system().language() == QLocale::Korean ? QString("ko") : QString("en");
 }
 
@@ -39,8 +43,10 @@ void installLanguage(const QString& language) {
     // Owned by the application for its whole life. English loads its
     // plural forms only ("1 round", "3 rounds").
     auto* mine = new QTranslator(qApp);
-    if (mine->load(":/i18n/mergelab_" + current() + ".qm")) qApp->installTranslator(mine);
-    if (current() == "en") return;
+    if (mine->load(":/i18n/mergelab_" + current() + ".qm"))
+        qApp->installTranslator(mine);
+    if (current() == "en")
+        return;
     auto* qt = new QTranslator(qApp);
     if (qt->load("qtbase_" + current(), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         qApp->installTranslator(qt);
@@ -52,9 +58,13 @@ void installLanguage(const QString& language) {
     QApplication::setFont(font);
 }
 
-QString currentLanguage() { return current(); }
+QString currentLanguage() {
+    return current();
+}
 
-void saveLanguage(const QString& language) { QSettings().setValue("language", language); }
+void saveLanguage(const QString& language) {
+    QSettings().setValue("language", language);
+}
 
 QString coreText(const std::string& english) {
     return QCoreApplication::translate("mergelab", english.c_str());
@@ -73,13 +83,16 @@ QMenu* makeLanguageMenu(QWidget* parent) {
         action->setChecked(language == currentLanguage());
         group->addAction(action);
         QObject::connect(action, &QAction::triggered, parent, [parent, language] {
-            if (language == currentLanguage()) return;
+            if (language == currentLanguage())
+                return;
             saveLanguage(language);
-            const auto answer = QMessageBox::question(
-                parent, QCoreApplication::translate("mergelab", "Language"),
-                QCoreApplication::translate("mergelab", "MergeLab speaks %1 from its next start. Restart now?")
-                    .arg(languageName(language)));
-            if (answer != QMessageBox::Yes) return;
+            const auto answer =
+                QMessageBox::question(parent, QCoreApplication::translate("mergelab", "Language"),
+                                      QCoreApplication::translate(
+                                          "mergelab", "MergeLab speaks %1 from its next start. Restart now?")
+                                          .arg(languageName(language)));
+            if (answer != QMessageBox::Yes)
+                return;
             QProcess::startDetached(QCoreApplication::applicationFilePath(), {"--lang", language});
             parent->window()->close();
         });

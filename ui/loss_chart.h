@@ -56,7 +56,7 @@ private:
     QTimer replotTimer_;
     int round_ = 0;
     QString lane_;
-    int points_ = 0;   // batches drawn this round, all models together
+    int points_ = 0; // batches drawn this round, all models together
     double maxLoss_ = 0;
 };
 

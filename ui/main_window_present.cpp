@@ -130,7 +130,8 @@ void MainWindow::setPresentation(bool on) {
             showFullScreen();
             // Without a window manager (a bare X server, a kiosk) full
             // screen is only a wish; the screen's geometry makes it so.
-            if (const QScreen* s = screen()) setGeometry(s->geometry());
+            if (const QScreen* s = screen())
+                setGeometry(s->geometry());
         } else {
             presenting_ = false;
             // The window's text sizes first: at the presentation zoom its

@@ -191,7 +191,8 @@ void MethodsView::paintEvent(QPaintEvent*) {
     const QRectF area = canvas();
     // The class names left of each row of panels, in the largest font they get.
     const double label =
-        QFontMetricsF(pixel_font(font(), 13.0 * zoom())).horizontalAdvance(QStringLiteral("9 Ankle boot")) + 8;
+        QFontMetricsF(pixel_font(font(), 13.0 * zoom())).horizontalAdvance(QStringLiteral("9 Ankle boot")) +
+        8;
     const int count = static_cast<int>(all.size());
     // One or two rows of panels, whichever gives larger cells.
     double best = 0;
@@ -227,7 +228,8 @@ void MethodsView::paintEvent(QPaintEvent*) {
     QFont countFont = small;
     for (double px = small.pixelSize(); px > 7; px -= 0.5) {
         countFont = pixel_font(font(), px);
-        if (QFontMetricsF(countFont).horizontalAdvance("+" + QString::number(widest)) <= cell - 3) break;
+        if (QFontMetricsF(countFont).horizontalAdvance("+" + QString::number(widest)) <= cell - 3)
+            break;
     }
     for (int i = 0; i < count; ++i) {
         const Panel& panel = all[static_cast<size_t>(i)];

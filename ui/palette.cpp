@@ -30,7 +30,8 @@ QColor method_color(const QString& method) {
         {"fedavgm", QColor(68, 170, 153)},        // teal
         {"fedadam", QColor(102, 51, 0)},          // brown
     };
-    if (auto it = known.find(method); it != known.end()) return *it;
+    if (auto it = known.find(method); it != known.end())
+        return *it;
     return QColor::fromHsv(static_cast<int>(qHash(method) % 360), 200, 180);
 }
 
@@ -63,8 +64,12 @@ Qt::PenStyle paper_pen_style() {
     return Qt::DotLine;
 }
 
-QColor central_color() { return QColor(40, 40, 40); }
-QString env_label(int env) { return QCoreApplication::translate("mergelab", "Env %1").arg(env + 1); }
+QColor central_color() {
+    return QColor(40, 40, 40);
+}
+QString env_label(int env) {
+    return QCoreApplication::translate("mergelab", "Env %1").arg(env + 1);
+}
 
 QString class_name(int c) {
     return c >= 0 && c < kNumClasses ? coreText(class_names()[static_cast<size_t>(c)]) : QString::number(c);
@@ -72,11 +77,14 @@ QString class_name(int c) {
 
 QString short_class_name(int c) {
     // The one long name shortened: "T-shirt/top" crowds every axis.
-    if (class_names()[c] == "T-shirt/top") return QCoreApplication::translate("mergelab", "T-shirt");
+    if (class_names()[c] == "T-shirt/top")
+        return QCoreApplication::translate("mergelab", "T-shirt");
     return coreText(class_names()[c]);
 }
 
-QString grouped(qint64 n) { return QLocale().toString(n); }
+QString grouped(qint64 n) {
+    return QLocale().toString(n);
+}
 
 QColor mix(const QColor& a, const QColor& b, double t) {
     t = std::clamp(t, 0.0, 1.0);
@@ -85,7 +93,9 @@ QColor mix(const QColor& a, const QColor& b, double t) {
                             static_cast<float>(a.blueF() + (b.blueF() - a.blueF()) * t));
 }
 
-double luminance(const QColor& c) { return 0.299 * c.redF() + 0.587 * c.greenF() + 0.114 * c.blueF(); }
+double luminance(const QColor& c) {
+    return 0.299 * c.redF() + 0.587 * c.greenF() + 0.114 * c.blueF();
+}
 
 QColor readable_on_white(const QColor& c) {
     return luminance(c) > 0.55 ? c.darker(luminance(c) > 0.75 ? 175 : 140) : c;

@@ -16,7 +16,8 @@ constexpr int kIntervalMs = 10;
 }
 
 ResponsivenessProbe::ResponsivenessProbe(QWidget* window, ExperimentRunner* runner, QObject* parent)
-    : QObject(parent), runner_(runner) {
+    : QObject(parent)
+    , runner_(runner) {
     window->installEventFilter(this);
     timer_.setTimerType(Qt::PreciseTimer);
     timer_.setInterval(kIntervalMs);
@@ -32,7 +33,8 @@ ResponsivenessProbe::ResponsivenessProbe(QWidget* window, ExperimentRunner* runn
 }
 
 bool ResponsivenessProbe::eventFilter(QObject* watched, QEvent* event) {
-    if (firstPaint_ == 0 && event->type() == QEvent::Paint) firstPaint_ = QDateTime::currentMSecsSinceEpoch();
+    if (firstPaint_ == 0 && event->type() == QEvent::Paint)
+        firstPaint_ = QDateTime::currentMSecsSinceEpoch();
     return QObject::eventFilter(watched, event);
 }
 
@@ -40,7 +42,9 @@ QByteArray ResponsivenessProbe::reportJson() const {
     QVector<double> sorted = lateness_ms_;
     std::sort(sorted.begin(), sorted.end());
     auto quantile = [&](double q) {
-        return sorted.isEmpty() ? 0.0 : sorted[std::min<qsizetype>(sorted.size() - 1, qsizetype(q * sorted.size()))];
+        return sorted.isEmpty()
+                   ? 0.0
+                   : sorted[std::min<qsizetype>(sorted.size() - 1, qsizetype(q * sorted.size()))];
     };
     QJsonObject lateness{{"p50", quantile(0.5)},
                          {"p99", quantile(0.99)},

@@ -21,7 +21,9 @@
 namespace mergelab::ui {
 namespace {
 
-double ui_font_px(int width) { return std::clamp(width / 60.0 * zoom(), 12.0, 22.0 * zoom()); }
+double ui_font_px(int width) {
+    return std::clamp(width / 60.0 * zoom(), 12.0, 22.0 * zoom());
+}
 
 } // namespace
 
@@ -29,15 +31,15 @@ double ui_font_px(int width) { return std::clamp(width / 60.0 * zoom(), 12.0, 22
 // projector shows fewer, larger images and a laptop more, smaller ones.
 class SamplesGrid : public QWidget {
     Q_OBJECT // for tr(): its texts are looked up under its own name
-public:
-    struct Tile {
+        public : struct Tile {
         int64_t index = 0;
         int truth = 0;
         int predicted = 0;
         QImage image;
     };
 
-    explicit SamplesGrid(QWidget* parent) : QWidget(parent) {
+    explicit SamplesGrid(QWidget* parent)
+        : QWidget(parent) {
         setBackgroundRole(QPalette::Base);
         setAutoFillBackground(true);
     }
@@ -73,13 +75,15 @@ public:
                 most = std::max(most, fm.horizontalAdvance(tr("pred: %1").arg(class_name(c))));
             return most;
         };
-        while (m.font > 9 && widest(m.font) > room) m.font -= 0.5;
+        while (m.font > 9 && widest(m.font) > room)
+            m.font -= 0.5;
         const double line = QFontMetricsF(pixel_font(QFont(), m.font)).height() * 1.15;
         m.tileH = std::ceil(m.pad + m.side + m.pad * 0.6 + 2 * line + m.pad);
         return m;
     }
     int heightFor(int width, int minimum) const {
-        if (tiles_.empty()) return minimum;
+        if (tiles_.empty())
+            return minimum;
         const Metrics m = metricsFor(width);
         const int rows = (tileCount() + m.cols - 1) / m.cols;
         return std::max(minimum, static_cast<int>(std::ceil(m.gap + rows * (m.tileH + m.gap))));
@@ -89,7 +93,8 @@ protected:
     QRectF tileRect(const Metrics& m, int i) const {
         const double totalW = m.cols * m.tileW + (m.cols - 1) * m.gap;
         const double x0 = (width() - totalW) / 2;
-        return QRectF(x0 + (i % m.cols) * (m.tileW + m.gap), m.gap + (i / m.cols) * (m.tileH + m.gap), m.tileW, m.tileH);
+        return QRectF(x0 + (i % m.cols) * (m.tileW + m.gap), m.gap + (i / m.cols) * (m.tileH + m.gap),
+                      m.tileW, m.tileH);
     }
 
     void paintEvent(QPaintEvent*) override {
@@ -98,7 +103,8 @@ protected:
         if (tiles_.empty()) {
             p.setPen(QColor(90, 90, 90));
             p.setFont(pixel_font(font(), std::clamp(width() / 45.0 * zoom(), 12.0, 24.0 * zoom())));
-            p.drawText(QRectF(rect()).adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap, message_);
+            p.drawText(QRectF(rect()).adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap,
+                       message_);
             return;
         }
         const Metrics m = metricsFor(width());
@@ -108,7 +114,8 @@ protected:
         const double line = QFontMetricsF(font).height() * 1.15;
         for (int i = 0; i < tileCount(); ++i) {
             const QRectF r = tileRect(m, i);
-            if (!r.intersects(p.clipBoundingRect()) && !p.clipBoundingRect().isEmpty()) continue;
+            if (!r.intersects(p.clipBoundingRect()) && !p.clipBoundingRect().isEmpty())
+                continue;
             const Tile& t = tiles_[static_cast<size_t>(i)];
             p.setPen(QPen(QColor(215, 215, 215), 1));
             p.setBrush(QColor(250, 250, 250));
@@ -121,7 +128,8 @@ protected:
             p.setFont(font);
             p.setPen(QColor(30, 30, 30));
             p.drawText(QRectF(r.left() + m.pad, y, textW, line), Qt::AlignHCenter | Qt::AlignVCenter,
-                       QFontMetricsF(font).elidedText(tr("true: %1").arg(class_name(t.truth)), Qt::ElideRight, textW));
+                       QFontMetricsF(font).elidedText(tr("true: %1").arg(class_name(t.truth)), Qt::ElideRight,
+                                                      textW));
             y += line;
             p.setFont(bold);
             p.setPen(QColor(200, 30, 30));
@@ -135,7 +143,8 @@ protected:
             auto* help = static_cast<QHelpEvent*>(e);
             const Metrics m = metricsFor(width());
             for (int i = 0; i < tileCount(); ++i) {
-                if (!tileRect(m, i).contains(help->pos())) continue;
+                if (!tileRect(m, i).contains(help->pos()))
+                    continue;
                 const Tile& t = tiles_[static_cast<size_t>(i)];
                 QToolTip::showText(help->globalPos(),
                                    tr("Test image %1: true %2, predicted %3")
@@ -155,7 +164,8 @@ private:
     QString message_;
 };
 
-SamplesView::SamplesView(QWidget* parent) : QWidget(parent) {
+SamplesView::SamplesView(QWidget* parent)
+    : QWidget(parent) {
     methodLabel_ = new QLabel(tr("Merged model:"), this);
     selector_ = new QComboBox(this);
     selector_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
@@ -195,8 +205,12 @@ QWidget* SamplesView::exportWidget() {
     return grid_;
 }
 
-QSize SamplesView::sizeHint() const { return {900, 600}; }
-QSize SamplesView::minimumSizeHint() const { return {360, 260}; }
+QSize SamplesView::sizeHint() const {
+    return {900, 600};
+}
+QSize SamplesView::minimumSizeHint() const {
+    return {360, 260};
+}
 
 void SamplesView::setRunModel(RunModel* model) {
     connect(model, &RunModel::dataChanged, this, [this, model] { setData(model->data()); });
@@ -226,21 +240,31 @@ void SamplesView::setRound(int round) {
 void SamplesView::setMethod(const QString& method) {
     method_ = method;
     const int index = selector_->findData(method);
-    if (index >= 0) selector_->setCurrentIndex(index);
+    if (index >= 0)
+        selector_->setCurrentIndex(index);
     recompute();
 }
 
-QString SamplesView::method() const { return method_; }
+QString SamplesView::method() const {
+    return method_;
+}
 
 QStringList SamplesView::methods() const {
     QStringList out;
-    for (int i = 0; i < selector_->count(); ++i) out << selector_->itemData(i).toString();
+    for (int i = 0; i < selector_->count(); ++i)
+        out << selector_->itemData(i).toString();
     return out;
 }
 
-int SamplesView::shownCount() const { return grid_->tileCount(); }
-int SamplesView::mistakeCount() const { return mistakes_; }
-QString SamplesView::headerText() const { return header_->text(); }
+int SamplesView::shownCount() const {
+    return grid_->tileCount();
+}
+int SamplesView::mistakeCount() const {
+    return mistakes_;
+}
+QString SamplesView::headerText() const {
+    return header_->text();
+}
 
 const RoundResult* SamplesView::shownRound() const {
     return find_round(run_.get(), round_);
@@ -249,7 +273,8 @@ const RoundResult* SamplesView::shownRound() const {
 void SamplesView::rebuildMethods() {
     QStringList names;
     if (const RoundResult* round = shownRound())
-        for (const auto& m : round->merged) names << QString::fromStdString(m.method);
+        for (const auto& m : round->merged)
+            names << QString::fromStdString(m.method);
     if (names != methods()) {
         const QSignalBlocker block(selector_);
         selector_->clear();
@@ -279,10 +304,12 @@ void SamplesView::recompute() {
     const MethodMetrics* metrics = round ? round->method(method_.toStdString()) : nullptr;
     if (!run_) {
         header = tr("No run yet");
-        message = tr("Start an experiment or open a run folder to see the test images a merged model gets wrong.");
+        message =
+            tr("Start an experiment or open a run folder to see the test images a merged model gets wrong.");
     } else if (!round) {
         header = tr("No merged model yet");
-        message = tr("The first round is still training. Its mistakes appear here once the merged model is tested.");
+        message = tr(
+            "The first round is still training. Its mistakes appear here once the merged model is tested.");
     } else if (!metrics) {
         header = tr("Round %1").arg(round->round);
         message = tr("The merged model \"%1\" was not evaluated in this round.").arg(method_);
@@ -291,8 +318,9 @@ void SamplesView::recompute() {
         const auto& predictions = metrics->predictions;
         if (predictions.empty()) {
             header = context;
-            message = tr("This run has no per-image predictions (it was saved by an older version of MergeLab), "
-                         "so its mistakes cannot be shown. The accuracy and confusion matrix are still available.");
+            message =
+                tr("This run has no per-image predictions (it was saved by an older version of MergeLab), "
+                   "so its mistakes cannot be shown. The accuracy and confusion matrix are still available.");
         } else if (!data_ || data_->test.size() == 0) {
             header = context;
             message = tr("The Fashion-MNIST test images are not loaded, so the mistakes cannot be shown.");
@@ -305,22 +333,29 @@ void SamplesView::recompute() {
             const Dataset& test = data_->test;
             const bool havePixels = test.pixels.size() >= static_cast<size_t>(test.size()) * kImagePixels;
             for (size_t i = 0; i < predictions.size(); ++i) {
-                if (predictions[i] == test.labels[i]) continue;
+                if (predictions[i] == test.labels[i])
+                    continue;
                 ++mistakes_;
-                if (static_cast<int>(tiles.size()) >= kMaxShown || !havePixels) continue;
+                if (static_cast<int>(tiles.size()) >= kMaxShown || !havePixels)
+                    continue;
                 SamplesGrid::Tile t;
                 t.index = static_cast<int64_t>(i);
                 t.truth = test.labels[i];
                 t.predicted = predictions[i];
                 t.image = QImage(kImageSide, kImageSide, QImage::Format_Grayscale8);
                 const uint8_t* src = test.pixels.data() + i * kImagePixels;
-                for (int y = 0; y < kImageSide; ++y) std::copy_n(src + y * kImageSide, kImageSide, t.image.scanLine(y));
+                for (int y = 0; y < kImageSide; ++y)
+                    std::copy_n(src + y * kImageSide, kImageSide, t.image.scanLine(y));
                 tiles.push_back(std::move(t));
             }
-            header = tr("%1: %2 of %3 test images wrong").arg(context, grouped(mistakes_), grouped(test.size()));
-            if (mistakes_ > 0) header += tr(" (showing %1)").arg(tiles.size());
-            if (mistakes_ == 0) message = tr("No mistakes: every test image is classified correctly.");
-            else if (!havePixels) message = tr("The loaded test set has labels but no images.");
+            header =
+                tr("%1: %2 of %3 test images wrong").arg(context, grouped(mistakes_), grouped(test.size()));
+            if (mistakes_ > 0)
+                header += tr(" (showing %1)").arg(tiles.size());
+            if (mistakes_ == 0)
+                message = tr("No mistakes: every test image is classified correctly.");
+            else if (!havePixels)
+                message = tr("The loaded test set has labels but no images.");
         }
     }
     header_->setText(header);
@@ -352,7 +387,8 @@ void SamplesView::fitFonts() {
 }
 
 bool SamplesView::eventFilter(QObject* watched, QEvent* event) {
-    if (watched == scroll_->viewport() && event->type() == QEvent::Resize) layoutGrid();
+    if (watched == scroll_->viewport() && event->type() == QEvent::Resize)
+        layoutGrid();
     return QWidget::eventFilter(watched, event);
 }
 

@@ -31,11 +31,11 @@ public:
     void setRound(int round); // 1-based; 0 or past the end: the last round
     void setMethod(const QString& method);
 
-    int shownCount() const;      // for tests
-    int mistakeCount() const;    // all mistakes of the selected model
+    int shownCount() const;   // for tests
+    int mistakeCount() const; // all mistakes of the selected model
     QString method() const;
     QStringList methods() const;
-    QString headerText() const;  // the line above the grid, or why nothing is shown
+    QString headerText() const; // the line above the grid, or why nothing is shown
 
     // The images and their labels, without the selector or the scroll bars.
     QWidget* exportWidget() override;

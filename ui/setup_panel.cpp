@@ -368,8 +368,7 @@ QMap<QString, std::function<void(QFormLayout*)>> SetupPanel::specialBuilders() {
         form->addRow(row);
         markable("data", dataDir);
         connect(browse, &QPushButton::clicked, this, [this, dataDir] {
-            const QString dir =
-                existing_directory(this, tr("Fashion-MNIST folder"), dataDir->text());
+            const QString dir = existing_directory(this, tr("Fashion-MNIST folder"), dataDir->text());
             if (!dir.isEmpty())
                 dataDir->setText(dir);
         });

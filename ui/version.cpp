@@ -4,6 +4,8 @@
 
 namespace mergelab::ui {
 
-QString application_version() { return QString::fromLatin1(mergelab::kVersion); }
+QString application_version() {
+    return QString::fromLatin1(mergelab::kVersion);
+}
 
 } // namespace mergelab::ui

@@ -9,19 +9,18 @@
 #include "methods_view.h"
 #include "provenance_view.h"
 #include "samples_view.h"
-#include "summary_view.h"
 #include "scatter_view.h"
+#include "summary_view.h"
 
 namespace mergelab::ui {
 
 std::vector<ViewFactory> standard_views() {
     return {
-        [] { return new AccuracyPage; }, [] { return new HistogramView; }, [] { return new ConfusionView; },
-        [] { return new FlowView; },     [] { return new SamplesView; },   [] { return new SummaryView; },
-        [] { return new ProvenanceView; },
-        [] { return new ScatterView; },
-        [] { return new InterpolationView; },
-        [] { return new ClassAccuracyView; },
+        [] { return new AccuracyPage; },      [] { return new HistogramView; },
+        [] { return new ConfusionView; },     [] { return new FlowView; },
+        [] { return new SamplesView; },       [] { return new SummaryView; },
+        [] { return new ProvenanceView; },    [] { return new ScatterView; },
+        [] { return new InterpolationView; }, [] { return new ClassAccuracyView; },
         [] { return new MethodsView; },
     };
 }

@@ -18,9 +18,11 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("mergelab-cli ") + kVersion, "Show the version and exit.");
     std::string log_level;
-    app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off (default: $MERGELAB_LOG or info)");
+    app.add_option("--log-level", log_level,
+                   "trace, debug, info, warn, error or off (default: $MERGELAB_LOG or info)");
     app.parse_complete_callback([&] {
-        if (!log_level.empty()) set_log_level(log_level);
+        if (!log_level.empty())
+            set_log_level(log_level);
     });
     add_merge_command(app);
     add_align_command(app);

@@ -68,7 +68,8 @@ class JoinPrinter : public CoordinatorObserver {
 public:
     explicit JoinPrinter(bool baseline)
         : baseline_(baseline) {}
-    void listening(const std::string& address, const std::string& token, const std::string& fingerprint) override {
+    void listening(const std::string& address, const std::string& token,
+                   const std::string& fingerprint) override {
         const std::string pin = fingerprint.empty() ? "" : " --fingerprint " + fingerprint;
         std::fprintf(stderr,
                      "coordinator listening on %s%s\n"
@@ -77,8 +78,9 @@ public:
                      address.c_str(), fingerprint.empty() ? "" : " (TLS)", address.c_str(), token.c_str(),
                      pin.c_str());
         if (baseline_)
-            std::fprintf(stderr, "and the baseline participant (it holds every environment's training data) with:\n"
-                                 "  mergelab-cli env --connect %s --central --token %s%s\n",
+            std::fprintf(stderr,
+                         "and the baseline participant (it holds every environment's training data) with:\n"
+                         "  mergelab-cli env --connect %s --central --token %s%s\n",
                          address.c_str(), token.c_str(), pin.c_str());
     }
     void environment_status(const EnvironmentStatus& s) override {
@@ -135,8 +137,8 @@ int coordinate(CLI::App* cmd, RunOptions& o, const NetworkOptions& n) {
     SignalScope signals(control);
     const auto console = make_console_observer(config);
     JoinPrinter printer(config.baseline);
-    const auto results =
-        coordinate_experiment(config, options, data, console.get(), &printer, &control, resuming ? &plan.points : nullptr);
+    const auto results = coordinate_experiment(config, options, data, console.get(), &printer, &control,
+                                               resuming ? &plan.points : nullptr);
     const RunResult& result = results.back();
     for (const auto& r : results)
         if (r.stopped == StopReason::Failed)
@@ -176,17 +178,19 @@ void add_coordinate_command(CLI::App& app) {
         "coordinate", "Run an experiment whose environments are separate processes (`env`), here or "
                       "on other computers; needs only the test files");
     add_experiment_options(cmd, *o);
-    cmd->add_option("--listen", n->address,
-                    "address and port to wait for environments on; only this address listens. Off the loopback "
-                    "address traffic is TLS [default: 127.0.0.1:" +
-                        std::to_string(kDefaultPort) + "]")
+    cmd->add_option(
+           "--listen", n->address,
+           "address and port to wait for environments on; only this address listens. Off the loopback "
+           "address traffic is TLS [default: 127.0.0.1:" +
+               std::to_string(kDefaultPort) + "]")
         ->type_name("ADDR:PORT");
     cmd->add_flag("--tls", n->tls, "TLS on the loopback address too (always on elsewhere unless --insecure)");
     cmd->add_option("--tls-cert", n->cert, "the certificate to serve (PEM) [default: one made for the run]")
         ->type_name("PATH");
     cmd->add_option("--tls-key", n->key, "the certificate's private key (PEM)")->type_name("PATH");
-    cmd->add_flag("--insecure", n->insecure,
-                  "plain text off the loopback address: weights and the join token cross the network unencrypted");
+    cmd->add_flag(
+        "--insecure", n->insecure,
+        "plain text off the loopback address: weights and the join token cross the network unencrypted");
     cmd->add_option("--token", n->token, "the join token environments must give [default: a new random one]");
     add_timeout_option(cmd, *n, "an environment silent this long has failed [default: 60]");
     cmd->add_option("--resume", o->resume, "continue the run in this folder after its last finished round");
@@ -212,7 +216,8 @@ void add_env_command(CLI::App& app) {
     cmd->add_option("--connect", n->address, "the coordinator's ADDR:PORT")
         ->required()
         ->type_name("ADDR:PORT");
-    auto* rank = cmd->add_option("--rank", o->rank, "which environment this is, 1..N")->check(CLI::Range(1, 10));
+    auto* rank =
+        cmd->add_option("--rank", o->rank, "which environment this is, 1..N")->check(CLI::Range(1, 10));
     auto* central = cmd->add_flag("--central", o->central,
                                   "be the centralised baseline of a --baseline run instead (reads every "
                                   "environment's training data)");

@@ -18,8 +18,8 @@
 #include "mergelab/merge.h"
 #include "mergelab/model.h"
 #include "mergelab/state_dict.h"
-#include "mergelab/text.h"
 #include "mergelab/strategy.h"
+#include "mergelab/text.h"
 
 namespace mergelab::cli {
 
@@ -138,7 +138,8 @@ void add_merge_command(CLI::App& app) {
         ->required()
         ->expected(2, -1);
     std::string methods_help = "merge method (mergelab-cli methods describes each and its parameters):";
-    for (const auto& m : merge_methods()) methods_help += "\n  " + m.name + ": " + m.description;
+    for (const auto& m : merge_methods())
+        methods_help += "\n  " + m.name + ": " + m.description;
     cmd->add_option("-m,--method", opt->method, methods_help)
         ->capture_default_str()
         ->check(CLI::IsMember(merge_method_names()));
@@ -200,7 +201,8 @@ void add_eval_command(CLI::App& app) {
     auto opt = std::make_shared<Options>();
     auto* cmd = app.add_subcommand("eval", "Test accuracy, loss and confusion matrix of a saved model");
     cmd->add_option("model", opt->model_path, "state_dict file (.pt)")->required();
-    cmd->add_option("--data", opt->data_dir, "Fashion-MNIST directory (default: $MERGELAB_DATA or the Debian package)");
+    cmd->add_option("--data", opt->data_dir,
+                    "Fashion-MNIST directory (default: $MERGELAB_DATA or the Debian package)");
     cmd->add_option("--model", opt->arch, "cnn or mlp (default: detected from the file)")
         ->check(CLI::IsMember(architecture_names()));
     cmd->add_option("--threads", opt->threads, "threads (0: every core)")->check(CLI::Range(0, 256));
@@ -211,7 +213,8 @@ void add_eval_command(CLI::App& app) {
         if (arch.empty())
             throw Error(opt->model_path + ": its tensors match no architecture (" + [] {
                 std::string known;
-                for (const auto& a : architecture_names()) known += (known.empty() ? "" : ", ") + a;
+                for (const auto& a : architecture_names())
+                    known += (known.empty() ? "" : ", ") + a;
                 return known;
             }() + ")");
         check_weights(arch, weights, opt->model_path);
@@ -219,18 +222,23 @@ void add_eval_command(CLI::App& app) {
         const FashionMnist data = load_fashion_mnist(resolve_data_dir(opt->data_dir));
         const EvalResult r = evaluate(arch, weights, data.test, opt->threads);
         if (opt->json) {
-            nlohmann::json out{{"test_acc", r.accuracy}, {"test_loss", r.loss}, {"confusion", r.confusion},
-                               {"model", arch}, {"images", data.test.size()}};
+            nlohmann::json out{{"test_acc", r.accuracy},
+                               {"test_loss", r.loss},
+                               {"confusion", r.confusion},
+                               {"model", arch},
+                               {"images", data.test.size()}};
             std::cout << out.dump() << '\n';
             return;
         }
-        std::cout << std::fixed << std::setprecision(2) << "model      " << printable(opt->model_path) << " (" << arch << ")\n"
+        std::cout << std::fixed << std::setprecision(2) << "model      " << printable(opt->model_path) << " ("
+                  << arch << ")\n"
                   << "test acc   " << 100 * r.accuracy << " %  (" << confusion_correct(r.confusion) << " of "
                   << data.test.size() << ")\n"
                   << std::setprecision(4) << "test loss  " << r.loss << "\n\nconfusion (rows: true class)\n";
         for (int t = 0; t < kNumClasses; ++t) {
             std::cout << std::setw(12) << class_names()[t];
-            for (int p = 0; p < kNumClasses; ++p) std::cout << std::setw(6) << r.confusion[t][p];
+            for (int p = 0; p < kNumClasses; ++p)
+                std::cout << std::setw(6) << r.confusion[t][p];
             std::cout << '\n';
         }
     });

@@ -23,8 +23,8 @@
 #include "mergelab/run_folder.h"
 #include "mergelab/settings.h"
 #include "mergelab/split.h"
-#include "mergelab/text.h"
 #include "mergelab/strategy.h"
+#include "mergelab/text.h"
 
 namespace mergelab::cli {
 namespace {
@@ -35,9 +35,11 @@ std::atomic<bool> g_interrupted{false};
 std::atomic<int> g_signal{0}; // the first one received: exit 128 + it
 
 extern "C" void on_interrupt(int signal_number) {
-    if (g_interrupted.exchange(true)) _exit(128 + signal_number);
+    if (g_interrupted.exchange(true))
+        _exit(128 + signal_number);
     g_signal = signal_number;
-    if (g_control) g_control->request_cancel_from_signal();
+    if (g_control)
+        g_control->request_cancel_from_signal();
 }
 
 // Progress on stderr (a live bar on a terminal, a line per round otherwise),
@@ -45,15 +47,18 @@ extern "C" void on_interrupt(int signal_number) {
 class ConsoleObserver : public ExperimentObserver {
 public:
     explicit ConsoleObserver(const ExperimentConfig& config)
-        : config_(config), lanes_(config.mode == Mode::Lanes ? config.lanes.size() : 1),
-          live_(::isatty(STDERR_FILENO)) {}
+        : config_(config)
+        , lanes_(config.mode == Mode::Lanes ? config.lanes.size() : 1)
+        , live_(::isatty(STDERR_FILENO)) {}
 
     void run_started(const RunStarted& e) override {
         batches_per_round_ = e.batches_per_round;
-        if (!e.lane.empty()) std::cout << "\nlane " << e.lane << '\n';
+        if (!e.lane.empty())
+            std::cout << "\nlane " << e.lane << '\n';
         for (size_t k = 0; k < e.envs.size(); ++k) {
             std::string classes;
-            for (int c : e.envs[k].classes) classes += (classes.empty() ? "" : ",") + std::to_string(c);
+            for (int c : e.envs[k].classes)
+                classes += (classes.empty() ? "" : ",") + std::to_string(c);
             logger()->info("environment {}: classes {}, {} training and {} validation images", k + 1, classes,
                            e.envs[k].train_size, e.envs[k].val_size);
         }
@@ -62,9 +67,11 @@ public:
 
     void batch_progress(const BatchProgress& p) override {
         ++batches_done_;
-        if (!live_) return;
+        if (!live_)
+            return;
         const auto now = Clock::now();
-        if (now - last_draw_ < std::chrono::milliseconds(100) && p.batch != p.batches) return;
+        if (now - last_draw_ < std::chrono::milliseconds(100) && p.batch != p.batches)
+            return;
         last_draw_ = now;
         const double total = double(batches_per_round_) * config_.rounds * lanes_;
         const double fraction = total > 0 ? std::min(1.0, batches_done_ / total) : 0;
@@ -72,10 +79,13 @@ public:
         const double eta = eta_seconds(elapsed, fraction);
         char bar[31];
         const int filled = static_cast<int>(fraction * 30);
-        for (int i = 0; i < 30; ++i) bar[i] = i < filled ? '#' : '.';
+        for (int i = 0; i < 30; ++i)
+            bar[i] = i < filled ? '#' : '.';
         bar[30] = 0;
         const std::string who = p.env < 0 ? "baseline" : "env " + std::to_string(p.env + 1);
-        std::fprintf(stderr, "\r\033[Kround %d/%d  %s  epoch %d  batch %lld/%lld  loss %.3f  [%s] %3.0f%%  %5.0f img/s  ETA %s",
+        std::fprintf(stderr,
+                     "\r\033[Kround %d/%d  %s  epoch %d  batch %lld/%lld  loss %.3f  [%s] %3.0f%%  %5.0f "
+                     "img/s  ETA %s",
                      p.round, config_.rounds, who.c_str(), p.epoch, static_cast<long long>(p.batch),
                      static_cast<long long>(p.batches), p.loss, bar, 100 * fraction, p.images_per_second,
                      clock_text(eta).c_str());
@@ -84,7 +94,8 @@ public:
 
     void round_finished(const std::string& lane, const RoundResult& r) override {
         ++rounds_done_;
-        if (live_) std::fprintf(stderr, "\r\033[K");
+        if (live_)
+            std::fprintf(stderr, "\r\033[K");
         const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
         const double total_rounds = double(config_.rounds) * lanes_;
         const double eta = elapsed / rounds_done_ * (total_rounds - rounds_done_);
@@ -98,9 +109,11 @@ public:
     }
 
     void run_finished(const RunResult& run) override {
-        if (live_) std::fprintf(stderr, "\r\033[K");
-        std::fprintf(stderr, "%sstopped: %s (%s)\n", run.lane.empty() ? "" : ("lane " + run.lane + ": ").c_str(),
-                     name_of(run.stopped), printable(run.message).c_str());
+        if (live_)
+            std::fprintf(stderr, "\r\033[K");
+        std::fprintf(stderr, "%sstopped: %s (%s)\n",
+                     run.lane.empty() ? "" : ("lane " + run.lane + ": ").c_str(), name_of(run.stopped),
+                     printable(run.message).c_str());
     }
 
 private:
@@ -121,8 +134,8 @@ int execute(ExperimentConfig config, const std::vector<ResumePoint>* resume = nu
     if (!config.out_dir.empty() && !resume)
         check_run_folder(config.out_dir, config.replace_out);
     const FashionMnist data = load_fashion_mnist(resolve_data_dir(config.data_dir));
-    logger()->info("loaded Fashion-MNIST from {}: {} training, {} test images", data.directory, data.train.size(),
-                   data.test.size());
+    logger()->info("loaded Fashion-MNIST from {}: {} training, {} test images", data.directory,
+                   data.train.size(), data.test.size());
     RunControl control;
     g_control = &control;
     struct sigaction action {};
@@ -136,10 +149,13 @@ int execute(ExperimentConfig config, const std::vector<ResumePoint>* resume = nu
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     for (const auto& r : results)
-        if (r.stopped == StopReason::Failed) throw Error(r.message);
-    if (!config.out_dir.empty()) logger()->info("run saved in {}", config.out_dir);
+        if (r.stopped == StopReason::Failed)
+            throw Error(r.message);
+    if (!config.out_dir.empty())
+        logger()->info("run saved in {}", config.out_dir);
     for (const auto& r : results)
-        if (r.stopped == StopReason::Diverged) return kExitFailure;
+        if (r.stopped == StopReason::Diverged)
+            return kExitFailure;
     return g_interrupted ? 128 + g_signal.load() : kExitOk;
 }
 
@@ -147,16 +163,20 @@ std::string choices_help(const SettingDescriptor& d) {
     // Registry entries explain themselves in --help.
     std::vector<const RegistryEntry*> entries;
     if (d.key == "split")
-        for (const auto& k : split_kinds()) entries.push_back(&k);
+        for (const auto& k : split_kinds())
+            entries.push_back(&k);
     if (d.key == "model")
-        for (const auto& a : architectures()) entries.push_back(&a);
+        for (const auto& a : architectures())
+            entries.push_back(&a);
     if (d.key == "method" || d.key == "compare" || d.key == "lanes")
-        for (const auto& m : merge_methods()) entries.push_back(&m);
+        for (const auto& m : merge_methods())
+            entries.push_back(&m);
     if (d.key == "rule")
         for (const auto& r : local_rules())
             entries.push_back(&r);
     std::string text;
-    for (const auto* e : entries) text += "\n  " + e->name + ": " + e->description;
+    for (const auto* e : entries)
+        text += "\n  " + e->name + ": " + e->description;
     return text;
 }
 
@@ -167,13 +187,20 @@ std::string option_help(const SettingDescriptor& d) {
 
 const char* type_name(const SettingDescriptor& d) {
     switch (d.type) {
-    case SettingType::Integer: return "INT";
-    case SettingType::Real: return "NUMBER";
-    case SettingType::Choice: return "NAME";
-    case SettingType::List: return "NAME,...";
-    case SettingType::ClassGroups: return "GROUPS";
-    case SettingType::Text: return "PATH";
-    case SettingType::Flag: return "";
+    case SettingType::Integer:
+        return "INT";
+    case SettingType::Real:
+        return "NUMBER";
+    case SettingType::Choice:
+        return "NAME";
+    case SettingType::List:
+        return "NAME,...";
+    case SettingType::ClassGroups:
+        return "GROUPS";
+    case SettingType::Text:
+        return "PATH";
+    case SettingType::Flag:
+        return "";
     }
     return "";
 }
@@ -207,7 +234,8 @@ ResumePlan resume_plan(CLI::App* cmd, RunOptions& o) {
 void add_experiment_options(CLI::App* cmd, RunOptions& o) {
     const ExperimentConfig defaults;
     for (const auto& d : settings()) {
-        if (d.flag.empty()) continue;
+        if (d.flag.empty())
+            continue;
         if (d.type == SettingType::Flag) {
             cmd->add_flag(d.flag, o.flags[d.key], d.help);
             continue;
@@ -217,26 +245,31 @@ void add_experiment_options(CLI::App* cmd, RunOptions& o) {
                         option_help(d) + (shown.empty() ? "" : " [default: " + shown + "]") + choices_help(d))
             ->type_name(type_name(d));
     }
-    cmd->add_option("--out", o.config.out_dir,
-                    "write run.json, metrics.csv and models/ here: a new or empty folder, or one holding a previous "
-                    "run with --force");
-    cmd->add_flag("--force", o.config.replace_out, "--out may hold a previous MergeLab run: it is removed first");
+    cmd->add_option(
+        "--out", o.config.out_dir,
+        "write run.json, metrics.csv and models/ here: a new or empty folder, or one holding a previous "
+        "run with --force");
+    cmd->add_flag("--force", o.config.replace_out,
+                  "--out may hold a previous MergeLab run: it is removed first");
     cmd->add_flag("--dry-run", o.dry_run, "check the settings, print them as run.json's \"config\" and exit");
 }
 
 void finish_options(CLI::App* cmd, RunOptions& o) {
     ExperimentConfig& c = o.config;
     for (const auto& d : settings()) {
-        if (d.flag.empty()) continue;
+        if (d.flag.empty())
+            continue;
         if (d.type == SettingType::Flag) {
-            if (o.flags[d.key]) d.set(c, SettingValue(true));
+            if (o.flags[d.key])
+                d.set(c, SettingValue(true));
         } else if (cmd->count(d.flag) > 0) {
             set_setting_text(c, d, o.given[d.key]);
         }
     }
     if (cmd->count("--classes") > 0 && c.split.kind != "H")
         throw setting_error("classes", "applies to --split H only");
-    if (cmd->count("--lanes") > 0) c.mode = Mode::Lanes;
+    if (cmd->count("--lanes") > 0)
+        c.mode = Mode::Lanes;
     if (cmd->count("--out") > 0 && c.out_dir.empty())
         throw UsageError("--out must name a folder, got an empty path");
 }
@@ -274,21 +307,29 @@ void add_run_command(CLI::App& app) {
 
 void add_paper_command(CLI::App& app) {
     auto o = std::make_shared<RunOptions>();
-    auto* cmd = app.add_subcommand("paper", "Repeat one of the paper's two experiments (the presets V and H; `methods` lists them)");
+    auto* cmd = app.add_subcommand(
+        "paper", "Repeat one of the paper's two experiments (the presets V and H; `methods` lists them)");
     auto which_split = std::make_shared<std::string>();
-    cmd->add_option("split", *which_split, "V or H")->required()->transform(CLI::IsMember({"V", "H"}, CLI::ignore_case));
-    cmd->add_option("--out", o->config.out_dir, "write run.json, metrics.csv and models/ here (a new or empty folder)");
-    cmd->add_flag("--force", o->config.replace_out, "--out may hold a previous MergeLab run: it is removed first");
+    cmd->add_option("split", *which_split, "V or H")
+        ->required()
+        ->transform(CLI::IsMember({"V", "H"}, CLI::ignore_case));
+    cmd->add_option("--out", o->config.out_dir,
+                    "write run.json, metrics.csv and models/ here (a new or empty folder)");
+    cmd->add_flag("--force", o->config.replace_out,
+                  "--out may hold a previous MergeLab run: it is removed first");
     for (const char* key : {"data", "threads"})
-        cmd->add_option(setting(key).flag, o->given[key], option_help(setting(key)))->type_name(type_name(setting(key)));
+        cmd->add_option(setting(key).flag, o->given[key], option_help(setting(key)))
+            ->type_name(type_name(setting(key)));
     cmd->callback([o, which_split] {
         ExperimentConfig c = preset(*which_split == "h" || *which_split == "H" ? "H" : "V");
         c.out_dir = o->config.out_dir;
         c.replace_out = o->config.replace_out;
         for (const auto& [key, text] : o->given)
-            if (!text.empty()) set_setting_text(c, setting(key), text);
+            if (!text.empty())
+                set_setting_text(c, setting(key), text);
         const int code = execute(c);
-        if (code != kExitOk) throw ExitRequest{code};
+        if (code != kExitOk)
+            throw ExitRequest{code};
     });
 }
 
@@ -299,11 +340,13 @@ void add_show_command(CLI::App& app) {
     cmd->callback([dir] {
         const auto runs = load_runs(*dir);
         for (const auto& run : runs) {
-            if (!run.lane.empty()) std::cout << "lane " << run.lane << '\n';
+            if (!run.lane.empty())
+                std::cout << "lane " << run.lane << '\n';
             std::cout << format_round_table(run);
             std::cout << "stopped: " << name_of(run.stopped)
                       << (run.message.empty() ? "" : " (" + printable(run.message) + ")") << "\n";
-            if (runs.size() > 1) std::cout << '\n';
+            if (runs.size() > 1)
+                std::cout << '\n';
         }
     });
 }

@@ -5,8 +5,8 @@
 
 namespace mergelab {
 
-Throughput measure_training(const FashionMnist& data, const std::string& arch, int64_t images, int batch, int threads,
-                            int models) {
+Throughput measure_training(const FashionMnist& data, const std::string& arch, int64_t images, int batch,
+                            int threads, int models) {
     keep_freed_memory();
     torch::set_num_threads(std::max(1, threads));
     ExperimentConfig config;
@@ -17,16 +17,21 @@ Throughput measure_training(const FashionMnist& data, const std::string& arch, i
     // Disjoint slices of the training set, like environments.
     std::vector<IndexList> slices(models);
     for (int m = 0; m < models; ++m)
-        for (int64_t i = 0; i < images; ++i) slices[m].push_back((m * images + i) % data.train.size());
+        for (int64_t i = 0; i < images; ++i)
+            slices[m].push_back((m * images + i) % data.train.size());
     std::vector<std::unique_ptr<Trainer>> trainers;
-    for (int m = 0; m < models; ++m) trainers.push_back(std::make_unique<Trainer>(config, initial_weights(arch, 1)));
+    for (int m = 0; m < models; ++m)
+        trainers.push_back(std::make_unique<Trainer>(config, initial_weights(arch, 1)));
     std::atomic<bool> abort{false};
     const auto start = Clock::now();
-    run_parallel(threads, std::vector<int64_t>(models, images), [&](size_t m) {
-        auto optimizer = make_optimizer(config, trainers[m]->net());
-        BatchProgress progress;
-        trainers[m]->train_epoch(*optimizer, train, slices[m], 7 + m, progress, nullptr, nullptr, &abort);
-    }, abort);
+    run_parallel(
+        threads, std::vector<int64_t>(models, images),
+        [&](size_t m) {
+            auto optimizer = make_optimizer(config, trainers[m]->net());
+            BatchProgress progress;
+            trainers[m]->train_epoch(*optimizer, train, slices[m], 7 + m, progress, nullptr, nullptr, &abort);
+        },
+        abort);
     Throughput t;
     t.seconds = seconds_since(start);
     t.images = images * models;
@@ -43,7 +48,8 @@ Throughput measure_evaluation(const FashionMnist& data, const std::string& arch,
     auto labels = labels_tensor(data.test);
     evaluate_net(*net, images, labels, true); // warm-up
     const auto start = Clock::now();
-    for (int r = 0; r < repeats; ++r) evaluate_net(*net, images, labels, true);
+    for (int r = 0; r < repeats; ++r)
+        evaluate_net(*net, images, labels, true);
     Throughput t;
     t.seconds = seconds_since(start);
     t.images = data.test.size() * repeats;
@@ -57,7 +63,8 @@ double matmul_gflops(int n, int threads, int repeats) {
     auto a = torch::rand({n, n}), b = torch::rand({n, n});
     torch::mm(a, b); // warm-up
     const auto start = Clock::now();
-    for (int r = 0; r < repeats; ++r) torch::mm(a, b);
+    for (int r = 0; r < repeats; ++r)
+        torch::mm(a, b);
     return 2.0 * n * n * double(n) * repeats / seconds_since(start) / 1e9;
 }
 

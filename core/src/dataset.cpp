@@ -40,7 +40,8 @@ std::string resolve_data_dir(const std::string& explicit_dir) {
 
 namespace {
 
-constexpr const char* kHowToSetDir = "set the data directory with --data DIR or the MERGELAB_DATA environment variable";
+constexpr const char* kHowToSetDir =
+    "set the data directory with --data DIR or the MERGELAB_DATA environment variable";
 
 bool present(const fs::path& path) {
     std::error_code ec;
@@ -56,8 +57,8 @@ std::string find_file(const std::string& dir, const std::string& name) {
     const fs::path plain = fs::path(dir) / name;
     if (present(plain))
         return plain.string();
-    throw Error(gz.string() + ": missing Fashion-MNIST file; MergeLab looked in " + dir + " for " + name + ".gz and " +
-                name + " (" + kHowToSetDir + ")");
+    throw Error(gz.string() + ": missing Fashion-MNIST file; MergeLab looked in " + dir + " for " + name +
+                ".gz and " + name + " (" + kHowToSetDir + ")");
 }
 
 void check_counts(const std::string& images_path, int64_t images, const std::string& labels_path,
@@ -90,7 +91,8 @@ FashionMnist load_fashion_mnist(const std::string& dir, DataPart part) {
                         " class folders; MergeLab's models train on exactly " + std::to_string(kNumClasses));
         if (load.skipped > 0) {
             std::string examples;
-            for (const auto& e : load.skipped_examples) examples += "\n  " + e;
+            for (const auto& e : load.skipped_examples)
+                examples += "\n  " + e;
             logger()->warn("{}: skipped {} unreadable files, first:{}", dir, load.skipped, examples);
         }
         return std::move(load.data);
@@ -102,7 +104,8 @@ FashionMnist load_fashion_mnist(const std::string& dir, DataPart part) {
     if (ec)
         throw Error(dir + ": cannot access data directory: " + ec.message());
     if (status.type() != fs::file_type::directory)
-        throw Error(dir + ": is not a directory (expected the Fashion-MNIST data directory; " + kHowToSetDir + ")");
+        throw Error(dir + ": is not a directory (expected the Fashion-MNIST data directory; " + kHowToSetDir +
+                    ")");
 
     // Locate every needed file first: a missing file is the likeliest
     // mistake and should be reported before any slow decompression.

@@ -157,7 +157,8 @@ std::string read_file(const std::string& path, size_t max_bytes) {
     // O_NONBLOCK: opening a FIFO must not wait for a writer; the type check
     // then refuses it like any other non-file.
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) throw Error(path + ": cannot open (" + errno_text(errno) + ")");
+    if (fd < 0)
+        throw Error(path + ": cannot open (" + errno_text(errno) + ")");
     return read_open_file(fd, path, max_bytes);
 }
 

@@ -8,7 +8,8 @@ namespace mergelab {
 
 Stats tensor_stats(const std::vector<float>& values) {
     Stats s;
-    if (values.empty()) return s;
+    if (values.empty())
+        return s;
     double sum = 0, sum_sq = 0;
     float lo = values[0], hi = values[0];
     for (float v : values) {
@@ -40,18 +41,24 @@ std::vector<int64_t> count_bins(const std::vector<float>& values, double lo, dou
 
 } // namespace
 
-LayerHistogram make_layer_histogram(const std::string& tensor, const std::vector<const std::vector<float>*>& envs,
-                                    const std::map<std::string, const std::vector<float>*>& merged, int bins) {
+LayerHistogram make_layer_histogram(const std::string& tensor,
+                                    const std::vector<const std::vector<float>*>& envs,
+                                    const std::map<std::string, const std::vector<float>*>& merged,
+                                    int bins) {
     LayerHistogram h;
     h.tensor = tensor;
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     auto widen = [&](const std::vector<float>& v) {
         for (float x : v)
-            if (std::isfinite(x)) lo = std::min(lo, double(x)), hi = std::max(hi, double(x));
+            if (std::isfinite(x))
+                lo = std::min(lo, double(x)), hi = std::max(hi, double(x));
     };
-    for (const auto* v : envs) widen(*v);
-    for (const auto& [name, v] : merged) widen(*v);
-    if (!(lo <= hi)) lo = hi = 0;
+    for (const auto* v : envs)
+        widen(*v);
+    for (const auto& [name, v] : merged)
+        widen(*v);
+    if (!(lo <= hi))
+        lo = hi = 0;
     h.lo = lo;
     h.hi = hi;
     for (const auto* v : envs) {
@@ -68,12 +75,15 @@ LayerHistogram make_layer_histogram(const std::string& tensor, const std::vector
 std::vector<LayerHistogram> make_histograms(const std::vector<WeightSet>& envs,
                                             const std::map<std::string, WeightSet>& merged, int bins) {
     std::vector<LayerHistogram> out;
-    if (envs.empty()) return out;
+    if (envs.empty())
+        return out;
     for (size_t t = 0; t < envs[0].size(); ++t) {
         std::vector<const std::vector<float>*> env_values;
-        for (const auto& e : envs) env_values.push_back(&e[t].values);
+        for (const auto& e : envs)
+            env_values.push_back(&e[t].values);
         std::map<std::string, const std::vector<float>*> merged_values;
-        for (const auto& [name, set] : merged) merged_values[name] = &set[t].values;
+        for (const auto& [name, set] : merged)
+            merged_values[name] = &set[t].values;
         out.push_back(make_layer_histogram(envs[0][t].name, env_values, merged_values, bins));
     }
     return out;

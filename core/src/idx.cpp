@@ -72,12 +72,15 @@ void put_be32(uint8_t* bytes, uint32_t value) {
 }
 
 bool ends_with(const std::string& text, const std::string& suffix) {
-    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return text.size() >= suffix.size() &&
+           text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // std::strerror may share one buffer between threads, and the loader reads
 // files concurrently.
-std::string errno_text(int code) { return std::generic_category().message(code); }
+std::string errno_text(int code) {
+    return std::generic_category().message(code);
+}
 
 [[noreturn]] void fail(const std::string& path, const std::string& problem) {
     throw Error(path + ": " + problem);
@@ -97,7 +100,8 @@ std::string zlib_reason(const char* message) {
 // it is comes from the content, so a misnamed file still reads correctly.
 class IdxSource {
 public:
-    explicit IdxSource(const std::string& path) : path_(path) {
+    explicit IdxSource(const std::string& path)
+        : path_(path) {
         // O_NONBLOCK: a FIFO must not wait for a writer; only a regular
         // file is read, and its size is known before anything is inflated.
         const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -220,15 +224,16 @@ void check_magic(IdxSource& source, uint32_t expected, const char* kind) {
     const bool idx_like = bytes[0] == 0 && bytes[1] == 0;
     if (!idx_like || bytes[2] != 0x08) {
         if (idx_like && (bytes[2] == 0x09 || (bytes[2] >= 0x0b && bytes[2] <= 0x0e)))
-            source.fail("IDX element type 0x" + hex8(bytes[2]) + " is not supported (magic number " + hex32(magic) +
-                        "; only unsigned bytes, type 0x08, are)");
-        const std::string seen = hex8(bytes[0]) + " " + hex8(bytes[1]) + " " + hex8(bytes[2]) + " " + hex8(bytes[3]);
+            source.fail("IDX element type 0x" + hex8(bytes[2]) + " is not supported (magic number " +
+                        hex32(magic) + "; only unsigned bytes, type 0x08, are)");
+        const std::string seen =
+            hex8(bytes[0]) + " " + hex8(bytes[1]) + " " + hex8(bytes[2]) + " " + hex8(bytes[3]);
         source.fail("not an IDX file: it starts with bytes " + seen + ", expected " + hex32(expected) +
                     " for an " + kind + " file");
     }
     if (magic != expected) {
-        std::string problem = "wrong magic number " + hex32(magic) + " (expected " + hex32(expected) + " for an " +
-                              kind + " file)";
+        std::string problem = "wrong magic number " + hex32(magic) + " (expected " + hex32(expected) +
+                              " for an " + kind + " file)";
         if (magic == kIdxLabelsMagic)
             problem += "; this looks like a label file";
         else if (magic == kIdxImagesMagic)
@@ -250,8 +255,8 @@ uint32_t read_header_word(IdxSource& source, size_t header_size, size_t offset) 
 // `what` describes the declared content for messages, e.g. "60000 images".
 std::vector<uint8_t> read_payload(IdxSource& source, uint64_t header_size, uint64_t expected,
                                   const std::string& what) {
-    const std::string declared = "the header declares " + what + " (" + std::to_string(expected) + " bytes after the " +
-                                 std::to_string(header_size) + "-byte header)";
+    const std::string declared = "the header declares " + what + " (" + std::to_string(expected) +
+                                 " bytes after the " + std::to_string(header_size) + "-byte header)";
     const uint64_t available = source.file_size() > header_size ? source.file_size() - header_size : 0;
     if (source.plain_size_known()) {
         // The file size tells the whole story up front, before any allocation.
@@ -274,13 +279,14 @@ std::vector<uint8_t> read_payload(IdxSource& source, uint64_t header_size, uint6
     std::vector<uint8_t> data;
     // Grow only as data actually arrives, so a header that lies about its
     // count costs at most the initial buffer, never the claimed size.
-    const uint64_t first = std::min<uint64_t>(expected, source.plain_size_known() ? available : kInitialGzipBuffer);
+    const uint64_t first =
+        std::min<uint64_t>(expected, source.plain_size_known() ? available : kInitialGzipBuffer);
     data.resize(static_cast<size_t>(first));
     size_t have = 0;
     while (have < expected) {
         if (have == data.size())
-            data.resize(static_cast<size_t>(
-                std::min<uint64_t>(expected, std::max<uint64_t>(uint64_t{data.size()} * 2, kGzipBufferSize))));
+            data.resize(static_cast<size_t>(std::min<uint64_t>(
+                expected, std::max<uint64_t>(uint64_t{data.size()} * 2, kGzipBufferSize))));
         const size_t want = data.size() - have;
         const size_t got = source.read(data.data() + have, want);
         have += got;
@@ -288,8 +294,9 @@ std::vector<uint8_t> read_payload(IdxSource& source, uint64_t header_size, uint6
             break;
     }
     if (have < expected)
-        source.fail(std::string(source.gzipped() ? "decompressed data is truncated: " : "file is truncated: ") +
-                    declared + " but only " + std::to_string(have) + " bytes follow");
+        source.fail(
+            std::string(source.gzipped() ? "decompressed data is truncated: " : "file is truncated: ") +
+            declared + " but only " + std::to_string(have) + " bytes follow");
 
     uint8_t scratch[4096];
     uint64_t trailing = 0;
@@ -380,8 +387,8 @@ uint32_t read_images_header(IdxSource& source) {
     const uint32_t rows = read_header_word(source, kImagesHeaderSize, 8);
     const uint32_t cols = read_header_word(source, kImagesHeaderSize, 12);
     if (rows != kImageSide || cols != kImageSide)
-        source.fail("image dimensions are " + std::to_string(rows) + "x" + std::to_string(cols) + ", expected " +
-                    std::to_string(kImageSide) + "x" + std::to_string(kImageSide));
+        source.fail("image dimensions are " + std::to_string(rows) + "x" + std::to_string(cols) +
+                    ", expected " + std::to_string(kImageSide) + "x" + std::to_string(kImageSide));
     if (count > kMaxItems)
         source.fail("header claims " + std::to_string(count) + " images, more than the limit of " +
                     std::to_string(kMaxItems) + " (corrupt header?)");
@@ -442,13 +449,14 @@ std::vector<uint8_t> read_idx_labels(const std::string& path) {
 void write_idx_images(const std::string& path, const IdxImages& images) {
     constexpr uint64_t kMaxWord = std::numeric_limits<uint32_t>::max();
     if (images.count < 0 || uint64_t(images.count) > kMaxWord || images.rows < 0 || images.cols < 0)
-        fail(path, "cannot write: invalid image count or dimensions (" + std::to_string(images.count) + " images of " +
-                       std::to_string(images.rows) + "x" + std::to_string(images.cols) + ")");
+        fail(path, "cannot write: invalid image count or dimensions (" + std::to_string(images.count) +
+                       " images of " + std::to_string(images.rows) + "x" + std::to_string(images.cols) + ")");
     const uint64_t expected = uint64_t(images.count) * uint64_t(images.rows) * uint64_t(images.cols);
     if (images.pixels.size() != expected)
-        fail(path, "cannot write: " + std::to_string(images.count) + " images of " + std::to_string(images.rows) +
-                       "x" + std::to_string(images.cols) + " need " + std::to_string(expected) +
-                       " pixel bytes, but " + std::to_string(images.pixels.size()) + " were given");
+        fail(path, "cannot write: " + std::to_string(images.count) + " images of " +
+                       std::to_string(images.rows) + "x" + std::to_string(images.cols) + " need " +
+                       std::to_string(expected) + " pixel bytes, but " +
+                       std::to_string(images.pixels.size()) + " were given");
 
     uint8_t header[16];
     put_be32(header, kIdxImagesMagic);

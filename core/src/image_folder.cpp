@@ -44,7 +44,8 @@ struct Grey {
 };
 
 void check_dimensions(int64_t width, int64_t height) {
-    if (width <= 0 || height <= 0) throw Error("has no pixels");
+    if (width <= 0 || height <= 0)
+        throw Error("has no pixels");
     if (width * height > kMaxImagePixels)
         throw Error("claims " + std::to_string(width) + " x " + std::to_string(height) +
                     " pixels, more than MergeLab decodes");
@@ -150,11 +151,13 @@ std::vector<uint8_t> square_area_resize(const Grey& in, int side) {
             double sum = 0, area = 0;
             for (int y = int(sy0); y < int(std::ceil(sy1)) && y < edge; ++y) {
                 const double wy = std::min<double>(y + 1, sy1) - std::max<double>(y, sy0);
-                if (wy <= 0) continue;
+                if (wy <= 0)
+                    continue;
                 const uint8_t* row = &in.pixels[size_t(y0 + y) * in.width + x0];
                 for (int x = int(sx0); x < int(std::ceil(sx1)) && x < edge; ++x) {
                     const double wx = std::min<double>(x + 1, sx1) - std::max<double>(x, sx0);
-                    if (wx <= 0) continue;
+                    if (wx <= 0)
+                        continue;
                     sum += row[x] * wx * wy;
                     area += wx * wy;
                 }
@@ -170,7 +173,8 @@ std::vector<uint8_t> square_area_resize(const Grey& in, int side) {
 // loop fails in open() itself.
 std::vector<uint8_t> read_image_file(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) throw Error(std::string("cannot be opened (") + std::strerror(errno) + ")");
+    if (fd < 0)
+        throw Error(std::string("cannot be opened (") + std::strerror(errno) + ")");
     struct stat st;
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd);
@@ -184,8 +188,10 @@ std::vector<uint8_t> read_image_file(const std::string& path) {
     size_t got = 0;
     while (got < bytes.size()) {
         const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
         got += size_t(n);
     }
     ::close(fd);
@@ -205,7 +211,8 @@ bool has_idx_file(const fs::path& dir) {
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
-        if (name.find("-ubyte") != std::string::npos) return true;
+        if (name.find("-ubyte") != std::string::npos)
+            return true;
     }
     return false;
 }
@@ -215,35 +222,41 @@ std::vector<std::string> sub_folders(const fs::path& dir) {
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         std::error_code type_ec;
-        if (it->is_directory(type_ec)) out.push_back(it->path().filename().string());
+        if (it->is_directory(type_ec))
+            out.push_back(it->path().filename().string());
     }
-    if (ec) throw Error(dir.string() + ": cannot list the folder (" + ec.message() + ")");
+    if (ec)
+        throw Error(dir.string() + ": cannot list the folder (" + ec.message() + ")");
     std::sort(out.begin(), out.end());
     return out;
 }
 
 // The files of each class folder, in name order, with what the cache key needs.
-std::vector<Entry> list_class_files(const fs::path& root, const std::vector<std::string>& classes, bool test) {
+std::vector<Entry> list_class_files(const fs::path& root, const std::vector<std::string>& classes,
+                                    bool test) {
     std::vector<Entry> out;
     for (size_t c = 0; c < classes.size(); ++c) {
         const fs::path dir = root / classes[c];
         std::vector<Entry> files;
         std::error_code ec;
         for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-            if (it->path().filename().string().rfind('.', 0) == 0) continue; // hidden files
+            if (it->path().filename().string().rfind('.', 0) == 0)
+                continue; // hidden files
             Entry e;
             e.path = it->path().string();
             e.label = int(c);
             e.test = test;
             struct stat st;
             if (::stat(e.path.c_str(), &st) == 0) {
-                if (S_ISDIR(st.st_mode)) continue;
+                if (S_ISDIR(st.st_mode))
+                    continue;
                 e.size = st.st_size;
                 e.mtime_ns = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
             }
             files.push_back(std::move(e));
         }
-        if (ec) throw Error(dir.string() + ": cannot list the class folder (" + ec.message() + ")");
+        if (ec)
+            throw Error(dir.string() + ": cannot list the class folder (" + ec.message() + ")");
         std::sort(files.begin(), files.end(), [](const Entry& a, const Entry& b) { return a.path < b.path; });
         out.insert(out.end(), files.begin(), files.end());
     }
@@ -255,35 +268,47 @@ std::vector<Entry> list_class_files(const fs::path& root, const std::vector<std:
 // more images).
 void hold_out(std::vector<Entry>& files, int classes, double fraction, uint64_t seed) {
     std::vector<std::vector<size_t>> by_class(static_cast<size_t>(classes));
-    for (size_t i = 0; i < files.size(); ++i) by_class[size_t(files[i].label)].push_back(i);
+    for (size_t i = 0; i < files.size(); ++i)
+        by_class[size_t(files[i].label)].push_back(i);
     std::mt19937_64 rng(seed);
     for (auto& members : by_class) {
-        for (size_t i = members.size(); i > 1; --i) std::swap(members[i - 1], members[rng() % i]);
+        for (size_t i = members.size(); i > 1; --i)
+            std::swap(members[i - 1], members[rng() % i]);
         size_t n = size_t(std::llround(double(members.size()) * fraction));
-        if (n == 0 && members.size() >= 2 && fraction > 0) n = 1;
-        for (size_t i = 0; i < n && i < members.size(); ++i) files[members[i]].test = true;
+        if (n == 0 && members.size() >= 2 && fraction > 0)
+            n = 1;
+        for (size_t i = 0; i < n && i < members.size(); ++i)
+            files[members[i]].test = true;
     }
 }
 
 std::string cache_folder(const ImageFolderOptions& o) {
-    if (!o.cache_dir.empty()) return o.cache_dir;
-    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/mergelab/images";
-    if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/mergelab/images";
+    if (!o.cache_dir.empty())
+        return o.cache_dir;
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+        return std::string(xdg) + "/mergelab/images";
+    if (const char* home = std::getenv("HOME"); home && *home)
+        return std::string(home) + "/.cache/mergelab/images";
     return "-";
 }
 
-std::string cache_key(const fs::path& root, const std::vector<std::string>& classes, const std::vector<Entry>& files,
-                      const ImageFolderOptions& o) {
+std::string cache_key(const fs::path& root, const std::vector<std::string>& classes,
+                      const std::vector<Entry>& files, const ImageFolderOptions& o) {
     std::ostringstream manifest;
-    manifest << kCacheVersion << '\n' << fs::absolute(root).string() << '\n' << o.test_fraction << ' ' << o.seed << '\n';
-    for (const auto& c : classes) manifest << c << '\n';
-    for (const auto& f : files) manifest << f.path << '\0' << f.size << ' ' << f.mtime_ns << ' ' << f.label << '\n';
+    manifest << kCacheVersion << '\n'
+             << fs::absolute(root).string() << '\n'
+             << o.test_fraction << ' ' << o.seed << '\n';
+    for (const auto& c : classes)
+        manifest << c << '\n';
+    for (const auto& f : files)
+        manifest << f.path << '\0' << f.size << ' ' << f.mtime_ns << ' ' << f.label << '\n';
     const std::string text = manifest.str();
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
     static const char* hex = "0123456789abcdef";
     std::string out;
-    for (unsigned char b : digest) out += hex[b >> 4], out += hex[b & 15];
+    for (unsigned char b : digest)
+        out += hex[b >> 4], out += hex[b & 15];
     return out;
 }
 
@@ -294,7 +319,8 @@ void write_cache(const std::string& path, const ImageFolderLoad& load) {
     const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) return; // a cache that cannot be written only costs time
+        if (!out)
+            return; // a cache that cannot be written only costs time
         auto put = [&out](const auto& v) { out.write(reinterpret_cast<const char*>(&v), sizeof v); };
         out.write(kCacheMagic, sizeof kCacheMagic);
         put(kCacheVersion);
@@ -317,7 +343,8 @@ void write_cache(const std::string& path, const ImageFolderLoad& load) {
     }
     std::error_code ec;
     fs::rename(tmp, path, ec);
-    if (ec) fs::remove(tmp, ec);
+    if (ec)
+        fs::remove(tmp, ec);
 }
 
 bool read_cache(const std::string& path, int classes, ImageFolderLoad& load) {
@@ -329,7 +356,8 @@ bool read_cache(const std::string& path, int classes, ImageFolderLoad& load) {
     }
     size_t at = 0;
     auto take = [&](void* dst, size_t n) {
-        if (n > bytes.size() - at) return false;
+        if (n > bytes.size() - at)
+            return false;
         std::memcpy(dst, bytes.data() + at, n);
         at += n;
         return true;
@@ -342,23 +370,29 @@ bool read_cache(const std::string& path, int classes, ImageFolderLoad& load) {
     std::vector<std::string> class_names;
     for (uint32_t i = 0; i < names; ++i) {
         uint32_t n = 0;
-        if (!take(&n, 4) || n > bytes.size() - at) return false;
+        if (!take(&n, 4) || n > bytes.size() - at)
+            return false;
         class_names.emplace_back(reinterpret_cast<const char*>(bytes.data() + at), n);
         at += n;
     }
     int64_t skipped = 0;
-    if (!take(&skipped, 8) || skipped < 0) return false;
+    if (!take(&skipped, 8) || skipped < 0)
+        return false;
     Dataset sets[2];
     for (auto& set : sets) {
         int64_t n = 0;
-        if (!take(&n, 8) || n < 0 || uint64_t(n) > (bytes.size() - at) / (1 + kImagePixels)) return false;
+        if (!take(&n, 8) || n < 0 || uint64_t(n) > (bytes.size() - at) / (1 + kImagePixels))
+            return false;
         set.labels.resize(size_t(n));
         set.pixels.resize(size_t(n) * kImagePixels);
-        if (!take(set.labels.data(), set.labels.size()) || !take(set.pixels.data(), set.pixels.size())) return false;
+        if (!take(set.labels.data(), set.labels.size()) || !take(set.pixels.data(), set.pixels.size()))
+            return false;
         for (uint8_t l : set.labels)
-            if (l >= classes) return false;
+            if (l >= classes)
+                return false;
     }
-    if (at != bytes.size()) return false;
+    if (at != bytes.size())
+        return false;
     load.data.class_names = std::move(class_names);
     load.data.train = std::move(sets[0]);
     load.data.test = std::move(sets[1]);
@@ -384,7 +418,8 @@ std::vector<uint8_t> decode_image_28(const std::vector<uint8_t>& bytes) {
 
 bool is_image_folder(const std::string& dir) {
     std::error_code ec;
-    if (!fs::is_directory(dir, ec) || has_idx_file(dir)) return false;
+    if (!fs::is_directory(dir, ec) || has_idx_file(dir))
+        return false;
     try {
         return !sub_folders(dir).empty();
     } catch (const Error&) {
@@ -397,8 +432,9 @@ ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const I
     const bool split_given = fs::is_directory(root / "train") && fs::is_directory(root / "test");
     const std::vector<std::string> classes = sub_folders(split_given ? root / "train" : root);
     if (int(classes.size()) < kMinClasses || int(classes.size()) > kMaxClasses)
-        throw Error(dir + ": holds " + std::to_string(classes.size()) + " class folders; an image folder needs " +
-                    std::to_string(kMinClasses) + " to " + std::to_string(kMaxClasses));
+        throw Error(dir + ": holds " + std::to_string(classes.size()) +
+                    " class folders; an image folder needs " + std::to_string(kMinClasses) + " to " +
+                    std::to_string(kMaxClasses));
     std::vector<Entry> files;
     if (split_given) {
         const auto test_classes = sub_folders(root / "test");
@@ -410,11 +446,14 @@ ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const I
         // Test folders are matched to the training classes by name.
         std::vector<std::string> test_as_train(classes.size());
         for (size_t c = 0; c < classes.size(); ++c)
-            if (std::binary_search(test_classes.begin(), test_classes.end(), classes[c])) test_as_train[c] = classes[c];
+            if (std::binary_search(test_classes.begin(), test_classes.end(), classes[c]))
+                test_as_train[c] = classes[c];
         for (size_t c = 0; c < classes.size(); ++c) {
-            if (test_as_train[c].empty()) continue;
+            if (test_as_train[c].empty())
+                continue;
             auto more = list_class_files(root / "test", {classes[c]}, true);
-            for (auto& e : more) e.label = int(c);
+            for (auto& e : more)
+                e.label = int(c);
             files.insert(files.end(), more.begin(), more.end());
         }
     } else {
@@ -430,8 +469,10 @@ ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const I
         fs::create_directories(cache, ec);
         cache_path = cache + "/" + cache_key(root, classes, files, options) + ".bin";
         if (read_cache(cache_path, int(classes.size()), load)) {
-            if (part == DataPart::Train) load.data.test = {};
-            if (part == DataPart::Test) load.data.train = {};
+            if (part == DataPart::Train)
+                load.data.test = {};
+            if (part == DataPart::Test)
+                load.data.train = {};
             load.data.directory = dir;
             return load;
         }
@@ -442,7 +483,8 @@ ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const I
     std::vector<std::string> why(files.size());
     std::atomic<size_t> next{0};
     std::atomic<int64_t> done{0};
-    const int threads = std::max(1, options.threads > 0 ? options.threads : int(std::thread::hardware_concurrency()));
+    const int threads =
+        std::max(1, options.threads > 0 ? options.threads : int(std::thread::hardware_concurrency()));
     std::mutex progress_lock;
     auto work = [&] {
         for (size_t i = next++; i < files.size(); i = next++) {
@@ -461,16 +503,20 @@ ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const I
         }
     };
     std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+    for (int t = 1; t < threads; ++t)
+        pool.emplace_back(work);
     work();
-    for (auto& t : pool) t.join();
-    if (options.progress) options.progress(done.load(), int64_t(files.size()));
+    for (auto& t : pool)
+        t.join();
+    if (options.progress)
+        options.progress(done.load(), int64_t(files.size()));
 
     std::vector<int64_t> per_class(classes.size(), 0);
     for (size_t i = 0; i < files.size(); ++i) {
         if (!why[i].empty()) {
             ++load.skipped;
-            if (load.skipped_examples.size() < kExamples) load.skipped_examples.push_back(files[i].path + ": " + why[i]);
+            if (load.skipped_examples.size() < kExamples)
+                load.skipped_examples.push_back(files[i].path + ": " + why[i]);
             continue;
         }
         ++per_class[size_t(files[i].label)];
@@ -481,13 +527,17 @@ ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const I
     }
     for (size_t c = 0; c < classes.size(); ++c)
         if (per_class[c] == 0)
-            throw Error(((split_given ? root / "train" : root) / classes[c]).string() +
-                        ": class folder holds no readable PNG or JPEG image" +
-                        (load.skipped_examples.empty() ? "" : " (first skipped: " + load.skipped_examples[0] + ")"));
+            throw Error(
+                ((split_given ? root / "train" : root) / classes[c]).string() +
+                ": class folder holds no readable PNG or JPEG image" +
+                (load.skipped_examples.empty() ? "" : " (first skipped: " + load.skipped_examples[0] + ")"));
     load.data.class_names = classes;
-    if (!cache_path.empty()) write_cache(cache_path, load);
-    if (part == DataPart::Train) load.data.test = {};
-    if (part == DataPart::Test) load.data.train = {};
+    if (!cache_path.empty())
+        write_cache(cache_path, load);
+    if (part == DataPart::Train)
+        load.data.test = {};
+    if (part == DataPart::Test)
+        load.data.train = {};
     load.data.directory = dir;
     return load;
 }

@@ -76,7 +76,8 @@ EnvironmentSide::EnvironmentSide(const ExperimentConfig& c, const TrainingTensor
     , k_(k)
     , trainer_(c, start) {
     const Strategy primary = parse_strategy(c.method);
-    rule_ = make_local_rule(primary.rule_given ? primary.rule : parse_rule_choice(c.rule), c.lr, data.classes);
+    rule_ =
+        make_local_rule(primary.rule_given ? primary.rule : parse_rule_choice(c.rule), c.lr, data.classes);
     trainer_.set_rule(rule_.get());
     // With local_steps the environment walks its shuffled epochs across rounds.
     if (c.local_steps > 0)
@@ -116,7 +117,9 @@ double EnvironmentSide::validate(const WeightSet& model) const {
     return validate(*net);
 }
 
-void EnvironmentSide::set_model(const WeightSet& weights) { assign_weights(trainer_.net(), weights); }
+void EnvironmentSide::set_model(const WeightSet& weights) {
+    assign_weights(trainer_.net(), weights);
+}
 
 CentralSide::CentralSide(const ExperimentConfig& c, const TrainingTensors& train,
                          const std::vector<EnvironmentData>& envs, const WeightSet& start)
@@ -127,8 +130,8 @@ CentralSide::CentralSide(const ExperimentConfig& c, const TrainingTensors& train
     for (const auto& e : envs)
         indices_.insert(indices_.end(), e.train.begin(), e.train.end());
     if (c.local_steps > 0)
-        cursor_ = std::make_unique<BatchCursor>(indices_,
-                                                [seed = c.seed](int epoch) { return order_seed(seed, 0, -1, epoch); });
+        cursor_ = std::make_unique<BatchCursor>(
+            indices_, [seed = c.seed](int epoch) { return order_seed(seed, 0, -1, epoch); });
 }
 
 WeightSet CentralSide::train(int round, const std::string& lane, ExperimentObserver* observer,
@@ -137,8 +140,8 @@ WeightSet CentralSide::train(int round, const std::string& lane, ExperimentObser
     auto optimizer = make_optimizer(c_, trainer_.net());
     if (c_.local_steps > 0) {
         BatchProgress p{lane, round, -1, cursor_->epoch(), 0, 0, 0, 0};
-        trainer_.train_batches(*optimizer, train_, *cursor_, int64_t(c_.local_steps) * int64_t(envs_), p, observer,
-                               control, abort);
+        trainer_.train_batches(*optimizer, train_, *cursor_, int64_t(c_.local_steps) * int64_t(envs_), p,
+                               observer, control, abort);
     }
     for (int epoch = 1; c_.local_steps == 0 && epoch <= c_.local_epochs; ++epoch) {
         BatchProgress p{lane, round, -1, epoch, 0, 0, 0, 0};

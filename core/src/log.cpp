@@ -17,13 +17,16 @@ namespace {
 // before the message, so escaping cannot shift it.
 class PrintableFormatter : public spdlog::formatter {
 public:
-    explicit PrintableFormatter(const std::string& pattern) : pattern_(pattern), inner_(pattern) {}
+    explicit PrintableFormatter(const std::string& pattern)
+        : pattern_(pattern)
+        , inner_(pattern) {}
     void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
         spdlog::memory_buf_t raw;
         inner_.format(msg, raw);
         std::string line(raw.data(), raw.size());
         const bool eol = !line.empty() && line.back() == '\n';
-        if (eol) line.pop_back();
+        if (eol)
+            line.pop_back();
         const std::string safe = printable(line, 1 << 16) + (eol ? "\n" : "");
         dest.append(safe.data(), safe.data() + safe.size());
     }
@@ -63,14 +66,16 @@ void set_log_level(const std::string& level) {
 void init_logging(const std::string& fallback) {
     set_log_level(fallback);
     const char* env = std::getenv("MERGELAB_LOG");
-    if (!env || !*env) return;
+    if (!env || !*env)
+        return;
     // A bad variable must not stop every command (--help included): it is
     // named and ignored.
     try {
         set_log_level(env);
     } catch (const UsageError&) {
-        logger()->warn("MERGELAB_LOG='{}' is not a log level (trace, debug, info, warn, error, off); using {}", env,
-                       fallback);
+        logger()->warn(
+            "MERGELAB_LOG='{}' is not a log level (trace, debug, info, warn, error, off); using {}", env,
+            fallback);
     }
 }
 

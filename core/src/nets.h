@@ -60,7 +60,8 @@ void assign_weights(ClassifierImpl& net, const WeightSet& weights);
 
 // Images stay uint8 (N x 1 x 28 x 28) until a batch is taken: a quarter of
 // the memory of float32, and the conversion per batch costs little.
-torch::Tensor images_view(const Dataset& data); // uint8, views `data` without copying: it must outlive the tensor
+torch::Tensor
+images_view(const Dataset& data); // uint8, views `data` without copying: it must outlive the tensor
 torch::Tensor labels_tensor(const Dataset& data); // int64
 // uint8 batch -> float32 pixel/255, the only normalisation.
 torch::Tensor to_input(const torch::Tensor& images_u8);

@@ -73,7 +73,8 @@ inline void unpool_four(const float* grad, const uint8_t* winner, float* r0, flo
     const __m128i k = _mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(packed), zero), zero);
     const __m128 g = _mm_loadu_ps(grad);
     __m128 at[4];
-    for (int q = 0; q < 4; ++q) at[q] = _mm_and_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(k, _mm_set1_epi32(q))), g);
+    for (int q = 0; q < 4; ++q)
+        at[q] = _mm_and_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(k, _mm_set1_epi32(q))), g);
     _mm_storeu_ps(r0, _mm_unpacklo_ps(at[0], at[1]));
     _mm_storeu_ps(r0 + 4, _mm_unpackhi_ps(at[0], at[1]));
     _mm_storeu_ps(r1, _mm_unpacklo_ps(at[2], at[3]));
@@ -93,9 +94,11 @@ void forward_plane(const float* in, int64_t h, int64_t w, float* out, uint8_t* w
         uint8_t* win = winner + i * ow;
         int64_t j = 0;
 #if defined(__SSE2__)
-        for (; j + kStep <= ow; j += kStep) pool_four(r0 + 2 * j, r1 + 2 * j, o + j, win + j);
+        for (; j + kStep <= ow; j += kStep)
+            pool_four(r0 + 2 * j, r1 + 2 * j, o + j, win + j);
 #endif
-        for (; j < ow; ++j) pool_one(r0[2 * j], r0[2 * j + 1], r1[2 * j], r1[2 * j + 1], o[j], win[j]);
+        for (; j < ow; ++j)
+            pool_one(r0[2 * j], r0[2 * j + 1], r1[2 * j], r1[2 * j + 1], o[j], win[j]);
     }
 }
 
@@ -108,7 +111,8 @@ void backward_plane(const float* grad, const uint8_t* winner, int64_t h, int64_t
         const uint8_t* win = winner + i * ow;
         int64_t j = 0;
 #if defined(__SSE2__)
-        for (; j + kStep <= ow; j += kStep) unpool_four(g + j, win + j, r0 + 2 * j, r1 + 2 * j);
+        for (; j + kStep <= ow; j += kStep)
+            unpool_four(g + j, win + j, r0 + 2 * j, r1 + 2 * j);
 #endif
         for (; j < ow; ++j) {
             r0[2 * j] = win[j] == 0 ? g[j] : 0.0f;
@@ -117,9 +121,11 @@ void backward_plane(const float* grad, const uint8_t* winner, int64_t h, int64_t
             r1[2 * j + 1] = win[j] == 3 ? g[j] : 0.0f;
         }
         // Inputs no window covers (an odd last column) get no gradient.
-        if (w % 2) r0[w - 1] = r1[w - 1] = 0.0f;
+        if (w % 2)
+            r0[w - 1] = r1[w - 1] = 0.0f;
     }
-    if (h % 2) std::memset(out + (h - 1) * w, 0, sizeof(float) * w);
+    if (h % 2)
+        std::memset(out + (h - 1) * w, 0, sizeof(float) * w);
 }
 
 struct MaxPool2Relu : torch::autograd::Function<MaxPool2Relu> {
@@ -164,6 +170,8 @@ struct MaxPool2Relu : torch::autograd::Function<MaxPool2Relu> {
 
 } // namespace
 
-torch::Tensor max_pool2_relu(const torch::Tensor& x) { return MaxPool2Relu::apply(x); }
+torch::Tensor max_pool2_relu(const torch::Tensor& x) {
+    return MaxPool2Relu::apply(x);
+}
 
 } // namespace mergelab

@@ -6,7 +6,8 @@
 namespace mergelab {
 
 std::string clock_text(double seconds) {
-    if (!(seconds >= 0) || seconds > 1e7) return "--:--";
+    if (!(seconds >= 0) || seconds > 1e7)
+        return "--:--";
     const long s = std::lround(seconds);
     char buf[32];
     if (s >= 3600)
@@ -17,8 +18,10 @@ std::string clock_text(double seconds) {
 }
 
 double eta_seconds(double elapsed, double fraction) {
-    if (!(fraction > 0) || !(elapsed >= 0)) return -1;
-    if (fraction >= 1) return 0;
+    if (!(fraction > 0) || !(elapsed >= 0))
+        return -1;
+    if (fraction >= 1)
+        return 0;
     return elapsed * (1 - fraction) / fraction;
 }
 

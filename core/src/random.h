@@ -20,13 +20,15 @@ inline uint64_t derive_seed(uint64_t seed, uint64_t stream) {
 inline uint64_t uniform_below(std::mt19937_64& rng, uint64_t n) {
     const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
     uint64_t x;
-    do x = rng();
+    do
+        x = rng();
     while (x >= limit);
     return x % n;
 }
 
 template <typename T> void shuffle_in_place(std::vector<T>& v, std::mt19937_64& rng) {
-    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[uniform_below(rng, i)]);
+    for (size_t i = v.size(); i > 1; --i)
+        std::swap(v[i - 1], v[uniform_below(rng, i)]);
 }
 
 } // namespace mergelab

@@ -8,9 +8,11 @@
 namespace mergelab {
 
 double param_value(const RegistryEntry& entry, const ParamValues& values, const std::string& key) {
-    if (auto it = values.find(key); it != values.end()) return it->second;
+    if (auto it = values.find(key); it != values.end())
+        return it->second;
     for (const auto& p : entry.params)
-        if (p.key == key) return p.default_value;
+        if (p.key == key)
+            return p.default_value;
     throw Error(entry.name + " has no parameter '" + key + "'");
 }
 
@@ -18,17 +20,19 @@ void check_params(const RegistryEntry& entry, const ParamValues& values, const s
     for (const auto& [key, value] : values) {
         const ParamSpec* spec = nullptr;
         for (const auto& p : entry.params)
-            if (p.key == key) spec = &p;
+            if (p.key == key)
+                spec = &p;
         if (!spec) {
             std::string known;
-            for (const auto& p : entry.params) known += (known.empty() ? "" : ", ") + p.key;
+            for (const auto& p : entry.params)
+                known += (known.empty() ? "" : ", ") + p.key;
             throw UsageError(option + ": " + entry.name + " takes no parameter '" + key + "'" +
                              (known.empty() ? " (it has none)" : " (it takes: " + known + ")"));
         }
         if (!(std::isfinite(value) && value >= spec->min && value <= spec->max)) {
             std::ostringstream out;
-            out << option << ": " << entry.name << "'s " << key << " must lie in [" << spec->min << ", " << spec->max
-                << "], got " << value;
+            out << option << ": " << entry.name << "'s " << key << " must lie in [" << spec->min << ", "
+                << spec->max << "], got " << value;
             throw UsageError(out.str());
         }
     }
@@ -39,7 +43,8 @@ std::string describe_entries(const std::string& heading, const std::vector<const
     out << heading << ":\n";
     for (const auto* e : entries) {
         out << "  " << e->name << ": " << e->description;
-        if (!e->reference.empty()) out << " [" << e->reference << "]";
+        if (!e->reference.empty())
+            out << " [" << e->reference << "]";
         out << '\n';
         for (const auto& p : e->params) {
             out << "      " << p.key << " (default ";

@@ -24,10 +24,14 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-Json stats_json(const Stats& s) { return Json{{"mean", s.mean}, {"std", s.std}, {"min", s.min}, {"max", s.max}}; }
+Json stats_json(const Stats& s) {
+    return Json{{"mean", s.mean}, {"std", s.std}, {"min", s.min}, {"max", s.max}};
+}
 
 // JSON has no NaN: a diverged metric is written as null.
-Json number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+Json number(double v) {
+    return std::isfinite(v) ? Json(v) : Json(nullptr);
+}
 
 // Every setting under its key, in the declared order (settings.cpp).
 Json config_json(const ExperimentConfig& c) {
@@ -35,13 +39,25 @@ Json config_json(const ExperimentConfig& c) {
     for (const auto& d : settings()) {
         const SettingValue v = d.get(c);
         switch (d.type) {
-        case SettingType::Integer: j[d.key] = std::get<int64_t>(v); break;
-        case SettingType::Real: j[d.key] = std::get<double>(v); break;
-        case SettingType::Flag: j[d.key] = std::get<bool>(v); break;
-        case SettingType::List: j[d.key] = std::get<std::vector<std::string>>(v); break;
-        case SettingType::ClassGroups: j[d.key] = c.split.classes; break;
+        case SettingType::Integer:
+            j[d.key] = std::get<int64_t>(v);
+            break;
+        case SettingType::Real:
+            j[d.key] = std::get<double>(v);
+            break;
+        case SettingType::Flag:
+            j[d.key] = std::get<bool>(v);
+            break;
+        case SettingType::List:
+            j[d.key] = std::get<std::vector<std::string>>(v);
+            break;
+        case SettingType::ClassGroups:
+            j[d.key] = c.split.classes;
+            break;
         case SettingType::Choice:
-        case SettingType::Text: j[d.key] = std::get<std::string>(v); break;
+        case SettingType::Text:
+            j[d.key] = std::get<std::string>(v);
+            break;
         }
     }
     return j;
@@ -49,13 +65,15 @@ Json config_json(const ExperimentConfig& c) {
 
 std::string predictions_string(const std::vector<uint8_t>& p) {
     std::string s(p.size(), '0');
-    for (size_t i = 0; i < p.size(); ++i) s[i] = static_cast<char>('0' + p[i] % 10);
+    for (size_t i = 0; i < p.size(); ++i)
+        s[i] = static_cast<char>('0' + p[i] % 10);
     return s;
 }
 
 Json round_json(const RoundResult& r) {
     Json j{{"round", r.round}, {"primary", r.primary}};
-    if (r.central_test_acc) j["central"] = Json{{"test_acc", number(*r.central_test_acc)}};
+    if (r.central_test_acc)
+        j["central"] = Json{{"test_acc", number(*r.central_test_acc)}};
     Json envs = Json::array();
     for (const auto& e : r.envs)
         envs.push_back(Json{{"val_acc", number(e.val_acc)},
@@ -70,22 +88,24 @@ Json round_json(const RoundResult& r) {
     Json merged = Json::object();
     for (const auto& m : r.merged) {
         Json env_val = Json::array();
-        for (double v : m.env_val_acc) env_val.push_back(number(v));
-        merged[m.method] = Json{{"test_acc", number(m.test_acc)},
-                                {"test_loss", number(m.test_loss)},
-                                {"confusion", m.confusion},
-                                {"class_acc", insight_json::class_acc(m.confusion)},
-                                {"env_val_acc", env_val},
-                                {"predictions", predictions_string(m.predictions)}};
+        for (double v : m.env_val_acc)
+            env_val.push_back(number(v));
+        merged[m.method] =
+            Json{{"test_acc", number(m.test_acc)}, {"test_loss", number(m.test_loss)},
+                 {"confusion", m.confusion},       {"class_acc", insight_json::class_acc(m.confusion)},
+                 {"env_val_acc", env_val},         {"predictions", predictions_string(m.predictions)}};
     }
     j["merged"] = merged;
     Json hist = Json::object();
     for (const auto& h : r.histograms) {
         Json merged_counts = Json::object(), merged_stats = Json::object();
-        for (const auto& [name, counts] : h.merged) merged_counts[name] = counts;
-        for (const auto& [name, s] : h.merged_stats) merged_stats[name] = stats_json(s);
+        for (const auto& [name, counts] : h.merged)
+            merged_counts[name] = counts;
+        for (const auto& [name, s] : h.merged_stats)
+            merged_stats[name] = stats_json(s);
         Json env_stats = Json::array();
-        for (const auto& s : h.env_stats) env_stats.push_back(stats_json(s));
+        for (const auto& s : h.env_stats)
+            env_stats.push_back(stats_json(s));
         hist[h.tensor] = Json{{"range", {h.lo, h.hi}},
                               {"envs", h.envs},
                               {"merged", merged_counts},
@@ -104,14 +124,16 @@ Json round_json(const RoundResult& r) {
 
 Json run_json(const RunResult& run) {
     Json j{{"format", kRunFormat}, {"version", kRunFormatVersion}, {"config", config_json(run.config)}};
-    if (!run.lane.empty()) j["lane"] = run.lane;
+    if (!run.lane.empty())
+        j["lane"] = run.lane;
     j["classes"] = class_names();
     Json envs = Json::array();
     for (const auto& e : run.envs)
         envs.push_back(Json{{"classes", e.classes}, {"train_size", e.train_size}, {"val_size", e.val_size}});
     j["envs"] = envs;
     Json rounds = Json::array();
-    for (const auto& r : run.rounds) rounds.push_back(round_json(r));
+    for (const auto& r : run.rounds)
+        rounds.push_back(round_json(r));
     j["rounds"] = rounds;
     j["stopped"] = name_of(run.stopped);
     j["message"] = run.message;
@@ -126,23 +148,33 @@ std::string csv_number(double v) {
 
 } // namespace
 
-std::string run_to_json(const RunResult& run, int indent) { return run_json(run).dump(indent); }
+std::string run_to_json(const RunResult& run, int indent) {
+    return run_json(run).dump(indent);
+}
 
 std::string metrics_csv(const RunResult& run) {
     std::ostringstream out;
     const auto methods = evaluated_methods(run.config);
     out << "round";
-    for (int k = 0; k < static_cast<int>(run.envs.size()); ++k) out << ",env" << k + 1 << "_val_acc";
-    if (run.config.baseline) out << ",central_test_acc";
-    for (const auto& m : methods) out << ',' << m << "_test_acc";
-    for (const auto& m : methods) out << ',' << m << "_test_loss";
+    for (int k = 0; k < static_cast<int>(run.envs.size()); ++k)
+        out << ",env" << k + 1 << "_val_acc";
+    if (run.config.baseline)
+        out << ",central_test_acc";
+    for (const auto& m : methods)
+        out << ',' << m << "_test_acc";
+    for (const auto& m : methods)
+        out << ',' << m << "_test_loss";
     out << ",seconds\n";
     for (const auto& r : run.rounds) {
         out << r.round;
-        for (const auto& e : r.envs) out << ',' << csv_number(e.val_acc);
-        if (run.config.baseline) out << ',' << (r.central_test_acc ? csv_number(*r.central_test_acc) : "");
-        for (const auto& m : methods) out << ',' << (r.method(m) ? csv_number(r.method(m)->test_acc) : "");
-        for (const auto& m : methods) out << ',' << (r.method(m) ? csv_number(r.method(m)->test_loss) : "");
+        for (const auto& e : r.envs)
+            out << ',' << csv_number(e.val_acc);
+        if (run.config.baseline)
+            out << ',' << (r.central_test_acc ? csv_number(*r.central_test_acc) : "");
+        for (const auto& m : methods)
+            out << ',' << (r.method(m) ? csv_number(r.method(m)->test_acc) : "");
+        for (const auto& m : methods)
+            out << ',' << (r.method(m) ? csv_number(r.method(m)->test_loss) : "");
         out << ',' << csv_number(r.seconds) << '\n';
     }
     return out.str();
@@ -157,10 +189,13 @@ void write_lanes_summary(RunFolder& folder, const std::vector<RunResult>& lanes)
     Json j{{"format", kRunFormat}, {"version", kRunFormatVersion}, {"mode", "lanes"}};
     Json list = Json::array();
     for (const auto& lane : lanes) {
-        Json entry{{"method", lane.lane}, {"dir", "lanes/" + lane.lane}, {"rounds", lane.rounds.size()},
+        Json entry{{"method", lane.lane},
+                   {"dir", "lanes/" + lane.lane},
+                   {"rounds", lane.rounds.size()},
                    {"stopped", name_of(lane.stopped)}};
         if (!lane.rounds.empty())
-            if (const auto* m = lane.rounds.back().method(lane.lane)) entry["final_test_acc"] = number(m->test_acc);
+            if (const auto* m = lane.rounds.back().method(lane.lane))
+                entry["final_test_acc"] = number(m->test_acc);
         list.push_back(entry);
     }
     j["lanes"] = list;
@@ -213,32 +248,39 @@ constexpr int64_t kMaxCount = int64_t{1} << 50;
 // Field access that names the file and the field path on every mismatch.
 class Reader {
 public:
-    explicit Reader(std::string source) : source_(std::move(source)) {}
+    explicit Reader(std::string source)
+        : source_(std::move(source)) {}
 
     [[noreturn]] void fail(const std::string& path, const std::string& what) const {
         throw Error(source_ + ": field '" + path + "' " + what);
     }
 
     const Json& at(const Json& j, const std::string& path, const std::string& key) const {
-        if (!j.is_object()) fail(path, "is not an object");
+        if (!j.is_object())
+            fail(path, "is not an object");
         auto it = j.find(key);
-        if (it == j.end()) fail(join(path, key), "is missing");
+        if (it == j.end())
+            fail(join(path, key), "is missing");
         return *it;
     }
 
     double num(const Json& j, const std::string& path, const std::string& key) const {
         const Json& v = at(j, path, key);
-        if (v.is_null()) return std::nan(""); // a diverged metric
-        if (!v.is_number()) fail(join(path, key), "must be a number");
+        if (v.is_null())
+            return std::nan(""); // a diverged metric
+        if (!v.is_number())
+            fail(join(path, key), "must be a number");
         return v.get<double>();
     }
 
     // An accuracy is a fraction; nothing else can be shown as a percentage.
     double fraction(const Json& j, const std::string& path, const std::string& key) const {
         const Json& v = at(j, path, key);
-        if (!v.is_number()) fail(join(path, key), "must be an accuracy (a number in [0, 1])");
+        if (!v.is_number())
+            fail(join(path, key), "must be an accuracy (a number in [0, 1])");
         const double x = v.get<double>();
-        if (!(x >= 0 && x <= 1)) fail(join(path, key), "is " + std::to_string(x) + ", not an accuracy in [0, 1]");
+        if (!(x >= 0 && x <= 1))
+            fail(join(path, key), "is " + std::to_string(x) + ", not an accuracy in [0, 1]");
         return x;
     }
 
@@ -250,41 +292,51 @@ public:
     // Losses may be null (a diverged run) but never negative or infinite.
     double loss(const Json& j, const std::string& path, const std::string& key) const {
         const double x = num(j, path, key);
-        if (!std::isnan(x) && !(x >= 0 && x < 1e30)) fail(join(path, key), "is not a loss (>= 0)");
+        if (!std::isnan(x) && !(x >= 0 && x < 1e30))
+            fail(join(path, key), "is not a loss (>= 0)");
         return x;
     }
 
     double seconds(const Json& j, const std::string& path, const std::string& key) const {
         const double x = num(j, path, key);
-        if (!(x >= 0 && x < 1e9)) fail(join(path, key), "is not a duration in seconds");
+        if (!(x >= 0 && x < 1e9))
+            fail(join(path, key), "is not a duration in seconds");
         return x;
     }
 
-    int64_t integer(const Json& j, const std::string& path, const std::string& key, int64_t lo, int64_t hi) const {
+    int64_t integer(const Json& j, const std::string& path, const std::string& key, int64_t lo,
+                    int64_t hi) const {
         const Json& v = at(j, path, key);
-        if (!v.is_number_integer()) fail(join(path, key), "must be a whole number");
+        if (!v.is_number_integer())
+            fail(join(path, key), "must be a whole number");
         const int64_t x = v.get<int64_t>();
         if (x < lo || x > hi)
-            fail(join(path, key), "is " + std::to_string(x) + ", outside " + std::to_string(lo) + ".." + std::to_string(hi));
+            fail(join(path, key),
+                 "is " + std::to_string(x) + ", outside " + std::to_string(lo) + ".." + std::to_string(hi));
         return x;
     }
 
     std::string str(const Json& j, const std::string& path, const std::string& key) const {
         const Json& v = at(j, path, key);
-        if (!v.is_string()) fail(join(path, key), "must be a string");
+        if (!v.is_string())
+            fail(join(path, key), "must be a string");
         return v.get<std::string>();
     }
 
     bool boolean(const Json& j, const std::string& path, const std::string& key) const {
         const Json& v = at(j, path, key);
-        if (!v.is_boolean()) fail(join(path, key), "must be true or false");
+        if (!v.is_boolean())
+            fail(join(path, key), "must be true or false");
         return v.get<bool>();
     }
 
-    const Json& array(const Json& j, const std::string& path, const std::string& key, size_t max = 1u << 20) const {
+    const Json& array(const Json& j, const std::string& path, const std::string& key,
+                      size_t max = 1u << 20) const {
         const Json& v = at(j, path, key);
-        if (!v.is_array()) fail(join(path, key), "must be a list");
-        if (v.size() > max) fail(join(path, key), "has too many entries");
+        if (!v.is_array())
+            fail(join(path, key), "must be a list");
+        if (v.size() > max)
+            fail(join(path, key), "has too many entries");
         return v;
     }
 
@@ -292,7 +344,8 @@ public:
         std::vector<std::string> out;
         const Json& a = array(j, path, key, 64);
         for (size_t i = 0; i < a.size(); ++i) {
-            if (!a[i].is_string()) fail(join(path, key) + "[" + std::to_string(i) + "]", "must be a string");
+            if (!a[i].is_string())
+                fail(join(path, key) + "[" + std::to_string(i) + "]", "must be a string");
             out.push_back(a[i].get<std::string>());
         }
         return out;
@@ -302,7 +355,8 @@ public:
     // them cannot overflow.
     std::vector<int64_t> counts(const Json& a, const std::string& path, size_t max,
                                 int64_t largest = kMaxCount) const {
-        if (!a.is_array() || a.size() > max) fail(path, "must be a list of at most " + std::to_string(max) + " counts");
+        if (!a.is_array() || a.size() > max)
+            fail(path, "must be a list of at most " + std::to_string(max) + " counts");
         std::vector<int64_t> out;
         out.reserve(a.size());
         int64_t sum = 0;
@@ -324,7 +378,8 @@ public:
 
     ConfusionMatrix confusion(const Json& j, const std::string& path, const std::string& key) const {
         const Json& rows = array(j, path, key, kNumClasses);
-        if (rows.size() != kNumClasses) fail(join(path, key), "must have 10 rows");
+        if (rows.size() != kNumClasses)
+            fail(join(path, key), "must have 10 rows");
         ConfusionMatrix m{};
         int64_t total = 0;
         for (int t = 0; t < kNumClasses; ++t) {
@@ -335,8 +390,10 @@ public:
             if (total > kMaxTestImages)
                 fail(join(path, key), "counts more than the " + std::to_string(kMaxTestImages) +
                                           " test images any data set can hold");
-            if (row.size() != kNumClasses) fail(join(path, key) + "[" + std::to_string(t) + "]", "must have 10 counts");
-            for (int p = 0; p < kNumClasses; ++p) m[t][p] = row[p];
+            if (row.size() != kNumClasses)
+                fail(join(path, key) + "[" + std::to_string(t) + "]", "must have 10 counts");
+            for (int p = 0; p < kNumClasses; ++p)
+                m[t][p] = row[p];
         }
         return m;
     }
@@ -357,50 +414,62 @@ private:
 // existed); a present one must have the declared kind and range.
 ExperimentConfig config_from(const Reader& rd, const Json& j) {
     const std::string p = "config";
-    if (!j.is_object()) rd.fail(p, "is not an object");
+    if (!j.is_object())
+        rd.fail(p, "is not an object");
     ExperimentConfig c;
     for (const auto& d : settings()) {
         auto it = j.find(d.key);
-        if (it == j.end()) continue;
+        if (it == j.end())
+            continue;
         const Json& v = *it;
         const std::string path = p + "." + d.key;
         SettingValue value;
         switch (d.type) {
         case SettingType::Integer:
-            if (!v.is_number_integer()) rd.fail(path, "must be a whole number");
-            if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)) rd.fail(path, "is too large");
+            if (!v.is_number_integer())
+                rd.fail(path, "must be a whole number");
+            if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX))
+                rd.fail(path, "is too large");
             value = v.get<int64_t>();
             break;
         case SettingType::Real:
-            if (!v.is_number()) rd.fail(path, "must be a number");
+            if (!v.is_number())
+                rd.fail(path, "must be a number");
             value = v.get<double>();
             break;
         case SettingType::Flag:
-            if (!v.is_boolean()) rd.fail(path, "must be true or false");
+            if (!v.is_boolean())
+                rd.fail(path, "must be true or false");
             value = v.get<bool>();
             break;
-        case SettingType::List: value = rd.strings(j, p, d.key); break;
+        case SettingType::List:
+            value = rd.strings(j, p, d.key);
+            break;
         case SettingType::ClassGroups: {
             const Json& groups = rd.array(j, p, d.key, kNumClasses);
             std::vector<std::vector<int>> classes;
             for (size_t k = 0; k < groups.size(); ++k) {
                 std::vector<int> group;
                 for (int64_t cls : rd.counts(groups[k], path + "[" + std::to_string(k) + "]", kNumClasses)) {
-                    if (cls >= kNumClasses) rd.fail(path, "names class " + std::to_string(cls));
+                    if (cls >= kNumClasses)
+                        rd.fail(path, "names class " + std::to_string(cls));
                     group.push_back(static_cast<int>(cls));
                 }
                 classes.push_back(group);
             }
             try {
                 value = format_class_assignment(classes);
-                if (!classes.empty()) parse_class_assignment(std::get<std::string>(value));
+                if (!classes.empty())
+                    parse_class_assignment(std::get<std::string>(value));
             } catch (const UsageError& e) {
                 rd.fail(path, e.problem());
             }
             break;
         }
         case SettingType::Choice:
-        case SettingType::Text: value = rd.str(j, p, d.key); break;
+        case SettingType::Text:
+            value = rd.str(j, p, d.key);
+            break;
         }
         try {
             check_setting(d, value);
@@ -419,9 +488,11 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
     };
     r.round = static_cast<int>(rd.integer(j, p, "round", 1, 10000));
     r.primary = rd.str(j, p, "primary");
-    if (j.contains("central")) r.central_test_acc = rd.fraction(rd.at(j, p, "central"), p + ".central", "test_acc");
+    if (j.contains("central"))
+        r.central_test_acc = rd.fraction(rd.at(j, p, "central"), p + ".central", "test_acc");
     const Json& env_list = rd.array(j, p, "envs", 10);
-    if (env_list.size() != envs) rd.fail(p + ".envs", "must have one entry per environment");
+    if (env_list.size() != envs)
+        rd.fail(p + ".envs", "must have one entry per environment");
     for (size_t k = 0; k < env_list.size(); ++k) {
         const std::string ep = p + ".envs[" + std::to_string(k) + "]";
         const Json& e = env_list[k];
@@ -437,7 +508,8 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
         r.envs.push_back(m);
     }
     const Json& merged = rd.at(j, p, "merged");
-    if (!merged.is_object() || merged.size() > 64) rd.fail(p + ".merged", "must be an object of methods");
+    if (!merged.is_object() || merged.size() > 64)
+        rd.fail(p + ".merged", "must be an object of methods");
     for (const auto& [name, m] : merged.items()) {
         const std::string mp = p + ".merged." + name;
         MethodMetrics mm;
@@ -458,14 +530,16 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
             const std::string pred = rd.str(m, mp, "predictions");
             mm.predictions.reserve(pred.size());
             for (char ch : pred) {
-                if (ch < '0' || ch > '9') rd.fail(mp + ".predictions", "must hold digits 0-9 only");
+                if (ch < '0' || ch > '9')
+                    rd.fail(mp + ".predictions", "must hold digits 0-9 only");
                 mm.predictions.push_back(static_cast<uint8_t>(ch - '0'));
             }
         }
         r.merged.push_back(std::move(mm));
     }
     const Json& hist = rd.at(j, p, "histograms");
-    if (!hist.is_object() || hist.size() > 256) rd.fail(p + ".histograms", "must be an object of tensors");
+    if (!hist.is_object() || hist.size() > 256)
+        rd.fail(p + ".histograms", "must be an object of tensors");
     for (const auto& [name, h] : hist.items()) {
         const std::string hp = p + ".histograms." + name;
         LayerHistogram lh;
@@ -479,17 +553,22 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
             rd.fail(hp + ".range", "must be [lo, hi] with lo <= hi");
         const Json& env_counts = rd.array(h, hp, "envs", 10);
         for (size_t k = 0; k < env_counts.size(); ++k)
-            lh.envs.push_back(rd.counts(env_counts[k], hp + ".envs[" + std::to_string(k) + "]", size_t(bins)));
+            lh.envs.push_back(
+                rd.counts(env_counts[k], hp + ".envs[" + std::to_string(k) + "]", size_t(bins)));
         const Json& mc = rd.at(h, hp, "merged");
-        if (!mc.is_object()) rd.fail(hp + ".merged", "must be an object");
+        if (!mc.is_object())
+            rd.fail(hp + ".merged", "must be an object");
         for (const auto& [method, counts] : mc.items())
             lh.merged[method] = rd.counts(counts, hp + ".merged." + method, size_t(bins));
         const Json& st = rd.at(h, hp, "stats");
         const Json& es = rd.array(st, hp + ".stats", "envs", 10);
-        for (size_t k = 0; k < es.size(); ++k) lh.env_stats.push_back(rd.stats(es[k], hp + ".stats.envs"));
+        for (size_t k = 0; k < es.size(); ++k)
+            lh.env_stats.push_back(rd.stats(es[k], hp + ".stats.envs"));
         const Json& ms = rd.at(st, hp + ".stats", "merged");
-        if (!ms.is_object()) rd.fail(hp + ".stats.merged", "must be an object");
-        for (const auto& [method, s] : ms.items()) lh.merged_stats[method] = rd.stats(s, hp + ".stats.merged." + method);
+        if (!ms.is_object())
+            rd.fail(hp + ".stats.merged", "must be an object");
+        for (const auto& [method, s] : ms.items())
+            lh.merged_stats[method] = rd.stats(s, hp + ".stats.merged." + method);
         r.histograms.push_back(std::move(lh));
     }
     if (j.contains("merged_envs")) {
@@ -509,7 +588,8 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
     // Provenance counts one share per merged environment.
     insight_json::read_round_fields(j, p, r.merged_envs.size(), r, fail);
     r.seconds = rd.seconds(j, p, "seconds");
-    if (j.contains("training_seconds")) r.training_seconds = rd.seconds(j, p, "training_seconds");
+    if (j.contains("training_seconds"))
+        r.training_seconds = rd.seconds(j, p, "training_seconds");
     return r;
 }
 
@@ -517,9 +597,11 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
 
 RunResult run_from_json(const std::string& text, const std::string& source) {
     Json j = Json::parse(text, nullptr, false);
-    if (j.is_discarded()) throw Error(source + ": not valid JSON");
+    if (j.is_discarded())
+        throw Error(source + ": not valid JSON");
     Reader rd(source);
-    if (!j.is_object()) throw Error(source + ": not a MergeLab run file (the top level is not an object)");
+    if (!j.is_object())
+        throw Error(source + ": not a MergeLab run file (the top level is not an object)");
     if (!j.contains("format") || !j["format"].is_string() || j["format"] != kRunFormat)
         throw Error(source + ": not a MergeLab run file (field 'format' is not \"" + kRunFormat + "\")");
     const int64_t version = rd.integer(j, "", "version", 1, INT32_MAX);
@@ -529,7 +611,8 @@ RunResult run_from_json(const std::string& text, const std::string& source) {
     RunResult run;
     run.format_version = static_cast<int>(version);
     run.config = config_from(rd, rd.at(j, "", "config"));
-    if (j.contains("lane")) run.lane = rd.str(j, "", "lane");
+    if (j.contains("lane"))
+        run.lane = rd.str(j, "", "lane");
     const Json& envs = rd.array(j, "", "envs", 10);
     const Json& round_list = rd.array(j, "", "rounds", 10000);
     // A run that failed while splitting has no environments and no rounds,
@@ -542,7 +625,8 @@ RunResult run_from_json(const std::string& text, const std::string& source) {
         const std::string ep = "envs[" + std::to_string(k) + "]";
         EnvironmentSummary e;
         for (int64_t c : rd.counts(rd.array(envs[k], ep, "classes", 10), ep + ".classes", 10)) {
-            if (c >= kNumClasses) rd.fail(ep + ".classes", "names class " + std::to_string(c));
+            if (c >= kNumClasses)
+                rd.fail(ep + ".classes", "names class " + std::to_string(c));
             e.classes.push_back(static_cast<int>(c));
         }
         e.train_size = rd.integer(envs[k], ep, "train_size", 0, INT64_MAX);
@@ -555,21 +639,29 @@ RunResult run_from_json(const std::string& text, const std::string& source) {
         run.rounds.push_back(round_from(rd, round_list[i], rp, envs.size(), run.config.histogram_bins));
         const RoundResult& r = run.rounds.back();
         if (r.round != static_cast<int>(i) + 1)
-            rd.fail(rp + ".round", "is " + std::to_string(r.round) + "; rounds must count 1, 2, 3, ... in order");
+            rd.fail(rp + ".round",
+                    "is " + std::to_string(r.round) + "; rounds must count 1, 2, 3, ... in order");
         for (const auto& m : methods)
-            if (!r.method(m)) rd.fail(rp + ".merged", "lacks method '" + m + "', which the run evaluates");
-        if (r.primary != run.config.method) rd.fail(rp + ".primary", "differs from config.method");
+            if (!r.method(m))
+                rd.fail(rp + ".merged", "lacks method '" + m + "', which the run evaluates");
+        if (r.primary != run.config.method)
+            rd.fail(rp + ".primary", "differs from config.method");
     }
-    if (!parse_name(rd.str(j, "", "stopped"), run.stopped)) rd.fail("stopped", "names no known state");
-    if (j.contains("message")) run.message = rd.str(j, "", "message");
+    if (!parse_name(rd.str(j, "", "stopped"), run.stopped))
+        rd.fail("stopped", "names no known state");
+    if (j.contains("message"))
+        run.message = rd.str(j, "", "message");
     return run;
 }
 
-std::string config_to_json(const ExperimentConfig& config) { return config_json(config).dump(1); }
+std::string config_to_json(const ExperimentConfig& config) {
+    return config_json(config).dump(1);
+}
 
 ExperimentConfig config_from_json(const std::string& text, const std::string& source) {
     Json j = Json::parse(text, nullptr, false);
-    if (j.is_discarded()) throw Error(source + ": not valid JSON");
+    if (j.is_discarded())
+        throw Error(source + ": not valid JSON");
     Reader rd(source);
     Json wrapped{{"config", j}};
     return config_from(rd, rd.at(wrapped, "", "config"));
@@ -600,8 +692,10 @@ std::vector<std::string> lane_names_from_json(const std::string& text, const std
 std::vector<RunResult> load_runs(const std::string& path) {
     namespace fs = std::filesystem;
     std::error_code ec;
-    if (!fs::exists(path, ec)) throw Error(path + ": does not exist");
-    if (!fs::is_directory(path, ec)) return {run_from_json(read_file(path, 512u << 20), path)};
+    if (!fs::exists(path, ec))
+        throw Error(path + ": does not exist");
+    if (!fs::is_directory(path, ec))
+        return {run_from_json(read_file(path, 512u << 20), path)};
     const fs::path dir(path);
     if (fs::exists(dir / "run.json", ec)) {
         const std::string file = (dir / "run.json").string();
@@ -635,7 +729,8 @@ std::string format_round_row(const RunResult& run, const RoundResult& r, bool he
             std::snprintf(buf, sizeof buf, " %7s", m.method.c_str());
             out << buf;
         }
-        if (r.central_test_acc) out << " | central";
+        if (r.central_test_acc)
+            out << " | central";
         out << '\n';
     }
     std::snprintf(buf, sizeof buf, "%5d", r.round);
@@ -659,7 +754,8 @@ std::string format_round_row(const RunResult& run, const RoundResult& r, bool he
 
 std::string format_round_table(const RunResult& run) {
     std::ostringstream out;
-    for (size_t i = 0; i < run.rounds.size(); ++i) out << format_round_row(run, run.rounds[i], i == 0);
+    for (size_t i = 0; i < run.rounds.size(); ++i)
+        out << format_round_row(run, run.rounds[i], i == 0);
     return out.str();
 }
 

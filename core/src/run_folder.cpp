@@ -26,14 +26,18 @@ namespace {
 
 constexpr const char* kLockName = ".mergelab.lock";
 
-std::string errno_text(int code) { return std::generic_category().message(code); }
+std::string errno_text(int code) {
+    return std::generic_category().message(code);
+}
 
 // Closes a descriptor when it goes out of scope.
 struct Fd {
     int fd = -1;
-    explicit Fd(int f = -1) : fd(f) {}
+    explicit Fd(int f = -1)
+        : fd(f) {}
     ~Fd() {
-        if (fd >= 0) ::close(fd);
+        if (fd >= 0)
+            ::close(fd);
     }
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
@@ -47,7 +51,8 @@ struct Fd {
 std::vector<std::string> list_names(int dir_fd) {
     std::vector<std::string> names;
     const int dup = ::dup(dir_fd);
-    if (dup < 0) return names;
+    if (dup < 0)
+        return names;
     DIR* dir = ::fdopendir(dup);
     if (!dir) {
         ::close(dup);
@@ -56,14 +61,17 @@ std::vector<std::string> list_names(int dir_fd) {
     ::rewinddir(dir);
     while (dirent* e = ::readdir(dir)) {
         const std::string name = e->d_name;
-        if (name != "." && name != "..") names.push_back(name);
+        if (name != "." && name != "..")
+            names.push_back(name);
     }
     ::closedir(dir);
     return names;
 }
 
 // A MergeLab temporary file: kept out of copies.
-bool is_temporary(const std::string& name) { return name.find(".tmp-") != std::string::npos; }
+bool is_temporary(const std::string& name) {
+    return name.find(".tmp-") != std::string::npos;
+}
 
 std::string lock_problem(const struct stat& st) {
     if (!S_ISREG(st.st_mode))
@@ -154,7 +162,8 @@ Inspected inspect_fd(int dir_fd, const std::string& shown) {
         if (std::string why = lock_problem(lock); !why.empty())
             return {{FolderKind::Other, why}, {}};
     bool only_lock = true;
-    for (const auto& n : names) only_lock = only_lock && n == kLockName;
+    for (const auto& n : names)
+        only_lock = only_lock && n == kLockName;
     if (only_lock)
         return {{FolderKind::Empty, ""}, {}};
 
@@ -309,11 +318,14 @@ std::vector<std::string> components(const std::string& relative) {
             part += ch;
             continue;
         }
-        if (part == "..") throw Error(relative + ": a path inside a run may not contain '..'");
-        if (!part.empty() && part != ".") parts.push_back(part);
+        if (part == "..")
+            throw Error(relative + ": a path inside a run may not contain '..'");
+        if (!part.empty() && part != ".")
+            parts.push_back(part);
         part.clear();
     }
-    if (parts.empty() || relative.front() == '/') throw Error("'" + relative + "' is not a path inside a run");
+    if (parts.empty() || relative.front() == '/')
+        throw Error("'" + relative + "' is not a path inside a run");
     return parts;
 }
 
@@ -321,7 +333,8 @@ std::string lock_holder(int lock_fd) {
     char buf[256] = {};
     const ssize_t n = ::pread(lock_fd, buf, sizeof buf - 1, 0);
     std::string text = n > 0 ? std::string(buf, size_t(n)) : std::string();
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\0')) text.pop_back();
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\0'))
+        text.pop_back();
     return text.empty() ? "another process" : text;
 }
 
@@ -347,9 +360,11 @@ namespace {
 FolderInspection inspect_path(const std::string& dir, Listing* listing) {
     struct stat st {};
     if (::lstat(dir.c_str(), &st) != 0)
-        return errno == ENOENT ? FolderInspection{FolderKind::Missing, ""}
-                               : FolderInspection{FolderKind::Other, "cannot be examined (" + errno_text(errno) + ")"};
-    if (S_ISLNK(st.st_mode)) return {FolderKind::Other, "is a symbolic link"};
+        return errno == ENOENT
+                   ? FolderInspection{FolderKind::Missing, ""}
+                   : FolderInspection{FolderKind::Other, "cannot be examined (" + errno_text(errno) + ")"};
+    if (S_ISLNK(st.st_mode))
+        return {FolderKind::Other, "is a symbolic link"};
     if (!S_ISDIR(st.st_mode))
         return {FolderKind::Other, "is " + describe_file_type(st.st_mode) + ", not a folder"};
     // "link/.." names the link's target's parent.
@@ -359,7 +374,8 @@ FolderInspection inspect_path(const std::string& dir, Listing* listing) {
             return {FolderKind::Other, "is reached through a symbolic link"};
     }
     Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (fd.fd < 0) return {FolderKind::Other, "cannot be opened (" + errno_text(errno) + ")"};
+    if (fd.fd < 0)
+        return {FolderKind::Other, "cannot be opened (" + errno_text(errno) + ")"};
     Inspected seen = inspect_fd(fd.fd, dir + "/");
     if (listing)
         *listing = std::move(seen.listing);
@@ -373,11 +389,15 @@ FolderInspection inspect_run_folder(const std::string& dir) {
 }
 
 RunFolder::RunFolder(std::string path, int dir_fd, int lock_fd)
-    : path_(std::move(path)), dir_fd_(dir_fd), lock_fd_(lock_fd) {}
+    : path_(std::move(path))
+    , dir_fd_(dir_fd)
+    , lock_fd_(lock_fd) {}
 
 RunFolder::~RunFolder() {
-    if (lock_fd_ >= 0) ::close(lock_fd_); // releases the flock
-    if (dir_fd_ >= 0) ::close(dir_fd_);
+    if (lock_fd_ >= 0)
+        ::close(lock_fd_); // releases the flock
+    if (dir_fd_ >= 0)
+        ::close(dir_fd_);
 }
 
 int RunFolder::open_parent(const std::string& relative, std::string& leaf) const {
@@ -387,11 +407,12 @@ int RunFolder::open_parent(const std::string& relative, std::string& leaf) const
     for (size_t i = 0; i + 1 < parts.size(); ++i) {
         const int next = ::openat(fd, parts[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         const int err = errno;
-        if (fd != dir_fd_) ::close(fd);
+        if (fd != dir_fd_)
+            ::close(fd);
         if (next < 0)
-            throw Error(path_ + "/" + relative + ": cannot open its folder " + parts[i] + " (" +
-                        (err == ELOOP || err == ENOTDIR ? "a symbolic link or not a folder" : errno_text(err)) +
-                        ")");
+            throw Error(
+                path_ + "/" + relative + ": cannot open its folder " + parts[i] + " (" +
+                (err == ELOOP || err == ENOTDIR ? "a symbolic link or not a folder" : errno_text(err)) + ")");
         fd = next;
     }
     return fd;
@@ -401,7 +422,8 @@ void RunFolder::write_with(const std::string& relative, const std::function<void
     std::string leaf;
     Fd parent_holder;
     const int parent = open_parent(relative, leaf);
-    if (parent != dir_fd_) parent_holder.fd = parent;
+    if (parent != dir_fd_)
+        parent_holder.fd = parent;
     write_atomically_at(parent, leaf, path_ + "/" + relative, fill);
 }
 
@@ -413,7 +435,8 @@ void RunFolder::remove_file(const std::string& relative) {
     std::string leaf;
     Fd parent_holder;
     const int parent = open_parent(relative, leaf);
-    if (parent != dir_fd_) parent_holder.fd = parent;
+    if (parent != dir_fd_)
+        parent_holder.fd = parent;
     if (::unlinkat(parent, leaf.c_str(), 0) != 0 && errno != ENOENT)
         throw Error(path_ + "/" + relative + ": cannot remove (" + errno_text(errno) + ")");
 }
@@ -425,13 +448,16 @@ void RunFolder::make_folder(const std::string& relative) {
             throw Error(path_ + "/" + relative + ": cannot create (" + errno_text(errno) + ")");
         const int next = ::openat(fd, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         const int err = errno;
-        if (fd != dir_fd_) ::close(fd);
+        if (fd != dir_fd_)
+            ::close(fd);
         if (next < 0)
-            throw Error(path_ + "/" + relative + ": cannot open (" +
-                        (err == ELOOP || err == ENOTDIR ? "a symbolic link or not a folder" : errno_text(err)) + ")");
+            throw Error(
+                path_ + "/" + relative + ": cannot open (" +
+                (err == ELOOP || err == ENOTDIR ? "a symbolic link or not a folder" : errno_text(err)) + ")");
         fd = next;
     }
-    if (fd != dir_fd_) ::close(fd);
+    if (fd != dir_fd_)
+        ::close(fd);
 }
 
 bool RunFolder::exists(const std::string& relative) const {
@@ -439,7 +465,8 @@ bool RunFolder::exists(const std::string& relative) const {
     try {
         Fd parent_holder;
         const int parent = open_parent(relative, leaf);
-        if (parent != dir_fd_) parent_holder.fd = parent;
+        if (parent != dir_fd_)
+            parent_holder.fd = parent;
         struct stat st {};
         return ::fstatat(parent, leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
     } catch (const Error&) {
@@ -457,14 +484,16 @@ std::string lock_holder_of(const std::string& dir) {
     struct stat st {};
     if (lock.fd < 0 || ::fstat(lock.fd, &st) != 0 || !lock_problem(st).empty())
         return "";
-    if (::flock(lock.fd, LOCK_SH | LOCK_NB) == 0) return "";
+    if (::flock(lock.fd, LOCK_SH | LOCK_NB) == 0)
+        return "";
     return lock_holder(lock.fd);
 }
 
 // `locked`: the caller holds the lock itself, so nobody else can.
 std::string refusal(const std::string& dir, const FolderInspection& seen, bool force, bool locked = false) {
     if (const std::string holder = locked ? "" : lock_holder_of(dir); !holder.empty())
-        return dir + ": another run is writing this folder (" + holder + "); wait for it or choose another folder";
+        return dir + ": another run is writing this folder (" + holder +
+               "); wait for it or choose another folder";
     if (seen.kind == FolderKind::Other)
         return dir + ": will not write a run here: it " + seen.why + "; choose a new or empty folder";
     if (seen.kind == FolderKind::MergeLabRun && !force)
@@ -479,7 +508,8 @@ void check_run_folder(const std::string& given, bool force) {
         throw UsageError("--out must name a folder, got an empty path");
     const std::string dir = folder_itself(given);
     const std::string why = refusal(dir, inspect_path(dir, nullptr), force);
-    if (!why.empty()) throw Error(why);
+    if (!why.empty())
+        throw Error(why);
 }
 
 // `continuing`: the folder must already hold a run, which is kept.
@@ -491,14 +521,17 @@ std::unique_ptr<RunFolder> detail::claim_folder(const std::string& given, bool f
     if (continuing && first.kind != FolderKind::MergeLabRun)
         throw Error(dir + ": holds no MergeLab run to continue" +
                     (first.why.empty() ? "" : " (it " + first.why + ")"));
-    if (first.kind == FolderKind::Other) throw Error(refusal(dir, first, force));
+    if (first.kind == FolderKind::Other)
+        throw Error(refusal(dir, first, force));
     if (first.kind == FolderKind::Missing) {
         std::error_code ec;
         std::filesystem::create_directories(dir, ec);
-        if (ec) throw Error(dir + ": cannot create the run folder (" + ec.message() + ")");
+        if (ec)
+            throw Error(dir + ": cannot create the run folder (" + ec.message() + ")");
     }
     Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (dir_fd.fd < 0) throw Error(dir + ": cannot open the run folder (" + errno_text(errno) + ")");
+    if (dir_fd.fd < 0)
+        throw Error(dir + ": cannot open the run folder (" + errno_text(errno) + ")");
     const bool had_lock = ::faccessat(dir_fd.fd, kLockName, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
     // The lock is opened without following a link or waiting on a FIFO, and
     // used only when it is a regular file with one link: anything else (a
@@ -518,13 +551,15 @@ std::unique_ptr<RunFolder> detail::claim_folder(const std::string& given, bool f
         throw Error(refusal(dir, {FolderKind::Other, why}, force, true));
     if (::flock(lock.fd, LOCK_EX | LOCK_NB) != 0) {
         const std::string holder = lock_holder(lock.fd);
-        throw Error(dir + ": another run is writing this folder (" + holder + "); wait for it or choose another folder");
+        throw Error(dir + ": another run is writing this folder (" + holder +
+                    "); wait for it or choose another folder");
     }
     // Looked at again under the lock: nothing changes it now but a writer
     // that ignores the lock.
     const Inspected now = inspect_fd(dir_fd.fd, dir + "/");
     const auto refuse = [&](const std::string& message) {
-        if (!had_lock) ::unlinkat(dir_fd.fd, kLockName, 0);
+        if (!had_lock)
+            ::unlinkat(dir_fd.fd, kLockName, 0);
         throw Error(message);
     };
     if (continuing && now.seen.kind != FolderKind::MergeLabRun)
@@ -556,36 +591,45 @@ std::unique_ptr<RunFolder> claim_run_folder_to_continue(const std::string& dir) 
 void copy_run_folder(const std::string& from, const std::string& to) {
     const FolderInspection source = inspect_run_folder(from);
     if (source.kind != FolderKind::MergeLabRun)
-        throw Error(from + ": not a MergeLab run folder" + (source.why.empty() ? "" : " (it " + source.why + ")"));
+        throw Error(from + ": not a MergeLab run folder" +
+                    (source.why.empty() ? "" : " (it " + source.why + ")"));
     const FolderInspection target = inspect_run_folder(to);
     if (target.kind == FolderKind::MergeLabRun)
         throw Error(to + ": holds another MergeLab run; choose a new or empty folder");
     auto out = claim_run_folder(to, false);
     Fd src(::open(from.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (src.fd < 0) throw Error(from + ": cannot open (" + errno_text(errno) + ")");
+    if (src.fd < 0)
+        throw Error(from + ": cannot open (" + errno_text(errno) + ")");
     // Depth first through the allowed layout; inspect_run_folder has
     // already refused links and foreign files.
     std::function<void(int, const std::string&)> copy = [&](int dir_fd, const std::string& prefix) {
         for (const auto& name : list_names(dir_fd)) {
-            if (name == kLockName || is_temporary(name)) continue;
+            if (name == kLockName || is_temporary(name))
+                continue;
             struct stat st {};
-            if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISLNK(st.st_mode)) continue;
+            if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISLNK(st.st_mode))
+                continue;
             if (S_ISDIR(st.st_mode)) {
                 Fd sub(::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-                if (sub.fd < 0) throw Error(from + "/" + prefix + name + ": cannot open (" + errno_text(errno) + ")");
+                if (sub.fd < 0)
+                    throw Error(from + "/" + prefix + name + ": cannot open (" + errno_text(errno) + ")");
                 out->make_folder(prefix + name);
                 copy(sub.fd, prefix + name + "/");
                 continue;
             }
             Fd file(::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-            if (file.fd < 0) throw Error(from + "/" + prefix + name + ": cannot open (" + errno_text(errno) + ")");
+            if (file.fd < 0)
+                throw Error(from + "/" + prefix + name + ": cannot open (" + errno_text(errno) + ")");
             out->write_with(prefix + name, [&](int fd) {
                 char buf[1 << 16];
                 for (;;) {
                     const ssize_t n = ::read(file.fd, buf, sizeof buf);
-                    if (n < 0 && errno == EINTR) continue;
-                    if (n < 0) throw std::system_error(errno, std::generic_category());
-                    if (n == 0) break;
+                    if (n < 0 && errno == EINTR)
+                        continue;
+                    if (n < 0)
+                        throw std::system_error(errno, std::generic_category());
+                    if (n == 0)
+                        break;
                     write_all(fd, buf, size_t(n));
                 }
             });

@@ -18,13 +18,15 @@ namespace {
 std::vector<IndexList> indices_by_class(const std::vector<uint8_t>& labels) {
     std::vector<IndexList> by_class(kNumClasses);
     for (size_t i = 0; i < labels.size(); ++i)
-        if (labels[i] < kNumClasses) by_class[labels[i]].push_back(static_cast<int64_t>(i));
+        if (labels[i] < kNumClasses)
+            by_class[labels[i]].push_back(static_cast<int64_t>(i));
     return by_class;
 }
 
 class VPartitioner : public Partitioner {
 public:
-    std::vector<IndexList> partition(const std::vector<uint8_t>& labels, int envs, uint64_t seed) const override {
+    std::vector<IndexList> partition(const std::vector<uint8_t>& labels, int envs,
+                                     uint64_t seed) const override {
         std::mt19937_64 rng(derive_seed(seed, 1));
         std::vector<IndexList> parts(envs);
         for (IndexList& members : indices_by_class(labels)) {
@@ -33,26 +35,31 @@ public:
             // every environment holds exactly the same class mix.
             const size_t share = members.size() / envs;
             for (int k = 0; k < envs; ++k)
-                parts[k].insert(parts[k].end(), members.begin() + k * share, members.begin() + (k + 1) * share);
+                parts[k].insert(parts[k].end(), members.begin() + k * share,
+                                members.begin() + (k + 1) * share);
         }
-        for (auto& p : parts) shuffle_in_place(p, rng);
+        for (auto& p : parts)
+            shuffle_in_place(p, rng);
         return parts;
     }
 };
 
 class HPartitioner : public Partitioner {
 public:
-    explicit HPartitioner(std::vector<std::vector<int>> assignment) : assignment_(std::move(assignment)) {}
-    std::vector<IndexList> partition(const std::vector<uint8_t>& labels, int envs, uint64_t seed) const override {
+    explicit HPartitioner(std::vector<std::vector<int>> assignment)
+        : assignment_(std::move(assignment)) {}
+    std::vector<IndexList> partition(const std::vector<uint8_t>& labels, int envs,
+                                     uint64_t seed) const override {
         const auto groups = assignment_.empty() ? default_class_assignment(envs) : assignment_;
         if (static_cast<int>(groups.size()) != envs)
-            throw UsageError("--classes names " + std::to_string(groups.size()) + " environments but --envs is " +
-                             std::to_string(envs));
+            throw UsageError("--classes names " + std::to_string(groups.size()) +
+                             " environments but --envs is " + std::to_string(envs));
         std::mt19937_64 rng(derive_seed(seed, 2));
         const auto by_class = indices_by_class(labels);
         std::vector<IndexList> parts(envs);
         for (int k = 0; k < envs; ++k) {
-            for (int c : groups[k]) parts[k].insert(parts[k].end(), by_class[c].begin(), by_class[c].end());
+            for (int c : groups[k])
+                parts[k].insert(parts[k].end(), by_class[c].begin(), by_class[c].end());
             shuffle_in_place(parts[k], rng);
         }
         return parts;
@@ -64,8 +71,10 @@ private:
 
 class DirichletPartitioner : public Partitioner {
 public:
-    explicit DirichletPartitioner(double alpha) : alpha_(alpha) {}
-    std::vector<IndexList> partition(const std::vector<uint8_t>& labels, int envs, uint64_t seed) const override {
+    explicit DirichletPartitioner(double alpha)
+        : alpha_(alpha) {}
+    std::vector<IndexList> partition(const std::vector<uint8_t>& labels, int envs,
+                                     uint64_t seed) const override {
         std::mt19937_64 rng(derive_seed(seed, 3));
         const auto by_class = indices_by_class(labels);
         // As in the usual non-IID benchmarks: redraw until every environment
@@ -94,22 +103,27 @@ public:
                 double cumulative = 0;
                 for (int k = 0; k < envs; ++k) {
                     cumulative += share[k] / total;
-                    const size_t end = k + 1 == envs ? members.size()
-                                                     : std::min(members.size(), static_cast<size_t>(std::llround(
-                                                                                    cumulative * members.size())));
-                    if (end > begin) parts[k].insert(parts[k].end(), members.begin() + begin, members.begin() + end);
+                    const size_t end =
+                        k + 1 == envs
+                            ? members.size()
+                            : std::min(members.size(),
+                                       static_cast<size_t>(std::llround(cumulative * members.size())));
+                    if (end > begin)
+                        parts[k].insert(parts[k].end(), members.begin() + begin, members.begin() + end);
                     begin = std::max(begin, end);
                 }
             }
             bool ok = true;
-            for (const auto& p : parts) ok = ok && p.size() >= minimum;
+            for (const auto& p : parts)
+                ok = ok && p.size() >= minimum;
             if (ok) {
-                for (auto& p : parts) shuffle_in_place(p, rng);
+                for (auto& p : parts)
+                    shuffle_in_place(p, rng);
                 return parts;
             }
         }
-        throw UsageError("dirichlet split: could not give every environment at least " + std::to_string(minimum) +
-                         " samples; raise --alpha or lower --envs");
+        throw UsageError("dirichlet split: could not give every environment at least " +
+                         std::to_string(minimum) + " samples; raise --alpha or lower --envs");
     }
 
 private:
@@ -118,7 +132,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<Partitioner> make_v_partitioner() { return std::make_unique<VPartitioner>(); }
+std::unique_ptr<Partitioner> make_v_partitioner() {
+    return std::make_unique<VPartitioner>();
+}
 std::unique_ptr<Partitioner> make_h_partitioner(std::vector<std::vector<int>> assignment) {
     return std::make_unique<HPartitioner>(std::move(assignment));
 }
@@ -133,20 +149,23 @@ std::vector<std::vector<int>> default_class_assignment(int envs) {
     int c = 0;
     for (int k = 0; k < envs; ++k) {
         const int size = kNumClasses / envs + (k < kNumClasses % envs ? 1 : 0);
-        for (int i = 0; i < size; ++i) groups[k].push_back(c++);
+        for (int i = 0; i < size; ++i)
+            groups[k].push_back(c++);
     }
     return groups;
 }
 
 std::vector<std::vector<int>> parse_class_assignment(const std::string& text) {
     auto bad = [&](const std::string& why) {
-        return setting_error("classes", "'" + text + "': " + why + " (example: 0-4;5-9 or 0,2,4,6,8;1,3,5,7,9)");
+        return setting_error("classes",
+                             "'" + text + "': " + why + " (example: 0-4;5-9 or 0,2,4,6,8;1,3,5,7,9)");
     };
     auto parse_class = [&](const std::string& s) {
         if (s.empty() || s.size() > 2 || !std::all_of(s.begin(), s.end(), ::isdigit))
             throw bad("'" + s + "' is not a class number");
         const int c = std::stoi(s);
-        if (c >= kNumClasses) throw bad("class " + s + " is outside 0-9");
+        if (c >= kNumClasses)
+            throw bad("class " + s + " is outside 0-9");
         return c;
     };
     std::vector<std::vector<int>> groups;
@@ -157,7 +176,8 @@ std::vector<std::vector<int>> parse_class_assignment(const std::string& text) {
     while (std::getline(groups_in, group, ';')) {
         ++env;
         group.erase(std::remove_if(group.begin(), group.end(), ::isspace), group.end());
-        if (group.empty()) throw bad("environment " + std::to_string(env) + " has no classes");
+        if (group.empty())
+            throw bad("environment " + std::to_string(env) + " has no classes");
         std::vector<int> classes;
         std::stringstream items(group);
         std::string item;
@@ -169,33 +189,42 @@ std::vector<std::vector<int>> parse_class_assignment(const std::string& text) {
             } else {
                 lo = parse_class(item.substr(0, dash));
                 hi = parse_class(item.substr(dash + 1));
-                if (hi < lo) throw bad("range " + item + " runs backwards");
+                if (hi < lo)
+                    throw bad("range " + item + " runs backwards");
             }
             for (int c = lo; c <= hi; ++c) {
-                if (!seen.insert(c).second) throw bad("class " + std::to_string(c) + " is given twice");
+                if (!seen.insert(c).second)
+                    throw bad("class " + std::to_string(c) + " is given twice");
                 classes.push_back(c);
             }
         }
-        if (classes.empty()) throw bad("environment " + std::to_string(env) + " has no classes");
+        if (classes.empty())
+            throw bad("environment " + std::to_string(env) + " has no classes");
         std::sort(classes.begin(), classes.end());
         groups.push_back(classes);
     }
-    if (!text.empty() && text.back() == ';') throw bad("environment " + std::to_string(env + 1) + " has no classes");
-    if (groups.empty()) throw bad("no environments given");
+    if (!text.empty() && text.back() == ';')
+        throw bad("environment " + std::to_string(env + 1) + " has no classes");
+    if (groups.empty())
+        throw bad("no environments given");
     return groups;
 }
 
 std::string format_class_assignment(const std::vector<std::vector<int>>& assignment) {
     std::string out;
     for (size_t k = 0; k < assignment.size(); ++k) {
-        if (k) out += ';';
+        if (k)
+            out += ';';
         const auto& g = assignment[k];
         for (size_t i = 0; i < g.size();) {
             size_t j = i;
-            while (j + 1 < g.size() && g[j + 1] == g[j] + 1) ++j;
-            if (i) out += ',';
+            while (j + 1 < g.size() && g[j + 1] == g[j] + 1)
+                ++j;
+            if (i)
+                out += ',';
             out += std::to_string(g[i]);
-            if (j > i) out += '-' + std::to_string(g[j]);
+            if (j > i)
+                out += '-' + std::to_string(g[j]);
             i = j + 1;
         }
     }
@@ -205,22 +234,33 @@ std::string format_class_assignment(const std::vector<std::vector<int>>& assignm
 namespace {
 
 std::vector<SplitKind> builtin_splits() {
-    SplitKind v{{"V", QT_TRANSLATE_NOOP("mergelab", "V: every environment has all classes"),
-                 QT_TRANSLATE_NOOP("mergelab", "every environment holds all ten classes in equal shares, different samples"),
-                 "Lee et al., section 4 (V-environment)",
-                 {}},
-                [](const SplitSpec&) { return make_v_partitioner(); }};
-    SplitKind h{{"H", QT_TRANSLATE_NOOP("mergelab", "H: environments hold different classes"),
-                 QT_TRANSLATE_NOOP("mergelab", "each environment holds only its own classes (default: even contiguous groups, 0-4 / 5-9)"),
-                 "Lee et al., section 4 (H-environment)",
-                 {}},
-                [](const SplitSpec& spec) { return make_h_partitioner(spec.classes); }};
+    SplitKind v{
+        {"V",
+         QT_TRANSLATE_NOOP("mergelab", "V: every environment has all classes"),
+         QT_TRANSLATE_NOOP("mergelab",
+                           "every environment holds all ten classes in equal shares, different samples"),
+         "Lee et al., section 4 (V-environment)",
+         {}},
+        [](const SplitSpec&) { return make_v_partitioner(); }};
+    SplitKind h{
+        {"H",
+         QT_TRANSLATE_NOOP("mergelab", "H: environments hold different classes"),
+         QT_TRANSLATE_NOOP(
+             "mergelab",
+             "each environment holds only its own classes (default: even contiguous groups, 0-4 / 5-9)"),
+         "Lee et al., section 4 (H-environment)",
+         {}},
+        [](const SplitSpec& spec) { return make_h_partitioner(spec.classes); }};
     h.uses_classes = true;
-    SplitKind dirichlet{{"dirichlet", QT_TRANSLATE_NOOP("mergelab", "Dirichlet: skewed class shares"),
-                         QT_TRANSLATE_NOOP("mergelab", "each class is shared among the environments in proportions drawn from Dirichlet(alpha)"),
-                         "Hsu, Qi and Brown, Measuring the effects of non-identical data distribution (2019)",
-                         {}},
-                        [](const SplitSpec& spec) { return make_dirichlet_partitioner(spec.alpha); }};
+    SplitKind dirichlet{
+        {"dirichlet",
+         QT_TRANSLATE_NOOP("mergelab", "Dirichlet: skewed class shares"),
+         QT_TRANSLATE_NOOP(
+             "mergelab",
+             "each class is shared among the environments in proportions drawn from Dirichlet(alpha)"),
+         "Hsu, Qi and Brown, Measuring the effects of non-identical data distribution (2019)",
+         {}},
+        [](const SplitSpec& spec) { return make_dirichlet_partitioner(spec.alpha); }};
     return {v, h, dirichlet};
 }
 
@@ -231,19 +271,28 @@ std::vector<SplitKind>& split_registry() {
 
 } // namespace
 
-const std::vector<SplitKind>& split_kinds() { return split_registry(); }
+const std::vector<SplitKind>& split_kinds() {
+    return split_registry();
+}
 
-void register_split(SplitKind kind) { add_entry(split_registry(), std::move(kind)); }
+void register_split(SplitKind kind) {
+    add_entry(split_registry(), std::move(kind));
+}
 
-const SplitKind* find_split(const std::string& name) { return find_entry(split_kinds(), name); }
+const SplitKind* find_split(const std::string& name) {
+    return find_entry(split_kinds(), name);
+}
 
-std::vector<std::string> split_names() { return entry_names(split_kinds()); }
+std::vector<std::string> split_names() {
+    return entry_names(split_kinds());
+}
 
 void validate(const SplitSpec& spec) {
     // The split's own settings against their declarations (settings.cpp).
     ExperimentConfig config;
     config.split = spec;
-    for (const char* key : {"split", "envs", "classes", "alpha", "val_fraction", "train_limit", "train_fraction"})
+    for (const char* key :
+         {"split", "envs", "classes", "alpha", "val_fraction", "train_limit", "train_fraction"})
         check_setting(setting(key), setting(key).get(config));
     const SplitKind* kind = find_split(spec.kind);
     if (kind->uses_classes && !spec.classes.empty() && static_cast<int>(spec.classes.size()) != spec.envs)
@@ -265,8 +314,8 @@ std::vector<EnvironmentData> make_environments(const SplitSpec& spec, const std:
     for (size_t k = 0; k < parts.size(); ++k) {
         const IndexList& pool = parts[k]; // already shuffled by the partitioner
         if (pool.size() < 2)
-            throw UsageError("environment " + std::to_string(k + 1) + " would hold " + std::to_string(pool.size()) +
-                             " images; too few to train and validate");
+            throw UsageError("environment " + std::to_string(k + 1) + " would hold " +
+                             std::to_string(pool.size()) + " images; too few to train and validate");
         size_t val = std::max<size_t>(1, static_cast<size_t>(std::llround(spec.val_fraction * pool.size())));
         size_t train = pool.size() - val;
         if (spec.train_fraction < 1) {
@@ -276,14 +325,17 @@ std::vector<EnvironmentData> make_environments(const SplitSpec& spec, const std:
         if (spec.train_limit > 0 && train > static_cast<size_t>(spec.train_limit)) {
             // Keep the validation share relative to the smaller training set.
             train = static_cast<size_t>(spec.train_limit);
-            val = std::max<size_t>(
-                1, std::min(val, static_cast<size_t>(std::llround(train * spec.val_fraction / (1 - spec.val_fraction)))));
+            val =
+                std::max<size_t>(1, std::min(val, static_cast<size_t>(std::llround(
+                                                      train * spec.val_fraction / (1 - spec.val_fraction)))));
         }
         envs[k].val.assign(pool.begin(), pool.begin() + val);
         envs[k].train.assign(pool.begin() + val, pool.begin() + val + train);
         std::set<int> present;
-        for (int64_t i : envs[k].train) present.insert(labels[i]);
-        for (int64_t i : envs[k].val) present.insert(labels[i]);
+        for (int64_t i : envs[k].train)
+            present.insert(labels[i]);
+        for (int64_t i : envs[k].val)
+            present.insert(labels[i]);
         envs[k].classes.assign(present.begin(), present.end());
     }
     return envs;

@@ -41,15 +41,17 @@ std::vector<LocalRule> builtin_rules() {
     rs.name = "fedrs";
     rs.label = "FedRS";
     rs.description = QT_TRANSLATE_NOOP(
-        "mergelab", "restricted softmax: while an environment trains, the logits of classes it holds no image of "
-                    "are scaled by alpha, so it stops pushing them down (label skew, as in the H split)");
+        "mergelab",
+        "restricted softmax: while an environment trains, the logits of classes it holds no image of "
+        "are scaled by alpha, so it stops pushing them down (label skew, as in the H split)");
     rs.reference =
         "Li and Zhan, FedRS: Federated Learning with Restricted Softmax for Label Distribution Non-IID "
         "Data, KDD 2021";
-    rs.params = {param("alpha", QT_TRANSLATE_NOOP("mergelab", "Scale of missing classes' logits"),
-                       QT_TRANSLATE_NOOP("mergelab", "1 is plain training; 0 leaves the classes an environment "
-                                                     "lacks out of its softmax"),
-                       0.5, 0, 1)};
+    rs.params = {
+        param("alpha", QT_TRANSLATE_NOOP("mergelab", "Scale of missing classes' logits"),
+              QT_TRANSLATE_NOOP("mergelab", "1 is plain training; 0 leaves the classes an environment "
+                                            "lacks out of its softmax"),
+              0.5, 0, 1)};
     return {plain, prox, scaffold, rs};
 }
 

@@ -17,14 +17,21 @@ size_t utf8_length(const std::string& s, size_t i) {
     const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
     const unsigned char c = b(i);
     size_t n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-    if (n == 0 || i + n > s.size()) return 0;
+    if (n == 0 || i + n > s.size())
+        return 0;
     for (size_t k = 1; k < n; ++k)
-        if ((b(i + k) & 0xc0) != 0x80) return 0;
-    if (n == 3 && c == 0xe0 && b(i + 1) < 0xa0) return 0; // overlong
-    if (n == 3 && c == 0xed && b(i + 1) >= 0xa0) return 0; // surrogates
-    if (n == 4 && c == 0xf0 && b(i + 1) < 0x90) return 0;  // overlong
-    if (n == 4 && c == 0xf4 && b(i + 1) >= 0x90) return 0; // beyond U+10FFFF
-    if (n == 2 && c == 0xc2 && b(i + 1) < 0xa0) return 0;  // C1 controls
+        if ((b(i + k) & 0xc0) != 0x80)
+            return 0;
+    if (n == 3 && c == 0xe0 && b(i + 1) < 0xa0)
+        return 0; // overlong
+    if (n == 3 && c == 0xed && b(i + 1) >= 0xa0)
+        return 0; // surrogates
+    if (n == 4 && c == 0xf0 && b(i + 1) < 0x90)
+        return 0; // overlong
+    if (n == 4 && c == 0xf4 && b(i + 1) >= 0x90)
+        return 0; // beyond U+10FFFF
+    if (n == 2 && c == 0xc2 && b(i + 1) < 0xa0)
+        return 0; // C1 controls
     return n;
 }
 
@@ -46,7 +53,8 @@ std::string printable(const std::string& text, size_t max_bytes) {
             ++i;
         }
     }
-    if (i < text.size()) out += "...";
+    if (i < text.size())
+        out += "...";
     return out;
 }
 

@@ -12,7 +12,9 @@
 
 namespace mergelab {
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 void keep_freed_memory() {
 #ifdef __GLIBC__
@@ -124,7 +126,8 @@ void run_parallel(int threads, const std::vector<int64_t>& cost, const std::func
                   std::atomic<bool>& abort) {
     const int workers = std::min<int>(threads, static_cast<int>(cost.size()));
     if (workers <= 1) {
-        for (size_t i = 0; i < cost.size(); ++i) task(i);
+        for (size_t i = 0; i < cost.size(); ++i)
+            task(i);
         return;
     }
     std::vector<size_t> order(cost.size());
@@ -145,29 +148,34 @@ void run_parallel(int threads, const std::vector<int64_t>& cost, const std::func
         pool.emplace_back([&, w] {
             try {
                 torch::set_num_threads(per_worker);
-                for (size_t i : plan[w]) task(i);
+                for (size_t i : plan[w])
+                    task(i);
             } catch (...) {
                 errors[w] = std::current_exception();
                 abort = true;
             }
         });
     }
-    for (auto& t : pool) t.join();
+    for (auto& t : pool)
+        t.join();
     torch::set_num_threads(threads);
     abort = false;
     std::exception_ptr first;
     for (auto& e : errors) {
-        if (!e) continue;
+        if (!e)
+            continue;
         try {
             std::rethrow_exception(e);
         } catch (const Cancelled&) {
-            if (!first) first = e;
+            if (!first)
+                first = e;
         } catch (...) {
             first = e;
             break;
         }
     }
-    if (first) std::rethrow_exception(first);
+    if (first)
+        std::rethrow_exception(first);
 }
 
 } // namespace mergelab

@@ -36,7 +36,8 @@ struct TrainingTensors {
 };
 
 inline torch::Tensor index_tensor(const IndexList& idx) {
-    return torch::from_blob(const_cast<int64_t*>(idx.data()), {static_cast<int64_t>(idx.size())}, torch::kInt64);
+    return torch::from_blob(const_cast<int64_t*>(idx.data()), {static_cast<int64_t>(idx.size())},
+                            torch::kInt64);
 }
 
 // A local training rule's state for one environment (the rules people see
@@ -73,7 +74,8 @@ public:
 // Environment-side state of `rule` for an environment holding `classes`
 // (FedRS reads them); nullptr for plain training. Throws UsageError for an
 // unknown rule.
-std::unique_ptr<LocalRuleState> make_local_rule(const Choice& rule, double lr, const std::vector<int>& classes);
+std::unique_ptr<LocalRuleState> make_local_rule(const Choice& rule, double lr,
+                                                const std::vector<int>& classes);
 // The merging side, for a model shaped like `like`; nullptr when the rule
 // shares nothing.
 std::unique_ptr<RuleServer> make_rule_server(const Choice& rule, const WeightSet& like);
@@ -104,7 +106,8 @@ private:
 class Trainer {
 public:
     Trainer(const ExperimentConfig& config, const WeightSet& initial)
-        : config_(config), net_(make_net(config.model)) {
+        : config_(config)
+        , net_(make_net(config.model)) {
         assign_weights(*net_, initial);
     }
 
@@ -137,12 +140,13 @@ private:
     int64_t steps_ = 0;
 };
 
-inline std::unique_ptr<torch::optim::Optimizer> make_optimizer(const ExperimentConfig& c, ClassifierImpl& net) {
+inline std::unique_ptr<torch::optim::Optimizer> make_optimizer(const ExperimentConfig& c,
+                                                               ClassifierImpl& net) {
     if (c.optimizer == Optimizer::Sgd)
-        return std::make_unique<torch::optim::SGD>(net.parameters(), torch::optim::SGDOptions(c.lr).momentum(c.momentum));
+        return std::make_unique<torch::optim::SGD>(net.parameters(),
+                                                   torch::optim::SGDOptions(c.lr).momentum(c.momentum));
     return std::make_unique<torch::optim::Adam>(net.parameters(), torch::optim::AdamOptions(c.lr));
 }
-
 
 // Runs task(i) for every i < cost.size() on min(threads, tasks) workers, each
 // with an equal share of the threads. Small convolutions scale poorly across

@@ -30,15 +30,19 @@ class TestCli : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(dir_.isValid());
-        std::vector<WeightSet> sets{initial_weights("cnn", 1), initial_weights("cnn", 2), initial_weights("cnn", 3)};
+        std::vector<WeightSet> sets{initial_weights("cnn", 1), initial_weights("cnn", 2),
+                                    initial_weights("cnn", 3)};
         // Plant ties: equal values, and equal magnitudes of opposite sign.
         for (size_t t = 0; t < sets[0].size(); ++t) {
             auto& a = sets[0][t].values;
             auto& b = sets[1][t].values;
             auto& c = sets[2][t].values;
-            for (size_t i = 0; i < a.size(); i += 7) b[i] = a[i];
-            for (size_t i = 3; i < a.size(); i += 11) b[i] = -a[i], c[i] = a[i];
-            for (size_t i = 5; i < a.size(); i += 13) c[i] = -std::max(std::fabs(a[i]), std::fabs(b[i]));
+            for (size_t i = 0; i < a.size(); i += 7)
+                b[i] = a[i];
+            for (size_t i = 3; i < a.size(); i += 11)
+                b[i] = -a[i], c[i] = a[i];
+            for (size_t i = 5; i < a.size(); i += 13)
+                c[i] = -std::max(std::fabs(a[i]), std::fabs(b[i]));
         }
         for (int k = 0; k < 3; ++k) {
             models_ << path(QString("m%1.pt").arg(k + 1));
@@ -61,7 +65,8 @@ private slots:
         QVERIFY2(r.exit_code == 0, qPrintable(r.err));
         const WeightSet merged = load_state_dict(out.toStdString());
         std::vector<WeightSet> in;
-        for (const auto& m : models_) in.push_back(load_state_dict(m.toStdString()));
+        for (const auto& m : models_)
+            in.push_back(load_state_dict(m.toStdString()));
         QCOMPARE(merged.size(), in[0].size());
         int ties = 0;
         for (size_t t = 0; t < merged.size(); ++t) {
@@ -75,16 +80,24 @@ private slots:
                     want = a > b ? (a > c ? a : c) : (b > c ? b : c);
                 } else {
                     want = a;
-                    if (std::fabs(b) > std::fabs(want)) want = b;
-                    if (std::fabs(c) > std::fabs(want)) want = c;
+                    if (std::fabs(b) > std::fabs(want))
+                        want = b;
+                    if (std::fabs(c) > std::fabs(want))
+                        want = c;
                     ties += std::fabs(a) == std::fabs(b) || std::fabs(a) == std::fabs(c);
                 }
                 if (std::memcmp(&want, &merged[t].values[i], sizeof(float)) != 0)
-                    QFAIL(qPrintable(QString("%1[%2]: %3 != %4").arg(merged[t].name.c_str()).arg(i).arg(merged[t].values[i]).arg(want)));
+                    QFAIL(qPrintable(QString("%1[%2]: %3 != %4")
+                                         .arg(merged[t].name.c_str())
+                                         .arg(i)
+                                         .arg(merged[t].values[i])
+                                         .arg(want)));
             }
         }
-        if (method == "absmax") QVERIFY(ties > 1000);
-        if (!python_torch_available()) QSKIP("PyTorch not installed: skipped the PyTorch cross-check");
+        if (method == "absmax")
+            QVERIFY(ties > 1000);
+        if (!python_torch_available())
+            QSKIP("PyTorch not installed: skipped the PyTorch cross-check");
         const auto check = run_torch_reference(QStringList{"merge-check", method, out} + models_);
         QVERIFY2(check.exit_code == 0, qPrintable(check.out + check.err));
     }
@@ -111,7 +124,8 @@ private slots:
         for (int t = 0; t < 10; ++t)
             for (int p = 0; p < 10; ++p) {
                 total += rows[t].toArray()[p].toInt();
-                if (t == p) diagonal += rows[t].toArray()[p].toInt();
+                if (t == p)
+                    diagonal += rows[t].toArray()[p].toInt();
             }
         QCOMPARE(total, 100); // 10 synthetic test images per class
         QCOMPARE(diagonal / 100.0, acc);
@@ -126,8 +140,10 @@ private slots:
         QTest::newRow("unknown method")
             << QStringList{"merge", "a.pt", "b.pt", "--method", "sum", "-o", "o.pt"} << 2 << "sum";
         QTest::newRow("one model") << QStringList{"merge", "a.pt", "-o", "o.pt"} << 2 << "models";
-        QTest::newRow("threads out of range") << QStringList{"eval", "m.pt", "--threads", "-3"} << 2 << "threads";
-        QTest::newRow("missing model file") << QStringList{"eval", "/nonexistent/m.pt"} << 1 << "/nonexistent/m.pt";
+        QTest::newRow("threads out of range")
+            << QStringList{"eval", "m.pt", "--threads", "-3"} << 2 << "threads";
+        QTest::newRow("missing model file")
+            << QStringList{"eval", "/nonexistent/m.pt"} << 1 << "/nonexistent/m.pt";
         QTest::newRow("help") << QStringList{"merge", "--help"} << 0 << "";
     }
     void exitCodes() {
@@ -155,8 +171,8 @@ private slots:
         QTest::newRow("lr nan") << QStringList{"--lr", "nan"} << "--lr";
         QTest::newRow("H envs > classes") << QStringList{"--split", "H", "--envs", "11"} << "--envs";
         QTest::newRow("class twice") << QStringList{"--split", "H", "--classes", "0-4;4-9"} << "--classes";
-        QTest::newRow("env without class") << QStringList{"--split", "H", "--envs", "3", "--classes", "0-4;;5-9"}
-                                           << "--classes";
+        QTest::newRow("env without class")
+            << QStringList{"--split", "H", "--envs", "3", "--classes", "0-4;;5-9"} << "--classes";
         QTest::newRow("alpha 0") << QStringList{"--split", "dirichlet", "--alpha", "0"} << "--alpha";
         QTest::newRow("unknown method") << QStringList{"--method", "sum"} << "--method";
         QTest::newRow("unknown rule") << QStringList{"--rule", "sgd"} << "--rule";
@@ -177,11 +193,12 @@ private slots:
 
     void runWritesFilesAndShowReproducesTheTable() {
         const QString out = path("run-out");
-        const auto r = run_cli({"run", "--data", path("data"), "--rounds", "2", "--threads", "1", "--batch", "16",
-                                "--out", out});
+        const auto r = run_cli({"run", "--data", path("data"), "--rounds", "2", "--threads", "1", "--batch",
+                                "16", "--out", out});
         QVERIFY2(r.exit_code == 0, qPrintable(r.err));
         QVERIFY(QFile::exists(out + "/run.json") && QFile::exists(out + "/metrics.csv"));
-        QVERIFY(QFile::exists(out + "/models/round-002-avg.pt") && QFile::exists(out + "/models/round-002-env-2.pt"));
+        QVERIFY(QFile::exists(out + "/models/round-002-avg.pt") &&
+                QFile::exists(out + "/models/round-002-env-2.pt"));
         const auto shown = run_cli({"show", out});
         QCOMPARE(shown.exit_code, 0);
         // The table printed live equals the one shown from the saved run.
@@ -211,14 +228,16 @@ private slots:
                 }
             QCOMPARE(total, 100);
             QCOMPARE(diagonal / 100.0, m["test_acc"].toDouble());
-            if (!python_torch_available()) continue;
-            const auto torch_eval =
-                run_torch_reference({"eval", out + "/models/round-002-" + method + ".pt", "--data", path("data")});
+            if (!python_torch_available())
+                continue;
+            const auto torch_eval = run_torch_reference(
+                {"eval", out + "/models/round-002-" + method + ".pt", "--data", path("data")});
             QVERIFY2(torch_eval.exit_code == 0, qPrintable(torch_eval.err));
             QCOMPARE(QJsonDocument::fromJson(torch_eval.out.toUtf8()).object()["test_acc"].toDouble(),
                      m["test_acc"].toDouble());
         }
-        if (!python_torch_available()) QSKIP("PyTorch not installed: checked the confusion matrices only");
+        if (!python_torch_available())
+            QSKIP("PyTorch not installed: checked the confusion matrices only");
     }
 
     void evalRefusesAModelMissingATensor() {
@@ -238,10 +257,13 @@ private slots:
 
     // Must match PyTorch on a model PyTorch trained and saved the everyday way.
     void evalMatchesPyTorchOnRealData() {
-        if (real_data_dir().isEmpty()) QSKIP("Fashion-MNIST not installed");
-        if (!python_torch_available()) QSKIP("PyTorch not installed");
+        if (real_data_dir().isEmpty())
+            QSKIP("Fashion-MNIST not installed");
+        if (!python_torch_available())
+            QSKIP("PyTorch not installed");
         const QString model = path("torch-trained.pt");
-        const auto trained = run_torch_reference({"train", model, "--data", real_data_dir(), "--limit", "6000"});
+        const auto trained =
+            run_torch_reference({"train", model, "--data", real_data_dir(), "--limit", "6000"});
         QVERIFY2(trained.exit_code == 0, qPrintable(trained.err));
         const auto torch_json = QJsonDocument::fromJson(trained.out.toUtf8()).object();
         const auto r = run_cli({"eval", model, "--json"});

@@ -46,7 +46,8 @@ QMap<QString, QByteArray> snapshot(const QString& root, const QString& skip = {}
     while (it.hasNext()) {
         const QString path = it.next();
         const QString rel = QDir(root).relativeFilePath(path);
-        if (!skip.isEmpty() && (rel == skip || rel.startsWith(skip + "/"))) continue;
+        if (!skip.isEmpty() && (rel == skip || rel.startsWith(skip + "/")))
+            continue;
         const QFileInfo info(path);
         struct stat st {};
         if (::lstat(QFile::encodeName(path).constData(), &st) != 0) {
@@ -124,10 +125,13 @@ class TestRunFolders : public QObject {
     // A quick run into `out` (one round on a few synthetic images).
     // `extra` may give its own --out or --rounds.
     ProcessResult run(const QString& out, const QStringList& extra = {}) {
-        QStringList args{"--log-level", "warn", "run", "--data", dataDir(), "--threads", "1", "--batch", "16",
-                         "--bins", "8"};
-        if (!extra.contains("--out")) args << "--out" << out;
-        if (!extra.contains("--rounds")) args << "--rounds" << "1";
+        QStringList args{"--log-level", "warn",    "run", "--data", dataDir(), "--threads",
+                         "1",           "--batch", "16",  "--bins", "8"};
+        if (!extra.contains("--out"))
+            args << "--out" << out;
+        if (!extra.contains("--rounds"))
+            args << "--rounds"
+                 << "1";
         return run_cli(args + extra, 60000);
     }
 
@@ -185,7 +189,8 @@ private slots:
             {"--out link/. (a trailing slash and dot)", false},
             {"a previous run whose models cannot be removed, --force", false},
         };
-        for (const auto& [layout, ok] : rows) QTest::newRow(qPrintable(layout)) << layout << ok;
+        for (const auto& [layout, ok] : rows)
+            QTest::newRow(qPrintable(layout)) << layout << ok;
     }
     void hostileLayoutsNeverTouchAnythingOutside() {
         QFETCH(QString, layout);
@@ -220,14 +225,17 @@ private slots:
         } else if (layout.startsWith("lanes is a link")) {
             QDir().mkpath(out);
             QVERIFY(QFile::link(outside, out + "/lanes"));
-            extra << "--lanes" << "avg,max";
+            extra << "--lanes"
+                  << "avg,max";
         } else if (layout.startsWith("a lane folder")) {
             QDir().mkpath(out + "/lanes");
             QVERIFY(QFile::link(outside, out + "/lanes/avg"));
-            extra << "--lanes" << "avg";
+            extra << "--lanes"
+                  << "avg";
         } else if (layout.startsWith("the folder of another run")) {
             previous_run();
-            if (layout.endsWith("--force")) extra << "--force";
+            if (layout.endsWith("--force"))
+                extra << "--force";
         } else if (layout.startsWith("a folder of notes")) {
             touch(out + "/notes.txt");
         } else if (layout.startsWith("a folder holding only a hidden")) {
@@ -245,15 +253,18 @@ private slots:
             extra << "--out" << out + "/sub";
         } else if (layout.startsWith("a stale lock")) {
             touch(out + "/.mergelab.lock", "process 999999\n");
-            if (layout.contains("unfinished")) touch(out + "/models/round-001-env-1.pt", "half a model");
-            if (layout.endsWith("--force")) extra << "--force";
+            if (layout.contains("unfinished"))
+                touch(out + "/models/round-001-env-1.pt", "half a model");
+            if (layout.endsWith("--force"))
+                extra << "--force";
         } else if (layout.startsWith("run.json is a FIFO")) {
             QDir().mkpath(out);
             QCOMPARE(::mkfifo(qPrintable(out + "/run.json"), 0644), 0);
         } else if (layout.startsWith("a previous run whose model is")) {
             previous_run();
             QFile::remove(out + "/models/round-001-env-1.pt");
-            QCOMPARE(::link(qPrintable(outside + "/round-001-env-1.pt"), qPrintable(out + "/models/round-001-env-1.pt")),
+            QCOMPARE(::link(qPrintable(outside + "/round-001-env-1.pt"),
+                            qPrintable(out + "/models/round-001-env-1.pt")),
                      0);
             extra << "--force";
         } else if (layout.startsWith("a fresh folder")) {
@@ -313,7 +324,8 @@ private slots:
         clock.start();
         const auto r = whole.isEmpty() ? run(out, extra) : run_cli(whole, 60000);
         QVERIFY2(clock.elapsed() < 55000, "hung");
-        QVERIFY2((r.exit_code == 0) == succeeds, qPrintable(QString("exit %1: %2").arg(r.exit_code).arg(r.err)));
+        QVERIFY2((r.exit_code == 0) == succeeds,
+                 qPrintable(QString("exit %1: %2").arg(r.exit_code).arg(r.err)));
         if (!succeeds) {
             QCOMPARE(r.exit_code, 1);
             QVERIFY2(r.err.contains(named), qPrintable(r.err)); // names the folder
@@ -346,14 +358,14 @@ private slots:
         QTemporaryDir root;
         const QString out = root.filePath("run");
         QProcess first;
-        first.start(qEnvironmentVariable("MERGELAB_CLI"),
-                    {"--log-level", "warn", "run", "--data", dataDir(), "--rounds", "40", "--threads", "1", "--out",
-                     out});
+        first.start(qEnvironmentVariable("MERGELAB_CLI"), {"--log-level", "warn", "run", "--data", dataDir(),
+                                                           "--rounds", "40", "--threads", "1", "--out", out});
         QVERIFY(first.waitForStarted());
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(out + "/models"), 20000);
         const auto second = run(out, {"--force"});
         QCOMPARE(second.exit_code, 1);
-        QVERIFY2(second.err.contains("process " + QString::number(first.processId())), qPrintable(second.err));
+        QVERIFY2(second.err.contains("process " + QString::number(first.processId())),
+                 qPrintable(second.err));
         ::kill(static_cast<pid_t>(first.processId()), SIGTERM);
         QVERIFY(first.waitForFinished(20000));
         QCOMPARE(first.exitCode(), 143); // 128 + SIGTERM
@@ -401,7 +413,8 @@ private slots:
         const auto eval = run_cli({"eval", root.filePath("nan.pt"), "--data", dataDir()});
         QCOMPARE(eval.exit_code, 1);
         QVERIFY2(eval.err.contains("conv2.weight") && !eval.out.contains("nan"), qPrintable(eval.err));
-        const auto merged = run_cli({"merge", root.filePath("ok.pt"), root.filePath("nan.pt"), "-o", root.filePath("m.pt")});
+        const auto merged =
+            run_cli({"merge", root.filePath("ok.pt"), root.filePath("nan.pt"), "-o", root.filePath("m.pt")});
         QCOMPARE(merged.exit_code, 1);
         QVERIFY(merged.err.contains("conv2.weight"));
         QVERIFY(!QFile::exists(root.filePath("m.pt")));
@@ -415,12 +428,19 @@ private slots:
         save_state_dict(root.filePath("a.pt").toStdString(), a);
         save_state_dict(root.filePath("b.pt").toStdString(), b);
         save_state_dict(root.filePath("r.pt").toStdString(), reversed);
-        QCOMPARE(run_cli({"merge", root.filePath("a.pt"), root.filePath("b.pt"), "-o", root.filePath("ab.pt")}).exit_code, 0);
-        QCOMPARE(run_cli({"merge", root.filePath("a.pt"), root.filePath("r.pt"), "-o", root.filePath("ar.pt")}).exit_code, 0);
+        QCOMPARE(
+            run_cli({"merge", root.filePath("a.pt"), root.filePath("b.pt"), "-o", root.filePath("ab.pt")})
+                .exit_code,
+            0);
+        QCOMPARE(
+            run_cli({"merge", root.filePath("a.pt"), root.filePath("r.pt"), "-o", root.filePath("ar.pt")})
+                .exit_code,
+            0);
         const WeightSet ab = load_state_dict(root.filePath("ab.pt").toStdString());
         const WeightSet ar = load_state_dict(root.filePath("ar.pt").toStdString());
         QCOMPARE(ab.size(), ar.size());
-        for (size_t t = 0; t < ab.size(); ++t) QVERIFY(ab[t].values == find_tensor(ar, ab[t].name)->values);
+        for (size_t t = 0; t < ab.size(); ++t)
+            QVERIFY(ab[t].values == find_tensor(ar, ab[t].name)->values);
     }
 
     // Defects 11 and 12, and the minor ones.

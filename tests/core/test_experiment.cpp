@@ -16,7 +16,9 @@ using namespace mergelab;
 
 namespace {
 
-FashionMnist synthetic_data() { return testing::synthetic_fashion_mnist(60, 20); } // 600 + 200 images
+FashionMnist synthetic_data() {
+    return testing::synthetic_fashion_mnist(60, 20);
+} // 600 + 200 images
 
 ExperimentConfig small_config() {
     ExperimentConfig c = testing::small_config(2);
@@ -37,9 +39,11 @@ struct Recorder : ExperimentObserver {
 
     void phase_changed(const PhaseChanged& p) override { phases.push_back(p); }
     void batch_progress(const BatchProgress& p) override {
-        if (cancel_requested) ++batches_after_cancel;
+        if (cancel_requested)
+            ++batches_after_cancel;
         batches.push_back(p);
-        if (control && p.round == cancel_at_round && int(batches.size()) >= cancel_at_batch && !cancel_requested) {
+        if (control && p.round == cancel_at_round && int(batches.size()) >= cancel_at_batch &&
+            !cancel_requested) {
             control->cancel();
             cancel_requested = true;
         }
@@ -81,7 +85,8 @@ private slots:
         const RoundResult& last = run.rounds.back();
         QCOMPARE(last.merged.size(), size_t(3));
         QCOMPARE(last.merged[0].method, std::string("avg"));
-        QVERIFY2(last.method("avg")->test_acc > 0.5, qPrintable(QString::number(last.method("avg")->test_acc)));
+        QVERIFY2(last.method("avg")->test_acc > 0.5,
+                 qPrintable(QString::number(last.method("avg")->test_acc)));
         QVERIFY(last.central_test_acc && *last.central_test_acc > 0.5);
         for (const auto& m : last.merged) {
             QCOMPARE(confusion_total(m.confusion), data_.test.size());
@@ -129,7 +134,8 @@ private slots:
         // A local model trained on classes 0-4 never predicts 5-9 correctly often.
         const auto& conf = run.rounds[0].envs[0].test_confusion;
         int64_t unseen_correct = 0;
-        for (int cls = 5; cls < 10; ++cls) unseen_correct += conf[cls][cls];
+        for (int cls = 5; cls < 10; ++cls)
+            unseen_correct += conf[cls][cls];
         QVERIFY(unseen_correct < 20);
     }
 
@@ -162,7 +168,8 @@ private slots:
         QCOMPARE(std::string(name_of(run.stopped)), std::string("target"));
         for (size_t r = 0; r < run.rounds.size(); ++r) {
             bool all = true;
-            for (double acc : run.rounds[r].method("avg")->env_val_acc) all = all && acc >= c.target;
+            for (double acc : run.rounds[r].method("avg")->env_val_acc)
+                all = all && acc >= c.target;
             QCOMPARE(all, r + 1 == run.rounds.size());
         }
     }
@@ -184,7 +191,8 @@ private slots:
         c.local_target = 0;
         c.local_epochs = 2;
         const auto fixed = run_experiment(c, data_)[0]; // keep the result alive for the loop
-        for (const auto& e : fixed.rounds[0].envs) QCOMPARE(e.epochs, 2);
+        for (const auto& e : fixed.rounds[0].envs)
+            QCOMPARE(e.epochs, 2);
     }
 
     void lanesShareInitialWeightsAndDataOrder() {
@@ -222,16 +230,20 @@ private slots:
         QCOMPARE(hists.size(), spec.size());
         for (size_t t = 0; t < spec.size(); ++t) {
             int64_t numel = 1;
-            for (auto d : spec[t].shape) numel *= d;
+            for (auto d : spec[t].shape)
+                numel *= d;
             QCOMPARE(hists[t].tensor, spec[t].name);
             QVERIFY(hists[t].lo <= hists[t].hi);
-            auto sum = [](const std::vector<int64_t>& v) { return std::accumulate(v.begin(), v.end(), int64_t(0)); };
+            auto sum = [](const std::vector<int64_t>& v) {
+                return std::accumulate(v.begin(), v.end(), int64_t(0));
+            };
             for (const auto& counts : hists[t].envs) {
                 QCOMPARE(int(counts.size()), c.histogram_bins);
                 QCOMPARE(sum(counts), numel);
             }
             QCOMPARE(hists[t].merged.size(), size_t(3));
-            for (const auto& [method, counts] : hists[t].merged) QCOMPARE(sum(counts), numel);
+            for (const auto& [method, counts] : hists[t].merged)
+                QCOMPARE(sum(counts), numel);
             QVERIFY(hists[t].merged_stats.at("max").max <= hists[t].hi);
         }
     }
@@ -263,25 +275,34 @@ private slots:
     void invalidConfigurationsNameTheOption_data() {
         QTest::addColumn<QString>("what");
         QTest::addColumn<QString>("option");
-        for (const char* o : {"--rounds", "--local-epochs", "--batch", "--lr", "--method", "--compare", "--momentum",
-                              "--seed", "--target", "--envs"})
+        for (const char* o : {"--rounds", "--local-epochs", "--batch", "--lr", "--method", "--compare",
+                              "--momentum", "--seed", "--target", "--envs"})
             QTest::newRow(o) << QString(o) << QString(o);
     }
     void invalidConfigurationsNameTheOption() {
         QFETCH(QString, what);
         QFETCH(QString, option);
         auto c = small_config();
-        if (what == "--rounds") c.rounds = 0;
-        if (what == "--local-epochs") c.local_epochs = -1;
-        if (what == "--batch") c.batch_size = 0;
-        if (what == "--lr") c.lr = -0.1;
+        if (what == "--rounds")
+            c.rounds = 0;
+        if (what == "--local-epochs")
+            c.local_epochs = -1;
+        if (what == "--batch")
+            c.batch_size = 0;
+        if (what == "--lr")
+            c.lr = -0.1;
         if (what == "--method")
             c.method = "sum";
-        if (what == "--compare") c.compare = {"avg", "sum"};
-        if (what == "--momentum") c.momentum = 1.0;
-        if (what == "--seed") c.seed = uint64_t(1) << 40;
-        if (what == "--target") c.target = 1.5;
-        if (what == "--envs") c.split.envs = 11;
+        if (what == "--compare")
+            c.compare = {"avg", "sum"};
+        if (what == "--momentum")
+            c.momentum = 1.0;
+        if (what == "--seed")
+            c.seed = uint64_t(1) << 40;
+        if (what == "--target")
+            c.target = 1.5;
+        if (what == "--envs")
+            c.split.envs = 11;
         try {
             run_experiment(c, data_);
             QFAIL("accepted");
@@ -303,7 +324,8 @@ private slots:
                 steps.push_back(e);
                 // "Next" from another thread once the engine waits there.
                 std::thread([this] {
-                    while (!control->paused()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                    while (!control->paused())
+                        std::this_thread::sleep_for(std::chrono::milliseconds(1));
                     control->resume();
                 }).detach();
             }
@@ -311,7 +333,8 @@ private slots:
         teacher.control = &control;
         const auto run = run_experiment(c, data_, &teacher, &control)[0];
         QCOMPARE(run.stopped, StopReason::MaxRounds);
-        const std::vector<Phase> order{Phase::Training, Phase::Merging, Phase::Evaluating, Phase::CopyingBack};
+        const std::vector<Phase> order{Phase::Training, Phase::Merging, Phase::Evaluating,
+                                       Phase::CopyingBack};
         QCOMPARE(teacher.steps.size(), order.size() * 2);
         for (size_t i = 0; i < teacher.steps.size(); ++i) {
             const StepFinished& s = teacher.steps[i];
@@ -319,10 +342,12 @@ private slots:
             QVERIFY(s.step == order[i % order.size()]);
             QCOMPARE(s.round, r.round);
             QCOMPARE(s.env_val_acc.size(), r.envs.size());
-            for (size_t k = 0; k < r.envs.size(); ++k) QCOMPARE(s.env_val_acc[k], r.envs[k].val_acc);
+            for (size_t k = 0; k < r.envs.size(); ++k)
+                QCOMPARE(s.env_val_acc[k], r.envs[k].val_acc);
             if (s.step == Phase::Evaluating || s.step == Phase::CopyingBack) {
                 QCOMPARE(s.merged_test_acc.size(), r.merged.size());
-                for (const auto& [method, acc] : s.merged_test_acc) QCOMPARE(acc, r.method(method)->test_acc);
+                for (const auto& [method, acc] : s.merged_test_acc)
+                    QCOMPARE(acc, r.method(method)->test_acc);
             } else {
                 QVERIFY(s.merged_test_acc.empty());
             }

@@ -38,7 +38,9 @@ using Mutator = std::function<QStringList(Fixture&)>;
 constexpr int kTrainPerClass = 3;
 constexpr int kTestPerClass = 2;
 
-std::string str(const QString& text) { return text.toStdString(); }
+std::string str(const QString& text) {
+    return text.toStdString();
+}
 
 void truncateTo(const QString& path, qint64 size) {
     if (!QFile::resize(path, size))
@@ -87,11 +89,15 @@ void TestIdx::roundTrip_data() {
 
     const QByteArray gzipMagic("\x1f\x8b", 2);
     const QByteArray imageMagic("\x00\x00\x08\x03", 4);
-    QTest::newRow("gzip") << "a.gz" << "a.gz" << gzipMagic;
-    QTest::newRow("plain") << "a" << "a" << imageMagic;
+    QTest::newRow("gzip") << "a.gz"
+                          << "a.gz" << gzipMagic;
+    QTest::newRow("plain") << "a"
+                           << "a" << imageMagic;
     // The reader must go by content, not by name.
-    QTest::newRow("gzip without .gz name") << "a.gz" << "a" << gzipMagic;
-    QTest::newRow("plain with .gz name") << "a" << "a.gz" << imageMagic;
+    QTest::newRow("gzip without .gz name") << "a.gz"
+                                           << "a" << gzipMagic;
+    QTest::newRow("plain with .gz name") << "a"
+                                         << "a.gz" << imageMagic;
 }
 
 void TestIdx::roundTrip() {
@@ -186,8 +192,10 @@ void TestIdx::loadSynthetic() {
     mergelab::testing::write_synthetic_fashion_mnist(str(tmp.path()), spec);
 
     const mergelab::FashionMnist mnist = mergelab::load_fashion_mnist(str(tmp.path()));
-    const mergelab::Dataset train = mergelab::testing::make_synthetic_dataset(spec.train_per_class, spec.seed);
-    const mergelab::Dataset test = mergelab::testing::make_synthetic_dataset(spec.test_per_class, spec.seed + 1);
+    const mergelab::Dataset train =
+        mergelab::testing::make_synthetic_dataset(spec.train_per_class, spec.seed);
+    const mergelab::Dataset test =
+        mergelab::testing::make_synthetic_dataset(spec.test_per_class, spec.seed + 1);
     QCOMPARE(mnist.train.size(), int64_t(spec.train_per_class * 10));
     QCOMPARE(mnist.test.size(), int64_t(spec.test_per_class * 10));
     QCOMPARE(mnist.train.pixels.size(), size_t(mnist.train.size() * 784));
@@ -229,7 +237,8 @@ void TestIdx::badData_data() {
 
     QTest::newRow("missing file") << true << Mutator([](Fixture& f) {
         QFile::remove(f.file("train-labels-idx1-ubyte"));
-        return QStringList{f.file("train-labels-idx1-ubyte"), "looked in " + f.dir, "--data DIR", "MERGELAB_DATA"};
+        return QStringList{f.file("train-labels-idx1-ubyte"), "looked in " + f.dir, "--data DIR",
+                           "MERGELAB_DATA"};
     }) << "missing";
 
     QTest::newRow("directory instead of file") << true << Mutator([](Fixture& f) {

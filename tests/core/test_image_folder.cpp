@@ -36,12 +36,14 @@ void write_png(const std::string& path, const uint8_t* pixels, int width, int he
     image.width = png_uint_32(width);
     image.height = png_uint_32(height);
     image.format = rgb ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
-    if (!png_image_write_to_file(&image, path.c_str(), 0, pixels, 0, nullptr)) qFatal("cannot write %s", path.c_str());
+    if (!png_image_write_to_file(&image, path.c_str(), 0, pixels, 0, nullptr))
+        qFatal("cannot write %s", path.c_str());
 }
 
 void write_jpeg(const std::string& path, const uint8_t* pixels, int width, int height) {
     FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f) qFatal("cannot write %s", path.c_str());
+    if (!f)
+        qFatal("cannot write %s", path.c_str());
     jpeg_compress_struct info;
     jpeg_error_mgr error;
     info.err = jpeg_std_error(&error);
@@ -74,7 +76,8 @@ void write_folder(const std::string& dir, const Dataset& data) {
     for (int64_t i = 0; i < data.size(); ++i) {
         const std::string cls = dir + "/c" + std::to_string(data.labels[size_t(i)]);
         fs::create_directories(cls);
-        write_png(cls + "/" + name_of(int(i)), &data.pixels[size_t(i) * kImagePixels], kImageSide, kImageSide);
+        write_png(cls + "/" + name_of(int(i)), &data.pixels[size_t(i) * kImagePixels], kImageSide,
+                  kImageSide);
     }
 }
 
@@ -106,18 +109,20 @@ void write_idx_pair(const std::string& dir, const std::string& prefix, const Dat
 QByteArray png_bomb(quint32 width, quint32 height) {
     auto be = [](quint32 v) {
         QByteArray b(4, 0);
-        for (int i = 0; i < 4; ++i) b[i] = char((v >> (24 - 8 * i)) & 0xff);
+        for (int i = 0; i < 4; ++i)
+            b[i] = char((v >> (24 - 8 * i)) & 0xff);
         return b;
     };
     auto chunk = [&](const QByteArray& type_and_data) {
         return be(quint32(type_and_data.size() - 4)) + type_and_data +
-               be(quint32(crc32(0, reinterpret_cast<const Bytef*>(type_and_data.data()), uInt(type_and_data.size()))));
+               be(quint32(crc32(0, reinterpret_cast<const Bytef*>(type_and_data.data()),
+                                uInt(type_and_data.size()))));
     };
     const QByteArray zeros(1 << 20, '\0');
     uLongf packed_size = compressBound(uLong(zeros.size()));
     QByteArray packed(int(packed_size), '\0');
-    compress(reinterpret_cast<Bytef*>(packed.data()), &packed_size, reinterpret_cast<const Bytef*>(zeros.data()),
-             uLong(zeros.size()));
+    compress(reinterpret_cast<Bytef*>(packed.data()), &packed_size,
+             reinterpret_cast<const Bytef*>(zeros.data()), uLong(zeros.size()));
     packed.resize(int(packed_size));
     return QByteArray("\x89PNG\r\n\x1a\n", 8) +
            chunk(QByteArray("IHDR") + be(width) + be(height) + QByteArray("\x08\x00\x00\x00\x00", 5)) +
@@ -128,7 +133,8 @@ int64_t peak_rss_kb() {
     std::ifstream status("/proc/self/status");
     std::string line;
     while (std::getline(status, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
+        if (line.rfind("VmHWM:", 0) == 0)
+            return std::stoll(line.substr(6));
     return -1;
 }
 
@@ -149,7 +155,8 @@ private slots:
         // 56 x 84 (w x h): the centred 56 x 56 square, then 2 x 2 blocks.
         std::vector<uint8_t> big(size_t(56) * 84);
         for (int y = 0; y < 84; ++y)
-            for (int x = 0; x < 56; ++x) big[size_t(y) * 56 + x] = uint8_t((x * 3 + y * 5) % 251);
+            for (int x = 0; x < 56; ++x)
+                big[size_t(y) * 56 + x] = uint8_t((x * 3 + y * 5) % 251);
         const std::string path = tmp_.filePath("tall.png").toStdString();
         write_png(path, big.data(), 56, 84);
         std::ifstream in(path, std::ios::binary);
@@ -160,7 +167,8 @@ private slots:
             for (int ox = 0; ox < 28; ox += 3) {
                 double sum = 0;
                 for (int dy = 0; dy < 2; ++dy)
-                    for (int dx = 0; dx < 2; ++dx) sum += big[size_t(14 + 2 * oy + dy) * 56 + 2 * ox + dx];
+                    for (int dx = 0; dx < 2; ++dx)
+                        sum += big[size_t(14 + 2 * oy + dy) * 56 + 2 * ox + dx];
                 QCOMPARE(int(small[size_t(oy) * 28 + ox]), int(std::lround(sum / 4)));
             }
     }
@@ -171,10 +179,12 @@ private slots:
         write_jpeg(jpg, grey.data(), 28, 28);
         std::ifstream in(jpg, std::ios::binary);
         const auto out = decode_image_28(std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), {}));
-        for (uint8_t v : out) QVERIFY(std::abs(int(v) - 200) <= 1);
+        for (uint8_t v : out)
+            QVERIFY(std::abs(int(v) - 200) <= 1);
         // A pure red RGB PNG becomes one grey level, the same everywhere.
         std::vector<uint8_t> red(size_t(kImagePixels) * 3, 0);
-        for (int i = 0; i < kImagePixels; ++i) red[size_t(i) * 3] = 255;
+        for (int i = 0; i < kImagePixels; ++i)
+            red[size_t(i) * 3] = 255;
         const std::string rgb = tmp_.filePath("red.png").toStdString();
         write_png(rgb, red.data(), 28, 28, true);
         std::ifstream in2(rgb, std::ios::binary);
@@ -228,8 +238,10 @@ private slots:
         QCOMPARE(load.data.test.size(), int64_t(20));
         QCOMPARE(load.data.train.size(), int64_t(80));
         std::array<int, 10> per{};
-        for (uint8_t l : load.data.test.labels) ++per[l];
-        for (int n : per) QCOMPARE(n, 2);
+        for (uint8_t l : load.data.test.labels)
+            ++per[l];
+        for (int n : per)
+            QCOMPARE(n, 2);
         // The same seed holds out the same images.
         QVERIFY(load_image_folder(dir, DataPart::Both, o).data.test.pixels == load.data.test.pixels);
         o.seed = 2;
@@ -245,7 +257,8 @@ private slots:
         {
             std::ifstream in(c0 + name_of(0), std::ios::binary);
             std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
-            std::ofstream(c0 + "truncated.png", std::ios::binary).write(bytes.data(), std::streamsize(bytes.size() / 2));
+            std::ofstream(c0 + "truncated.png", std::ios::binary)
+                .write(bytes.data(), std::streamsize(bytes.size() / 2));
         }
         const QByteArray bomb = png_bomb(50000, 50000);
         std::ofstream(c0 + "bomb.png", std::ios::binary).write(bomb.data(), bomb.size());
@@ -259,7 +272,8 @@ private slots:
         QCOMPARE(load.decoded, int64_t(20));
         QCOMPARE(load.skipped_examples.size(), size_t(5));
         QString all;
-        for (const auto& e : load.skipped_examples) all += QString::fromStdString(e) + "\n";
+        for (const auto& e : load.skipped_examples)
+            all += QString::fromStdString(e) + "\n";
         QVERIFY2(all.contains("bomb.png: claims 50000 x 50000 pixels"), qPrintable(all));
         QVERIFY2(all.contains("loop.png: cannot be opened"), qPrintable(all));
         QVERIFY2(all.contains("notes.png: is not a PNG or JPEG image"), qPrintable(all));
@@ -291,7 +305,8 @@ private slots:
     // bytes, and a 1-round run on them gives the metrics of a run on IDX
     // files holding the same images.
     void realImagesGiveTheSameRun() {
-        if (testing::real_data_dir().isEmpty()) QSKIP("Fashion-MNIST not installed (dataset-fashion-mnist)");
+        if (testing::real_data_dir().isEmpty())
+            QSKIP("Fashion-MNIST not installed (dataset-fashion-mnist)");
         const FashionMnist real = load_fashion_mnist(kDefaultDataDir, DataPart::Test);
         Dataset train, test;
         for (int64_t i = 0; i < 2000; ++i) {
@@ -322,8 +337,10 @@ private slots:
         const RoundResult& ra = a[0].rounds.at(0);
         const RoundResult& rb = b[0].rounds.at(0);
         QCOMPARE(ra.merged.size(), rb.merged.size());
-        for (size_t m = 0; m < ra.merged.size(); ++m) QCOMPARE(ra.merged[m].test_acc, rb.merged[m].test_acc);
-        for (size_t k = 0; k < ra.envs.size(); ++k) QCOMPARE(ra.envs[k].val_acc, rb.envs[k].val_acc);
+        for (size_t m = 0; m < ra.merged.size(); ++m)
+            QCOMPARE(ra.merged[m].test_acc, rb.merged[m].test_acc);
+        for (size_t k = 0; k < ra.envs.size(); ++k)
+            QCOMPARE(ra.envs[k].val_acc, rb.envs[k].val_acc);
     }
 };
 

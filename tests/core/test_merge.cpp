@@ -17,7 +17,8 @@ WeightSet one_tensor(std::vector<float> values, std::string name = "fc.weight") 
 
 std::vector<float> merged_values(const std::string& method, std::vector<std::vector<float>> inputs) {
     std::vector<WeightSet> sets;
-    for (auto& v : inputs) sets.push_back(one_tensor(v));
+    for (auto& v : inputs)
+        sets.push_back(one_tensor(v));
     return merge_weights(method, sets).at(0).values;
 }
 
@@ -38,7 +39,8 @@ private slots:
         QCOMPARE(merged_values("avg", {{1, 2, 3, -4}, {3, 4, 5, 4}, {5, 6, 10, 3}}),
                  (std::vector<float>{3, 4, 6, 1}));
         // The mean of two floats is computed exactly and rounded once.
-        QCOMPARE(merged_values("avg", {{0.1f}, {0.2f}}).at(0), static_cast<float>((double(0.1f) + double(0.2f)) / 2));
+        QCOMPARE(merged_values("avg", {{0.1f}, {0.2f}}).at(0),
+                 static_cast<float>((double(0.1f) + double(0.2f)) / 2));
     }
 
     void maxHandComputed() {
@@ -52,7 +54,8 @@ private slots:
     }
 
     void absmaxTieGoesToLowestEnvironment() {
-        QCOMPARE(merged_values("absmax", {{2, -2, 1}, {-2, 2, -1}, {2, 2, 1}}), (std::vector<float>{2, -2, 1}));
+        QCOMPARE(merged_values("absmax", {{2, -2, 1}, {-2, 2, -1}, {2, 2, 1}}),
+                 (std::vector<float>{2, -2, 1}));
         QCOMPARE(merged_values("absmax", {{0, -1}, {-1, 1}}), (std::vector<float>{-1, -1}));
     }
 
@@ -81,10 +84,12 @@ private slots:
 
     void refusesMismatchedNames() {
         try {
-            merge_weights("max", std::vector<WeightSet>{one_tensor({1}, "fc1.bias"), one_tensor({1}, "fc2.bias")});
+            merge_weights("max",
+                          std::vector<WeightSet>{one_tensor({1}, "fc1.bias"), one_tensor({1}, "fc2.bias")});
             QFAIL("no error");
         } catch (const Error& e) {
-            QVERIFY2(QString(e.what()).contains("fc1.bias") && QString(e.what()).contains("fc2.bias"), e.what());
+            QVERIFY2(QString(e.what()).contains("fc1.bias") && QString(e.what()).contains("fc2.bias"),
+                     e.what());
         }
     }
 

@@ -30,18 +30,21 @@ private slots:
 
     void cnnHasThePyTorchParameterNames() {
         std::vector<std::string> names;
-        for (const auto& t : architecture_spec("cnn")) names.push_back(t.name);
+        for (const auto& t : architecture_spec("cnn"))
+            names.push_back(t.name);
         QCOMPARE(names, (std::vector<std::string>{"conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
                                                   "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"}));
         QCOMPARE(architecture_spec("cnn")[4].shape, (std::vector<int64_t>{128, 1600}));
     }
 
     void initialisationIsSeeded() {
-        const auto a = initial_weights("cnn", 3), b = initial_weights("cnn", 3), c = initial_weights("cnn", 4);
+        const auto a = initial_weights("cnn", 3), b = initial_weights("cnn", 3),
+                   c = initial_weights("cnn", 4);
         QVERIFY(a[0].values == b[0].values);
         QVERIFY(a[0].values != c[0].values);
         // PyTorch's default init bounds conv1 weights by 1/sqrt(fan_in) = 1/3.
-        for (float v : a[0].values) QVERIFY(std::fabs(v) <= 1.0f / 3.0f + 1e-6f);
+        for (float v : a[0].values)
+            QVERIFY(std::fabs(v) <= 1.0f / 3.0f + 1e-6f);
     }
 
     void checkWeightsNamesTheWrongTensor() {
@@ -51,7 +54,8 @@ private slots:
             check_weights("cnn", w, "x.pt");
             QFAIL("accepted");
         } catch (const Error& e) {
-            QVERIFY2(QString(e.what()).contains("x.pt") && QString(e.what()).contains("fc1.weight"), e.what());
+            QVERIFY2(QString(e.what()).contains("x.pt") && QString(e.what()).contains("fc1.weight"),
+                     e.what());
         }
         w = initial_weights("cnn", 1);
         w.erase(w.begin() + 1);

@@ -17,7 +17,8 @@ namespace {
 
 // NaN compares unequal to itself; compare the bytes instead.
 bool same_bits(const torch::Tensor& a, const torch::Tensor& b) {
-    if (a.sizes() != b.sizes()) return false;
+    if (a.sizes() != b.sizes())
+        return false;
     const auto x = a.contiguous(), y = b.contiguous();
     return std::memcmp(x.data_ptr(), y.data_ptr(), x.numel() * x.element_size()) == 0;
 }
@@ -72,7 +73,8 @@ private Q_SLOTS:
         const auto fused = run(input, upstream, true), reference = run(input, upstream, false);
         QVERIFY(same_bits(fused.value, reference.value));
         QVERIFY(same_bits(fused.grad, reference.grad));
-        if (awkward) QVERIFY(torch::isnan(fused.value).any().item<bool>()); // NaN really reached the output
+        if (awkward)
+            QVERIFY(torch::isnan(fused.value).any().item<bool>()); // NaN really reached the output
     }
 
     void nonSquareAndStridedInput() {

@@ -16,7 +16,8 @@ class TestRealData : public QObject {
 
 private slots:
     void initTestCase() {
-        if (testing::real_data_dir().isEmpty()) QSKIP("Fashion-MNIST not installed (dataset-fashion-mnist)");
+        if (testing::real_data_dir().isEmpty())
+            QSKIP("Fashion-MNIST not installed (dataset-fashion-mnist)");
         QElapsedTimer timer;
         timer.start();
         data_ = load_fashion_mnist(kDefaultDataDir);
@@ -28,8 +29,10 @@ private slots:
         QCOMPARE(data_.test.size(), int64_t(10000));
         QCOMPARE(int64_t(data_.train.pixels.size()), int64_t(60000) * kImagePixels);
         std::array<int, kNumClasses> count{};
-        for (auto l : data_.test.labels) count[l]++;
-        for (int c : count) QCOMPARE(c, 1000);
+        for (auto l : data_.test.labels)
+            count[l]++;
+        for (int c : count)
+            QCOMPARE(c, 1000);
     }
 
     void paperSplits() {

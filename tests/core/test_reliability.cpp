@@ -26,9 +26,13 @@ using namespace mergelab;
 
 namespace {
 
-FashionMnist tiny_data(int train_per_class = 20) { return testing::synthetic_fashion_mnist(train_per_class, 5); }
+FashionMnist tiny_data(int train_per_class = 20) {
+    return testing::synthetic_fashion_mnist(train_per_class, 5);
+}
 
-ExperimentConfig tiny_config() { return testing::small_config(2); }
+ExperimentConfig tiny_config() {
+    return testing::small_config(2);
+}
 
 void expect_error(const std::string& path, const QStringList& words) {
     try {
@@ -36,7 +40,8 @@ void expect_error(const std::string& path, const QStringList& words) {
         QFAIL(qPrintable("accepted " + QString::fromStdString(path)));
     } catch (const Error& e) {
         const QString message = e.what();
-        for (const auto& w : words) QVERIFY2(message.contains(w), qPrintable(message + " lacks " + w));
+        for (const auto& w : words)
+            QVERIFY2(message.contains(w), qPrintable(message + " lacks " + w));
     }
 }
 
@@ -63,8 +68,10 @@ private slots:
         QTest::newRow("not an object") << "[1,2]" << QStringList{"run.json", "not a MergeLab run"};
         QTest::newRow("newer version") << "version" << QStringList{"run.json", "newer", "version 99"};
         QTest::newRow("missing field") << "drop:rounds" << QStringList{"run.json", "'rounds'", "missing"};
-        QTest::newRow("wrong type") << "type:config.rounds" << QStringList{"run.json", "config.rounds", "whole number"};
-        QTest::newRow("wrong accuracy type") << "type:rounds.acc" << QStringList{"run.json", "test_acc", "number"};
+        QTest::newRow("wrong type") << "type:config.rounds"
+                                    << QStringList{"run.json", "config.rounds", "whole number"};
+        QTest::newRow("wrong accuracy type")
+            << "type:rounds.acc" << QStringList{"run.json", "test_acc", "number"};
         QTest::newRow("negative count") << "negative" << QStringList{"run.json", "confusion", "count"};
     }
     void badRunFilesAreRefusedNamingFileAndField() {
@@ -76,13 +83,18 @@ private slots:
             QVERIFY2(at != std::string::npos, from.c_str());
             text.replace(at, from.size(), to);
         };
-        if (edit == "cut") text = text.substr(0, text.size() / 2);
-        else if (edit == "[1,2]") text = "[1,2]";
+        if (edit == "cut")
+            text = text.substr(0, text.size() / 2);
+        else if (edit == "[1,2]")
+            text = "[1,2]";
         else if (edit == "version")
             replace_first("\"version\": " + std::to_string(kRunFormatVersion), "\"version\": 99");
-        else if (edit == "drop:rounds") replace_first("\"rounds\": [", "\"rounds_gone\": [");
-        else if (edit == "type:config.rounds") replace_first("\"rounds\": 1,", "\"rounds\": \"one\",");
-        else if (edit == "type:rounds.acc") replace_first("\"test_acc\": ", "\"test_acc\": \"high\", \"x\": ");
+        else if (edit == "drop:rounds")
+            replace_first("\"rounds\": [", "\"rounds_gone\": [");
+        else if (edit == "type:config.rounds")
+            replace_first("\"rounds\": 1,", "\"rounds\": \"one\",");
+        else if (edit == "type:rounds.acc")
+            replace_first("\"test_acc\": ", "\"test_acc\": \"high\", \"x\": ");
         else if (edit == "negative") {
             const auto at = text.find("\"confusion\": [");
             const auto digit = text.find_first_of("0123456789", at + 14);
@@ -150,7 +162,8 @@ private slots:
     void hundredCancelsAtEveryPhase() {
         const FashionMnist data = tiny_data(8);
         QRandomGenerator rng(42);
-        const Phase phases[] = {Phase::Training, Phase::Merging, Phase::Evaluating, Phase::CopyingBack, Phase::Saving};
+        const Phase phases[] = {Phase::Training, Phase::Merging, Phase::Evaluating, Phase::CopyingBack,
+                                Phase::Saving};
         int cancelled = 0;
         for (int i = 0; i < 100; ++i) {
             QTemporaryDir out;
@@ -165,7 +178,8 @@ private slots:
                 Phase at;
                 int round;
                 void phase_changed(const PhaseChanged& p) override {
-                    if (p.phase == at && p.round == round) control->cancel();
+                    if (p.phase == at && p.round == round)
+                        control->cancel();
                 }
             } canceller;
             canceller.control = &control;
@@ -196,22 +210,23 @@ private slots:
             QTemporaryDir out;
             QProcess p;
             p.start(qEnvironmentVariable("MERGELAB_CLI"),
-                    {"--log-level", "off", "run", "--data", data.filePath("d"), "--rounds", "50", "--threads", "1",
-                     "--batch", "16", "--save-all", "--out", out.path()});
+                    {"--log-level", "off", "run", "--data", data.filePath("d"), "--rounds", "50", "--threads",
+                     "1", "--batch", "16", "--save-all", "--out", out.path()});
             QVERIFY(p.waitForStarted());
             QTest::qWait(1500 + int(rng.bounded(2500)));
             p.kill();
             p.waitForFinished();
-            if (!QFile::exists(out.filePath("run.json"))) continue; // killed before the first round ended
+            if (!QFile::exists(out.filePath("run.json")))
+                continue; // killed before the first round ended
             const auto run = load_runs(out.path().toStdString())[0];
             QCOMPARE(std::string(name_of(run.stopped)), std::string("running"));
             opened_with_rounds += !run.rounds.empty();
             for (const auto& r : run.rounds)
-                QVERIFY(QFile::exists(out.filePath(QString::fromStdString("models/" + model_file_name(r.round, "avg")))));
+                QVERIFY(QFile::exists(
+                    out.filePath(QString::fromStdString("models/" + model_file_name(r.round, "avg")))));
         }
         QVERIFY(opened_with_rounds >= 4);
     }
-
 };
 
 QTEST_GUILESS_MAIN(TestReliability)

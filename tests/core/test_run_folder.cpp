@@ -21,7 +21,9 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-FashionMnist tiny_data() { return testing::synthetic_fashion_mnist(6, 3); }
+FashionMnist tiny_data() {
+    return testing::synthetic_fashion_mnist(6, 3);
+}
 
 std::string read(const QString& path) {
     QFile f(path);
@@ -76,7 +78,8 @@ private slots:
             claim_run_folder(dir_.filePath("claimed").toStdString(), true);
             QFAIL("a second writer was admitted");
         } catch (const Error& e) {
-            QVERIFY2(QString(e.what()).contains(QString::number(QCoreApplication::applicationPid())), e.what());
+            QVERIFY2(QString(e.what()).contains(QString::number(QCoreApplication::applicationPid())),
+                     e.what());
         }
     }
 
@@ -84,8 +87,8 @@ private slots:
         copy_run_folder(dir_.filePath("good").toStdString(), dir_.filePath("copy").toStdString());
         QCOMPARE(read(dir_.filePath("copy/run.json")), good_);
         QVERIFY(QFile::exists(dir_.filePath("copy/models/round-002-avg.pt")));
-        QVERIFY_THROWS_EXCEPTION(Error, copy_run_folder(dir_.filePath("good").toStdString(),
-                                                        dir_.filePath("copy").toStdString()));
+        QVERIFY_THROWS_EXCEPTION(
+            Error, copy_run_folder(dir_.filePath("good").toStdString(), dir_.filePath("copy").toStdString()));
         QVERIFY_THROWS_EXCEPTION(Error, copy_run_folder(dir_.filePath("good").toStdString(),
                                                         dir_.filePath("notes").toStdString()));
     }
@@ -93,13 +96,16 @@ private slots:
     // Defect 4: a tiny alpha gives each class to one environment.
     void tinyAlphaGivesEachClassToOneEnvironment() {
         std::vector<uint8_t> labels;
-        for (int i = 0; i < 2000; ++i) labels.push_back(uint8_t(i % 10));
+        for (int i = 0; i < 2000; ++i)
+            labels.push_back(uint8_t(i % 10));
         const auto parts = make_dirichlet_partitioner(1e-9)->partition(labels, 2, 3);
         int split_classes = 0;
         for (int c = 0; c < 10; ++c) {
             int in_first = 0, in_second = 0;
-            for (int64_t i : parts[0]) in_first += labels[i] == c;
-            for (int64_t i : parts[1]) in_second += labels[i] == c;
+            for (int64_t i : parts[0])
+                in_first += labels[i] == c;
+            for (int64_t i : parts[1])
+                in_second += labels[i] == c;
             split_classes += in_first > 0 && in_second > 0;
         }
         QCOMPARE(split_classes, 0);
@@ -130,16 +136,26 @@ private slots:
     void impossibleValuesAreRefusedNamingTheField_data() {
         QTest::addColumn<QString>("change");
         QTest::addColumn<QString>("field");
-        QTest::newRow("accuracy 5") << "acc=5" << "test_acc";
-        QTest::newRow("accuracy -0.5") << "acc=-0.5" << "test_acc";
-        QTest::newRow("accuracy 1e308") << "acc=1e308" << "test_acc";
-        QTest::newRow("accuracy null") << "acc=null" << "test_acc";
-        QTest::newRow("local accuracy 2") << "val=2" << "val_acc";
-        QTest::newRow("rounds out of order") << "swap" << "round";
-        QTest::newRow("a round repeated") << "repeat" << "round";
-        QTest::newRow("primary method missing") << "drop-primary" << "lacks method";
-        QTest::newRow("negative loss") << "loss=-1" << "test_loss";
-        QTest::newRow("method name with ESC") << "evil-method" << "not a method name";
+        QTest::newRow("accuracy 5") << "acc=5"
+                                    << "test_acc";
+        QTest::newRow("accuracy -0.5") << "acc=-0.5"
+                                       << "test_acc";
+        QTest::newRow("accuracy 1e308") << "acc=1e308"
+                                        << "test_acc";
+        QTest::newRow("accuracy null") << "acc=null"
+                                       << "test_acc";
+        QTest::newRow("local accuracy 2") << "val=2"
+                                          << "val_acc";
+        QTest::newRow("rounds out of order") << "swap"
+                                             << "round";
+        QTest::newRow("a round repeated") << "repeat"
+                                          << "round";
+        QTest::newRow("primary method missing") << "drop-primary"
+                                                << "lacks method";
+        QTest::newRow("negative loss") << "loss=-1"
+                                       << "test_loss";
+        QTest::newRow("method name with ESC") << "evil-method"
+                                              << "not a method name";
         QTest::newRow("histogram range upside down") << "hist-range"
                                                      << "range";
         QTest::newRow("confusion count 2^62") << "confusion-huge"
@@ -155,16 +171,26 @@ private slots:
         Json j = Json::parse(good_);
         auto& rounds = j["rounds"];
         const std::string primary = rounds[0]["primary"];
-        if (change == "acc=5") rounds[1]["merged"][primary]["test_acc"] = 5.0;
-        if (change == "acc=-0.5") rounds[1]["merged"][primary]["test_acc"] = -0.5;
-        if (change == "acc=1e308") rounds[1]["merged"][primary]["test_acc"] = 1e308;
-        if (change == "acc=null") rounds[1]["merged"][primary]["test_acc"] = nullptr;
-        if (change == "val=2") rounds[0]["envs"][1]["val_acc"] = 2;
-        if (change == "swap") std::swap(rounds[0], rounds[1]);
-        if (change == "repeat") rounds[1] = rounds[0];
-        if (change == "drop-primary") rounds[1]["merged"].erase(primary);
-        if (change == "loss=-1") rounds[0]["merged"][primary]["test_loss"] = -1;
-        if (change == "evil-method") rounds[0]["merged"]["x\x1b[2J"] = rounds[0]["merged"][primary];
+        if (change == "acc=5")
+            rounds[1]["merged"][primary]["test_acc"] = 5.0;
+        if (change == "acc=-0.5")
+            rounds[1]["merged"][primary]["test_acc"] = -0.5;
+        if (change == "acc=1e308")
+            rounds[1]["merged"][primary]["test_acc"] = 1e308;
+        if (change == "acc=null")
+            rounds[1]["merged"][primary]["test_acc"] = nullptr;
+        if (change == "val=2")
+            rounds[0]["envs"][1]["val_acc"] = 2;
+        if (change == "swap")
+            std::swap(rounds[0], rounds[1]);
+        if (change == "repeat")
+            rounds[1] = rounds[0];
+        if (change == "drop-primary")
+            rounds[1]["merged"].erase(primary);
+        if (change == "loss=-1")
+            rounds[0]["merged"][primary]["test_loss"] = -1;
+        if (change == "evil-method")
+            rounds[0]["merged"]["x\x1b[2J"] = rounds[0]["merged"][primary];
         if (change == "hist-range") {
             auto& h = rounds[0]["histograms"].begin().value();
             h["range"] = Json::array({1.0, -1.0});

@@ -30,12 +30,15 @@ private slots:
         ExperimentConfig c = testing::small_config(200);
         struct Sampler : ExperimentObserver {
             std::vector<long> rss;
-            void round_finished(const std::string&, const RoundResult&) override { rss.push_back(resident_kb()); }
+            void round_finished(const std::string&, const RoundResult&) override {
+                rss.push_back(resident_kb());
+            }
         } sampler;
         const auto run = run_experiment(c, data, &sampler)[0];
         QCOMPARE(run.rounds.size(), size_t(200));
         QString trace;
-        for (size_t i = 19; i < sampler.rss.size(); i += 30) trace += QString(" %1:%2").arg(i + 1).arg(sampler.rss[i]);
+        for (size_t i = 19; i < sampler.rss.size(); i += 30)
+            trace += QString(" %1:%2").arg(i + 1).arg(sampler.rss[i]);
         qInfo("soak RSS (round:kB)%s", qPrintable(trace));
         const long warm = sampler.rss[49], last = sampler.rss.back();
         const double growth = 100.0 * (last - warm) / warm;

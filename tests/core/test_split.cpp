@@ -12,18 +12,22 @@ using namespace mergelab;
 
 namespace {
 
-std::vector<uint8_t> labels_of(int per_class) { return testing::make_synthetic_dataset(per_class, 3).labels; }
+std::vector<uint8_t> labels_of(int per_class) {
+    return testing::make_synthetic_dataset(per_class, 3).labels;
+}
 
 std::set<int> classes_in(const IndexList& idx, const std::vector<uint8_t>& labels) {
     std::set<int> out;
-    for (auto i : idx) out.insert(labels[i]);
+    for (auto i : idx)
+        out.insert(labels[i]);
     return out;
 }
 
 void verify_disjoint(const std::vector<IndexList>& parts) {
     std::set<int64_t> seen;
     for (const auto& p : parts)
-        for (auto i : p) QVERIFY2(seen.insert(i).second, "an index appears in two environments");
+        for (auto i : p)
+            QVERIFY2(seen.insert(i).second, "an index appears in two environments");
 }
 
 } // namespace
@@ -33,7 +37,8 @@ class TestSplit : public QObject {
 private slots:
     void vIsStratifiedDisjointAndEqual_data() {
         QTest::addColumn<int>("envs");
-        for (int e : {2, 3, 4, 7, 10}) QTest::newRow(qPrintable(QString::number(e))) << e;
+        for (int e : {2, 3, 4, 7, 10})
+            QTest::newRow(qPrintable(QString::number(e))) << e;
     }
     void vIsStratifiedDisjointAndEqual() {
         QFETCH(int, envs);
@@ -43,9 +48,11 @@ private slots:
         verify_disjoint(parts);
         for (const auto& p : parts) {
             std::map<int, int> count;
-            for (auto i : p) count[labels[i]]++;
+            for (auto i : p)
+                count[labels[i]]++;
             QCOMPARE(int(count.size()), 10);
-            for (auto& [c, n] : count) QCOMPARE(n, 42 / envs);
+            for (auto& [c, n] : count)
+                QCOMPARE(n, 42 / envs);
         }
     }
 
@@ -73,7 +80,8 @@ private slots:
     }
 
     void hDefaultGroupsAreAsEvenAsPossible() {
-        QCOMPARE(default_class_assignment(3), (std::vector<std::vector<int>>{{0, 1, 2, 3}, {4, 5, 6}, {7, 8, 9}}));
+        QCOMPARE(default_class_assignment(3),
+                 (std::vector<std::vector<int>>{{0, 1, 2, 3}, {4, 5, 6}, {7, 8, 9}}));
         QCOMPARE(int(default_class_assignment(10).size()), 10);
         QVERIFY_THROWS_EXCEPTION(UsageError, default_class_assignment(11));
     }
@@ -91,12 +99,18 @@ private slots:
     void hAssignmentRefusals_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("twice") << "0-4;4-9" << "twice";
-        QTest::newRow("empty env") << "0-4;;5-9" << "no classes";
-        QTest::newRow("trailing empty") << "0-4;" << "no classes";
-        QTest::newRow("out of range") << "0-4;5-10" << "outside";
-        QTest::newRow("not a number") << "0-4;x" << "not a class";
-        QTest::newRow("backwards") << "4-0;5-9" << "backwards";
+        QTest::newRow("twice") << "0-4;4-9"
+                               << "twice";
+        QTest::newRow("empty env") << "0-4;;5-9"
+                                   << "no classes";
+        QTest::newRow("trailing empty") << "0-4;"
+                                        << "no classes";
+        QTest::newRow("out of range") << "0-4;5-10"
+                                      << "outside";
+        QTest::newRow("not a number") << "0-4;x"
+                                      << "not a class";
+        QTest::newRow("backwards") << "4-0;5-9"
+                                   << "backwards";
     }
     void hAssignmentRefusals() {
         QFETCH(QString, text);
@@ -120,14 +134,17 @@ private slots:
             for (const auto& p : parts) {
                 smallest = std::min(smallest, p.size());
                 std::map<int, int> count;
-                for (auto i : p) count[labels[i]]++;
-                for (auto& [c, n] : count) total += n > 0.05 * p.size();
+                for (auto i : p)
+                    count[labels[i]]++;
+                for (auto& [c, n] : count)
+                    total += n > 0.05 * p.size();
             }
             return total / parts.size();
         };
         const double skewed = classes_above_5_percent(0.1);
         const double uniform = classes_above_5_percent(1000);
-        for (const auto& parts : all_parts) verify_disjoint(parts);
+        for (const auto& parts : all_parts)
+            verify_disjoint(parts);
         QVERIFY(smallest >= 10);
         QVERIFY2(skewed < 6, qPrintable(QString::number(skewed)));
         QVERIFY2(uniform > 9.5, qPrintable(QString::number(uniform)));
@@ -143,7 +160,8 @@ private slots:
             QCOMPARE(e.train.size() + e.val.size(), size_t(500));
             QCOMPARE(e.val.size(), size_t(50));
             std::set<int64_t> t(e.train.begin(), e.train.end());
-            for (auto v : e.val) QVERIFY(!t.count(v));
+            for (auto v : e.val)
+                QVERIFY(!t.count(v));
             QCOMPARE(e.classes, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
         }
         spec.train_limit = 90;
@@ -161,23 +179,35 @@ private slots:
     void invalidSpecsAreRefusedNamingTheSetting_data() {
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("too few envs") << "envs=1" << "--envs";
-        QTest::newRow("too many envs") << "envs=11" << "--envs";
-        QTest::newRow("alpha zero") << "alpha=0" << "--alpha";
-        QTest::newRow("unknown split") << "kind=Q" << "--split";
-        QTest::newRow("classes vs envs") << "classes" << "--classes";
-        QTest::newRow("negative limit") << "limit" << "--train-limit";
+        QTest::newRow("too few envs") << "envs=1"
+                                      << "--envs";
+        QTest::newRow("too many envs") << "envs=11"
+                                       << "--envs";
+        QTest::newRow("alpha zero") << "alpha=0"
+                                    << "--alpha";
+        QTest::newRow("unknown split") << "kind=Q"
+                                       << "--split";
+        QTest::newRow("classes vs envs") << "classes"
+                                         << "--classes";
+        QTest::newRow("negative limit") << "limit"
+                                        << "--train-limit";
     }
     void invalidSpecsAreRefusedNamingTheSetting() {
         QFETCH(QString, field);
         QFETCH(QString, expected);
         SplitSpec spec;
-        if (field == "envs=1") spec.envs = 1;
-        if (field == "envs=11") spec.envs = 11;
-        if (field == "alpha=0") spec.kind = "dirichlet", spec.alpha = 0;
-        if (field == "kind=Q") spec.kind = "Q";
-        if (field == "classes") spec.kind = "H", spec.envs = 3, spec.classes = parse_class_assignment("0-4;5-9");
-        if (field == "limit") spec.train_limit = -1;
+        if (field == "envs=1")
+            spec.envs = 1;
+        if (field == "envs=11")
+            spec.envs = 11;
+        if (field == "alpha=0")
+            spec.kind = "dirichlet", spec.alpha = 0;
+        if (field == "kind=Q")
+            spec.kind = "Q";
+        if (field == "classes")
+            spec.kind = "H", spec.envs = 3, spec.classes = parse_class_assignment("0-4;5-9");
+        if (field == "limit")
+            spec.train_limit = -1;
         try {
             validate(spec);
             QFAIL("accepted");

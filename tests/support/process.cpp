@@ -114,7 +114,8 @@ ProcessResult run_cli_limited(const QStringList& args, unsigned long long addres
 
 bool python_torch_available() {
     static const bool available = [] {
-        if (!QFileInfo::exists("/usr/bin/python3")) return false;
+        if (!QFileInfo::exists("/usr/bin/python3"))
+            return false;
         return run("/usr/bin/python3", {"-c", "import torch"}, 120000).exit_code == 0;
     }();
     return available;

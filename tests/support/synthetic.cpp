@@ -22,7 +22,8 @@ Dataset make_synthetic_dataset(int per_class, uint64_t seed) {
             const int block_col = (c % 4) * 7;
             for (int y = 0; y < kImageSide; ++y) {
                 for (int x = 0; x < kImageSide; ++x) {
-                    const bool lit = y >= block_row && y < block_row + 7 && x >= block_col && x < block_col + 7;
+                    const bool lit =
+                        y >= block_row && y < block_row + 7 && x >= block_col && x < block_col + 7;
                     data.pixels.push_back(static_cast<uint8_t>(lit ? 255 - noise(rng) : noise(rng)));
                 }
             }

@@ -12,10 +12,10 @@
 #include <qcustomplot.h>
 
 #include "accuracy_chart.h"
-#include "i18n.h"
-#include "messages.h"
 #include "histogram_view.h"
+#include "i18n.h"
 #include "loss_chart.h"
+#include "messages.h"
 
 using namespace mergelab;
 using namespace mergelab::ui;
@@ -86,20 +86,24 @@ std::shared_ptr<RunResult> make_run(const std::string& split, int rounds, int bi
 
 QVector<double> percent(const std::vector<double>& fractions) {
     QVector<double> out;
-    for (double f : fractions) out.append(f * 100.0);
+    for (double f : fractions)
+        out.append(f * 100.0);
     return out;
 }
 
 bool fuzzy_equal(const QVector<double>& a, const QVector<double>& b) {
-    if (a.size() != b.size()) return false;
+    if (a.size() != b.size())
+        return false;
     for (int i = 0; i < a.size(); ++i)
-        if (std::abs(a[i] - b[i]) > 1e-9) return false;
+        if (std::abs(a[i] - b[i]) > 1e-9)
+            return false;
     return true;
 }
 
 QVector<double> counts_of(const std::vector<int64_t>& counts) {
     QVector<double> out;
-    for (int64_t c : counts) out.append(static_cast<double>(c));
+    for (int64_t c : counts)
+        out.append(static_cast<double>(c));
     return out;
 }
 
@@ -112,7 +116,8 @@ QImage render(QWidget& widget, const QSize& size, const QString& name) {
     // MERGELAB_SCREENSHOT_DIR: keep the pictures for a person to look at.
     const QString dir = qEnvironmentVariable("MERGELAB_SCREENSHOT_DIR");
     if (!dir.isEmpty())
-        image.save(QStringLiteral("%1/charts-%2-%3x%4.png").arg(dir, name).arg(size.width()).arg(size.height()));
+        image.save(
+            QStringLiteral("%1/charts-%2-%3x%4.png").arg(dir, name).arg(size.width()).arg(size.height()));
     return image;
 }
 
@@ -120,7 +125,8 @@ bool has_ink(const QImage& image) {
     const QRgb first = image.pixel(0, 0);
     for (int y = 0; y < image.height(); y += 3)
         for (int x = 0; x < image.width(); x += 3)
-            if (image.pixel(x, y) != first) return true;
+            if (image.pixel(x, y) != first)
+                return true;
     return false;
 }
 
@@ -162,8 +168,10 @@ void TestCharts::accuracySeries() {
 
     for (const std::string& method : kMethods) {
         std::vector<double> expected;
-        for (const RoundResult& r : run->rounds) expected.push_back(r.method(method)->test_acc);
-        QVERIFY2(fuzzy_equal(chart.seriesValues(QString::fromStdString(method)), percent(expected)), method.c_str());
+        for (const RoundResult& r : run->rounds)
+            expected.push_back(r.method(method)->test_acc);
+        QVERIFY2(fuzzy_equal(chart.seriesValues(QString::fromStdString(method)), percent(expected)),
+                 method.c_str());
     }
     std::vector<double> env2, central;
     for (const RoundResult& r : run->rounds) {
@@ -181,8 +189,9 @@ void TestCharts::accuracySeries() {
 
     const QString readout = chart.readout(2);
     QVERIFY(readout.startsWith("Round 2\n"));
-    QVERIFY2(readout.contains(QStringLiteral("avg %1 %").arg(run->rounds[1].merged[0].test_acc * 100, 0, 'f', 2)),
-             qPrintable(readout));
+    QVERIFY2(
+        readout.contains(QStringLiteral("avg %1 %").arg(run->rounds[1].merged[0].test_acc * 100, 0, 'f', 2)),
+        qPrintable(readout));
     QVERIFY(readout.contains("Env 1 local"));
     QVERIFY(chart.readout(7).isEmpty());
 }
@@ -208,7 +217,8 @@ void TestCharts::accuracyPaperOverlay() {
 
     // Only the methods the run has.
     auto onlyAvg = make_run("H", 2);
-    for (RoundResult& r : onlyAvg->rounds) r.merged.resize(1);
+    for (RoundResult& r : onlyAvg->rounds)
+        r.merged.resize(1);
     chart.setRun(onlyAvg);
     names = chart.seriesNames();
     QVERIFY(names.contains("paper avg"));
@@ -216,11 +226,13 @@ void TestCharts::accuracyPaperOverlay() {
     QVERIFY(fuzzy_equal(chart.seriesValues("paper avg"), {47.33, 56.40}));
 
     chart.setRun(make_run("dirichlet", 3));
-    for (const QString& name : chart.seriesNames()) QVERIFY2(!name.startsWith("paper"), qPrintable(name));
+    for (const QString& name : chart.seriesNames())
+        QVERIFY2(!name.startsWith("paper"), qPrintable(name));
 
     chart.setRun(make_run("V", 3));
     chart.setPaperOverlay(false);
-    for (const QString& name : chart.seriesNames()) QVERIFY2(!name.startsWith("paper"), qPrintable(name));
+    for (const QString& name : chart.seriesNames())
+        QVERIFY2(!name.startsWith("paper"), qPrintable(name));
 }
 
 // Issue 14, item 8: the paper's tables describe 2 environments on all the
@@ -274,7 +286,8 @@ void TestCharts::accuracyHover() {
     QCustomPlot* plot = chart.plot();
     // A little right of round 3: snaps to round 3.
     const QPointF local(plot->xAxis->coordToPixel(3.2), plot->yAxis->coordToPixel(50));
-    QMouseEvent move(QEvent::MouseMove, local, plot->mapToGlobal(local), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QMouseEvent move(QEvent::MouseMove, local, plot->mapToGlobal(local), Qt::NoButton, Qt::NoButton,
+                     Qt::NoModifier);
     QApplication::sendEvent(plot, &move);
     const QString tip = QToolTip::text();
     QVERIFY2(tip.startsWith("Round 3\n"), qPrintable(tip));
@@ -407,7 +420,8 @@ void TestCharts::lossLongRoundIsBinned() {
     QCOMPARE((data->constEnd() - 1)->key, 997.5);
     // Each point is the mean of its batches, so the points' mean is the batches' mean.
     double drawn = 0;
-    for (auto it = data->constBegin(); it != data->constEnd(); ++it) drawn += it->value;
+    for (auto it = data->constBegin(); it != data->constEnd(); ++it)
+        drawn += it->value;
     QVERIFY(std::abs(drawn / data->size() - sum / batches) < 1e-9);
 }
 

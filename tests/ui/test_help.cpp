@@ -82,9 +82,11 @@ private slots:
         // Every merge method and local rule has its paragraph, from the registry.
         const QString html = window.findChild<HelpDialog*>()->html();
         for (const auto& m : mergelab::merge_methods())
-            QVERIFY2(html.contains(QString::fromStdString(m.description).left(20).toHtmlEscaped()), m.name.c_str());
+            QVERIFY2(html.contains(QString::fromStdString(m.description).left(20).toHtmlEscaped()),
+                     m.name.c_str());
         for (const auto& r : mergelab::local_rules())
-            QVERIFY2(html.contains(QString::fromStdString(r.description).left(20).toHtmlEscaped()), r.name.c_str());
+            QVERIFY2(html.contains(QString::fromStdString(r.description).left(20).toHtmlEscaped()),
+                     r.name.c_str());
     }
 };
 

@@ -3,8 +3,8 @@
 // and follow the round scrubber, and what a format-1 run says.
 #include <QtTest>
 
-#include <QLabel>
 #include "qcustomplot.h"
+#include <QLabel>
 
 #include <QTemporaryDir>
 

@@ -165,8 +165,9 @@ private slots:
         window.setupPanel()->setConfig(small(2));
         window.setupPanel()->setLessonMode(true);
         if (processes)
-            window.setupPanel()->findChild<QComboBox*>("environments_mode")->setCurrentIndex(
-                int(EnvironmentsMode::LocalProcesses));
+            window.setupPanel()
+                ->findChild<QComboBox*>("environments_mode")
+                ->setCurrentIndex(int(EnvironmentsMode::LocalProcesses));
         FlowView* flow = window.view<FlowView>();
         std::vector<Phase> steps;
         connect(window.lesson(), &LessonGuide::shown, this,

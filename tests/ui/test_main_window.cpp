@@ -86,7 +86,8 @@ private slots:
         }
         QVERIFY(!setup->isValid());
         QVERIFY(!window.startAction()->isEnabled());
-        QVERIFY2(!setup->fieldError(shown).isEmpty(), qPrintable("no message beside " + shown + ": " + setup->problem()));
+        QVERIFY2(!setup->fieldError(shown).isEmpty(),
+                 qPrintable("no message beside " + shown + ": " + setup->problem()));
         QVERIFY(window.startAction()->toolTip().contains(setup->problem()));
     }
 
@@ -130,7 +131,8 @@ private slots:
         QVERIFY(run);
         QCOMPARE(format_round_table(*run), format_round_table(saved));
         QVector<double> absmax;
-        for (const auto& r : saved.rounds) absmax << 100 * r.method("absmax")->test_acc;
+        for (const auto& r : saved.rounds)
+            absmax << 100 * r.method("absmax")->test_acc;
         QCOMPARE(window.view<AccuracyPage>()->chart()->seriesValues("absmax"), absmax);
         QCOMPARE(window.shownRound(), 2);
         QVERIFY(window.view<ConfusionView>()->shownMatrix() ==

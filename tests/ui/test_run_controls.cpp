@@ -122,7 +122,8 @@ private slots:
         where->setCurrentIndex(static_cast<int>(EnvironmentsMode::LocalProcesses));
         QVERIFY(window.startAction()->isEnabled());
         QVERIFY(window.stepAction()->isEnabled());
-        QVERIFY2(window.setupPanel()->fieldError("rule").isEmpty(), qPrintable(window.setupPanel()->problemText()));
+        QVERIFY2(window.setupPanel()->fieldError("rule").isEmpty(),
+                 qPrintable(window.setupPanel()->problemText()));
         where->setCurrentIndex(static_cast<int>(EnvironmentsMode::Threads));
         QVERIFY(window.startAction()->isEnabled());
     }
@@ -242,7 +243,8 @@ private slots:
         // are translated), not the engine's English message.
         QVERIFY(window.runModel()->run());
         QCOMPARE(window.statusBar()->currentMessage(), stop_summary(*window.runModel()->run()));
-        QVERIFY(window.statusBar()->currentMessage() != QString::fromStdString(window.runModel()->run()->message));
+        QVERIFY(window.statusBar()->currentMessage() !=
+                QString::fromStdString(window.runModel()->run()->message));
         QVERIFY(window.openRun(saved));
         QCOMPARE(window.view<AccuracyPage>()->lossChart()->pointCount(), 0);
     }

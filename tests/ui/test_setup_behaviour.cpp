@@ -177,8 +177,9 @@ private slots:
             const ExperimentConfig again = panel->config();
             for (const auto& d : settings())
                 QVERIFY2(format_setting(d, d.get(shown)) == format_setting(d, d.get(again)),
-                         qPrintable(QString::fromStdString(p.name + ": " + d.key + " " + format_setting(d, d.get(shown)) +
-                                                          " -> " + format_setting(d, d.get(again)))));
+                         qPrintable(QString::fromStdString(p.name + ": " + d.key + " " +
+                                                           format_setting(d, d.get(shown)) + " -> " +
+                                                           format_setting(d, d.get(again)))));
             QCOMPARE(panel->presetName(), QString::fromStdString(p.name));
         }
     }

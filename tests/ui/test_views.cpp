@@ -24,20 +24,23 @@ namespace {
 
 ConfusionMatrix confusion_of(const std::vector<uint8_t>& labels, const std::vector<uint8_t>& predictions) {
     ConfusionMatrix m{};
-    for (size_t i = 0; i < labels.size(); ++i) ++m[labels[i]][predictions[i]];
+    for (size_t i = 0; i < labels.size(); ++i)
+        ++m[labels[i]][predictions[i]];
     return m;
 }
 
 // Wrong (label + 1) for every image whose index is a multiple of `every`.
 std::vector<uint8_t> predictions_wrong_every(const Dataset& test, int every) {
     std::vector<uint8_t> out(test.labels);
-    for (size_t i = 0; i < out.size(); i += static_cast<size_t>(every)) out[i] = static_cast<uint8_t>((out[i] + 1) % 10);
+    for (size_t i = 0; i < out.size(); i += static_cast<size_t>(every))
+        out[i] = static_cast<uint8_t>((out[i] + 1) % 10);
     return out;
 }
 
 int count_wrong(const Dataset& test, const std::vector<uint8_t>& predictions) {
     int wrong = 0;
-    for (size_t i = 0; i < predictions.size(); ++i) wrong += predictions[i] != test.labels[i] ? 1 : 0;
+    for (size_t i = 0; i < predictions.size(); ++i)
+        wrong += predictions[i] != test.labels[i] ? 1 : 0;
     return wrong;
 }
 
@@ -54,7 +57,8 @@ std::vector<uint8_t> local_predictions(const Dataset& test, const std::vector<in
 
 std::vector<std::vector<int>> h_classes(int envs) {
     std::vector<std::vector<int>> out(static_cast<size_t>(envs));
-    for (int c = 0; c < kNumClasses; ++c) out[static_cast<size_t>(c * envs / kNumClasses)].push_back(c);
+    for (int c = 0; c < kNumClasses; ++c)
+        out[static_cast<size_t>(c * envs / kNumClasses)].push_back(c);
     return out;
 }
 
@@ -72,7 +76,8 @@ std::shared_ptr<RunResult> make_run(const Dataset& test, const std::string& kind
         if (kind == "H")
             e.classes = groups[static_cast<size_t>(k)];
         else
-            for (int c = 0; c < kNumClasses; ++c) e.classes.push_back(c);
+            for (int c = 0; c < kNumClasses; ++c)
+                e.classes.push_back(c);
         e.train_size = 54000 / envs;
         e.val_size = 6000 / envs;
         run->envs.push_back(e);
@@ -84,7 +89,8 @@ std::shared_ptr<RunResult> make_run(const Dataset& test, const std::string& kind
         round.primary = "avg";
         for (int k = 0; k < envs; ++k) {
             EnvRoundMetrics e;
-            e.test_confusion = confusion_of(test.labels, local_predictions(test, run->envs[static_cast<size_t>(k)].classes));
+            e.test_confusion =
+                confusion_of(test.labels, local_predictions(test, run->envs[static_cast<size_t>(k)].classes));
             // Make each round's matrices differ so a wrong round is caught.
             e.test_confusion[0][0] += r;
             round.envs.push_back(e);
@@ -94,7 +100,8 @@ std::shared_ptr<RunResult> make_run(const Dataset& test, const std::string& kind
             mm.method = methods[m];
             mm.predictions = predictions_wrong_every(test, 2 + static_cast<int>(m) + r);
             mm.confusion = confusion_of(test.labels, mm.predictions);
-            mm.test_acc = 1.0 - static_cast<double>(count_wrong(test, mm.predictions)) / static_cast<double>(test.size());
+            mm.test_acc = 1.0 - static_cast<double>(count_wrong(test, mm.predictions)) /
+                                    static_cast<double>(test.size());
             round.merged.push_back(mm);
         }
         run->rounds.push_back(round);
@@ -113,10 +120,12 @@ std::shared_ptr<FashionMnist> make_data(int test_per_class) {
 bool painted(QWidget& w, QSize size) {
     w.resize(size);
     const QImage img = w.grab().toImage();
-    if (img.isNull() || img.width() < size.width() / 2) return false;
+    if (img.isNull() || img.width() < size.width() / 2)
+        return false;
     QSet<QRgb> colors;
     for (int y = 0; y < img.height(); y += 7)
-        for (int x = 0; x < img.width(); x += 7) colors.insert(img.pixel(x, y));
+        for (int x = 0; x < img.width(); x += 7)
+            colors.insert(img.pixel(x, y));
     return colors.size() > 3;
 }
 
@@ -149,8 +158,9 @@ std::shared_ptr<RunResult> realistic_run(const Dataset& test, const std::string&
     for (auto& round : run->rounds) {
         for (size_t k = 0; k < round.envs.size(); ++k) {
             const auto& classes = run->envs[k].classes;
-            const auto pred = realistic_predictions(test, kind == "H" ? 0.93 : 0.85, 100 + k + round.round * 7,
-                                                    kind == "H" ? classes : std::vector<int>{});
+            const auto pred =
+                realistic_predictions(test, kind == "H" ? 0.93 : 0.85, 100 + k + round.round * 7,
+                                      kind == "H" ? classes : std::vector<int>{});
             round.envs[k].test_confusion = confusion_of(test.labels, pred);
         }
         double acc = kind == "H" ? 0.55 : 0.84;
@@ -288,7 +298,8 @@ void TestViews::samplesMissingPredictionsOrData() {
     const auto data = make_data(10);
     auto run = make_run(data->test, "H", 2, 2);
     for (auto& round : run->rounds)
-        for (auto& m : round.merged) m.predictions.clear();
+        for (auto& m : round.merged)
+            m.predictions.clear();
     SamplesView view;
     view.setRun(run);
     view.setData(data);
@@ -360,7 +371,8 @@ void TestViews::flowCaptions() {
 void TestViews::rendersAtSeveralSizes() {
     const auto data = make_data(10);
     const std::vector<QSize> sizes = {{1366, 768}, {700, 450}};
-    for (const auto& [kind, envs] : std::vector<std::pair<std::string, int>>{{"H", 2}, {"V", 4}, {"H", 5}, {"V", 10}}) {
+    for (const auto& [kind, envs] :
+         std::vector<std::pair<std::string, int>>{{"H", 2}, {"V", 4}, {"H", 5}, {"V", 10}}) {
         const auto run = make_run(data->test, kind, envs, 2);
 
         ConfusionView confusion;
@@ -378,8 +390,8 @@ void TestViews::rendersAtSeveralSizes() {
                 QVERIFY(painted(confusion, size));
             }
             QVERIFY(painted(samples, size));
-            for (Phase phase : {Phase::Training, Phase::Baseline, Phase::Merging, Phase::Evaluating, Phase::CopyingBack,
-                                Phase::Saving}) {
+            for (Phase phase : {Phase::Training, Phase::Baseline, Phase::Merging, Phase::Evaluating,
+                                Phase::CopyingBack, Phase::Saving}) {
                 PhaseChanged change;
                 change.round = 2;
                 change.phase = phase;
@@ -400,7 +412,8 @@ void TestViews::rendersAtSeveralSizes() {
 // MERGELAB_SCREENSHOT_DIR=/tmp/shots ./test_views screenshots
 void TestViews::screenshots() {
     const QString dir = qEnvironmentVariable("MERGELAB_SCREENSHOT_DIR");
-    if (dir.isEmpty()) QSKIP("set MERGELAB_SCREENSHOT_DIR to write screenshots");
+    if (dir.isEmpty())
+        QSKIP("set MERGELAB_SCREENSHOT_DIR to write screenshots");
     QDir().mkpath(dir);
     std::shared_ptr<FashionMnist> data;
     try {
@@ -411,7 +424,8 @@ void TestViews::screenshots() {
     const std::vector<QSize> sizes = {{1366, 768}, {700, 450}, {2560, 1440}};
     auto save = [&](QWidget& w, const QString& name, QSize size) {
         w.resize(size);
-        QVERIFY(w.grab().save(QStringLiteral("%1/views-%2-%3x%4.png").arg(dir, name).arg(size.width()).arg(size.height())));
+        QVERIFY(w.grab().save(
+            QStringLiteral("%1/views-%2-%3x%4.png").arg(dir, name).arg(size.width()).arg(size.height())));
     };
     {
         // Empty states: nothing loaded, and a run without per-image predictions.
@@ -420,7 +434,8 @@ void TestViews::screenshots() {
         FlowView flow;
         save(flow, "flow-empty", {700, 450});
         auto old = realistic_run(data->test, "H", 2, 1);
-        for (auto& m : old->rounds[0].merged) m.predictions.clear();
+        for (auto& m : old->rounds[0].merged)
+            m.predictions.clear();
         SamplesView samples;
         samples.setRun(old);
         samples.setData(data);

@@ -17,8 +17,8 @@ struct Throughput {
 // Trains `models` fresh models on `images` training images each (batch
 // `batch`, Adam 1e-3), as the engine does: side by side on `threads`
 // threads split among them when models > 1.
-Throughput measure_training(const FashionMnist& data, const std::string& arch, int64_t images, int batch, int threads,
-                            int models);
+Throughput measure_training(const FashionMnist& data, const std::string& arch, int64_t images, int batch,
+                            int threads, int models);
 // Evaluates one model on the whole test set `repeats` times.
 Throughput measure_evaluation(const FashionMnist& data, const std::string& arch, int threads, int repeats);
 // A large float32 matrix multiply: the machine's practical peak in GFLOP/s.

@@ -80,8 +80,9 @@ void validate_distributed(const ExperimentConfig& config);
 // config.min_envs lets the round go on without it; Ctrl-C (control) ends it
 // as cancelled and tells every environment to stop. Throws UsageError for
 // bad settings and Error when it cannot listen or claim the folder.
-std::vector<RunResult> coordinate_experiment(const ExperimentConfig& config, const CoordinatorOptions& options,
-                                             const FashionMnist& data, ExperimentObserver* observer,
+std::vector<RunResult> coordinate_experiment(const ExperimentConfig& config,
+                                             const CoordinatorOptions& options, const FashionMnist& data,
+                                             ExperimentObserver* observer,
                                              CoordinatorObserver* coordinator_observer, RunControl* control,
                                              const std::vector<ResumePoint>* resume = nullptr);
 
@@ -92,8 +93,8 @@ struct EnvironmentOptions {
     std::string token;
     std::string fingerprint; // TLS with the coordinator's certificate pinned; empty: plain (loopback only)
     bool insecure = false;   // plain text to a coordinator off the loopback address
-    std::string data_dir;        // empty: resolve_data_dir(); only the training files are read
-    int threads = 0;             // 0: every core of this machine
+    std::string data_dir;    // empty: resolve_data_dir(); only the training files are read
+    int threads = 0;         // 0: every core of this machine
     double timeout_seconds = 60; // for connecting and for a silent coordinator
 };
 

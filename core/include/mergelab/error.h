@@ -17,9 +17,13 @@ public:
 // widget without reading the message.
 class UsageError : public std::runtime_error {
 public:
-    explicit UsageError(const std::string& message) : std::runtime_error(message), problem_(message) {}
+    explicit UsageError(const std::string& message)
+        : std::runtime_error(message)
+        , problem_(message) {}
     UsageError(std::string field, const std::string& message, std::string problem)
-        : std::runtime_error(message), field_(std::move(field)), problem_(std::move(problem)) {}
+        : std::runtime_error(message)
+        , field_(std::move(field))
+        , problem_(std::move(problem)) {}
 
     // Empty when the refusal is not about one setting.
     const std::string& field() const { return field_; }

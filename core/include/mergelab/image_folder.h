@@ -53,7 +53,8 @@ bool is_image_folder(const std::string& dir);
 // Reads the folder (or its cached decoding). Throws Error naming the folder
 // or class that is wrong: no classes, fewer than 2 or more than 100, a class
 // with no readable image, train and test folders whose classes differ.
-ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const ImageFolderOptions& options = {});
+ImageFolderLoad load_image_folder(const std::string& dir, DataPart part,
+                                  const ImageFolderOptions& options = {});
 
 // One image file's bytes as a 28x28 grey image (784 bytes), as the loader
 // makes it. Throws Error saying why the bytes are not a usable image.

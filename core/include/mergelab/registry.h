@@ -49,18 +49,21 @@ void check_params(const RegistryEntry& entry, const ParamValues& values, const s
 std::string describe_entries(const std::string& heading, const std::vector<const RegistryEntry*>& entries);
 
 // The same three operations on every registry (a vector of entries).
-template <typename Entry> const Entry* find_entry(const std::vector<Entry>& registry, const std::string& name) {
+template <typename Entry>
+const Entry* find_entry(const std::vector<Entry>& registry, const std::string& name) {
     auto it = std::find_if(registry.begin(), registry.end(), [&](const Entry& e) { return e.name == name; });
     return it == registry.end() ? nullptr : &*it;
 }
 template <typename Entry> std::vector<std::string> entry_names(const std::vector<Entry>& registry) {
     std::vector<std::string> names;
-    for (const auto& e : registry) names.push_back(e.name);
+    for (const auto& e : registry)
+        names.push_back(e.name);
     return names;
 }
 // Adds `entry`, or replaces the one of the same name.
 template <typename Entry> void add_entry(std::vector<Entry>& registry, Entry entry) {
-    auto it = std::find_if(registry.begin(), registry.end(), [&](const Entry& e) { return e.name == entry.name; });
+    auto it =
+        std::find_if(registry.begin(), registry.end(), [&](const Entry& e) { return e.name == entry.name; });
     if (it != registry.end())
         *it = std::move(entry);
     else

@@ -14,7 +14,8 @@ namespace mergelab {
 enum class FolderKind {
     Missing,     // does not exist yet: created on claim
     Empty,       // exists, holds nothing
-    MergeLabRun, // holds only a MergeLab run's files (run.json or lanes.json, metrics.csv, models/, lanes/, the lock)
+    MergeLabRun, // holds only a MergeLab run's files (run.json or lanes.json, metrics.csv, models/, lanes/,
+                 // the lock)
     Other,       // anything else: refused
 };
 
@@ -56,7 +57,8 @@ public:
 private:
     friend std::unique_ptr<RunFolder> detail::claim_folder(const std::string&, bool, bool);
     RunFolder(std::string path, int dir_fd, int lock_fd);
-    int open_parent(const std::string& relative, std::string& leaf) const; // caller closes unless it is dir_fd_
+    int open_parent(const std::string& relative,
+                    std::string& leaf) const; // caller closes unless it is dir_fd_
     std::string path_;
     int dir_fd_ = -1;
     int lock_fd_ = -1;
