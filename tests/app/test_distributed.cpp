@@ -20,6 +20,7 @@
 #include <QTemporaryDir>
 
 #include "mergelab/run_files.h"
+#include "support/image_files.h"
 #include "support/process.h"
 #include "support/synthetic.h"
 
@@ -142,18 +143,19 @@ class TestDistributed : public QObject {
         p->waitForStarted(10000);
         return p;
     }
-    QProcess* coordinator(int port, const QStringList& settings, const QString& out, int timeout = 20) {
+    QProcess* coordinator(int port, const QStringList& settings, const QString& out, int timeout = 20,
+                          const QString& data = {}) {
         return start(QStringList{"coordinate", "--listen", "127.0.0.1:" + QString::number(port), "--token",
-                                 "t0ken", "--timeout", QString::number(timeout), "--data", test_data_,
-                                 "--out", out, "--threads", "2"} +
+                                 "t0ken", "--timeout", QString::number(timeout), "--data",
+                                 data.isEmpty() ? test_data_ : data, "--out", out, "--threads", "2"} +
                      settings);
     }
     QProcess* env(int port, int rank, const QString& token = "t0ken", int timeout = 20,
-                  const QStringList& more = {}) {
+                  const QStringList& more = {}, const QString& data = {}) {
         const QStringList who =
             rank > 0 ? QStringList{"--rank", QString::number(rank)} : QStringList{"--central"};
         return start(QStringList{"env", "--connect", "127.0.0.1:" + QString::number(port), "--token", token,
-                                 "--data", train_data_, "--threads", "1", "--timeout",
+                                 "--data", data.isEmpty() ? train_data_ : data, "--threads", "1", "--timeout",
                                  QString::number(timeout)} +
                      who + more);
     }
@@ -182,6 +184,8 @@ class TestDistributed : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(dir_.isValid());
+        // Decoded image folders are cached here, not in the user's home.
+        qputenv("XDG_CACHE_HOME", path("cache").toUtf8());
         // The coordinator's folder holds only the test files, the
         // environments' only the training files.
         const QString all = path("all");
@@ -277,6 +281,43 @@ private slots:
         const QString by_c = err(c);
         QVERIFY2(by_c.contains("wrong or no join token"), qPrintable(by_c));
         QVERIFY2(!by_c.contains("not-the-token"), "a wrong token is not logged");
+    }
+
+    // Each process reads its own image folder, and a label means the same
+    // class only where the class folders are named alike: an environment
+    // whose folders name other classes is refused before round 1, named on
+    // both sides; one with the coordinator's classes then completes the run.
+    void classNamesMustAgreeAcrossProcesses() {
+        const FashionMnist synthetic = testing::synthetic_fashion_mnist(12, 4);
+        const QString mine = path("pictures"), other = path("other-pictures");
+        for (const QString& part : {QString("train"), QString("test")}) {
+            const Dataset& d = part == "train" ? synthetic.train : synthetic.test;
+            testing::write_image_folder((mine + "/" + part).toStdString(), d, "c");
+            testing::write_image_folder((other + "/" + part).toStdString(), d, "k");
+        }
+        const int port = free_port();
+        const QString out = path("class-names");
+        QProcess* c = coordinator(port, {"--envs", "2", "--rounds", "1", "--batch", "16", "--seed", "3"}, out,
+                                  20, mine);
+        QProcess* e1 = env(port, 1, "t0ken", 20, {}, mine);
+        QProcess* wrong = env(port, 2, "t0ken", 20, {}, other);
+        QVERIFY(wrong->waitForFinished(30000));
+        const QString said = err(wrong);
+        QCOMPARE(wrong->exitCode(), 1);
+        QVERIFY2(said.contains("environment 2's data holds classes k0, k1") &&
+                     said.contains("this run's test data holds classes c0, c1"),
+                 qPrintable(said));
+        QCOMPARE(c->state(), QProcess::Running);
+        QProcess* right = env(port, 2, "t0ken", 20, {}, mine);
+        const bool ended = c->waitForFinished(120000);
+        const QString by_c = err(c); // read once: reading takes it
+        QVERIFY2(ended, qPrintable(by_c));
+        QVERIFY2(c->exitCode() == 0, qPrintable(by_c));
+        QVERIFY2(by_c.contains("environment 2's data holds classes k0"), qPrintable(by_c));
+        QVERIFY(e1->waitForFinished(20000) && right->waitForFinished(20000));
+        const auto runs = load_runs(out.toStdString());
+        QCOMPARE(int(runs.front().rounds.size()), 1);
+        QCOMPARE(runs.front().rounds.front().merged_envs, (std::vector<int>{0, 1}));
     }
 
     void duplicateRankIsRefusedOnBothSides() {

@@ -21,24 +21,18 @@
 #include "mergelab/experiment.h"
 #include "mergelab/idx.h"
 #include "mergelab/image_folder.h"
+#include "support/image_files.h"
 #include "support/process.h"
 #include "support/synthetic.h"
 
 using namespace mergelab;
+using mergelab::testing::image_file_name;
+using mergelab::testing::run_cli;
+using mergelab::testing::write_image_folder;
+using mergelab::testing::write_png;
 namespace fs = std::filesystem;
 
 namespace {
-
-void write_png(const std::string& path, const uint8_t* pixels, int width, int height, bool rgb = false) {
-    png_image image;
-    std::memset(&image, 0, sizeof image);
-    image.version = PNG_IMAGE_VERSION;
-    image.width = png_uint_32(width);
-    image.height = png_uint_32(height);
-    image.format = rgb ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
-    if (!png_image_write_to_file(&image, path.c_str(), 0, pixels, 0, nullptr))
-        qFatal("cannot write %s", path.c_str());
-}
 
 void write_jpeg(const std::string& path, const uint8_t* pixels, int width, int height) {
     FILE* f = std::fopen(path.c_str(), "wb");
@@ -63,22 +57,6 @@ void write_jpeg(const std::string& path, const uint8_t* pixels, int width, int h
     jpeg_finish_compress(&info);
     jpeg_destroy_compress(&info);
     std::fclose(f);
-}
-
-std::string name_of(int i) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%05d.png", i);
-    return buf;
-}
-
-// `data`'s images as DIR/<prefix>c<k>/NNNNN.png (class k, index in `data`).
-void write_folder(const std::string& dir, const Dataset& data) {
-    for (int64_t i = 0; i < data.size(); ++i) {
-        const std::string cls = dir + "/c" + std::to_string(data.labels[size_t(i)]);
-        fs::create_directories(cls);
-        write_png(cls + "/" + name_of(int(i)), &data.pixels[size_t(i) * kImagePixels], kImageSide,
-                  kImageSide);
-    }
 }
 
 // The images in the loader's order: by class, then by file name.
@@ -196,8 +174,8 @@ private slots:
     void trainTestLayoutEqualsTheImagesAndIsCached() {
         const FashionMnist synthetic = testing::synthetic_fashion_mnist(4, 2);
         const std::string dir = tmp_.filePath("split").toStdString();
-        write_folder(dir + "/train", synthetic.train);
-        write_folder(dir + "/test", synthetic.test);
+        write_image_folder(dir + "/train", synthetic.train);
+        write_image_folder(dir + "/test", synthetic.test);
         QVERIFY(is_image_folder(dir));
         ImageFolderOptions o;
         o.cache_dir = tmp_.filePath("cache").toStdString();
@@ -216,7 +194,7 @@ private slots:
         QVERIFY(again.data.test.labels == test.labels);
         QVERIFY(again.data.class_names == first.data.class_names);
         // A touched file is a different data set: the cache misses.
-        const std::string one = dir + "/train/c3/" + name_of(3);
+        const std::string one = dir + "/train/c3/" + image_file_name(3);
         QVERIFY(::truncate(one.c_str(), 10) == 0);
         const ImageFolderLoad changed = load_image_folder(dir, DataPart::Both, o);
         QVERIFY(!changed.from_cache);
@@ -231,7 +209,7 @@ private slots:
     void classFoldersOnlyHoldOutAStratifiedShare() {
         const FashionMnist synthetic = testing::synthetic_fashion_mnist(10, 1);
         const std::string dir = tmp_.filePath("flat").toStdString();
-        write_folder(dir, synthetic.train);
+        write_image_folder(dir, synthetic.train);
         ImageFolderOptions o = noCache();
         o.test_fraction = 0.2;
         const ImageFolderLoad load = load_image_folder(dir, DataPart::Both, o);
@@ -251,11 +229,11 @@ private slots:
     void hostileFilesAreSkippedAndCounted() {
         const FashionMnist synthetic = testing::synthetic_fashion_mnist(2, 1);
         const std::string dir = tmp_.filePath("hostile").toStdString();
-        write_folder(dir, synthetic.train);
+        write_image_folder(dir, synthetic.train);
         const std::string c0 = dir + "/c0/";
         std::ofstream(c0 + "notes.png") << "not an image at all";
         {
-            std::ifstream in(c0 + name_of(0), std::ios::binary);
+            std::ifstream in(c0 + image_file_name(0), std::ios::binary);
             std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
             std::ofstream(c0 + "truncated.png", std::ios::binary)
                 .write(bytes.data(), std::streamsize(bytes.size() / 2));
@@ -286,7 +264,7 @@ private slots:
     void aClassWithNoReadableImageIsNamed() {
         const FashionMnist synthetic = testing::synthetic_fashion_mnist(2, 1);
         const std::string dir = tmp_.filePath("emptyclass").toStdString();
-        write_folder(dir, synthetic.train);
+        write_image_folder(dir, synthetic.train);
         fs::create_directories(dir + "/zz-empty");
         std::ofstream(dir + "/zz-empty/a.png") << "text";
         try {
@@ -299,6 +277,25 @@ private slots:
         const std::string one = tmp_.filePath("oneclass").toStdString();
         fs::create_directories(one + "/only");
         QVERIFY_THROWS_EXCEPTION(Error, load_image_folder(one, DataPart::Both, noCache()));
+    }
+
+    // --test-fraction reaches the loader from the command line: half of each
+    // class folder becomes the test set.
+    void testFractionFromTheCommandLine() {
+        const FashionMnist synthetic = testing::synthetic_fashion_mnist(10, 1);
+        const QString dir = tmp_.filePath("flat-cli");
+        write_image_folder(dir.toStdString(), synthetic.train);
+        qputenv("XDG_CACHE_HOME", tmp_.filePath("cli-cache").toUtf8());
+        const QStringList run{"run", "--data",  dir,  "--split",   "V", "--envs",         "2", "--rounds",
+                              "1",   "--batch", "16", "--threads", "1", "--test-fraction"};
+        const auto half = run_cli(run + QStringList{"0.5"});
+        QVERIFY2(half.exit_code == 0, qPrintable(half.err));
+        QVERIFY2(half.err.contains("50 training, 50 test images"), qPrintable(half.err));
+        const auto fifth = run_cli(run + QStringList{"0.2"});
+        QVERIFY2(fifth.err.contains("80 training, 20 test images"), qPrintable(fifth.err));
+        const auto wrong = run_cli(run + QStringList{"0.95"});
+        QCOMPARE(wrong.exit_code, 2);
+        QVERIFY2(wrong.err.contains("--test-fraction"), qPrintable(wrong.err));
     }
 
     // 2,000 real test images as PNG files: loaded back they equal the IDX
@@ -316,8 +313,8 @@ private slots:
                              real.test.pixels.begin() + (i + 1) * kImagePixels);
         }
         const std::string pictures = tmp_.filePath("pictures").toStdString();
-        write_folder(pictures + "/train", train);
-        write_folder(pictures + "/test", test);
+        write_image_folder(pictures + "/train", train);
+        write_image_folder(pictures + "/test", test);
         const std::string idx = tmp_.filePath("idx").toStdString();
         fs::create_directories(idx);
         write_idx_pair(idx, "train", in_folder_order(train));

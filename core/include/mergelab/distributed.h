@@ -16,7 +16,7 @@
 namespace mergelab {
 
 // Raised whenever what the processes say to each other changes meaning.
-constexpr int kProtocolVersion = 2;
+constexpr int kProtocolVersion = 3;
 constexpr int kDefaultPort = 29517;
 
 struct Endpoint {

@@ -500,6 +500,7 @@ std::vector<RunResult> coordinate_experiment(const ExperimentConfig& config,
     so.token = options.token.empty() ? make_join_token() : options.token;
     so.envs = config.split.envs;
     so.central = config.baseline;
+    so.class_names = data.class_names;
     so.tls =
         options.tls || !options.cert_pem.empty() || (!is_loopback(options.listen.host) && !options.insecure);
     if (!so.tls && !is_loopback(options.listen.host))

@@ -78,9 +78,7 @@ public:
         , control_(control ? control : &own_control_) {}
 
     EnvironmentOutcome run() {
-        data_ = load_fashion_mnist(resolve_data_dir(o_.data_dir), DataPart::Train);
-        logger()->info("loaded {} training images from {}", data_.train.size(), data_.directory);
-        train_ = {images_view(data_.train), labels_tensor(data_.train)};
+        load(DataLoadOptions{}.test_fraction);
         keep_freed_memory();
         torch::set_num_threads(resolve_threads(o_.threads));
         if (o_.fingerprint.empty() && !is_loopback(o_.coordinator.host) && !o_.insecure)
@@ -150,6 +148,15 @@ private:
         return std::nullopt;
     }
 
+    void load(double test_fraction) {
+        DataLoadOptions options;
+        options.test_fraction = test_fraction;
+        data_ = load_fashion_mnist(resolve_data_dir(o_.data_dir), DataPart::Train, options);
+        loaded_test_fraction_ = test_fraction;
+        logger()->info("loaded {} training images from {}", data_.train.size(), data_.directory);
+        train_ = {images_view(data_.train), labels_tensor(data_.train)};
+    }
+
     void join() {
         char host[256] = {};
         gethostname(host, sizeof host - 1);
@@ -160,6 +167,8 @@ private:
         // Read inside the coordinator's own parentheses: "environment 1
         // (process 903 on vm at 127.0.0.1:50000)".
         m.mutable_hello()->set_host("process " + std::to_string(getpid()) + " on " + std::string(host));
+        for (const std::string& name : data_.class_names)
+            m.mutable_hello()->add_class_names(name);
         client_->send(m);
         wire::CoordinatorMessage welcome;
         try {
@@ -199,6 +208,11 @@ private:
         config_ = std::make_unique<ExperimentConfig>(
             config_from_json(s.config_json(), "the coordinator's settings"));
         lane_ = s.lane_name();
+        // An image folder of class folders only holds out the share the run
+        // asks for, which arrives only now; the same seed picks the same images
+        // as the coordinator's test set, so none of them is trained on.
+        if (config_->test_fraction != loaded_test_fraction_ && !data_.class_names.empty())
+            load(config_->test_fraction);
         layout_ = initial_weights(config_->model, 1);
         const WeightSet start = decode(s.start(), layout_, "the start model");
         splits_ = make_environments(config_->split, data_.train.labels, config_->seed);
@@ -280,6 +294,7 @@ private:
     RunControl own_control_;
     RunControl* control_;
     FashionMnist data_;
+    double loaded_test_fraction_ = 0;
     TrainingTensors train_;
     std::unique_ptr<Client> client_;
     std::unique_ptr<ProgressSender> progress_;

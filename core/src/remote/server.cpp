@@ -156,6 +156,34 @@ struct Server::State final : public wire::Coordinator::Service {
         return grpc::Status::OK;
     }
 
+    // Labels are class indices: an environment whose folders name other
+    // classes (or the same in another order) would train on wrong labels.
+    std::string class_names_differ(const wire::Hello& hello) const {
+        const std::string who =
+            hello.central() ? "the baseline participant" : "environment " + std::to_string(hello.rank());
+        // Bounded before anything is joined into a message: a peer's claim.
+        constexpr int kMaxNames = 100, kMaxNameBytes = 255;
+        if (hello.class_names_size() > kMaxNames)
+            return who + " names " + std::to_string(hello.class_names_size()) + " classes, more than " +
+                   std::to_string(kMaxNames);
+        for (const std::string& name : hello.class_names())
+            if (name.size() > kMaxNameBytes)
+                return who + " names a class longer than " + std::to_string(kMaxNameBytes) + " bytes";
+        const std::vector<std::string> theirs(hello.class_names().begin(), hello.class_names().end());
+        if (theirs == o.class_names)
+            return {};
+        const auto list = [](const std::vector<std::string>& names) {
+            if (names.empty())
+                return std::string("the IDX files' ten classes");
+            std::string text;
+            for (const std::string& n : names)
+                text += (text.empty() ? "" : ", ") + n;
+            return "classes " + text;
+        };
+        return who + "'s data holds " + list(theirs) + ", but this run's test data holds " +
+               list(o.class_names) + "; give every process a folder with the same class folders";
+    }
+
     grpc::Status admit(const wire::EnvMessage& message, const std::string&, int& slot) const {
         if (!message.has_hello())
             return {grpc::StatusCode::INVALID_ARGUMENT, "the first message must be a hello"};
@@ -164,6 +192,8 @@ struct Server::State final : public wire::Coordinator::Service {
             return {grpc::StatusCode::FAILED_PRECONDITION,
                     "protocol version " + std::to_string(hello.protocol()) + ", this coordinator speaks " +
                         std::to_string(kProtocolVersion)};
+        if (const std::string differs = class_names_differ(hello); !differs.empty())
+            return {grpc::StatusCode::FAILED_PRECONDITION, differs};
         if (hello.central()) {
             if (!o.central)
                 return {grpc::StatusCode::FAILED_PRECONDITION, "this run has no centralised baseline"};

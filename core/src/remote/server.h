@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "mergelab.pb.h"
 #include "mergelab/distributed.h"
@@ -24,6 +25,9 @@ struct ServerOptions {
     int64_t max_message_bytes = 4 << 20;
     double hello_seconds = 10; // a connection that names no rank in time is closed
     double write_seconds = 60; // a peer that takes no message for this long is closed
+    // The coordinator's data set's class names (empty: the IDX files'). An
+    // environment whose data names other classes is not admitted.
+    std::vector<std::string> class_names;
 };
 
 // `slot` is the environment, 0-based, or kCentralSlot.
