@@ -25,7 +25,8 @@ struct ExperimentRunner::Shared {
     RunControl control;
     ExperimentConfig config; // as started
     std::mutex mutex;
-    std::string data_dir;
+    std::string data_dir; // what `data` was loaded from, with which held-out share
+    double test_fraction = 0;
     DataPtr data;
 };
 
@@ -311,12 +312,18 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
             DataPtr data;
             {
                 std::lock_guard<std::mutex> lock(shared->mutex);
-                if (shared->data && shared->data_dir == dir)
+                if (shared->data && shared->data_dir == dir && shared->test_fraction == config.test_fraction)
                     data = shared->data;
             }
             if (!data) {
                 try {
-                    data = std::make_shared<const FashionMnist>(load_fashion_mnist(dir));
+                    DataLoadOptions load;
+                    load.test_fraction = config.test_fraction;
+                    load.progress = [this](int64_t done, int64_t total) {
+                        post(this, [this, done, total] { emit dataProgress(done, total); });
+                    };
+                    data =
+                        std::make_shared<const FashionMnist>(load_fashion_mnist(dir, DataPart::Both, load));
                 } catch (const std::exception& e) {
                     // Said beside the data folder, the field that can mend it.
                     logger()->error("{}", e.what());
@@ -328,6 +335,7 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
                 std::lock_guard<std::mutex> lock(shared->mutex);
                 shared->data = data;
                 shared->data_dir = dir;
+                shared->test_fraction = config.test_fraction;
             }
             post(this, [this, data] { emit dataLoaded(data); });
             if (mode != EnvironmentsMode::Threads) {

@@ -64,6 +64,8 @@ public:
 
 signals:
     void dataLoaded(mergelab::ui::DataPtr data);
+    // An image folder being decoded: files done of all.
+    void dataProgress(qint64 done, qint64 total);
     void runStarted(const mergelab::RunStarted& started);
     void phaseChanged(const mergelab::PhaseChanged& phase);
     void batchProgress(const mergelab::BatchProgress& progress);

@@ -199,6 +199,7 @@ void MainWindow::connectRunner() {
     connect(runner_, &ExperimentRunner::runStarted, this, &MainWindow::onRunStarted);
     connect(runner_, &ExperimentRunner::phaseChanged, this, &MainWindow::onPhaseChanged);
     connect(runner_, &ExperimentRunner::batchProgress, this, &MainWindow::onBatchProgress);
+    connect(runner_, &ExperimentRunner::dataProgress, this, &MainWindow::onDataProgress);
     if (FlowView* flow = view<FlowView>())
         connect(flow, &FlowView::phaseShown, this, &MainWindow::showPhase);
     connect(runner_, &ExperimentRunner::roundFinished, this,

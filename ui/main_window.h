@@ -122,6 +122,7 @@ private:
     void onRunStarted(const RunStarted& started);
     void onPhaseChanged(const PhaseChanged& phase);
     void onBatchProgress(const BatchProgress& batch);
+    void onDataProgress(qint64 done, qint64 total);
     void showPhase(const PhaseChanged& phase); // as the Flow view shows it
     void onPausedChanged(bool paused);
     void onLaneFinished(const RunResult& finished);
@@ -201,6 +202,7 @@ private:
     QString lastPhaseText_;       // shown again on resume
     int liveRound_ = 0;           // the round the engine is in
     QElapsedTimer progressClock_; // when the progress texts last changed
+    QElapsedTimer decodingClock_; // since an image folder's decoding began
     int64_t batchesDone_ = 0;
     int64_t batchesTotal_ = 0;
     bool quitWhenDone_ = false;

@@ -121,8 +121,10 @@ bool MainWindow::openRun(const QString& path) {
         setup_->setConfig(setup);
         if (!model_->data()) {
             try {
+                DataLoadOptions load;
+                load.test_fraction = running_.test_fraction;
                 model_->setData(std::make_shared<const FashionMnist>(
-                    load_fashion_mnist(resolve_data_dir(running_.data_dir))));
+                    load_fashion_mnist(resolve_data_dir(running_.data_dir), DataPart::Both, load)));
             } catch (const std::exception& e) {
                 logger()->warn("{}", tr("no test images for the samples view: %1")
                                          .arg(QString::fromUtf8(e.what()))

@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLocale>
 #include <QProgressBar>
 #include <QStatusBar>
 
@@ -94,6 +95,23 @@ void MainWindow::onBatchProgress(const BatchProgress& b) {
         lastFraction_ = std::min(1.0, double(batchesDone_) / batchesTotal_);
         runProgress_->setValue(static_cast<int>(lastFraction_ * 1000));
         updateTimes(lastFraction_);
+    }
+}
+
+void MainWindow::onDataProgress(qint64 done, qint64 total) {
+    if (!decodingClock_.isValid())
+        decodingClock_.start();
+    const double fraction = total > 0 ? double(done) / double(total) : 1.0;
+    phaseProgress_->setRange(0, 1000);
+    phaseProgress_->setValue(static_cast<int>(fraction * 1000));
+    phaseLabel_->setText(tr("Decoding the image folder: %1 of %2 images (once; later runs read the cache)")
+                             .arg(QLocale().toString(done), QLocale().toString(total)));
+    const double seconds = static_cast<double>(decodingClock_.elapsed()) / 1000.0;
+    timeLabel_->setText(
+        tr("decoding · ETA %1").arg(QString::fromStdString(clock_text(eta_seconds(seconds, fraction)))));
+    if (done >= total) {
+        decodingClock_.invalidate();
+        phaseProgress_->setValue(0);
     }
 }
 

@@ -2,6 +2,10 @@
 // mergelab-cli: one executable, one subcommand per job.
 // Exit codes: 0 success, 1 run-time failure (bad file, bad data), 2 bad usage.
 
+#include <string>
+
+#include "mergelab/dataset.h"
+
 namespace CLI {
 class App;
 }
@@ -19,6 +23,10 @@ int main(int argc, char** argv);
 struct ExitRequest {
     int code;
 };
+
+// The data set at `dir` (resolved as --data is). An image folder's first
+// decoding can take a while: on a terminal it draws a bar with its ETA.
+FashionMnist load_data(const std::string& dir, DataPart part = DataPart::Both, double test_fraction = 0.2);
 
 // Subcommand registration; each returns after adding its options and callback.
 void add_merge_command(CLI::App& app);

@@ -131,7 +131,7 @@ int coordinate(CLI::App* cmd, RunOptions& o, const NetworkOptions& n) {
     if (!config.out_dir.empty() && !resuming)
         check_run_folder(config.out_dir, config.replace_out);
     // The coordinator evaluates on the test set and never sees training data.
-    const FashionMnist data = load_fashion_mnist(resolve_data_dir(config.data_dir), DataPart::Test);
+    const FashionMnist data = load_data(config.data_dir, DataPart::Test, config.test_fraction);
     logger()->info("loaded {} test images from {}", data.test.size(), data.directory);
     RunControl control;
     SignalScope signals(control);

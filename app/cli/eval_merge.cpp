@@ -219,7 +219,7 @@ void add_eval_command(CLI::App& app) {
             }() + ")");
         check_weights(arch, weights, opt->model_path);
         check_finite(weights, opt->model_path);
-        const FashionMnist data = load_fashion_mnist(resolve_data_dir(opt->data_dir));
+        const FashionMnist data = load_data(opt->data_dir);
         const EvalResult r = evaluate(arch, weights, data.test, opt->threads);
         if (opt->json) {
             nlohmann::json out{{"test_acc", r.accuracy},

@@ -133,7 +133,7 @@ int execute(ExperimentConfig config, const std::vector<ResumePoint>* resume = nu
     validate(config);
     if (!config.out_dir.empty() && !resume)
         check_run_folder(config.out_dir, config.replace_out);
-    const FashionMnist data = load_fashion_mnist(resolve_data_dir(config.data_dir));
+    const FashionMnist data = load_data(config.data_dir, DataPart::Both, config.test_fraction);
     logger()->info("loaded Fashion-MNIST from {}: {} training, {} test images", data.directory,
                    data.train.size(), data.test.size());
     RunControl control;

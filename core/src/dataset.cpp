@@ -1,5 +1,6 @@
 #include "mergelab/dataset.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
@@ -84,8 +85,24 @@ Dataset make_split(const std::string& images_path, IdxImages images, const std::
 } // namespace
 
 FashionMnist load_fashion_mnist(const std::string& dir, DataPart part) {
+    return load_fashion_mnist(dir, part, DataLoadOptions{});
+}
+
+FashionMnist load_fashion_mnist(const std::string& dir, DataPart part, const DataLoadOptions& options) {
     if (is_image_folder(dir)) {
-        ImageFolderLoad load = load_image_folder(dir, part);
+        ImageFolderOptions folder;
+        folder.progress = options.progress;
+        folder.test_fraction = options.test_fraction;
+        const auto start = std::chrono::steady_clock::now();
+        ImageFolderLoad load = load_image_folder(dir, part, folder);
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (load.from_cache)
+            logger()->info("{}: {} images read from the cache of their decoding in {:.2f} s", dir,
+                           load.data.train.size() + load.data.test.size(), seconds);
+        else
+            logger()->info("{}: {} images decoded in {:.1f} s (cached for the next run)", dir, load.decoded,
+                           seconds);
         if (int(load.data.class_names.size()) != kNumClasses)
             throw Error(dir + ": holds " + std::to_string(load.data.class_names.size()) +
                         " class folders; MergeLab's models train on exactly " + std::to_string(kNumClasses));

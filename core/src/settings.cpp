@@ -383,6 +383,14 @@ std::vector<SettingDescriptor> declare_running() {
                 T::Text, "data")
             .bind([](ExperimentConfig& c) -> std::string& { return c.data_dir; })
             .d,
+        Declare("test_fraction", "--test-fraction", QT_TRANSLATE_NOOP("mergelab", "Test share"),
+                QT_TRANSLATE_NOOP("mergelab", "an image folder with only class folders: the share of each "
+                                              "class held out as the test set"),
+                T::Real, "data")
+            .range(0.05, 0.9)
+            .shown_as(100, "%")
+            .bind([](ExperimentConfig& c) -> double& { return c.test_fraction; })
+            .d,
         Declare("save_all", "--save-all", QT_TRANSLATE_NOOP("mergelab", "Save every round"),
                 QT_TRANSLATE_NOOP("mergelab", "keep the models of every round, not only the last"), T::Flag,
                 box)

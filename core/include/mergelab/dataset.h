@@ -3,6 +3,7 @@
 // happens inside the core where torch is used.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,5 +47,15 @@ enum class DataPart { Both, Train, Test };
 // A folder of class folders (image_folder.h) is read as images instead;
 // until the models take other class counts it must hold exactly 10 classes.
 FashionMnist load_fashion_mnist(const std::string& dir, DataPart part = DataPart::Both);
+
+struct DataLoadOptions {
+    // An image folder of class folders only: each class's held-out share.
+    double test_fraction = 0.2;
+    // An image folder's decoding: called now and then from the decoding
+    // threads (one call at a time) with files done and in all, and once at
+    // the end. Not called for IDX files or a cached decoding.
+    std::function<void(int64_t done, int64_t total)> progress;
+};
+FashionMnist load_fashion_mnist(const std::string& dir, DataPart part, const DataLoadOptions& options);
 
 } // namespace mergelab

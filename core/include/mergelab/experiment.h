@@ -70,7 +70,10 @@ struct ExperimentConfig {
     std::string init_from; // a saved state_dict every environment starts from (overrides init)
     int threads = 0;       // 0: every core of the machine (see resolve_threads)
     int histogram_bins = 64;
-    std::string data_dir;     // empty: resolve_data_dir()
+    std::string data_dir; // empty: resolve_data_dir()
+    // An image folder of class folders only: each class's share held out
+    // as the test set (seeded, so every process holds out the same images).
+    double test_fraction = 0.2;
     std::string out_dir;      // empty: write nothing
     bool replace_out = false; // --force: out_dir may hold a previous MergeLab run, which is removed
     bool save_all = false;    // save models of every round, not only the final one
