@@ -68,9 +68,11 @@ struct SeedFigures {
 };
 
 // The strategy's figures per seed, from the runs that have rounds.
-std::map<uint64_t, SeedFigures> figures_of(const std::vector<RunResult>& runs, const std::string& strategy) {
+std::map<uint64_t, SeedFigures> figures_of(const std::vector<const RunResult*>& runs,
+                                           const std::string& strategy) {
     std::map<uint64_t, SeedFigures> out;
-    for (const auto& run : runs) {
+    for (const RunResult* one : runs) {
+        const RunResult& run = *one;
         if (run.rounds.empty() || !in_strategy(run, strategy))
             continue;
         const MethodMetrics* last = run.rounds.back().method(strategy);
@@ -148,10 +150,18 @@ Spread spread_of(const std::vector<double>& values) {
 }
 
 RepeatsSummary summarize_repeats(const std::vector<RunResult>& runs) {
+    std::vector<const RunResult*> pointers;
+    for (const auto& run : runs)
+        pointers.push_back(&run);
+    return summarize_repeats(pointers);
+}
+
+RepeatsSummary summarize_repeats(const std::vector<const RunResult*>& runs) {
     RepeatsSummary out;
     std::vector<std::string> names;
     std::vector<uint64_t> seeds;
-    for (const auto& run : runs) {
+    for (const RunResult* one : runs) {
+        const RunResult& run = *one;
         const auto strategies =
             run.lane.empty() ? evaluated_methods(run.config) : std::vector<std::string>{run.lane};
         for (const auto& s : strategies)
@@ -188,9 +198,11 @@ RepeatsSummary summarize_repeats(const std::vector<RunResult>& runs) {
     return out;
 }
 
-std::vector<RoundSpread> accuracy_by_round(const std::vector<RunResult>& runs, const std::string& strategy) {
+std::vector<RoundSpread> accuracy_by_round(const std::vector<const RunResult*>& runs,
+                                           const std::string& strategy) {
     std::map<int, std::vector<double>> by_round;
-    for (const auto& run : runs) {
+    for (const RunResult* one : runs) {
+        const RunResult& run = *one;
         if (!in_strategy(run, strategy))
             continue;
         for (const auto& r : run.rounds)

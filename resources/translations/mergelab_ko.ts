@@ -34,7 +34,7 @@
         <translation>%1라운드: 저장 중</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.cpp" line="-28"/>
+        <location line="-28"/>
         <source>running</source>
         <translation>진행 중</translation>
     </message>
@@ -144,32 +144,32 @@
 <context>
     <name>mergelab</name>
     <message>
-        <location filename="../../core/src/settings.cpp" line="+0"/>
+        <location filename="../../core/src/settings.cpp" line="+41"/>
         <source>SGD with momentum</source>
         <translation>모멘텀 SGD</translation>
     </message>
     <message>
-        <location filename="../../core/src/settings.cpp" line="+0"/>
+        <location line="+1"/>
         <source>Adam</source>
         <translation>Adam</translation>
     </message>
     <message>
-        <location filename="../../core/src/settings.cpp" line="+0"/>
+        <location line="+4"/>
         <source>Shared: same initial weights</source>
         <translation>공유: 같은 초기 가중치</translation>
     </message>
     <message>
-        <location filename="../../core/src/settings.cpp" line="+0"/>
+        <location line="+1"/>
         <source>Independent per environment</source>
         <translation>환경마다 따로</translation>
     </message>
     <message>
-        <location filename="../../core/src/settings.cpp" line="+0"/>
+        <location line="+325"/>
         <source>automatic</source>
         <translation>자동</translation>
     </message>
     <message>
-        <location filename="../../core/src/dataset.cpp" line="+19"/>
+        <location filename="../../core/src/dataset.cpp" line="+21"/>
         <source>T-shirt/top</source>
         <translation>티셔츠/상의</translation>
     </message>
@@ -259,7 +259,7 @@
         <translation>논문의 H 실험: 두 환경에 클래스 0-4와 5-9, 로컬 1에포크씩 6라운드</translation>
     </message>
     <message>
-        <location filename="../../core/src/model.cpp" line="+66"/>
+        <location filename="../../core/src/model.cpp" line="+74"/>
         <source>CNN (2 conv + 2 linear)</source>
         <translation>CNN (합성곱 2 + 선형 2)</translation>
     </message>
@@ -269,17 +269,17 @@
         <translation>최대 풀링을 쓰는 3x3 합성곱 2개(필터 32, 64), 128유닛 은닉층, 드롭아웃 0.25</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>MLP (2 linear)</source>
         <translation>MLP (선형 2)</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>one 128-unit hidden layer: fast, for quick checks</source>
         <translation>128유닛 은닉층 하나: 빠른 확인용</translation>
     </message>
     <message>
-        <location filename="../../core/src/settings.cpp" line="+114"/>
+        <location filename="../../core/src/settings.cpp" line="-233"/>
         <source>Alpha</source>
         <translation>알파</translation>
     </message>
@@ -309,7 +309,7 @@
         <translation>학습 데이터를 환경에 나누는 방식</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Environments</source>
         <translation>환경</translation>
     </message>
@@ -359,12 +359,12 @@
         <translation>모든 환경이 학습하는 신경망</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Primary method</source>
         <translation>주 병합 방법</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Compare</source>
         <translation>비교</translation>
     </message>
@@ -389,12 +389,12 @@
         <translation>레인</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-24"/>
         <source>the merged model that is copied back to every environment (METHOD[+RULE][:key=value,...])</source>
         <translation>모든 환경에 되돌려 복사되는 병합 모델 (METHOD[+RULE][:key=value,...])</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>lanes mode: one full experiment per strategy METHOD[+RULE][:key=value,...], same seed and data</source>
         <translation>레인 방식: 전략 METHOD[+RULE][:key=value,...]마다 같은 시드와 데이터로 전체 실험 하나씩</translation>
     </message>
@@ -439,7 +439,7 @@
         <translation>라운드당 로컬 에포크 (로컬 목표가 있으면 최대값)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+23"/>
         <source>Batches per round</source>
         <translation>라운드당 배치</translation>
     </message>
@@ -459,7 +459,7 @@
         <translation>환경이 로컬에서 학습하는 방식 (RULE[:key=value,...])</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-25"/>
         <source>Until local accuracy</source>
         <translation>로컬 정확도까지</translation>
     </message>
@@ -469,7 +469,7 @@
         <translation>검증 정확도가 이 값에 이를 때까지 로컬 학습 (0: 끔)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Stop at accuracy</source>
         <translation>목표 정확도에서 멈춤</translation>
     </message>
@@ -479,7 +479,7 @@
         <translation>되돌려 복사한 모델의 정확도가 모든 환경에서 이 값에 이르면 멈춤 (0: 끔)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+23"/>
         <source>Optimizer</source>
         <translation>옵티마이저</translation>
     </message>
@@ -489,7 +489,7 @@
         <translation>adam 또는 모멘텀 sgd</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Learning rate</source>
         <translation>학습률</translation>
     </message>
@@ -530,6 +530,16 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>Repeats (seeds)</source>
+        <translation>반복 (시드 수)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>run every strategy once per seed (the seed, seed + 1, ...) and summarise mean, spread and 95 % intervals</source>
+        <translation>모든 전략을 시드마다 한 번씩 실행하고(시드, 시드 + 1, ...) 평균, 흩어짐, 95 % 구간을 요약합니다</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Initialisation</source>
         <translation>초기화</translation>
     </message>
@@ -539,7 +549,7 @@
         <translation>공유: 모든 곳에 같은 초기 가중치; 독립: 환경마다 자기 것</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Start from</source>
         <translation>시작 모델</translation>
     </message>
@@ -559,7 +569,7 @@
         <translation>사용할 스레드 (0: 모든 코어)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Environments needed</source>
         <translation>필요한 환경 수</translation>
     </message>
@@ -599,7 +609,7 @@
         <translation>마지막뿐 아니라 모든 라운드의 모델을 보관</translation>
     </message>
     <message>
-        <location filename="../../core/src/split.cpp" line="+208"/>
+        <location filename="../../core/src/split.cpp" line="+239"/>
         <source>V: every environment has all classes</source>
         <translation>V: 모든 환경이 모든 클래스를 가짐</translation>
     </message>
@@ -609,7 +619,7 @@
         <translation>모든 환경이 열 클래스를 같은 비율로 갖되 샘플은 다름</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>H: environments hold different classes</source>
         <translation>H: 환경마다 다른 클래스</translation>
     </message>
@@ -619,7 +629,7 @@
         <translation>각 환경은 자기 클래스만 가짐 (기본: 고르게 연속된 묶음, 0-4 / 5-9)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
         <source>Dirichlet: skewed class shares</source>
         <translation>디리클레: 치우친 클래스 비율</translation>
     </message>
@@ -629,12 +639,12 @@
         <translation>각 클래스를 디리클레(알파)에서 뽑은 비율로 환경에 나눔</translation>
     </message>
     <message>
-        <location filename="../../ui/i18n.cpp" line="+68"/>
+        <location filename="../../ui/i18n.cpp" line="+78"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Language</source>
         <translation>언어</translation>
     </message>
@@ -644,12 +654,12 @@
         <translation>MergeLab은 다음 시작부터 %1로 표시됩니다. 지금 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/palette.cpp" line="+68"/>
+        <location filename="../../ui/palette.cpp" line="+84"/>
         <source>Env %1</source>
         <translation>환경 %1</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>T-shirt</source>
         <translation>티셔츠</translation>
     </message>
@@ -885,7 +895,7 @@
         <translation>제한 소프트맥스: 환경이 학습하는 동안 이미지가 하나도 없는 클래스의 로짓에 alpha를 곱해, 그 클래스들을 더는 깎아내리지 않게 합니다 (H 분할 같은 레이블 치우침)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Scale of missing classes&apos; logits</source>
         <translation>없는 클래스 로짓의 배율</translation>
     </message>
@@ -898,7 +908,7 @@
 <context>
     <name>mergelab::ui::AccuracyChart</name>
     <message>
-        <location filename="../../ui/accuracy_chart.cpp" line="+58"/>
+        <location filename="../../ui/accuracy_chart.cpp" line="+61"/>
         <source>Dirichlet split (alpha %1)</source>
         <translation>디리클레 분할 (알파 %1)</translation>
     </message>
@@ -950,13 +960,13 @@
         <translation>논문은 데이터 전체로, 이 실행은 환경마다 이미지 %1장으로 학습했습니다</translation>
     </message>
     <message>
-        <location line="+25"/>
-        <location line="+153"/>
+        <location line="+28"/>
+        <location line="+180"/>
         <source>Accuracy per round</source>
         <translation>라운드별 정확도</translation>
     </message>
     <message>
-        <location line="-148"/>
+        <location line="-175"/>
         <source>Round</source>
         <translation>라운드</translation>
     </message>
@@ -971,17 +981,17 @@
         <translation>아직 라운드가 없습니다: 시작을 누르세요</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+115"/>
         <source>%1 %2 %</source>
         <translation>%1 %2 %</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Round %1</source>
         <translation>%1라운드</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+80"/>
         <source>%1 local</source>
         <translation>%1 로컬</translation>
     </message>
@@ -991,17 +1001,49 @@
         <translation>중앙</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+12"/>
         <source>lane %1</source>
         <translation>레인 %1</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+18"/>
         <source>Paper&apos;s values not shown: %1</source>
         <translation>논문 값을 표시하지 않음: %1</translation>
     </message>
+    <message numerus="yes">
+        <location line="+15"/>
+        <source>Test accuracy over %n seed(s): the mean, in a band of %1</source>
+        <translation>
+            <numerusform>시드 %n개의 테스트 정확도: 평균과 %1 띠</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+18"/>
+        <location line="+1"/>
+        <source>its 95 % interval</source>
+        <translation>평균의 95 % 구간</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>the seeds&apos; min to max</source>
+        <translation>시드 최솟값~최댓값</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>%1 band, lower edge</source>
+        <translation>%1 띠, 아래 경계</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 band</source>
+        <translation>%1 띠</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 mean</source>
+        <translation>%1 평균</translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>paper %1</source>
         <translation>논문 %1</translation>
     </message>
@@ -1009,12 +1051,27 @@
 <context>
     <name>mergelab::ui::AccuracyPage</name>
     <message>
-        <location filename="../../ui/accuracy_page.cpp" line="+20"/>
+        <location filename="../../ui/accuracy_page.cpp" line="+24"/>
         <source>&amp;Paper&apos;s published values</source>
         <translation>논문에 실린 값(&amp;P)</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+1"/>
+        <source>Band: 95 % &amp;interval (off: min-max)</source>
+        <translation>띠: 95 % 구간(&amp;I) (끄면 최솟값~최댓값)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Seeds&apos; band:</source>
+        <translation>시드 띠:</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>With repeated seeds: draw each strategy&apos;s band as the 95 % interval of its mean (on) or as the range from the lowest to the highest seed (off)</source>
+        <translation>시드를 반복한 실행에서 각 전략의 띠를 평균의 95 % 구간(켬) 또는 가장 낮은 시드부터 가장 높은 시드까지의 범위(끔)로 그립니다</translation>
+    </message>
+    <message>
+        <location line="+41"/>
         <source>Training losses are drawn live while a run trains; run files keep only the rounds&apos; accuracies</source>
         <translation>학습 손실은 실행 중에만 실시간으로 그려집니다; 실행 파일에는 라운드별 정확도만 남습니다</translation>
     </message>
@@ -1030,7 +1087,7 @@
         <translation>아직 라운드 없음: 시작을 누르세요</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>%1. The chart draws a round&apos;s points once the round has ended.</source>
         <translation>%1. 라운드가 끝나면 그 라운드의 점이 차트에 그려집니다.</translation>
     </message>
@@ -1112,7 +1169,7 @@
         <translation>분할이 나눌 환경별·클래스별 학습 이미지 수</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+57"/>
         <source>Class counts appear once the split can be made</source>
         <translation>분할할 수 있게 되면 클래스 수가 나타납니다</translation>
     </message>
@@ -1248,7 +1305,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::ExperimentRunner</name>
     <message>
-        <location filename="../../ui/experiment_runner.cpp" line="+148"/>
+        <location filename="../../ui/experiment_runner.cpp" line="+150"/>
         <source>%1 failed: %2</source>
         <translation>%1 실패: %2</translation>
     </message>
@@ -1560,12 +1617,12 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::HelpDialog</name>
     <message>
-        <location filename="../../ui/help_dialog.cpp" line="+31"/>
+        <location filename="../../ui/help_dialog.cpp" line="+32"/>
         <source>Local rules: how each environment trains</source>
         <translation>로컬 규칙: 각 환경이 학습하는 방식</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>How merging works</source>
         <translation>병합은 이렇게 작동합니다</translation>
     </message>
@@ -1578,7 +1635,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1: 평균 %2, 표준편차 %3, 최소 %4, 최대 %5</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+26"/>
         <source>Layer:</source>
         <translation>층:</translation>
     </message>
@@ -1598,7 +1655,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>개수</translation>
     </message>
     <message>
-        <location line="+143"/>
+        <location line="+154"/>
         <source>No run yet: press Start</source>
         <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
     </message>
@@ -1682,7 +1739,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+14"/>
-        <location line="+99"/>
+        <location line="+86"/>
         <source>No run yet: press Start</source>
         <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
     </message>
@@ -2167,7 +2224,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>전체 실행 진행 (라운드 한도까지)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_files.cpp" line="+40"/>
+        <location filename="../../ui/main_window_files.cpp" line="+42"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
@@ -2297,7 +2354,17 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation> 1라운드 진행 중 </translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+18"/>
+        <source>seed %1</source>
+        <translation>시드 %1</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1, seed %2</source>
+        <translation>%1, 시드 %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>%1 of %2: %3</source>
         <translation>%1/%2: %3</translation>
     </message>
@@ -2431,7 +2498,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행 끝: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-277"/>
+        <location filename="../../ui/main_window.cpp" line="-284"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
@@ -2472,7 +2539,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="-106"/>
-        <location filename="../../ui/main_window_files.cpp" line="+80"/>
+        <location filename="../../ui/main_window_files.cpp" line="+85"/>
         <source>MergeLab: %1</source>
         <translation>MergeLab: %1</translation>
     </message>
@@ -2489,7 +2556,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행 저장</translation>
     </message>
     <message>
-        <location line="-162"/>
+        <location line="-167"/>
         <source>&amp;Export view (%1)…</source>
         <translation>보기 내보내기(&amp;E) (%1)…</translation>
     </message>
@@ -2499,7 +2566,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+34"/>
         <source>no test images for the samples view: %1</source>
         <translation>표본 보기에 쓸 시험 이미지가 없습니다: %1</translation>
     </message>
@@ -2629,7 +2696,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>%1을 쓰지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+222"/>
+        <location filename="../../ui/main_window.cpp" line="+229"/>
         <source>About MergeLab</source>
         <translation>MergeLab 정보</translation>
     </message>
@@ -2852,18 +2919,18 @@ this run merges with %1 only</source>
 <context>
     <name>mergelab::ui::SamplesGrid</name>
     <message>
-        <location filename="../../ui/samples_view.cpp" line="+73"/>
-        <location line="+56"/>
+        <location filename="../../ui/samples_view.cpp" line="+75"/>
+        <location line="+62"/>
         <source>pred: %1</source>
         <translation>예측: %1</translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="-6"/>
         <source>true: %1</source>
         <translation>실제: %1</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Test image %1: true %2, predicted %3</source>
         <translation>시험 이미지 %1: 실제 %2, 예측 %3</translation>
     </message>
@@ -2871,17 +2938,17 @@ this run merges with %1 only</source>
 <context>
     <name>mergelab::ui::SamplesView</name>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Merged model:</source>
         <translation>병합 모델:</translation>
     </message>
     <message>
-        <location line="+122"/>
+        <location line="+137"/>
         <source>No run yet</source>
         <translation>아직 실행 없음</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Start an experiment or open a run folder to see the test images a merged model gets wrong.</source>
         <translation>실험을 시작하거나 실행 폴더를 열면 병합 모델이 틀린 시험 이미지가 보입니다.</translation>
     </message>
@@ -2896,7 +2963,7 @@ this run merges with %1 only</source>
         <translation>첫 라운드가 아직 학습 중입니다. 병합 모델을 시험하면 틀린 이미지가 여기 나타납니다.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Round %1</source>
         <translation>%1라운드</translation>
     </message>
@@ -2911,7 +2978,7 @@ this run merges with %1 only</source>
         <translation>%1, %2라운드</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>This run has no per-image predictions (it was saved by an older version of MergeLab), so its mistakes cannot be shown. The accuracy and confusion matrix are still available.</source>
         <translation>이 실행에는 이미지별 예측이 없어(이전 버전의 MergeLab으로 저장됨) 틀린 이미지를 보일 수 없습니다. 정확도와 혼동 행렬은 볼 수 있습니다.</translation>
     </message>
@@ -2926,22 +2993,22 @@ this run merges with %1 only</source>
         <translation>이 실행은 시험 이미지 %1장의 예측을 갖고 있지만 불러온 시험 세트는 %2장입니다: 서로 맞지 않아 틀린 이미지를 보이지 않습니다.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+23"/>
         <source>%1: %2 of %3 test images wrong</source>
         <translation>%1: 시험 이미지 %3장 중 %2장 틀림</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source> (showing %1)</source>
         <translation> (%1장 표시)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>No mistakes: every test image is classified correctly.</source>
         <translation>틀린 것이 없습니다: 모든 시험 이미지를 바르게 분류했습니다.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>The loaded test set has labels but no images.</source>
         <translation>불러온 시험 세트에 레이블만 있고 이미지가 없습니다.</translation>
     </message>
@@ -2975,7 +3042,7 @@ this run merges with %1 only</source>
     </message>
     <message>
         <location line="+32"/>
-        <location line="+98"/>
+        <location line="+91"/>
         <source>No run yet: press Start</source>
         <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
     </message>
@@ -3038,7 +3105,7 @@ this run merges with %1 only</source>
 <context>
     <name>mergelab::ui::SetupPanel</name>
     <message>
-        <location line="+119"/>
+        <location filename="../../ui/setup_panel.cpp" line="+223"/>
         <source>Preset:</source>
         <translation>프리셋:</translation>
     </message>
@@ -3063,42 +3130,42 @@ this run merges with %1 only</source>
         <translation>로컬 학습, 병합, 시험, 되돌려 복사가 끝날 때마다 실행이 멈추고, 흐름 탭이 이 실행의 수치로 각 단계를 설명합니다. 다음 단계(Space 또는 오른쪽 화살표)로 넘어갑니다.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+12"/>
         <source>Data</source>
         <translation>데이터</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+116"/>
         <source>Browse…</source>
         <translation>찾아보기…</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>Fashion-MNIST folder</source>
         <translation>Fashion-MNIST 폴더</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="-121"/>
         <source>Environments</source>
         <translation>환경</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+137"/>
         <source>Tick which environment holds each class; every class at most once</source>
         <translation>각 클래스를 어느 환경이 가질지 표시하세요; 클래스마다 한 번까지</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+109"/>
         <source>Run as</source>
         <translation>실행 방식</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="-245"/>
         <source>Merging</source>
         <translation>병합</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+193"/>
         <source>Compare on the same local models</source>
         <translation>같은 로컬 모델로 비교</translation>
     </message>
@@ -3108,12 +3175,11 @@ this run merges with %1 only</source>
         <translation>레인: 방법마다 실험 하나</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Mode</source>
-        <translation>방식</translation>
+        <translation type="vanished">방식</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+14"/>
         <source>the ticked methods, or e.g. avg,fedadam,avg+fedprox:mu=0.01</source>
         <translation>표시한 방법, 또는 예: avg,fedadam,avg+fedprox:mu=0.01</translation>
     </message>
@@ -3123,7 +3189,7 @@ this run merges with %1 only</source>
         <translation>전략</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-209"/>
         <source>Training</source>
         <translation>학습</translation>
     </message>
@@ -3138,7 +3204,7 @@ this run merges with %1 only</source>
         <translation>데이터 폴더에 학습 레이블이 있으면 클래스 수가 나타납니다</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel.cpp" line="+109"/>
+        <location filename="../../ui/setup_panel.cpp" line="+333"/>
         <source>%1 holds class %2</source>
         <translation>%1이 클래스 %2를 가짐</translation>
     </message>
@@ -3173,7 +3239,7 @@ this run merges with %1 only</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/environments_choice.cpp" line="+17"/>
+        <location filename="../../ui/environments_choice.cpp" line="+18"/>
         <source>Threads in this app</source>
         <translation>이 앱의 스레드</translation>
     </message>
@@ -3196,7 +3262,7 @@ this run merges with %1 only</source>
 <context>
     <name>mergelab::ui::SummaryView</name>
     <message>
-        <location filename="../../ui/summary_view.cpp" line="+82"/>
+        <location filename="../../ui/summary_view.cpp" line="+183"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
@@ -3211,12 +3277,12 @@ this run merges with %1 only</source>
         <translation>최고 (라운드)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Rounds</source>
         <translation>라운드</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>How it ended</source>
         <translation>끝난 방식</translation>
     </message>
@@ -3226,7 +3292,7 @@ this run merges with %1 only</source>
         <translation>시간</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+3"/>
         <source>No run yet: start one, or open a run folder. Its methods (or lanes) are compared here.</source>
         <translation>아직 실행 없음: 실행을 시작하거나 실행 폴더를 여세요. 그 방법(또는 레인)을 여기서 비교합니다.</translation>
     </message>
@@ -3279,7 +3345,49 @@ this run merges with %1 only</source>
         <translation>%1 (되돌려 복사됨)</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_view.h" line="+24"/>
+        <location line="+31"/>
+        <source>Strategy</source>
+        <translation>전략</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Seeds</source>
+        <translation>시드 수</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Final accuracy (%)</source>
+        <translation>최종 정확도 (%)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last %1 rounds (%)</source>
+        <translation>마지막 %1 라운드 (%)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Final minus %1</source>
+        <translation>최종 − %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last %1 minus %2</source>
+        <translation>마지막 %1 − %2</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Repeats: every strategy ran with %n seed(s). Each cell: mean ± sample standard deviation over the seeds [95 % Student-t interval of the mean]. The last two columns subtract %1&apos;s figure seed by seed; an interval that excludes 0 means the difference holds across seeds.</source>
+        <translation>
+            <numerusform>반복: 모든 전략을 시드 %n개로 실행했습니다. 각 칸: 시드에 걸친 평균 ± 표본 표준편차 [평균의 95 % Student-t 구간]. 마지막 두 열은 시드마다 %1의 값을 뺀 차이이며, 구간이 0을 포함하지 않으면 그 차이는 시드가 바뀌어도 유지됩니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>%1 (primary)</source>
+        <translation>%1 (기본)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_view.h" line="+26"/>
         <source>S&amp;ummary</source>
         <translation>요약(&amp;U)</translation>
     </message>

@@ -148,7 +148,10 @@ private slots:
         QVERIFY(std::fabs(sb.diff_last.mean - mean(dl)) < 1e-12);
         const double half = 4.302653 * sample_sd(dl) / std::sqrt(3.0);
         QVERIFY(std::fabs(sb.diff_last.hi - (mean(dl) + half)) < 1e-6);
-        const auto curve = accuracy_by_round(runs, "max");
+        std::vector<const RunResult*> pointers;
+        for (const auto& run : runs)
+            pointers.push_back(&run);
+        const auto curve = accuracy_by_round(pointers, "max");
         QCOMPARE(curve.size(), size_t(6));
         QCOMPARE(curve[0].acc.n, 4);
         QCOMPARE(curve[2].acc.n, 3);

@@ -46,6 +46,7 @@ struct RepeatsSummary {
 
 // Every strategy of `runs` (each compared method, or each lane), its seeds
 // being the runs' config.seed. Works for one seed too (no intervals then).
+RepeatsSummary summarize_repeats(const std::vector<const RunResult*>& runs);
 RepeatsSummary summarize_repeats(const std::vector<RunResult>& runs);
 
 // The accuracy of one strategy round by round across seeds, for a chart.
@@ -53,7 +54,8 @@ struct RoundSpread {
     int round = 0;
     Spread acc; // over the seeds that reached this round
 };
-std::vector<RoundSpread> accuracy_by_round(const std::vector<RunResult>& runs, const std::string& strategy);
+std::vector<RoundSpread> accuracy_by_round(const std::vector<const RunResult*>& runs,
+                                           const std::string& strategy);
 
 // The table the CLI prints after a run with repeats and in `show`, in %.
 std::string format_repeats_table(const RepeatsSummary& summary);
