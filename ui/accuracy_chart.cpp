@@ -148,9 +148,24 @@ AccuracyChart::AccuracyChart(QWidget* parent)
     rebuild();
 }
 
-void AccuracyChart::setRun(RunPtr run) {
+void AccuracyChart::setRun(RunPtr run, std::vector<Curve> spread) {
     run_ = std::move(run);
+    spread_ = std::move(spread);
     rebuild();
+}
+
+void AccuracyChart::setBand(Band band) {
+    if (band_ == band)
+        return;
+    band_ = band;
+    rebuild();
+}
+
+int AccuracyChart::bandCount() const {
+    int bands = 0;
+    for (int i = 0; i < plot_->graphCount(); ++i)
+        bands += plot_->graph(i)->channelFillGraph() != nullptr;
+    return bands;
 }
 
 void AccuracyChart::setRound(int round) {
@@ -284,6 +299,10 @@ void AccuracyChart::rebuild() {
     plot_->legend->setVisible(!empty);
     showPaperNote({});
 
+    if (!empty && !spread_.empty()) {
+        rebuildSpread();
+        return;
+    }
     if (empty) {
         plot_->xAxis->setRange(0.5, 10.5);
         plot_->yAxis->setRange(0, 100);
@@ -332,17 +351,12 @@ void AccuracyChart::rebuild() {
     }
     // A lane of a method with a local rule ("avg+scaffold") would share its
     // method's colour with the method's own lane: each lane its own colour.
-    static const QColor spare[] = {QColor(86, 180, 233), QColor(230, 159, 0),   QColor(204, 121, 167),
-                                   QColor(0, 0, 0),      QColor(120, 120, 200), QColor(200, 80, 80)};
     QList<QRgb> used;
-    size_t nextSpare = 0;
     for (const QString& method : methods) {
         QCPGraph* graph = plot_->addGraph();
         graph->setName(lanes ? tr("lane %1").arg(method) : method);
-        QColor color = method_color(method.section('+', 0, 0).section(':', 0, 0));
-        if (lanes && used.contains(color.rgb()) && nextSpare < std::size(spare))
-            color = spare[nextSpare++];
-        used << color.rgb();
+        const QColor color =
+            lanes ? strategy_color(method, used) : method_color(method.section('+', 0, 0).section(':', 0, 0));
         graph->setPen(QPen(color, 2.6,
                            lanes ? lane_pen_style(lane_index(*run_, method.toStdString())) : Qt::SolidLine));
         graph->setScatterStyle(QCPScatterStyle(method_shape(method), color, Qt::white, 8));
@@ -362,6 +376,51 @@ void AccuracyChart::rebuild() {
         }
     }
 
+    updateRanges();
+    updateCursor();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void AccuracyChart::rebuildSpread() {
+    int seeds = 0;
+    for (const Curve& c : spread_)
+        for (const RoundSpread& r : c.rounds)
+            seeds = std::max(seeds, r.acc.n);
+    title_->setText(
+        tr("Test accuracy over %n seed(s): the mean, in a band of %1", nullptr, seeds)
+            .arg(band_ == Band::Interval ? tr("its 95 % interval") : tr("the seeds' min to max")));
+    const bool lanes = is_lanes(*run_) || !run_->lane.empty();
+    int index = 0;
+    QList<QRgb> used;
+    for (const Curve& curve : spread_) {
+        const QColor color = strategy_color(curve.name, used);
+        const Qt::PenStyle style = lanes ? lane_pen_style(index++) : Qt::SolidLine;
+        // The band: a lower edge without a line, and an upper edge filled
+        // down to it; then the mean on top.
+        QCPGraph* lower = plot_->addGraph();
+        lower->setName(tr("%1 band, lower edge").arg(curve.name));
+        lower->setPen(Qt::NoPen);
+        lower->removeFromLegend();
+        QCPGraph* upper = plot_->addGraph();
+        upper->setName(tr("%1 band").arg(curve.name));
+        QColor edge = color;
+        edge.setAlpha(90);
+        upper->setPen(QPen(edge, 1.0, style));
+        QColor fill = color;
+        fill.setAlpha(55);
+        upper->setBrush(fill);
+        upper->setChannelFillGraph(lower);
+        QCPGraph* mean = plot_->addGraph();
+        mean->setName(tr("%1 mean").arg(curve.name));
+        mean->setPen(QPen(color, 2.6, style));
+        mean->setScatterStyle(QCPScatterStyle(method_shape(curve.name), color, Qt::white, 7));
+        for (const RoundSpread& r : curve.rounds) {
+            const bool interval = band_ == Band::Interval;
+            lower->addData(r.round, 100.0 * (interval ? r.acc.lo : r.acc.min));
+            upper->addData(r.round, 100.0 * (interval ? r.acc.hi : r.acc.max));
+            mean->addData(r.round, 100.0 * r.acc.mean);
+        }
+    }
     updateRanges();
     updateCursor();
     plot_->replot(QCustomPlot::rpQueuedReplot);

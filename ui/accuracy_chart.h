@@ -2,8 +2,11 @@
 // Accuracy per round: one line per environment's local accuracy, one per
 // merged method's test accuracy, the centralised baseline, and optionally the
 // paper's published values for the matching split. Hover shows the values.
+// With repeats, each strategy's mean over the seeds instead, in a band that
+// is either the seeds' min-max range or the 95 % interval of the mean.
 #include <QWidget>
 
+#include "mergelab/repeats.h"
 #include "run_data.h"
 
 class QCustomPlot;
@@ -19,7 +22,20 @@ class AccuracyChart : public QWidget {
 public:
     explicit AccuracyChart(QWidget* parent = nullptr);
 
-    void setRun(RunPtr run);  // redraws everything from run->rounds
+    // One strategy's accuracy across seeds, round by round.
+    struct Curve {
+        QString name;
+        std::vector<RoundSpread> rounds;
+    };
+    enum class Band { MinMax, Interval };
+
+    // Redraws everything from run->rounds, or with `spread` (repeats) the
+    // mean line and band of each curve.
+    void setRun(RunPtr run, std::vector<Curve> spread = {});
+    void setBand(Band band);
+    Band band() const { return band_; }
+    // For tests: the filled bands drawn (a graph filled to another).
+    int bandCount() const;
     void setRound(int round); // 1-based; draws a cursor at the scrubbed round (0: none)
     // The paper's Table 1 (V) or 2 (H) as dotted lines, for runs set up
     // like the paper's (2 environments, all the data, its H classes);
@@ -46,6 +62,7 @@ private slots:
 
 private:
     void rebuild();
+    void rebuildSpread();
     void addPaperOverlay(const QStringList& methods, double lastX);
     void updateCursor();
     void updateRanges();
@@ -57,6 +74,8 @@ private:
     QCPItemText* emptyText_ = nullptr;
     QCPTextElement* paperNote_ = nullptr; // in the layout only while it has a text
     RunPtr run_;
+    std::vector<Curve> spread_;
+    Band band_ = Band::Interval;
     int round_ = 0;
     bool paperShown_ = false;
     QString lastTip_;

@@ -30,13 +30,16 @@ public:
     QSize exportSize() override;
     void renderExport(QCPPainter& painter) override;
     LossChart* lossChart() const { return loss_; }
+    QAction* intervalBandAction() const { return intervalBand_; }
 
 private:
     AccuracyChart* accuracy_;
     LossChart* loss_;
     QAction* paperOverlay_;
-    int lossRound_ = 0; // the round the loss chart shows
-    QString lossLane_;  // and its lane, in lanes mode
+    QAction* intervalBand_; // repeats: the band is the 95 % interval, else min-max
+    QWidget* bandRow_;      // the band's switch, shown with repeats
+    int lossRound_ = 0;     // the round the loss chart shows
+    QString lossLane_;      // and its lane, in lanes mode
 };
 
 } // namespace mergelab::ui

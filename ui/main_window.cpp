@@ -374,13 +374,20 @@ void MainWindow::syncScrubber() {
 void MainWindow::syncLanes() {
     const int lanes = model_->laneCount();
     const bool lanesMode = model_->config().mode == Mode::Lanes || lanes > 1;
-    const int total = std::max<int>(
-        lanes, model_->config().mode == Mode::Lanes ? static_cast<int>(model_->config().lanes.size()) : 0);
+    const int perSeed =
+        model_->config().mode == Mode::Lanes ? static_cast<int>(model_->config().lanes.size()) : 1;
+    const int total = std::max<int>(lanes, model_->config().mode == Mode::Lanes || model_->hasRepeats()
+                                               ? perSeed * std::max(1, model_->config().repeats)
+                                               : 0);
     const QSignalBlocker block(lane_);
     lane_->clear();
     for (int i = 0; i < lanes; ++i) {
-        QString text =
-            tr("%1 of %2: %3").arg(i + 1).arg(total).arg(QString::fromStdString(model_->lane(i)->lane));
+        QString name = QString::fromStdString(model_->lane(i)->lane);
+        if (model_->hasRepeats()) {
+            const auto seed = static_cast<qulonglong>(model_->lane(i)->config.seed);
+            name = name.isEmpty() ? tr("seed %1").arg(seed) : tr("%1, seed %2").arg(name).arg(seed);
+        }
+        QString text = tr("%1 of %2: %3").arg(i + 1).arg(total).arg(name);
         if (i == model_->runningLane())
             text += model_->isPaused() ? tr(" (paused)") : tr(" (running)");
         lane_->addItem(text);

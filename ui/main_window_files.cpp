@@ -2,6 +2,8 @@
 // recent runs and last folder remembered across sessions.
 #include "main_window.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QComboBox>
 #include <QDir>
@@ -110,14 +112,19 @@ bool MainWindow::openRun(const QString& path) {
         // The setup shows what produced the run, so Start repeats it.
         ExperimentConfig setup = running_;
         setup.out_dir.clear();
-        if (runs.size() > 1) {
+        if (runs.size() > 1 && !runs.front().lane.empty()) {
             setup.mode = Mode::Lanes;
             setup.lanes.clear();
+            // With repeats each lane comes once per seed.
             for (const auto& r : runs)
-                setup.lanes.push_back(r.lane);
+                if (std::find(setup.lanes.begin(), setup.lanes.end(), r.lane) == setup.lanes.end())
+                    setup.lanes.push_back(r.lane);
             setup.compare = setup.lanes;
             setup.method = setup.lanes.front();
         }
+        // Repeats began at the lowest seed.
+        for (const auto& r : runs)
+            setup.seed = std::min(setup.seed, r.config.seed);
         setup_->setConfig(setup);
         if (!model_->data()) {
             try {

@@ -14,6 +14,19 @@
 
 namespace mergelab::ui {
 
+QColor strategy_color(const QString& strategy, QList<QRgb>& used) {
+    static const QColor spare[] = {QColor(86, 180, 233), QColor(230, 159, 0),   QColor(204, 121, 167),
+                                   QColor(0, 0, 0),      QColor(120, 120, 200), QColor(200, 80, 80)};
+    QColor color = method_color(strategy.section('+', 0, 0).section(':', 0, 0));
+    for (const QColor& other : spare) {
+        if (!used.contains(color.rgb()))
+            break;
+        color = other;
+    }
+    used << color.rgb();
+    return color;
+}
+
 QColor method_color(const QString& method) {
     // Distinct hues from a colour-blind-safe set (Okabe-Ito).
     static const QHash<QString, QColor> known = {

@@ -4,14 +4,18 @@
 // formats (numbers, class names) that must read the same in every tab.
 #include <QColor>
 #include <QFont>
+#include <QList>
 #include <QString>
 
 namespace mergelab::ui {
 
 QColor method_color(const QString& method); // avg, max, absmax, others
 QColor env_color(int env);                  // 0-based environment
-QColor central_color();                     // the centralised baseline
-QColor class_color(int c);                  // 0..9, for per-class counts
+// Strategies side by side ("avg", "avg+fedprox:mu=0.01"): each its method's
+// colour, or a spare one when an earlier strategy in `used` took it.
+QColor strategy_color(const QString& strategy, QList<QRgb>& used);
+QColor central_color();    // the centralised baseline
+QColor class_color(int c); // 0..9, for per-class counts
 // Lanes mode: each lane's lines in their own style (solid, dashed, ...),
 // so two lanes of one colour still tell apart. The paper's values are dotted.
 Qt::PenStyle lane_pen_style(int lane);

@@ -40,6 +40,9 @@ void RunModel::startLive(const ExperimentConfig& config) {
 void RunModel::addLane(const RunStarted& started) {
     auto run = std::make_shared<RunResult>();
     run->config = config_;
+    // The engine runs every strategy of one seed, then the next seed.
+    const size_t perSeed = config_.mode == Mode::Lanes ? std::max<size_t>(1, config_.lanes.size()) : 1;
+    run->config.seed = config_.seed + lanes_.size() / perSeed;
     run->lane = started.lane;
     run->envs = started.envs;
     if (!started.lane.empty()) {
@@ -65,7 +68,9 @@ void RunModel::addLane(const RunStarted& started) {
 }
 
 void RunModel::appendRound(const std::string& lane, const RoundResult& round) {
-    for (int i = 0; i < laneCount(); ++i) {
+    // From the newest: with repeats a lane's name comes once per seed, and
+    // rounds go to the seed that runs now.
+    for (int i = laneCount() - 1; i >= 0; --i) {
         auto& rounds = lanes_[static_cast<size_t>(i)]->rounds;
         if (lanes_[static_cast<size_t>(i)]->lane != lane)
             continue;
@@ -88,7 +93,7 @@ void RunModel::appendRound(const std::string& lane, const RoundResult& round) {
 
 void RunModel::finishLane(const RunResult& finished) {
     for (auto& run : lanes_)
-        if (run->lane == finished.lane) {
+        if (run->lane == finished.lane && run->config.seed == finished.config.seed) {
             run->stopped = finished.stopped;
             run->message = finished.message;
         }
@@ -177,8 +182,15 @@ RunPtr RunModel::run() const {
     return lanes_.empty() ? nullptr : lanes_[static_cast<size_t>(index())];
 }
 
+std::vector<const RunResult*> RunModel::runs() const {
+    std::vector<const RunResult*> out;
+    for (const auto& lane : lanes_)
+        out.push_back(lane.get());
+    return out;
+}
+
 RunPtr RunModel::comparison() const {
-    if (lanes_.size() < 2 && config_.mode != Mode::Lanes)
+    if ((lanes_.size() < 2 || hasRepeats()) && config_.mode != Mode::Lanes)
         return run();
     if (lanes_.empty())
         return nullptr;
@@ -195,7 +207,12 @@ RunPtr RunModel::comparison() const {
     combined->config.mode = Mode::Lanes;
     // The planned lanes, so the first lane already reads "1 of 3".
     combined->config.lanes.clear();
+    // With repeats, the lanes of the shown lane's seed.
+    std::vector<const RunResult*> lanes;
     for (const auto& lane : lanes_)
+        if (lane->config.seed == shown.config.seed)
+            lanes.push_back(lane.get());
+    for (const RunResult* lane : lanes)
         combined->config.lanes.push_back(lane->lane);
     for (const auto& planned : config_.lanes)
         if (std::find(combined->config.lanes.begin(), combined->config.lanes.end(), planned) ==
@@ -206,7 +223,7 @@ RunPtr RunModel::comparison() const {
     // the finished lanes' lines. The local accuracies are the shown lane's;
     // histograms stay behind, the chart draws none.
     size_t rounds = 0;
-    for (const auto& lane : lanes_)
+    for (const RunResult* lane : lanes)
         rounds = std::max(rounds, lane->rounds.size());
     combined->rounds.reserve(rounds);
     for (size_t i = 0; i < rounds; ++i) {
@@ -221,7 +238,7 @@ RunPtr RunModel::comparison() const {
             round.seconds = r.seconds;
             round.training_seconds = r.training_seconds;
         }
-        for (const auto& lane : lanes_)
+        for (const RunResult* lane : lanes)
             if (i < lane->rounds.size() && !lane->rounds[i].merged.empty())
                 round.merged.push_back(scores_of(lane->rounds[i].merged.front()));
         combined->rounds.push_back(std::move(round));

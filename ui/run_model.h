@@ -58,6 +58,10 @@ public:
     // Lanes mode: the selected lane with every lane's merged model side by
     // side in each round, for comparing the lanes. Otherwise run().
     RunPtr comparison() const;
+    // Repeats: every seed's run of every strategy (a "lane" here is one
+    // seed's run of one strategy); whether there is more than one seed.
+    std::vector<const RunResult*> runs() const;
+    bool hasRepeats() const { return config_.repeats > 1; }
     int roundCount() const;                      // of the selected lane
     int selectedRound() const { return round_; } // 0 without rounds
     const RoundResult* round(int n) const;       // of the selected lane, see find_round

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "mergelab/repeats.h"
 #include "messages.h"
 #include "palette.h"
 #include "run_model.h"
@@ -79,8 +80,6 @@ SummaryView::SummaryView(QWidget* parent)
     fitHeading();
     on_zoom(heading_, fitHeading);
     table_ = new QTableWidget(0, Columns, this);
-    table_->setHorizontalHeaderLabels({tr("Model"), tr("Test accuracy, last round"), tr("Best (round)"),
-                                       tr("Rounds"), tr("How it ended"), tr("Time")});
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->verticalHeader()->hide();
@@ -108,7 +107,7 @@ QWidget* SummaryView::exportWidget() {
 
 QSize SummaryView::exportSize() {
     int width = 0;
-    for (int c = 0; c < Columns; ++c)
+    for (int c = 0; c < table_->columnCount(); ++c)
         width += table_->columnWidth(c) + 12;
     const int line = fontMetrics().height() + 10;
     return {std::max(width, 400) + 20, line * (table_->rowCount() + 3) + 10};
@@ -129,7 +128,7 @@ void SummaryView::renderExport(QCPPainter& painter) {
     int y = line * 2;
     auto row = [&](int r) {
         int x = 10;
-        for (int c = 0; c < Columns; ++c) {
+        for (int c = 0; c < table_->columnCount(); ++c) {
             const int w = table_->columnWidth(c) + 12;
             QString text = r < 0 ? table_->horizontalHeaderItem(c)->text() : cell(r, c);
             if (r >= 0 && c == Model) {
@@ -169,8 +168,20 @@ QString SummaryView::heading() const {
     return heading_->text();
 }
 
+void SummaryView::setColumns(const QStringList& headers) {
+    table_->setColumnCount(static_cast<int>(headers.size()));
+    table_->setHorizontalHeaderLabels(headers);
+}
+
 void SummaryView::refresh() {
     table_->setRowCount(0);
+    if (model_ && model_->hasRepeats() && model_->laneCount() > 0) {
+        fillRepeats();
+        table_->resizeColumnsToContents();
+        return;
+    }
+    setColumns({tr("Model"), tr("Test accuracy, last round"), tr("Best (round)"), tr("Rounds"),
+                tr("How it ended"), tr("Time")});
     if (!model_ || model_->laneCount() == 0) {
         heading_->setText(
             tr("No run yet: start one, or open a run folder. Its methods (or lanes) are compared here."));
@@ -237,6 +248,57 @@ void SummaryView::fillMethods() {
         table_->setItem(row, Rounds, new QTableWidgetItem(QString::number(run.rounds.size())));
         table_->setItem(row, Status, new QTableWidgetItem(running ? tr("running") : stop_summary(run)));
         table_->setItem(row, Time, new QTableWidgetItem(tr("%1 s").arg(seconds_of(run), 0, 'f', 1)));
+    }
+}
+
+namespace {
+
+// "71.13 ± 1.83 [66.60, 75.67]" in %, signed for a difference.
+QString figures(const Spread& s, bool difference) {
+    if (s.n == 0)
+        return QString();
+    const QString mean = QString::number(100 * s.mean, 'f', 2);
+    QString text = QStringLiteral("%1 ± %2")
+                       .arg(difference && s.mean >= 0 ? QStringLiteral("+") + mean : mean)
+                       .arg(100 * s.sd, 0, 'f', 2);
+    if (s.n > 1)
+        text += QStringLiteral(" [%1, %2]").arg(100 * s.lo, 0, 'f', 2).arg(100 * s.hi, 0, 'f', 2);
+    return text;
+}
+
+} // namespace
+
+void SummaryView::fillRepeats() {
+    const RepeatsSummary summary = summarize_repeats(model_->runs());
+    const QString primary = QString::fromStdString(summary.primary);
+    setColumns({tr("Strategy"), tr("Seeds"), tr("Final accuracy (%)"),
+                tr("Last %1 rounds (%)").arg(kLastRounds), tr("Final minus %1").arg(primary),
+                tr("Last %1 minus %2").arg(kLastRounds).arg(primary)});
+    heading_->setText(tr("Repeats: every strategy ran with %n seed(s). Each cell: mean ± sample standard "
+                         "deviation over the "
+                         "seeds [95 % Student-t interval of the mean]. The last two columns subtract %1's "
+                         "figure seed by seed; "
+                         "an interval that excludes 0 means the difference holds across seeds.",
+                         nullptr, summary.seeds)
+                          .arg(primary));
+    const bool lanes = !model_->lane(0)->lane.empty();
+    table_->setRowCount(static_cast<int>(summary.strategies.size()));
+    QList<QRgb> used;
+    for (size_t i = 0; i < summary.strategies.size(); ++i) {
+        const StrategySpread& s = summary.strategies[i];
+        const int row = static_cast<int>(i);
+        const QString name = QString::fromStdString(s.strategy);
+        const QColor color = strategy_color(name, used);
+        const Qt::PenStyle style = lanes ? lane_pen_style(row) : Qt::SolidLine;
+        auto* item = new QTableWidgetItem(
+            line_icon(color, style), s.strategy == summary.primary ? tr("%1 (primary)").arg(name) : name);
+        item->setData(Qt::UserRole, QPen(color, 2.6, style, Qt::FlatCap));
+        table_->setItem(row, 0, item);
+        table_->setItem(row, 1, new QTableWidgetItem(QString::number(s.final_acc.n)));
+        table_->setItem(row, 2, new QTableWidgetItem(figures(s.final_acc, false)));
+        table_->setItem(row, 3, new QTableWidgetItem(figures(s.last_acc, false)));
+        table_->setItem(row, 4, new QTableWidgetItem(figures(s.diff_final, true)));
+        table_->setItem(row, 5, new QTableWidgetItem(figures(s.diff_last, true)));
     }
 }
 

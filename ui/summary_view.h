@@ -3,6 +3,8 @@
 // experiment with one method), otherwise one row per merged method; final
 // and best test accuracy, rounds, how it ended, time. The row's swatch is
 // the method's colour in the lane's line style, as in the accuracy chart.
+// With repeats, one row per strategy: mean ± sd and 95 % intervals over the
+// seeds, and the paired difference from the primary strategy.
 #include <QWidget>
 
 #include "run_view.h"
@@ -36,6 +38,9 @@ private:
     void refresh();
     void fillLanes();
     void fillMethods();
+    // Repeats: one row per strategy over its seeds (repeats.h).
+    void fillRepeats();
+    void setColumns(const QStringList& headers);
 
     RunModel* model_ = nullptr;
     QLabel* heading_ = nullptr;

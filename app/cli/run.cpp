@@ -18,6 +18,7 @@
 #include "mergelab/merge.h"
 #include "mergelab/model.h"
 #include "mergelab/progress.h"
+#include "mergelab/repeats.h"
 #include "mergelab/resume.h"
 #include "mergelab/run_files.h"
 #include "mergelab/run_folder.h"
@@ -48,13 +49,19 @@ class ConsoleObserver : public ExperimentObserver {
 public:
     explicit ConsoleObserver(const ExperimentConfig& config)
         : config_(config)
-        , lanes_(config.mode == Mode::Lanes ? config.lanes.size() : 1)
+        // Every lane once per seed, for the progress and its ETA.
+        , lanes_((config.mode == Mode::Lanes ? config.lanes.size() : 1) * size_t(std::max(1, config.repeats)))
         , live_(::isatty(STDERR_FILENO)) {}
 
     void run_started(const RunStarted& e) override {
         batches_per_round_ = e.batches_per_round;
+        if (config_.repeats > 1) {
+            // The engine runs every strategy of one seed before the next seed.
+            const size_t per_seed = lanes_ / size_t(config_.repeats);
+            std::cout << "\nseed " << config_.seed + started_++ / per_seed << (e.lane.empty() ? "\n" : "");
+        }
         if (!e.lane.empty())
-            std::cout << "\nlane " << e.lane << '\n';
+            std::cout << (config_.repeats > 1 ? ", " : "\nlane ") << e.lane << '\n';
         for (size_t k = 0; k < e.envs.size(); ++k) {
             std::string classes;
             for (int c : e.envs[k].classes)
@@ -124,6 +131,7 @@ private:
     int64_t batches_per_round_ = 0;
     int64_t batches_done_ = 0;
     int rounds_done_ = 0;
+    size_t started_ = 0; // runs started, every lane of every seed
     bool header_printed_ = false;
     Clock::time_point start_ = Clock::now();
     Clock::time_point last_draw_{};
@@ -151,6 +159,8 @@ int execute(ExperimentConfig config, const std::vector<ResumePoint>* resume = nu
     for (const auto& r : results)
         if (r.stopped == StopReason::Failed)
             throw Error(r.message);
+    if (config.repeats > 1)
+        std::cout << '\n' << format_repeats_table(summarize_repeats(results));
     if (!config.out_dir.empty())
         logger()->info("run saved in {}", config.out_dir);
     for (const auto& r : results)
@@ -340,6 +350,8 @@ void add_show_command(CLI::App& app) {
     cmd->callback([dir] {
         const auto runs = load_runs(*dir);
         for (const auto& run : runs) {
+            if (run.config.repeats > 1)
+                std::cout << "seed " << run.config.seed << (run.lane.empty() ? "\n" : ", ");
             if (!run.lane.empty())
                 std::cout << "lane " << run.lane << '\n';
             std::cout << format_round_table(run);
@@ -348,6 +360,8 @@ void add_show_command(CLI::App& app) {
             if (runs.size() > 1)
                 std::cout << '\n';
         }
+        if (!runs.empty() && runs.front().config.repeats > 1)
+            std::cout << format_repeats_table(summarize_repeats(runs));
     });
 }
 

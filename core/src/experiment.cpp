@@ -97,6 +97,9 @@ void validate(const ExperimentConfig& c) {
     for (const auto& d : settings())
         check_setting(d, d.get(c));
     validate(c.split);
+    // Each repeat's own config keeps the seed within its declared range.
+    if (c.repeats > 1 && c.seed + uint64_t(c.repeats - 1) > uint64_t(setting("seed").max))
+        throw setting_error("repeats", "takes the seed past " + std::to_string(int64_t(setting("seed").max)));
     if (c.mode == Mode::Lanes && c.lanes.empty())
         throw setting_error("lanes", "must name at least one merge method");
     for (size_t i = 0; i < c.lanes.size(); ++i)

@@ -51,6 +51,9 @@ ResumePlan load_resume_plan(const std::string& dir, int rounds) {
     std::vector<RunResult> runs = load_runs(dir);
     if (runs.empty())
         throw Error(dir + ": holds no run to continue");
+    if (runs.front().config.repeats > 1)
+        throw UsageError(dir + ": a run with repeats cannot be continued (each seed's run would need its own "
+                               "resume point); start it again, or run the missing seeds with --seed");
     ResumePlan plan;
     plan.config = runs.front().config;
     const bool lanes = !runs.front().lane.empty();

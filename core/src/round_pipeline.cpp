@@ -9,6 +9,7 @@
 
 #include "interpolation_path.h"
 #include "mergelab/align.h"
+#include "mergelab/error.h"
 #include "mergelab/histogram.h"
 #include "mergelab/log.h"
 #include "mergelab/merge.h"
@@ -86,18 +87,23 @@ std::vector<int> first_identical(const std::vector<std::string>& methods,
 
 class Pipeline {
 public:
+    // `earlier`: this strategy's runs of the seeds before this one, for the
+    // strategy's run files of repeats.
     Pipeline(const ExperimentConfig& config, const PipelineContext& context, const std::string& lane,
-             const ResumePoint* resume)
+             const ResumePoint* resume, std::vector<const RunResult*> earlier = {})
         : c_(config)
         , x_(context)
         , serial_(context.observer)
         , observer_(context.observer ? &serial_ : nullptr)
         , control_(context.control)
         , envs_(context.environments)
-        , prefix_(lane.empty() ? "" : "lanes/" + lane + "/")
-        , resume_(resume && !resume->done.rounds.empty() ? resume : nullptr) {
+        , strategy_prefix_(lane.empty() ? "" : "lanes/" + lane + "/")
+        , resume_(resume && !resume->done.rounds.empty() ? resume : nullptr)
+        , earlier_(std::move(earlier)) {
         result_.config = config;
         result_.lane = lane;
+        prefix_ = strategy_prefix_ + repeat_folder(result_);
+        earlier_.push_back(&result_);
         if (resume_)
             result_.rounds = resume_->done.rounds;
         test_images_ = images_view(*context.test);
@@ -390,6 +396,12 @@ private:
         phase(r.round, Phase::Saving);
         save_round_files(*x_.folder, prefix_, r.round,
                          {&locals_, &merged_, c_.baseline ? &central_ : nullptr}, c_.save_all, result_);
+        write_repeats();
+    }
+
+    void write_repeats() {
+        if (c_.repeats > 1)
+            write_repeat_files(*x_.folder, strategy_prefix_, earlier_);
     }
 
     RunResult finish(StopReason stopped, const std::string& message) {
@@ -404,6 +416,7 @@ private:
         if (x_.folder) {
             try {
                 write_run_files(*x_.folder, prefix_, result_);
+                write_repeats();
             } catch (const std::exception& e) {
                 logger()->error("could not write the run files: {}", e.what());
                 if (stopped != StopReason::Failed) {
@@ -423,8 +436,10 @@ private:
     ExperimentObserver* observer_;
     RunControl* control_;
     Environments* envs_;
-    std::string prefix_; // "" or "lanes/METHOD/"
+    std::string strategy_prefix_; // "" or "lanes/METHOD/"
+    std::string prefix_;          // that, or with repeats its "seed-N/" below it
     const ResumePoint* resume_;
+    std::vector<const RunResult*> earlier_; // this strategy's seeds so far, this one last
     int threads_ = 1;
     std::atomic<bool> abort_{false};
     double waited_ = 0; // this round's seconds at lesson stops
@@ -454,30 +469,47 @@ std::unique_ptr<RunFolder> prepare_run(const ExperimentConfig& config, bool resu
 
 std::vector<RunResult> run_pipeline(const ExperimentConfig& config, const PipelineContext& context,
                                     const std::vector<ResumePoint>* resume) {
+    if (resume && config.repeats > 1)
+        throw UsageError("a run with repeats cannot be continued; start it again");
     const auto resume_of = [&](size_t lane) -> const ResumePoint* {
         return resume && lane < resume->size() ? &(*resume)[lane] : nullptr;
     };
+    // The seed loop is outside the strategies: after each seed every
+    // strategy has a comparable run, so a cancelled run still pairs up.
     std::vector<RunResult> results;
-    if (config.mode != Mode::Lanes) {
-        results.push_back(Pipeline(config, context, "", resume_of(0)).run());
-        return results;
-    }
-    for (size_t i = 0; i < config.lanes.size(); ++i) {
-        // A lane is a compare-mode run of its one strategy; its rule is
-        // the strategy's, or the run's when it names none.
-        const std::string& strategy = config.lanes[i];
-        const Strategy s = parse_strategy(strategy);
-        ExperimentConfig lane = config;
-        lane.mode = Mode::Compare;
-        lane.method = strategy;
-        lane.compare = {strategy};
-        if (s.rule_given)
-            lane.rule = format_choice(s.rule);
-        results.push_back(Pipeline(lane, context, strategy, resume_of(i)).run());
-        if (context.folder)
-            write_lanes_summary(*context.folder, results);
-        if (results.back().stopped == StopReason::Cancelled)
-            break;
+    for (int repeat = 0; repeat < std::max(1, config.repeats); ++repeat) {
+        ExperimentConfig seeded = config;
+        seeded.seed = config.seed + uint64_t(repeat);
+        const auto earlier = [&](const std::string& lane) {
+            std::vector<const RunResult*> runs;
+            for (const auto& r : results)
+                if (r.lane == lane)
+                    runs.push_back(&r);
+            return runs;
+        };
+        if (seeded.mode != Mode::Lanes) {
+            results.push_back(Pipeline(seeded, context, "", resume_of(0), earlier("")).run());
+            if (results.back().stopped == StopReason::Cancelled)
+                break;
+            continue;
+        }
+        for (size_t i = 0; i < seeded.lanes.size(); ++i) {
+            // A lane is a compare-mode run of its one strategy; its rule is
+            // the strategy's, or the run's when it names none.
+            const std::string& strategy = seeded.lanes[i];
+            const Strategy s = parse_strategy(strategy);
+            ExperimentConfig lane = seeded;
+            lane.mode = Mode::Compare;
+            lane.method = strategy;
+            lane.compare = {strategy};
+            if (s.rule_given)
+                lane.rule = format_choice(s.rule);
+            results.push_back(Pipeline(lane, context, strategy, resume_of(i), earlier(strategy)).run());
+            if (context.folder)
+                write_lanes_summary(*context.folder, results);
+            if (results.back().stopped == StopReason::Cancelled)
+                return results;
+        }
     }
     return results;
 }

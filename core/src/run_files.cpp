@@ -15,6 +15,7 @@
 #include "mergelab/split.h"
 #include "mergelab/text.h"
 #include "run_files_insight.h"
+#include "run_files_internal.h"
 
 namespace mergelab {
 
@@ -122,6 +123,8 @@ Json round_json(const RoundResult& r) {
     return j;
 }
 
+} // namespace
+
 Json run_json(const RunResult& run) {
     Json j{{"format", kRunFormat}, {"version", kRunFormatVersion}, {"config", config_json(run.config)}};
     if (!run.lane.empty())
@@ -140,6 +143,8 @@ Json run_json(const RunResult& run) {
     return j;
 }
 
+namespace {
+
 std::string csv_number(double v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.6f", v);
@@ -154,8 +159,15 @@ std::string run_to_json(const RunResult& run, int indent) {
 
 std::string metrics_csv(const RunResult& run) {
     std::ostringstream out;
+    out << metrics_csv_header(run);
+    out << metrics_csv_rows(run);
+    return out.str();
+}
+
+std::string metrics_csv_header(const RunResult& run) {
+    std::ostringstream out;
     const auto methods = evaluated_methods(run.config);
-    out << "round";
+    out << "seed,round";
     for (int k = 0; k < static_cast<int>(run.envs.size()); ++k)
         out << ",env" << k + 1 << "_val_acc";
     if (run.config.baseline)
@@ -165,8 +177,14 @@ std::string metrics_csv(const RunResult& run) {
     for (const auto& m : methods)
         out << ',' << m << "_test_loss";
     out << ",seconds\n";
+    return out.str();
+}
+
+std::string metrics_csv_rows(const RunResult& run) {
+    std::ostringstream out;
+    const auto methods = evaluated_methods(run.config);
     for (const auto& r : run.rounds) {
-        out << r.round;
+        out << run.config.seed << ',' << r.round;
         for (const auto& e : r.envs)
             out << ',' << csv_number(e.val_acc);
         if (run.config.baseline)
@@ -183,23 +201,6 @@ std::string metrics_csv(const RunResult& run) {
 void write_run_files(RunFolder& folder, const std::string& prefix, const RunResult& run) {
     folder.write_file(prefix + "run.json", run_to_json(run, 1));
     folder.write_file(prefix + "metrics.csv", metrics_csv(run));
-}
-
-void write_lanes_summary(RunFolder& folder, const std::vector<RunResult>& lanes) {
-    Json j{{"format", kRunFormat}, {"version", kRunFormatVersion}, {"mode", "lanes"}};
-    Json list = Json::array();
-    for (const auto& lane : lanes) {
-        Json entry{{"method", lane.lane},
-                   {"dir", "lanes/" + lane.lane},
-                   {"rounds", lane.rounds.size()},
-                   {"stopped", name_of(lane.stopped)}};
-        if (!lane.rounds.empty())
-            if (const auto* m = lane.rounds.back().method(lane.lane))
-                entry["final_test_acc"] = number(m->test_acc);
-        list.push_back(entry);
-    }
-    j["lanes"] = list;
-    folder.write_file("lanes.json", j.dump(1));
 }
 
 std::string model_file_name(int round, int env_from_one) {
@@ -595,10 +596,7 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
 
 } // namespace
 
-RunResult run_from_json(const std::string& text, const std::string& source) {
-    Json j = Json::parse(text, nullptr, false);
-    if (j.is_discarded())
-        throw Error(source + ": not valid JSON");
+int64_t check_run_header(const Json& j, const std::string& source) {
     Reader rd(source);
     if (!j.is_object())
         throw Error(source + ": not a MergeLab run file (the top level is not an object)");
@@ -608,6 +606,12 @@ RunResult run_from_json(const std::string& text, const std::string& source) {
     if (version > kRunFormatVersion)
         throw Error(source + ": written by a newer MergeLab (run format version " + std::to_string(version) +
                     "; this version reads up to " + std::to_string(kRunFormatVersion) + ")");
+    return version;
+}
+
+RunResult run_from_value(const Json& j, const std::string& source) {
+    const int64_t version = check_run_header(j, source);
+    Reader rd(source);
     RunResult run;
     run.format_version = static_cast<int>(version);
     run.config = config_from(rd, rd.at(j, "", "config"));
@@ -654,6 +658,15 @@ RunResult run_from_json(const std::string& text, const std::string& source) {
     return run;
 }
 
+RunResult run_from_json(const std::string& text, const std::string& source) {
+    const Json j = Json::parse(text, nullptr, false);
+    if (j.is_discarded())
+        throw Error(source + ": not valid JSON");
+    if (j.is_object() && j.contains("repeats"))
+        throw Error(source + ": holds the runs of several seeds, not one run");
+    return run_from_value(j, source);
+}
+
 std::string config_to_json(const ExperimentConfig& config) {
     return config_json(config).dump(1);
 }
@@ -665,98 +678,6 @@ ExperimentConfig config_from_json(const std::string& text, const std::string& so
     Reader rd(source);
     Json wrapped{{"config", j}};
     return config_from(rd, rd.at(wrapped, "", "config"));
-}
-
-std::vector<std::string> lane_names_from_json(const std::string& text, const std::string& file) {
-    Json j = Json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("lanes") || !j["lanes"].is_array() ||
-        j["lanes"].size() > 64)
-        throw Error(file + ": not a MergeLab lanes summary");
-    std::vector<std::string> names;
-    for (const auto& lane : j["lanes"]) {
-        if (!lane.is_object() || !lane.contains("method") || !lane["method"].is_string())
-            throw Error(file + ": field 'lanes[].method' is missing");
-        const std::string method = lane["method"].get<std::string>();
-        // The lane name becomes a path: only a strategy's characters
-        // (avg+fedprox:mu=0.01), no '/', never "." or "..", so it cannot
-        // lead outside the run directory.
-        if (method.empty() || method.size() > 200 || method[0] == '.' ||
-            method.find_first_not_of(
-                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+:=,.") != std::string::npos)
-            throw Error(file + ": lane name '" + printable(method, 64) + "' is not a merge strategy");
-        names.push_back(method);
-    }
-    return names;
-}
-
-std::vector<RunResult> load_runs(const std::string& path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::exists(path, ec))
-        throw Error(path + ": does not exist");
-    if (!fs::is_directory(path, ec))
-        return {run_from_json(read_file(path, 512u << 20), path)};
-    const fs::path dir(path);
-    if (fs::exists(dir / "run.json", ec)) {
-        const std::string file = (dir / "run.json").string();
-        return {run_from_json(read_file(file, 512u << 20), file)};
-    }
-    if (fs::exists(dir / "lanes.json", ec)) {
-        const std::string file = (dir / "lanes.json").string();
-        std::vector<RunResult> runs;
-        for (const auto& method : lane_names_from_json(read_file(file, 16u << 20), file)) {
-            const std::string lane_file = (dir / "lanes" / method / "run.json").string();
-            runs.push_back(run_from_json(read_file(lane_file, 512u << 20), lane_file));
-        }
-        return runs;
-    }
-    throw Error(path + ": no run.json or lanes.json in this directory");
-}
-
-// ---- the paper's table ---------------------------------------------------------
-
-std::string format_round_row(const RunResult& run, const RoundResult& r, bool header) {
-    std::ostringstream out;
-    char buf[64];
-    if (header) {
-        out << "round";
-        for (size_t k = 0; k < run.envs.size(); ++k) {
-            std::snprintf(buf, sizeof buf, " %8s", ("local " + std::to_string(k + 1)).c_str());
-            out << buf;
-        }
-        out << " |";
-        for (const auto& m : r.merged) {
-            std::snprintf(buf, sizeof buf, " %7s", m.method.c_str());
-            out << buf;
-        }
-        if (r.central_test_acc)
-            out << " | central";
-        out << '\n';
-    }
-    std::snprintf(buf, sizeof buf, "%5d", r.round);
-    out << buf;
-    for (const auto& e : r.envs) {
-        std::snprintf(buf, sizeof buf, " %8.2f", 100 * e.val_acc);
-        out << buf;
-    }
-    out << " |";
-    for (const auto& m : r.merged) {
-        std::snprintf(buf, sizeof buf, " %7.2f", 100 * m.test_acc);
-        out << buf;
-    }
-    if (r.central_test_acc) {
-        std::snprintf(buf, sizeof buf, " | %7.2f", 100 * *r.central_test_acc);
-        out << buf;
-    }
-    out << '\n';
-    return out.str();
-}
-
-std::string format_round_table(const RunResult& run) {
-    std::ostringstream out;
-    for (size_t i = 0; i < run.rounds.size(); ++i)
-        out << format_round_row(run, run.rounds[i], i == 0);
-    return out.str();
 }
 
 } // namespace mergelab

@@ -100,14 +100,24 @@ struct Inspected {
 // Lists what the run whose run.json is `prefix`run.json wrote, after reading
 // and validating that file through the folder descriptor.
 void list_run(int dir_fd, const std::string& prefix, const std::string& shown, Listing& out) {
-    const RunResult run =
-        run_from_json(read_file_at(dir_fd, "run.json", shown + prefix + "run.json", 512u << 20),
-                      shown + prefix + "run.json");
+    const auto runs =
+        runs_from_json(read_file_at(dir_fd, "run.json", shown + prefix + "run.json", 512u << 20),
+                       shown + prefix + "run.json");
     out.files.insert(prefix + "run.json");
     out.files.insert(prefix + "metrics.csv");
-    out.folders.insert(prefix + "models");
-    for (const auto& name : model_files_of(run))
-        out.files.insert(prefix + "models/" + name);
+    for (const RunResult& run : runs) {
+        // A seed of repeats in its own folder, with its own run files.
+        const std::string seed = repeat_folder(run);
+        const std::string at = prefix + seed;
+        if (!seed.empty()) {
+            out.folders.insert(at.substr(0, at.size() - 1));
+            out.files.insert(at + "run.json");
+            out.files.insert(at + "metrics.csv");
+        }
+        out.folders.insert(at + "models");
+        for (const auto& name : model_files_of(run))
+            out.files.insert(at + "models/" + name);
+    }
 }
 
 // A name at `relative` that MergeLab wrote for the run: listed, or a

@@ -335,6 +335,14 @@ std::vector<SettingDescriptor> declare_training() {
             .range(0, 2147483647)
             .bind([](ExperimentConfig& c) -> uint64_t& { return c.seed; })
             .d,
+        Declare("repeats", "--repeats", QT_TRANSLATE_NOOP("mergelab", "Repeats (seeds)"),
+                QT_TRANSLATE_NOOP("mergelab",
+                                  "run every strategy once per seed (the seed, seed + 1, ...) and "
+                                  "summarise mean, spread and 95 % intervals"),
+                T::Integer, box)
+            .range(1, 20)
+            .bind([](ExperimentConfig& c) -> int& { return c.repeats; })
+            .d,
         Declare("init", "--init", QT_TRANSLATE_NOOP("mergelab", "Initialisation"),
                 QT_TRANSLATE_NOOP(
                     "mergelab",

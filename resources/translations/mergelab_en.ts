@@ -39,6 +39,13 @@
 <context>
     <name>mergelab::ui::AccuracyChart</name>
     <message numerus="yes">
+        <source>Test accuracy over %n seed(s): the mean, in a band of %1</source>
+        <translation>
+            <numerusform>Test accuracy over %n seed: the mean, in a band of %1</numerusform>
+            <numerusform>Test accuracy over %n seeds: the mean, in a band of %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <location filename="../../ui/accuracy_chart.cpp" line="+60"/>
         <source>, %n environment(s)</source>
         <translation>
@@ -109,6 +116,16 @@
         <translation>
             <numerusform>Paused after %n finished round: Resume (Ctrl+P) continues, Step (F10) runs one more round</numerusform>
             <numerusform>Paused after %n finished rounds: Resume (Ctrl+P) continues, Step (F10) runs one more round</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::SummaryView</name>
+    <message numerus="yes">
+        <source>Repeats: every strategy ran with %n seed(s). Each cell: mean ± sample standard deviation over the seeds [95 % Student-t interval of the mean]. The last two columns subtract %1&apos;s figure seed by seed; an interval that excludes 0 means the difference holds across seeds.</source>
+        <translation>
+            <numerusform>Repeats: every strategy ran with %n seed. Each cell: mean ± sample standard deviation over the seeds [95 % Student-t interval of the mean]. The last two columns subtract %1&apos;s figure seed by seed; an interval that excludes 0 means the difference holds across seeds.</numerusform>
+            <numerusform>Repeats: every strategy ran with %n seeds. Each cell: mean ± sample standard deviation over the seeds [95 % Student-t interval of the mean]. The last two columns subtract %1&apos;s figure seed by seed; an interval that excludes 0 means the difference holds across seeds.</numerusform>
         </translation>
     </message>
 </context>

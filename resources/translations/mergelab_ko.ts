@@ -164,12 +164,12 @@
         <translation>환경마다 따로</translation>
     </message>
     <message>
-        <location line="+317"/>
+        <location line="+325"/>
         <source>automatic</source>
         <translation>자동</translation>
     </message>
     <message>
-        <location filename="../../core/src/dataset.cpp" line="+22"/>
+        <location filename="../../core/src/dataset.cpp" line="+21"/>
         <source>T-shirt/top</source>
         <translation>티셔츠/상의</translation>
     </message>
@@ -279,7 +279,7 @@
         <translation>128유닛 은닉층 하나: 빠른 확인용</translation>
     </message>
     <message>
-        <location filename="../../core/src/settings.cpp" line="-225"/>
+        <location filename="../../core/src/settings.cpp" line="-233"/>
         <source>Alpha</source>
         <translation>알파</translation>
     </message>
@@ -530,6 +530,16 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>Repeats (seeds)</source>
+        <translation>반복 (시드 수)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>run every strategy once per seed (the seed, seed + 1, ...) and summarise mean, spread and 95 % intervals</source>
+        <translation>모든 전략을 시드마다 한 번씩 실행하고(시드, 시드 + 1, ...) 평균, 흩어짐, 95 % 구간을 요약합니다</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Initialisation</source>
         <translation>초기화</translation>
     </message>
@@ -590,16 +600,6 @@
     </message>
     <message>
         <location line="+5"/>
-        <source>Test share</source>
-        <translation>테스트 비율</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>an image folder with only class folders: the share of each class held out as the test set</source>
-        <translation>클래스 폴더만 있는 이미지 폴더: 클래스마다 테스트 세트로 떼어 두는 비율</translation>
-    </message>
-    <message>
-        <location line="+7"/>
         <source>Save every round</source>
         <translation>모든 라운드 저장</translation>
     </message>
@@ -654,7 +654,7 @@
         <translation>MergeLab은 다음 시작부터 %1로 표시됩니다. 지금 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/palette.cpp" line="+71"/>
+        <location filename="../../ui/palette.cpp" line="+84"/>
         <source>Env %1</source>
         <translation>환경 %1</translation>
     </message>
@@ -961,12 +961,12 @@
     </message>
     <message>
         <location line="+28"/>
-        <location line="+165"/>
+        <location line="+180"/>
         <source>Accuracy per round</source>
         <translation>라운드별 정확도</translation>
     </message>
     <message>
-        <location line="-160"/>
+        <location line="-175"/>
         <source>Round</source>
         <translation>라운드</translation>
     </message>
@@ -981,7 +981,7 @@
         <translation>아직 라운드가 없습니다: 시작을 누르세요</translation>
     </message>
     <message>
-        <location line="+100"/>
+        <location line="+115"/>
         <source>%1 %2 %</source>
         <translation>%1 %2 %</translation>
     </message>
@@ -991,7 +991,7 @@
         <translation>%1라운드</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+80"/>
         <source>%1 local</source>
         <translation>%1 로컬</translation>
     </message>
@@ -1001,17 +1001,49 @@
         <translation>중앙</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+12"/>
         <source>lane %1</source>
         <translation>레인 %1</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+18"/>
         <source>Paper&apos;s values not shown: %1</source>
         <translation>논문 값을 표시하지 않음: %1</translation>
     </message>
+    <message numerus="yes">
+        <location line="+15"/>
+        <source>Test accuracy over %n seed(s): the mean, in a band of %1</source>
+        <translation>
+            <numerusform>시드 %n개의 테스트 정확도: 평균과 %1 띠</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+20"/>
+        <location line="+1"/>
+        <source>its 95 % interval</source>
+        <translation>평균의 95 % 구간</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>the seeds&apos; min to max</source>
+        <translation>시드 최솟값~최댓값</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>%1 band, lower edge</source>
+        <translation>%1 띠, 아래 경계</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 band</source>
+        <translation>%1 띠</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 mean</source>
+        <translation>%1 평균</translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>paper %1</source>
         <translation>논문 %1</translation>
     </message>
@@ -1019,12 +1051,27 @@
 <context>
     <name>mergelab::ui::AccuracyPage</name>
     <message>
-        <location filename="../../ui/accuracy_page.cpp" line="+20"/>
+        <location filename="../../ui/accuracy_page.cpp" line="+24"/>
         <source>&amp;Paper&apos;s published values</source>
         <translation>논문에 실린 값(&amp;P)</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+1"/>
+        <source>Band: 95 % &amp;interval (off: min-max)</source>
+        <translation>띠: 95 % 구간(&amp;I) (끄면 최솟값~최댓값)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Seeds&apos; band:</source>
+        <translation>시드 띠:</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>With repeated seeds: draw each strategy&apos;s band as the 95 % interval of its mean (on) or as the range from the lowest to the highest seed (off)</source>
+        <translation>시드를 반복한 실행에서 각 전략의 띠를 평균의 95 % 구간(켬) 또는 가장 낮은 시드부터 가장 높은 시드까지의 범위(끔)로 그립니다</translation>
+    </message>
+    <message>
+        <location line="+41"/>
         <source>Training losses are drawn live while a run trains; run files keep only the rounds&apos; accuracies</source>
         <translation>학습 손실은 실행 중에만 실시간으로 그려집니다; 실행 파일에는 라운드별 정확도만 남습니다</translation>
     </message>
@@ -1040,7 +1087,7 @@
         <translation>아직 라운드 없음: 시작을 누르세요</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>%1. The chart draws a round&apos;s points once the round has ended.</source>
         <translation>%1. 라운드가 끝나면 그 라운드의 점이 차트에 그려집니다.</translation>
     </message>
@@ -1258,7 +1305,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::ExperimentRunner</name>
     <message>
-        <location filename="../../ui/experiment_runner.cpp" line="+151"/>
+        <location filename="../../ui/experiment_runner.cpp" line="+150"/>
         <source>%1 failed: %2</source>
         <translation>%1 실패: %2</translation>
     </message>
@@ -2155,19 +2202,19 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+243"/>
+        <location line="+242"/>
         <source> no rounds yet </source>
         <translation> 아직 라운드 없음 </translation>
     </message>
     <message>
         <location line="-12"/>
-        <location filename="../../ui/main_window_status.cpp" line="+23"/>
-        <location line="+173"/>
+        <location filename="../../ui/main_window_status.cpp" line="+22"/>
+        <location line="+156"/>
         <source>Ready</source>
         <translation>준비됨</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_status.cpp" line="-167"/>
+        <location filename="../../ui/main_window_status.cpp" line="-150"/>
         <source>Progress of the current epoch</source>
         <translation>현재 에포크 진행</translation>
     </message>
@@ -2177,7 +2224,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>전체 실행 진행 (라운드 한도까지)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_files.cpp" line="+40"/>
+        <location filename="../../ui/main_window_files.cpp" line="+42"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
@@ -2212,7 +2259,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-224"/>
+        <location filename="../../ui/main_window.cpp" line="-223"/>
         <source>Lane:</source>
         <translation>레인:</translation>
     </message>
@@ -2277,7 +2324,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+47"/>
         <source>Each environment K joins with: mergelab-cli env --connect %1 --rank K --token %2</source>
         <translation>각 환경 K는 다음으로 참여합니다: mergelab-cli env --connect %1 --rank K --token %2</translation>
     </message>
@@ -2307,7 +2354,17 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation> 1라운드 진행 중 </translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+18"/>
+        <source>seed %1</source>
+        <translation>시드 %1</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1, seed %2</source>
+        <translation>%1, 시드 %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>%1 of %2: %3</source>
         <translation>%1/%2: %3</translation>
     </message>
@@ -2404,17 +2461,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>초당 %1장</translation>
     </message>
     <message>
-        <location line="+15"/>
-        <source>Decoding the image folder: %1 of %2 images (once; later runs read the cache)</source>
-        <translation>이미지 폴더 디코딩: %2장 중 %1장 (한 번만; 다음 실행부터는 캐시를 읽음)</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>decoding · ETA %1</source>
-        <translation>디코딩 · 남은 시간 %1</translation>
-    </message>
-    <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>took %1</source>
         <translation>%1 걸림</translation>
     </message>
@@ -2451,7 +2498,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행 끝: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-277"/>
+        <location filename="../../ui/main_window.cpp" line="-284"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
@@ -2492,7 +2539,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="-106"/>
-        <location filename="../../ui/main_window_files.cpp" line="+82"/>
+        <location filename="../../ui/main_window_files.cpp" line="+85"/>
         <source>MergeLab: %1</source>
         <translation>MergeLab: %1</translation>
     </message>
@@ -2509,7 +2556,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행 저장</translation>
     </message>
     <message>
-        <location line="-164"/>
+        <location line="-167"/>
         <source>&amp;Export view (%1)…</source>
         <translation>보기 내보내기(&amp;E) (%1)…</translation>
     </message>
@@ -2519,7 +2566,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+34"/>
         <source>no test images for the samples view: %1</source>
         <translation>표본 보기에 쓸 시험 이미지가 없습니다: %1</translation>
     </message>
@@ -2649,7 +2696,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>%1을 쓰지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+222"/>
+        <location filename="../../ui/main_window.cpp" line="+229"/>
         <source>About MergeLab</source>
         <translation>MergeLab 정보</translation>
     </message>
@@ -3215,7 +3262,7 @@ this run merges with %1 only</source>
 <context>
     <name>mergelab::ui::SummaryView</name>
     <message>
-        <location filename="../../ui/summary_view.cpp" line="+82"/>
+        <location filename="../../ui/summary_view.cpp" line="+183"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
@@ -3230,12 +3277,12 @@ this run merges with %1 only</source>
         <translation>최고 (라운드)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Rounds</source>
         <translation>라운드</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>How it ended</source>
         <translation>끝난 방식</translation>
     </message>
@@ -3245,7 +3292,7 @@ this run merges with %1 only</source>
         <translation>시간</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+3"/>
         <source>No run yet: start one, or open a run folder. Its methods (or lanes) are compared here.</source>
         <translation>아직 실행 없음: 실행을 시작하거나 실행 폴더를 여세요. 그 방법(또는 레인)을 여기서 비교합니다.</translation>
     </message>
@@ -3298,7 +3345,49 @@ this run merges with %1 only</source>
         <translation>%1 (되돌려 복사됨)</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_view.h" line="+24"/>
+        <location line="+31"/>
+        <source>Strategy</source>
+        <translation>전략</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Seeds</source>
+        <translation>시드 수</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Final accuracy (%)</source>
+        <translation>최종 정확도 (%)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last %1 rounds (%)</source>
+        <translation>마지막 %1 라운드 (%)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Final minus %1</source>
+        <translation>최종 − %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last %1 minus %2</source>
+        <translation>마지막 %1 − %2</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Repeats: every strategy ran with %n seed(s). Each cell: mean ± sample standard deviation over the seeds [95 % Student-t interval of the mean]. The last two columns subtract %1&apos;s figure seed by seed; an interval that excludes 0 means the difference holds across seeds.</source>
+        <translation>
+            <numerusform>반복: 모든 전략을 시드 %n개로 실행했습니다. 각 칸: 시드에 걸친 평균 ± 표본 표준편차 [평균의 95 % Student-t 구간]. 마지막 두 열은 시드마다 %1의 값을 뺀 차이이며, 구간이 0을 포함하지 않으면 그 차이는 시드가 바뀌어도 유지됩니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>%1 (primary)</source>
+        <translation>%1 (기본)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_view.h" line="+26"/>
         <source>S&amp;ummary</source>
         <translation>요약(&amp;U)</translation>
     </message>

@@ -76,11 +76,7 @@ QStringList metrics_without_seconds(const QString& dir) {
 
 // run.json without what differs from run to run (durations) and with its
 // keys in one order.
-QString run_json_without_timings(const QString& dir) {
-    QFile f(dir + "/run.json");
-    if (!f.open(QIODevice::ReadOnly))
-        return "cannot read " + f.fileName();
-    QJsonObject run = QJsonDocument::fromJson(f.readAll()).object();
+QJsonObject without_timings(QJsonObject run) {
     // Where each side read its data from differs by design.
     QJsonObject config = run["config"].toObject();
     config.remove("data");
@@ -100,17 +96,37 @@ QString run_json_without_timings(const QString& dir) {
         rounds[i] = r;
     }
     run["rounds"] = rounds;
-    return QString::fromUtf8(QJsonDocument(run).toJson());
+    return run;
 }
 
-// "" for a single run, else "/lanes/NAME" for each lane.
+QString run_json_without_timings(const QString& dir) {
+    QFile f(dir + "/run.json");
+    if (!f.open(QIODevice::ReadOnly))
+        return "cannot read " + f.fileName();
+    QJsonObject run = QJsonDocument::fromJson(f.readAll()).object();
+    // A strategy's file of repeats: each seed's run.
+    if (run.contains("repeats")) {
+        QJsonArray repeats = run["repeats"].toArray();
+        for (int i = 0; i < repeats.size(); ++i)
+            repeats[i] = without_timings(repeats[i].toObject());
+        run["repeats"] = repeats;
+        return QString::fromUtf8(QJsonDocument(run).toJson());
+    }
+    return QString::fromUtf8(QJsonDocument(without_timings(run)).toJson());
+}
+
+// "" for a single run, else "/lanes/NAME" for each lane; with repeats
+// also each seed's folder below those.
 QStringList lane_folders(const QString& dir) {
-    const QStringList lanes = QDir(dir + "/lanes").entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    if (lanes.isEmpty())
-        return {""};
+    QStringList lanes = QDir(dir + "/lanes").entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     QStringList out;
+    if (lanes.isEmpty())
+        out << "";
     for (const QString& l : lanes)
         out << "/lanes/" + l;
+    for (const QString& folder : QStringList(out))
+        for (const QString& seed : QDir(dir + folder).entryList({"seed-*"}, QDir::Dirs))
+            out << folder + "/" + seed;
     return out;
 }
 
@@ -223,6 +239,10 @@ private slots:
                                       common
                                << false;
         QTest::newRow("baseline") << QStringList{"--split", "V", "--baseline"} + common << true;
+        // The seed loop lives in the shared pipeline: processes get each seed's settings.
+        QTest::newRow("repeats") << QStringList{"--split", "H", "--lanes", "avg,max", "--repeats", "2"} +
+                                        common
+                                 << false;
     }
     void sameRunFilesAsInProcess() {
         QFETCH(QStringList, settings);
@@ -235,7 +255,10 @@ private slots:
             QStringList{"run", "--data", path("all"), "--threads", "2", "--out", path("run-" + name)} +
             settings);
         QVERIFY2(r.exit_code == 0, qPrintable(r.err));
-        for (const QString& lane : lane_folders(path("run-" + name))) {
+        const QStringList folders = lane_folders(path("run-" + name));
+        if (settings.contains("--repeats"))
+            QCOMPARE(folders.size(), 2 + 2 * 2);
+        for (const QString& lane : folders) {
             QCOMPARE(metrics_without_seconds(path("dist-" + name) + lane),
                      metrics_without_seconds(path("run-" + name) + lane));
             QCOMPARE(run_json_without_timings(path("dist-" + name) + lane),

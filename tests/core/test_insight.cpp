@@ -221,7 +221,7 @@ private slots:
         }
         const std::string text = run_to_json(run, 1);
         const auto json = nlohmann::json::parse(text);
-        QCOMPARE(json["version"].get<int>(), 2);
+        QCOMPARE(json["version"].get<int>(), kRunFormatVersion);
         const auto& r1 = json["rounds"][0];
         QCOMPARE(r1["merged"]["avg"]["class_acc"].size(), size_t(10));
         QCOMPARE(r1["envs"][1]["class_acc"].size(), size_t(10));
@@ -232,7 +232,7 @@ private slots:
         QCOMPARE(r1["merged"]["avg"]["class_acc"][3].get<double>(), *class_acc[3]);
 
         const RunResult back = run_from_json(text, "run.json");
-        QCOMPARE(back.format_version, 2);
+        QCOMPARE(back.format_version, kRunFormatVersion);
         QCOMPARE(back.rounds[1].provenance.size(), size_t(2));
         QCOMPARE(back.rounds[1].provenance[0].tensors[0].counts,
                  run.rounds[1].provenance[0].tensors[0].counts);

@@ -66,6 +66,9 @@ struct ExperimentConfig {
     double momentum = 0.9; // sgd only
     int batch_size = 64;
     uint64_t seed = 1; // the one seed: split, initial weights, data order, dropout
+    // Every strategy runs once per seed: seed, seed + 1, ... (repeats.h
+    // summarises the spread). A RunResult's config holds its own seed.
+    int repeats = 1;
     Init init = Init::Shared;
     std::string init_from; // a saved state_dict every environment starts from (overrides init)
     int threads = 0;       // 0: every core of the machine (see resolve_threads)
