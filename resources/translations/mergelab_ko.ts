@@ -34,7 +34,7 @@
         <translation>%1라운드: 저장 중</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.cpp" line="-28"/>
+        <location line="-28"/>
         <source>running</source>
         <translation>진행 중</translation>
     </message>
@@ -144,32 +144,32 @@
 <context>
     <name>mergelab</name>
     <message>
-        <location filename="../../core/src/settings.cpp" line="+0"/>
+        <location filename="../../core/src/settings.cpp" line="+41"/>
         <source>SGD with momentum</source>
         <translation>모멘텀 SGD</translation>
     </message>
     <message>
-        <location filename="../../core/src/settings.cpp" line="+0"/>
+        <location line="+1"/>
         <source>Adam</source>
         <translation>Adam</translation>
     </message>
     <message>
-        <location filename="../../core/src/settings.cpp" line="+0"/>
+        <location line="+4"/>
         <source>Shared: same initial weights</source>
         <translation>공유: 같은 초기 가중치</translation>
     </message>
     <message>
-        <location filename="../../core/src/settings.cpp" line="+0"/>
+        <location line="+1"/>
         <source>Independent per environment</source>
         <translation>환경마다 따로</translation>
     </message>
     <message>
-        <location filename="../../core/src/settings.cpp" line="+0"/>
+        <location line="+317"/>
         <source>automatic</source>
         <translation>자동</translation>
     </message>
     <message>
-        <location filename="../../core/src/dataset.cpp" line="+19"/>
+        <location filename="../../core/src/dataset.cpp" line="+21"/>
         <source>T-shirt/top</source>
         <translation>티셔츠/상의</translation>
     </message>
@@ -259,7 +259,7 @@
         <translation>논문의 H 실험: 두 환경에 클래스 0-4와 5-9, 로컬 1에포크씩 6라운드</translation>
     </message>
     <message>
-        <location filename="../../core/src/model.cpp" line="+66"/>
+        <location filename="../../core/src/model.cpp" line="+74"/>
         <source>CNN (2 conv + 2 linear)</source>
         <translation>CNN (합성곱 2 + 선형 2)</translation>
     </message>
@@ -269,17 +269,17 @@
         <translation>최대 풀링을 쓰는 3x3 합성곱 2개(필터 32, 64), 128유닛 은닉층, 드롭아웃 0.25</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>MLP (2 linear)</source>
         <translation>MLP (선형 2)</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>one 128-unit hidden layer: fast, for quick checks</source>
         <translation>128유닛 은닉층 하나: 빠른 확인용</translation>
     </message>
     <message>
-        <location filename="../../core/src/settings.cpp" line="+114"/>
+        <location filename="../../core/src/settings.cpp" line="-225"/>
         <source>Alpha</source>
         <translation>알파</translation>
     </message>
@@ -309,7 +309,7 @@
         <translation>학습 데이터를 환경에 나누는 방식</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Environments</source>
         <translation>환경</translation>
     </message>
@@ -359,12 +359,12 @@
         <translation>모든 환경이 학습하는 신경망</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Primary method</source>
         <translation>주 병합 방법</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Compare</source>
         <translation>비교</translation>
     </message>
@@ -389,12 +389,12 @@
         <translation>레인</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-24"/>
         <source>the merged model that is copied back to every environment (METHOD[+RULE][:key=value,...])</source>
         <translation>모든 환경에 되돌려 복사되는 병합 모델 (METHOD[+RULE][:key=value,...])</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>lanes mode: one full experiment per strategy METHOD[+RULE][:key=value,...], same seed and data</source>
         <translation>레인 방식: 전략 METHOD[+RULE][:key=value,...]마다 같은 시드와 데이터로 전체 실험 하나씩</translation>
     </message>
@@ -439,7 +439,7 @@
         <translation>라운드당 로컬 에포크 (로컬 목표가 있으면 최대값)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+23"/>
         <source>Batches per round</source>
         <translation>라운드당 배치</translation>
     </message>
@@ -459,7 +459,7 @@
         <translation>환경이 로컬에서 학습하는 방식 (RULE[:key=value,...])</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-25"/>
         <source>Until local accuracy</source>
         <translation>로컬 정확도까지</translation>
     </message>
@@ -469,7 +469,7 @@
         <translation>검증 정확도가 이 값에 이를 때까지 로컬 학습 (0: 끔)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Stop at accuracy</source>
         <translation>목표 정확도에서 멈춤</translation>
     </message>
@@ -479,7 +479,7 @@
         <translation>되돌려 복사한 모델의 정확도가 모든 환경에서 이 값에 이르면 멈춤 (0: 끔)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+23"/>
         <source>Optimizer</source>
         <translation>옵티마이저</translation>
     </message>
@@ -489,7 +489,7 @@
         <translation>adam 또는 모멘텀 sgd</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Learning rate</source>
         <translation>학습률</translation>
     </message>
@@ -539,7 +539,7 @@
         <translation>공유: 모든 곳에 같은 초기 가중치; 독립: 환경마다 자기 것</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Start from</source>
         <translation>시작 모델</translation>
     </message>
@@ -559,7 +559,7 @@
         <translation>사용할 스레드 (0: 모든 코어)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Environments needed</source>
         <translation>필요한 환경 수</translation>
     </message>
@@ -599,7 +599,7 @@
         <translation>마지막뿐 아니라 모든 라운드의 모델을 보관</translation>
     </message>
     <message>
-        <location filename="../../core/src/split.cpp" line="+208"/>
+        <location filename="../../core/src/split.cpp" line="+239"/>
         <source>V: every environment has all classes</source>
         <translation>V: 모든 환경이 모든 클래스를 가짐</translation>
     </message>
@@ -609,7 +609,7 @@
         <translation>모든 환경이 열 클래스를 같은 비율로 갖되 샘플은 다름</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>H: environments hold different classes</source>
         <translation>H: 환경마다 다른 클래스</translation>
     </message>
@@ -619,7 +619,7 @@
         <translation>각 환경은 자기 클래스만 가짐 (기본: 고르게 연속된 묶음, 0-4 / 5-9)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
         <source>Dirichlet: skewed class shares</source>
         <translation>디리클레: 치우친 클래스 비율</translation>
     </message>
@@ -629,12 +629,12 @@
         <translation>각 클래스를 디리클레(알파)에서 뽑은 비율로 환경에 나눔</translation>
     </message>
     <message>
-        <location filename="../../ui/i18n.cpp" line="+68"/>
+        <location filename="../../ui/i18n.cpp" line="+78"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Language</source>
         <translation>언어</translation>
     </message>
@@ -644,12 +644,12 @@
         <translation>MergeLab은 다음 시작부터 %1로 표시됩니다. 지금 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/palette.cpp" line="+68"/>
+        <location filename="../../ui/palette.cpp" line="+73"/>
         <source>Env %1</source>
         <translation>환경 %1</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>T-shirt</source>
         <translation>티셔츠</translation>
     </message>
@@ -774,7 +774,7 @@
         <translation>1이면 유사 기울기에 크기 가중 평균(wavg)을 사용</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+151"/>
         <source>FedAvgM (server momentum)</source>
         <translation>FedAvgM (서버 모멘텀)</translation>
     </message>
@@ -784,13 +784,13 @@
         <translation>유사 기울기(시작 모델 - 평균)에 서버에서 모멘텀 SGD 적용</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+13"/>
+        <location line="-33"/>
+        <location line="+36"/>
         <source>Server learning rate</source>
         <translation>서버 학습률</translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="+1"/>
         <source>step size on the pseudo-gradient</source>
         <translation>유사 기울기 방향의 보폭</translation>
     </message>
@@ -815,12 +815,12 @@
         <translation>유사 기울기(시작 모델 - 평균)에 서버에서 Adam 적용 (편향 보정 없음)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-45"/>
         <source>step size</source>
         <translation>보폭</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Beta 1</source>
         <translation>베타 1</translation>
     </message>
@@ -830,7 +830,7 @@
         <translation>1차 모멘트의 감쇠율</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Beta 2</source>
         <translation>베타 2</translation>
     </message>
@@ -840,7 +840,7 @@
         <translation>2차 모멘트의 감쇠율</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Tau</source>
         <translation>타우</translation>
     </message>
@@ -848,6 +848,26 @@
         <location line="+1"/>
         <source>adaptivity: added to the root of the second moment</source>
         <translation>적응 정도: 2차 모멘트의 제곱근에 더하는 값</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>FedAdagrad (server Adagrad)</source>
+        <translation>FedAdagrad (서버 Adagrad)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>server Adagrad with momentum on the pseudo-gradient start model - mean: the second moment sums every round&apos;s squares</source>
+        <translation>유사 기울기(시작 모델 - 평균)에 서버에서 모멘텀 Adagrad 적용: 2차 모멘트가 매 라운드의 제곱을 누적</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>FedYogi (server Yogi)</source>
+        <translation>FedYogi (서버 Yogi)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>server Yogi on the pseudo-gradient start model - mean: the second moment moves additively, by at most (1 - beta2) times the squared step</source>
+        <translation>유사 기울기(시작 모델 - 평균)에 서버에서 Yogi 적용: 2차 모멘트가 더하기로 움직이며, 한 번에 최대 (1 - beta2) × 단계의 제곱만큼</translation>
     </message>
     <message>
         <location filename="../../core/src/strategy.cpp" line="+18"/>
@@ -885,7 +905,7 @@
         <translation>제한 소프트맥스: 환경이 학습하는 동안 이미지가 하나도 없는 클래스의 로짓에 alpha를 곱해, 그 클래스들을 더는 깎아내리지 않게 합니다 (H 분할 같은 레이블 치우침)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Scale of missing classes&apos; logits</source>
         <translation>없는 클래스 로짓의 배율</translation>
     </message>
@@ -898,7 +918,7 @@
 <context>
     <name>mergelab::ui::AccuracyChart</name>
     <message>
-        <location filename="../../ui/accuracy_chart.cpp" line="+58"/>
+        <location filename="../../ui/accuracy_chart.cpp" line="+61"/>
         <source>Dirichlet split (alpha %1)</source>
         <translation>디리클레 분할 (알파 %1)</translation>
     </message>
@@ -950,13 +970,13 @@
         <translation>논문은 데이터 전체로, 이 실행은 환경마다 이미지 %1장으로 학습했습니다</translation>
     </message>
     <message>
-        <location line="+25"/>
-        <location line="+153"/>
+        <location line="+28"/>
+        <location line="+165"/>
         <source>Accuracy per round</source>
         <translation>라운드별 정확도</translation>
     </message>
     <message>
-        <location line="-148"/>
+        <location line="-160"/>
         <source>Round</source>
         <translation>라운드</translation>
     </message>
@@ -971,17 +991,17 @@
         <translation>아직 라운드가 없습니다: 시작을 누르세요</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+100"/>
         <source>%1 %2 %</source>
         <translation>%1 %2 %</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Round %1</source>
         <translation>%1라운드</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+76"/>
         <source>%1 local</source>
         <translation>%1 로컬</translation>
     </message>
@@ -1001,7 +1021,7 @@
         <translation>논문 값을 표시하지 않음: %1</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>paper %1</source>
         <translation>논문 %1</translation>
     </message>
@@ -1112,7 +1132,7 @@
         <translation>분할이 나눌 환경별·클래스별 학습 이미지 수</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+57"/>
         <source>Class counts appear once the split can be made</source>
         <translation>분할할 수 있게 되면 클래스 수가 나타납니다</translation>
     </message>
@@ -1248,7 +1268,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::ExperimentRunner</name>
     <message>
-        <location filename="../../ui/experiment_runner.cpp" line="+148"/>
+        <location filename="../../ui/experiment_runner.cpp" line="+150"/>
         <source>%1 failed: %2</source>
         <translation>%1 실패: %2</translation>
     </message>
@@ -1560,12 +1580,12 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::HelpDialog</name>
     <message>
-        <location filename="../../ui/help_dialog.cpp" line="+31"/>
+        <location filename="../../ui/help_dialog.cpp" line="+32"/>
         <source>Local rules: how each environment trains</source>
         <translation>로컬 규칙: 각 환경이 학습하는 방식</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>How merging works</source>
         <translation>병합은 이렇게 작동합니다</translation>
     </message>
@@ -1578,7 +1598,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1: 평균 %2, 표준편차 %3, 최소 %4, 최대 %5</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+26"/>
         <source>Layer:</source>
         <translation>층:</translation>
     </message>
@@ -1598,7 +1618,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>개수</translation>
     </message>
     <message>
-        <location line="+143"/>
+        <location line="+154"/>
         <source>No run yet: press Start</source>
         <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
     </message>
@@ -1682,7 +1702,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+14"/>
-        <location line="+99"/>
+        <location line="+86"/>
         <source>No run yet: press Start</source>
         <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
     </message>
@@ -2852,18 +2872,18 @@ this run merges with %1 only</source>
 <context>
     <name>mergelab::ui::SamplesGrid</name>
     <message>
-        <location filename="../../ui/samples_view.cpp" line="+73"/>
-        <location line="+56"/>
+        <location filename="../../ui/samples_view.cpp" line="+75"/>
+        <location line="+62"/>
         <source>pred: %1</source>
         <translation>예측: %1</translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="-6"/>
         <source>true: %1</source>
         <translation>실제: %1</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Test image %1: true %2, predicted %3</source>
         <translation>시험 이미지 %1: 실제 %2, 예측 %3</translation>
     </message>
@@ -2871,17 +2891,17 @@ this run merges with %1 only</source>
 <context>
     <name>mergelab::ui::SamplesView</name>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Merged model:</source>
         <translation>병합 모델:</translation>
     </message>
     <message>
-        <location line="+122"/>
+        <location line="+137"/>
         <source>No run yet</source>
         <translation>아직 실행 없음</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Start an experiment or open a run folder to see the test images a merged model gets wrong.</source>
         <translation>실험을 시작하거나 실행 폴더를 열면 병합 모델이 틀린 시험 이미지가 보입니다.</translation>
     </message>
@@ -2896,7 +2916,7 @@ this run merges with %1 only</source>
         <translation>첫 라운드가 아직 학습 중입니다. 병합 모델을 시험하면 틀린 이미지가 여기 나타납니다.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Round %1</source>
         <translation>%1라운드</translation>
     </message>
@@ -2911,7 +2931,7 @@ this run merges with %1 only</source>
         <translation>%1, %2라운드</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>This run has no per-image predictions (it was saved by an older version of MergeLab), so its mistakes cannot be shown. The accuracy and confusion matrix are still available.</source>
         <translation>이 실행에는 이미지별 예측이 없어(이전 버전의 MergeLab으로 저장됨) 틀린 이미지를 보일 수 없습니다. 정확도와 혼동 행렬은 볼 수 있습니다.</translation>
     </message>
@@ -2926,22 +2946,22 @@ this run merges with %1 only</source>
         <translation>이 실행은 시험 이미지 %1장의 예측을 갖고 있지만 불러온 시험 세트는 %2장입니다: 서로 맞지 않아 틀린 이미지를 보이지 않습니다.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+23"/>
         <source>%1: %2 of %3 test images wrong</source>
         <translation>%1: 시험 이미지 %3장 중 %2장 틀림</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source> (showing %1)</source>
         <translation> (%1장 표시)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>No mistakes: every test image is classified correctly.</source>
         <translation>틀린 것이 없습니다: 모든 시험 이미지를 바르게 분류했습니다.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>The loaded test set has labels but no images.</source>
         <translation>불러온 시험 세트에 레이블만 있고 이미지가 없습니다.</translation>
     </message>
@@ -2975,7 +2995,7 @@ this run merges with %1 only</source>
     </message>
     <message>
         <location line="+32"/>
-        <location line="+98"/>
+        <location line="+91"/>
         <source>No run yet: press Start</source>
         <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
     </message>
@@ -3038,7 +3058,7 @@ this run merges with %1 only</source>
 <context>
     <name>mergelab::ui::SetupPanel</name>
     <message>
-        <location line="+119"/>
+        <location filename="../../ui/setup_panel.cpp" line="+223"/>
         <source>Preset:</source>
         <translation>프리셋:</translation>
     </message>
@@ -3063,42 +3083,42 @@ this run merges with %1 only</source>
         <translation>로컬 학습, 병합, 시험, 되돌려 복사가 끝날 때마다 실행이 멈추고, 흐름 탭이 이 실행의 수치로 각 단계를 설명합니다. 다음 단계(Space 또는 오른쪽 화살표)로 넘어갑니다.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+12"/>
         <source>Data</source>
         <translation>데이터</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+116"/>
         <source>Browse…</source>
         <translation>찾아보기…</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>Fashion-MNIST folder</source>
         <translation>Fashion-MNIST 폴더</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="-121"/>
         <source>Environments</source>
         <translation>환경</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+137"/>
         <source>Tick which environment holds each class; every class at most once</source>
         <translation>각 클래스를 어느 환경이 가질지 표시하세요; 클래스마다 한 번까지</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+109"/>
         <source>Run as</source>
         <translation>실행 방식</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="-245"/>
         <source>Merging</source>
         <translation>병합</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+193"/>
         <source>Compare on the same local models</source>
         <translation>같은 로컬 모델로 비교</translation>
     </message>
@@ -3108,12 +3128,11 @@ this run merges with %1 only</source>
         <translation>레인: 방법마다 실험 하나</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Mode</source>
-        <translation>방식</translation>
+        <translation type="vanished">방식</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+14"/>
         <source>the ticked methods, or e.g. avg,fedadam,avg+fedprox:mu=0.01</source>
         <translation>표시한 방법, 또는 예: avg,fedadam,avg+fedprox:mu=0.01</translation>
     </message>
@@ -3123,7 +3142,7 @@ this run merges with %1 only</source>
         <translation>전략</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-209"/>
         <source>Training</source>
         <translation>학습</translation>
     </message>
@@ -3138,7 +3157,7 @@ this run merges with %1 only</source>
         <translation>데이터 폴더에 학습 레이블이 있으면 클래스 수가 나타납니다</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel.cpp" line="+109"/>
+        <location filename="../../ui/setup_panel.cpp" line="+333"/>
         <source>%1 holds class %2</source>
         <translation>%1이 클래스 %2를 가짐</translation>
     </message>
@@ -3173,7 +3192,7 @@ this run merges with %1 only</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/environments_choice.cpp" line="+17"/>
+        <location filename="../../ui/environments_choice.cpp" line="+18"/>
         <source>Threads in this app</source>
         <translation>이 앱의 스레드</translation>
     </message>
