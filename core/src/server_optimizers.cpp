@@ -1,6 +1,6 @@
 // Server optimizers: the environments' mean is not taken as the new model
 // but as one step of a pseudo-gradient g = base - mean, which an optimizer
-// with state across rounds (momentum, Adam's moments) applies to base.
+// with state across rounds (momentum, the adaptive moments) applies to base.
 // State lives in the Merger, so it starts at zero with every run.
 #include <cmath>
 #include <map>
@@ -88,8 +88,8 @@ private:
 };
 
 // Reddi et al.'s Algorithm 2 asks for v_{-1} >= tau^2; the second moment
-// starts at 0 here, as FedAdam's above and Flower's do, so the three adaptive
-// optimizers differ only in the update of v. After the first round v >=
+// starts at 0 here, as FedAdam's above always has, so the three adaptive
+// optimizers differ only in the update of v. After the first round v is
 // Delta^2 (Adagrad) or (1 - beta2) Delta^2 (Yogi) anyway, and tau stays in
 // the denominator, so a zero start never divides by zero.
 class FedAdagrad : public ServerOptimizer {
