@@ -96,8 +96,9 @@ struct VirtualFeatures {
 };
 
 // `per_class` draws from N(mu_c, Sigma_c) for every class with a count,
-// then the whole set in a random order; the same seed gives the same
-// features on every machine.
+// then the whole set in a random order. The same seed gives the same
+// features: the normals come from a 64-bit Mersenne Twister by Box-Muller,
+// not from the standard library's distributions, which may differ.
 VirtualFeatures sample_virtual_features(const FeatureStatistics& global, int per_class, uint64_t seed);
 
 struct CalibrationOptions {
