@@ -42,6 +42,8 @@ QColor method_color(const QString& method) {
         {"ties", QColor(170, 68, 153)},           // purple
         {"fedavgm", QColor(68, 170, 153)},        // teal
         {"fedadam", QColor(102, 51, 0)},          // brown
+        {"fedadagrad", QColor(204, 102, 119)},    // rose
+        {"fedyogi", QColor(204, 153, 0)},         // amber
     };
     if (auto it = known.find(method); it != known.end())
         return *it;

@@ -143,8 +143,9 @@ void add_merge_command(CLI::App& app) {
     cmd->add_option("-m,--method", opt->method, methods_help)
         ->capture_default_str()
         ->check(CLI::IsMember(merge_method_names()));
-    cmd->add_option("--base", opt->base,
-                    "the model every input started from (task-arithmetic, ties, fedavgm, fedadam)");
+    cmd->add_option(
+        "--base", opt->base,
+        "the model every input started from (task-arithmetic, ties, fedavgm, fedadam, fedadagrad, fedyogi)");
     cmd->add_option("--sizes", opt->sizes, "each model's training-set size, in the models' order (wavg)")
         ->delimiter(',');
     cmd->add_option("--param", opt->params, "a method parameter as key=value (repeatable)");

@@ -25,7 +25,7 @@ WeightSet merge_by_tensor(const MergeInputs& inputs, bool use_base,
 // The registry's parts, by the file that defines them.
 std::vector<MergeMethod> statistical_methods(); // merge_methods.cpp: wavg, median, trimmed-mean
 std::vector<MergeMethod> task_vector_methods(); // merge_methods.cpp: task-arithmetic, ties
-std::vector<MergeMethod> server_optimizers();   // server_optimizers.cpp: fedavgm, fedadam
+std::vector<MergeMethod> server_optimizers(); // server_optimizers.cpp: fedavgm, fedadam, fedadagrad, fedyogi
 
 // sum_k w_k / N, or sum_k n_k w_k / sum_k n_k when `weighted`, in double.
 double mean_of(const TensorInputs& in, size_t i, const std::vector<double>& weights);

@@ -1,6 +1,6 @@
 // Server optimizers: the environments' mean is not taken as the new model
 // but as one step of a pseudo-gradient g = base - mean, which an optimizer
-// with state across rounds (momentum, Adam's moments) applies to base.
+// with state across rounds (momentum, the adaptive moments) applies to base.
 // State lives in the Merger, so it starts at zero with every run.
 #include <cmath>
 #include <map>
@@ -87,6 +87,69 @@ private:
     double lr_, b1_, b2_, tau_;
 };
 
+// Reddi et al.'s Algorithm 2 asks for v_{-1} >= tau^2; the second moment
+// starts at 0 here, as FedAdam's above always has, so the three adaptive
+// optimizers differ only in the update of v. After the first round v is
+// Delta^2 (Adagrad) or (1 - beta2) Delta^2 (Yogi) anyway, and tau stays in
+// the denominator, so a zero start never divides by zero.
+class FedAdagrad : public ServerOptimizer {
+public:
+    FedAdagrad(double lr, double beta1, double tau, bool weighted)
+        : ServerOptimizer("fedadagrad", weighted)
+        , lr_(lr)
+        , b1_(beta1)
+        , tau_(tau) {}
+
+private:
+    double step(double base, double g, double& m, double& v) const override {
+        m = b1_ * m + (1 - b1_) * -g;
+        v = v + g * g;
+        return base + lr_ * m / (std::sqrt(v) + tau_);
+    }
+    double lr_, b1_, tau_;
+};
+
+// Yogi's v moves towards Delta^2 by (1 - beta2) Delta^2 at most per round,
+// additively, where Adam's moves multiplicatively.
+class FedYogi : public ServerOptimizer {
+public:
+    FedYogi(double lr, double beta1, double beta2, double tau, bool weighted)
+        : ServerOptimizer("fedyogi", weighted)
+        , lr_(lr)
+        , b1_(beta1)
+        , b2_(beta2)
+        , tau_(tau) {}
+
+private:
+    double step(double base, double g, double& m, double& v) const override {
+        m = b1_ * m + (1 - b1_) * -g;
+        const double g2 = g * g;
+        const double diff = v - g2;
+        const double sign = diff > 0 ? 1.0 : (diff < 0 ? -1.0 : 0.0);
+        v = v - (1 - b2_) * g2 * sign;
+        return base + lr_ * m / (std::sqrt(v) + tau_);
+    }
+    double lr_, b1_, b2_, tau_;
+};
+
+ParamSpec server_lr_param(double default_value) {
+    return param("server_lr", QT_TRANSLATE_NOOP("mergelab", "Server learning rate"),
+                 QT_TRANSLATE_NOOP("mergelab", "step size"), default_value, 0, 10);
+}
+ParamSpec beta1_param() {
+    return param("beta1", QT_TRANSLATE_NOOP("mergelab", "Beta 1"),
+                 QT_TRANSLATE_NOOP("mergelab", "decay of the first moment"), 0.9, 0, 0.999);
+}
+ParamSpec beta2_param() {
+    return param("beta2", QT_TRANSLATE_NOOP("mergelab", "Beta 2"),
+                 QT_TRANSLATE_NOOP("mergelab", "decay of the second moment"), 0.99, 0, 0.9999);
+}
+ParamSpec tau_param() {
+    return param("tau", QT_TRANSLATE_NOOP("mergelab", "Tau"),
+                 QT_TRANSLATE_NOOP("mergelab", "adaptivity: added to the root of the second moment"), 1e-3,
+                 1e-9, 1);
+}
+
 MergeMethod server_entry(const char* name, const char* label, const char* description, const char* reference,
                          std::vector<ParamSpec> params) {
     MergeMethod m;
@@ -119,21 +182,37 @@ std::vector<MergeMethod> server_optimizers() {
         QT_TRANSLATE_NOOP("mergelab",
                           "server Adam on the pseudo-gradient start model - mean (no bias correction)"),
         "Reddi et al., Adaptive Federated Optimization, ICLR 2021",
-        {param("server_lr", QT_TRANSLATE_NOOP("mergelab", "Server learning rate"),
-               QT_TRANSLATE_NOOP("mergelab", "step size"), 0.01, 0, 10),
-         param("beta1", QT_TRANSLATE_NOOP("mergelab", "Beta 1"),
-               QT_TRANSLATE_NOOP("mergelab", "decay of the first moment"), 0.9, 0, 0.999),
-         param("beta2", QT_TRANSLATE_NOOP("mergelab", "Beta 2"),
-               QT_TRANSLATE_NOOP("mergelab", "decay of the second moment"), 0.99, 0, 0.9999),
-         param("tau", QT_TRANSLATE_NOOP("mergelab", "Tau"),
-               QT_TRANSLATE_NOOP("mergelab", "adaptivity: added to the root of the second moment"), 1e-3,
-               1e-9, 1)});
+        {server_lr_param(0.01), beta1_param(), beta2_param(), tau_param()});
     adam.make = [adam](const ParamValues& p) -> std::unique_ptr<Merger> {
         return std::make_unique<FedAdam>(param_value(adam, p, "server_lr"), param_value(adam, p, "beta1"),
                                          param_value(adam, p, "beta2"), param_value(adam, p, "tau"),
                                          param_value(adam, p, "weighted") != 0);
     };
-    return {avgm, adam};
+    auto adagrad = server_entry(
+        "fedadagrad", QT_TRANSLATE_NOOP("mergelab", "FedAdagrad (server Adagrad)"),
+        QT_TRANSLATE_NOOP("mergelab",
+                          "server Adagrad with momentum on the pseudo-gradient start model - mean: "
+                          "the second moment sums every round's squares"),
+        "Reddi et al., Adaptive Federated Optimization, ICLR 2021",
+        {server_lr_param(0.01), beta1_param(), tau_param()});
+    adagrad.make = [adagrad](const ParamValues& p) -> std::unique_ptr<Merger> {
+        return std::make_unique<FedAdagrad>(param_value(adagrad, p, "server_lr"),
+                                            param_value(adagrad, p, "beta1"), param_value(adagrad, p, "tau"),
+                                            param_value(adagrad, p, "weighted") != 0);
+    };
+    auto yogi = server_entry(
+        "fedyogi", QT_TRANSLATE_NOOP("mergelab", "FedYogi (server Yogi)"),
+        QT_TRANSLATE_NOOP("mergelab",
+                          "server Yogi on the pseudo-gradient start model - mean: the second moment "
+                          "moves additively, by at most (1 - beta2) times the squared step"),
+        "Reddi et al., Adaptive Federated Optimization, ICLR 2021",
+        {server_lr_param(0.01), beta1_param(), beta2_param(), tau_param()});
+    yogi.make = [yogi](const ParamValues& p) -> std::unique_ptr<Merger> {
+        return std::make_unique<FedYogi>(param_value(yogi, p, "server_lr"), param_value(yogi, p, "beta1"),
+                                         param_value(yogi, p, "beta2"), param_value(yogi, p, "tau"),
+                                         param_value(yogi, p, "weighted") != 0);
+    };
+    return {avgm, adam, adagrad, yogi};
 }
 
 } // namespace mergelab

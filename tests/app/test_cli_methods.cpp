@@ -133,6 +133,7 @@ private slots:
         QTest::newRow("ties") << QStringList{"--method", "ties"} << "--base";
         QTest::newRow("task-arithmetic") << QStringList{"--method", "task-arithmetic"} << "--base";
         QTest::newRow("fedadam") << QStringList{"--method", "fedadam"} << "--base";
+        QTest::newRow("fedyogi") << QStringList{"--method", "fedyogi"} << "--base";
         QTest::newRow("wavg") << QStringList{"--method", "wavg"} << "--sizes";
         QTest::newRow("fedavgm weighted")
             << QStringList{"--method", "fedavgm", "--base", "x.pt", "--param", "weighted=1"} << "--sizes";
@@ -163,6 +164,10 @@ private slots:
                                  << "";
         QTest::newRow("fedadam lr 0.003") << "fedadam:server_lr=0.003,tau=0.01"
                                           << "server_lr=0.003,tau=0.01";
+        QTest::newRow("fedadagrad") << "fedadagrad:server_lr=0.003"
+                                    << "server_lr=0.003";
+        QTest::newRow("fedyogi weighted") << "fedyogi:weighted=1,beta2=0.9"
+                                          << "weighted=1,beta2=0.9";
     }
     void serverOptimizersRecomputeFromSavedRounds() {
         QFETCH(QString, method);

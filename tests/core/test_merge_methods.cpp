@@ -1,10 +1,12 @@
 // The merges beyond the paper, hand-computed: weighted average, median,
-// trimmed mean, task arithmetic, TIES, the server optimizers over rounds,
+// trimmed mean, task arithmetic, TIES, the server optimizers over rounds
+// (the adaptive ones against a float64 reference),
 // refusals (NaN, missing base or sizes), and the strategy spelling.
 #include <QtTest>
 
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include "mergelab/error.h"
 #include "mergelab/merge.h"
@@ -52,8 +54,8 @@ class TestMergeMethods : public QObject {
     Q_OBJECT
 private slots:
     void everyMethodIsDescribedWithItsParameters() {
-        for (const auto& name :
-             {"wavg", "median", "trimmed-mean", "task-arithmetic", "ties", "fedavgm", "fedadam"}) {
+        for (const auto& name : {"wavg", "median", "trimmed-mean", "task-arithmetic", "ties", "fedavgm",
+                                 "fedadam", "fedadagrad", "fedyogi"}) {
             const MergeMethod* m = find_merge_method(name);
             QVERIFY2(m, name);
             QVERIFY(!m->description.empty() && !m->reference.empty() && m->make);
@@ -63,6 +65,11 @@ private slots:
         QVERIFY(find_merge_method("wavg")->needs_sizes);
         QVERIFY(find_merge_method("ties")->needs_base && find_merge_method("task-arithmetic")->needs_base);
         QVERIFY(find_merge_method("fedadam")->stateful && !find_merge_method("median")->stateful);
+        QVERIFY(find_merge_method("fedadagrad")->stateful && find_merge_method("fedadagrad")->needs_base);
+        QVERIFY(find_merge_method("fedyogi")->stateful && find_merge_method("fedyogi")->needs_base);
+        // Adagrad has no decay of the second moment, so no beta2 to set.
+        QVERIFY_THROWS_EXCEPTION(UsageError,
+                                 check_params(*find_merge_method("fedadagrad"), {{"beta2", 0.9}}, "--param"));
         QCOMPARE(local_rule_names(), (std::vector<std::string>{"plain", "fedprox", "scaffold", "fedrs"}));
     }
 
@@ -135,6 +142,74 @@ private slots:
         const double g = double(float(w1)) - 3, m = 0.5 + 0.5 * -g, u = 1 + 0.5 * g * g;
         QCOMPARE(merger->merge(in).at(0).values,
                  std::vector<float>{float(double(float(w1)) + 0.1 * m / (std::sqrt(u) + 0.5))});
+    }
+
+    // Reddi et al.'s Algorithm 2 written out in double, element by element,
+    // beside the core's float output over six rounds: three environments of
+    // five weights, steps that grow and shrink so Yogi's sign takes both
+    // values, size-weighted or not.
+    void adaptiveServerOptimizersEqualAFloat64Reference_data() {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<bool>("weighted");
+        for (const char* m : {"fedadam", "fedadagrad", "fedyogi"})
+            for (bool w : {false, true})
+                QTest::newRow(qPrintable(QString("%1%2").arg(m, w ? " weighted" : ""))) << QString(m) << w;
+    }
+    void adaptiveServerOptimizersEqualAFloat64Reference() {
+        QFETCH(QString, method);
+        QFETCH(bool, weighted);
+        const double lr = 0.3, b1 = 0.6, b2 = 0.8, tau = 0.05;
+        ParamValues p{{"server_lr", lr}, {"beta1", b1}, {"tau", tau}, {"weighted", weighted ? 1.0 : 0.0}};
+        if (method != "fedadagrad")
+            p["beta2"] = b2;
+        auto merger = find_merge_method(method.toStdString())->make(p);
+        const std::vector<int64_t> sizes{3, 10, 5};
+        const size_t n = 5;
+        std::vector<double> x{0.5, -1.0, 2.0, 0.0, 0.25}, m(n, 0), v(n, 0); // v_{-1} = 0, see the core
+        WeightSet base = one_tensor(std::vector<float>(x.begin(), x.end()));
+        std::mt19937 rng(17);
+        std::normal_distribution<double> normal(0, 1);
+        double worst = 0;
+        int grew = 0, shrank = 0;
+        for (int round = 0; round < 6; ++round) {
+            const double scale = round % 3 == 2 ? 0.05 : 1.5; // small steps after large ones
+            std::vector<WeightSet> envs;
+            for (int k = 0; k < 3; ++k) {
+                std::vector<float> w(n);
+                for (size_t i = 0; i < n; ++i)
+                    w[i] = float(base[0].values[i] + scale * normal(rng));
+                envs.push_back(one_tensor(w));
+            }
+            MergeInputs in{{&envs[0], &envs[1], &envs[2]}, &base, sizes};
+            const std::vector<float> got = merger->merge(in).at(0).values;
+            for (size_t i = 0; i < n; ++i) {
+                double num = 0, den = 0;
+                for (size_t k = 0; k < 3; ++k) {
+                    const double wk = weighted ? double(sizes[k]) : 1.0;
+                    num += wk * envs[k][0].values[i], den += wk;
+                }
+                // The core's base is its own float output; the reference
+                // keeps x in double and steps from the same environments.
+                const double delta = num / den - x[i];
+                m[i] = b1 * m[i] + (1 - b1) * delta;
+                if (method == "fedadam") {
+                    v[i] = b2 * v[i] + (1 - b2) * delta * delta;
+                } else if (method == "fedadagrad") {
+                    v[i] = v[i] + delta * delta;
+                } else {
+                    const double d = v[i] - delta * delta;
+                    (d > 0 ? shrank : grew) += 1;
+                    v[i] = v[i] - (1 - b2) * delta * delta * (d > 0 ? 1 : (d < 0 ? -1 : 0));
+                }
+                x[i] = x[i] + lr * m[i] / (std::sqrt(v[i]) + tau);
+                worst = std::max(worst, std::abs(double(got[i]) - x[i]));
+            }
+            base = one_tensor(got);
+        }
+        qInfo("%s: largest difference from the float64 reference %.3g", qPrintable(method), worst);
+        QVERIFY2(worst <= 1e-6, qPrintable(QString::number(worst)));
+        if (method == "fedyogi")
+            QVERIFY(grew > 0 && shrank > 0);
     }
 
     void refusesNanNamingTheTensor() {

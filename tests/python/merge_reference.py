@@ -107,7 +107,39 @@ class FedAdam:
         return base + self.lr * m / (u.sqrt() + self.tau)
 
 
-SERVER = {"fedavgm": FedAvgM, "fedadam": FedAdam}
+class FedAdagrad:
+    """v starts at 0, as FedAdam's u (the paper allows any v >= tau^2)."""
+
+    def __init__(self, p):
+        self.lr, self.b1 = p.get("server_lr", 0.01), p.get("beta1", 0.9)
+        self.tau, self.weighted = p.get("tau", 1e-3), p.get("weighted", 0)
+        self.m, self.v = {}, {}
+
+    def step(self, name, ws, base, sizes):
+        delta = mean(ws, sizes if self.weighted else None) - base
+        m = self.b1 * self.m.get(name, torch.zeros_like(delta)) + (1 - self.b1) * delta
+        v = self.v.get(name, torch.zeros_like(delta)) + delta * delta
+        self.m[name], self.v[name] = m, v
+        return base + self.lr * m / (v.sqrt() + self.tau)
+
+
+class FedYogi:
+    def __init__(self, p):
+        self.lr, self.b1, self.b2 = p.get("server_lr", 0.01), p.get("beta1", 0.9), p.get("beta2", 0.99)
+        self.tau, self.weighted = p.get("tau", 1e-3), p.get("weighted", 0)
+        self.m, self.v = {}, {}
+
+    def step(self, name, ws, base, sizes):
+        delta = mean(ws, sizes if self.weighted else None) - base
+        m = self.b1 * self.m.get(name, torch.zeros_like(delta)) + (1 - self.b1) * delta
+        v = self.v.get(name, torch.zeros_like(delta))
+        sq = delta * delta
+        v = v - (1 - self.b2) * sq * torch.sign(v - sq)
+        self.m[name], self.v[name] = m, v
+        return base + self.lr * m / (v.sqrt() + self.tau)
+
+
+SERVER = {"fedavgm": FedAvgM, "fedadam": FedAdam, "fedadagrad": FedAdagrad, "fedyogi": FedYogi}
 
 
 def parse_params(items):

@@ -8,7 +8,7 @@
                                         exit 0 iff OUT equals the float64
                                         reference (merge_reference.py) rounded
                                         to float32, bit for bit
-  server-check METHOD RUNDIR [--rounds 3] recompute fedavgm/fedadam from a
+  server-check METHOD RUNDIR [--rounds 3] recompute a server optimizer from a
                                         --save-all run's model files
 """
 import argparse

@@ -55,10 +55,10 @@ struct Shown {
 // "English", the language menu's entry for English written in English on
 // purpose. Method, rule and parameter identifiers come from the registry.
 const QStringList kNames = {
-    "MergeLab", "Qt",   "LibTorch", "QCustomPlot", "CNN",     "MNIST",   "Fashion", "MLP",
-    "SGD",      "Adam", "FedAvg",   "FedAvgM",     "FedAdam", "FedProx", "FedRS",   "SCAFFOLD",
-    "TIES",     "CSV",  "JSON",     "PNG",         "PDF",     "SVG",     "Ctrl",    "Shift",
-    "Esc",      "Alt",  "Space",    "Gloo",        "adam",    "sgd",     "English", "TLS"};
+    "MergeLab", "Qt",     "LibTorch", "QCustomPlot", "CNN",     "MNIST",      "Fashion",  "MLP",     "SGD",
+    "Adam",     "FedAvg", "FedAvgM",  "FedAdam",     "FedProx", "FedRS",      "SCAFFOLD", "TIES",    "CSV",
+    "JSON",     "PNG",    "PDF",      "SVG",         "Ctrl",    "Shift",      "Esc",      "Alt",     "Space",
+    "Gloo",     "adam",   "sgd",      "English",     "TLS",     "FedAdagrad", "Adagrad",  "FedYogi", "Yogi"};
 
 QStringList registry_names() {
     QStringList out;

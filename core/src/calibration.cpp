@@ -1,0 +1,270 @@
+// CCVR: each environment's per-class moments of its penultimate features,
+// pooled by the server into global Gaussians, from which virtual features
+// retrain the classifier (fc2) alone.
+#include <cmath>
+#include <random>
+
+#include "mergelab/error.h"
+#include "mergelab/experiment.h"
+#include "mergelab/statistics.h"
+#include "random.h"
+#include "stat_net.h"
+#include "trainer.h"
+
+namespace mergelab {
+
+FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSet& weights,
+                                         const Dataset& data, int threads) {
+    keep_freed_memory();
+    torch::set_num_threads(resolve_threads(threads));
+    StatNet stat(arch, weights);
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> parts;
+    for (int64_t first = 0; first < data.size(); first += kStatBatch)
+        parts.push_back(
+            stat.penultimate(StatNet::input(data, first, std::min(kStatBatch, data.size() - first))));
+    FeatureStatistics out;
+    out.dim = find_tensor(weights, "fc2.weight")->shape.at(1);
+    if (parts.empty())
+        return out;
+    const auto features = torch::cat(parts);
+    const auto labels = labels_tensor(data);
+    for (int c = 0; c < kNumClasses; ++c) {
+        const auto rows = (labels == c).nonzero().flatten();
+        ClassFeatures& cls = out.classes[size_t(c)];
+        cls.count = rows.numel();
+        if (cls.count == 0)
+            continue;
+        const auto z = features.index_select(0, rows);
+        const auto mean = z.mean(0);
+        // Two passes (mean, then centred products) rather than sum z z^T -
+        // N mu mu^T, which cancels badly when the mean is large.
+        const auto centred = z - mean;
+        const auto cov = cls.count > 1 ? centred.t().mm(centred) / double(cls.count - 1)
+                                       : torch::zeros({out.dim, out.dim}, torch::kFloat64);
+        const auto m = mean.contiguous(), s = cov.contiguous();
+        cls.mean.assign(m.data_ptr<double>(), m.data_ptr<double>() + m.numel());
+        cls.covariance.assign(s.data_ptr<double>(), s.data_ptr<double>() + s.numel());
+    }
+    return out;
+}
+
+FeatureStatistics pool_feature_statistics(const std::vector<const FeatureStatistics*>& environments) {
+    if (environments.empty())
+        throw Error("pooling needs at least one environment's statistics");
+    FeatureStatistics out;
+    const int64_t d = out.dim = environments[0]->dim;
+    const size_t dd = size_t(d * d);
+    for (size_t k = 0; k < environments.size(); ++k) {
+        const FeatureStatistics& env = *environments[k];
+        if (env.dim != d)
+            throw Error("environment " + std::to_string(k + 1) + "'s features have " +
+                        std::to_string(env.dim) + " dimensions, environment 1's " + std::to_string(d));
+        for (const auto& cls : env.classes)
+            if (cls.count < 0 ||
+                (cls.count > 0 && (cls.mean.size() != size_t(d) || cls.covariance.size() != dd)))
+                throw Error("environment " + std::to_string(k + 1) + "'s class statistics are malformed");
+    }
+    for (int c = 0; c < kNumClasses; ++c) {
+        ClassFeatures& g = out.classes[size_t(c)];
+        for (const auto* env : environments)
+            g.count += env->classes[size_t(c)].count;
+        if (g.count == 0)
+            continue;
+        const double n = double(g.count);
+        g.mean.assign(size_t(d), 0.0);
+        for (const auto* env : environments) {
+            const ClassFeatures& e = env->classes[size_t(c)];
+            for (int64_t i = 0; i < d && e.count > 0; ++i)
+                g.mean[size_t(i)] += double(e.count) * e.mean[size_t(i)] / n;
+        }
+        g.covariance.assign(dd, 0.0);
+        if (g.count == 1)
+            continue;
+        for (const auto* env : environments) {
+            const ClassFeatures& e = env->classes[size_t(c)];
+            if (e.count == 0)
+                continue;
+            const double nk = double(e.count);
+            for (int64_t i = 0; i < d; ++i)
+                for (int64_t j = 0; j < d; ++j)
+                    g.covariance[size_t(i * d + j)] += ((nk - 1) * e.covariance[size_t(i * d + j)] +
+                                                        nk * e.mean[size_t(i)] * e.mean[size_t(j)]) /
+                                                       (n - 1);
+        }
+        for (int64_t i = 0; i < d; ++i)
+            for (int64_t j = 0; j < d; ++j)
+                g.covariance[size_t(i * d + j)] -= n * g.mean[size_t(i)] * g.mean[size_t(j)] / (n - 1);
+    }
+    return out;
+}
+
+namespace {
+
+// Lower-triangular L with L L^T = A for a positive semi-definite A: a pivot
+// that is zero up to rounding gets a zero column, which is exact when that
+// direction has no variance (a unit that is 0 on every image of the class).
+std::vector<double> semidefinite_cholesky(const std::vector<double>& a, int64_t d) {
+    double largest = 0;
+    for (int64_t i = 0; i < d; ++i)
+        largest = std::max(largest, std::abs(a[size_t(i * d + i)]));
+    const double tolerance = 1e-12 * std::max(1.0, largest);
+    std::vector<double> l(size_t(d * d), 0.0);
+    for (int64_t j = 0; j < d; ++j) {
+        double pivot = a[size_t(j * d + j)];
+        for (int64_t k = 0; k < j; ++k)
+            pivot -= l[size_t(j * d + k)] * l[size_t(j * d + k)];
+        if (pivot <= tolerance)
+            continue;
+        const double root = std::sqrt(pivot);
+        l[size_t(j * d + j)] = root;
+        for (int64_t i = j + 1; i < d; ++i) {
+            double v = a[size_t(i * d + j)];
+            for (int64_t k = 0; k < j; ++k)
+                v -= l[size_t(i * d + k)] * l[size_t(j * d + k)];
+            l[size_t(i * d + j)] = v / root;
+        }
+    }
+    return l;
+}
+
+// Standard normals by Box-Muller from the raw 64-bit stream: the library's
+// normal_distribution may differ between standard libraries.
+class Normals {
+public:
+    explicit Normals(uint64_t seed)
+        : rng_(seed) {}
+    double next() {
+        if (has_spare_) {
+            has_spare_ = false;
+            return spare_;
+        }
+        const double u1 = double((rng_() >> 11) + 1) * 0x1.0p-53; // (0, 1]
+        const double u2 = double(rng_() >> 11) * 0x1.0p-53;       // [0, 1)
+        const double r = std::sqrt(-2 * std::log(u1)), angle = 2 * M_PI * u2;
+        spare_ = r * std::sin(angle), has_spare_ = true;
+        return r * std::cos(angle);
+    }
+
+private:
+    std::mt19937_64 rng_;
+    double spare_ = 0;
+    bool has_spare_ = false;
+};
+
+} // namespace
+
+VirtualFeatures sample_virtual_features(const FeatureStatistics& global, int per_class, uint64_t seed) {
+    if (per_class < 1)
+        throw Error("sampling needs at least one virtual feature per class");
+    const int64_t d = global.dim;
+    VirtualFeatures drawn;
+    drawn.dim = d;
+    Normals normals(derive_seed(seed, 0));
+    std::vector<double> eps(static_cast<size_t>(d));
+    for (int c = 0; c < kNumClasses; ++c) {
+        const ClassFeatures& cls = global.classes[size_t(c)];
+        if (cls.count == 0)
+            continue;
+        const auto l = semidefinite_cholesky(cls.covariance, d);
+        for (int s = 0; s < per_class; ++s) {
+            for (auto& e : eps)
+                e = normals.next();
+            for (int64_t i = 0; i < d; ++i) {
+                double v = cls.mean[size_t(i)];
+                for (int64_t k = 0; k <= i; ++k)
+                    v += l[size_t(i * d + k)] * eps[size_t(k)];
+                drawn.values.push_back(v);
+            }
+            drawn.labels.push_back(uint8_t(c));
+        }
+    }
+    // Class by class, every batch would hold one class; a seeded order mixes
+    // them once, and every epoch goes through that order.
+    std::vector<int64_t> order(drawn.labels.size());
+    for (size_t i = 0; i < order.size(); ++i)
+        order[i] = int64_t(i);
+    std::mt19937_64 rng(derive_seed(seed, 1));
+    shuffle_in_place(order, rng);
+    VirtualFeatures mixed;
+    mixed.dim = d;
+    mixed.values.reserve(drawn.values.size());
+    for (int64_t i : order) {
+        mixed.values.insert(mixed.values.end(), drawn.values.begin() + i * d,
+                            drawn.values.begin() + (i + 1) * d);
+        mixed.labels.push_back(drawn.labels[size_t(i)]);
+    }
+    return mixed;
+}
+
+namespace {
+
+std::vector<double> values_of(const torch::Tensor& t) {
+    auto c = t.detach().contiguous();
+    return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+}
+
+} // namespace
+
+WeightSet retrain_classifier(const WeightSet& weights, const VirtualFeatures& features,
+                             const CalibrationOptions& options, const CalibrationStep& on_step) {
+    const NamedTensor* w = find_tensor(weights, "fc2.weight");
+    const NamedTensor* b = find_tensor(weights, "fc2.bias");
+    if (!w || !b || w->shape.size() != 2 || b->shape != std::vector<int64_t>{w->shape[0]})
+        throw Error("calibration needs a model with a linear classifier fc2");
+    const int64_t classes = w->shape[0], d = w->shape[1];
+    if (features.dim != d || features.values.size() != size_t(features.size() * d) || features.size() == 0)
+        throw Error("calibration needs virtual features of fc2's input size " + std::to_string(d));
+    if (options.epochs < 0 || options.batch < 1 || !(options.lr >= 0) || !(options.momentum >= 0) ||
+        !(options.momentum < 1))
+        throw Error("calibration: epochs >= 0, batch >= 1, lr >= 0 and momentum in [0, 1) are needed");
+    for (uint8_t label : features.labels)
+        if (label >= classes)
+            throw Error("calibration: a virtual feature's label is not one of fc2's classes");
+    torch::NoGradGuard outside;
+    auto weight = torch::from_blob(const_cast<float*>(w->values.data()), {classes, d}, torch::kFloat32)
+                      .to(torch::kFloat64)
+                      .set_requires_grad(true);
+    auto bias = torch::from_blob(const_cast<float*>(b->values.data()), {classes}, torch::kFloat32)
+                    .to(torch::kFloat64);
+    bias.set_requires_grad(true);
+    const auto x =
+        torch::from_blob(const_cast<double*>(features.values.data()), {features.size(), d}, torch::kFloat64);
+    const auto y =
+        torch::from_blob(const_cast<uint8_t*>(features.labels.data()), {features.size()}, torch::kUInt8)
+            .to(torch::kInt64);
+    torch::optim::SGD sgd({weight, bias}, torch::optim::SGDOptions(options.lr).momentum(options.momentum));
+    int step = 0;
+    for (int epoch = 0; epoch < options.epochs; ++epoch)
+        for (int64_t first = 0; first < features.size(); first += options.batch) {
+            const int64_t count = std::min<int64_t>(options.batch, features.size() - first);
+            {
+                torch::AutoGradMode grad(true);
+                sgd.zero_grad();
+                const auto logits = torch::addmm(bias, x.narrow(0, first, count), weight.t());
+                torch::nn::functional::cross_entropy(logits, y.narrow(0, first, count)).backward();
+            }
+            sgd.step();
+            if (on_step)
+                on_step(++step, values_of(weight), values_of(bias));
+        }
+    WeightSet out = weights;
+    for (auto& t : out) {
+        const torch::Tensor& src = t.name == "fc2.weight" ? weight : bias;
+        if (t.name == "fc2.weight" || t.name == "fc2.bias") {
+            auto f = src.detach().to(torch::kFloat32).contiguous();
+            t.values.assign(f.data_ptr<float>(), f.data_ptr<float>() + f.numel());
+        }
+    }
+    return out;
+}
+
+WeightSet calibrate_classifier(const WeightSet& weights,
+                               const std::vector<const FeatureStatistics*>& environments,
+                               const CalibrationOptions& options) {
+    const auto global = pool_feature_statistics(environments);
+    return retrain_classifier(weights, sample_virtual_features(global, options.per_class, options.seed),
+                              options);
+}
+
+} // namespace mergelab

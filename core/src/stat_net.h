@@ -1,0 +1,36 @@
+#pragma once
+// A model as the statistics see it: float64, dropout off, each layer
+// reachable. Internal to the core.
+#include <memory>
+#include <string>
+
+#include "nets.h"
+
+namespace mergelab {
+
+class StatNet {
+public:
+    // Throws Error (naming the tensor) when `weights` is not an `arch` model.
+    StatNet(const std::string& arch, const WeightSet& weights);
+
+    // Images [first, first + count) of `data` as float64 N x 1 x 28 x 28, pixel / 255.
+    static torch::Tensor input(const Dataset& data, int64_t first, int64_t count);
+
+    // fc1's inputs, N x fc1's input size.
+    torch::Tensor fc1_input(const torch::Tensor& x);
+    // fc1's output after ReLU: fc2's inputs, the penultimate features.
+    torch::Tensor penultimate(const torch::Tensor& x);
+    torch::Tensor logits(const torch::Tensor& x);
+
+    ClassifierImpl& net() { return *net_; }
+
+private:
+    std::shared_ptr<ClassifierImpl> net_;
+    CnnImpl* cnn_ = nullptr; // when the net is a CNN
+    torch::nn::Linear fc1_{nullptr}, fc2_{nullptr};
+};
+
+// Images per forward pass when a statistic sums over a data set.
+constexpr int64_t kStatBatch = 100;
+
+} // namespace mergelab
