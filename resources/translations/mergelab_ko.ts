@@ -169,7 +169,7 @@
         <translation>자동</translation>
     </message>
     <message>
-        <location filename="../../core/src/dataset.cpp" line="+21"/>
+        <location filename="../../core/src/dataset.cpp" line="+22"/>
         <source>T-shirt/top</source>
         <translation>티셔츠/상의</translation>
     </message>
@@ -600,6 +600,16 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>Test share</source>
+        <translation>테스트 비율</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>an image folder with only class folders: the share of each class held out as the test set</source>
+        <translation>클래스 폴더만 있는 이미지 폴더: 클래스마다 테스트 세트로 떼어 두는 비율</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Save every round</source>
         <translation>모든 라운드 저장</translation>
     </message>
@@ -654,7 +664,7 @@
         <translation>MergeLab은 다음 시작부터 %1로 표시됩니다. 지금 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/palette.cpp" line="+84"/>
+        <location filename="../../ui/palette.cpp" line="+86"/>
         <source>Env %1</source>
         <translation>환경 %1</translation>
     </message>
@@ -784,7 +794,7 @@
         <translation>1이면 유사 기울기에 크기 가중 평균(wavg)을 사용</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+151"/>
         <source>FedAvgM (server momentum)</source>
         <translation>FedAvgM (서버 모멘텀)</translation>
     </message>
@@ -794,13 +804,13 @@
         <translation>유사 기울기(시작 모델 - 평균)에 서버에서 모멘텀 SGD 적용</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+13"/>
+        <location line="-33"/>
+        <location line="+36"/>
         <source>Server learning rate</source>
         <translation>서버 학습률</translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="+1"/>
         <source>step size on the pseudo-gradient</source>
         <translation>유사 기울기 방향의 보폭</translation>
     </message>
@@ -825,12 +835,12 @@
         <translation>유사 기울기(시작 모델 - 평균)에 서버에서 Adam 적용 (편향 보정 없음)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-45"/>
         <source>step size</source>
         <translation>보폭</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Beta 1</source>
         <translation>베타 1</translation>
     </message>
@@ -840,7 +850,7 @@
         <translation>1차 모멘트의 감쇠율</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Beta 2</source>
         <translation>베타 2</translation>
     </message>
@@ -850,7 +860,7 @@
         <translation>2차 모멘트의 감쇠율</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Tau</source>
         <translation>타우</translation>
     </message>
@@ -858,6 +868,26 @@
         <location line="+1"/>
         <source>adaptivity: added to the root of the second moment</source>
         <translation>적응 정도: 2차 모멘트의 제곱근에 더하는 값</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>FedAdagrad (server Adagrad)</source>
+        <translation>FedAdagrad (서버 Adagrad)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>server Adagrad with momentum on the pseudo-gradient start model - mean: the second moment sums every round&apos;s squares</source>
+        <translation>유사 기울기(시작 모델 - 평균)에 서버에서 모멘텀 Adagrad 적용: 2차 모멘트가 매 라운드의 제곱을 누적</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>FedYogi (server Yogi)</source>
+        <translation>FedYogi (서버 Yogi)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>server Yogi on the pseudo-gradient start model - mean: the second moment moves additively, by at most (1 - beta2) times the squared step</source>
+        <translation>유사 기울기(시작 모델 - 평균)에 서버에서 Yogi 적용: 2차 모멘트가 더하기로 움직이며, 한 번에 최대 (1 - beta2) × 단계의 제곱만큼</translation>
     </message>
     <message>
         <location filename="../../core/src/strategy.cpp" line="+18"/>
@@ -1305,7 +1335,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::ExperimentRunner</name>
     <message>
-        <location filename="../../ui/experiment_runner.cpp" line="+150"/>
+        <location filename="../../ui/experiment_runner.cpp" line="+151"/>
         <source>%1 failed: %2</source>
         <translation>%1 실패: %2</translation>
     </message>
@@ -2202,19 +2232,19 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+242"/>
+        <location line="+243"/>
         <source> no rounds yet </source>
         <translation> 아직 라운드 없음 </translation>
     </message>
     <message>
         <location line="-12"/>
-        <location filename="../../ui/main_window_status.cpp" line="+22"/>
-        <location line="+156"/>
+        <location filename="../../ui/main_window_status.cpp" line="+23"/>
+        <location line="+173"/>
         <source>Ready</source>
         <translation>준비됨</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_status.cpp" line="-150"/>
+        <location filename="../../ui/main_window_status.cpp" line="-167"/>
         <source>Progress of the current epoch</source>
         <translation>현재 에포크 진행</translation>
     </message>
@@ -2259,7 +2289,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-223"/>
+        <location filename="../../ui/main_window.cpp" line="-224"/>
         <source>Lane:</source>
         <translation>레인:</translation>
     </message>
@@ -2324,7 +2354,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+48"/>
         <source>Each environment K joins with: mergelab-cli env --connect %1 --rank K --token %2</source>
         <translation>각 환경 K는 다음으로 참여합니다: mergelab-cli env --connect %1 --rank K --token %2</translation>
     </message>
@@ -2461,7 +2491,17 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>초당 %1장</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+15"/>
+        <source>Decoding the image folder: %1 of %2 images (once; later runs read the cache)</source>
+        <translation>이미지 폴더 디코딩: %2장 중 %1장 (한 번만; 다음 실행부터는 캐시를 읽음)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>decoding · ETA %1</source>
+        <translation>디코딩 · 남은 시간 %1</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>took %1</source>
         <translation>%1 걸림</translation>
     </message>
@@ -2539,7 +2579,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="-106"/>
-        <location filename="../../ui/main_window_files.cpp" line="+85"/>
+        <location filename="../../ui/main_window_files.cpp" line="+87"/>
         <source>MergeLab: %1</source>
         <translation>MergeLab: %1</translation>
     </message>
@@ -2556,7 +2596,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행 저장</translation>
     </message>
     <message>
-        <location line="-167"/>
+        <location line="-169"/>
         <source>&amp;Export view (%1)…</source>
         <translation>보기 내보내기(&amp;E) (%1)…</translation>
     </message>
@@ -2566,7 +2606,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>no test images for the samples view: %1</source>
         <translation>표본 보기에 쓸 시험 이미지가 없습니다: %1</translation>
     </message>
