@@ -104,6 +104,7 @@ void MainWindow::onDataProgress(qint64 done, qint64 total) {
     const double fraction = total > 0 ? double(done) / double(total) : 1.0;
     phaseProgress_->setRange(0, 1000);
     phaseProgress_->setValue(static_cast<int>(fraction * 1000));
+    phaseProgress_->setFormat(done >= total ? tr("%p% of epoch") : tr("%p% decoded"));
     phaseLabel_->setText(tr("Decoding the image folder: %1 of %2 images (once; later runs read the cache)")
                              .arg(QLocale().toString(done), QLocale().toString(total)));
     const double seconds = static_cast<double>(decodingClock_.elapsed()) / 1000.0;

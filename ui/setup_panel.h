@@ -116,7 +116,7 @@ private:
     void markable(const QString& key, QWidget* widget); // what turns red when `key` is refused
     static void mark(QWidget* widget, bool wrong);
     void showProblem();
-    const std::vector<uint8_t>* trainLabels(const QString& dir);
+    const std::vector<uint8_t>* trainLabels(const QString& dir, double testFraction);
 
     QComboBox* preset_;
     QTableWidget* classGrid_;

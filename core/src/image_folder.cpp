@@ -427,7 +427,14 @@ bool is_image_folder(const std::string& dir) {
     }
 }
 
-ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const ImageFolderOptions& options) {
+namespace {
+
+struct Listing {
+    std::vector<std::string> classes;
+    std::vector<Entry> files; // every class's files, the held-out ones marked `test`
+};
+
+Listing list_image_folder(const std::string& dir, const ImageFolderOptions& options) {
     const fs::path root(dir);
     const bool split_given = fs::is_directory(root / "train") && fs::is_directory(root / "test");
     const std::vector<std::string> classes = sub_folders(split_given ? root / "train" : root);
@@ -460,6 +467,25 @@ ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const I
         files = list_class_files(root, classes, false);
         hold_out(files, int(classes.size()), options.test_fraction, options.seed);
     }
+    return {classes, std::move(files)};
+}
+
+} // namespace
+
+std::vector<uint8_t> image_folder_train_labels(const std::string& dir, const ImageFolderOptions& options) {
+    std::vector<uint8_t> labels;
+    for (const Entry& e : list_image_folder(dir, options).files)
+        if (!e.test)
+            labels.push_back(uint8_t(e.label));
+    return labels;
+}
+
+ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const ImageFolderOptions& options) {
+    const fs::path root(dir);
+    const bool split_given = fs::is_directory(root / "train") && fs::is_directory(root / "test");
+    Listing listing = list_image_folder(dir, options);
+    const std::vector<std::string>& classes = listing.classes;
+    std::vector<Entry>& files = listing.files;
 
     ImageFolderLoad load;
     const std::string cache = cache_folder(options);

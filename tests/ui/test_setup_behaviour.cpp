@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include <QCheckBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QHeaderView>
 #include <QLineEdit>
@@ -15,9 +16,11 @@
 #include <QTemporaryDir>
 #include <QWheelEvent>
 
+#include "class_counts.h"
 #include "insight_kit.h"
 #include "main_window.h"
 #include "setup_panel.h"
+#include "support/image_files.h"
 #include "support/synthetic.h"
 
 using namespace mergelab;
@@ -46,6 +49,51 @@ private slots:
         spec.train_per_class = 40;
         spec.test_per_class = 10;
         testing::write_synthetic_fashion_mnist(dir_.filePath("data").toStdString(), spec);
+    }
+
+    // A folder of class folders is data too: the panel takes it and counts
+    // each environment's classes from the listing, less the test share; a
+    // folder with neither IDX files nor class folders is refused beside the
+    // data field.
+    void anImageFolderIsAcceptedAndCounted() {
+        const FashionMnist synthetic = testing::synthetic_fashion_mnist(10, 1);
+        const QString pictures = dir_.filePath("pictures");
+        testing::write_image_folder(pictures.toStdString(), synthetic.train);
+        SetupPanel panel;
+        ExperimentConfig c = small(1);
+        c.data_dir = pictures.toStdString();
+        c.split.kind = "V";
+        c.split.envs = 2;
+        const auto total = [&](double share) {
+            c.test_fraction = share;
+            panel.setConfig(c);
+            QCoreApplication::processEvents();
+            int64_t n = -1;
+            QTest::qWaitFor(
+                [&] {
+                    const auto& counts = panel.classCounts()->counts();
+                    if (counts.size() != 2)
+                        return false;
+                    n = 0;
+                    for (const auto& env : counts)
+                        for (int64_t k : env)
+                            n += k;
+                    return true;
+                },
+                5000);
+            return n;
+        };
+        const int64_t fifth = total(0.2), half = total(0.5);
+        QVERIFY2(panel.isValid(), qPrintable(panel.problemText()));
+        QVERIFY2(fifth > 0 && fifth <= 80, qPrintable(QString::number(fifth)));
+        QVERIFY2(half > 0 && half <= 50 && half < fifth, qPrintable(QString::number(half)));
+
+        const QString empty = dir_.filePath("nothing-here");
+        QVERIFY(QDir().mkpath(empty));
+        c.data_dir = empty.toStdString();
+        panel.setConfig(c);
+        QTRY_VERIFY(!panel.isValid());
+        QVERIFY2(panel.problemText().contains("class folders"), qPrintable(panel.problemText()));
     }
 
     // The panel holds the settings the CLI has for a run: the validation

@@ -56,6 +56,12 @@ bool is_image_folder(const std::string& dir);
 ImageFolderLoad load_image_folder(const std::string& dir, DataPart part,
                                   const ImageFolderOptions& options = {});
 
+// The training images' labels as the folder lists them, without decoding:
+// for counts before a run (a file that will not decode is still counted).
+// Throws Error as load_image_folder does for a wrong layout.
+std::vector<uint8_t> image_folder_train_labels(const std::string& dir,
+                                               const ImageFolderOptions& options = {});
+
 // One image file's bytes as a 28x28 grey image (784 bytes), as the loader
 // makes it. Throws Error saying why the bytes are not a usable image.
 std::vector<uint8_t> decode_image_28(const std::vector<uint8_t>& bytes);
