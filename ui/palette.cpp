@@ -44,6 +44,7 @@ QColor method_color(const QString& method) {
         {"fedadam", QColor(102, 51, 0)},          // brown
         {"fedadagrad", QColor(204, 102, 119)},    // rose
         {"fedyogi", QColor(204, 153, 0)},         // amber
+        {"tail-avg", QColor(68, 119, 170)},       // steel blue, near avg whose past it averages
     };
     if (auto it = known.find(method); it != known.end())
         return *it;

@@ -3,6 +3,7 @@
 // with state across rounds (momentum, the adaptive moments) applies to base.
 // State lives in the Merger, so it starts at zero with every run.
 #include <cmath>
+#include <deque>
 #include <map>
 
 #include "merge_internal.h"
@@ -132,6 +133,42 @@ private:
     double lr_, b1_, b2_, tau_;
 };
 
+// The mean of the last K rounds' averages. When the model copied back is
+// avg's, a round's average is that round's global model, so this is the
+// average of the last K global models: compared beside avg it shows what
+// averaging over time does to a global model that swings from round to
+// round, without changing the run. Its history starts empty with every run.
+class TailAverage : public Merger {
+public:
+    TailAverage(int k, bool weighted)
+        : k_(size_t(k))
+        , weighted_(weighted) {}
+
+    WeightSet merge(const MergeInputs& inputs) override {
+        const auto weights = mean_weights(inputs, weighted_, "tail-avg");
+        return merge_by_tensor(inputs, false, [&](const TensorInputs& in, float* out) {
+            std::deque<std::vector<double>>& past = history_[in.first->name];
+            std::vector<double> now(in.count);
+            for (size_t i = 0; i < in.count; ++i)
+                now[i] = mean_of(in, i, weights);
+            past.push_back(std::move(now));
+            while (past.size() > k_)
+                past.pop_front();
+            for (size_t i = 0; i < in.count; ++i) {
+                double sum = 0;
+                for (const auto& round : past)
+                    sum += round[i];
+                out[i] = static_cast<float>(sum / double(past.size()));
+            }
+        });
+    }
+
+private:
+    size_t k_;
+    bool weighted_;
+    std::map<std::string, std::deque<std::vector<double>>> history_;
+};
+
 ParamSpec server_lr_param(double default_value) {
     return param("server_lr", QT_TRANSLATE_NOOP("mergelab", "Server learning rate"),
                  QT_TRANSLATE_NOOP("mergelab", "step size"), default_value, 0, 10);
@@ -212,7 +249,24 @@ std::vector<MergeMethod> server_optimizers() {
                                          param_value(yogi, p, "beta2"), param_value(yogi, p, "tau"),
                                          param_value(yogi, p, "weighted") != 0);
     };
-    return {avgm, adam, adagrad, yogi};
+    MergeMethod tail;
+    tail.name = "tail-avg";
+    tail.label = QT_TRANSLATE_NOOP("mergelab", "Average of the last K rounds");
+    tail.description = QT_TRANSLATE_NOOP(
+        "mergelab", "the mean of the last K rounds' averages; beside avg, the average of the last K "
+                    "global models, which smooths a model that swings from round to round");
+    tail.reference = "Izmailov et al., Averaging Weights Leads to Wider Optima and Better Generalization "
+                     "(SWA), UAI 2018";
+    tail.params = {param("k", QT_TRANSLATE_NOOP("mergelab", "Rounds"),
+                         QT_TRANSLATE_NOOP("mergelab", "how many of the latest rounds are averaged"), 10, 1,
+                         100),
+                   weighted_param()};
+    tail.stateful = true;
+    tail.make = [tail](const ParamValues& p) -> std::unique_ptr<Merger> {
+        return std::make_unique<TailAverage>(int(param_value(tail, p, "k")),
+                                             param_value(tail, p, "weighted") != 0);
+    };
+    return {avgm, adam, adagrad, yogi, tail};
 }
 
 } // namespace mergelab

@@ -144,6 +144,42 @@ private slots:
                  std::vector<float>{float(double(float(w1)) + 0.1 * m / (std::sqrt(u) + 0.5))});
     }
 
+    // The average of the last K rounds: after each round, the mean (over the
+    // latest min(K, rounds) rounds) of each round's environment mean, which
+    // the test keeps itself; the first round is that round's mean.
+    void tailAverageIsTheMeanOfTheLastKRoundMeans() {
+        auto merger = find_merge_method("tail-avg")->make({{"k", 3}});
+        QVERIFY(find_merge_method("tail-avg")->stateful);
+        std::mt19937 rng(5);
+        std::normal_distribution<double> normal(0, 1);
+        std::vector<std::vector<double>> means; // per round, per weight
+        for (int round = 0; round < 6; ++round) {
+            std::vector<float> a(4), b(4);
+            std::vector<double> mean(4);
+            for (size_t i = 0; i < 4; ++i) {
+                a[i] = float(normal(rng)), b[i] = float(normal(rng) + round);
+                mean[i] = (double(a[i]) + double(b[i])) / 2;
+            }
+            means.push_back(mean);
+            const WeightSet wa = one_tensor(a), wb = one_tensor(b);
+            const std::vector<float> out = merger->merge(MergeInputs{{&wa, &wb}, nullptr, {}}).at(0).values;
+            const size_t from = means.size() > 3 ? means.size() - 3 : 0;
+            for (size_t i = 0; i < 4; ++i) {
+                double sum = 0;
+                for (size_t r = from; r < means.size(); ++r)
+                    sum += means[r][i];
+                const double expected = sum / double(means.size() - from);
+                QVERIFY2(
+                    std::abs(out[i] - expected) < 1e-6,
+                    qPrintable(
+                        QString("round %1 weight %2: %3 vs %4").arg(round).arg(i).arg(out[i]).arg(expected)));
+            }
+            // Past the first round it is not this round's mean.
+            if (round > 0)
+                QVERIFY(std::abs(out[0] - mean[0]) > 1e-4);
+        }
+    }
+
     // Reddi et al.'s Algorithm 2 written out in double, element by element,
     // beside the core's float output over six rounds: three environments of
     // five weights, steps that grow and shrink so Yogi's sign takes both
