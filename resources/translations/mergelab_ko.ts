@@ -664,7 +664,7 @@
         <translation>MergeLab은 다음 시작부터 %1로 표시됩니다. 지금 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/palette.cpp" line="+86"/>
+        <location filename="../../ui/palette.cpp" line="+87"/>
         <source>Env %1</source>
         <translation>환경 %1</translation>
     </message>
@@ -784,7 +784,7 @@
         <translation>변화량마다 남기는 원소의 비율 (텐서별)</translation>
     </message>
     <message>
-        <location filename="../../core/src/server_optimizers.cpp" line="+16"/>
+        <location filename="../../core/src/server_optimizers.cpp" line="+17"/>
         <source>Size-weighted</source>
         <translation>크기 가중</translation>
     </message>
@@ -794,7 +794,7 @@
         <translation>1이면 유사 기울기에 크기 가중 평균(wavg)을 사용</translation>
     </message>
     <message>
-        <location line="+151"/>
+        <location line="+187"/>
         <source>FedAvgM (server momentum)</source>
         <translation>FedAvgM (서버 모멘텀)</translation>
     </message>
@@ -888,6 +888,26 @@
         <location line="+1"/>
         <source>server Yogi on the pseudo-gradient start model - mean: the second moment moves additively, by at most (1 - beta2) times the squared step</source>
         <translation>유사 기울기(시작 모델 - 평균)에 서버에서 Yogi 적용: 2차 모멘트가 더하기로 움직이며, 한 번에 최대 (1 - beta2) × 단계의 제곱만큼</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Average of the last K rounds</source>
+        <translation>최근 K라운드의 평균</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the mean of the last K rounds&apos; averages; beside avg, the average of the last K global models, which smooths a model that swings from round to round</source>
+        <translation>최근 K라운드 평균들의 평균; avg와 나란히 두면 최근 K개 전역 모델의 평균으로, 라운드마다 흔들리는 모델을 고르게 합니다</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Rounds</source>
+        <translation>라운드</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>how many of the latest rounds are averaged</source>
+        <translation>평균할 최근 라운드 수</translation>
     </message>
     <message>
         <location filename="../../core/src/strategy.cpp" line="+18"/>
@@ -2239,12 +2259,12 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message>
         <location line="-12"/>
         <location filename="../../ui/main_window_status.cpp" line="+23"/>
-        <location line="+173"/>
+        <location line="+174"/>
         <source>Ready</source>
         <translation>준비됨</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_status.cpp" line="-167"/>
+        <location filename="../../ui/main_window_status.cpp" line="-168"/>
         <source>Progress of the current epoch</source>
         <translation>현재 에포크 진행</translation>
     </message>
@@ -2462,11 +2482,12 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location filename="../../ui/main_window_status.cpp" line="-5"/>
+        <location line="+79"/>
         <source>%p% of epoch</source>
         <translation>에포크 %p%</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-75"/>
         <source>run %p%</source>
         <translation>실행 %p%</translation>
     </message>
@@ -2492,6 +2513,11 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+15"/>
+        <source>%p% decoded</source>
+        <translation>%p% 디코딩</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Decoding the image folder: %1 of %2 images (once; later runs read the cache)</source>
         <translation>이미지 폴더 디코딩: %2장 중 %1장 (한 번만; 다음 실행부터는 캐시를 읽음)</translation>
     </message>
@@ -3234,12 +3260,12 @@ this run merges with %1 only</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="+61"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="+62"/>
         <source>Ready: press Start (Ctrl+R)</source>
         <translation>준비됨: 시작을 누르세요 (Ctrl+R)</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+62"/>
         <source>Class counts appear once the data folder holds the training labels</source>
         <translation>데이터 폴더에 학습 레이블이 있으면 클래스 수가 나타납니다</translation>
     </message>
@@ -3249,19 +3275,19 @@ this run merges with %1 only</source>
         <translation>%1이 클래스 %2를 가짐</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="-54"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="-67"/>
         <source>A run is going on: the setup is locked until it ends (Stop ends it now).</source>
         <translation>실행 중입니다: 끝날 때까지 설정이 잠깁니다 (중지하면 지금 끝납니다).</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+96"/>
         <source>%1 is not a folder; choose the Fashion-MNIST folder</source>
         <translation>%1은 폴더가 아닙니다; Fashion-MNIST 폴더를 고르세요</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>no train-images-idx3-ubyte(.gz) in %1</source>
-        <translation>%1에 train-images-idx3-ubyte(.gz)가 없습니다</translation>
+        <location line="+6"/>
+        <source>%1 holds neither train-images-idx3-ubyte(.gz) nor class folders of images</source>
+        <translation>%1에 train-images-idx3-ubyte(.gz)도, 이미지의 클래스 폴더도 없습니다</translation>
     </message>
     <message>
         <location line="+5"/>
