@@ -10,6 +10,7 @@
 #include <QLineEdit>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -64,24 +65,18 @@ private slots:
         c.data_dir = pictures.toStdString();
         c.split.kind = "V";
         c.split.envs = 2;
+        // The panel recounts a moment after a change: wait for that count.
         const auto total = [&](double share) {
             c.test_fraction = share;
+            QSignalSpy recounted(&panel, &SetupPanel::classCountsChanged);
             panel.setConfig(c);
-            QCoreApplication::processEvents();
-            int64_t n = -1;
-            QTest::qWaitFor(
-                [&] {
-                    const auto& counts = panel.classCounts()->counts();
-                    if (counts.size() != 2)
-                        return false;
-                    n = 0;
-                    for (const auto& env : counts)
-                        for (int64_t k : env)
-                            n += k;
-                    return true;
-                },
-                5000);
-            return n;
+            if (recounted.isEmpty() && !recounted.wait(5000))
+                return int64_t(-1);
+            int64_t n = 0;
+            for (const auto& env : panel.classCounts()->counts())
+                for (int64_t k : env)
+                    n += k;
+            return panel.classCounts()->counts().size() == 2 ? n : int64_t(-2);
         };
         const int64_t fifth = total(0.2), half = total(0.5);
         QVERIFY2(panel.isValid(), qPrintable(panel.problemText()));
