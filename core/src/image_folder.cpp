@@ -293,15 +293,15 @@ std::string cache_folder(const ImageFolderOptions& o) {
 }
 
 std::string cache_key(const fs::path& root, const std::vector<std::string>& classes,
-                      const std::vector<Entry>& files, const ImageFolderOptions& o) {
+                      const std::vector<Entry>& files) {
     std::ostringstream manifest;
-    manifest << kCacheVersion << '\n'
-             << fs::absolute(root).string() << '\n'
-             << o.test_fraction << ' ' << o.seed << '\n';
+    manifest << kCacheVersion << '\n' << fs::absolute(root).string() << '\n';
     for (const auto& c : classes)
         manifest << c << '\n';
     for (const auto& f : files)
-        manifest << f.path << '\0' << f.size << ' ' << f.mtime_ns << ' ' << f.label << '\n';
+        // Which files are held out, not the share asked for: a train/test
+        // layout keeps one cache whatever --test-fraction says.
+        manifest << f.path << '\0' << f.size << ' ' << f.mtime_ns << ' ' << f.label << ' ' << f.test << '\n';
     const std::string text = manifest.str();
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
@@ -493,7 +493,7 @@ ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const I
     if (cache != "-") {
         std::error_code ec;
         fs::create_directories(cache, ec);
-        cache_path = cache + "/" + cache_key(root, classes, files, options) + ".bin";
+        cache_path = cache + "/" + cache_key(root, classes, files) + ".bin";
         if (read_cache(cache_path, int(classes.size()), load)) {
             if (part == DataPart::Train)
                 load.data.test = {};
