@@ -117,6 +117,7 @@ AccuracyChart::AccuracyChart(QWidget* parent)
     title_ = plot_kit::add_title(plot_, tr("Accuracy per round"));
     // Nine series inside the plot would cover the lines.
     plot_kit::put_legend_beside(plot_);
+    plot_kit::keep_wrapped(plot_, title_);
     plot_kit::style_legend(plot_, QSize(22, 10));
     plot_->legend->setVisible(true);
     plot_kit::label_axes(plot_, tr("Round"), tr("Accuracy (%)"));
@@ -133,6 +134,9 @@ AccuracyChart::AccuracyChart(QWidget* parent)
     cursor_->setSelectable(false);
 
     emptyText_ = plot_kit::add_empty_text(plot_, tr("No rounds yet: press Start"));
+    // The live caption ("Round 1: testing avg. The chart draws…") ran off
+    // both sides at 1024x600.
+    plot_kit::keep_wrapped(plot_, emptyText_);
     // Under the axes, in a row of its own that exists only while there is
     // something to say: inside the plot a long note would cover points.
     QFont noteFont = plot_->font();
@@ -209,11 +213,12 @@ void AccuracyChart::setEmptyText(const QString& text) {
 }
 
 QString AccuracyChart::emptyText() const {
-    return emptyText_->text();
+    return QString(emptyText_->text()).replace('\n', ' ');
 }
 
 QString AccuracyChart::titleText() const {
-    return title_->text();
+    // As set, not as wrapped to the chart's width.
+    return QString(title_->text()).replace('\n', ' ');
 }
 
 QCustomPlot* AccuracyChart::plot() const {

@@ -187,8 +187,22 @@ void keep_wrapped(QCustomPlot* plot, QCPItemText* item) {
 }
 
 void keep_wrapped(QCustomPlot* plot, QCPTextElement* title) {
-    QObject::connect(plot, &QCustomPlot::beforeReplot, title,
-                     [plot, title] { rewrap(title, plot->width() - 12.0); });
+    QObject::connect(plot, &QCustomPlot::beforeReplot, title, [plot, title] {
+        // The title shares its column with the axis rect: a legend beside
+        // them keeps its column's width. Wrapped to the whole plot, a long
+        // lanes title at 1024x600 was cut at both ends and squeezed the
+        // legend to "Env 1 loca".
+        double room = plot->width() - 12.0;
+        QCPLayoutGrid* grid = plot->plotLayout();
+        for (int column = 1; column < grid->columnCount(); ++column) {
+            int widest = 0;
+            for (int row = 0; row < grid->rowCount(); ++row)
+                if (grid->hasElement(row, column)) // element() would complain of an empty cell
+                    widest = std::max(widest, grid->element(row, column)->minimumOuterSizeHint().width());
+            room -= widest;
+        }
+        rewrap(title, room);
+    });
 }
 
 QString wrap_lines(const QString& text, const QFont& font, double width) {

@@ -12,11 +12,14 @@
 
 #include <qcustomplot.h>
 
+#include "accuracy_chart.h"
 #include "accuracy_page.h"
 #include "confusion_view.h"
+#include "experiment_runner.h"
 #include "loss_chart.h"
 #include "main_window.h"
 #include "provenance_view.h"
+#include "run_model.h"
 #include "ui_fixture.h"
 
 using namespace mergelab;
@@ -35,6 +38,23 @@ void show_tab(MainWindow& window, QWidget* page) {
     QCoreApplication::processEvents();
     for (QCustomPlot* plot : page->findChildren<QCustomPlot*>())
         plot->replot();
+}
+
+RoundResult lane_round(int n, const std::string& method, double acc) {
+    RoundResult round;
+    round.round = n;
+    round.primary = method;
+    for (int k = 0; k < 2; ++k) {
+        EnvRoundMetrics env;
+        env.val_acc = acc + 0.01 * k;
+        round.envs.push_back(env);
+    }
+    MethodMetrics m;
+    m.method = method;
+    m.test_acc = acc;
+    round.merged.push_back(m);
+    round.seconds = 2;
+    return round;
 }
 
 } // namespace
@@ -118,6 +138,82 @@ private slots:
                                 .arg(rounds->legend->outerRect().width())
                                 .arg(rounds->legend->minimumOuterSizeHint().width())));
         QVERIFY(rounds->rect().contains(rounds->legend->outerRect()));
+    }
+
+    // A lanes run's long title wraps within its column, and the legend
+    // beside the axes keeps the room its names ask for.
+    void lanesAccuracyTitleAndLegendAreWhole() {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        ExperimentConfig config;
+        config.mode = Mode::Lanes;
+        config.lanes = {"avg", "max", "ties", "fedadam"};
+        config.compare = config.lanes;
+        config.split.train_fraction = 0.1; // the paper's note takes a row too, as in a quick run
+        RunModel* model = window.runModel();
+        model->startLive(config);
+        for (const std::string lane : {"avg", "max"}) {
+            RunStarted started;
+            started.lane = lane;
+            started.envs.resize(2);
+            started.envs[0].classes = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+            started.envs[1].classes = started.envs[0].classes;
+            started.batches_per_round = 10;
+            emit window.runner()->runStarted(started);
+            for (int r = 1; r <= 3; ++r)
+                model->appendRound(lane, lane_round(r, lane, 0.6 + 0.05 * r));
+        }
+        auto* page = window.view<AccuracyPage>();
+        show_tab(window, page);
+        AccuracyChart* chart = page->chart();
+        QVERIFY2(chart->titleText().contains("one experiment per lane"), qPrintable(chart->titleText()));
+        QCustomPlot* plot = chart->plot();
+        QCPLegend* legend = plot->legend;
+        QVERIFY(legend->visible());
+        QVERIFY2(legend->itemCount() >= 4, qPrintable(QString::number(legend->itemCount())));
+        QVERIFY2(legend->outerRect().width() >= legend->minimumOuterSizeHint().width(),
+                 qPrintable(QStringLiteral("legend %1 px wide, its names need %2")
+                                .arg(legend->outerRect().width())
+                                .arg(legend->minimumOuterSizeHint().width())));
+        QVERIFY(plot->rect().contains(legend->outerRect()));
+        int titles = 0;
+        for (QCPLayoutElement* element : plot->plotLayout()->elements(true))
+            if (auto* title = qobject_cast<QCPTextElement*>(element);
+                title && title->text().contains("lane")) {
+                ++titles;
+                const QString wide =
+                    testing::too_wide(title->text(), title->font(), plot->axisRect()->outerRect().width());
+                QVERIFY2(wide.isEmpty(), qPrintable(wide));
+            }
+        QCOMPARE(titles, 1);
+    }
+
+    // What the first round is doing, written where its points will be:
+    // wrapped within the axes, not cut at both ends.
+    void liveAccuracyPlaceholderIsWhole() {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.runModel()->startLive(ExperimentConfig{});
+        PhaseChanged phase;
+        phase.round = 1;
+        phase.phase = Phase::Evaluating;
+        phase.method = "avg";
+        emit window.runner()->phaseChanged(phase);
+        auto* page = window.view<AccuracyPage>();
+        show_tab(window, page);
+        AccuracyChart* chart = page->chart();
+        QVERIFY2(chart->emptyText().contains("once the round has ended"), qPrintable(chart->emptyText()));
+        QCustomPlot* plot = chart->plot();
+        int texts = 0;
+        for (int i = 0; i < plot->itemCount(); ++i)
+            if (auto* text = qobject_cast<QCPItemText*>(plot->item(i)); text && text->visible()) {
+                ++texts;
+                const QString wide = testing::too_wide(text->text(), text->font(), plot->axisRect()->width());
+                QVERIFY2(wide.isEmpty(), qPrintable(wide));
+            }
+        QVERIFY(texts >= 1);
     }
 
     void confusionCountsStayInsideTheirCells() {
