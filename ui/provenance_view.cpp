@@ -134,10 +134,6 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     none_->setPalette(grey);
     charts->addWidget(none_, 3);
     none_->hide();
-    flips_ = new QLabel(this);
-    flips_->setWordWrap(true);
-    flips_->setContentsMargins(6, 0, 6, 4);
-    charts->addWidget(flips_);
 
     auto* side = new QVBoxLayout;
     mapTitle_ = new QLabel(this);
@@ -145,6 +141,12 @@ ProvenanceView::ProvenanceView(QWidget* parent)
     map_ = new ProvenanceMap(this);
     side->addWidget(mapTitle_);
     side->addWidget(map_, 1);
+    // Under the map, which yields room, not under the charts, which cannot:
+    // below them it was the first thing under the fold at 1280x720.
+    flips_ = new QLabel(this);
+    flips_->setWordWrap(true);
+    flips_->setContentsMargins(6, 4, 6, 4);
+    side->addWidget(flips_);
     body->addLayout(side, 2);
 
     connect(methods_, &QComboBox::currentTextChanged, this, [this](const QString& m) {

@@ -17,6 +17,8 @@
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QRegularExpression>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTabBar>
@@ -37,6 +39,7 @@
 #include "mergelab/merge.h"
 #include "mergelab/strategy.h"
 #include "palette.h"
+#include "provenance_view.h"
 #include "ui_fixture.h"
 
 using namespace mergelab;
@@ -268,6 +271,31 @@ private slots:
         const QString kind = tree->model()->headerData(2, Qt::Horizontal).toString();
         QVERIFY2(english_words(kind, allowed).isEmpty(), qPrintable(kind));
         dialog.reject();
+    }
+
+    // Provenance at 1280x720 in Korean, whose lines are taller: both
+    // charts and the sign-flip line in view, nothing below the tab's fold.
+    void provenanceFitsWithoutScrolling() {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openRun(run_));
+        auto* view = window.view<ProvenanceView>();
+        window.findChild<QTabWidget*>()->setCurrentWidget(view);
+        QTRY_VERIFY_WITH_TIMEOUT(view->mapReady(), 10000);
+        auto* scroll = view->findChild<QScrollArea*>();
+        QVERIFY(scroll);
+        for (int i = 0; i < 3; ++i) {
+            QCoreApplication::processEvents();
+            for (QCustomPlot* plot : view->findChildren<QCustomPlot*>())
+                plot->replot(); // the room a chart asks for follows its fonts
+        }
+        QCoreApplication::processEvents();
+        QVERIFY(!view->signFlips().isEmpty());
+        QVERIFY2(scroll->verticalScrollBar()->maximum() == 0,
+                 qPrintable(QStringLiteral("%1 px below the fold (view %2 px high)")
+                                .arg(scroll->verticalScrollBar()->maximum())
+                                .arg(scroll->viewport()->height())));
     }
 
     void noEnglishIsLeft() {

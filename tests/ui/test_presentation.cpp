@@ -16,6 +16,8 @@
 #include <QPainterPath>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
@@ -306,6 +308,39 @@ private slots:
             const QString crowded = testing::crowded_ticks(plot->yAxis);
             QVERIFY2(crowded.isEmpty(), qPrintable(crowded));
         }
+    }
+
+    // Provenance at 1280x720, as opened and in presentation: both charts
+    // and the sign-flip line in view, nothing below the tab's fold (in
+    // Korean: test_korean).
+    void provenanceFitsWithoutScrolling_data() {
+        QTest::addColumn<bool>("present");
+        QTest::newRow("window") << false;
+        QTest::newRow("presentation") << true;
+    }
+    void provenanceFitsWithoutScrolling() {
+        QFETCH(bool, present);
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openRun(run_));
+        auto* view = window.view<ProvenanceView>();
+        window.findChild<QTabWidget*>()->setCurrentWidget(view);
+        QTRY_VERIFY_WITH_TIMEOUT(view->mapReady(), 10000);
+        auto* scroll = view->findChild<QScrollArea*>();
+        QVERIFY(scroll);
+        window.setPresentation(present);
+        for (int i = 0; i < 3; ++i) {
+            QCoreApplication::processEvents();
+            for (QCustomPlot* plot : view->findChildren<QCustomPlot*>())
+                plot->replot(); // the room a chart asks for follows its fonts
+        }
+        QCoreApplication::processEvents();
+        QVERIFY(!view->signFlips().isEmpty());
+        QVERIFY2(scroll->verticalScrollBar()->maximum() == 0,
+                 qPrintable(QStringLiteral("%1 px below the fold (view %2 px high)")
+                                .arg(scroll->verticalScrollBar()->maximum())
+                                .arg(scroll->viewport()->height())));
     }
 
     // Keyboard focus seen from the back of a room: a ring of the focus
