@@ -198,10 +198,10 @@ void SummaryView::fillLanes() {
     const int lanes = model_->laneCount();
     const int planned = std::max<int>(lanes, static_cast<int>(model_->config().lanes.size()));
     heading_->setText(
-        tr("Lanes side by side: %1 of %2 lane(s), each a whole experiment with one merge method, the same "
-           "seed, initial weights and data order")
-            .arg(lanes)
-            .arg(planned));
+        tr("Lanes side by side: %1 of %n lane(s), each a whole experiment with one merge method, the same "
+           "seed, initial weights and data order",
+           nullptr, planned)
+            .arg(lanes));
     table_->setRowCount(lanes);
     for (int i = 0; i < lanes; ++i) {
         const RunResult& run = *model_->lane(i);

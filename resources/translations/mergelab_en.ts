@@ -39,6 +39,7 @@
 <context>
     <name>mergelab::ui::AccuracyChart</name>
     <message numerus="yes">
+        <location filename="../../ui/accuracy_chart.cpp" line="+395"/>
         <source>Test accuracy over %n seed(s): the mean, in a band of %1</source>
         <translation>
             <numerusform>Test accuracy over %n seed: the mean, in a band of %1</numerusform>
@@ -46,7 +47,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/accuracy_chart.cpp" line="+60"/>
+        <location line="-332"/>
         <source>, %n environment(s)</source>
         <translation>
             <numerusform>, %n environment</numerusform>
@@ -57,7 +58,7 @@
 <context>
     <name>mergelab::ui::FlowView</name>
     <message numerus="yes">
-        <location filename="../../ui/flow_view.cpp" line="+416"/>
+        <location filename="../../ui/flow_view.cpp" line="+398"/>
         <source>What Start does: every environment trains on its own images only (%1 split); their weights meet in the middle and are merged with %2; the merged model is tested on the test images and copied back to every environment; and again, up to %n round(s).</source>
         <translation>
             <numerusform>What Start does: every environment trains on its own images only (%1 split); their weights meet in the middle and are merged with %2; the merged model is tested on the test images and copied back to every environment; and again, up to %n round.</numerusform>
@@ -103,7 +104,7 @@
 <context>
     <name>mergelab::ui::MainWindow</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.cpp" line="+600"/>
+        <location filename="../../ui/main_window.cpp" line="+610"/>
         <source>A run is in progress. Quitting stops it: the round in progress is lost, the %n finished round(s) stay saved in %1.</source>
         <translation>
             <numerusform>A run is in progress. Quitting stops it: the round in progress is lost, the %n finished round stays saved in %1.</numerusform>
@@ -111,7 +112,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window_status.cpp" line="+135"/>
+        <location filename="../../ui/main_window_status.cpp" line="+154"/>
         <source>Paused after %n finished round(s): Resume (Ctrl+P) continues, Step (F10) runs one more round</source>
         <translation>
             <numerusform>Paused after %n finished round: Resume (Ctrl+P) continues, Step (F10) runs one more round</numerusform>
@@ -122,6 +123,15 @@
 <context>
     <name>mergelab::ui::SummaryView</name>
     <message numerus="yes">
+        <location filename="../../ui/summary_view.cpp" line="+201"/>
+        <source>Lanes side by side: %1 of %n lane(s), each a whole experiment with one merge method, the same seed, initial weights and data order</source>
+        <translation>
+            <numerusform>Lanes side by side: %1 of %n lane, each a whole experiment with one merge method, the same seed, initial weights and data order</numerusform>
+            <numerusform>Lanes side by side: %1 of %n lanes, each a whole experiment with one merge method, the same seed, initial weights and data order</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+76"/>
         <source>Repeats: every strategy ran with %n seed(s). Each cell: mean ± sample standard deviation over the seeds [95 % Student-t interval of the mean]. The last two columns subtract %1&apos;s figure seed by seed; an interval that excludes 0 means the difference holds across seeds.</source>
         <translation>
             <numerusform>Repeats: every strategy ran with %n seed. Each cell: mean ± sample standard deviation over the seeds [95 % Student-t interval of the mean]. The last two columns subtract %1&apos;s figure seed by seed; an interval that excludes 0 means the difference holds across seeds.</numerusform>

@@ -1011,12 +1011,12 @@
     </message>
     <message>
         <location line="+28"/>
-        <location line="+180"/>
+        <location line="+185"/>
         <source>Accuracy per round</source>
         <translation>라운드별 정확도</translation>
     </message>
     <message>
-        <location line="-175"/>
+        <location line="-179"/>
         <source>Round</source>
         <translation>라운드</translation>
     </message>
@@ -1031,7 +1031,7 @@
         <translation>아직 라운드가 없습니다: 시작을 누르세요</translation>
     </message>
     <message>
-        <location line="+115"/>
+        <location line="+119"/>
         <source>%1 %2 %</source>
         <translation>%1 %2 %</translation>
     </message>
@@ -1386,7 +1386,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::FlowView</name>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+93"/>
+        <location filename="../../ui/flow_view.cpp" line="+75"/>
         <source>Start an experiment to see how the environments train apart and share only their weights.</source>
         <translation>실험을 시작하면 환경들이 따로 학습하고 가중치만 나누는 모습을 볼 수 있습니다.</translation>
     </message>
@@ -1639,7 +1639,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>이미지 %1장을 모두 함께 학습</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+238"/>
+        <location filename="../../ui/flow_view.cpp" line="+125"/>
         <source>weights</source>
         <translation>가중치</translation>
     </message>
@@ -2454,7 +2454,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>화면을 %1에 저장하지 못했습니다</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+95"/>
         <source>ignored the saved setup: %1</source>
         <translation>저장된 설정을 무시했습니다: %1</translation>
     </message>
@@ -2564,7 +2564,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행 끝: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-284"/>
+        <location filename="../../ui/main_window.cpp" line="-286"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
@@ -2903,7 +2903,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>환경 1에서 (%)</translation>
     </message>
     <message>
-        <location line="+161"/>
+        <location line="+163"/>
         <source>No run yet: press Start</source>
         <translation>아직 실행이 없습니다: 시작을 누르세요</translation>
     </message>
@@ -3362,10 +3362,12 @@ this run merges with %1 only</source>
         <source>No run yet: start one, or open a run folder. Its methods (or lanes) are compared here.</source>
         <translation>아직 실행 없음: 실행을 시작하거나 실행 폴더를 여세요. 그 방법(또는 레인)을 여기서 비교합니다.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+14"/>
-        <source>Lanes side by side: %1 of %2 lane(s), each a whole experiment with one merge method, the same seed, initial weights and data order</source>
-        <translation>레인 나란히: %2개 레인 중 %1개, 각각 병합 방법 하나로 같은 시드, 초기 가중치, 데이터 순서를 쓰는 전체 실험</translation>
+        <source>Lanes side by side: %1 of %n lane(s), each a whole experiment with one merge method, the same seed, initial weights and data order</source>
+        <translation>
+            <numerusform>레인 나란히: %n개 레인 중 %1개, 각각 병합 방법 하나로 같은 시드, 초기 가중치, 데이터 순서를 쓰는 전체 실험</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+10"/>

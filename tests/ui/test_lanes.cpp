@@ -16,6 +16,7 @@
 #include "experiment_runner.h"
 #include "flow_view.h"
 #include "histogram_view.h"
+#include "i18n.h"
 #include "main_window.h"
 #include "run_model.h"
 #include "samples_view.h"
@@ -71,6 +72,7 @@ private slots:
 
     // Issue 14, item 2.
     void everyViewFollowsTheLaneSelector() {
+        installLanguage("en"); // its plurals: "3 lanes", not "3 lane(s)"
         MainWindow window;
         window.show();
         ExperimentConfig config;
@@ -124,6 +126,7 @@ private slots:
         // Side by side.
         SummaryView* summary = window.view<SummaryView>();
         QCOMPARE(summary->rowCount(), 2);
+        QVERIFY2(summary->heading().contains("2 of 3 lanes,"), qPrintable(summary->heading()));
         QVERIFY(summary->cell(0, 0).contains("lane avg (1 of 3)"));
         QCOMPARE(summary->cell(0, 1), QStringLiteral("85.00 %"));
         QCOMPARE(summary->cell(1, 4), QStringLiteral("running"));
