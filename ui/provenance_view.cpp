@@ -353,6 +353,16 @@ void ProvenanceView::fitBars() {
     const int least = std::max(static_cast<int>(150 * zoom()), static_cast<int>(std::ceil(need)));
     if (bars_->minimumHeight() != least)
         bars_->setMinimumHeight(least);
+    // Half of "100" hangs past the axis' end, and QCustomPlot leaves out a
+    // tick label that would cross the chart's edge: in presentation the
+    // axis ended at 80.
+    const QFontMetricsF ticks(bars_->xAxis->tickLabelFont());
+    QMargins margins = bars_->axisRect()->minimumMargins();
+    const int half = static_cast<int>(std::ceil(ticks.horizontalAdvance(QStringLiteral("100")) / 2)) + 2;
+    if (margins.right() != half) {
+        margins.setRight(half);
+        bars_->axisRect()->setMinimumMargins(margins);
+    }
 }
 
 void ProvenanceView::showShareLabelsThatFit() {

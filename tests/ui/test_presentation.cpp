@@ -337,6 +337,13 @@ private slots:
         }
         QCoreApplication::processEvents();
         QVERIFY(!view->signFlips().isEmpty());
+        // The share axis's last label, "100", within the chart.
+        QCustomPlot* bars = view->plot();
+        const double half = QFontMetricsF(bars->xAxis->tickLabelFont()).horizontalAdvance("100") / 2;
+        QVERIFY2(bars->axisRect()->right() + half <= bars->width(),
+                 qPrintable(QStringLiteral("axis ends at %1, chart at %2")
+                                .arg(bars->axisRect()->right())
+                                .arg(bars->width())));
         QVERIFY2(scroll->verticalScrollBar()->maximum() == 0,
                  qPrintable(QStringLiteral("%1 px below the fold (view %2 px high)")
                                 .arg(scroll->verticalScrollBar()->maximum())
