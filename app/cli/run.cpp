@@ -370,31 +370,35 @@ void add_show_command(CLI::App& app) {
 namespace mergelab::cli {
 
 void add_methods_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand(
-        "methods",
-        "List every merge method, local rule, split, preset and model with its description and parameters");
+    auto* cmd = app.add_subcommand("methods", "List every merge method, local rule, step after the merge, "
+                                              "split, preset and model with its description "
+                                              "and parameters");
     cmd->callback([] {
-        std::vector<const RegistryEntry*> methods, rules, splits, presets_list, models;
+        std::vector<const RegistryEntry*> methods, rules, steps, splits, presets_list, models;
         for (const auto& m : merge_methods())
             methods.push_back(&m);
         for (const auto& r : local_rules())
             rules.push_back(&r);
+        for (const auto& c : calibration_steps())
+            steps.push_back(&c);
         for (const auto& k : split_kinds())
             splits.push_back(&k);
         for (const auto& p : presets())
             presets_list.push_back(&p);
         for (const auto& a : architectures())
             models.push_back(&a);
-        std::cout << describe_entries("Merge methods (--method, --compare, --lanes; METHOD:key=value,...)",
-                                      methods)
-                  << '\n'
-                  << describe_entries("Local rules (--rule, or METHOD+RULE in --method and --lanes)", rules)
-                  << '\n'
-                  << describe_entries("Splits (--split)", splits) << '\n'
-                  << describe_entries("Presets (mergelab --preset; V and H: mergelab-cli paper)",
-                                      presets_list)
-                  << '\n'
-                  << describe_entries("Models (--model)", models);
+        std::cout
+            << describe_entries("Merge methods (--method, --compare, --lanes; METHOD:key=value,...)", methods)
+            << '\n'
+            << describe_entries("Local rules (--rule, or METHOD+RULE in --method and --lanes)", rules) << '\n'
+            << describe_entries("Steps after the merge (METHOD[+RULE][:key=value,...]@STEP[:key=value,...] "
+                                "in --method, --compare and --lanes)",
+                                steps)
+            << '\n'
+            << describe_entries("Splits (--split)", splits) << '\n'
+            << describe_entries("Presets (mergelab --preset; V and H: mergelab-cli paper)", presets_list)
+            << '\n'
+            << describe_entries("Models (--model)", models);
     });
 }
 

@@ -17,21 +17,29 @@ FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSe
                                          const Dataset& data, int threads) {
     keep_freed_memory();
     torch::set_num_threads(resolve_threads(threads));
+    return penultimate_statistics(arch, weights, images_view(data), labels_tensor(data));
+}
+
+FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSet& weights,
+                                         const torch::Tensor& images, const torch::Tensor& labels) {
     StatNet stat(arch, weights);
     torch::NoGradGuard no_grad;
     std::vector<torch::Tensor> parts;
-    for (int64_t first = 0; first < data.size(); first += kStatBatch)
-        parts.push_back(
-            stat.penultimate(StatNet::input(data, first, std::min(kStatBatch, data.size() - first))));
+    const int64_t n = images.size(0);
+    for (int64_t first = 0; first < n; first += kStatBatch)
+        parts.push_back(stat.penultimate(
+            to_input(images.narrow(0, first, std::min(kStatBatch, n - first))).to(torch::kFloat64)));
     FeatureStatistics out;
-    out.dim = find_tensor(weights, "fc2.weight")->shape.at(1);
+    const NamedTensor* fc2 = find_tensor(weights, "fc2.weight");
+    out.dim = fc2->shape.at(1);
+    out.classes.resize(size_t(fc2->shape.at(0)));
     if (parts.empty())
         return out;
     const auto features = torch::cat(parts);
-    const auto labels = labels_tensor(data);
-    for (int c = 0; c < kNumClasses; ++c) {
-        const auto rows = (labels == c).nonzero().flatten();
-        ClassFeatures& cls = out.classes[size_t(c)];
+    const auto label_of = labels.to(torch::kInt64);
+    for (size_t c = 0; c < out.classes.size(); ++c) {
+        const auto rows = (label_of == int64_t(c)).nonzero().flatten();
+        ClassFeatures& cls = out.classes[c];
         cls.count = rows.numel();
         if (cls.count == 0)
             continue;
@@ -55,26 +63,31 @@ FeatureStatistics pool_feature_statistics(const std::vector<const FeatureStatist
     FeatureStatistics out;
     const int64_t d = out.dim = environments[0]->dim;
     const size_t dd = size_t(d * d);
+    out.classes.resize(environments[0]->classes.size());
     for (size_t k = 0; k < environments.size(); ++k) {
         const FeatureStatistics& env = *environments[k];
         if (env.dim != d)
             throw Error("environment " + std::to_string(k + 1) + "'s features have " +
                         std::to_string(env.dim) + " dimensions, environment 1's " + std::to_string(d));
+        if (env.classes.size() != out.classes.size())
+            throw Error("environment " + std::to_string(k + 1) + "'s statistics have " +
+                        std::to_string(env.classes.size()) + " classes, environment 1's " +
+                        std::to_string(out.classes.size()));
         for (const auto& cls : env.classes)
             if (cls.count < 0 ||
                 (cls.count > 0 && (cls.mean.size() != size_t(d) || cls.covariance.size() != dd)))
                 throw Error("environment " + std::to_string(k + 1) + "'s class statistics are malformed");
     }
-    for (int c = 0; c < kNumClasses; ++c) {
-        ClassFeatures& g = out.classes[size_t(c)];
+    for (size_t c = 0; c < out.classes.size(); ++c) {
+        ClassFeatures& g = out.classes[c];
         for (const auto* env : environments)
-            g.count += env->classes[size_t(c)].count;
+            g.count += env->classes[c].count;
         if (g.count == 0)
             continue;
         const double n = double(g.count);
         g.mean.assign(size_t(d), 0.0);
         for (const auto* env : environments) {
-            const ClassFeatures& e = env->classes[size_t(c)];
+            const ClassFeatures& e = env->classes[c];
             for (int64_t i = 0; i < d && e.count > 0; ++i)
                 g.mean[size_t(i)] += double(e.count) * e.mean[size_t(i)] / n;
         }
@@ -82,7 +95,7 @@ FeatureStatistics pool_feature_statistics(const std::vector<const FeatureStatist
         if (g.count == 1)
             continue;
         for (const auto* env : environments) {
-            const ClassFeatures& e = env->classes[size_t(c)];
+            const ClassFeatures& e = env->classes[c];
             if (e.count == 0)
                 continue;
             const double nk = double(e.count);
@@ -162,8 +175,10 @@ VirtualFeatures sample_virtual_features(const FeatureStatistics& global, int per
     drawn.dim = d;
     Normals normals(derive_seed(seed, 0));
     std::vector<double> eps(static_cast<size_t>(d));
-    for (int c = 0; c < kNumClasses; ++c) {
-        const ClassFeatures& cls = global.classes[size_t(c)];
+    if (global.classes.size() > 256)
+        throw Error("sampling takes at most 256 classes (labels are bytes)");
+    for (size_t c = 0; c < global.classes.size(); ++c) {
+        const ClassFeatures& cls = global.classes[c];
         if (cls.count == 0)
             continue;
         const auto l = semidefinite_cholesky(cls.covariance, d);
@@ -257,6 +272,10 @@ WeightSet retrain_classifier(const WeightSet& weights, const VirtualFeatures& fe
         }
     }
     return out;
+}
+
+uint64_t calibration_seed(uint64_t run_seed, int round) {
+    return derive_seed(run_seed, 4000000 + uint64_t(round));
 }
 
 WeightSet calibrate_classifier(const WeightSet& weights,

@@ -115,6 +115,12 @@ void validate(const ExperimentConfig& c) {
         if (c.mode == Mode::Compare && m != c.method && parse_strategy(m).rule_given)
             throw setting_error("compare",
                                 "item '" + m + "' names a local rule; give it with --method or --rule");
+    // Each environment's feature statistics are in its own order of fc1's
+    // units, which alignment permutes before the merge.
+    if (c.align)
+        for (const auto& m : c.mode == Mode::Lanes ? c.lanes : evaluated_methods(c))
+            if (parse_strategy(m).calibrated())
+                throw setting_error("align", "cannot be combined with a calibration ('" + m + "')");
 }
 
 int resolve_threads(int requested) {
@@ -128,6 +134,13 @@ std::vector<std::string> evaluated_methods(const ExperimentConfig& c) {
     for (const auto& m : c.compare)
         if (std::find(methods.begin(), methods.end(), m) == methods.end())
             methods.push_back(m);
+    const size_t given = methods.size();
+    for (size_t i = 0; i < given; ++i) {
+        const Strategy s = parse_strategy(methods[i]);
+        if (s.calibrated() && !calibration_plan(s.calibration).copy &&
+            std::find(methods.begin(), methods.end(), s.plain) == methods.end())
+            methods.push_back(s.plain);
+    }
     return methods;
 }
 
@@ -250,8 +263,8 @@ public:
         return out;
     }
 
-    void train(int round, const WeightSet& rule_shared, std::vector<std::optional<LocalReport>>& reports,
-               WeightSet* central) override {
+    void train(int round, const WeightSet& rule_shared, bool statistics,
+               std::vector<std::optional<LocalReport>>& reports, WeightSet* central) override {
         std::vector<int64_t> cost;
         for (const auto& side : sides_)
             cost.push_back(side->training_size());
@@ -262,7 +275,8 @@ public:
             [&](size_t i) {
                 if (i < sides_.size()) {
                     phase(round, Phase::Training, int(i));
-                    reports[i] = sides_[i]->train(round, rule_shared, lane_, observer_, control_, &abort_);
+                    reports[i] =
+                        sides_[i]->train(round, rule_shared, statistics, lane_, observer_, control_, &abort_);
                 } else {
                     phase(round, Phase::Baseline, -1);
                     *central = central_->train(round, lane_, observer_, control_, &abort_);

@@ -4,6 +4,7 @@
 #include "mergelab/state_dict.h"
 #include "mergelab/strategy.h"
 #include "random.h"
+#include "stat_net.h"
 
 namespace mergelab {
 
@@ -92,8 +93,8 @@ EnvironmentSummary EnvironmentSide::summary() const {
     return {data_.classes, int64_t(data_.train.size()), int64_t(data_.val.size())};
 }
 
-LocalReport EnvironmentSide::train(int round, const WeightSet& rule_shared, const std::string& lane,
-                                   ExperimentObserver* observer, RunControl* control,
+LocalReport EnvironmentSide::train(int round, const WeightSet& rule_shared, bool statistics,
+                                   const std::string& lane, ExperimentObserver* observer, RunControl* control,
                                    const std::atomic<bool>* abort) {
     LocalReport report;
     if (rule_)
@@ -104,6 +105,14 @@ LocalReport EnvironmentSide::train(int round, const WeightSet& rule_shared, cons
     if (rule_)
         report.rule_change = rule_->end_round(trainer_.net(), trainer_.steps());
     report.weights = weights_of(trainer_.net());
+    if (statistics) {
+        if (!train_images_.defined()) {
+            const auto idx = index_tensor(data_.train);
+            train_images_ = train_.images.index_select(0, idx);
+            train_labels_ = train_.labels.index_select(0, idx);
+        }
+        report.statistics = penultimate_statistics(c_.model, report.weights, train_images_, train_labels_);
+    }
     return report;
 }
 

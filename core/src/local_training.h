@@ -7,6 +7,7 @@
 #include <string>
 
 #include "mergelab/experiment.h"
+#include "mergelab/statistics.h"
 #include "trainer.h"
 
 namespace mergelab {
@@ -49,6 +50,9 @@ struct LocalReport {
     EnvRoundMetrics metrics; // all but the test numbers, which the merging side measures
     WeightSet weights;       // its local model after training
     WeightSet rule_change;   // its change to the local rule's shared state; empty for most rules
+    // Per class of the model, the moments of its local model's penultimate
+    // features on its training data; only when the round asked for them.
+    std::optional<FeatureStatistics> statistics;
 };
 
 // One environment's side of the rounds: its part of the data, its model,
@@ -61,8 +65,9 @@ public:
                     int k, const WeightSet& start);
 
     EnvironmentSummary summary() const;
-    // Trains from the current model. Throws Cancelled or Diverged.
-    LocalReport train(int round, const WeightSet& rule_shared, const std::string& lane,
+    // Trains from the current model, then with `statistics` measures its
+    // features. Throws Cancelled or Diverged.
+    LocalReport train(int round, const WeightSet& rule_shared, bool statistics, const std::string& lane,
                       ExperimentObserver* observer, RunControl* control, const std::atomic<bool>* abort);
     // A model's accuracy on this environment's validation data.
     double validate(ClassifierImpl& net) const;
@@ -81,6 +86,7 @@ private:
     std::unique_ptr<LocalRuleState> rule_;
     std::unique_ptr<BatchCursor> cursor_; // with local_steps
     torch::Tensor val_images_, val_labels_;
+    torch::Tensor train_images_, train_labels_; // its training rows, for its statistics (on first use)
 };
 
 // The centralised baseline: one model trained on the union of every

@@ -15,8 +15,10 @@
 #include "mergelab/merge.h"
 #include "mergelab/provenance.h"
 #include "mergelab/run_files.h"
+#include "mergelab/statistics.h"
 #include "mergelab/strategy.h"
 #include "nets.h"
+#include "remote/checks.h"
 #include "round_files.h"
 
 namespace mergelab {
@@ -173,8 +175,10 @@ private:
         for (const auto& e : result_.envs)
             env_sizes_.push_back(e.train_size);
         for (const auto& method : evaluated_methods(c_)) {
-            const Choice m = parse_strategy(method).method;
-            mergers_[method] = find_merge_method(m.name)->make(m.params);
+            const Strategy s = parse_strategy(method);
+            mergers_[method] = find_merge_method(s.method.name)->make(s.method.params);
+            if (s.calibrated())
+                plans_[method] = calibration_plan(s.calibration);
         }
         const Strategy primary = parse_strategy(c_.method);
         rule_ = make_rule_server(primary.rule_given ? primary.rule : parse_rule_choice(c_.rule), shared);
@@ -219,10 +223,15 @@ private:
         r.primary = c_.method;
         r.envs.resize(size_t(envs()));
 
-        // 1. Local training, wherever the environments are.
+        // 1. Local training, wherever the environments are; statistics only
+        // when a calibration runs this round.
+        bool statistics = false;
+        for (const auto& [method, plan] : plans_)
+            statistics = statistics || plan.runs_in(round, c_.rounds);
         std::vector<std::optional<LocalReport>> reports(static_cast<size_t>(envs()));
         WeightSet central;
-        envs_->train(round, rule_ ? rule_->shared() : WeightSet{}, reports, c_.baseline ? &central : nullptr);
+        const WeightSet rule_shared = rule_ ? rule_->shared() : WeightSet{};
+        envs_->train(round, rule_shared, statistics, reports, c_.baseline ? &central : nullptr);
         std::vector<int> in; // the environments that reported, 0-based
         for (int k = 0; k < envs(); ++k)
             if (reports[k])
@@ -241,8 +250,18 @@ private:
         }
         std::vector<WeightSet> locals;
         std::vector<int64_t> sizes;
+        std::vector<FeatureStatistics> features;
+        const int64_t shared_bytes = rule_shared.empty() ? 0 : remote::payload_bytes(rule_shared);
         for (int k : in) {
             r.envs[k] = reports[k]->metrics;
+            r.envs[k].sent_weight_bytes = remote::payload_bytes(reports[k]->weights);
+            if (!reports[k]->rule_change.empty())
+                r.envs[k].sent_weight_bytes += remote::payload_bytes(reports[k]->rule_change);
+            r.envs[k].received_weight_bytes = shared_bytes;
+            if (reports[k]->statistics) {
+                r.envs[k].sent_statistics_bytes = remote::payload_bytes(*reports[k]->statistics);
+                features.push_back(std::move(*reports[k]->statistics));
+            }
             locals.push_back(std::move(reports[k]->weights));
             sizes.push_back(env_sizes_[k]);
             r.merged_envs.push_back(k);
@@ -261,6 +280,11 @@ private:
         for (const auto& method : methods)
             merged[method] = mergers_.at(method)->merge(inputs);
         r.provenance = picking_provenance(methods, inputs.models, merged);
+        // The plain merge of the primary, before any calibration.
+        WeightSet copied = merged.at(c_.method);
+        calibrate(round, merged, features);
+        if (!plans_.count(c_.method) || plans_.at(c_.method).copy)
+            copied = merged.at(c_.method);
         step_done(r, Phase::Merging);
 
         // 3. Evaluation as tasks: every local model and the baseline on the
@@ -271,10 +295,13 @@ private:
         r.histograms = make_histograms(locals, merged, c_.histogram_bins);
         step_done(r, Phase::Evaluating);
 
-        // 4. Copy back.
+        // 4. Copy back: the primary's merge, calibrated when its plan says so.
         phase(round, Phase::CopyingBack);
-        envs_->copy_back(round, merged.at(c_.method));
-        base_ = merged.at(c_.method);
+        envs_->copy_back(round, copied);
+        const int64_t copied_bytes = remote::payload_bytes(copied);
+        for (int k : in)
+            r.envs[k].received_weight_bytes += copied_bytes;
+        base_ = std::move(copied);
         step_done(r, Phase::CopyingBack);
         locals_ = std::move(locals);
         merged_ = std::move(merged);
@@ -368,6 +395,27 @@ private:
         waited_ += seconds_since(waiting);
     }
 
+    // CCVR after the merge: the environments' feature statistics pooled,
+    // virtual features drawn (seeded by the run's seed and the round) and
+    // fc2 retrained, for each calibrated method whose plan runs this round.
+    void calibrate(int round, std::map<std::string, WeightSet>& merged,
+                   const std::vector<FeatureStatistics>& features) {
+        std::vector<const FeatureStatistics*> from;
+        for (const auto& f : features)
+            from.push_back(&f);
+        for (const auto& [method, plan] : plans_) {
+            if (!plan.runs_in(round, c_.rounds))
+                continue;
+            if (from.size() < 2)
+                throw Error("the calibration of round " + std::to_string(round) + " has the statistics of " +
+                            std::to_string(from.size()) + " environment(s)");
+            CalibrationOptions options;
+            options.per_class = plan.per_class;
+            options.seed = calibration_seed(c_.seed, round);
+            merged[method] = calibrate_classifier(merged.at(method), from, options);
+        }
+    }
+
     // The first environment and every other one permuted to match it.
     std::vector<WeightSet> aligned_to_first(const std::vector<WeightSet>& locals) {
         if (!c_.align)
@@ -448,6 +496,7 @@ private:
     torch::Tensor subset_images_, subset_labels_;            // stratified_subset, for the env 1 -> env 2 path
     std::vector<int64_t> env_sizes_;                         // training images per environment
     std::map<std::string, std::unique_ptr<Merger>> mergers_; // one per evaluated method, for the whole run
+    std::map<std::string, CalibrationPlan> plans_;           // the calibrated methods' steps
     std::unique_ptr<RuleServer> rule_;                       // nullptr: the rule shares nothing
     WeightSet base_; // what every environment started the current round from
     std::vector<WeightSet> locals_;

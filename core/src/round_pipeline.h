@@ -45,11 +45,11 @@ public:
                                                   ExperimentObserver* observer, RunControl* control) = 0;
 
     // Trains every environment (and the baseline) one round from its current
-    // model. reports[k] stays empty for an environment that did not report,
-    // which only happens when the run may go on without it (min_envs);
-    // otherwise a lost environment throws EnvironmentLost. `central` gets the
-    // baseline's model.
-    virtual void train(int round, const WeightSet& rule_shared,
+    // model; with `statistics` each report carries the environment's feature
+    // statistics (a calibration needs them this round). reports[k] stays empty for an environment that did
+    // not report, which only happens when the run may go on without it (min_envs); otherwise a lost
+    // environment throws EnvironmentLost. `central` gets the baseline's model.
+    virtual void train(int round, const WeightSet& rule_shared, bool statistics,
                        std::vector<std::optional<LocalReport>>& reports, WeightSet* central) = 0;
 
     // Measures `models` on the validation data of environments `envs`: may

@@ -84,7 +84,10 @@ Json round_json(const RoundResult& r) {
                             {"epochs", e.epochs},
                             {"test_acc", number(e.test_acc)},
                             {"test_confusion", e.test_confusion},
-                            {"class_acc", insight_json::class_acc(e.test_confusion)}});
+                            {"class_acc", insight_json::class_acc(e.test_confusion)},
+                            {"bytes", Json{{"sent_weights", e.sent_weight_bytes},
+                                           {"sent_statistics", e.sent_statistics_bytes},
+                                           {"received_weights", e.received_weight_bytes}}}});
     j["envs"] = envs;
     Json merged = Json::object();
     for (const auto& m : r.merged) {
@@ -143,59 +146,8 @@ Json run_json(const RunResult& run) {
     return j;
 }
 
-namespace {
-
-std::string csv_number(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6f", v);
-    return buf;
-}
-
-} // namespace
-
 std::string run_to_json(const RunResult& run, int indent) {
     return run_json(run).dump(indent);
-}
-
-std::string metrics_csv(const RunResult& run) {
-    std::ostringstream out;
-    out << metrics_csv_header(run);
-    out << metrics_csv_rows(run);
-    return out.str();
-}
-
-std::string metrics_csv_header(const RunResult& run) {
-    std::ostringstream out;
-    const auto methods = evaluated_methods(run.config);
-    out << "seed,round";
-    for (int k = 0; k < static_cast<int>(run.envs.size()); ++k)
-        out << ",env" << k + 1 << "_val_acc";
-    if (run.config.baseline)
-        out << ",central_test_acc";
-    for (const auto& m : methods)
-        out << ',' << m << "_test_acc";
-    for (const auto& m : methods)
-        out << ',' << m << "_test_loss";
-    out << ",seconds\n";
-    return out.str();
-}
-
-std::string metrics_csv_rows(const RunResult& run) {
-    std::ostringstream out;
-    const auto methods = evaluated_methods(run.config);
-    for (const auto& r : run.rounds) {
-        out << run.config.seed << ',' << r.round;
-        for (const auto& e : r.envs)
-            out << ',' << csv_number(e.val_acc);
-        if (run.config.baseline)
-            out << ',' << (r.central_test_acc ? csv_number(*r.central_test_acc) : "");
-        for (const auto& m : methods)
-            out << ',' << (r.method(m) ? csv_number(r.method(m)->test_acc) : "");
-        for (const auto& m : methods)
-            out << ',' << (r.method(m) ? csv_number(r.method(m)->test_loss) : "");
-        out << ',' << csv_number(r.seconds) << '\n';
-    }
-    return out.str();
 }
 
 void write_run_files(RunFolder& folder, const std::string& prefix, const RunResult& run) {
@@ -506,6 +458,16 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
         m.test_acc = rd.fraction(e, ep, "test_acc");
         m.test_confusion = rd.confusion(e, ep, "test_confusion");
         insight_json::check_class_acc(e, ep, fail);
+        // Files written before bytes were counted have none: zero.
+        if (e.is_object() && e.contains("bytes")) {
+            const Json& b = rd.at(e, ep, "bytes");
+            const auto bytes = [&](const char* key) {
+                return rd.integer(b, ep + ".bytes", key, 0, 1LL << 50);
+            };
+            m.sent_weight_bytes = bytes("sent_weights");
+            m.sent_statistics_bytes = bytes("sent_statistics");
+            m.received_weight_bytes = bytes("received_weights");
+        }
         r.envs.push_back(m);
     }
     const Json& merged = rd.at(j, p, "merged");
@@ -516,7 +478,8 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
         MethodMetrics mm;
         mm.method = name;
         if (name.empty() || name.size() > 64 ||
-            name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+:.=,-") !=
+            name.find_first_not_of(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+:.=,@-") !=
                 std::string::npos)
             rd.fail(p + ".merged", "names a method '" + printable(name, 64) + "' that is not a method name");
         mm.test_acc = rd.fraction(m, mp, "test_acc");

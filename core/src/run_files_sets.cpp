@@ -103,11 +103,12 @@ std::vector<std::string> lane_names_from_json(const std::string& text, const std
             throw Error(file + ": field 'lanes[].method' is missing");
         const std::string method = lane["method"].get<std::string>();
         // The lane name becomes a path: only a strategy's characters
-        // (avg+fedprox:mu=0.01), no '/', never "." or "..", so it cannot
+        // (avg+fedprox:mu=0.01@ccvr), no '/', never "." or "..", so it cannot
         // lead outside the run directory.
         if (method.empty() || method.size() > 200 || method[0] == '.' ||
             method.find_first_not_of(
-                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+:=,.") != std::string::npos)
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+:=,.@") !=
+                std::string::npos)
             throw Error(file + ": lane name '" + printable(method, 64) + "' is not a merge strategy");
         names.push_back(method);
     }

@@ -434,9 +434,10 @@ std::string joined(const std::vector<std::string>& items, const char* separator)
     return out;
 }
 
-// Where an item's name ends: at '+' (a strategy's rule) or ':' (parameters).
+// Where an item's name ends: at '+' (a strategy's rule), ':' (parameters) or
+// '@' (a step after the merge).
 size_t item_name_end(const std::string& item) {
-    return std::min({item.find('+'), item.find(':'), item.size()});
+    return std::min({item.find('+'), item.find(':'), item.find('@'), item.size()});
 }
 
 // The name against the choices (`unknown(name)` is thrown otherwise), then

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "mergelab/statistics.h"
 #include "nets.h"
 
 namespace mergelab {
@@ -32,5 +33,11 @@ private:
 
 // Images per forward pass when a statistic sums over a data set.
 constexpr int64_t kStatBatch = 100;
+
+// penultimate_statistics on uint8 images N x 1 x 28 x 28 and their labels,
+// without touching LibTorch's thread settings: an environment's thread of
+// a run computes its statistics beside the others.
+FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSet& weights,
+                                         const torch::Tensor& images, const torch::Tensor& labels);
 
 } // namespace mergelab

@@ -55,6 +55,35 @@ std::vector<LocalRule> builtin_rules() {
     return {plain, prox, scaffold, rs};
 }
 
+std::vector<CalibrationStepEntry> builtin_steps() {
+    CalibrationStepEntry ccvr;
+    ccvr.name = "ccvr";
+    ccvr.label = QT_TRANSLATE_NOOP("mergelab", "Classifier calibration (CCVR)");
+    ccvr.description = QT_TRANSLATE_NOOP(
+        "mergelab",
+        "after the merge, each environment's per-class count, mean and covariance of its penultimate "
+        "features (fc1 after ReLU, on its own training data) are pooled; the server samples virtual "
+        "features from those Gaussians and retrains only fc2 on them");
+    ccvr.reference =
+        "Luo et al., No Fear of Heterogeneity: Classifier Calibration for Federated Learning with "
+        "Non-IID Data (CCVR), NeurIPS 2021";
+    ccvr.params = {
+        param("every", QT_TRANSLATE_NOOP("mergelab", "Every k rounds"),
+              QT_TRANSLATE_NOOP("mergelab", "calibrates in rounds k, 2k, ... and in the run's last round"), 1,
+              1, 1000),
+        param("end", QT_TRANSLATE_NOOP("mergelab", "Only at the end"),
+              QT_TRANSLATE_NOOP("mergelab", "1: calibrates only in the run's last round"), 0, 0, 1),
+        param("per_class", QT_TRANSLATE_NOOP("mergelab", "Virtual features per class"),
+              QT_TRANSLATE_NOOP("mergelab", "features drawn from each class's Gaussian to retrain fc2"), 500,
+              1, 10000),
+        param("copy", QT_TRANSLATE_NOOP("mergelab", "Copy back"),
+              QT_TRANSLATE_NOOP("mergelab", "1: the calibrated model is copied back to the environments; 0: "
+                                            "it is only evaluated beside the plain merge, which is copied "
+                                            "back"),
+              0, 0, 1)};
+    return {ccvr};
+}
+
 std::string names_of(const std::vector<std::string>& names) {
     std::string out;
     for (const auto& n : names)
@@ -104,6 +133,13 @@ const RegistryEntry& rule_entry(const std::string& name, const std::string& whol
                      ")");
 }
 
+const RegistryEntry& step_entry(const std::string& name, const std::string& whole) {
+    if (const auto* s = find_calibration_step(name))
+        return *s;
+    throw UsageError(whole + ": unknown step after the merge '@" + name +
+                     "' (known: " + names_of(entry_names(calibration_steps())) + ")");
+}
+
 Choice parse_choice(const std::string& text,
                     const RegistryEntry& (*entry)(const std::string&, const std::string&)) {
     const auto colon = text.find(':');
@@ -130,6 +166,25 @@ const LocalRule* find_local_rule(const std::string& name) {
     return find_entry(local_rules(), name);
 }
 
+const std::vector<CalibrationStepEntry>& calibration_steps() {
+    static const std::vector<CalibrationStepEntry> steps = builtin_steps();
+    return steps;
+}
+
+const CalibrationStepEntry* find_calibration_step(const std::string& name) {
+    return find_entry(calibration_steps(), name);
+}
+
+CalibrationPlan calibration_plan(const Choice& c) {
+    const RegistryEntry& e = step_entry(c.name, c.name);
+    CalibrationPlan plan;
+    plan.every = int(param_value(e, c.params, "every"));
+    plan.only_end = param_value(e, c.params, "end") != 0;
+    plan.per_class = int(param_value(e, c.params, "per_class"));
+    plan.copy = param_value(e, c.params, "copy") != 0;
+    return plan;
+}
+
 Choice parse_method_choice(const std::string& text) {
     return parse_choice(text, method_entry);
 }
@@ -138,33 +193,70 @@ Choice parse_rule_choice(const std::string& text) {
     return parse_choice(text, rule_entry);
 }
 
-Strategy parse_strategy(const std::string& text) {
+Strategy parse_strategy(const std::string& whole) {
+    const auto at = whole.find('@');
+    const std::string text = whole.substr(0, at);
+    Strategy s;
+    if (at != std::string::npos) {
+        const std::string suffix = whole.substr(at + 1);
+        if (suffix.empty() || suffix.find('@') != std::string::npos)
+            throw UsageError(whole + ": write one step after the merge, as METHOD@STEP[:key=value,...]");
+        const auto colon = suffix.find(':');
+        s.calibration.name = suffix.substr(0, colon);
+        const RegistryEntry& e = step_entry(s.calibration.name, whole);
+        if (colon != std::string::npos)
+            s.calibration.params = parse_params(suffix.substr(colon + 1), whole);
+        check_params(e, s.calibration.params, whole);
+        const auto given = [&](const char* key) { return s.calibration.params.count(key) > 0; };
+        if (given("end") && s.calibration.params.at("end") != 0 && given("every"))
+            throw UsageError(whole + ": give either every or end=1, not both");
+        for (const char* flag : {"end", "copy"})
+            if (given(flag) && s.calibration.params.at(flag) != 0 && s.calibration.params.at(flag) != 1)
+                throw UsageError(whole + ": " + flag + " is 0 or 1");
+        if (given("every") &&
+            s.calibration.params.at("every") != std::floor(s.calibration.params.at("every")))
+            throw UsageError(whole + ": every must be a whole number of rounds");
+        if (given("per_class") &&
+            s.calibration.params.at("per_class") != std::floor(s.calibration.params.at("per_class")))
+            throw UsageError(whole + ": per_class must be a whole number");
+    }
     const auto colon = text.find(':');
     const std::string head = text.substr(0, colon);
     const auto plus = head.find('+');
-    Strategy s;
     s.method.name = head.substr(0, plus);
-    const RegistryEntry& method = method_entry(s.method.name, text);
-    const RegistryEntry* rule = &rule_entry("plain", text);
+    const RegistryEntry& method = method_entry(s.method.name, whole);
+    const RegistryEntry* rule = &rule_entry("plain", whole);
     if (plus != std::string::npos) {
         s.rule.name = head.substr(plus + 1);
         s.rule_given = true;
-        rule = &rule_entry(s.rule.name, text);
+        rule = &rule_entry(s.rule.name, whole);
     }
     if (colon != std::string::npos) {
-        for (const auto& [key, value] : parse_params(text.substr(colon + 1), text)) {
+        for (const auto& [key, value] : parse_params(text.substr(colon + 1), whole)) {
             if (takes(method, key))
                 s.method.params[key] = value;
             else if (takes(*rule, key))
                 s.rule.params[key] = value;
             else
-                throw UsageError(text + ": neither " + method.name + " nor " + rule->name +
+                throw UsageError(whole + ": neither " + method.name + " nor " + rule->name +
                                  " takes a parameter '" + key + "'");
         }
     }
-    check_params(method, s.method.params, text);
-    check_params(*rule, s.rule.params, text);
+    check_params(method, s.method.params, whole);
+    check_params(*rule, s.rule.params, whole);
+    s.plain = text;
     return s;
+}
+
+std::string format_strategy(const Strategy& s) {
+    ParamValues both = s.method.params;
+    both.insert(s.rule.params.begin(), s.rule.params.end());
+    std::string out = s.method.name + (s.rule_given ? "+" + s.rule.name : "");
+    if (!both.empty())
+        out += ":" + format_params(both);
+    if (s.calibrated())
+        out += "@" + format_choice(s.calibration);
+    return out;
 }
 
 std::string format_params(const ParamValues& params) {

@@ -954,6 +954,46 @@
         <source>1 is plain training; 0 leaves the classes an environment lacks out of its softmax</source>
         <translation>1이면 일반 학습, 0이면 환경에 없는 클래스를 소프트맥스에서 뺍니다</translation>
     </message>
+    <message>
+        <source>Classifier calibration (CCVR)</source>
+        <translation>분류기 보정 (CCVR)</translation>
+    </message>
+    <message>
+        <source>after the merge, each environment&apos;s per-class count, mean and covariance of its penultimate features (fc1 after ReLU, on its own training data) are pooled; the server samples virtual features from those Gaussians and retrains only fc2 on them</source>
+        <translation>병합 뒤, 각 환경이 자기 학습 데이터에서 구한 끝에서 두 번째 특징(ReLU 뒤의 fc1)의 클래스별 개수·평균·공분산을 모읍니다. 서버는 그 가우시안에서 가상 특징을 뽑아 fc2만 다시 학습합니다</translation>
+    </message>
+    <message>
+        <source>Every k rounds</source>
+        <translation>k라운드마다</translation>
+    </message>
+    <message>
+        <source>calibrates in rounds k, 2k, ... and in the run&apos;s last round</source>
+        <translation>k, 2k, ... 라운드와 실행의 마지막 라운드에 보정합니다</translation>
+    </message>
+    <message>
+        <source>Only at the end</source>
+        <translation>마지막에만</translation>
+    </message>
+    <message>
+        <source>1: calibrates only in the run&apos;s last round</source>
+        <translation>1: 실행의 마지막 라운드에만 보정합니다</translation>
+    </message>
+    <message>
+        <source>Virtual features per class</source>
+        <translation>클래스당 가상 특징 수</translation>
+    </message>
+    <message>
+        <source>features drawn from each class&apos;s Gaussian to retrain fc2</source>
+        <translation>fc2를 다시 학습하려고 각 클래스의 가우시안에서 뽑는 특징 수</translation>
+    </message>
+    <message>
+        <source>Copy back</source>
+        <translation>되돌려 복사</translation>
+    </message>
+    <message>
+        <source>1: the calibrated model is copied back to the environments; 0: it is only evaluated beside the plain merge, which is copied back</source>
+        <translation>1: 보정된 모델을 환경들에 되돌려 복사합니다. 0: 보정된 모델은 보통 병합과 나란히 평가만 하고, 되돌려 복사하는 것은 보통 병합입니다</translation>
+    </message>
 </context>
 <context>
     <name>mergelab::ui::AccuracyChart</name>

@@ -112,7 +112,9 @@ int resolve_threads(int requested);
 // Throws UsageError naming the setting (field() is its key) for every refusal.
 void validate(const ExperimentConfig& config);
 // The methods evaluated each round: the primary first, then the others of
-// `compare` in their given order, without repeats.
+// `compare` in their given order, without repeats. A strategy with a
+// calibration that is not copied back ("avg@ccvr", copy=0) brings its plain
+// strategy ("avg") after the rest, so the two are evaluated side by side.
 std::vector<std::string> evaluated_methods(const ExperimentConfig& config);
 
 struct EnvironmentSummary {
@@ -144,6 +146,13 @@ struct EnvRoundMetrics {
     // environment; in an H split it shows what the environment never saw).
     double test_acc = 0;
     ConfusionMatrix test_confusion{};
+    // What travelled this round, as serialized payload bytes (the wire's
+    // messages; an in-process run counts the size the same message would
+    // have): its local model and rule change, its feature statistics, and the
+    // model copied back to it with the rule's shared state.
+    int64_t sent_weight_bytes = 0;
+    int64_t sent_statistics_bytes = 0;
+    int64_t received_weight_bytes = 0;
 };
 
 struct MethodMetrics {

@@ -2,13 +2,13 @@
 // Merges and a calibration that need more than the weights: statistics each
 // environment computes on its own data (a diagonal Fisher, the Gram matrices
 // of its linear layers' inputs, per-class moments of its penultimate
-// features), and the server's use of them. These are core functions only:
-// runs do not exchange statistics yet.
+// features), and the server's use of them. Runs exchange the penultimate
+// features' moments for a calibration step (a strategy's "@ccvr" suffix,
+// strategy.h); the Fisher and the Grams are core functions only.
 //
 // Every statistic is computed in float64 from the model's float32 weights
 // (pixels / 255 as in training, dropout off), and every server-side sum is
 // in double, rounded once to float where a weight comes out.
-#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -74,9 +74,11 @@ struct ClassFeatures {
     std::vector<double> mean;       // dim; empty when count is 0
     std::vector<double> covariance; // dim x dim, row-major, unbiased (count - 1); zeros when count is 1
 };
+// One entry per class of the model (fc2's output rows); a class the data
+// does not hold has count 0.
 struct FeatureStatistics {
     int64_t dim = 0;
-    std::array<ClassFeatures, kNumClasses> classes;
+    std::vector<ClassFeatures> classes;
 };
 
 FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSet& weights,
@@ -110,8 +112,8 @@ struct CalibrationOptions {
     uint64_t seed = 1;     // for the sampling
 };
 
-// Called after every step with fc2's weight [10 x dim] and bias [10] in
-// double: the steps can be checked one by one.
+// Called after every step with fc2's weight [classes x dim] and bias
+// [classes] in double: the steps can be checked one by one.
 using CalibrationStep =
     std::function<void(int step, const std::vector<double>& weight, const std::vector<double>& bias)>;
 
@@ -120,6 +122,10 @@ using CalibrationStep =
 // unchanged.
 WeightSet retrain_classifier(const WeightSet& weights, const VirtualFeatures& features,
                              const CalibrationOptions& options, const CalibrationStep& on_step = {});
+
+// The sampling seed of a run's calibration in `round` (from 1), from the
+// run's seed: the same run calibrates with the same virtual features.
+uint64_t calibration_seed(uint64_t run_seed, int round);
 
 // CCVR's server side: pool, sample, retrain fc2.
 WeightSet calibrate_classifier(const WeightSet& weights,

@@ -1,7 +1,10 @@
 #include "checks.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+
+#include "mergelab/distributed.h"
 
 namespace mergelab::remote {
 
@@ -90,12 +93,114 @@ void check_progress(const wire::Progress& p, const ExperimentConfig& config) {
     (void)config;
 }
 
-int64_t message_bound(const WeightSet& layout) {
+int64_t message_bound(const WeightSet& layout, bool statistics) {
     int64_t bytes = 0;
     for (const auto& t : layout)
         bytes += t.numel() * int64_t(sizeof(float)) + int64_t(t.name.size()) + 64;
     // Weights and a rule's change of the same size, and room for the rest.
-    return 2 * bytes + (64 << 10);
+    bytes = 2 * bytes + (64 << 10);
+    if (statistics) {
+        const NamedTensor* fc2 = find_tensor(layout, "fc2.weight");
+        if (fc2 && fc2->shape.size() == 2)
+            bytes += statistics_bound(fc2->shape[1], int(fc2->shape[0]));
+    }
+    return bytes;
+}
+
+wire::FeatureStatistics encode(const FeatureStatistics& statistics) {
+    wire::FeatureStatistics out;
+    out.set_version(kStatisticsVersion);
+    out.set_dim(statistics.dim);
+    for (size_t c = 0; c < statistics.classes.size(); ++c) {
+        const ClassFeatures& cls = statistics.classes[c];
+        if (cls.count == 0)
+            continue;
+        wire::ClassFeatures* w = out.add_classes();
+        w->set_label(int32_t(c));
+        w->set_count(cls.count);
+        w->mutable_mean()->Add(cls.mean.begin(), cls.mean.end());
+        w->mutable_covariance()->Add(cls.covariance.begin(), cls.covariance.end());
+    }
+    return out;
+}
+
+int64_t statistics_bound(int64_t dim, int classes) {
+    // Each double at most 9 bytes packed, plus tags and lengths per class.
+    return int64_t(classes) * ((dim * dim + dim) * 8 + 64) + 64;
+}
+
+FeatureStatistics decode(const wire::FeatureStatistics& w, int64_t dim, int classes, int64_t train_size) {
+    const int64_t bytes = int64_t(w.ByteSizeLong());
+    if (bytes > statistics_bound(dim, classes))
+        throw Refused("its feature statistics take " + std::to_string(bytes) + " bytes, more than the " +
+                      std::to_string(statistics_bound(dim, classes)) + " of " + std::to_string(classes) +
+                      " classes of " + std::to_string(dim) + " features");
+    if (w.version() != uint32_t(kStatisticsVersion))
+        throw Refused("its feature statistics are of version " + std::to_string(w.version()) + ", not " +
+                      std::to_string(kStatisticsVersion));
+    if (w.dim() != dim)
+        throw Refused("its feature statistics have " + std::to_string(w.dim()) +
+                      " dimensions; the model's penultimate layer has " + std::to_string(dim));
+    FeatureStatistics out;
+    out.dim = dim;
+    out.classes.resize(size_t(classes));
+    std::vector<bool> seen(size_t(classes), false);
+    int64_t total = 0;
+    const size_t dd = size_t(dim * dim);
+    for (const auto& c : w.classes()) {
+        const std::string cls = "class " + std::to_string(c.label());
+        if (c.label() < 0 || c.label() >= classes)
+            throw Refused("its feature statistics name class " + std::to_string(c.label()) +
+                          "; the model has classes 0.." + std::to_string(classes - 1));
+        if (seen[size_t(c.label())])
+            throw Refused("its feature statistics give " + cls + " twice");
+        seen[size_t(c.label())] = true;
+        if (c.count() < 0 || c.count() > train_size)
+            throw Refused("its feature statistics count " + std::to_string(c.count()) + " images of " + cls +
+                          "; it trains on " + std::to_string(train_size));
+        total += c.count();
+        if (total > train_size)
+            throw Refused("its feature statistics count more images than the " + std::to_string(train_size) +
+                          " it trains on");
+        const bool empty = c.count() == 0;
+        if (size_t(c.mean_size()) != (empty ? 0 : size_t(dim)) ||
+            size_t(c.covariance_size()) != (empty ? 0 : dd))
+            throw Refused("its feature statistics of " + cls + " hold " + std::to_string(c.mean_size()) +
+                          " mean and " + std::to_string(c.covariance_size()) + " covariance values, not " +
+                          std::to_string(dim) + " and " + std::to_string(dd));
+        ClassFeatures& f = out.classes[size_t(c.label())];
+        f.count = c.count();
+        f.mean.assign(c.mean().begin(), c.mean().end());
+        f.covariance.assign(c.covariance().begin(), c.covariance().end());
+        for (double v : f.mean)
+            if (!std::isfinite(v))
+                throw Refused("its feature statistics of " + cls + " have a mean that is not finite");
+        double largest = 0;
+        for (double v : f.covariance) {
+            if (!std::isfinite(v))
+                throw Refused("its feature statistics of " + cls + " have a covariance that is not finite");
+            largest = std::max(largest, std::abs(v));
+        }
+        const double tolerance = 1e-9 * std::max(1.0, largest);
+        for (int64_t i = 0; i < dim && !empty; ++i) {
+            if (f.covariance[size_t(i * dim + i)] < -tolerance)
+                throw Refused("its feature statistics of " + cls + " have a negative variance");
+            for (int64_t j = 0; j < i; ++j)
+                if (std::abs(f.covariance[size_t(i * dim + j)] - f.covariance[size_t(j * dim + i)]) >
+                    tolerance)
+                    throw Refused("its feature statistics of " + cls +
+                                  " have a covariance that is not symmetric");
+        }
+    }
+    return out;
+}
+
+int64_t payload_bytes(const WeightSet& weights) {
+    return int64_t(encode(weights).ByteSizeLong());
+}
+
+int64_t payload_bytes(const FeatureStatistics& statistics) {
+    return int64_t(encode(statistics).ByteSizeLong());
 }
 
 } // namespace mergelab::remote

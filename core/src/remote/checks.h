@@ -9,6 +9,7 @@
 #include "mergelab.pb.h"
 #include "mergelab/error.h"
 #include "mergelab/experiment.h"
+#include "mergelab/statistics.h"
 #include "mergelab/weights.h"
 
 namespace mergelab::remote {
@@ -29,7 +30,28 @@ EnvRoundMetrics decode_metrics(const wire::Trained& trained, const ExperimentCon
 // Each batch loss finite and >= 0, the batch numbers sane.
 void check_progress(const wire::Progress& progress, const ExperimentConfig& config);
 
-// The bytes of the largest message an environment sends for `layout`.
-int64_t message_bound(const WeightSet& layout);
+// The bytes of the largest message an environment sends for `layout`,
+// with room for feature statistics when the run asks for them.
+int64_t message_bound(const WeightSet& layout, bool statistics = false);
+
+wire::FeatureStatistics encode(const FeatureStatistics& statistics);
+
+// An environment's feature statistics for a model whose penultimate layer
+// has `dim` units and `classes` classes, from an environment that trains on
+// `train_size` images. Refuses a wrong version or dim, a label outside the
+// classes or given twice, counts below 0 or above the training size (alone
+// or together), means and covariances of the wrong size, values that are
+// not finite, a covariance that is not symmetric or has a negative
+// variance, and a message larger than statistics_bound.
+FeatureStatistics decode(const wire::FeatureStatistics& statistics, int64_t dim, int classes,
+                         int64_t train_size);
+
+// The largest FeatureStatistics message for `dim` and `classes`.
+int64_t statistics_bound(int64_t dim, int classes);
+
+// Serialized payload sizes, the bytes a round records: a Weights message
+// and a FeatureStatistics message. An in-process run counts the same.
+int64_t payload_bytes(const WeightSet& weights);
+int64_t payload_bytes(const FeatureStatistics& statistics);
 
 } // namespace mergelab::remote

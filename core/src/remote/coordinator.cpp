@@ -127,12 +127,13 @@ public:
         return summaries_;
     }
 
-    void train(int round, const WeightSet& rule_shared, std::vector<std::optional<LocalReport>>& reports,
-               WeightSet* central) override {
+    void train(int round, const WeightSet& rule_shared, bool statistics,
+               std::vector<std::optional<LocalReport>>& reports, WeightSet* central) override {
         round_ = round;
         wire::CoordinatorMessage m;
         auto* start = m.mutable_round_start();
         start->set_round(round);
+        start->set_statistics(statistics);
         if (!rule_shared.empty())
             *start->mutable_rule_shared() = encode_timed(rule_shared);
         std::vector<int> asked;
@@ -171,15 +172,27 @@ public:
                               std::to_string(round));
             if (!t.diverged().empty())
                 throw Diverged{who(k) + ": " + printable(t.diverged().substr(0, 400))};
+            if (t.has_statistics() && (k == kCentralSlot || !statistics))
+                throw Refused("sent feature statistics that were not asked for");
             if (k == kCentralSlot) {
                 *central = decode_timed(t.weights(), "its weights");
                 return true;
             }
+            if (statistics && !t.has_statistics())
+                throw Refused("sent no feature statistics in round " + std::to_string(round) +
+                              ", which asked for them");
             LocalReport r;
             r.metrics = decode_metrics(t, lane_config_);
             r.weights = decode_timed(t.weights(), "its weights");
             if (t.has_rule_change() && t.rule_change().tensors_size() > 0)
                 r.rule_change = decode_timed(t.rule_change(), "its rule change");
+            if (statistics) {
+                const auto begun = Clock::now();
+                const NamedTensor* fc2 = find_tensor(layout_, "fc2.weight");
+                r.statistics = decode(t.statistics(), fc2->shape.at(1), int(fc2->shape.at(0)),
+                                      summaries_[size_t(k)].train_size);
+                wire_seconds_ += seconds_since(begun);
+            }
             reports[size_t(k)] = std::move(r);
             state(k, EnvState::Idle);
             return true;
@@ -518,7 +531,12 @@ std::vector<RunResult> coordinate_experiment(const ExperimentConfig& config,
         fingerprint = fingerprint_of(cert.cert_pem);
     }
     const WeightSet layout = initial_weights(config.model, 1);
-    so.max_message_bytes = message_bound(layout);
+    bool statistics = false;
+    for (const auto& m : evaluated_methods(config))
+        statistics = statistics || parse_strategy(m).calibrated();
+    for (const auto& m : config.lanes)
+        statistics = statistics || (config.mode == Mode::Lanes && parse_strategy(m).calibrated());
+    so.max_message_bytes = message_bound(layout, statistics);
     so.hello_seconds = std::min(10.0, options.timeout_seconds);
     so.write_seconds = options.timeout_seconds;
     Server server(so);

@@ -253,7 +253,8 @@ private:
                 const WeightSet shared = s.has_rule_shared() && s.rule_shared().tensors_size() > 0
                                              ? decode(s.rule_shared(), layout_, "the rule's shared state")
                                              : WeightSet{};
-                LocalReport r = side_->train(round, shared, lane_, progress_.get(), control_, nullptr);
+                LocalReport r =
+                    side_->train(round, shared, s.statistics(), lane_, progress_.get(), control_, nullptr);
                 t->set_val_acc(r.metrics.val_acc);
                 t->set_val_loss(r.metrics.val_loss);
                 t->set_train_loss(r.metrics.train_loss);
@@ -262,6 +263,8 @@ private:
                 *t->mutable_weights() = encode(r.weights);
                 if (!r.rule_change.empty())
                     *t->mutable_rule_change() = encode(r.rule_change);
+                if (r.statistics)
+                    *t->mutable_statistics() = encode(*r.statistics);
                 logger()->info("round {}: {} epoch(s), local accuracy {:.2f} %", round, r.metrics.epochs,
                                100 * r.metrics.val_acc);
             }
