@@ -29,7 +29,7 @@ FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSe
         return out;
     const auto features = torch::cat(parts);
     const auto labels = labels_tensor(data);
-    for (int c = 0; c < kNumClasses; ++c) {
+    for (int c = 0; c < kFashionClasses; ++c) {
         const auto rows = (labels == c).nonzero().flatten();
         ClassFeatures& cls = out.classes[size_t(c)];
         cls.count = rows.numel();
@@ -65,7 +65,7 @@ FeatureStatistics pool_feature_statistics(const std::vector<const FeatureStatist
                 (cls.count > 0 && (cls.mean.size() != size_t(d) || cls.covariance.size() != dd)))
                 throw Error("environment " + std::to_string(k + 1) + "'s class statistics are malformed");
     }
-    for (int c = 0; c < kNumClasses; ++c) {
+    for (int c = 0; c < kFashionClasses; ++c) {
         ClassFeatures& g = out.classes[size_t(c)];
         for (const auto* env : environments)
             g.count += env->classes[size_t(c)].count;
@@ -162,7 +162,7 @@ VirtualFeatures sample_virtual_features(const FeatureStatistics& global, int per
     drawn.dim = d;
     Normals normals(derive_seed(seed, 0));
     std::vector<double> eps(static_cast<size_t>(d));
-    for (int c = 0; c < kNumClasses; ++c) {
+    for (int c = 0; c < kFashionClasses; ++c) {
         const ClassFeatures& cls = global.classes[size_t(c)];
         if (cls.count == 0)
             continue;

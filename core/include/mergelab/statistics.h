@@ -76,7 +76,7 @@ struct ClassFeatures {
 };
 struct FeatureStatistics {
     int64_t dim = 0;
-    std::array<ClassFeatures, kNumClasses> classes;
+    std::array<ClassFeatures, kFashionClasses> classes;
 };
 
 FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSet& weights,

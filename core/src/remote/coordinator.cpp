@@ -321,8 +321,9 @@ private:
                           std::to_string(lane_));
         EnvironmentSummary e;
         for (int c : s.classes()) {
-            if (c < 0 || c >= kNumClasses || (!e.classes.empty() && c <= e.classes.back()))
-                throw Refused("sent a class list that is not ascending classes 0..9");
+            if (c < 0 || c >= lane_config_.classes || (!e.classes.empty() && c <= e.classes.back()))
+                throw Refused("sent a class list that is not ascending classes 0.." +
+                              std::to_string(lane_config_.classes - 1));
             e.classes.push_back(c);
         }
         if (s.train_size() < 1 || s.train_size() > 100000000 || s.val_size() < 0 || s.val_size() > 100000000)
@@ -488,11 +489,12 @@ private:
 
 } // namespace
 
-std::vector<RunResult> coordinate_experiment(const ExperimentConfig& config,
-                                             const CoordinatorOptions& options, const FashionMnist& data,
-                                             ExperimentObserver* observer, CoordinatorObserver* watcher,
-                                             RunControl* control, const std::vector<ResumePoint>* resume) {
-    validate_distributed(config);
+std::vector<RunResult> coordinate_experiment(const ExperimentConfig& given, const CoordinatorOptions& options,
+                                             const FashionMnist& data, ExperimentObserver* observer,
+                                             CoordinatorObserver* watcher, RunControl* control,
+                                             const std::vector<ResumePoint>* resume) {
+    validate_distributed(given);
+    const ExperimentConfig config = fitted_to_data(given, data);
     const auto folder = prepare_run(config, resume != nullptr);
 
     ServerOptions so;
@@ -517,7 +519,7 @@ std::vector<RunResult> coordinate_experiment(const ExperimentConfig& config,
         so.key_pem = cert.key_pem;
         fingerprint = fingerprint_of(cert.cert_pem);
     }
-    const WeightSet layout = initial_weights(config.model, 1);
+    const WeightSet layout = initial_weights(config.model, 1, config.classes);
     so.max_message_bytes = message_bound(layout);
     so.hello_seconds = std::min(10.0, options.timeout_seconds);
     so.write_seconds = options.timeout_seconds;
@@ -546,6 +548,7 @@ std::vector<RunResult> coordinate_experiment(const ExperimentConfig& config,
     }
     PipelineContext context;
     context.test = &data.test;
+    context.class_names = data.class_names.empty() ? fashion_mnist_class_names() : data.class_names;
     context.environments = &environments;
     context.observer = observer;
     context.control = control;
