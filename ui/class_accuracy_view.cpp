@@ -157,10 +157,10 @@ void ClassAccuracyView::redraw() {
         return;
     }
     const bool single = run_->rounds.size() == 1;
-    for (int c = 0; c < kNumClasses; ++c) {
+    for (int c = 0; c < class_count(); ++c) {
         QVector<double> xs, ys;
         for (const RoundResult& r : run_->rounds)
-            if (const ConfusionMatrix* m = matrix_of(r, source_))
+            if (const ConfusionMatrix* m = matrix_of(r, source_); m && m->size() > static_cast<size_t>(c))
                 if (const auto acc = class_accuracy(*m)[static_cast<size_t>(c)])
                     xs << r.round, ys << 100 * *acc;
         QCPGraph* g = plot_->addGraph();

@@ -27,11 +27,12 @@ std::vector<ClassCounts> environment_class_counts(const ExperimentConfig& config
     if (labels.empty())
         return out;
     try {
-        for (const EnvironmentData& env : make_environments(config.split, labels, config.seed)) {
-            ClassCounts counts{};
+        for (const EnvironmentData& env :
+             make_environments(config.split, labels, config.seed, class_count())) {
+            ClassCounts counts(static_cast<size_t>(class_count()), 0);
             for (int64_t i : env.train)
                 if (i >= 0 && i < static_cast<int64_t>(labels.size()) &&
-                    labels[static_cast<size_t>(i)] < kNumClasses)
+                    labels[static_cast<size_t>(i)] < class_count())
                     ++counts[labels[static_cast<size_t>(i)]];
             out.push_back(counts);
         }
@@ -47,7 +48,7 @@ void draw_class_bar(QPainter& p, const QRectF& bar, const ClassCounts& counts, i
     double x = bar.left();
     p.save();
     p.setPen(Qt::NoPen);
-    for (int c = 0; c < kNumClasses; ++c) {
+    for (int c = 0; c < class_count(); ++c) {
         if (counts[static_cast<size_t>(c)] == 0)
             continue;
         const double w =
@@ -70,7 +71,7 @@ void draw_class_legend(QPainter& p, const QRectF& row, const QFont& font) {
         f.setPixelSize(static_cast<int>(px));
         const QFontMetricsF fm(f);
         width = 0;
-        for (int c = 0; c < kNumClasses; ++c)
+        for (int c = 0; c < class_count(); ++c)
             width += fm.height() + fm.horizontalAdvance(short_class_name(c)) + px;
         if (width <= row.width())
             break;
@@ -79,7 +80,7 @@ void draw_class_legend(QPainter& p, const QRectF& row, const QFont& font) {
     double x = row.left() + std::max(0.0, (row.width() - width) / 2);
     p.save();
     p.setFont(f);
-    for (int c = 0; c < kNumClasses; ++c) {
+    for (int c = 0; c < class_count(); ++c) {
         const double box = fm.height() * 0.7;
         p.fillRect(QRectF(x, row.center().y() - box / 2, box, box), class_color(c));
         x += fm.height();
@@ -94,7 +95,7 @@ void draw_class_legend(QPainter& p, const QRectF& row, const QFont& font) {
 
 QString class_counts_text(const ClassCounts& counts) {
     QStringList parts;
-    for (int c = 0; c < kNumClasses; ++c)
+    for (int c = 0; c < class_count(); ++c)
         if (counts[static_cast<size_t>(c)] > 0)
             parts << QStringLiteral("%1 %2").arg(short_class_name(c),
                                                  grouped(counts[static_cast<size_t>(c)]));
@@ -142,7 +143,7 @@ int ClassCountsChart::legendHeight(int width) const {
     const int item =
         fontMetrics().horizontalAdvance(QStringLiteral("Ankle boot")) + fontMetrics().height() + 12;
     const int columns = std::max(2, width / item);
-    const int rows = (kNumClasses + columns - 1) / columns;
+    const int rows = (class_count() + columns - 1) / columns;
     return rows * (fontMetrics().height() + 2) + 4;
 }
 
@@ -185,7 +186,7 @@ void ClassCountsChart::paintEvent(QPaintEvent*) {
     const int top = static_cast<int>(counts_.size()) * rowHeight() + 4;
     const int item = fm.horizontalAdvance(QStringLiteral("Ankle boot")) + fm.height() + 12;
     const int columns = std::max(2, width() / item);
-    for (int c = 0; c < kNumClasses; ++c) {
+    for (int c = 0; c < class_count(); ++c) {
         const int x = (c % columns) * item;
         const int y = top + (c / columns) * (fm.height() + 2);
         p.fillRect(QRect(x, y + 3, fm.height() - 6, fm.height() - 6), class_color(c));

@@ -16,7 +16,7 @@ class QPainter;
 
 namespace mergelab::ui {
 
-using ClassCounts = std::array<int64_t, kNumClasses>;
+using ClassCounts = std::vector<int64_t>; // one count per class_count() class
 
 // One entry per environment; empty when the split cannot be made (the
 // setup says why elsewhere).

@@ -141,6 +141,18 @@ int ConfusionView::shownEnv() const {
     return ok && env >= 0 ? env : -1;
 }
 
+namespace {
+// A matrix of the classes on screen: every loop below runs over them.
+bool fits(const ConfusionMatrix& m) {
+    if (m.size() != static_cast<size_t>(class_count()))
+        return false;
+    for (const auto& row : m)
+        if (row.size() != m.size())
+            return false;
+    return true;
+}
+} // namespace
+
 const ConfusionMatrix* ConfusionView::matrixOrNull() const {
     const RoundResult* round = shownRound();
     if (!round)
@@ -151,10 +163,10 @@ const ConfusionMatrix* ConfusionView::matrixOrNull() const {
             return nullptr;
         const ConfusionMatrix& m = round->envs[static_cast<size_t>(env)].test_confusion;
         // Runs saved before local models were tested carry an empty matrix.
-        return all_zero(m) ? nullptr : &m;
+        return all_zero(m) || !fits(m) ? nullptr : &m;
     }
     const MethodMetrics* metrics = round->method(source_.toStdString());
-    return metrics ? &metrics->confusion : nullptr;
+    return metrics && fits(metrics->confusion) ? &metrics->confusion : nullptr;
 }
 
 ConfusionMatrix ConfusionView::shownMatrix() const {
@@ -171,7 +183,7 @@ QList<int> ConfusionView::unseenClasses() const {
     // An unknown class list (old file) must not mark everything as unseen.
     if (seen.empty())
         return out;
-    for (int c = 0; c < kNumClasses; ++c)
+    for (int c = 0; c < class_count(); ++c)
         if (std::find(seen.begin(), seen.end(), c) == seen.end())
             out << c;
     return out;
@@ -284,7 +296,7 @@ ConfusionView::Layout ConfusionView::computeLayout() const {
         const QFontMetricsF small(legible_font(pixel_font(base, f * 0.8, false, true)));
         const QFontMetricsF cap(pixel_font(base, f * 1.25, true));
         double nameW = 0;
-        for (int c = 0; c < kNumClasses; ++c)
+        for (int c = 0; c < class_count(); ++c)
             nameW = std::max(nameW, fm.horizontalAdvance(class_name(c)));
         const double pad = std::max(3.0, f * 0.35);
         L.font = f;
@@ -304,15 +316,16 @@ ConfusionView::Layout ConfusionView::computeLayout() const {
         L.legendLines = markUnseen && gradientLegend + unseenLegend + f * 2 > area.width() ? 2 : 1;
         const double legendH = fm.height() * 1.35 * L.legendLines;
 
+        const double n = class_count();
         const double availW = area.width() - titleH - rowLabelW - pad;
         const double availH = area.height() - captionH - titleH - legendH - pad * 2;
         // Prefer horizontal column labels; rotate when the names don't fit a cell.
         const double horizontalH = fm.height() + pad;
         const double rotatedH = kSin45 * (nameW + fm.height()) + pad;
-        double cell = std::min(availW / 10.0, (availH - horizontalH) / 10.0);
+        double cell = std::min(availW / n, (availH - horizontalH) / n);
         L.rotateColumns = cell < nameW + pad;
         if (L.rotateColumns)
-            cell = std::min(availW / 10.0, (availH - rotatedH) / 10.0);
+            cell = std::min(availW / n, (availH - rotatedH) / n);
         const double colLabelH = L.rotateColumns ? rotatedH : horizontalH;
         L.cell = std::floor(cell);
 
@@ -323,14 +336,14 @@ ConfusionView::Layout ConfusionView::computeLayout() const {
         if (L.cell < 8)
             return L;
 
-        const double blockW = titleH + rowLabelW + 10 * L.cell;
-        const double blockH = captionH + 10 * L.cell + colLabelH + titleH + legendH + pad;
+        const double blockW = titleH + rowLabelW + n * L.cell;
+        const double blockH = captionH + n * L.cell + colLabelH + titleH + legendH + pad;
         const double x0 = std::round(area.left() + (area.width() - blockW) / 2);
         const double y0 = std::round(area.top() + std::max(0.0, (area.height() - blockH) / 2));
         L.caption = QRectF(area.left(), y0, area.width(), captionH);
-        L.yTitle = QRectF(x0, y0 + captionH, titleH, 10 * L.cell);
-        L.rowLabels = QRectF(x0 + titleH, y0 + captionH, rowLabelW, 10 * L.cell);
-        L.grid = QRectF(L.rowLabels.right(), y0 + captionH, 10 * L.cell, 10 * L.cell);
+        L.yTitle = QRectF(x0, y0 + captionH, titleH, n * L.cell);
+        L.rowLabels = QRectF(x0 + titleH, y0 + captionH, rowLabelW, n * L.cell);
+        L.grid = QRectF(L.rowLabels.right(), y0 + captionH, n * L.cell, n * L.cell);
         L.columnLabels = QRectF(L.grid.left(), L.grid.bottom(), L.grid.width(), colLabelH);
         L.xTitle = QRectF(L.grid.left(), L.columnLabels.bottom(), L.grid.width(), titleH);
         L.legend = QRectF(area.left(), L.xTitle.bottom() + pad, area.width(), legendH);
@@ -447,7 +460,7 @@ void ConfusionView::paintEvent(QPaintEvent*) {
 
     // Row labels; a hatched background for classes this model never trained on.
     const QFont markerFont = legible_font(pixel_font(base, L.font * 0.8, false, true));
-    for (int r = 0; r < kNumClasses; ++r) {
+    for (int r = 0; r < class_count(); ++r) {
         const QRectF row(L.rowLabels.left(), L.grid.top() + r * L.cell, L.rowLabels.width(), L.cell);
         if (unseen.contains(r)) {
             const QRectF bg = row.adjusted(0, 1, -2, -1);
@@ -474,7 +487,7 @@ void ConfusionView::paintEvent(QPaintEvent*) {
     // Column labels, rotated 45 degrees when the names are wider than a cell.
     p.setFont(labelFont);
     p.setPen(QColor(25, 25, 25));
-    for (int c = 0; c < kNumClasses; ++c) {
+    for (int c = 0; c < class_count(); ++c) {
         const QString name = class_name(c);
         const double cx = L.grid.left() + (c + 0.5) * L.cell;
         if (!L.rotateColumns) {
@@ -503,12 +516,12 @@ void ConfusionView::drawCells(QPainter& p, const Layout& L, const ConfusionMatri
     // Counts too small to read from the back of a room are left out in
     // presentation mode: the colours carry the shares.
     const bool numbers = legible(countFont) && L.countsFit;
-    for (int r = 0; r < kNumClasses; ++r) {
+    for (int r = 0; r < class_count(); ++r) {
         const auto& row = m[static_cast<size_t>(r)];
         int64_t rowTotal = 0;
         for (int64_t v : row)
             rowTotal += v;
-        for (int c = 0; c < kNumClasses; ++c) {
+        for (int c = 0; c < class_count(); ++c) {
             const int64_t v = row[static_cast<size_t>(c)];
             const double share = rowTotal > 0 ? static_cast<double>(v) / static_cast<double>(rowTotal) : 0.0;
             const QRectF cell(L.grid.left() + c * L.cell, L.grid.top() + r * L.cell, L.cell, L.cell);
@@ -527,7 +540,7 @@ void ConfusionView::drawCells(QPainter& p, const Layout& L, const ConfusionMatri
     // Grid lines and a frame; the diagonal (correct answers) gets an outline.
     p.setRenderHint(QPainter::Antialiasing, false);
     p.setPen(QPen(QColor(215, 215, 215), 1));
-    for (int i = 1; i < kNumClasses; ++i) {
+    for (int i = 1; i < class_count(); ++i) {
         const double x = L.grid.left() + i * L.cell;
         const double y = L.grid.top() + i * L.cell;
         p.drawLine(QPointF(x, L.grid.top()), QPointF(x, L.grid.bottom()));
@@ -537,7 +550,7 @@ void ConfusionView::drawCells(QPainter& p, const Layout& L, const ConfusionMatri
     p.setBrush(Qt::NoBrush);
     p.drawRect(L.grid);
     p.setPen(QPen(QColor(30, 30, 30, 140), 1.5, Qt::DotLine));
-    for (int i = 0; i < kNumClasses; ++i)
+    for (int i = 0; i < class_count(); ++i)
         p.drawRect(
             QRectF(L.grid.left() + i * L.cell + 1, L.grid.top() + i * L.cell + 1, L.cell - 2, L.cell - 2));
     p.setRenderHint(QPainter::Antialiasing, true);
@@ -598,10 +611,10 @@ bool ConfusionView::event(QEvent* e) {
         const ConfusionMatrix* m = matrixOrNull();
         const Layout L = m ? computeLayout() : Layout{};
         if (L.valid && L.grid.contains(help->pos())) {
-            const int c =
-                std::clamp(static_cast<int>((help->pos().x() - L.grid.left()) / L.cell), 0, kNumClasses - 1);
+            const int c = std::clamp(static_cast<int>((help->pos().x() - L.grid.left()) / L.cell), 0,
+                                     class_count() - 1);
             const int r =
-                std::clamp(static_cast<int>((help->pos().y() - L.grid.top()) / L.cell), 0, kNumClasses - 1);
+                std::clamp(static_cast<int>((help->pos().y() - L.grid.top()) / L.cell), 0, class_count() - 1);
             const auto& row = (*m)[static_cast<size_t>(r)];
             int64_t rowTotal = 0;
             for (int64_t v : row)

@@ -27,6 +27,7 @@ struct ExperimentRunner::Shared {
     std::mutex mutex;
     std::string data_dir; // what `data` was loaded from, with which held-out share
     double test_fraction = 0;
+    bool colour = false;
     DataPtr data;
 };
 
@@ -312,13 +313,16 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
             DataPtr data;
             {
                 std::lock_guard<std::mutex> lock(shared->mutex);
-                if (shared->data && shared->data_dir == dir && shared->test_fraction == config.test_fraction)
+                if (shared->data && shared->data_dir == dir &&
+                    shared->test_fraction == config.test_fraction &&
+                    shared->colour == colour_for_model(config.model))
                     data = shared->data;
             }
             if (!data) {
                 try {
                     DataLoadOptions load;
                     load.test_fraction = config.test_fraction;
+                    load.colour = colour_for_model(config.model);
                     load.progress = [this](int64_t done, int64_t total) {
                         post(this, [this, done, total] { emit dataProgress(done, total); });
                     };
@@ -336,6 +340,7 @@ void ExperimentRunner::launch(const ExperimentConfig& config, bool pause_after_f
                 shared->data = data;
                 shared->data_dir = dir;
                 shared->test_fraction = config.test_fraction;
+                shared->colour = colour_for_model(config.model);
             }
             post(this, [this, data] { emit dataLoaded(data); });
             if (mode != EnvironmentsMode::Threads) {

@@ -22,7 +22,9 @@ constexpr int kMaxThumbnails = 6;
 
 // Names short enough to list five of them in a small box.
 QString box_class_name(int c) {
-    static const std::array<const char*, kNumClasses> names = {
+    if (shown_class_names() != fashion_mnist_class_names())
+        return short_class_name(c);
+    static const std::array<const char*, kFashionClasses> names = {
         QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "T-shirt"),
         QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Trouser"),
         QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Pullover"),
@@ -33,7 +35,7 @@ QString box_class_name(int c) {
         QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Sneaker"),
         QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Bag"),
         QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "Boot")};
-    return c >= 0 && c < kNumClasses ? FlowView::tr(names[static_cast<size_t>(c)]) : QString::number(c);
+    return c >= 0 && c < kFashionClasses ? FlowView::tr(names[static_cast<size_t>(c)]) : QString::number(c);
 }
 
 // A small padlock: the picture says "locked in" faster than words.
@@ -69,20 +71,20 @@ void FlowView::rebuildThumbnails() {
     if (!data_)
         return;
     const Dataset& test = data_->test;
-    if (test.pixels.size() < static_cast<size_t>(test.size()) * kImagePixels)
+    if (test.pixels.size() < static_cast<size_t>(test.size() * test.image_bytes()))
         return;
     // The first few test images of every class, found once.
     const size_t perClass = kMaxThumbnails + envs_.size();
-    std::array<std::vector<int64_t>, kNumClasses> firstOfClass;
+    std::vector<std::vector<int64_t>> firstOfClass(static_cast<size_t>(class_count()));
     for (int64_t i = 0; i < test.size(); ++i) {
         const int label = test.labels[static_cast<size_t>(i)];
-        if (label < kNumClasses && firstOfClass[static_cast<size_t>(label)].size() < perClass)
+        if (label < class_count() && firstOfClass[static_cast<size_t>(label)].size() < perClass)
             firstOfClass[static_cast<size_t>(label)].push_back(i);
     }
     for (size_t k = 0; k < envs_.size(); ++k) {
         std::vector<int> classes = envs_[k].classes;
         if (classes.empty())
-            for (int c = 0; c < kNumClasses; ++c)
+            for (int c = 0; c < class_count(); ++c)
                 classes.push_back(c);
         // Round-robin over the environment's classes so every class shows up
         // before any repeats; deterministic so the picture never flickers.
@@ -95,7 +97,7 @@ void FlowView::rebuildThumbnails() {
         for (size_t round = 0; round < kMaxThumbnails && picks.size() < kMaxThumbnails; ++round) {
             bool any = false;
             for (int c : classes) {
-                if (c < 0 || c >= kNumClasses)
+                if (c < 0 || c >= class_count())
                     continue;
                 const auto& list = firstOfClass[static_cast<size_t>(c)];
                 const size_t at = round + k;
@@ -108,11 +110,7 @@ void FlowView::rebuildThumbnails() {
                 break;
         }
         for (int64_t index : picks) {
-            QImage img(kImageSide, kImageSide, QImage::Format_Grayscale8);
-            const uint8_t* src = test.pixels.data() + index * kImagePixels;
-            for (int y = 0; y < kImageSide; ++y)
-                std::copy_n(src + y * kImageSide, kImageSide, img.scanLine(y));
-            thumbnails_[k].push_back(img);
+            thumbnails_[k].push_back(dataset_image(test, index));
         }
     }
 }
@@ -158,7 +156,7 @@ void FlowView::drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, boo
         // The class names teach more than their numbers; fall back to the
         // range when the names need more than two lines.
         classesText = range;
-        if (!summary.classes.empty() && static_cast<int>(summary.classes.size()) < kNumClasses) {
+        if (!summary.classes.empty() && static_cast<int>(summary.classes.size()) < class_count()) {
             const QString full = QStringLiteral("%1: %2").arg(range, names);
             const QRectF need = lf.boundingRect(QRectF(0, 0, inner.width(), 1e6), Qt::TextWordWrap, full);
             if (need.height() <= lf.lineSpacing() * 2 + 1)

@@ -382,7 +382,7 @@ void FlowView::showPlan(const ExperimentConfig& config, const std::vector<ClassC
     for (size_t k = 0; k < envs.size() && k < counts.size(); ++k) {
         envs[k].train_size = std::accumulate(counts[k].begin(), counts[k].end(), int64_t(0));
         envs[k].val_size = -1;
-        for (int c = 0; c < kNumClasses; ++c)
+        for (int c = 0; c < class_count(); ++c)
             if (counts[k][static_cast<size_t>(c)] > 0)
                 envs[k].classes.push_back(c);
     }
@@ -430,8 +430,8 @@ QString FlowView::envClassesText(int env) const {
     if (env < 0 || env >= static_cast<int>(envs_.size()))
         return {};
     const auto& classes = envs_[static_cast<size_t>(env)].classes;
-    if (classes.empty() || static_cast<int>(classes.size()) == kNumClasses)
-        return tr("all 10 classes");
+    if (classes.empty() || static_cast<int>(classes.size()) == class_count())
+        return tr("all %1 classes").arg(class_count());
     return classes.size() == 1 ? tr("class %1").arg(classes.front())
                                : tr("classes %1").arg(class_range(classes));
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "class_names.h"
 #include "i18n.h"
 #include "mergelab/merge.h"
 
@@ -42,7 +43,7 @@ QString Captions::method(const std::string& strategy) {
 
 // "0-4", "0, 2, 4": as the Flow boxes write an environment's classes.
 QString Captions::classes(const std::vector<int>& classes) {
-    if (classes.empty() || static_cast<int>(classes.size()) >= kNumClasses)
+    if (classes.empty() || static_cast<int>(classes.size()) >= class_count())
         return {};
     if (classes.size() == 1)
         return tr("class %1").arg(classes.front());

@@ -25,6 +25,7 @@
 #include <QToolBar>
 #include <QToolButton>
 
+#include "class_names.h"
 #include "experiment_runner.h"
 #include "flow_view.h"
 #include "focus_ring.h"
@@ -195,6 +196,11 @@ void MainWindow::buildActions() {
 }
 
 void MainWindow::connectRunner() {
+    // The names first: the views read them when the data arrives.
+    connect(runner_, &ExperimentRunner::dataLoaded, this, [](const DataPtr& data) {
+        if (data)
+            set_class_names(data->class_names);
+    });
     connect(runner_, &ExperimentRunner::dataLoaded, model_, &RunModel::setData);
     connect(runner_, &ExperimentRunner::runStarted, this, &MainWindow::onRunStarted);
     connect(runner_, &ExperimentRunner::phaseChanged, this, &MainWindow::onPhaseChanged);

@@ -1,5 +1,6 @@
 // Files: open a run, save it elsewhere, export metrics and views, and the
 // recent runs and last folder remembered across sessions.
+#include "class_names.h"
 #include "main_window.h"
 
 #include <algorithm>
@@ -105,6 +106,8 @@ bool MainWindow::openRun(const QString& path) {
         return false;
     try {
         const auto runs = load_runs(path.toStdString());
+        // Before the views see the run: they name its classes.
+        set_class_names(runs.front().class_names);
         model_->load(runs, path);
         runDir_ = QFileInfo(path).isDir() ? path : QFileInfo(path).absolutePath();
         runDirIsOurs_ = false;
@@ -130,6 +133,7 @@ bool MainWindow::openRun(const QString& path) {
             try {
                 DataLoadOptions load;
                 load.test_fraction = running_.test_fraction;
+                load.colour = colour_for_model(running_.model);
                 model_->setData(std::make_shared<const FashionMnist>(
                     load_fashion_mnist(resolve_data_dir(running_.data_dir), DataPart::Both, load)));
             } catch (const std::exception& e) {

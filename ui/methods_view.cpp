@@ -18,7 +18,11 @@ namespace mergelab::ui {
 
 namespace {
 
-constexpr int kN = kNumClasses;
+// The matrices' side: the classes on screen.
+int kN() {
+    return class_count();
+}
+
 const QColor kShareColor(40, 70, 140); // one hue for every method: the scale is shared
 const QColor kMoreColor(33, 102, 172); // A has more than B
 const QColor kLessColor(178, 24, 43);  // B has more than A
@@ -130,16 +134,18 @@ std::vector<MethodsView::Panel> MethodsView::panels() const {
     if (!r)
         return out;
     for (const MethodMetrics& m : r->merged)
-        out.push_back({QStringLiteral("%1: %2 %")
-                           .arg(QString::fromStdString(m.method))
-                           .arg(100 * accuracy(m.confusion), 0, 'f', 1),
-                       m.confusion, false});
+        if (m.confusion.size() == static_cast<size_t>(kN()))
+            out.push_back({QStringLiteral("%1: %2 %")
+                               .arg(QString::fromStdString(m.method))
+                               .arg(100 * accuracy(m.confusion), 0, 'f', 1),
+                           m.confusion, false});
     const MethodMetrics* a = r->method(a_.toStdString());
     const MethodMetrics* b = r->method(b_.toStdString());
-    if (a && b && a != b) {
-        Panel d{tr("%1 minus %2").arg(a_, b_), {}, true};
-        for (int t = 0; t < kN; ++t)
-            for (int p = 0; p < kN; ++p)
+    if (a && b && a != b && a->confusion.size() == static_cast<size_t>(kN()) &&
+        b->confusion.size() == static_cast<size_t>(kN())) {
+        Panel d{tr("%1 minus %2").arg(a_, b_), empty_confusion(kN()), true};
+        for (int t = 0; t < kN(); ++t)
+            for (int p = 0; p < kN(); ++p)
                 d.counts[t][p] = a->confusion[t][p] - b->confusion[t][p];
         out.push_back(d);
     }
@@ -199,8 +205,8 @@ void MethodsView::paintEvent(QPaintEvent*) {
     int rows = 1;
     for (int r = 1; r <= 2; ++r) {
         const int cols = (count + r - 1) / r;
-        const double cell = std::min((area.width() - label - 12.0 * cols) / (cols * kN),
-                                     (area.height() - 40.0 * r) / (r * kN));
+        const double cell = std::min((area.width() - label - 12.0 * cols) / (cols * kN()),
+                                     (area.height() - 40.0 * r) / (r * kN()));
         if (cell > best)
             best = cell, rows = r;
     }
@@ -234,16 +240,16 @@ void MethodsView::paintEvent(QPaintEvent*) {
     for (int i = 0; i < count; ++i) {
         const Panel& panel = all[static_cast<size_t>(i)];
         const int r = i / cols, c = i % cols;
-        const QPointF origin(area.left() + label + c * (kN * cell + 12),
-                             area.top() + r * (kN * cell + 40) + 20);
+        const QPointF origin(area.left() + label + c * (kN() * cell + 12),
+                             area.top() + r * (kN() * cell + 40) + 20);
         p.setFont(bold);
         p.setPen(panel.difference ? QColor(60, 60, 60) : method_color(panel.title.section(':', 0, 0)));
-        p.drawText(QRectF(origin.x(), origin.y() - 20, kN * cell + 10, 18), Qt::AlignLeft | Qt::AlignVCenter,
-                   panel.title);
+        p.drawText(QRectF(origin.x(), origin.y() - 20, kN() * cell + 10, 18),
+                   Qt::AlignLeft | Qt::AlignVCenter, panel.title);
         p.setFont(small);
-        for (int t = 0; t < kN; ++t) {
+        for (int t = 0; t < kN(); ++t) {
             const int64_t total = std::max<int64_t>(1, row_total(all.front().counts, t));
-            for (int q = 0; q < kN; ++q) {
+            for (int q = 0; q < kN(); ++q) {
                 const int64_t v = panel.counts[t][q];
                 QColor fill = panel.difference ? mix(Qt::white, v >= 0 ? kMoreColor : kLessColor,
                                                      double(std::llabs(v)) / double(spread))
@@ -260,17 +266,17 @@ void MethodsView::paintEvent(QPaintEvent*) {
         }
         p.setFont(small);
         p.setPen(QColor(0, 0, 0, 60));
-        p.drawRect(QRectF(origin, QSizeF(kN * cell, kN * cell)));
+        p.drawRect(QRectF(origin, QSizeF(kN() * cell, kN() * cell)));
         if (c == 0 && labelsFit) {
             p.setPen(QColor(60, 60, 60));
-            for (int t = 0; t < kN; ++t)
+            for (int t = 0; t < kN(); ++t)
                 p.drawText(QRectF(area.left(), origin.y() + t * cell, label - 4, cell),
                            Qt::AlignRight | Qt::AlignVCenter,
                            QStringLiteral("%1 %2").arg(t).arg(short_class_name(t)));
         }
         p.setPen(QColor(90, 90, 90));
-        for (int q = 0; q < kN && QFontMetricsF(small).horizontalAdvance(QStringLiteral("9")) <= cell; ++q)
-            p.drawText(QRectF(origin.x() + q * cell, origin.y() + kN * cell, cell, 16), Qt::AlignCenter,
+        for (int q = 0; q < kN() && QFontMetricsF(small).horizontalAdvance(QStringLiteral("9")) <= cell; ++q)
+            p.drawText(QRectF(origin.x() + q * cell, origin.y() + kN() * cell, cell, 16), Qt::AlignCenter,
                        QString::number(q));
     }
 }

@@ -68,7 +68,11 @@ QColor class_color(int c) {
                                     QColor(214, 39, 40),   QColor(148, 103, 189), QColor(140, 86, 75),
                                     QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34),
                                     QColor(23, 190, 207)};
-    return colors[((c % 10) + 10) % 10];
+    if (c >= 0 && c < 10)
+        return colors[c];
+    // Beyond ten: hues around the circle by the golden angle, so
+    // neighbouring classes stay apart however many there are.
+    return QColor::fromHsv(int(std::fmod(c * 137.508, 360.0)), 150, 200);
 }
 
 Qt::PenStyle lane_pen_style(int lane) {
@@ -85,17 +89,6 @@ QColor central_color() {
 }
 QString env_label(int env) {
     return QCoreApplication::translate("mergelab", "Env %1").arg(env + 1);
-}
-
-QString class_name(int c) {
-    return c >= 0 && c < kNumClasses ? coreText(class_names()[static_cast<size_t>(c)]) : QString::number(c);
-}
-
-QString short_class_name(int c) {
-    // The one long name shortened: "T-shirt/top" crowds every axis.
-    if (class_names()[c] == "T-shirt/top")
-        return QCoreApplication::translate("mergelab", "T-shirt");
-    return coreText(class_names()[c]);
 }
 
 QString grouped(qint64 n) {

@@ -7,6 +7,8 @@
 #include <QList>
 #include <QString>
 
+#include "class_names.h"
+
 namespace mergelab::ui {
 
 QColor method_color(const QString& method); // avg, max, absmax, others
@@ -15,15 +17,13 @@ QColor env_color(int env);                  // 0-based environment
 // colour, or a spare one when an earlier strategy in `used` took it.
 QColor strategy_color(const QString& strategy, QList<QRgb>& used);
 QColor central_color();    // the centralised baseline
-QColor class_color(int c); // 0..9, for per-class counts
+QColor class_color(int c); // for per-class counts; any class number
 // Lanes mode: each lane's lines in their own style (solid, dashed, ...),
 // so two lanes of one colour still tell apart. The paper's values are dotted.
 Qt::PenStyle lane_pen_style(int lane);
 Qt::PenStyle paper_pen_style();
-QString env_label(int env);      // "Env 1"
-QString class_name(int c);       // class_names(); the number when out of range
-QString short_class_name(int c); // class_names() with "T-shirt" for "T-shirt/top"
-QString grouped(qint64 n);       // 10,000 in the UI locale's digit grouping
+QString env_label(int env); // "Env 1"
+QString grouped(qint64 n);  // 10,000 in the UI locale's digit grouping
 // `a` towards `b` by t (0..1), for tints of a palette colour.
 QColor mix(const QColor& a, const QColor& b, double t);
 // Perceived brightness 0..1: picks dark or light text on a coloured fill.

@@ -71,7 +71,7 @@ class SamplesGrid : public QWidget {
         auto widest = [](double px) {
             const QFontMetricsF fm(pixel_font(QFont(), px, true));
             double most = 0;
-            for (int c = 0; c < kNumClasses; ++c)
+            for (int c = 0; c < class_count(); ++c)
                 most = std::max(most, fm.horizontalAdvance(tr("pred: %1").arg(class_name(c))));
             return most;
         };
@@ -331,7 +331,8 @@ void SamplesView::recompute() {
                           .arg(grouped(static_cast<qint64>(predictions.size())), grouped(data_->test.size()));
         } else {
             const Dataset& test = data_->test;
-            const bool havePixels = test.pixels.size() >= static_cast<size_t>(test.size()) * kImagePixels;
+            const bool havePixels =
+                test.pixels.size() >= static_cast<size_t>(test.size() * test.image_bytes());
             for (size_t i = 0; i < predictions.size(); ++i) {
                 if (predictions[i] == test.labels[i])
                     continue;
@@ -342,10 +343,7 @@ void SamplesView::recompute() {
                 t.index = static_cast<int64_t>(i);
                 t.truth = test.labels[i];
                 t.predicted = predictions[i];
-                t.image = QImage(kImageSide, kImageSide, QImage::Format_Grayscale8);
-                const uint8_t* src = test.pixels.data() + i * kImagePixels;
-                for (int y = 0; y < kImageSide; ++y)
-                    std::copy_n(src + y * kImageSide, kImageSide, t.image.scanLine(y));
+                t.image = dataset_image(test, static_cast<int64_t>(i));
                 tiles.push_back(std::move(t));
             }
             header =

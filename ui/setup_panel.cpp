@@ -382,7 +382,7 @@ QMap<QString, std::function<void(QFormLayout*)>> SetupPanel::specialBuilders() {
         });
     };
     b["classes"] = [this](QFormLayout* form) {
-        classGrid_ = new QTableWidget(kNumClasses, 2);
+        classGrid_ = new QTableWidget(class_count(), 2);
         classGrid_->setObjectName("classes");
         classGrid_->setToolTip(tr("Tick which environment holds each class; every class at most once"));
         classGrid_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
@@ -393,14 +393,10 @@ QMap<QString, std::function<void(QFormLayout*)>> SetupPanel::specialBuilders() {
         // A fixed height: the grid must not grow or shrink when a message
         // appears elsewhere, or the fields under the pointer move.
         classGrid_->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
-        classGrid_->setFixedHeight(classGrid_->horizontalHeader()->sizeHint().height() + kNumClasses * 22 +
-                                   4);
-        for (int c = 0; c < kNumClasses; ++c)
-            classGrid_->setRowHeight(c, 22);
-        QStringList rows;
-        for (int c = 0; c < kNumClasses; ++c)
-            rows << QString("%1 %2").arg(c).arg(short_class_name(c));
-        classGrid_->setVerticalHeaderLabels(rows);
+        // Ten rows show at once; more classes scroll.
+        classGrid_->setFixedHeight(classGrid_->horizontalHeader()->sizeHint().height() +
+                                   kFashionClasses * 22 + 4);
+        updateClassRows();
         addRow(form, "classes", QString(), classGrid_);
         Field grid;
         grid.setting = &setting("classes");
@@ -567,7 +563,7 @@ void SetupPanel::rebuildClassGrid(const std::vector<std::vector<int>>& assignmen
     const int envs = static_cast<QSpinBox*>(fields_["envs"].widget)->value();
     auto groups = assignment;
     if (groups.empty() || static_cast<int>(groups.size()) != envs)
-        groups = default_class_assignment(envs);
+        groups = default_class_assignment(envs, std::max(envs, class_count()));
     classGrid_->setColumnCount(envs);
     // Short headers: ten columns must still be readable in the panel,
     // and a header that does not fit is elided into nonsense ("nv 1").
@@ -576,7 +572,7 @@ void SetupPanel::rebuildClassGrid(const std::vector<std::vector<int>>& assignmen
         header->setToolTip(env_label(k));
         classGrid_->setHorizontalHeaderItem(k, header);
     }
-    for (int c = 0; c < kNumClasses; ++c)
+    for (int c = 0; c < class_count(); ++c)
         for (int k = 0; k < envs; ++k) {
             auto* item = new QTableWidgetItem;
             item->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled);
@@ -588,10 +584,24 @@ void SetupPanel::rebuildClassGrid(const std::vector<std::vector<int>>& assignmen
     updating_ = was;
 }
 
+void SetupPanel::updateClassRows() {
+    if (!classGrid_)
+        return;
+    gridClassNames_ = shown_class_names();
+    classGrid_->setRowCount(class_count());
+    for (int c = 0; c < class_count(); ++c)
+        classGrid_->setRowHeight(c, 22);
+    // The number leads: H groups are written with it (0-4;5-9).
+    QStringList rows;
+    for (int c = 0; c < class_count(); ++c)
+        rows << QString("%1 %2").arg(c).arg(short_class_name(c));
+    classGrid_->setVerticalHeaderLabels(rows);
+}
+
 std::vector<std::vector<int>> SetupPanel::gridAssignment() const {
     std::vector<std::vector<int>> groups(classGrid_->columnCount());
     for (int k = 0; k < classGrid_->columnCount(); ++k)
-        for (int c = 0; c < kNumClasses; ++c)
+        for (int c = 0; c < class_count(); ++c)
             if (auto* item = classGrid_->item(c, k); item && item->checkState() == Qt::Checked)
                 groups[k].push_back(c);
     return groups;

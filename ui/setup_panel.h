@@ -82,6 +82,8 @@ signals:
     void validityChanged(bool valid, const QString& problem);
     void changed();
     void classCountsChanged(); // recounted for the current split
+    // The data folder's classes differ from those shown (class_names.h).
+    void classNamesChanged();
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -108,6 +110,11 @@ private:
     void addRow(QFormLayout* form, const QString& key, const QString& label, QWidget* widget);
     void revalidate();
     void rebuildClassGrid(const std::vector<std::vector<int>>& assignment);
+    // One grid row per class of the data, named.
+    void updateClassRows();
+    // Makes `names` the classes shown (empty: Fashion-MNIST's).
+    void showClassNames(const std::vector<std::string>& names);
+    std::vector<std::string> gridClassNames_; // the names the class grid's rows show
     // Method, rule and lanes with their parameters into their widgets.
     void showStrategies(const ExperimentConfig& c);
     std::vector<std::vector<int>> gridAssignment() const;

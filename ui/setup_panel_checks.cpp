@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QTimer>
 
 #include "class_counts.h"
 #include "i18n.h"
@@ -97,11 +98,21 @@ const std::vector<uint8_t>* SetupPanel::trainLabels(const QString& dir, double t
             ImageFolderOptions options;
             options.test_fraction = testFraction;
             labels_ = image_folder_train_labels(dir.toStdString(), options);
+            showClassNames(image_folder_class_names(dir.toStdString()));
+            // Colour pictures get the colour model; the user may still
+            // choose the grey one, which reads them as grey.
+            if (image_folder_is_colour(dir.toStdString()))
+                QTimer::singleShot(0, this, [this] {
+                    Field& model = fields_["model"];
+                    if (model.read && std::get<std::string>(model.read()) == "cnn")
+                        model.write(SettingValue(std::string("cnn-rgb")));
+                });
         } catch (const std::exception&) {
             labels_.clear();
         }
         return labels_.empty() ? nullptr : &labels_;
     }
+    showClassNames({});
     // 60,000 bytes: read on the spot, once per folder.
     for (const char* name : {"/train-labels-idx1-ubyte.gz", "/train-labels-idx1-ubyte"}) {
         if (!QFileInfo::exists(dir + name))
@@ -114,6 +125,18 @@ const std::vector<uint8_t>* SetupPanel::trainLabels(const QString& dir, double t
         break;
     }
     return labels_.empty() ? nullptr : &labels_;
+}
+
+void SetupPanel::showClassNames(const std::vector<std::string>& names) {
+    set_class_names(names);
+    // Compared with the grid's own rows: an opened run may have set the
+    // window's names already.
+    if (shown_class_names() == gridClassNames_)
+        return;
+    // The class grid's rows are the data's classes; its ticks start again.
+    updateClassRows();
+    rebuildClassGrid({});
+    emit classNamesChanged();
 }
 
 void SetupPanel::recountNow() {
@@ -157,16 +180,20 @@ void SetupPanel::revalidate() {
             field = "data",
             message =
                 tr("%1 holds neither train-images-idx3-ubyte(.gz) nor class folders of images").arg(dir);
+        else if (colour_for_model(c.model) && !is_image_folder(dir.toStdString()))
+            field = "model",
+            message =
+                tr("%1 reads colour images: choose a folder of images, or the model cnn").arg(q(c.model));
     }
     if (message.isEmpty() && c.split.kind == "H") {
         for (size_t k = 0; k < c.split.classes.size() && message.isEmpty(); ++k)
             if (c.split.classes[k].empty())
                 field = "classes", message = tr("%1 holds no class").arg(env_label(int(k)));
-        std::vector<int> seen(kNumClasses, 0);
+        std::vector<int> seen(class_count(), 0);
         for (const auto& g : c.split.classes)
             for (int cls : g)
                 ++seen[cls];
-        for (int cls = 0; cls < kNumClasses && message.isEmpty(); ++cls)
+        for (int cls = 0; cls < class_count() && message.isEmpty(); ++cls)
             if (seen[cls] > 1)
                 field = "classes", message = tr("class %1 (%2) is ticked for more than one environment")
                                                  .arg(cls)

@@ -26,7 +26,8 @@ struct ExitRequest {
 
 // The data set at `dir` (resolved as --data is). An image folder's first
 // decoding can take a while: on a terminal it draws a bar with its ETA.
-FashionMnist load_data(const std::string& dir, DataPart part = DataPart::Both, double test_fraction = 0.2);
+FashionMnist load_data(const std::string& dir, DataPart part = DataPart::Both, double test_fraction = 0.2,
+                       bool colour = false);
 
 // Subcommand registration; each returns after adding its options and callback.
 void add_merge_command(CLI::App& app);

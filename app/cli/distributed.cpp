@@ -131,7 +131,8 @@ int coordinate(CLI::App* cmd, RunOptions& o, const NetworkOptions& n) {
     if (!config.out_dir.empty() && !resuming)
         check_run_folder(config.out_dir, config.replace_out);
     // The coordinator evaluates on the test set and never sees training data.
-    const FashionMnist data = load_data(config.data_dir, DataPart::Test, config.test_fraction);
+    const FashionMnist data =
+        load_data(config.data_dir, DataPart::Test, config.test_fraction, colour_for_model(config.model));
     logger()->info("loaded {} test images from {}", data.test.size(), data.directory);
     RunControl control;
     SignalScope signals(control);

@@ -14,6 +14,7 @@
 #include "mergelab/align.h"
 #include "mergelab/dataset.h"
 #include "mergelab/error.h"
+#include "mergelab/experiment.h"
 #include "mergelab/log.h"
 #include "mergelab/merge.h"
 #include "mergelab/model.h"
@@ -220,7 +221,12 @@ void add_eval_command(CLI::App& app) {
             }() + ")");
         check_weights(arch, weights, opt->model_path);
         check_finite(weights, opt->model_path);
-        const FashionMnist data = load_data(opt->data_dir);
+        const FashionMnist data = load_data(opt->data_dir, DataPart::Both, 0.2, colour_for_model(arch));
+        // A model for another data set's classes or images is refused by name.
+        check_weights(arch, weights, opt->model_path, class_count(data));
+        ExperimentConfig fit;
+        fit.model = arch;
+        fitted_to_data(fit, data);
         const EvalResult r = evaluate(arch, weights, data.test, opt->threads);
         if (opt->json) {
             nlohmann::json out{{"test_acc", r.accuracy},
@@ -236,9 +242,10 @@ void add_eval_command(CLI::App& app) {
                   << "test acc   " << 100 * r.accuracy << " %  (" << confusion_correct(r.confusion) << " of "
                   << data.test.size() << ")\n"
                   << std::setprecision(4) << "test loss  " << r.loss << "\n\nconfusion (rows: true class)\n";
-        for (int t = 0; t < kNumClasses; ++t) {
-            std::cout << std::setw(12) << class_names()[t];
-            for (int p = 0; p < kNumClasses; ++p)
+        const auto& names = data.class_names.empty() ? fashion_mnist_class_names() : data.class_names;
+        for (size_t t = 0; t < r.confusion.size(); ++t) {
+            std::cout << std::setw(12) << printable(names[t]);
+            for (size_t p = 0; p < r.confusion.size(); ++p)
                 std::cout << std::setw(6) << r.confusion[t][p];
             std::cout << '\n';
         }

@@ -8,9 +8,10 @@
 
 namespace mergelab::cli {
 
-FashionMnist load_data(const std::string& dir, DataPart part, double test_fraction) {
+FashionMnist load_data(const std::string& dir, DataPart part, double test_fraction, bool colour) {
     DataLoadOptions options;
     options.test_fraction = test_fraction;
+    options.colour = colour;
     // Only a terminal gets the redrawn line; a log file gets the loader's
     // one summary line instead.
     if (isatty(STDERR_FILENO)) {

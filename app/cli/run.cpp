@@ -141,7 +141,8 @@ int execute(ExperimentConfig config, const std::vector<ResumePoint>* resume = nu
     validate(config);
     if (!config.out_dir.empty() && !resume)
         check_run_folder(config.out_dir, config.replace_out);
-    const FashionMnist data = load_data(config.data_dir, DataPart::Both, config.test_fraction);
+    const FashionMnist data =
+        load_data(config.data_dir, DataPart::Both, config.test_fraction, colour_for_model(config.model));
     logger()->info("loaded Fashion-MNIST from {}: {} training, {} test images", data.directory,
                    data.train.size(), data.test.size());
     RunControl control;

@@ -95,7 +95,7 @@ void add_interpolate_command(CLI::App& app) {
                 throw Error("--align: no weight alignment is available");
             b = align_for_interpolation(arch, a, b);
         }
-        const FashionMnist data = load_data(opt->data_dir);
+        const FashionMnist data = load_data(opt->data_dir, DataPart::Both, 0.2, colour_for_model(arch));
         const Dataset eval = opt->full
                                  ? data.test
                                  : select_images(data.test, stratified_subset(data.test.labels, opt->subset));

@@ -42,7 +42,7 @@ Throughput measure_training(const FashionMnist& data, const std::string& arch, i
 Throughput measure_evaluation(const FashionMnist& data, const std::string& arch, int threads, int repeats) {
     keep_freed_memory();
     torch::set_num_threads(std::max(1, threads));
-    auto net = make_net(arch);
+    auto net = make_net_for(arch, initial_weights(arch, 1));
     assign_weights(*net, initial_weights(arch, 1));
     auto images = images_view(data.test);
     auto labels = labels_tensor(data.test);

@@ -12,13 +12,14 @@
 #include "mergelab/idx.h"
 #include "mergelab/image_folder.h"
 #include "mergelab/log.h"
+#include "mergelab/model.h"
 
 namespace fs = std::filesystem;
 
 namespace mergelab {
 
-const std::array<std::string, kNumClasses>& class_names() {
-    static const std::array<std::string, kNumClasses> names = {
+const std::vector<std::string>& fashion_mnist_class_names() {
+    static const std::vector<std::string> names = {
         QT_TRANSLATE_NOOP("mergelab", "T-shirt/top"), QT_TRANSLATE_NOOP("mergelab", "Trouser"),
         QT_TRANSLATE_NOOP("mergelab", "Pullover"),    QT_TRANSLATE_NOOP("mergelab", "Dress"),
         QT_TRANSLATE_NOOP("mergelab", "Coat"),        QT_TRANSLATE_NOOP("mergelab", "Sandal"),
@@ -26,6 +27,14 @@ const std::array<std::string, kNumClasses>& class_names() {
         QT_TRANSLATE_NOOP("mergelab", "Bag"),         QT_TRANSLATE_NOOP("mergelab", "Ankle boot"),
     };
     return names;
+}
+
+bool colour_for_model(const std::string& model) {
+    return find_architecture(model).channels == 3;
+}
+
+int class_count(const FashionMnist& data) {
+    return data.class_names.empty() ? kFashionClasses : static_cast<int>(data.class_names.size());
 }
 
 std::string resolve_data_dir(const std::string& explicit_dir) {
@@ -93,6 +102,7 @@ FashionMnist load_fashion_mnist(const std::string& dir, DataPart part, const Dat
         ImageFolderOptions folder;
         folder.progress = options.progress;
         folder.test_fraction = options.test_fraction;
+        folder.colour = options.colour;
         const auto start = std::chrono::steady_clock::now();
         ImageFolderLoad load = load_image_folder(dir, part, folder);
         const double seconds =
@@ -103,9 +113,6 @@ FashionMnist load_fashion_mnist(const std::string& dir, DataPart part, const Dat
         else
             logger()->info("{}: {} images decoded in {:.1f} s (cached for the next run)", dir, load.decoded,
                            seconds);
-        if (int(load.data.class_names.size()) != kNumClasses)
-            throw Error(dir + ": holds " + std::to_string(load.data.class_names.size()) +
-                        " class folders; MergeLab's models train on exactly " + std::to_string(kNumClasses));
         if (load.skipped > 0) {
             std::string examples;
             for (const auto& e : load.skipped_examples)
@@ -176,6 +183,7 @@ FashionMnist load_fashion_mnist(const std::string& dir, DataPart part, const Dat
         mnist.test =
             make_split(test_images_path, std::move(test_images), test_labels_path, std::move(test_labels));
     mnist.directory = dir;
+    mnist.class_names = fashion_mnist_class_names();
     return mnist;
 }
 

@@ -251,7 +251,7 @@ public:
         observer_ = observer;
         control_ = control;
         threads_ = resolve_threads(lane.threads);
-        splits_ = make_environments(lane.split, data_.train.labels, lane.seed);
+        splits_ = make_environments(lane.split, data_.train.labels, lane.seed, lane.classes);
         std::vector<EnvironmentSummary> out;
         for (size_t k = 0; k < splits_.size(); ++k) {
             sides_.push_back(
@@ -293,7 +293,7 @@ public:
             cost += sides_[size_t(k)]->validation_size();
         for (size_t m = 0; m < models.size(); ++m)
             tasks.push_back({cost, [this, m, envs, model = models[m]] {
-                                 auto net = make_net(config_->model);
+                                 auto net = make_net_for(config_->model, *model);
                                  assign_weights(*net, *model);
                                  for (size_t i = 0; i < envs.size(); ++i)
                                      accuracies_[i][m] = sides_[size_t(envs[i])]->validate(*net);
@@ -329,16 +329,35 @@ private:
 
 } // namespace
 
-std::vector<RunResult> run_experiment(const ExperimentConfig& config, const FashionMnist& data,
+ExperimentConfig fitted_to_data(const ExperimentConfig& config, const FashionMnist& data) {
+    ExperimentConfig c = config;
+    c.classes = class_count(data);
+    const Architecture& a = find_architecture(c.model);
+    const Dataset& any = data.train.size() > 0 ? data.train : data.test;
+    if (any.size() > 0 && (any.channels != a.channels || any.side != a.side)) {
+        const auto describe = [](int channels, int side) {
+            return std::to_string(side) + "x" + std::to_string(side) + (channels == 1 ? " grey" : " colour");
+        };
+        throw setting_error("model",
+                            "'" + c.model + "' reads " + describe(a.channels, a.side) +
+                                " images; the data's are " + describe(any.channels, any.side) +
+                                (any.channels == 3 ? " (use --model cnn-rgb)" : " (use --model cnn)"));
+    }
+    return c;
+}
+
+std::vector<RunResult> run_experiment(const ExperimentConfig& given, const FashionMnist& data,
                                       ExperimentObserver* observer, RunControl* control,
                                       const std::vector<ResumePoint>* resume) {
-    validate(config);
+    validate(given);
+    const ExperimentConfig config = fitted_to_data(given, data);
     const auto folder = prepare_run(config, resume != nullptr);
     // Tensors view `data` without copying; it outlives the run.
     const TrainingTensors train{images_view(data.train), labels_tensor(data.train)};
     ThreadEnvironments environments(data, train);
     PipelineContext context;
     context.test = &data.test;
+    context.class_names = data.class_names.empty() ? fashion_mnist_class_names() : data.class_names;
     context.environments = &environments;
     context.observer = observer;
     context.control = control;

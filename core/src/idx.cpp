@@ -432,14 +432,14 @@ std::vector<uint8_t> read_idx_labels(const std::string& path) {
 
         std::vector<uint8_t> labels =
             read_payload(source, kHeaderSize, count, std::to_string(count) + " labels");
-        const auto bad =
-            std::find_if(labels.begin(), labels.end(), [](uint8_t label) { return label >= kNumClasses; });
+        const auto bad = std::find_if(labels.begin(), labels.end(),
+                                      [](uint8_t label) { return label >= kFashionClasses; });
         if (bad != labels.end()) {
             const auto how_many =
-                std::count_if(bad, labels.end(), [](uint8_t label) { return label >= kNumClasses; });
+                std::count_if(bad, labels.end(), [](uint8_t label) { return label >= kFashionClasses; });
             source.fail("label " + std::to_string(*bad) + " at index " +
                         std::to_string(bad - labels.begin()) + " is outside 0.." +
-                        std::to_string(kNumClasses - 1) + " (" + std::to_string(how_many) +
+                        std::to_string(kFashionClasses - 1) + " (" + std::to_string(how_many) +
                         " label(s) out of range)");
         }
         return labels;

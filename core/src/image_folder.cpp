@@ -32,15 +32,16 @@ namespace mergelab {
 namespace {
 
 constexpr int kMinClasses = 2;
-constexpr int kMaxClasses = 100;
 constexpr size_t kExamples = 5;
 // Bumped whenever decoding or the cache layout changes, so old caches miss.
-constexpr uint32_t kCacheVersion = 1;
+constexpr uint32_t kCacheVersion = 2;
 constexpr char kCacheMagic[8] = {'M', 'L', 'I', 'M', 'G', 'S', 'E', 'T'};
 
-struct Grey {
+// A decoded image as the library gives it: rows of interleaved samples.
+struct Picture {
     int width = 0, height = 0;
-    std::vector<uint8_t> pixels; // width * height
+    int channels = 1;            // 1 grey, 3 RGB
+    std::vector<uint8_t> pixels; // width * height * channels
 };
 
 void check_dimensions(int64_t width, int64_t height) {
@@ -51,7 +52,7 @@ void check_dimensions(int64_t width, int64_t height) {
                     " pixels, more than MergeLab decodes");
 }
 
-Grey decode_png(const std::vector<uint8_t>& bytes) {
+Picture decode_png(const std::vector<uint8_t>& bytes, bool colour) {
     png_image image;
     std::memset(&image, 0, sizeof image);
     image.version = PNG_IMAGE_VERSION;
@@ -64,9 +65,11 @@ Grey decode_png(const std::vector<uint8_t>& bytes) {
         png_image_free(&image);
         throw;
     }
-    image.format = PNG_FORMAT_GRAY;
-    Grey out;
-    out.width = int(image.width), out.height = int(image.height);
+    // libpng converts any PNG (palette, alpha, 16 bits) to what is asked;
+    // alpha is composed onto black, as the format's simplified API does.
+    image.format = colour ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
+    Picture out;
+    out.width = int(image.width), out.height = int(image.height), out.channels = colour ? 3 : 1;
     out.pixels.resize(PNG_IMAGE_SIZE(image));
     if (!png_image_finish_read(&image, nullptr, out.pixels.data(), 0, nullptr)) {
         const std::string why = image.message;
@@ -91,13 +94,13 @@ void jpeg_fail(j_common_ptr info) {
 // libjpeg reports errors by longjmp; nothing with a destructor may live
 // between setjmp and the calls that can jump, so the output buffer is sized
 // only after the header check and filled row by row into plain memory.
-Grey decode_jpeg(const std::vector<uint8_t>& bytes) {
+Picture decode_jpeg(const std::vector<uint8_t>& bytes, bool colour) {
     jpeg_decompress_struct info;
     JpegError error;
     info.err = jpeg_std_error(&error.manager);
     error.manager.error_exit = jpeg_fail;
     error.manager.output_message = [](j_common_ptr) {}; // warnings are not the user's business
-    Grey out;
+    Picture out;
     uint8_t* pixels = nullptr;
     if (setjmp(error.jump)) {
         jpeg_destroy_decompress(&info);
@@ -112,21 +115,23 @@ Grey decode_jpeg(const std::vector<uint8_t>& bytes) {
         jpeg_destroy_decompress(&info);
         check_dimensions(width, height); // throws with the claim
     }
-    info.out_color_space = JCS_GRAYSCALE;
+    info.out_color_space = colour ? JCS_RGB : JCS_GRAYSCALE;
     jpeg_start_decompress(&info);
-    pixels = static_cast<uint8_t*>(std::malloc(size_t(info.output_width) * info.output_height));
+    const size_t row_bytes = size_t(info.output_width) * size_t(info.output_components);
+    pixels = static_cast<uint8_t*>(std::malloc(row_bytes * info.output_height));
     if (!pixels) {
         jpeg_destroy_decompress(&info);
         throw Error("is too large to decode");
     }
     while (info.output_scanline < info.output_height) {
-        JSAMPROW row = pixels + size_t(info.output_scanline) * info.output_width;
+        JSAMPROW row = pixels + size_t(info.output_scanline) * row_bytes;
         jpeg_read_scanlines(&info, &row, 1);
     }
     jpeg_finish_decompress(&info);
     out.width = int(info.output_width), out.height = int(info.output_height);
+    out.channels = int(info.output_components);
     jpeg_destroy_decompress(&info);
-    out.pixels.assign(pixels, pixels + size_t(out.width) * out.height);
+    out.pixels.assign(pixels, pixels + row_bytes * size_t(out.height));
     std::free(pixels);
     return out;
 }
@@ -134,13 +139,19 @@ Grey decode_jpeg(const std::vector<uint8_t>& bytes) {
 // The largest centred square, averaged down to side x side by area: each
 // output pixel is the mean of the source area it covers, partial pixels
 // weighted by their overlap. An image already side x side is copied as is.
-std::vector<uint8_t> square_area_resize(const Grey& in, int side) {
+// Out come the channel planes one after another, as the models read them.
+std::vector<uint8_t> square_area_resize(const Picture& in, int side) {
     const int edge = std::min(in.width, in.height);
     const int x0 = (in.width - edge) / 2, y0 = (in.height - edge) / 2;
-    std::vector<uint8_t> out(size_t(side) * side);
+    const size_t plane = size_t(side) * side;
+    const int ch = in.channels;
+    std::vector<uint8_t> out(plane * size_t(ch));
     if (edge == side) {
-        for (int y = 0; y < side; ++y)
-            std::memcpy(&out[size_t(y) * side], &in.pixels[size_t(y0 + y) * in.width + x0], size_t(side));
+        for (int c = 0; c < ch; ++c)
+            for (int y = 0; y < side; ++y)
+                for (int x = 0; x < side; ++x)
+                    out[c * plane + size_t(y) * side + x] =
+                        in.pixels[(size_t(y0 + y) * in.width + x0 + x) * ch + c];
         return out;
     }
     const double scale = double(edge) / side;
@@ -148,21 +159,24 @@ std::vector<uint8_t> square_area_resize(const Grey& in, int side) {
         const double sy0 = oy * scale, sy1 = (oy + 1) * scale;
         for (int ox = 0; ox < side; ++ox) {
             const double sx0 = ox * scale, sx1 = (ox + 1) * scale;
-            double sum = 0, area = 0;
+            double sum[3] = {0, 0, 0}, area = 0;
             for (int y = int(sy0); y < int(std::ceil(sy1)) && y < edge; ++y) {
                 const double wy = std::min<double>(y + 1, sy1) - std::max<double>(y, sy0);
                 if (wy <= 0)
                     continue;
-                const uint8_t* row = &in.pixels[size_t(y0 + y) * in.width + x0];
+                const uint8_t* row = &in.pixels[(size_t(y0 + y) * in.width + x0) * ch];
                 for (int x = int(sx0); x < int(std::ceil(sx1)) && x < edge; ++x) {
                     const double wx = std::min<double>(x + 1, sx1) - std::max<double>(x, sx0);
                     if (wx <= 0)
                         continue;
-                    sum += row[x] * wx * wy;
+                    for (int c = 0; c < ch; ++c)
+                        sum[c] += row[size_t(x) * ch + c] * wx * wy;
                     area += wx * wy;
                 }
             }
-            out[size_t(oy) * side + ox] = uint8_t(std::clamp(std::lround(sum / area), 0L, 255L));
+            for (int c = 0; c < ch; ++c)
+                out[c * plane + size_t(oy) * side + ox] =
+                    uint8_t(std::clamp(std::lround(sum[c] / area), 0L, 255L));
         }
     }
     return out;
@@ -293,9 +307,11 @@ std::string cache_folder(const ImageFolderOptions& o) {
 }
 
 std::string cache_key(const fs::path& root, const std::vector<std::string>& classes,
-                      const std::vector<Entry>& files) {
+                      const std::vector<Entry>& files, bool colour) {
     std::ostringstream manifest;
-    manifest << kCacheVersion << '\n' << fs::absolute(root).string() << '\n';
+    manifest << kCacheVersion << '\n'
+             << fs::absolute(root).string() << '\n'
+             << (colour ? "rgb" : "grey") << '\n';
     for (const auto& c : classes)
         manifest << c << '\n';
     for (const auto& f : files)
@@ -312,9 +328,9 @@ std::string cache_key(const fs::path& root, const std::vector<std::string>& clas
     return out;
 }
 
-// Cache file: magic, version, counts, class names, then per image its label,
-// its test flag and 784 pixels. Read back with every count bounded by the
-// file's own size, as any file.
+// Cache file: magic, version, the image format, class names, then for the
+// training and the test set their size, labels and pixels. Read back with
+// every count bounded by the file's own size, as any file.
 void write_cache(const std::string& path, const ImageFolderLoad& load) {
     const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
     {
@@ -324,6 +340,8 @@ void write_cache(const std::string& path, const ImageFolderLoad& load) {
         auto put = [&out](const auto& v) { out.write(reinterpret_cast<const char*>(&v), sizeof v); };
         out.write(kCacheMagic, sizeof kCacheMagic);
         put(kCacheVersion);
+        put(uint32_t(load.data.train.channels));
+        put(uint32_t(load.data.train.side));
         put(uint32_t(load.data.class_names.size()));
         for (const auto& name : load.data.class_names) {
             put(uint32_t(name.size()));
@@ -347,7 +365,7 @@ void write_cache(const std::string& path, const ImageFolderLoad& load) {
         fs::remove(tmp, ec);
 }
 
-bool read_cache(const std::string& path, int classes, ImageFolderLoad& load) {
+bool read_cache(const std::string& path, int classes, bool colour, ImageFolderLoad& load) {
     std::vector<uint8_t> bytes;
     try {
         bytes = read_image_file(path); // the same checks: a regular file, bounded
@@ -363,9 +381,11 @@ bool read_cache(const std::string& path, int classes, ImageFolderLoad& load) {
         return true;
     };
     char magic[8];
-    uint32_t version = 0, names = 0;
+    uint32_t version = 0, channels = 0, side = 0, names = 0;
+    const Dataset like = image_format(colour);
     if (!take(magic, 8) || std::memcmp(magic, kCacheMagic, 8) != 0 || !take(&version, 4) ||
-        version != kCacheVersion || !take(&names, 4) || int(names) != classes)
+        version != kCacheVersion || !take(&channels, 4) || int(channels) != like.channels ||
+        !take(&side, 4) || int(side) != like.side || !take(&names, 4) || int(names) != classes)
         return false;
     std::vector<std::string> class_names;
     for (uint32_t i = 0; i < names; ++i) {
@@ -378,13 +398,13 @@ bool read_cache(const std::string& path, int classes, ImageFolderLoad& load) {
     int64_t skipped = 0;
     if (!take(&skipped, 8) || skipped < 0)
         return false;
-    Dataset sets[2];
+    Dataset sets[2] = {like, like};
     for (auto& set : sets) {
         int64_t n = 0;
-        if (!take(&n, 8) || n < 0 || uint64_t(n) > (bytes.size() - at) / (1 + kImagePixels))
+        if (!take(&n, 8) || n < 0 || uint64_t(n) > (bytes.size() - at) / uint64_t(1 + like.image_bytes()))
             return false;
         set.labels.resize(size_t(n));
-        set.pixels.resize(size_t(n) * kImagePixels);
+        set.pixels.resize(size_t(n * like.image_bytes()));
         if (!take(set.labels.data(), set.labels.size()) || !take(set.pixels.data(), set.pixels.size()))
             return false;
         for (uint8_t l : set.labels)
@@ -402,18 +422,30 @@ bool read_cache(const std::string& path, int classes, ImageFolderLoad& load) {
     return true;
 }
 
+Picture decode_picture(const std::vector<uint8_t>& bytes, bool colour) {
+    static const uint8_t png_magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    if (bytes.size() >= 8 && std::memcmp(bytes.data(), png_magic, 8) == 0)
+        return decode_png(bytes, colour);
+    if (bytes.size() >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF)
+        return decode_jpeg(bytes, colour);
+    throw Error("is not a PNG or JPEG image");
+}
+
 } // namespace
 
+Dataset image_format(bool colour) {
+    Dataset d;
+    d.channels = colour ? 3 : 1;
+    d.side = colour ? kColourImageSide : kImageSide;
+    return d;
+}
+
+std::vector<uint8_t> decode_image(const std::vector<uint8_t>& bytes, bool colour) {
+    return square_area_resize(decode_picture(bytes, colour), image_format(colour).side);
+}
+
 std::vector<uint8_t> decode_image_28(const std::vector<uint8_t>& bytes) {
-    static const uint8_t png_magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    Grey grey;
-    if (bytes.size() >= 8 && std::memcmp(bytes.data(), png_magic, 8) == 0)
-        grey = decode_png(bytes);
-    else if (bytes.size() >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF)
-        grey = decode_jpeg(bytes);
-    else
-        throw Error("is not a PNG or JPEG image");
-    return square_area_resize(grey, kImageSide);
+    return decode_image(bytes, false);
 }
 
 bool is_image_folder(const std::string& dir) {
@@ -493,8 +525,8 @@ ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const I
     if (cache != "-") {
         std::error_code ec;
         fs::create_directories(cache, ec);
-        cache_path = cache + "/" + cache_key(root, classes, files) + ".bin";
-        if (read_cache(cache_path, int(classes.size()), load)) {
+        cache_path = cache + "/" + cache_key(root, classes, files, options.colour) + ".bin";
+        if (read_cache(cache_path, int(classes.size()), options.colour, load)) {
             if (part == DataPart::Train)
                 load.data.test = {};
             if (part == DataPart::Test)
@@ -515,7 +547,7 @@ ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const I
     auto work = [&] {
         for (size_t i = next++; i < files.size(); i = next++) {
             try {
-                pixels[i] = decode_image_28(read_image_file(files[i].path));
+                pixels[i] = decode_image(read_image_file(files[i].path), options.colour);
             } catch (const Error& e) {
                 why[i] = e.what();
             } catch (const std::bad_alloc&) {
@@ -537,6 +569,7 @@ ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const I
     if (options.progress)
         options.progress(done.load(), int64_t(files.size()));
 
+    load.data.train = load.data.test = image_format(options.colour);
     std::vector<int64_t> per_class(classes.size(), 0);
     for (size_t i = 0; i < files.size(); ++i) {
         if (!why[i].empty()) {
@@ -566,6 +599,27 @@ ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const I
         load.data.train = {};
     load.data.directory = dir;
     return load;
+}
+
+bool image_folder_is_colour(const std::string& dir, int sample) {
+    // A few files spread over every class: one coloured image is enough.
+    const std::vector<Entry> files = list_image_folder(dir, ImageFolderOptions{}).files;
+    const size_t step = std::max<size_t>(1, files.size() / size_t(std::max(1, sample)));
+    for (size_t i = 0; i < files.size(); i += step) {
+        try {
+            const Picture p = decode_picture(read_image_file(files[i].path), true);
+            for (size_t k = 0; k + 2 < p.pixels.size(); k += 3)
+                if (p.pixels[k] != p.pixels[k + 1] || p.pixels[k] != p.pixels[k + 2])
+                    return true;
+        } catch (const Error&) {
+            // an unreadable file says nothing about the others
+        }
+    }
+    return false;
+}
+
+std::vector<std::string> image_folder_class_names(const std::string& dir) {
+    return list_image_folder(dir, ImageFolderOptions{}).classes;
 }
 
 } // namespace mergelab

@@ -12,23 +12,23 @@
 namespace mergelab {
 
 std::vector<int64_t> stratified_subset(const std::vector<uint8_t>& labels, int64_t n) {
-    std::array<int64_t, kNumClasses> available{}, take{};
+    std::vector<int64_t> available(kMaxClasses + 1, 0), take(kMaxClasses + 1, 0);
     for (uint8_t l : labels)
-        if (l < kNumClasses)
+        if (l <= kMaxClasses)
             ++available[l];
     // One image per class in turn: the shares differ by at most one, the
     // lower classes get the remainder, and a small class never blocks the rest.
     int64_t left = std::max<int64_t>(0, n);
     for (bool progress = true; left > 0 && progress;) {
         progress = false;
-        for (int c = 0; c < kNumClasses && left > 0; ++c)
+        for (int c = 0; c <= kMaxClasses && left > 0; ++c)
             if (take[c] < available[c])
                 ++take[c], --left, progress = true;
     }
     std::vector<int64_t> out;
     for (size_t i = 0; i < labels.size(); ++i) {
         const uint8_t l = labels[i];
-        if (l < kNumClasses && take[l] > 0)
+        if (l <= kMaxClasses && take[l] > 0)
             --take[l], out.push_back(static_cast<int64_t>(i));
     }
     return out;
@@ -37,13 +37,16 @@ std::vector<int64_t> stratified_subset(const std::vector<uint8_t>& labels, int64
 Dataset select_images(const Dataset& data, const std::vector<int64_t>& indices) {
     Dataset out;
     out.labels.reserve(indices.size());
-    out.pixels.reserve(indices.size() * kImagePixels);
+    out.channels = data.channels;
+    out.side = data.side;
+    const int64_t bytes = data.image_bytes();
+    out.pixels.reserve(indices.size() * size_t(bytes));
     for (int64_t i : indices) {
         if (i < 0 || i >= data.size())
             throw Error("image index " + std::to_string(i) + " is outside the data set");
         out.labels.push_back(data.labels[static_cast<size_t>(i)]);
-        const auto first = data.pixels.begin() + i * kImagePixels;
-        out.pixels.insert(out.pixels.end(), first, first + kImagePixels);
+        const auto first = data.pixels.begin() + i * bytes;
+        out.pixels.insert(out.pixels.end(), first, first + bytes);
     }
     return out;
 }
@@ -69,7 +72,7 @@ InterpolationPath interpolation_path(const std::string& arch, const WeightSet& a
         throw UsageError("an interpolation path needs at least 2 points, got " + std::to_string(points));
     InterpolationPath path;
     path.images = images_u8.size(0);
-    auto net = make_net(arch);
+    auto net = make_net_for(arch, a);
     for (int i = 0; i < points; ++i) {
         // i / (points - 1) exactly, so the last point is t = 1, not 0.999...
         const double t = static_cast<double>(i) / static_cast<double>(points - 1);

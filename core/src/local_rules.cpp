@@ -130,10 +130,10 @@ private:
 // this environment holds no image of. The scale is made once.
 class FedRS : public LocalRuleState {
 public:
-    FedRS(double alpha, const std::vector<int>& classes)
-        : scale_(torch::full({kNumClasses}, alpha, torch::kFloat32)) {
+    FedRS(double alpha, const std::vector<int>& classes, int class_count)
+        : scale_(torch::full({class_count}, alpha, torch::kFloat32)) {
         for (int c : classes)
-            if (c >= 0 && c < kNumClasses)
+            if (c >= 0 && c < class_count)
                 scale_[c] = 1.0f;
     }
     bool adjusts_logits() const override { return true; }
@@ -153,12 +153,12 @@ const LocalRule& rule_entry(const Choice& rule) {
 } // namespace
 
 std::unique_ptr<LocalRuleState> make_local_rule(const Choice& rule, double lr,
-                                                const std::vector<int>& classes) {
+                                                const std::vector<int>& classes, int class_count) {
     const LocalRule& entry = rule_entry(rule);
     if (rule.name == "fedprox")
         return std::make_unique<FedProx>(param_value(entry, rule.params, "mu"));
     if (rule.name == "fedrs")
-        return std::make_unique<FedRS>(param_value(entry, rule.params, "alpha"), classes);
+        return std::make_unique<FedRS>(param_value(entry, rule.params, "alpha"), classes, class_count);
     if (rule.name == "scaffold")
         return std::make_unique<ScaffoldEnvironment>(lr);
     return nullptr; // plain: nothing to adjust

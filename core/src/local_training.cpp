@@ -20,16 +20,16 @@ uint64_t init_seed(uint64_t seed, int env) {
 
 WeightSet shared_start(const ExperimentConfig& c) {
     if (c.init_from.empty())
-        return initial_weights(c.model, init_seed(c.seed, 0));
+        return initial_weights(c.model, init_seed(c.seed, 0), c.classes);
     WeightSet shared = load_state_dict(c.init_from);
-    check_weights(c.model, shared, c.init_from);
+    check_weights(c.model, shared, c.init_from, c.classes);
     return shared;
 }
 
 WeightSet environment_start(const ExperimentConfig& c, const WeightSet& shared, int k) {
     if (c.init == Init::Shared || !c.init_from.empty())
         return shared;
-    return initial_weights(c.model, init_seed(c.seed, k + 1));
+    return initial_weights(c.model, init_seed(c.seed, k + 1), c.classes);
 }
 
 EnvRoundMetrics train_locally(Trainer& t, const ExperimentConfig& c, const LocalData& data,
@@ -77,8 +77,8 @@ EnvironmentSide::EnvironmentSide(const ExperimentConfig& c, const TrainingTensor
     , k_(k)
     , trainer_(c, start) {
     const Strategy primary = parse_strategy(c.method);
-    rule_ =
-        make_local_rule(primary.rule_given ? primary.rule : parse_rule_choice(c.rule), c.lr, data.classes);
+    rule_ = make_local_rule(primary.rule_given ? primary.rule : parse_rule_choice(c.rule), c.lr, data.classes,
+                            c.classes);
     trainer_.set_rule(rule_.get());
     // With local_steps the environment walks its shuffled epochs across rounds.
     if (c.local_steps > 0)
@@ -121,7 +121,7 @@ double EnvironmentSide::validate(ClassifierImpl& net) const {
 }
 
 double EnvironmentSide::validate(const WeightSet& model) const {
-    auto net = make_net(c_.model);
+    auto net = make_net_for(c_.model, model);
     assign_weights(*net, model);
     return validate(*net);
 }

@@ -26,11 +26,15 @@ torch::Tensor ClassifierImpl::dropout(const torch::Tensor& x, double p) {
     return x * keep;
 }
 
-CnnImpl::CnnImpl() {
-    conv1 = register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 32, 3)));
+CnnImpl::CnnImpl(int channels, int side, int classes) {
+    // Two valid 3x3 convolutions, each followed by 2x2 pooling (odd sizes
+    // round down): 28 -> 13 -> 5, 32 -> 15 -> 6.
+    const int after = ((side - 2) / 2 - 2) / 2;
+    conv1 = register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, 32, 3)));
     conv2 = register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(32, 64, 3)));
-    fc1 = register_module("fc1", torch::nn::Linear(1600, 128));
-    fc2 = register_module("fc2", torch::nn::Linear(128, 10));
+    fc1 = register_module("fc1", torch::nn::Linear(64 * after * after, 128));
+    fc2 = register_module("fc2", torch::nn::Linear(128, classes));
+    classes_ = classes;
 }
 
 // Pooling before ReLU computes exactly what conv -> ReLU -> pool computes
@@ -59,9 +63,10 @@ torch::Tensor CnnImpl::infer(const torch::Tensor& images) {
     return fc2->forward(x);
 }
 
-MlpImpl::MlpImpl() {
-    fc1 = register_module("fc1", torch::nn::Linear(784, 128));
-    fc2 = register_module("fc2", torch::nn::Linear(128, 10));
+MlpImpl::MlpImpl(int classes) {
+    fc1 = register_module("fc1", torch::nn::Linear(kImagePixels, 128));
+    fc2 = register_module("fc2", torch::nn::Linear(128, classes));
+    classes_ = classes;
 }
 
 torch::Tensor MlpImpl::forward(torch::Tensor x) {
@@ -84,6 +89,22 @@ const std::vector<Architecture>& architectures() {
           {"fc1.bias", {128}},
           {"fc2.weight", {10, 128}},
           {"fc2.bias", {10}}}},
+        {{"cnn-rgb",
+          QT_TRANSLATE_NOOP("mergelab", "CNN for colour (2 conv + 2 linear)"),
+          QT_TRANSLATE_NOOP("mergelab", "the CNN's layers for 32x32 colour images (3 input channels): "
+                                        "for image folders in colour"),
+          "MergeLab's CNN with the input of CIFAR-sized colour images",
+          {}},
+         {{"conv1.weight", {32, 3, 3, 3}},
+          {"conv1.bias", {32}},
+          {"conv2.weight", {64, 32, 3, 3}},
+          {"conv2.bias", {64}},
+          {"fc1.weight", {128, 2304}},
+          {"fc1.bias", {128}},
+          {"fc2.weight", {10, 128}},
+          {"fc2.bias", {10}}},
+         3,
+         kColourImageSide},
         {{"mlp",
           QT_TRANSLATE_NOOP("mergelab", "MLP (2 linear)"),
           QT_TRANSLATE_NOOP("mergelab", "one 128-unit hidden layer: fast, for quick checks"),
@@ -98,22 +119,66 @@ std::vector<std::string> architecture_names() {
     return entry_names(architectures());
 }
 
-std::shared_ptr<ClassifierImpl> make_net(const std::string& arch) {
-    if (arch == "cnn")
-        return Cnn().ptr();
-    if (arch == "mlp")
-        return Mlp().ptr();
-    throw UsageError("unknown model '" + arch + "' (known: cnn, mlp)");
-}
+namespace {
 
-std::vector<TensorSpec> architecture_spec(const std::string& arch) {
+const Architecture& architecture(const std::string& arch) {
     if (const Architecture* a = find_entry(architectures(), arch))
-        return a->tensors;
-    throw UsageError("unknown model '" + arch + "' (known: cnn, mlp)");
+        return *a;
+    std::string known;
+    for (const auto& name : architecture_names())
+        known += (known.empty() ? "" : ", ") + name;
+    throw UsageError("unknown model '" + arch + "' (known: " + known + ")");
 }
 
-void check_weights(const std::string& arch, const WeightSet& weights, const std::string& source) {
-    const auto spec = architecture_spec(arch);
+void check_class_count(int classes) {
+    if (classes < 2 || classes > kMaxClasses)
+        throw UsageError("a model needs 2 to " + std::to_string(kMaxClasses) + " classes, not " +
+                         std::to_string(classes));
+}
+
+} // namespace
+
+std::shared_ptr<ClassifierImpl> make_net(const std::string& arch, int classes) {
+    const Architecture& a = architecture(arch);
+    check_class_count(classes);
+    if (arch == "mlp")
+        return Mlp(classes).ptr();
+    return Cnn(a.channels, a.side, classes).ptr();
+}
+
+std::shared_ptr<ClassifierImpl> make_net_for(const std::string& arch, const WeightSet& weights) {
+    return make_net(arch, weights_class_count(weights));
+}
+
+const Architecture& find_architecture(const std::string& arch) {
+    return architecture(arch);
+}
+
+std::vector<TensorSpec> architecture_spec(const std::string& arch, int classes) {
+    check_class_count(classes);
+    std::vector<TensorSpec> spec = architecture(arch).tensors;
+    // The registry lists the last layer for ten classes.
+    for (TensorSpec& t : spec)
+        if (t.name == "fc2.weight" || t.name == "fc2.bias")
+            t.shape[0] = classes;
+    return spec;
+}
+
+int weights_class_count(const WeightSet& weights) {
+    const NamedTensor* bias = find_tensor(weights, "fc2.bias");
+    if (!bias || bias->shape.size() != 1 || bias->shape[0] > kMaxClasses)
+        return 0;
+    return static_cast<int>(bias->shape[0]);
+}
+
+void check_weights(const std::string& arch, const WeightSet& weights, const std::string& source,
+                   int classes) {
+    if (classes == 0) {
+        classes = weights_class_count(weights);
+        if (classes < 2)
+            classes = kFashionClasses; // the message below names what is wrong
+    }
+    const auto spec = architecture_spec(arch, classes);
     for (const auto& want : spec) {
         const NamedTensor* have = find_tensor(weights, want.name);
         if (!have)
@@ -136,8 +201,11 @@ void check_weights(const std::string& arch, const WeightSet& weights, const std:
 }
 
 std::string detect_architecture(const WeightSet& weights) {
+    const int classes = weights_class_count(weights);
+    if (classes < 2)
+        return {};
     for (const auto& arch : architecture_names()) {
-        const auto spec = architecture_spec(arch);
+        const auto spec = architecture_spec(arch, classes);
         if (spec.size() != weights.size())
             continue;
         bool match = true;
@@ -174,18 +242,18 @@ void assign_weights(ClassifierImpl& net, const WeightSet& weights) {
     }
 }
 
-WeightSet initial_weights(const std::string& arch, uint64_t seed) {
+WeightSet initial_weights(const std::string& arch, uint64_t seed, int classes) {
     // torch's default generator is global; serialise seeding + construction.
     static std::mutex mutex;
     std::lock_guard<std::mutex> lock(mutex);
     torch::manual_seed(seed);
-    auto net = make_net(arch);
+    auto net = make_net(arch, classes);
     return weights_of(*net);
 }
 
 torch::Tensor images_view(const Dataset& data) {
     return torch::from_blob(const_cast<uint8_t*>(data.pixels.data()),
-                            {data.size(), 1, kImageSide, kImageSide}, torch::kUInt8);
+                            {data.size(), data.channels, data.side, data.side}, torch::kUInt8);
 }
 
 torch::Tensor labels_tensor(const Dataset& data) {
@@ -218,15 +286,17 @@ EvalResult evaluate_net(ClassifierImpl& net, const torch::Tensor& images_u8, con
         predicted.push_back(logits.argmax(1));
     }
     EvalResult result;
+    result.confusion = empty_confusion(static_cast<int>(net.num_classes()));
     if (n > 0) {
         auto all = torch::cat(predicted).to(torch::kInt64).contiguous();
         auto truth = labels.contiguous();
-        // Confusion counts in one bincount: index = 10 * true + predicted.
-        auto counts = torch::bincount(truth * kNumClasses + all, {}, kNumClasses * kNumClasses).contiguous();
+        // Confusion counts in one bincount: index = classes * true + predicted.
+        const int64_t classes = static_cast<int64_t>(result.confusion.size());
+        auto counts = torch::bincount(truth * classes + all, {}, classes * classes).contiguous();
         const int64_t* c = counts.data_ptr<int64_t>();
-        for (int t = 0; t < kNumClasses; ++t)
-            for (int p = 0; p < kNumClasses; ++p)
-                result.confusion[t][p] = c[t * kNumClasses + p];
+        for (int64_t t = 0; t < classes; ++t)
+            for (int64_t p = 0; p < classes; ++p)
+                result.confusion[t][p] = c[t * classes + p];
         result.accuracy = static_cast<double>(confusion_correct(result.confusion)) / n;
         result.loss = loss_sum / n;
         if (keep_predictions) {
@@ -243,7 +313,7 @@ EvalResult evaluate(const std::string& arch, const WeightSet& weights, const Dat
     check_weights(arch, weights, "model");
     keep_freed_memory();
     torch::set_num_threads(resolve_threads(threads));
-    auto net = make_net(arch);
+    auto net = make_net_for(arch, weights);
     assign_weights(*net, weights);
     return evaluate_net(*net, images_view(data), labels_tensor(data), true);
 }
@@ -258,9 +328,14 @@ int64_t confusion_total(const ConfusionMatrix& m) {
 
 int64_t confusion_correct(const ConfusionMatrix& m) {
     int64_t correct = 0;
-    for (int c = 0; c < kNumClasses; ++c)
-        correct += m[c][c];
+    for (size_t c = 0; c < m.size(); ++c)
+        correct += c < m[c].size() ? m[c][c] : 0;
     return correct;
+}
+
+ConfusionMatrix empty_confusion(int classes) {
+    return ConfusionMatrix(static_cast<size_t>(std::max(classes, 0)),
+                           std::vector<int64_t>(static_cast<size_t>(std::max(classes, 0)), 0));
 }
 
 } // namespace mergelab

@@ -15,7 +15,7 @@ namespace mergelab {
 
 // Common base so the engine can hold any architecture.
 struct ClassifierImpl : torch::nn::Module {
-    virtual torch::Tensor forward(torch::Tensor images) = 0; // N x 1 x 28 x 28 -> N x 10 logits
+    virtual torch::Tensor forward(torch::Tensor images) = 0; // N x C x S x S -> N x classes logits
     // The same function for evaluation (no autograd); may take faster paths.
     virtual torch::Tensor infer(const torch::Tensor& images) { return forward(images); }
 
@@ -23,7 +23,10 @@ struct ClassifierImpl : torch::nn::Module {
     // so environments trained on parallel threads stay reproducible.
     void seed_dropout(uint64_t seed);
 
+    int64_t num_classes() const { return classes_; }
+
 protected:
+    int64_t classes_ = kFashionClasses;
     torch::Tensor dropout(const torch::Tensor& x, double p);
 
 private:
@@ -33,7 +36,8 @@ private:
 // Parameter names match the PyTorch module a user would write, so saved
 // state_dicts load there with load_state_dict.
 struct CnnImpl : ClassifierImpl {
-    CnnImpl();
+    // `channels` x `side` x `side` images in, `classes` logits out.
+    CnnImpl(int channels, int side, int classes);
     torch::Tensor forward(torch::Tensor images) override;
     torch::Tensor infer(const torch::Tensor& images) override;
 
@@ -43,7 +47,7 @@ struct CnnImpl : ClassifierImpl {
 TORCH_MODULE(Cnn);
 
 struct MlpImpl : ClassifierImpl {
-    MlpImpl();
+    explicit MlpImpl(int classes);
     torch::Tensor forward(torch::Tensor images) override;
 
     torch::nn::Linear fc1{nullptr}, fc2{nullptr};
@@ -52,13 +56,15 @@ TORCH_MODULE(Mlp);
 
 // Throws UsageError for an unknown architecture. Initialised from torch's
 // global generator: callers seed it (see initial_weights).
-std::shared_ptr<ClassifierImpl> make_net(const std::string& arch);
+std::shared_ptr<ClassifierImpl> make_net(const std::string& arch, int classes);
+// The same for the class count `weights` were made for.
+std::shared_ptr<ClassifierImpl> make_net_for(const std::string& arch, const WeightSet& weights);
 
 WeightSet weights_of(ClassifierImpl& net);
 // Shapes must already be checked (check_weights).
 void assign_weights(ClassifierImpl& net, const WeightSet& weights);
 
-// Images stay uint8 (N x 1 x 28 x 28) until a batch is taken: a quarter of
+// Images stay uint8 (N x channels x side x side) until a batch is taken: a quarter of
 // the memory of float32, and the conversion per batch costs little.
 torch::Tensor
 images_view(const Dataset& data); // uint8, views `data` without copying: it must outlive the tensor

@@ -34,8 +34,8 @@ double barrier_of(const std::vector<InterpolationPoint>& points) {
 }
 
 ClassAccuracy class_accuracy(const ConfusionMatrix& confusion) {
-    ClassAccuracy out{};
-    for (int c = 0; c < kNumClasses; ++c) {
+    ClassAccuracy out(confusion.size());
+    for (size_t c = 0; c < confusion.size(); ++c) {
         int64_t total = 0;
         for (int64_t n : confusion[c])
             total += n;

@@ -103,6 +103,7 @@ public:
         , resume_(resume && !resume->done.rounds.empty() ? resume : nullptr)
         , earlier_(std::move(earlier)) {
         result_.config = config;
+        result_.class_names = context.class_names;
         result_.lane = lane;
         prefix_ = strategy_prefix_ + repeat_folder(result_);
         earlier_.push_back(&result_);
@@ -221,7 +222,9 @@ private:
         RoundResult r;
         r.round = round;
         r.primary = c_.method;
-        r.envs.resize(size_t(envs()));
+        EnvRoundMetrics absent;
+        absent.test_confusion = empty_confusion(c_.classes); // an environment that did not report
+        r.envs.assign(size_t(envs()), absent);
 
         // 1. Local training, wherever the environments are; statistics only
         // when a calibration runs this round.
@@ -326,7 +329,7 @@ private:
         envs_->begin_validation(round, to_validate, in, tasks);
         for (size_t i = 0; i < in.size(); ++i)
             tasks.push_back({test_size, [&, i] {
-                                 auto net = make_net(c_.model);
+                                 auto net = make_net_for(c_.model, locals[i]);
                                  assign_weights(*net, locals[i]);
                                  const EvalResult test =
                                      evaluate_net(*net, test_images_, test_labels_, false);
@@ -335,7 +338,7 @@ private:
                              }});
         if (c_.baseline)
             tasks.push_back({test_size, [&] {
-                                 auto net = make_net(c_.model);
+                                 auto net = make_net_for(c_.model, central);
                                  assign_weights(*net, central);
                                  r.central_test_acc =
                                      evaluate_net(*net, test_images_, test_labels_, false).accuracy;
@@ -343,7 +346,7 @@ private:
         for (size_t m : distinct)
             tasks.push_back({test_size, [&, m] {
                                  phase(round, Phase::Evaluating, -1, methods[m]);
-                                 auto net = make_net(c_.model);
+                                 auto net = make_net_for(c_.model, merged.at(methods[m]));
                                  assign_weights(*net, merged.at(methods[m]));
                                  const EvalResult test = evaluate_net(*net, test_images_, test_labels_, true);
                                  r.merged[m] =

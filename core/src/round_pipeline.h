@@ -67,7 +67,8 @@ public:
 };
 
 struct PipelineContext {
-    const Dataset* test = nullptr; // the test images, which the merging side holds
+    const Dataset* test = nullptr;        // the test images, which the merging side holds
+    std::vector<std::string> class_names; // the data's, in label order
     Environments* environments = nullptr;
     ExperimentObserver* observer = nullptr;
     RunControl* control = nullptr;

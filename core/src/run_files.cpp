@@ -132,7 +132,7 @@ Json run_json(const RunResult& run) {
     Json j{{"format", kRunFormat}, {"version", kRunFormatVersion}, {"config", config_json(run.config)}};
     if (!run.lane.empty())
         j["lane"] = run.lane;
-    j["classes"] = class_names();
+    j["classes"] = run.class_names.empty() ? fashion_mnist_class_names() : run.class_names;
     Json envs = Json::array();
     for (const auto& e : run.envs)
         envs.push_back(Json{{"classes", e.classes}, {"train_size", e.train_size}, {"val_size", e.val_size}});
@@ -203,6 +203,9 @@ class Reader {
 public:
     explicit Reader(std::string source)
         : source_(std::move(source)) {}
+
+    // The run's class count, from its "classes": sizes every confusion matrix.
+    int classes = kFashionClasses;
 
     [[noreturn]] void fail(const std::string& path, const std::string& what) const {
         throw Error(source_ + ": field '" + path + "' " + what);
@@ -330,22 +333,24 @@ public:
     }
 
     ConfusionMatrix confusion(const Json& j, const std::string& path, const std::string& key) const {
-        const Json& rows = array(j, path, key, kNumClasses);
-        if (rows.size() != kNumClasses)
-            fail(join(path, key), "must have 10 rows");
-        ConfusionMatrix m{};
+        const size_t n = static_cast<size_t>(classes);
+        const Json& rows = array(j, path, key, n);
+        if (rows.size() != n)
+            fail(join(path, key), "must have " + std::to_string(n) + " rows, one per class");
+        ConfusionMatrix m = empty_confusion(classes);
         int64_t total = 0;
-        for (int t = 0; t < kNumClasses; ++t) {
+        for (size_t t = 0; t < n; ++t) {
             const auto row =
-                counts(rows[t], join(path, key) + "[" + std::to_string(t) + "]", kNumClasses, kMaxTestImages);
+                counts(rows[t], join(path, key) + "[" + std::to_string(t) + "]", n, kMaxTestImages);
             for (int64_t v : row)
                 total += v;
             if (total > kMaxTestImages)
                 fail(join(path, key), "counts more than the " + std::to_string(kMaxTestImages) +
                                           " test images any data set can hold");
-            if (row.size() != kNumClasses)
-                fail(join(path, key) + "[" + std::to_string(t) + "]", "must have 10 counts");
-            for (int p = 0; p < kNumClasses; ++p)
+            if (row.size() != n)
+                fail(join(path, key) + "[" + std::to_string(t) + "]",
+                     "must have " + std::to_string(n) + " counts, one per class");
+            for (size_t p = 0; p < n; ++p)
                 m[t][p] = row[p];
         }
         return m;
@@ -399,12 +404,12 @@ ExperimentConfig config_from(const Reader& rd, const Json& j) {
             value = rd.strings(j, p, d.key);
             break;
         case SettingType::ClassGroups: {
-            const Json& groups = rd.array(j, p, d.key, kNumClasses);
+            const Json& groups = rd.array(j, p, d.key, kMaxClasses);
             std::vector<std::vector<int>> classes;
             for (size_t k = 0; k < groups.size(); ++k) {
                 std::vector<int> group;
-                for (int64_t cls : rd.counts(groups[k], path + "[" + std::to_string(k) + "]", kNumClasses)) {
-                    if (cls >= kNumClasses)
+                for (int64_t cls : rd.counts(groups[k], path + "[" + std::to_string(k) + "]", kMaxClasses)) {
+                    if (cls >= kMaxClasses)
                         rd.fail(path, "names class " + std::to_string(cls));
                     group.push_back(static_cast<int>(cls));
                 }
@@ -457,7 +462,7 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
         m.epochs = static_cast<int>(rd.integer(e, ep, "epochs", 0, 1000));
         m.test_acc = rd.fraction(e, ep, "test_acc");
         m.test_confusion = rd.confusion(e, ep, "test_confusion");
-        insight_json::check_class_acc(e, ep, fail);
+        insight_json::check_class_acc(e, ep, rd.classes, fail);
         // Files written before bytes were counted have none: zero.
         if (e.is_object() && e.contains("bytes")) {
             const Json& b = rd.at(e, ep, "bytes");
@@ -485,7 +490,7 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
         mm.test_acc = rd.fraction(m, mp, "test_acc");
         mm.test_loss = rd.loss(m, mp, "test_loss");
         mm.confusion = rd.confusion(m, mp, "confusion");
-        insight_json::check_class_acc(m, mp, fail);
+        insight_json::check_class_acc(m, mp, rd.classes, fail);
         const Json& ev = rd.array(m, mp, "env_val_acc", 10);
         for (size_t k = 0; k < ev.size(); ++k) {
             mm.env_val_acc.push_back(rd.fraction(ev, mp + ".env_val_acc", k));
@@ -578,6 +583,20 @@ RunResult run_from_value(const Json& j, const std::string& source) {
     RunResult run;
     run.format_version = static_cast<int>(version);
     run.config = config_from(rd, rd.at(j, "", "config"));
+    run.class_names = fashion_mnist_class_names();
+    if (j.contains("classes")) {
+        const Json& names = rd.array(j, "", "classes", kMaxClasses);
+        if (names.size() < 2)
+            rd.fail("classes", "must name 2 to " + std::to_string(kMaxClasses) + " classes");
+        run.class_names.clear();
+        for (size_t i = 0; i < names.size(); ++i) {
+            if (!names[i].is_string() || names[i].get_ref<const std::string&>().size() > 255)
+                rd.fail("classes[" + std::to_string(i) + "]", "must be a class name of at most 255 bytes");
+            run.class_names.push_back(names[i].get<std::string>());
+        }
+    }
+    run.config.classes = static_cast<int>(run.class_names.size());
+    rd.classes = run.config.classes;
     if (j.contains("lane"))
         run.lane = rd.str(j, "", "lane");
     const Json& envs = rd.array(j, "", "envs", 10);
@@ -591,8 +610,9 @@ RunResult run_from_value(const Json& j, const std::string& source) {
     for (size_t k = 0; k < envs.size(); ++k) {
         const std::string ep = "envs[" + std::to_string(k) + "]";
         EnvironmentSummary e;
-        for (int64_t c : rd.counts(rd.array(envs[k], ep, "classes", 10), ep + ".classes", 10)) {
-            if (c >= kNumClasses)
+        for (int64_t c :
+             rd.counts(rd.array(envs[k], ep, "classes", kMaxClasses), ep + ".classes", kMaxClasses)) {
+            if (c >= run.config.classes)
                 rd.fail(ep + ".classes", "names class " + std::to_string(c));
             e.classes.push_back(static_cast<int>(c));
         }

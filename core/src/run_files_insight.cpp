@@ -115,12 +115,12 @@ void add_round_fields(const RoundResult& r, Json& out) {
         Json{{"from", "env 1"}, {"to", "env 2"}, {"images", r.env_path->images}, {"points", points}};
 }
 
-void check_class_acc(const Json& owner, const std::string& path, const Fail& fail) {
+void check_class_acc(const Json& owner, const std::string& path, int classes, const Fail& fail) {
     const auto it = owner.find("class_acc");
     if (it == owner.end())
         return;
-    if (!it->is_array() || it->size() != kNumClasses)
-        fail(path + ".class_acc", "must hold 10 accuracies");
+    if (!it->is_array() || it->size() != static_cast<size_t>(classes))
+        fail(path + ".class_acc", "must hold " + std::to_string(classes) + " accuracies, one per class");
     for (const Json& v : *it)
         if (!v.is_null() && !is_fraction(v))
             fail(path + ".class_acc", "must hold accuracies in [0, 1] or null");

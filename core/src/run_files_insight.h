@@ -22,7 +22,7 @@ void add_round_fields(const RoundResult& round, Json& out);
 
 // Checks a "class_acc" list if present: the numbers are derived from the
 // confusion matrix again when needed, so they are only validated here.
-void check_class_acc(const Json& owner, const std::string& path, const Fail& fail);
+void check_class_acc(const Json& owner, const std::string& path, int classes, const Fail& fail);
 // Reads "provenance" and "interpolation" when present (runs of format 1
 // have neither).
 void read_round_fields(const Json& round, const std::string& path, size_t envs, RoundResult& out,

@@ -15,11 +15,12 @@
 namespace mergelab {
 namespace {
 
+// One list per class, as many as the highest label says: the training set
+// of an image folder holds every one of its classes.
 std::vector<IndexList> indices_by_class(const std::vector<uint8_t>& labels) {
-    std::vector<IndexList> by_class(kNumClasses);
+    std::vector<IndexList> by_class(label_class_count(labels));
     for (size_t i = 0; i < labels.size(); ++i)
-        if (labels[i] < kNumClasses)
-            by_class[labels[i]].push_back(static_cast<int64_t>(i));
+        by_class[labels[i]].push_back(static_cast<int64_t>(i));
     return by_class;
 }
 
@@ -50,12 +51,19 @@ public:
         : assignment_(std::move(assignment)) {}
     std::vector<IndexList> partition(const std::vector<uint8_t>& labels, int envs,
                                      uint64_t seed) const override {
-        const auto groups = assignment_.empty() ? default_class_assignment(envs) : assignment_;
+        auto by_class = indices_by_class(labels);
+        const auto groups =
+            assignment_.empty() ? default_class_assignment(envs, int(by_class.size())) : assignment_;
         if (static_cast<int>(groups.size()) != envs)
             throw UsageError("--classes names " + std::to_string(groups.size()) +
                              " environments but --envs is " + std::to_string(envs));
+        // A class with no training image holds nothing (make_environments
+        // refuses classes the data does not have at all).
+        for (const auto& group : groups)
+            for (int c : group)
+                if (c >= int(by_class.size()))
+                    by_class.resize(size_t(c) + 1);
         std::mt19937_64 rng(derive_seed(seed, 2));
-        const auto by_class = indices_by_class(labels);
         std::vector<IndexList> parts(envs);
         for (int k = 0; k < envs; ++k) {
             for (int c : groups[k])
@@ -142,13 +150,21 @@ std::unique_ptr<Partitioner> make_dirichlet_partitioner(double alpha) {
     return std::make_unique<DirichletPartitioner>(alpha);
 }
 
-std::vector<std::vector<int>> default_class_assignment(int envs) {
-    if (envs < 1 || envs > kNumClasses)
-        throw UsageError("an H split needs 1 to 10 environments, got " + std::to_string(envs));
+int label_class_count(const std::vector<uint8_t>& labels) {
+    int highest = 0;
+    for (uint8_t l : labels)
+        highest = std::max<int>(highest, l);
+    return highest + 1;
+}
+
+std::vector<std::vector<int>> default_class_assignment(int envs, int classes) {
+    if (envs < 1 || envs > classes)
+        throw UsageError("an H split needs 1 to " + std::to_string(classes) +
+                         " environments (one class each), got " + std::to_string(envs));
     std::vector<std::vector<int>> groups(envs);
     int c = 0;
     for (int k = 0; k < envs; ++k) {
-        const int size = kNumClasses / envs + (k < kNumClasses % envs ? 1 : 0);
+        const int size = classes / envs + (k < classes % envs ? 1 : 0);
         for (int i = 0; i < size; ++i)
             groups[k].push_back(c++);
     }
@@ -164,8 +180,8 @@ std::vector<std::vector<int>> parse_class_assignment(const std::string& text) {
         if (s.empty() || s.size() > 2 || !std::all_of(s.begin(), s.end(), ::isdigit))
             throw bad("'" + s + "' is not a class number");
         const int c = std::stoi(s);
-        if (c >= kNumClasses)
-            throw bad("class " + s + " is outside 0-9");
+        if (c >= kMaxClasses)
+            throw bad("class " + s + " is outside 0-" + std::to_string(kMaxClasses - 1));
         return c;
     };
     std::vector<std::vector<int>> groups;
@@ -298,8 +314,8 @@ void validate(const SplitSpec& spec) {
     if (kind->uses_classes && !spec.classes.empty() && static_cast<int>(spec.classes.size()) != spec.envs)
         throw setting_error("classes", "names " + std::to_string(spec.classes.size()) +
                                            " environments but --envs is " + std::to_string(spec.envs));
-    if (kind->uses_classes && spec.classes.empty() && spec.envs > kNumClasses)
-        throw setting_error("envs", "cannot exceed the 10 classes in an H split");
+    if (kind->uses_classes && spec.classes.empty() && spec.envs > kMaxClasses)
+        throw setting_error("envs", "cannot exceed the classes in an H split");
 }
 
 std::unique_ptr<Partitioner> make_partitioner(const SplitSpec& spec) {
@@ -307,8 +323,24 @@ std::unique_ptr<Partitioner> make_partitioner(const SplitSpec& spec) {
     return find_split(spec.kind)->make(spec);
 }
 
-std::vector<EnvironmentData> make_environments(const SplitSpec& spec, const std::vector<uint8_t>& labels,
-                                               uint64_t seed) {
+std::vector<EnvironmentData> make_environments(const SplitSpec& given, const std::vector<uint8_t>& labels,
+                                               uint64_t seed, int classes) {
+    SplitSpec spec = given;
+    // H's default groups divide the data's classes, which the labels alone
+    // may not show (a class with no training image).
+    const SplitKind* kind = find_split(spec.kind);
+    if (classes <= 0)
+        classes = label_class_count(labels);
+    if (kind && kind->uses_classes && spec.classes.empty())
+        spec.classes = default_class_assignment(spec.envs, classes);
+    if (kind && kind->uses_classes)
+        for (const auto& group : spec.classes)
+            for (int c : group)
+                if (c >= classes)
+                    throw setting_error("classes", "class " + std::to_string(c) +
+                                                       " is not in the data, whose " +
+                                                       std::to_string(classes) + " classes are 0-" +
+                                                       std::to_string(classes - 1));
     const auto parts = make_partitioner(spec)->partition(labels, spec.envs, seed);
     std::vector<EnvironmentData> envs(parts.size());
     for (size_t k = 0; k < parts.size(); ++k) {

@@ -14,7 +14,7 @@ namespace mergelab {
 
 StatNet::StatNet(const std::string& arch, const WeightSet& weights) {
     check_weights(arch, weights, "model");
-    net_ = make_net(arch);
+    net_ = make_net_for(arch, weights);
     assign_weights(*net_, weights);
     net_->to(torch::kFloat64);
     net_->eval();

@@ -71,11 +71,11 @@ public:
     virtual void absorb(const std::vector<const WeightSet*>& changes, int envs) = 0;
 };
 
-// Environment-side state of `rule` for an environment holding `classes`
-// (FedRS reads them); nullptr for plain training. Throws UsageError for an
-// unknown rule.
+// Environment-side state of `rule` for an environment holding `classes` of
+// the data's `class_count` (FedRS reads them); nullptr for plain training.
+// Throws UsageError for an unknown rule.
 std::unique_ptr<LocalRuleState> make_local_rule(const Choice& rule, double lr,
-                                                const std::vector<int>& classes);
+                                                const std::vector<int>& classes, int class_count);
 // The merging side, for a model shaped like `like`; nullptr when the rule
 // shares nothing.
 std::unique_ptr<RuleServer> make_rule_server(const Choice& rule, const WeightSet& like);
@@ -107,7 +107,7 @@ class Trainer {
 public:
     Trainer(const ExperimentConfig& config, const WeightSet& initial)
         : config_(config)
-        , net_(make_net(config.model)) {
+        , net_(make_net_for(config.model, initial)) {
         assign_weights(*net_, initial);
     }
 

@@ -169,7 +169,7 @@
         <translation>자동</translation>
     </message>
     <message>
-        <location filename="../../core/src/dataset.cpp" line="+22"/>
+        <location filename="../../core/src/dataset.cpp" line="+23"/>
         <source>T-shirt/top</source>
         <translation>티셔츠/상의</translation>
     </message>
@@ -259,7 +259,7 @@
         <translation>논문의 H 실험: 두 환경에 클래스 0-4와 5-9, 로컬 1에포크씩 6라운드</translation>
     </message>
     <message>
-        <location filename="../../core/src/model.cpp" line="+74"/>
+        <location filename="../../core/src/model.cpp" line="+79"/>
         <source>CNN (2 conv + 2 linear)</source>
         <translation>CNN (합성곱 2 + 선형 2)</translation>
     </message>
@@ -270,6 +270,16 @@
     </message>
     <message>
         <location line="+13"/>
+        <source>CNN for colour (2 conv + 2 linear)</source>
+        <translation>컬러용 CNN (합성곱 2 + 선형 2)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the CNN&apos;s layers for 32x32 colour images (3 input channels): for image folders in colour</source>
+        <translation>32x32 컬러 이미지(입력 채널 3개)를 위한 CNN 층: 컬러 이미지 폴더용</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>MLP (2 linear)</source>
         <translation>MLP (선형 2)</translation>
     </message>
@@ -619,7 +629,7 @@
         <translation>마지막뿐 아니라 모든 라운드의 모델을 보관</translation>
     </message>
     <message>
-        <location filename="../../core/src/split.cpp" line="+239"/>
+        <location filename="../../core/src/split.cpp" line="+255"/>
         <source>V: every environment has all classes</source>
         <translation>V: 모든 환경이 모든 클래스를 가짐</translation>
     </message>
@@ -664,12 +674,12 @@
         <translation>MergeLab은 다음 시작부터 %1로 표시됩니다. 지금 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../ui/palette.cpp" line="+87"/>
+        <location filename="../../ui/palette.cpp" line="+91"/>
         <source>Env %1</source>
         <translation>환경 %1</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../ui/class_names.cpp" line="+46"/>
         <source>T-shirt</source>
         <translation>티셔츠</translation>
     </message>
@@ -1277,7 +1287,7 @@
         <translation>병합 모델, 또는 병합 전 한 환경의 자체 모델</translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location line="+129"/>
         <location line="+66"/>
         <source>%1 (local model)</source>
         <translation>%1 (로컬 모델)</translation>
@@ -1395,7 +1405,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::ExperimentRunner</name>
     <message>
-        <location filename="../../ui/experiment_runner.cpp" line="+151"/>
+        <location filename="../../ui/experiment_runner.cpp" line="+152"/>
         <source>%1 failed: %2</source>
         <translation>%1 실패: %2</translation>
     </message>
@@ -1533,12 +1543,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>프로세스 %1</translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>all 10 classes</source>
-        <translation>모든 10개 클래스</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+18"/>
         <source>class %1</source>
         <translation>클래스 %1</translation>
     </message>
@@ -1554,7 +1559,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1라운드</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-6"/>
+        <source>all %1 classes</source>
+        <translation>모든 %1개 클래스</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>%1 test images</source>
         <translation>시험 이미지 %1장</translation>
     </message>
@@ -1599,7 +1609,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1: 모델과 결과를 디스크에 저장</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_boxes.cpp" line="+26"/>
+        <location filename="../../ui/flow_boxes.cpp" line="+28"/>
         <source>T-shirt</source>
         <translation>티셔츠</translation>
     </message>
@@ -1649,7 +1659,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>부츠</translation>
     </message>
     <message>
-        <location line="+164"/>
+        <location line="+160"/>
         <source>%1 images</source>
         <translation>이미지 %1장</translation>
     </message>
@@ -2292,7 +2302,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+243"/>
+        <location line="+248"/>
         <source> no rounds yet </source>
         <translation> 아직 라운드 없음 </translation>
     </message>
@@ -2349,7 +2359,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-224"/>
+        <location filename="../../ui/main_window.cpp" line="-229"/>
         <source>Lane:</source>
         <translation>레인:</translation>
     </message>
@@ -2414,7 +2424,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+53"/>
         <source>Each environment K joins with: mergelab-cli env --connect %1 --rank K --token %2</source>
         <translation>각 환경 K는 다음으로 참여합니다: mergelab-cli env --connect %1 --rank K --token %2</translation>
     </message>
@@ -2645,7 +2655,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="-106"/>
-        <location filename="../../ui/main_window_files.cpp" line="+87"/>
+        <location filename="../../ui/main_window_files.cpp" line="+90"/>
         <source>MergeLab: %1</source>
         <translation>MergeLab: %1</translation>
     </message>
@@ -2662,7 +2672,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행 저장</translation>
     </message>
     <message>
-        <location line="-169"/>
+        <location line="-172"/>
         <source>&amp;Export view (%1)…</source>
         <translation>보기 내보내기(&amp;E) (%1)…</translation>
     </message>
@@ -2672,7 +2682,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+39"/>
         <source>no test images for the samples view: %1</source>
         <translation>표본 보기에 쓸 시험 이미지가 없습니다: %1</translation>
     </message>
@@ -2870,7 +2880,7 @@ Save the run in a new folder %2 inside it instead?</source>
 <context>
     <name>mergelab::ui::MethodsView</name>
     <message>
-        <location filename="../../ui/methods_view.cpp" line="+51"/>
+        <location filename="../../ui/methods_view.cpp" line="+55"/>
         <source>&amp;Difference:</source>
         <translation>차이(&amp;D):</translation>
     </message>
@@ -2880,7 +2890,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>빼기</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+85"/>
         <source>%1 minus %2</source>
         <translation>%1 빼기 %2</translation>
     </message>
@@ -3099,7 +3109,7 @@ this run merges with %1 only</source>
         <translation>이 실행은 시험 이미지 %1장의 예측을 갖고 있지만 불러온 시험 세트는 %2장입니다: 서로 맞지 않아 틀린 이미지를 보이지 않습니다.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+20"/>
         <source>%1: %2 of %3 test images wrong</source>
         <translation>%1: 시험 이미지 %3장 중 %2장 틀림</translation>
     </message>
@@ -3261,17 +3271,17 @@ this run merges with %1 only</source>
         <translation>각 클래스를 어느 환경이 가질지 표시하세요; 클래스마다 한 번까지</translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+105"/>
         <source>Run as</source>
         <translation>실행 방식</translation>
     </message>
     <message>
-        <location line="-245"/>
+        <location line="-241"/>
         <source>Merging</source>
         <translation>병합</translation>
     </message>
     <message>
-        <location line="+193"/>
+        <location line="+189"/>
         <source>Compare on the same local models</source>
         <translation>같은 로컬 모델로 비교</translation>
     </message>
@@ -3279,10 +3289,6 @@ this run merges with %1 only</source>
         <location line="+1"/>
         <source>Lanes: one experiment per method</source>
         <translation>레인: 방법마다 실험 하나</translation>
-    </message>
-    <message>
-        <source>Mode</source>
-        <translation type="vanished">방식</translation>
     </message>
     <message>
         <location line="+14"/>
@@ -3295,32 +3301,32 @@ this run merges with %1 only</source>
         <translation>전략</translation>
     </message>
     <message>
-        <location line="-209"/>
+        <location line="-205"/>
         <source>Training</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="+62"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="+63"/>
         <source>Ready: press Start (Ctrl+R)</source>
         <translation>준비됨: 시작을 누르세요 (Ctrl+R)</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+83"/>
         <source>Class counts appear once the data folder holds the training labels</source>
         <translation>데이터 폴더에 학습 레이블이 있으면 클래스 수가 나타납니다</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel.cpp" line="+333"/>
+        <location filename="../../ui/setup_panel.cpp" line="+329"/>
         <source>%1 holds class %2</source>
         <translation>%1이 클래스 %2를 가짐</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="-67"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="-88"/>
         <source>A run is going on: the setup is locked until it ends (Stop ends it now).</source>
         <translation>실행 중입니다: 끝날 때까지 설정이 잠깁니다 (중지하면 지금 끝납니다).</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+117"/>
         <source>%1 is not a folder; choose the Fashion-MNIST folder</source>
         <translation>%1은 폴더가 아닙니다; Fashion-MNIST 폴더를 고르세요</translation>
     </message>
@@ -3330,7 +3336,12 @@ this run merges with %1 only</source>
         <translation>%1에 train-images-idx3-ubyte(.gz)도, 이미지의 클래스 폴더도 없습니다</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+2"/>
+        <source>%1 reads colour images: choose a folder of images, or the model cnn</source>
+        <translation>%1은(는) 컬러 이미지를 읽습니다: 이미지 폴더를 고르거나 모델 cnn을 고르세요</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>%1 holds no class</source>
         <translation>%1에 클래스가 없습니다</translation>
     </message>

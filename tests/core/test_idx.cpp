@@ -428,7 +428,7 @@ void TestIdx::fifosAreRefusedWithoutWaiting() {
 }
 
 void TestIdx::classNames() {
-    const auto& names = mergelab::class_names();
+    const auto& names = mergelab::fashion_mnist_class_names();
     QCOMPARE(names.size(), size_t(10));
     QCOMPARE(QString::fromStdString(names[0]), QString("T-shirt/top"));
     QCOMPARE(QString::fromStdString(names[5]), QString("Sandal"));

@@ -21,6 +21,7 @@
 #include "mergelab/experiment.h"
 #include "mergelab/idx.h"
 #include "mergelab/image_folder.h"
+#include "mergelab/run_files.h"
 #include "support/image_files.h"
 #include "support/process.h"
 #include "support/synthetic.h"
@@ -62,7 +63,7 @@ void write_jpeg(const std::string& path, const uint8_t* pixels, int width, int h
 // The images in the loader's order: by class, then by file name.
 Dataset in_folder_order(const Dataset& data) {
     Dataset out;
-    for (int c = 0; c < kNumClasses; ++c)
+    for (int c = 0; c < kFashionClasses; ++c)
         for (int64_t i = 0; i < data.size(); ++i)
             if (data.labels[size_t(i)] == c) {
                 out.labels.push_back(uint8_t(c));
@@ -296,6 +297,87 @@ private slots:
         const auto wrong = run_cli(run + QStringList{"0.95"});
         QCOMPARE(wrong.exit_code, 2);
         QVERIFY2(wrong.err.contains("--test-fraction"), qPrintable(wrong.err));
+    }
+
+    // A generated colour set of five named classes: the colour model trains
+    // it far beyond chance (20 %) in a 2-environment H run, and the run
+    // names the classes as the folders do; the grey model refuses nothing
+    // but reads the same folder as grey.
+    void aColourSetTrainsTheColourModel() {
+        const std::string dir = tmp_.filePath("shapes").toStdString();
+        testing::write_colour_shapes(dir, 60, 5);
+        QVERIFY(image_folder_is_colour(dir));
+        QCOMPARE(image_folder_class_names(dir), testing::colour_shape_classes());
+        DataLoadOptions load;
+        load.colour = true;
+        load.test_fraction = 0.25;
+        qputenv("XDG_CACHE_HOME", tmp_.filePath("shape-cache").toUtf8());
+        const FashionMnist data = load_fashion_mnist(dir, DataPart::Both, load);
+        QCOMPARE(data.class_names, testing::colour_shape_classes());
+        QCOMPARE(data.train.channels, 3);
+        QCOMPARE(data.train.side, kColourImageSide);
+        QCOMPARE(data.train.size(), int64_t(225));
+        QCOMPARE(data.test.size(), int64_t(75));
+        QCOMPARE(data.train.pixels.size(), size_t(225 * 3 * 32 * 32));
+
+        ExperimentConfig c = testing::small_config(4);
+        c.model = "cnn-rgb";
+        c.split.kind = "H";
+        c.compare = {"avg"};
+        c.local_epochs = 2;
+        const auto runs = run_experiment(c, data);
+        const RunResult& run = runs.at(0);
+        QCOMPARE(run.class_names, testing::colour_shape_classes());
+        // The default H groups of five classes: 0-2 and 3-4.
+        QCOMPARE(run.envs.at(0).classes, (std::vector<int>{0, 1, 2}));
+        QCOMPARE(run.envs.at(1).classes, (std::vector<int>{3, 4}));
+        const MethodMetrics& merged = run.rounds.back().merged.at(0);
+        QCOMPARE(merged.confusion.size(), size_t(5));
+        QVERIFY2(merged.test_acc > 0.6, qPrintable(QString::number(merged.test_acc)));
+        // Each environment alone knows only its own classes.
+        for (const auto& e : run.rounds.back().envs)
+            QVERIFY2(e.test_acc < 0.7, qPrintable(QString::number(e.test_acc)));
+
+        // The run file keeps the names and 5x5 matrices, and reads back.
+        const std::string out = tmp_.filePath("shapes-run").toStdString();
+        c.out_dir = out;
+        c.rounds = 1;
+        run_experiment(c, data);
+        const auto back = load_runs(out);
+        QCOMPARE(back.at(0).class_names, testing::colour_shape_classes());
+        QCOMPARE(back.at(0).config.classes, 5);
+        QCOMPARE(back.at(0).rounds.at(0).merged.at(0).confusion.size(), size_t(5));
+
+        // The grey model on colour data, and the colour model on grey data.
+        ExperimentConfig grey = c;
+        grey.model = "cnn";
+        grey.out_dir.clear();
+        QVERIFY_THROWS_EXCEPTION(UsageError, run_experiment(grey, data));
+        const FashionMnist asGrey = load_fashion_mnist(dir, DataPart::Both);
+        QCOMPARE(asGrey.train.channels, 1);
+        QCOMPARE(run_experiment(grey, asGrey).at(0).rounds.size(), size_t(1));
+    }
+
+    // The command line decodes colour for the colour model and names the
+    // classes in run.json and its table.
+    void theCommandLineTrainsAColourFolder() {
+        const QString dir = tmp_.filePath("shapes-cli");
+        testing::write_colour_shapes(dir.toStdString(), 20, 9);
+        qputenv("XDG_CACHE_HOME", tmp_.filePath("cli-cache").toUtf8());
+        const QString out = tmp_.filePath("shapes-cli-run");
+        const auto r = run_cli({"run", "--data", dir, "--model", "cnn-rgb", "--split", "H", "--rounds", "1",
+                                "--batch", "16", "--threads", "1", "--out", out});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        QFile f(out + "/run.json");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray json = f.readAll();
+        QVERIFY(json.contains("\"yellow cross\""));
+        const auto grey = run_cli({"run", "--data", "/usr/share/datasets/fashion-mnist", "--model", "cnn-rgb",
+                                   "--rounds", "1", "--train-limit", "100"});
+        if (!testing::real_data_dir().isEmpty()) {
+            QCOMPARE(grey.exit_code, 2);
+            QVERIFY2(grey.err.contains("cnn-rgb"), qPrintable(grey.err));
+        }
     }
 
     // 2,000 real test images as PNG files: loaded back they equal the IDX

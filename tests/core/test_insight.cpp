@@ -139,13 +139,13 @@ private slots:
         const Dataset test = testing::make_synthetic_dataset(20, 2); // 200 images
         const auto subset = stratified_subset(test.labels, 57);
         QCOMPARE(subset.size(), size_t(57));
-        std::array<int, kNumClasses> per{};
+        std::array<int, kFashionClasses> per{};
         for (size_t i = 0; i < subset.size(); ++i) {
             if (i)
                 QVERIFY(subset[i] > subset[i - 1]);
             ++per[test.labels[size_t(subset[i])]];
         }
-        for (int c = 0; c < kNumClasses; ++c)
+        for (int c = 0; c < kFashionClasses; ++c)
             QCOMPARE(per[c], c < 7 ? 6 : 5);
         QCOMPARE(stratified_subset(test.labels, 57), subset);
         QCOMPARE(stratified_subset(test.labels, 100000).size(), size_t(200));

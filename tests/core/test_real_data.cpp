@@ -28,7 +28,7 @@ private slots:
         QCOMPARE(data_.train.size(), int64_t(60000));
         QCOMPARE(data_.test.size(), int64_t(10000));
         QCOMPARE(int64_t(data_.train.pixels.size()), int64_t(60000) * kImagePixels);
-        std::array<int, kNumClasses> count{};
+        std::array<int, kFashionClasses> count{};
         for (auto l : data_.test.labels)
             count[l]++;
         for (int c : count)

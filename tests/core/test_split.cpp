@@ -105,8 +105,8 @@ private slots:
                                    << "no classes";
         QTest::newRow("trailing empty") << "0-4;"
                                         << "no classes";
-        QTest::newRow("out of range") << "0-4;5-10"
-                                      << "outside";
+        QTest::newRow("out of range") << "0-4;5-100"
+                                      << "not a class number";
         QTest::newRow("not a number") << "0-4;x"
                                       << "not a class";
         QTest::newRow("backwards") << "4-0;5-9"
@@ -121,6 +121,43 @@ private slots:
         } catch (const UsageError& e) {
             QVERIFY2(QString(e.what()).contains(reason), e.what());
         }
+    }
+
+    // Data of five classes (an image folder): H's default groups divide
+    // five, V and Dirichlet use every class, and a group naming a class the
+    // data lacks is refused by name.
+    void anyClassCountSplits() {
+        std::vector<uint8_t> labels;
+        for (int i = 0; i < 40; ++i)
+            for (int c = 0; c < 5; ++c)
+                labels.push_back(uint8_t(c));
+        QCOMPARE(label_class_count(labels), 5);
+        SplitSpec h;
+        h.kind = "H";
+        auto envs = make_environments(h, labels, 1, 5);
+        QCOMPARE(envs[0].classes, (std::vector<int>{0, 1, 2}));
+        QCOMPARE(envs[1].classes, (std::vector<int>{3, 4}));
+        SplitSpec v;
+        envs = make_environments(v, labels, 1, 5);
+        QCOMPARE(envs[1].classes, (std::vector<int>{0, 1, 2, 3, 4}));
+        SplitSpec d;
+        d.kind = "dirichlet";
+        d.alpha = 1;
+        envs = make_environments(d, labels, 1, 5);
+        std::set<int> all;
+        for (const auto& e : envs)
+            all.insert(e.classes.begin(), e.classes.end());
+        QCOMPARE(all, (std::set<int>{0, 1, 2, 3, 4}));
+        h.classes = parse_class_assignment("0-2;3-6");
+        try {
+            make_environments(h, labels, 1, 5);
+            QFAIL("a class the data lacks was accepted");
+        } catch (const UsageError& e) {
+            QVERIFY2(QString(e.what()).contains("class 5 is not in the data"), e.what());
+        }
+        QCOMPARE(default_class_assignment(2, 100)[1].front(), 50);
+        QCOMPARE(default_class_assignment(3, 5), (std::vector<std::vector<int>>{{0, 1}, {2, 3}, {4}}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, default_class_assignment(6, 5));
     }
 
     void dirichletIsDisjointNonEmptyAndSkewedBySmallAlpha() {

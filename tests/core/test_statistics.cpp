@@ -36,7 +36,7 @@ Dataset random_images(int count, uint32_t seed, std::vector<int> labels = {}) {
     for (auto& p : d.pixels)
         p = uint8_t(rng() % 256);
     for (int i = 0; i < count; ++i)
-        d.labels.push_back(uint8_t(labels.empty() ? rng() % kNumClasses : labels[size_t(i)]));
+        d.labels.push_back(uint8_t(labels.empty() ? rng() % kFashionClasses : labels[size_t(i)]));
     return d;
 }
 
@@ -116,9 +116,9 @@ Moments moments(const std::vector<Vec>& rows, int dim) {
     return m;
 }
 
-double compare_moments(const FeatureStatistics& got, const std::array<Moments, kNumClasses>& want) {
+double compare_moments(const FeatureStatistics& got, const std::array<Moments, kFashionClasses>& want) {
     double worst = 0;
-    for (int c = 0; c < kNumClasses; ++c) {
+    for (int c = 0; c < kFashionClasses; ++c) {
         const auto& g = got.classes[size_t(c)];
         const auto& w = want[size_t(c)];
         if (g.count != w.count)
@@ -371,11 +371,11 @@ private slots:
         const FeatureStatistics stats = penultimate_statistics(arch.toStdString(), w, data, 1);
         QCOMPARE(stats.dim, int64_t(128));
         const auto net = float64_net::load(w);
-        std::array<std::vector<Vec>, kNumClasses> rows;
+        std::array<std::vector<Vec>, kFashionClasses> rows;
         for (size_t n = 0; n < labels.size(); ++n)
             rows[size_t(labels[n])].push_back(float64_net::forward(net, data, int64_t(n)).a);
-        std::array<Moments, kNumClasses> want;
-        for (int c = 0; c < kNumClasses; ++c)
+        std::array<Moments, kFashionClasses> want;
+        for (int c = 0; c < kFashionClasses; ++c)
             want[size_t(c)] = moments(rows[size_t(c)], 128);
         const double worst = compare_moments(stats, want);
         qInfo("Penultimate moments (%s): largest error %.3g", qPrintable(arch), worst);
@@ -392,7 +392,7 @@ private slots:
         std::normal_distribution<double> normal(0, 1);
         // Rows per class and environment: absent, single and shared classes.
         const int counts[3][4] = {{5, 1, 0, 3}, {2, 0, 0, 1}, {7, 0, 1, 0}};
-        std::array<std::vector<Vec>, kNumClasses> all;
+        std::array<std::vector<Vec>, kFashionClasses> all;
         std::vector<FeatureStatistics> envs(3);
         for (int k = 0; k < 3; ++k) {
             envs[size_t(k)].dim = dim;
@@ -413,8 +413,8 @@ private slots:
             }
         }
         const FeatureStatistics pooled = pool_feature_statistics({&envs[0], &envs[1], &envs[2]});
-        std::array<Moments, kNumClasses> want;
-        for (int c = 0; c < kNumClasses; ++c)
+        std::array<Moments, kFashionClasses> want;
+        for (int c = 0; c < kFashionClasses; ++c)
             want[size_t(c)] = moments(all[size_t(c)], dim);
         const double worst = compare_moments(pooled, want);
         qInfo("Pooled moments: largest error %.3g", worst);
@@ -439,7 +439,7 @@ private slots:
         QVERIFY(a.values == sample_virtual_features(g, 20000, 7).values);
         QVERIFY(a.labels == sample_virtual_features(g, 20000, 7).labels);
         QVERIFY(a.values != sample_virtual_features(g, 20000, 8).values);
-        std::array<std::vector<Vec>, kNumClasses> rows;
+        std::array<std::vector<Vec>, kFashionClasses> rows;
         int switches = 0;
         for (int64_t n = 0; n < a.size(); ++n) {
             rows[a.labels[size_t(n)]].push_back(Vec(a.values.begin() + n * 3, a.values.begin() + n * 3 + 3));

@@ -11,11 +11,11 @@ Dataset make_synthetic_dataset(int per_class, uint64_t seed) {
     std::mt19937_64 rng(seed);
     std::uniform_int_distribution<int> noise(0, 60);
     Dataset data;
-    data.labels.reserve(static_cast<size_t>(per_class) * kNumClasses);
+    data.labels.reserve(static_cast<size_t>(per_class) * kFashionClasses);
     data.pixels.reserve(data.labels.capacity() * kImagePixels);
     // Interleave classes so any prefix holds every class.
     for (int i = 0; i < per_class; ++i) {
-        for (int c = 0; c < kNumClasses; ++c) {
+        for (int c = 0; c < kFashionClasses; ++c) {
             data.labels.push_back(static_cast<uint8_t>(c));
             // Class c owns a 7x7 block at a position of its own in a 4x4 grid.
             const int block_row = (c / 4) * 7;

@@ -37,7 +37,7 @@ RunResult small_run() {
             MethodMetrics metrics;
             metrics.method = m;
             metrics.test_acc = 0.7 + 0.05 * n;
-            for (int c = 0; c < kNumClasses; ++c)
+            for (int c = 0; c < kFashionClasses; ++c)
                 metrics.confusion[c][c] = 90, metrics.confusion[c][(c + 1) % 10] = 10;
             r.merged.push_back(metrics);
         }

@@ -64,7 +64,7 @@ private slots:
         view.setRunModel(&model_);
         view.setSource("max");
         const RunPtr run = model_.run();
-        for (int c = 0; c < kNumClasses; ++c) {
+        for (int c = 0; c < kFashionClasses; ++c) {
             const QVector<double> line = view.classLine(c);
             QCOMPARE(line.size(), 3);
             for (int r = 0; r < 3; ++r)

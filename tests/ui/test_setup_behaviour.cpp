@@ -18,10 +18,12 @@
 #include <QWheelEvent>
 
 #include "class_counts.h"
+#include "class_names.h"
 #include "insight_kit.h"
 #include "main_window.h"
 #include "setup_panel.h"
 #include "support/image_files.h"
+#include "support/process.h"
 #include "support/synthetic.h"
 
 using namespace mergelab;
@@ -89,6 +91,45 @@ private slots:
         panel.setConfig(c);
         QTRY_VERIFY(!panel.isValid());
         QVERIFY2(panel.problemText().contains("class folders"), qPrintable(panel.problemText()));
+    }
+
+    // A colour folder of five named classes: the class grid's rows are its
+    // folder names, H divides five classes, the model becomes the colour
+    // one, and the views name the classes; IDX data refuses the colour
+    // model beside its field.
+    void aColourFolderNamesItsClassesAndPicksTheColourModel() {
+        const QString shapes = dir_.filePath("shapes");
+        testing::write_colour_shapes(shapes.toStdString(), 6, 3);
+        SetupPanel panel;
+        ExperimentConfig c = small(1);
+        c.data_dir = shapes.toStdString();
+        c.split.kind = "H";
+        c.split.envs = 2;
+        QSignalSpy named(&panel, &SetupPanel::classNamesChanged);
+        panel.setConfig(c);
+        QTRY_VERIFY(panel.config().model == "cnn-rgb");
+        QCOMPARE(class_count(), 5);
+        QCOMPARE(class_name(4), QString("yellow cross"));
+        auto* grid = qobject_cast<QTableWidget*>(panel.fieldWidget("classes"));
+        QVERIFY(grid);
+        QCOMPARE(grid->rowCount(), 5);
+        QCOMPARE(grid->verticalHeaderItem(3)->text(), QString("3 red circle"));
+        QCOMPARE(panel.config().split.classes, (std::vector<std::vector<int>>{{0, 1, 2}, {3, 4}}));
+        QTRY_VERIFY2(panel.isValid(), qPrintable(panel.problemText()));
+        QVERIFY(!named.isEmpty());
+
+        // Back to Fashion-MNIST's IDX files: ten named rows, and the colour
+        // model is refused where it is chosen.
+        if (testing::real_data_dir().isEmpty())
+            return;
+        c.data_dir = testing::real_data_dir().toStdString();
+        c.model = "cnn-rgb";
+        c.split.classes.clear();
+        panel.setConfig(c);
+        QTRY_COMPARE(class_count(), 10);
+        QTRY_COMPARE(grid->rowCount(), 10);
+        QTRY_VERIFY(!panel.isValid());
+        QVERIFY2(panel.problemText().contains("cnn-rgb"), qPrintable(panel.problemText()));
     }
 
     // The panel holds the settings the CLI has for a run: the validation

@@ -23,7 +23,7 @@ using namespace mergelab::ui;
 namespace {
 
 ConfusionMatrix confusion_of(const std::vector<uint8_t>& labels, const std::vector<uint8_t>& predictions) {
-    ConfusionMatrix m{};
+    ConfusionMatrix m = empty_confusion(kFashionClasses);
     for (size_t i = 0; i < labels.size(); ++i)
         ++m[labels[i]][predictions[i]];
     return m;
@@ -57,8 +57,8 @@ std::vector<uint8_t> local_predictions(const Dataset& test, const std::vector<in
 
 std::vector<std::vector<int>> h_classes(int envs) {
     std::vector<std::vector<int>> out(static_cast<size_t>(envs));
-    for (int c = 0; c < kNumClasses; ++c)
-        out[static_cast<size_t>(c * envs / kNumClasses)].push_back(c);
+    for (int c = 0; c < kFashionClasses; ++c)
+        out[static_cast<size_t>(c * envs / kFashionClasses)].push_back(c);
     return out;
 }
 
@@ -76,7 +76,7 @@ std::shared_ptr<RunResult> make_run(const Dataset& test, const std::string& kind
         if (kind == "H")
             e.classes = groups[static_cast<size_t>(k)];
         else
-            for (int c = 0; c < kNumClasses; ++c)
+            for (int c = 0; c < kFashionClasses; ++c)
                 e.classes.push_back(c);
         e.train_size = 54000 / envs;
         e.val_size = 6000 / envs;

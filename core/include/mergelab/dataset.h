@@ -11,24 +11,35 @@ namespace mergelab {
 
 constexpr int kImageSide = 28;
 constexpr int kImagePixels = kImageSide * kImageSide;
-constexpr int kNumClasses = 10;
+// Colour images are read at this size, for the colour model (cnn-rgb).
+constexpr int kColourImageSide = 32;
+// Fashion-MNIST's classes; an image folder has 2 to kMaxClasses of its own.
+constexpr int kFashionClasses = 10;
+constexpr int kMaxClasses = 100;
 
-const std::array<std::string, kNumClasses>& class_names();
+const std::vector<std::string>& fashion_mnist_class_names();
 
 struct Dataset {
-    std::vector<uint8_t> pixels; // size() * 784
-    std::vector<uint8_t> labels; // 0..9
+    std::vector<uint8_t> pixels; // size() * image_bytes(), channel planes one after another
+    std::vector<uint8_t> labels; // 0 .. classes - 1
+    int channels = 1;            // 1 grey, 3 RGB
+    int side = kImageSide;
     int64_t size() const { return static_cast<int64_t>(labels.size()); }
+    int64_t image_bytes() const { return int64_t(channels) * side * side; }
 };
 
 struct FashionMnist {
     Dataset train; // 60,000 in the real set
     Dataset test;  // 10,000 in the real set
     std::string directory;
-    // An image folder's classes (its folder names); empty for the IDX files,
-    // whose names are class_names().
+    // The classes' names in label order: an image folder's folder names, or
+    // fashion_mnist_class_names() for the IDX files. Empty (a data set made
+    // in code) means Fashion-MNIST's ten.
     std::vector<std::string> class_names;
 };
+
+// How many classes `data` has: class_names.size(), or 10 when empty.
+int class_count(const FashionMnist& data);
 
 // Debian's dataset-fashion-mnist location.
 constexpr const char* kDefaultDataDir = "/usr/share/datasets/fashion-mnist";
@@ -44,8 +55,7 @@ enum class DataPart { Both, Train, Test };
 // "<name>-ubyte"), reads and validates them; image and label counts must agree.
 // With `part` Train or Test only that half's two files are looked for and
 // read; the other half stays empty. Throws mergelab::Error naming the file.
-// A folder of class folders (image_folder.h) is read as images instead;
-// until the models take other class counts it must hold exactly 10 classes.
+// A folder of class folders (image_folder.h) is read as images instead.
 FashionMnist load_fashion_mnist(const std::string& dir, DataPart part = DataPart::Both);
 
 struct DataLoadOptions {
@@ -55,7 +65,12 @@ struct DataLoadOptions {
     // threads (one call at a time) with files done and in all, and once at
     // the end. Not called for IDX files or a cached decoding.
     std::function<void(int64_t done, int64_t total)> progress;
+    // An image folder only: decode to 32x32 RGB for the colour model
+    // (colour_for_model says when).
+    bool colour = false;
 };
+// Whether `model`'s images are colour: what DataLoadOptions::colour asks.
+bool colour_for_model(const std::string& model);
 FashionMnist load_fashion_mnist(const std::string& dir, DataPart part, const DataLoadOptions& options);
 
 } // namespace mergelab

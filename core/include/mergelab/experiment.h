@@ -46,6 +46,9 @@ bool parse_name(const std::string& text, StopReason& out);
 struct ExperimentConfig {
     SplitSpec split;           // kind, envs, classes, alpha, val fraction, train limit
     std::string model = "cnn"; // an architecture_names() entry
+    // Not a setting: the data's class count, which sizes the model's last
+    // layer. run_experiment and the processes set it from the data they load.
+    int classes = kFashionClasses;
     // Methods as METHOD[:key=value,...] (strategy.h).
     std::string method = "avg"; // primary merge method: the one copied back
     std::vector<std::string> compare = {"avg", "max",
@@ -111,6 +114,10 @@ int resolve_threads(int requested);
 
 // Throws UsageError naming the setting (field() is its key) for every refusal.
 void validate(const ExperimentConfig& config);
+// `config` for `data`: its class count, and a check that the model reads
+// images like the data's (grey 28x28 or colour 32x32). Throws UsageError
+// naming the model otherwise.
+ExperimentConfig fitted_to_data(const ExperimentConfig& config, const FashionMnist& data);
 // The methods evaluated each round: the primary first, then the others of
 // `compare` in their given order, without repeats. A strategy with a
 // calibration that is not copied back ("avg@ccvr", copy=0) brings its plain
@@ -145,7 +152,7 @@ struct EnvRoundMetrics {
     // The local model on the test images (for confusion matrices per
     // environment; in an H split it shows what the environment never saw).
     double test_acc = 0;
-    ConfusionMatrix test_confusion{};
+    ConfusionMatrix test_confusion = empty_confusion(kFashionClasses); // the run's classes squared
     // What travelled this round, as serialized payload bytes (the wire's
     // messages; an in-process run counts the size the same message would
     // have): its local model and rule change, its feature statistics, and the
@@ -159,7 +166,7 @@ struct MethodMetrics {
     std::string method;
     double test_acc = 0;
     double test_loss = 0;
-    ConfusionMatrix confusion{};
+    ConfusionMatrix confusion = empty_confusion(kFashionClasses); // the run's classes squared
     std::vector<double> env_val_acc;  // the merged model on each environment's validation data
     std::vector<uint8_t> predictions; // per test image
 };
@@ -186,6 +193,9 @@ struct RoundResult {
 
 struct RunResult {
     ExperimentConfig config;
+    // The data's classes in label order (run.json "classes"); config.classes
+    // of them.
+    std::vector<std::string> class_names;
     std::string lane; // method name in lanes mode, else empty
     std::vector<EnvironmentSummary> envs;
     std::vector<RoundResult> rounds;

@@ -4,9 +4,10 @@
 //   DIR/train/<class>/*  and  DIR/test/<class>/*,   or only
 //   DIR/<class>/*        with a seeded, stratified share held out for testing.
 // PNG and JPEG are decoded with libpng and libjpeg-turbo; every image becomes
-// a 28x28 grey image as the default model reads it: the largest centred
-// square is cut out (the aspect is kept, nothing is padded) and averaged down
-// by area. Class names are the folder names as written, in byte order.
+// a 28x28 grey image as the default model reads it, or a 32x32 RGB image for
+// the colour model (cnn-rgb): the largest centred square is cut out (the
+// aspect is kept, nothing is padded) and averaged down by area. Class names
+// are the folder names as written, in byte order.
 //
 // Every file is hostile: only regular files are read, each at most
 // kMaxImageFileBytes; a header that claims more than kMaxImagePixels is not
@@ -28,8 +29,9 @@ constexpr int64_t kMaxImagePixels = 40LL << 20; // about 6500 x 6500
 struct ImageFolderOptions {
     // Only DIR/<class>/*: the share of each class held out for testing.
     double test_fraction = 0.2;
-    uint64_t seed = 1; // which images are held out; fixed, so every process agrees
-    int threads = 0;   // decoding threads; 0: every core
+    uint64_t seed = 1;   // which images are held out; fixed, so every process agrees
+    int threads = 0;     // decoding threads; 0: every core
+    bool colour = false; // 32x32 RGB instead of 28x28 grey (image_format)
     // Where decoded sets are kept ("" : $XDG_CACHE_HOME/mergelab/images or
     // ~/.cache/mergelab/images; "-": no cache).
     std::string cache_dir;
@@ -62,8 +64,22 @@ ImageFolderLoad load_image_folder(const std::string& dir, DataPart part,
 std::vector<uint8_t> image_folder_train_labels(const std::string& dir,
                                                const ImageFolderOptions& options = {});
 
-// One image file's bytes as a 28x28 grey image (784 bytes), as the loader
-// makes it. Throws Error saying why the bytes are not a usable image.
+// An empty Dataset with the channels and side images are decoded to.
+Dataset image_format(bool colour);
+
+// The class names as the folder lists them, without decoding. Throws Error
+// as load_image_folder does for a wrong layout.
+std::vector<std::string> image_folder_class_names(const std::string& dir);
+
+// One image file's bytes as the loader makes them: 28x28 grey (784 bytes),
+// or with `colour` 32x32 RGB as three planes (3072 bytes). Throws Error
+// saying why the bytes are not a usable image.
+std::vector<uint8_t> decode_image(const std::vector<uint8_t>& bytes, bool colour);
 std::vector<uint8_t> decode_image_28(const std::vector<uint8_t>& bytes);
+
+// Whether any of about `sample` images spread over the folder has colour
+// (a pixel whose red, green and blue differ): the app offers the colour model
+// then. Throws Error as load_image_folder does for a wrong layout.
+bool image_folder_is_colour(const std::string& dir, int sample = 40);
 
 } // namespace mergelab

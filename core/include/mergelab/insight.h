@@ -46,7 +46,8 @@ double barrier_of(const std::vector<InterpolationPoint>& points);
 
 // Correct / total per true class from a confusion matrix ([true][predicted]);
 // nullopt for a class without test images.
-using ClassAccuracy = std::array<std::optional<double>, kNumClasses>;
+// One entry per class of the confusion matrix; empty when no test image has it.
+using ClassAccuracy = std::vector<std::optional<double>>;
 ClassAccuracy class_accuracy(const ConfusionMatrix& confusion);
 
 } // namespace mergelab

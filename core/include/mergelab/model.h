@@ -19,29 +19,44 @@ struct TensorSpec {
 
 // A network every environment can train: one registry entry each (model.cpp).
 struct Architecture : RegistryEntry {
-    std::vector<TensorSpec> tensors; // parameter names and shapes in registration order
+    std::vector<TensorSpec> tensors; // parameter names and shapes in registration order, for 10 classes
+    // The images it reads: channels x side x side bytes each.
+    int channels = 1;
+    int side = kImageSide;
 };
 const std::vector<Architecture>& architectures();
+// Throws UsageError for an unknown architecture.
+const Architecture& find_architecture(const std::string& arch);
 // "cnn" (default) and "mlp".
 std::vector<std::string> architecture_names();
-// Parameter names and shapes in registration order. Throws UsageError for an
-// unknown architecture.
-std::vector<TensorSpec> architecture_spec(const std::string& arch);
-// The architecture whose names and shapes match `weights` exactly, or "".
+// Parameter names and shapes in registration order, for a last layer of
+// `classes` outputs (the registry lists them for Fashion-MNIST's ten).
+// Throws UsageError for an unknown architecture or a class count outside
+// 2..kMaxClasses.
+std::vector<TensorSpec> architecture_spec(const std::string& arch, int classes = kFashionClasses);
+// The class count `weights` were made for: the length of "fc2.bias", or 0
+// when there is no such vector.
+int weights_class_count(const WeightSet& weights);
+// The architecture whose names and shapes match `weights` exactly (for
+// their own class count), or "".
 std::string detect_architecture(const WeightSet& weights);
 // Throws Error naming `source` and the first missing, unexpected or
-// mis-shaped tensor.
-void check_weights(const std::string& arch, const WeightSet& weights, const std::string& source);
+// mis-shaped tensor. `classes` 0: whatever count the weights were made for,
+// within 2..kMaxClasses; a run passes its own so nothing else is taken.
+void check_weights(const std::string& arch, const WeightSet& weights, const std::string& source,
+                   int classes = 0);
 
 // PyTorch's default initialisation, seeded.
-WeightSet initial_weights(const std::string& arch, uint64_t seed);
+WeightSet initial_weights(const std::string& arch, uint64_t seed, int classes = kFashionClasses);
 
-using ConfusionMatrix = std::array<std::array<int64_t, kNumClasses>, kNumClasses>; // [true][predicted]
+// Counts of test images by [true][predicted] class: classes x classes.
+using ConfusionMatrix = std::vector<std::vector<int64_t>>;
+ConfusionMatrix empty_confusion(int classes);
 
 struct EvalResult {
-    double accuracy = 0; // fraction in 0..1
-    double loss = 0;     // mean cross-entropy
-    ConfusionMatrix confusion{};
+    double accuracy = 0;              // fraction in 0..1
+    double loss = 0;                  // mean cross-entropy
+    ConfusionMatrix confusion;        // the model's classes x classes
     std::vector<uint8_t> predictions; // one per image
 };
 

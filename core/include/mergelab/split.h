@@ -26,7 +26,7 @@ public:
 // remainder of a class that does not divide evenly is left out).
 std::unique_ptr<Partitioner> make_v_partitioner();
 // H: class-disjoint. An empty assignment means contiguous, as-even-as-possible
-// groups (2 environments: 0-4 and 5-9).
+// groups (2 environments of 10 classes: 0-4 and 5-9).
 std::unique_ptr<Partitioner> make_h_partitioner(std::vector<std::vector<int>> assignment = {});
 // Dirichlet label skew with concentration alpha > 0.
 std::unique_ptr<Partitioner> make_dirichlet_partitioner(double alpha);
@@ -35,7 +35,10 @@ std::unique_ptr<Partitioner> make_dirichlet_partitioner(double alpha);
 // range or repeated, or a group is empty.
 std::vector<std::vector<int>> parse_class_assignment(const std::string& text);
 std::string format_class_assignment(const std::vector<std::vector<int>>& assignment);
-std::vector<std::vector<int>> default_class_assignment(int envs);
+// `classes` split into `envs` contiguous groups, the first ones a class larger.
+std::vector<std::vector<int>> default_class_assignment(int envs, int classes = 10);
+// The class count labels imply: the highest label + 1.
+int label_class_count(const std::vector<uint8_t>& labels);
 
 struct SplitSpec {
     std::string kind = "V"; // V, H, dirichlet
@@ -70,7 +73,9 @@ struct EnvironmentData {
 void validate(const SplitSpec& spec);
 std::unique_ptr<Partitioner> make_partitioner(const SplitSpec& spec);
 // `seed` is the experiment's one seed (ExperimentConfig::seed).
+// `classes`: the data's class count, which H's default groups divide
+// (0: label_class_count(labels)).
 std::vector<EnvironmentData> make_environments(const SplitSpec& spec, const std::vector<uint8_t>& labels,
-                                               uint64_t seed);
+                                               uint64_t seed, int classes = 0);
 
 } // namespace mergelab

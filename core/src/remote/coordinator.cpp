@@ -334,8 +334,9 @@ private:
                           std::to_string(lane_));
         EnvironmentSummary e;
         for (int c : s.classes()) {
-            if (c < 0 || c >= kNumClasses || (!e.classes.empty() && c <= e.classes.back()))
-                throw Refused("sent a class list that is not ascending classes 0..9");
+            if (c < 0 || c >= lane_config_.classes || (!e.classes.empty() && c <= e.classes.back()))
+                throw Refused("sent a class list that is not ascending classes 0.." +
+                              std::to_string(lane_config_.classes - 1));
             e.classes.push_back(c);
         }
         if (s.train_size() < 1 || s.train_size() > 100000000 || s.val_size() < 0 || s.val_size() > 100000000)
@@ -501,11 +502,12 @@ private:
 
 } // namespace
 
-std::vector<RunResult> coordinate_experiment(const ExperimentConfig& config,
-                                             const CoordinatorOptions& options, const FashionMnist& data,
-                                             ExperimentObserver* observer, CoordinatorObserver* watcher,
-                                             RunControl* control, const std::vector<ResumePoint>* resume) {
-    validate_distributed(config);
+std::vector<RunResult> coordinate_experiment(const ExperimentConfig& given, const CoordinatorOptions& options,
+                                             const FashionMnist& data, ExperimentObserver* observer,
+                                             CoordinatorObserver* watcher, RunControl* control,
+                                             const std::vector<ResumePoint>* resume) {
+    validate_distributed(given);
+    const ExperimentConfig config = fitted_to_data(given, data);
     const auto folder = prepare_run(config, resume != nullptr);
 
     ServerOptions so;
@@ -530,7 +532,7 @@ std::vector<RunResult> coordinate_experiment(const ExperimentConfig& config,
         so.key_pem = cert.key_pem;
         fingerprint = fingerprint_of(cert.cert_pem);
     }
-    const WeightSet layout = initial_weights(config.model, 1);
+    const WeightSet layout = initial_weights(config.model, 1, config.classes);
     bool statistics = false;
     for (const auto& m : evaluated_methods(config))
         statistics = statistics || parse_strategy(m).calibrated();
@@ -564,6 +566,7 @@ std::vector<RunResult> coordinate_experiment(const ExperimentConfig& config,
     }
     PipelineContext context;
     context.test = &data.test;
+    context.class_names = data.class_names.empty() ? fashion_mnist_class_names() : data.class_names;
     context.environments = &environments;
     context.observer = observer;
     context.control = control;

@@ -8,6 +8,7 @@
 #include "checks.h"
 #include "client.h"
 #include "mergelab/distributed.h"
+#include "mergelab/image_folder.h"
 #include "mergelab/log.h"
 #include "mergelab/model.h"
 #include "mergelab/run_files.h"
@@ -78,7 +79,7 @@ public:
         , control_(control ? control : &own_control_) {}
 
     EnvironmentOutcome run() {
-        load(DataLoadOptions{}.test_fraction);
+        load(DataLoadOptions{}.test_fraction, false);
         keep_freed_memory();
         torch::set_num_threads(resolve_threads(o_.threads));
         if (o_.fingerprint.empty() && !is_loopback(o_.coordinator.host) && !o_.insecure)
@@ -148,11 +149,13 @@ private:
         return std::nullopt;
     }
 
-    void load(double test_fraction) {
+    void load(double test_fraction, bool colour) {
         DataLoadOptions options;
         options.test_fraction = test_fraction;
+        options.colour = colour;
         data_ = load_fashion_mnist(resolve_data_dir(o_.data_dir), DataPart::Train, options);
         loaded_test_fraction_ = test_fraction;
+        loaded_colour_ = colour;
         logger()->info("loaded {} training images from {}", data_.train.size(), data_.directory);
         train_ = {images_view(data_.train), labels_tensor(data_.train)};
     }
@@ -210,18 +213,24 @@ private:
         lane_ = s.lane_name();
         // An image folder of class folders only holds out the share the run
         // asks for, which arrives only now; the same seed picks the same images
-        // as the coordinator's test set, so none of them is trained on.
-        if (config_->test_fraction != loaded_test_fraction_ && !data_.class_names.empty())
-            load(config_->test_fraction);
-        layout_ = initial_weights(config_->model, 1);
+        // as the coordinator's test set, so none of them is trained on. The
+        // model, also known only now, says whether its images are colour.
+        const bool colour = colour_for_model(config_->model);
+        if ((config_->test_fraction != loaded_test_fraction_ || colour != loaded_colour_) &&
+            is_image_folder(data_.directory))
+            load(config_->test_fraction, colour);
+        // The class names agreed when this environment joined; the count
+        // and the image format come from its own data.
+        *config_ = fitted_to_data(*config_, data_);
+        layout_ = initial_weights(config_->model, 1, config_->classes);
         const WeightSet start = decode(s.start(), layout_, "the start model");
-        splits_ = make_environments(config_->split, data_.train.labels, config_->seed);
+        splits_ = make_environments(config_->split, data_.train.labels, config_->seed, config_->classes);
         wire::EnvMessage m;
         auto* summary = m.mutable_summary();
         summary->set_lane(s.lane());
         if (o_.central) {
             central_ = std::make_unique<CentralSide>(*config_, train_, splits_, start);
-            for (int c = 0; c < kNumClasses; ++c)
+            for (int c = 0; c < config_->classes; ++c)
                 summary->add_classes(c);
             summary->set_train_size(central_->training_size());
         } else {
@@ -298,6 +307,7 @@ private:
     RunControl* control_;
     FashionMnist data_;
     double loaded_test_fraction_ = 0;
+    bool loaded_colour_ = false;
     TrainingTensors train_;
     std::unique_ptr<Client> client_;
     std::unique_ptr<ProgressSender> progress_;
