@@ -111,7 +111,7 @@ private slots:
         c.mode = Mode::Lanes;
         c.lanes = {text.toStdString(), "avg"};
         validate(c);
-        const RunResult run{c, {}, {}, {}, StopReason::MaxRounds, "done", 0};
+        const RunResult run{c, {}, {}, {}, {}, StopReason::MaxRounds, "done", 0};
         const RunResult back = run_from_json(run_to_json(run, 1), "run.json");
         QCOMPARE(back.config.method, c.method);
         QVERIFY(back.config.lanes == c.lanes);

@@ -396,7 +396,7 @@ private slots:
         std::vector<FeatureStatistics> envs(3);
         for (int k = 0; k < 3; ++k) {
             envs[size_t(k)].dim = dim;
-            envs[size_t(k)].classes.resize(kNumClasses);
+            envs[size_t(k)].classes.resize(kFashionClasses);
             for (int c = 0; c < 4; ++c) {
                 std::vector<Vec> rows;
                 for (int r = 0; r < counts[k][c]; ++r) {
@@ -429,7 +429,7 @@ private slots:
     void samplingIsSeededAndFollowsTheGaussians() {
         FeatureStatistics g;
         g.dim = 3;
-        g.classes.resize(kNumClasses);
+        g.classes.resize(kFashionClasses);
         // Class 0: covariance of rank 2 (the third coordinate is the sum of
         // the first two); class 4: one feature; class 7: none.
         g.classes[0] = {100, {1, -2, 0.5}, {2, 0.5, 2.5, 0.5, 1, 1.5, 2.5, 1.5, 4}};
@@ -471,7 +471,7 @@ private slots:
             random_set({{"fc1.weight", {dim, 3}}, {"fc2.weight", {10, dim}}, {"fc2.bias", {10}}}, 77);
         FeatureStatistics g;
         g.dim = dim;
-        g.classes.resize(kNumClasses);
+        g.classes.resize(kFashionClasses);
         std::mt19937 rng(78);
         std::uniform_real_distribution<double> u(-1, 1);
         for (int c : {1, 2, 6, 8}) {
