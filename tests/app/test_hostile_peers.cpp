@@ -34,6 +34,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include "mergelab/dataset.h"
 #include "mergelab/distributed.h"
 #include "mergelab/run_files.h"
 #include "support/synthetic.h"
@@ -241,6 +242,10 @@ wire::EnvMessage hello(int rank, const std::string& host = "hostile test peer") 
     m.mutable_hello()->set_protocol(kProtocolVersion);
     m.mutable_hello()->set_rank(rank);
     m.mutable_hello()->set_host(host);
+    // The coordinator's IDX files name Fashion-MNIST's classes; so does an
+    // honest environment reading them.
+    for (const std::string& name : fashion_mnist_class_names())
+        m.mutable_hello()->add_class_names(name);
     return m;
 }
 
