@@ -584,20 +584,6 @@ void SetupPanel::rebuildClassGrid(const std::vector<std::vector<int>>& assignmen
     updating_ = was;
 }
 
-void SetupPanel::updateClassRows() {
-    if (!classGrid_)
-        return;
-    gridClassNames_ = shown_class_names();
-    classGrid_->setRowCount(class_count());
-    for (int c = 0; c < class_count(); ++c)
-        classGrid_->setRowHeight(c, 22);
-    // The number leads: H groups are written with it (0-4;5-9).
-    QStringList rows;
-    for (int c = 0; c < class_count(); ++c)
-        rows << QString("%1 %2").arg(c).arg(short_class_name(c));
-    classGrid_->setVerticalHeaderLabels(rows);
-}
-
 std::vector<std::vector<int>> SetupPanel::gridAssignment() const {
     std::vector<std::vector<int>> groups(classGrid_->columnCount());
     for (int k = 0; k < classGrid_->columnCount(); ++k)

@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QTableWidget>
 #include <QTimer>
 
 #include "class_counts.h"
@@ -125,6 +126,20 @@ const std::vector<uint8_t>* SetupPanel::trainLabels(const QString& dir, double t
         break;
     }
     return labels_.empty() ? nullptr : &labels_;
+}
+
+void SetupPanel::updateClassRows() {
+    if (!classGrid_)
+        return;
+    gridClassNames_ = shown_class_names();
+    classGrid_->setRowCount(class_count());
+    for (int c = 0; c < class_count(); ++c)
+        classGrid_->setRowHeight(c, 22);
+    // The number leads: H groups are written with it (0-4;5-9).
+    QStringList rows;
+    for (int c = 0; c < class_count(); ++c)
+        rows << QString("%1 %2").arg(c).arg(short_class_name(c));
+    classGrid_->setVerticalHeaderLabels(rows);
 }
 
 void SetupPanel::showClassNames(const std::vector<std::string>& names) {
