@@ -8,19 +8,36 @@
 namespace mergelab::ui {
 namespace {
 
-std::vector<std::string>& names() {
-    static std::vector<std::string> shown = fashion_mnist_class_names();
-    return shown;
+// Whether the names are Fashion-MNIST's is decided once per change, not on
+// every label a view paints.
+struct Shown {
+    std::vector<std::string> names = fashion_mnist_class_names();
+    bool fashion = true;
+};
+
+Shown& shown() {
+    static Shown s;
+    return s;
+}
+
+const std::vector<std::string>& names() {
+    return shown().names;
 }
 
 bool fashion() {
-    return names() == fashion_mnist_class_names();
+    return shown().fashion;
 }
 
 } // namespace
 
 void set_class_names(const std::vector<std::string>& given) {
-    names() = given.empty() ? fashion_mnist_class_names() : given;
+    Shown& s = shown();
+    s.names = given.empty() ? fashion_mnist_class_names() : given;
+    s.fashion = s.names == fashion_mnist_class_names();
+}
+
+bool showing_fashion_mnist() {
+    return fashion();
 }
 
 const std::vector<std::string>& shown_class_names() {

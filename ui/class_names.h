@@ -16,6 +16,8 @@ namespace mergelab::ui {
 // Empty: Fashion-MNIST's.
 void set_class_names(const std::vector<std::string>& names);
 const std::vector<std::string>& shown_class_names();
+// Whether those are Fashion-MNIST's ten (translated, with short forms).
+bool showing_fashion_mnist();
 int class_count();
 
 // Fashion-MNIST's names in the UI's language; a folder's as written. The

@@ -22,7 +22,7 @@ constexpr int kMaxThumbnails = 6;
 
 // Names short enough to list five of them in a small box.
 QString box_class_name(int c) {
-    if (shown_class_names() != fashion_mnist_class_names())
+    if (!showing_fashion_mnist())
         return short_class_name(c);
     static const std::array<const char*, kFashionClasses> names = {
         QT_TRANSLATE_NOOP("mergelab::ui::FlowView", "T-shirt"),
