@@ -1,4 +1,4 @@
-// mergelab-cli with the methods of issue 11: every stateless merge equals a
+// mergelab-cli with the registry's merge methods: every stateless merge equals a
 // float64 PyTorch reference bit for bit after rounding (ties, zeros and
 // opposite signs planted), refusals name the tensor or the option, server
 // optimizers recompute from saved rounds, align undoes a permutation.

@@ -1,4 +1,4 @@
-// The engine with the strategies of issue 11: rounds of a fixed number of
+// The engine with its strategies: rounds of a fixed number of
 // batches, local rules, alignment, server optimizers keeping state, lanes
 // named by strategy, and the starting model saved for recomputation.
 #include <QtTest>

@@ -1,5 +1,5 @@
-"""Float64 reference of MergeLab's merge methods (issue 11's definitions),
-written from the definitions rather than from the C++: used by
+"""Float64 reference of MergeLab's merge methods, written from the papers'
+definitions rather than from the C++: used by
 torch_reference.py's merge-check and server-check.
 
 Sums run over environments (or sorted values) one after another, as the

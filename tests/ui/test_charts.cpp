@@ -235,7 +235,7 @@ void TestCharts::accuracyPaperOverlay() {
         QVERIFY2(!name.startsWith("paper"), qPrintable(name));
 }
 
-// Issue 14, item 8: the paper's tables describe 2 environments on all the
+// The paper's tables describe 2 environments on all the
 // data; other runs say what differs instead of being overlaid.
 void TestCharts::paperValuesOnlyForThePapersSetups() {
     AccuracyChart chart;

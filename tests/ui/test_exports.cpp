@@ -89,7 +89,6 @@ class TestExports : public QObject {
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
-    // Issue 14, item 9.
     void everyViewExportsAsVectorsAndLargePictures() {
         MainWindow window;
         window.resize(1366, 768);

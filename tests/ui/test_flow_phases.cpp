@@ -69,7 +69,7 @@ private slots:
         testing::write_synthetic_fashion_mnist(dir_.filePath("data").toStdString(), spec);
     }
 
-    // Issue 14, item 5: the engine reports merging, testing and copying
+    // The engine reports merging, testing and copying
     // back within milliseconds; each still gets its time on screen.
     void everyPhaseStaysOnScreen() {
         RunModel model;
@@ -103,7 +103,7 @@ private slots:
                      qPrintable(QString::number(at[i] - at[i - 1])));
     }
 
-    // Issue 14, item 5: an opened run replays a round's phases.
+    // An opened run replays a round's phases.
     void openedRunReplaysARound() {
         RunModel model;
         FlowView flow;
@@ -232,7 +232,7 @@ private slots:
         QCOMPARE(flow->environmentBoxes().size(), size_t(2));
     }
 
-    // Issue 14, item 21: counts per class and environment before Start.
+    // Counts per class and environment before Start.
     void classCountsBeforeStartAndInFlow() {
         MainWindow window;
         SetupPanel* setup = window.setupPanel();

@@ -43,7 +43,6 @@ class TestGuiApp : public QObject {
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
-    // Issue 14, item 14.
     void helpAndVersionNeedNoDisplay() {
         if (qEnvironmentVariableIsEmpty("MERGELAB_GUI"))
             QSKIP("MERGELAB_GUI not set (run through ctest)");
@@ -94,7 +93,7 @@ private slots:
         QCOMPARE(line.options.size, QSize(1366, 768));
     }
 
-    // Issue 14, item 7: the offscreen screen here is 1280x720 (see main).
+    // The offscreen screen here is 1280x720 (see main).
     void firstWindowFitsTheScreen() {
         const QRect available = QGuiApplication::primaryScreen()->availableGeometry();
         QCOMPARE(available.size(), QSize(1280, 720));

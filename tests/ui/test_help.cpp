@@ -1,4 +1,4 @@
-// Each tab's "?" (issue 15, Help): every view has a paragraph in both help
+// Each tab's "?": every view has a paragraph in both help
 // pages, and the button beside the tabs opens the help at the shown tab's.
 #include <QtTest>
 

@@ -1,4 +1,4 @@
-// Issue 15, must show 1 (second half): in Korean, no English is left in
+// In Korean, no English is left in
 // what the window shows: menus, tool bars, the setup panel, every tab with a
 // run open, the charts' texts and what the views paint.
 #include <QtTest>

@@ -70,7 +70,6 @@ class TestLanes : public QObject {
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
-    // Issue 14, item 2.
     void everyViewFollowsTheLaneSelector() {
         installLanguage("en"); // its plurals: "3 lanes", not "3 lane(s)"
         MainWindow window;

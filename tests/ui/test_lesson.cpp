@@ -1,4 +1,4 @@
-// Lesson mode (issue 15, Must show 3): a real run halts after every step of
+// Lesson mode: a real run halts after every step of
 // the algorithm, the Next key (Space, Right arrow) walks it through two
 // rounds, and every caption's numbers are the run's own metrics. An opened
 // run is walked through the same way from its run.json.

@@ -163,7 +163,6 @@ private slots:
         QVERIFY(window.startAction()->isEnabled());
     }
 
-    // Issue 14, item 3.
     void stepFromIdleEndsPausedAndSaysSo() {
         MainWindow window;
         window.show();
@@ -200,7 +199,6 @@ private slots:
         QVERIFY(finished.wait(30000));
     }
 
-    // Issue 14, item 4.
     void pauseIsShownAndLeftOutOfTheClock() {
         MainWindow window;
         window.show();
@@ -229,7 +227,6 @@ private slots:
         QVERIFY2(phase->text().contains("stopped"), qPrintable(phase->text()));
     }
 
-    // Issue 14, item 10.
     void openingARunClearsTheLiveLossChart() {
         const QString saved = savedRun("opened-after-live");
         MainWindow window;
@@ -249,7 +246,6 @@ private slots:
         QCOMPARE(window.view<AccuracyPage>()->lossChart()->pointCount(), 0);
     }
 
-    // Issue 14, item 20.
     void quittingDuringARunAsksFirst() {
         MainWindow window;
         window.show();
@@ -277,7 +273,6 @@ private slots:
         QVERIFY(window.runner()->wait(10000));
     }
 
-    // Issue 14, item 18.
     void stoppingBeforeTheFirstRoundLeavesNoFolder() {
         MainWindow window;
         window.show();
@@ -294,7 +289,6 @@ private slots:
             QVERIFY2(!snapshot(runs.filePath(entry)).empty(), qPrintable(entry));
     }
 
-    // Issue 14, item 1 and Must show 3.
     void saveAsNeverWritesBesideOtherFiles() {
         const QString run = savedRun("to-save");
         const QString other = savedRun("another-run");
@@ -396,7 +390,6 @@ private slots:
         QVERIFY(window.openRun(typed));
     }
 
-    // Issue 14, item 13.
     void dialogsStartInTheRunsFolderAndRecentRunsAreListed() {
         QSettings().clear();
         MainWindow window;

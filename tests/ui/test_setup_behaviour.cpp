@@ -158,7 +158,6 @@ private slots:
         QVERIFY2(missing.contains(saveAll->text()), qPrintable(missing));
     }
 
-    // Issue 14, item 6.
     void messagesMoveNothing() {
         MainWindow window;
         window.resize(1366, 768);
@@ -193,7 +192,6 @@ private slots:
             QCOMPARE(QRect(place(watched[i], &window), watched[i]->size()), before[i]);
     }
 
-    // Issue 14, item 11.
     void wheelOverAnUnfocusedFieldScrollsThePanel() {
         MainWindow window;
         window.resize(1280, 720);
@@ -224,7 +222,6 @@ private slots:
         QVERIFY(scroll->verticalScrollBar()->value() != scrolled);
     }
 
-    // Issue 14, item 12.
     void presetOfAnOpenedRun() {
         const FashionMnist data = load_fashion_mnist(small(1).data_dir);
         auto h = small(1);
@@ -268,7 +265,6 @@ private slots:
         }
     }
 
-    // Issue 14, item 15.
     void plainWordsAndADecimalComma() {
         SetupPanel setup;
         setup.setConfig(small(2));
@@ -284,7 +280,6 @@ private slots:
         QVERIFY2(!message.contains("50.0000"), qPrintable(message));
     }
 
-    // Issue 14, item 16.
     void tenEnvironmentsStayReadable() {
         MainWindow window;
         window.resize(1366, 768);
