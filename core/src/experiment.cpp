@@ -302,6 +302,17 @@ public:
 
     std::vector<std::vector<double>> finish_validation() override { return std::move(accuracies_); }
 
+    std::vector<std::optional<FeatureStatistics>> describe(int, const WeightSet& model,
+                                                           const std::vector<int>& envs) override {
+        std::vector<std::optional<FeatureStatistics>> out(envs.size());
+        std::vector<int64_t> cost;
+        for (int k : envs)
+            cost.push_back(sides_[size_t(k)]->training_size());
+        run_parallel(
+            threads_, cost, [&](size_t i) { out[i] = sides_[size_t(envs[i])]->describe(model); }, abort_);
+        return out;
+    }
+
     void copy_back(int, const WeightSet& model) override {
         for (auto& side : sides_)
             side->set_model(model);

@@ -105,15 +105,18 @@ LocalReport EnvironmentSide::train(int round, const WeightSet& rule_shared, bool
     if (rule_)
         report.rule_change = rule_->end_round(trainer_.net(), trainer_.steps());
     report.weights = weights_of(trainer_.net());
-    if (statistics) {
-        if (!train_images_.defined()) {
-            const auto idx = index_tensor(data_.train);
-            train_images_ = train_.images.index_select(0, idx);
-            train_labels_ = train_.labels.index_select(0, idx);
-        }
-        report.statistics = penultimate_statistics(c_.model, report.weights, train_images_, train_labels_);
-    }
+    if (statistics)
+        report.statistics = describe(report.weights);
     return report;
+}
+
+FeatureStatistics EnvironmentSide::describe(const WeightSet& model) {
+    if (!train_images_.defined()) {
+        const auto idx = index_tensor(data_.train);
+        train_images_ = train_.images.index_select(0, idx);
+        train_labels_ = train_.labels.index_select(0, idx);
+    }
+    return penultimate_statistics(c_.model, model, train_images_, train_labels_);
 }
 
 double EnvironmentSide::validate(ClassifierImpl& net) const {

@@ -51,7 +51,8 @@ struct LocalReport {
     WeightSet weights;       // its local model after training
     WeightSet rule_change;   // its change to the local rule's shared state; empty for most rules
     // Per class of the model, the moments of its local model's penultimate
-    // features on its training data; only when the round asked for them.
+    // features on its training data; only when the round asked for them
+    // (a calibration with local=1).
     std::optional<FeatureStatistics> statistics;
 };
 
@@ -69,6 +70,9 @@ public:
     // features. Throws Cancelled or Diverged.
     LocalReport train(int round, const WeightSet& rule_shared, bool statistics, const std::string& lane,
                       ExperimentObserver* observer, RunControl* control, const std::atomic<bool>* abort);
+    // Per class, the moments of `model`'s penultimate features on this
+    // environment's training data (the merged model's, for a calibration).
+    FeatureStatistics describe(const WeightSet& model);
     // A model's accuracy on this environment's validation data.
     double validate(ClassifierImpl& net) const;
     double validate(const WeightSet& model) const;

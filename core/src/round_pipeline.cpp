@@ -226,11 +226,11 @@ private:
         absent.test_confusion = empty_confusion(c_.classes); // an environment that did not report
         r.envs.assign(size_t(envs()), absent);
 
-        // 1. Local training, wherever the environments are; statistics only
-        // when a calibration runs this round.
+        // 1. Local training, wherever the environments are; statistics of
+        // the local models only when a calibration on them runs this round.
         bool statistics = false;
         for (const auto& [method, plan] : plans_)
-            statistics = statistics || plan.runs_in(round, c_.rounds);
+            statistics = statistics || (plan.local && plan.runs_in(round, c_.rounds));
         std::vector<std::optional<LocalReport>> reports(static_cast<size_t>(envs()));
         WeightSet central;
         const WeightSet rule_shared = rule_ ? rule_->shared() : WeightSet{};
@@ -285,7 +285,7 @@ private:
         r.provenance = picking_provenance(methods, inputs.models, merged);
         // The plain merge of the primary, before any calibration.
         WeightSet copied = merged.at(c_.method);
-        calibrate(round, merged, features);
+        calibrate(round, r, merged, features, in);
         if (!plans_.count(c_.method) || plans_.at(c_.method).copy)
             copied = merged.at(c_.method);
         step_done(r, Phase::Merging);
@@ -401,14 +401,30 @@ private:
     // CCVR after the merge: the environments' feature statistics pooled,
     // virtual features drawn (seeded by the run's seed and the round) and
     // fc2 retrained, for each calibrated method whose plan runs this round.
-    void calibrate(int round, std::map<std::string, WeightSet>& merged,
-                   const std::vector<FeatureStatistics>& features) {
-        std::vector<const FeatureStatistics*> from;
-        for (const auto& f : features)
-            from.push_back(&f);
+    // The statistics are of the merged model, whose fc1 the retrained fc2
+    // will read (each environment `in` measures them on its own data), or
+    // with local=1 of the local models, sent with the weights.
+    void calibrate(int round, RoundResult& r, std::map<std::string, WeightSet>& merged,
+                   const std::vector<FeatureStatistics>& local_features, const std::vector<int>& in) {
         for (const auto& [method, plan] : plans_) {
             if (!plan.runs_in(round, c_.rounds))
                 continue;
+            std::vector<const FeatureStatistics*> from;
+            std::vector<std::optional<FeatureStatistics>> described;
+            if (plan.local) {
+                for (const auto& f : local_features)
+                    from.push_back(&f);
+            } else {
+                described = envs_->describe(round, merged.at(method), in);
+                const int64_t model_bytes = remote::payload_bytes(merged.at(method));
+                for (size_t i = 0; i < in.size(); ++i) {
+                    if (!described[i])
+                        continue;
+                    r.envs[size_t(in[i])].received_weight_bytes += model_bytes;
+                    r.envs[size_t(in[i])].sent_statistics_bytes += remote::payload_bytes(*described[i]);
+                    from.push_back(&*described[i]);
+                }
+            }
             if (from.size() < 2)
                 throw Error("the calibration of round " + std::to_string(round) + " has the statistics of " +
                             std::to_string(from.size()) + " environment(s)");

@@ -59,6 +59,13 @@ public:
                                   const std::vector<int>& envs, std::vector<PoolTask>& tasks) = 0;
     virtual std::vector<std::vector<double>> finish_validation() = 0;
 
+    // Environments `envs` (0-based) each measure `model`'s feature
+    // statistics on their own training data and go on from the model they
+    // had; out[i] is envs[i]'s, empty for one that was lost when the run may
+    // go on without it (min_envs); otherwise a loss throws EnvironmentLost.
+    virtual std::vector<std::optional<FeatureStatistics>> describe(int round, const WeightSet& model,
+                                                                   const std::vector<int>& envs) = 0;
+
     // Every environment goes on from `model`.
     virtual void copy_back(int round, const WeightSet& model) = 0;
 

@@ -61,9 +61,10 @@ std::vector<CalibrationStepEntry> builtin_steps() {
     ccvr.label = QT_TRANSLATE_NOOP("mergelab", "Classifier calibration (CCVR)");
     ccvr.description = QT_TRANSLATE_NOOP(
         "mergelab",
-        "after the merge, each environment's per-class count, mean and covariance of its penultimate "
-        "features (fc1 after ReLU, on its own training data) are pooled; the server samples virtual "
-        "features from those Gaussians and retrains only fc2 on them");
+        "after the merge, the server sends the merged model to every environment, which returns the "
+        "per-class count, mean and covariance of the model's penultimate features (fc1 after ReLU, on "
+        "its own training data); the server pools them, samples virtual features from those Gaussians "
+        "and retrains only fc2 on them");
     ccvr.reference =
         "Luo et al., No Fear of Heterogeneity: Classifier Calibration for Federated Learning with "
         "Non-IID Data (CCVR), NeurIPS 2021";
@@ -80,6 +81,11 @@ std::vector<CalibrationStepEntry> builtin_steps() {
               QT_TRANSLATE_NOOP("mergelab", "1: the calibrated model is copied back to the environments; 0: "
                                             "it is only evaluated beside the plain merge, which is copied "
                                             "back"),
+              0, 0, 1),
+        param("local", QT_TRANSLATE_NOOP("mergelab", "Local features"),
+              QT_TRANSLATE_NOOP("mergelab", "1: the statistics are of each environment's own trained model, "
+                                            "sent with its weights (no second exchange, but features the "
+                                            "merged model does not compute); 0: of the merged model"),
               0, 0, 1)};
     return {ccvr};
 }
@@ -182,6 +188,7 @@ CalibrationPlan calibration_plan(const Choice& c) {
     plan.only_end = param_value(e, c.params, "end") != 0;
     plan.per_class = int(param_value(e, c.params, "per_class"));
     plan.copy = param_value(e, c.params, "copy") != 0;
+    plan.local = param_value(e, c.params, "local") != 0;
     return plan;
 }
 

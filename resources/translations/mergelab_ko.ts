@@ -679,7 +679,7 @@
         <translation>환경 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/class_names.cpp" line="+46"/>
+        <location filename="../../ui/class_names.cpp" line="+63"/>
         <source>T-shirt</source>
         <translation>티셔츠</translation>
     </message>
@@ -965,42 +965,62 @@
         <translation>1이면 일반 학습, 0이면 환경에 없는 클래스를 소프트맥스에서 뺍니다</translation>
     </message>
     <message>
+        <location line="+9"/>
         <source>Classifier calibration (CCVR)</source>
         <translation>분류기 보정 (CCVR)</translation>
     </message>
     <message>
-        <source>after the merge, each environment&apos;s per-class count, mean and covariance of its penultimate features (fc1 after ReLU, on its own training data) are pooled; the server samples virtual features from those Gaussians and retrains only fc2 on them</source>
-        <translation>병합 뒤, 각 환경이 자기 학습 데이터에서 구한 끝에서 두 번째 특징(ReLU 뒤의 fc1)의 클래스별 개수·평균·공분산을 모읍니다. 서버는 그 가우시안에서 가상 특징을 뽑아 fc2만 다시 학습합니다</translation>
+        <location line="+1"/>
+        <source>after the merge, the server sends the merged model to every environment, which returns the per-class count, mean and covariance of the model&apos;s penultimate features (fc1 after ReLU, on its own training data); the server pools them, samples virtual features from those Gaussians and retrains only fc2 on them</source>
+        <translation>병합 뒤, 서버가 병합된 모델을 모든 환경에 보내면 각 환경은 자기 학습 데이터에서 그 모델의 끝에서 두 번째 특징(ReLU 뒤의 fc1)의 클래스별 개수·평균·공분산을 돌려줍니다. 서버는 이를 모아 그 가우시안에서 가상 특징을 뽑고 fc2만 다시 학습합니다</translation>
     </message>
     <message>
+        <location line="+23"/>
+        <source>Local features</source>
+        <translation>로컬 특징</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1: the statistics are of each environment&apos;s own trained model, sent with its weights (no second exchange, but features the merged model does not compute); 0: of the merged model</source>
+        <translation>1: 각 환경이 직접 학습한 모델의 통계를 가중치와 함께 보냅니다(두 번째 교환은 없지만, 병합된 모델이 계산하지 않는 특징입니다). 0: 병합된 모델의 통계</translation>
+    </message>
+    <message>
+        <location line="-14"/>
         <source>Every k rounds</source>
         <translation>k라운드마다</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>calibrates in rounds k, 2k, ... and in the run&apos;s last round</source>
         <translation>k, 2k, ... 라운드와 실행의 마지막 라운드에 보정합니다</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Only at the end</source>
         <translation>마지막에만</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>1: calibrates only in the run&apos;s last round</source>
         <translation>1: 실행의 마지막 라운드에만 보정합니다</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Virtual features per class</source>
         <translation>클래스당 가상 특징 수</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>features drawn from each class&apos;s Gaussian to retrain fc2</source>
         <translation>fc2를 다시 학습하려고 각 클래스의 가우시안에서 뽑는 특징 수</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Copy back</source>
         <translation>되돌려 복사</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>1: the calibrated model is copied back to the environments; 0: it is only evaluated beside the plain merge, which is copied back</source>
         <translation>1: 보정된 모델을 환경들에 되돌려 복사합니다. 0: 보정된 모델은 보통 병합과 나란히 평가만 하고, 되돌려 복사하는 것은 보통 병합입니다</translation>
     </message>
@@ -1264,7 +1284,7 @@
 <context>
     <name>mergelab::ui::ClassCountsChart</name>
     <message>
-        <location filename="../../ui/class_counts.cpp" line="+108"/>
+        <location filename="../../ui/class_counts.cpp" line="+109"/>
         <source>Training images of each class per environment, as the split will divide them</source>
         <translation>분할이 나눌 환경별·클래스별 학습 이미지 수</translation>
     </message>
@@ -1330,19 +1350,19 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+43"/>
-        <location line="+168"/>
+        <location line="+169"/>
         <source>(never seen)</source>
         <translation>(본 적 없음)</translation>
     </message>
     <message>
-        <location line="-161"/>
-        <location line="+256"/>
+        <location line="-162"/>
+        <location line="+257"/>
         <source>0 – 100 % of the row (true class)</source>
         <translation>행(실제 클래스)의 0 – 100 %</translation>
     </message>
     <message>
-        <location line="-252"/>
-        <location line="+255"/>
+        <location line="-253"/>
+        <location line="+256"/>
         <source>hatched: classes %1 never saw in training</source>
         <translation>빗금: %1이 학습에서 본 적 없는 클래스</translation>
     </message>
@@ -1952,7 +1972,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::LessonGuide</name>
     <message>
-        <location filename="../../ui/lesson.cpp" line="+48"/>
+        <location filename="../../ui/lesson.cpp" line="+49"/>
         <source>class %1</source>
         <translation>클래스 %1</translation>
     </message>
@@ -2261,7 +2281,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+53"/>
+        <location filename="../../ui/main_window.cpp" line="+54"/>
         <source>MergeLab</source>
         <translation>MergeLab</translation>
     </message>
@@ -2324,7 +2344,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>전체 실행 진행 (라운드 한도까지)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_files.cpp" line="+42"/>
+        <location filename="../../ui/main_window_files.cpp" line="+43"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
@@ -3002,7 +3022,7 @@ this run merges with %1 only</source>
         <translation>부호 뒤집힘, 병합 모델에서 환경 평균과 부호가 반대인 원소: %1전체 층 %3개 중 %2개 (%4 %)</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+96"/>
         <source>Env 1&apos;s share per layer (%1)</source>
         <translation>층마다 환경 1의 비율 (%1)</translation>
     </message>
@@ -3109,7 +3129,7 @@ this run merges with %1 only</source>
         <translation>이 실행은 시험 이미지 %1장의 예측을 갖고 있지만 불러온 시험 세트는 %2장입니다: 서로 맞지 않아 틀린 이미지를 보이지 않습니다.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>%1: %2 of %3 test images wrong</source>
         <translation>%1: 시험 이미지 %3장 중 %2장 틀림</translation>
     </message>
@@ -3306,12 +3326,12 @@ this run merges with %1 only</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="+63"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="+64"/>
         <source>Ready: press Start (Ctrl+R)</source>
         <translation>준비됨: 시작을 누르세요 (Ctrl+R)</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+98"/>
         <source>Class counts appear once the data folder holds the training labels</source>
         <translation>데이터 폴더에 학습 레이블이 있으면 클래스 수가 나타납니다</translation>
     </message>
@@ -3321,12 +3341,12 @@ this run merges with %1 only</source>
         <translation>%1이 클래스 %2를 가짐</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="-88"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="-103"/>
         <source>A run is going on: the setup is locked until it ends (Stop ends it now).</source>
         <translation>실행 중입니다: 끝날 때까지 설정이 잠깁니다 (중지하면 지금 끝납니다).</translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location line="+132"/>
         <source>%1 is not a folder; choose the Fashion-MNIST folder</source>
         <translation>%1은 폴더가 아닙니다; Fashion-MNIST 폴더를 고르세요</translation>
     </message>
@@ -3336,12 +3356,12 @@ this run merges with %1 only</source>
         <translation>%1에 train-images-idx3-ubyte(.gz)도, 이미지의 클래스 폴더도 없습니다</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>%1 reads colour images: choose a folder of images, or the model cnn</source>
         <translation>%1은(는) 컬러 이미지를 읽습니다: 이미지 폴더를 고르거나 모델 cnn을 고르세요</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>%1 holds no class</source>
         <translation>%1에 클래스가 없습니다</translation>
     </message>

@@ -241,10 +241,11 @@ private slots:
         QTest::newRow("baseline") << QStringList{"--split", "V", "--baseline"} + common << true;
         // A calibration after the merge: statistics travel, and the bytes of
         // every round equal an in-process run's.
-        QTest::newRow("ccvr") << QStringList{"--split", "H", "--lanes",
-                                             "avg@ccvr,avg+fedprox:mu=0.01@ccvr:copy=1,every=2"} +
-                                     common
-                              << false;
+        QTest::newRow("ccvr")
+            << QStringList{"--split", "H", "--lanes",
+                           "avg@ccvr,avg+fedprox:mu=0.01@ccvr:copy=1,every=2,avg@ccvr:local=1"} +
+                   common
+            << false;
         // The seed loop lives in the shared pipeline: processes get each seed's settings.
         QTest::newRow("repeats") << QStringList{"--split", "H", "--lanes", "avg,max", "--repeats", "2"} +
                                         common

@@ -158,20 +158,32 @@ private slots:
         }
     }
 
+    // By default the statistics are the merged model's, measured by each
+    // environment on its own rows; with local=1 its trained local model's.
+    void calibrationChangesOnlyFc2AsTheEnvironmentsStatisticsSay_data() {
+        QTest::addColumn<QString>("strategy");
+        QTest::addColumn<bool>("local");
+        QTest::newRow("of the merged model") << "avg@ccvr" << false;
+        QTest::newRow("of the local models") << "avg@ccvr:local=1" << true;
+    }
+
     void calibrationChangesOnlyFc2AsTheEnvironmentsStatisticsSay() {
+        QFETCH(QString, strategy);
+        QFETCH(bool, local);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        ExperimentConfig c = small_config("avg@ccvr");
+        ExperimentConfig c = small_config(strategy.toStdString());
         c.save_all = true;
         c.out_dir = dir.path().toStdString();
         const RunResult run = run_experiment(c, data_)[0];
         QCOMPARE(run.stopped, StopReason::MaxRounds);
         // Copy 0 (the default): the plain merge is evaluated beside it.
-        QVERIFY(evaluated_methods(c) == (std::vector<std::string>{"avg@ccvr", "avg"}));
+        QVERIFY(evaluated_methods(c) == (std::vector<std::string>{strategy.toStdString(), "avg"}));
         const std::string models = c.out_dir + "/models/";
         for (int round : {1, 2}) {
             const WeightSet plain = load_state_dict(models + model_file_name(round, "avg"));
-            const WeightSet calibrated = load_state_dict(models + model_file_name(round, "avg@ccvr"));
+            const WeightSet calibrated =
+                load_state_dict(models + model_file_name(round, strategy.toStdString()));
             bool fc2_moved = false;
             for (const auto& t : plain) {
                 const double moved = largest_difference(t, tensor(calibrated, t.name));
@@ -182,13 +194,13 @@ private slots:
             }
             QVERIFY(fc2_moved);
             // The same step from outside: each environment's statistics of
-            // its local model on its own training rows.
+            // the plain merge (or of its local model) on its own training rows.
             const auto splits = make_environments(c.split, data_.train.labels, c.seed);
             std::vector<FeatureStatistics> stats;
             for (int k = 0; k < 2; ++k)
-                stats.push_back(
-                    penultimate_statistics(c.model, load_state_dict(models + model_file_name(round, k + 1)),
-                                           rows_of(data_.train, splits[size_t(k)].train), 1));
+                stats.push_back(penultimate_statistics(
+                    c.model, local ? load_state_dict(models + model_file_name(round, k + 1)) : plain,
+                    rows_of(data_.train, splits[size_t(k)].train), 1));
             CalibrationOptions options;
             options.seed = calibration_seed(c.seed, round);
             const WeightSet want = calibrate_classifier(plain, {&stats[0], &stats[1]}, options);
@@ -197,9 +209,13 @@ private slots:
                 QVERIFY2(d < 1e-6, qPrintable(QString("round %1 %2: %3").arg(round).arg(name).arg(d)));
             }
             // Every environment sent its statistics: counts, means and
-            // covariances of 128 features for each class it holds.
-            for (const auto& e : run.rounds[size_t(round - 1)].envs)
+            // covariances of 128 features for each class it holds; the
+            // merged model's took the model down too (a third model-sized
+            // payload beside the local model up and the copy back).
+            for (const auto& e : run.rounds[size_t(round - 1)].envs) {
                 QVERIFY(e.sent_statistics_bytes > 128 * 128 * 8);
+                QCOMPARE(e.received_weight_bytes, (local ? 1 : 2) * e.sent_weight_bytes);
+            }
         }
         // The plain lane trains as it would without the step: only the
         // calibrated model differs, and it is not copied back.
@@ -250,11 +266,12 @@ private slots:
             floats += t.numel();
         for (const auto& r : run.rounds)
             for (const auto& e : r.envs) {
-                // SCAFFOLD: the model and the control-variate change go up,
-                // the model and the server's control variate come down.
+                // SCAFFOLD: the model and the control-variate change go up;
+                // the server's control variate, the merged model to describe
+                // and the model copied back come down.
                 QVERIFY(e.sent_weight_bytes > 2 * 4 * floats);
                 QVERIFY(e.sent_weight_bytes < 2 * 4 * floats + 4096);
-                QCOMPARE(e.received_weight_bytes, e.sent_weight_bytes);
+                QCOMPARE(2 * e.received_weight_bytes, 3 * e.sent_weight_bytes);
                 QVERIFY(e.sent_statistics_bytes > 0);
             }
         const RunResult back = load_runs(c.out_dir)[0];

@@ -52,6 +52,10 @@ struct CalibrationPlan {
     bool only_end = false; // only in the run's last round
     int per_class = 500;   // virtual features per class
     bool copy = false;     // the calibrated model is copied back (else only evaluated)
+    // The statistics come from each environment's trained local model,
+    // sent with its weights; else from the merged model, which takes a
+    // second exchange (the model down, its statistics up).
+    bool local = false;
     // Whether the step runs in `round` of a run of `rounds` rounds.
     bool runs_in(int round, int rounds) const { return round == rounds || (!only_end && round % every == 0); }
 };

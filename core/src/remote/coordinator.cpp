@@ -46,6 +46,8 @@ const char* kind_of(const wire::EnvMessage& m) {
         return "trained weights";
     case wire::EnvMessage::kValidated:
         return "validation results";
+    case wire::EnvMessage::kDescribed:
+        return "feature statistics";
     case wire::EnvMessage::kLeaving:
         return "a goodbye";
     default:
@@ -239,6 +241,44 @@ public:
         std::vector<std::vector<double>> out;
         for (int k : validating_)
             out.push_back(got.count(k) ? got[k] : std::vector<double>(models_, 0.0));
+        return out;
+    }
+
+    std::vector<std::optional<FeatureStatistics>> describe(int round, const WeightSet& model,
+                                                           const std::vector<int>& envs) override {
+        wire::CoordinatorMessage m;
+        m.mutable_describe()->set_round(round);
+        *m.mutable_describe()->mutable_model() = encode_timed(model);
+        std::vector<int> asked;
+        for (int k : envs) {
+            if (send(k, m))
+                asked.push_back(k);
+            else
+                lost(k, "could not be sent the model to describe");
+        }
+        const NamedTensor* fc2 = find_tensor(layout_, "fc2.weight");
+        std::map<int, FeatureStatistics> got;
+        await(asked, "its feature statistics", [&](int k, const wire::EnvMessage& msg) {
+            if (msg.has_progress())
+                return false;
+            if (!msg.has_described())
+                throw Refused(std::string("sent ") + kind_of(msg) + " while describing the merged model");
+            const wire::Described& d = msg.described();
+            if (d.round() != round)
+                throw Refused("sent feature statistics of round " + std::to_string(d.round()) + " in round " +
+                              std::to_string(round));
+            const auto begun = Clock::now();
+            got[k] = decode(d.statistics(), fc2->shape.at(1), int(fc2->shape.at(0)),
+                            summaries_[size_t(k)].train_size);
+            wire_seconds_ += seconds_since(begun);
+            return true;
+        });
+        // A run that may go on without a lost environment has no statistics
+        // of it; the calibration refuses fewer than two.
+        std::vector<std::optional<FeatureStatistics>> out(envs.size());
+        for (size_t i = 0; i < envs.size(); ++i)
+            if (got.count(envs[i]))
+                out[i] = std::move(got[envs[i]]);
         return out;
     }
 

@@ -200,6 +200,8 @@ private:
                 validate(m.validate());
             else if (m.has_copy_back())
                 copy_back(m.copy_back());
+            else if (m.has_describe())
+                describe(m.describe());
             else
                 throw Refused("an unexpected message");
         }
@@ -292,6 +294,17 @@ private:
         for (const auto& model : v.models())
             m.mutable_validated()->add_accuracy(
                 side_ ? side_->validate(decode(model, layout_, "a merged model")) : 0);
+        client_->send(m);
+    }
+
+    // The model is only measured: this environment goes on from its own.
+    void describe(const wire::Describe& d) {
+        if (!side_)
+            throw Refused("a merged model to describe came to the baseline participant");
+        wire::EnvMessage m;
+        m.mutable_described()->set_round(d.round());
+        *m.mutable_described()->mutable_statistics() =
+            encode(side_->describe(decode(d.model(), layout_, "the model to describe")));
         client_->send(m);
     }
 
