@@ -679,7 +679,7 @@
         <translation>환경 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/class_names.cpp" line="+46"/>
+        <location filename="../../ui/class_names.cpp" line="+63"/>
         <source>T-shirt</source>
         <translation>티셔츠</translation>
     </message>
@@ -965,42 +965,52 @@
         <translation>1이면 일반 학습, 0이면 환경에 없는 클래스를 소프트맥스에서 뺍니다</translation>
     </message>
     <message>
+        <location line="+9"/>
         <source>Classifier calibration (CCVR)</source>
         <translation>분류기 보정 (CCVR)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>after the merge, each environment&apos;s per-class count, mean and covariance of its penultimate features (fc1 after ReLU, on its own training data) are pooled; the server samples virtual features from those Gaussians and retrains only fc2 on them</source>
         <translation>병합 뒤, 각 환경이 자기 학습 데이터에서 구한 끝에서 두 번째 특징(ReLU 뒤의 fc1)의 클래스별 개수·평균·공분산을 모읍니다. 서버는 그 가우시안에서 가상 특징을 뽑아 fc2만 다시 학습합니다</translation>
     </message>
     <message>
+        <location line="+9"/>
         <source>Every k rounds</source>
         <translation>k라운드마다</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>calibrates in rounds k, 2k, ... and in the run&apos;s last round</source>
         <translation>k, 2k, ... 라운드와 실행의 마지막 라운드에 보정합니다</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Only at the end</source>
         <translation>마지막에만</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>1: calibrates only in the run&apos;s last round</source>
         <translation>1: 실행의 마지막 라운드에만 보정합니다</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Virtual features per class</source>
         <translation>클래스당 가상 특징 수</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>features drawn from each class&apos;s Gaussian to retrain fc2</source>
         <translation>fc2를 다시 학습하려고 각 클래스의 가우시안에서 뽑는 특징 수</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Copy back</source>
         <translation>되돌려 복사</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>1: the calibrated model is copied back to the environments; 0: it is only evaluated beside the plain merge, which is copied back</source>
         <translation>1: 보정된 모델을 환경들에 되돌려 복사합니다. 0: 보정된 모델은 보통 병합과 나란히 평가만 하고, 되돌려 복사하는 것은 보통 병합입니다</translation>
     </message>
@@ -1008,7 +1018,7 @@
 <context>
     <name>mergelab::ui::AccuracyChart</name>
     <message>
-        <location filename="../../ui/accuracy_chart.cpp" line="+61"/>
+        <location filename="../../ui/accuracy_chart.cpp" line="+69"/>
         <source>Dirichlet split (alpha %1)</source>
         <translation>디리클레 분할 (알파 %1)</translation>
     </message>
@@ -1060,13 +1070,14 @@
         <translation>논문은 데이터 전체로, 이 실행은 환경마다 이미지 %1장으로 학습했습니다</translation>
     </message>
     <message>
-        <location line="+28"/>
-        <location line="+185"/>
+        <location line="+16"/>
+        <location line="+201"/>
         <source>Accuracy per round</source>
         <translation>라운드별 정확도</translation>
     </message>
     <message>
-        <location line="-179"/>
+        <location line="-195"/>
+        <location filename="../../ui/accuracy_traffic.cpp" line="+111"/>
         <source>Round</source>
         <translation>라운드</translation>
     </message>
@@ -1076,12 +1087,17 @@
         <translation>정확도 (%)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>No rounds yet: press Start</source>
         <translation>아직 라운드가 없습니다: 시작을 누르세요</translation>
     </message>
     <message>
-        <location line="+119"/>
+        <location line="+135"/>
+        <source>%1 %2 % after %3</source>
+        <translation>%1 %2 % (%3 후)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>%1 %2 %</source>
         <translation>%1 %2 %</translation>
     </message>
@@ -1091,7 +1107,7 @@
         <translation>%1라운드</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+87"/>
         <source>%1 local</source>
         <translation>%1 로컬</translation>
     </message>
@@ -1102,6 +1118,7 @@
     </message>
     <message>
         <location line="+12"/>
+        <location filename="../../ui/accuracy_traffic.cpp" line="+33"/>
         <source>lane %1</source>
         <translation>레인 %1</translation>
     </message>
@@ -1147,11 +1164,61 @@
         <source>paper %1</source>
         <translation>논문 %1</translation>
     </message>
+    <message>
+        <location filename="../../ui/accuracy_traffic.cpp" line="-79"/>
+        <source>no rounds yet</source>
+        <translation>아직 라운드가 없습니다</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>with repeated seeds the chart shows rounds: each seed has its own traffic</source>
+        <translation>시드를 반복하면 차트는 라운드로 그립니다: 시드마다 통신량이 다릅니다</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>this run was saved before MergeLab counted the bytes that travel</source>
+        <translation>이 실행은 MergeLab이 오가는 바이트를 세기 전에 저장되었습니다</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Merged models&apos; test accuracy against the bytes that travelled</source>
+        <translation>오간 바이트에 따른 병합 모델의 시험 정확도</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Cumulative traffic: all environments, sent + received (%1)</source>
+        <translation>누적 통신량: 모든 환경, 보냄 + 받음 (%1)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Each lane at its own traffic: its environments&apos; weights and statistics sent and the merged model they received, summed up to each round.</source>
+        <translation>레인마다 자기 통신량에 그립니다: 그 레인의 환경들이 보낸 가중치와 통계, 받은 병합 모델을 각 라운드까지 더한 값입니다.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Every method is drawn at this run&apos;s traffic: all of them merged the same local models, and only %1&apos;s merged model was sent back.</source>
+        <translation>모든 방법을 이 실행의 통신량에 그립니다: 모두 같은 로컬 모델을 병합했고, %1의 병합 모델만 되돌려 보냈습니다.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The environments&apos; weights and statistics sent and the merged model they received, summed up to each round.</source>
+        <translation>환경들이 보낸 가중치와 통계, 받은 병합 모델을 각 라운드까지 더한 값입니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Not drawn, no bytes counted: %1.</source>
+        <translation>센 바이트가 없어 그리지 않음: %1.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Local and central accuracies: on the Rounds axis.</source>
+        <translation>로컬 정확도와 중앙 정확도는 라운드 축에 있습니다.</translation>
+    </message>
 </context>
 <context>
     <name>mergelab::ui::AccuracyPage</name>
     <message>
-        <location filename="../../ui/accuracy_page.cpp" line="+24"/>
+        <location filename="../../ui/accuracy_page.cpp" line="+25"/>
         <source>&amp;Paper&apos;s published values</source>
         <translation>논문에 실린 값(&amp;P)</translation>
     </message>
@@ -1161,17 +1228,52 @@
         <translation>띠: 95 % 구간(&amp;I) (끄면 최솟값~최댓값)</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+2"/>
+        <source>Accuracy against &amp;traffic (cumulative bytes)</source>
+        <translation>통신량에 따른 정확도(누적 바이트)(&amp;T)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>X axis:</source>
+        <translation>X축:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Rounds</source>
+        <translation>라운드(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cumulative &amp;traffic (MB)</source>
+        <translation>누적 통신량(MB)(&amp;T)</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Seeds&apos; band:</source>
         <translation>시드 띠:</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+26"/>
         <source>With repeated seeds: draw each strategy&apos;s band as the 95 % interval of its mean (on) or as the range from the lowest to the highest seed (off)</source>
         <translation>시드를 반복한 실행에서 각 전략의 띠를 평균의 95 % 구간(켬) 또는 가장 낮은 시드부터 가장 높은 시드까지의 범위(끔)로 그립니다</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+10"/>
+        <source>Draw each merged model&apos;s test accuracy against the bytes that travelled up to its round: every environment&apos;s weights and statistics sent and the merged model received. Methods compared in one run share that run&apos;s traffic; each lane has its own.</source>
+        <translation>각 병합 모델의 시험 정확도를 그 라운드까지 오간 바이트에 따라 그립니다: 모든 환경이 보낸 가중치와 통계, 받은 병합 모델. 한 실행에서 비교한 방법들은 그 실행의 통신량을 함께 쓰고, 레인은 저마다 자기 통신량을 가집니다.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Draw the accuracies round by round</source>
+        <translation>정확도를 라운드마다 그립니다</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Traffic unavailable: %1</source>
+        <translation>통신량을 그릴 수 없음: %1</translation>
+    </message>
+    <message>
+        <location line="+60"/>
         <source>Training losses are drawn live while a run trains; run files keep only the rounds&apos; accuracies</source>
         <translation>학습 손실은 실행 중에만 실시간으로 그려집니다; 실행 파일에는 라운드별 정확도만 남습니다</translation>
     </message>
@@ -1197,7 +1299,7 @@
         <translation>%1 (%3 중 %2)</translation>
     </message>
     <message>
-        <location filename="../../ui/accuracy_page.h" line="+25"/>
+        <location filename="../../ui/accuracy_page.h" line="+29"/>
         <source>&amp;Accuracy</source>
         <translation>정확도(&amp;A)</translation>
     </message>
@@ -1264,7 +1366,7 @@
 <context>
     <name>mergelab::ui::ClassCountsChart</name>
     <message>
-        <location filename="../../ui/class_counts.cpp" line="+108"/>
+        <location filename="../../ui/class_counts.cpp" line="+109"/>
         <source>Training images of each class per environment, as the split will divide them</source>
         <translation>분할이 나눌 환경별·클래스별 학습 이미지 수</translation>
     </message>
@@ -1330,19 +1432,19 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+43"/>
-        <location line="+168"/>
+        <location line="+169"/>
         <source>(never seen)</source>
         <translation>(본 적 없음)</translation>
     </message>
     <message>
-        <location line="-161"/>
-        <location line="+256"/>
+        <location line="-162"/>
+        <location line="+257"/>
         <source>0 – 100 % of the row (true class)</source>
         <translation>행(실제 클래스)의 0 – 100 %</translation>
     </message>
     <message>
-        <location line="-252"/>
-        <location line="+255"/>
+        <location line="-253"/>
+        <location line="+256"/>
         <source>hatched: classes %1 never saw in training</source>
         <translation>빗금: %1이 학습에서 본 적 없는 클래스</translation>
     </message>
@@ -1436,7 +1538,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::FlowView</name>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+75"/>
+        <location filename="../../ui/flow_view.cpp" line="+49"/>
         <source>Start an experiment to see how the environments train apart and share only their weights.</source>
         <translation>실험을 시작하면 환경들이 따로 학습하고 가중치만 나누는 모습을 볼 수 있습니다.</translation>
     </message>
@@ -1456,7 +1558,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>알고리즘의 다음 단계로 넘어갑니다 (Space 또는 오른쪽 화살표)</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+80"/>
         <source>Opened %1: %2. Press Replay to watch a round&apos;s merge step by step; scrub through the rounds above.</source>
         <translation>%1 열림: %2. 다시 보기를 누르면 라운드의 병합을 단계별로 볼 수 있습니다; 위에서 라운드를 넘겨 보세요.</translation>
     </message>
@@ -1689,7 +1791,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>이미지 %1장을 모두 함께 학습</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+125"/>
+        <location filename="../../ui/flow_arrows.cpp" line="+160"/>
         <source>weights</source>
         <translation>가중치</translation>
     </message>
@@ -1699,7 +1801,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>병합 모델</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location filename="../../ui/flow_view.cpp" line="+61"/>
         <source>Test</source>
         <translation>시험</translation>
     </message>
@@ -1952,7 +2054,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::LessonGuide</name>
     <message>
-        <location filename="../../ui/lesson.cpp" line="+48"/>
+        <location filename="../../ui/lesson.cpp" line="+49"/>
         <source>class %1</source>
         <translation>클래스 %1</translation>
     </message>
@@ -2261,7 +2363,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+53"/>
+        <location filename="../../ui/main_window.cpp" line="+54"/>
         <source>MergeLab</source>
         <translation>MergeLab</translation>
     </message>
@@ -2324,7 +2426,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>전체 실행 진행 (라운드 한도까지)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_files.cpp" line="+42"/>
+        <location filename="../../ui/main_window_files.cpp" line="+43"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
@@ -3002,7 +3104,7 @@ this run merges with %1 only</source>
         <translation>부호 뒤집힘, 병합 모델에서 환경 평균과 부호가 반대인 원소: %1전체 층 %3개 중 %2개 (%4 %)</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+96"/>
         <source>Env 1&apos;s share per layer (%1)</source>
         <translation>층마다 환경 1의 비율 (%1)</translation>
     </message>
@@ -3109,7 +3211,7 @@ this run merges with %1 only</source>
         <translation>이 실행은 시험 이미지 %1장의 예측을 갖고 있지만 불러온 시험 세트는 %2장입니다: 서로 맞지 않아 틀린 이미지를 보이지 않습니다.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>%1: %2 of %3 test images wrong</source>
         <translation>%1: 시험 이미지 %3장 중 %2장 틀림</translation>
     </message>
@@ -3306,12 +3408,12 @@ this run merges with %1 only</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="+63"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="+64"/>
         <source>Ready: press Start (Ctrl+R)</source>
         <translation>준비됨: 시작을 누르세요 (Ctrl+R)</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+98"/>
         <source>Class counts appear once the data folder holds the training labels</source>
         <translation>데이터 폴더에 학습 레이블이 있으면 클래스 수가 나타납니다</translation>
     </message>
@@ -3321,12 +3423,12 @@ this run merges with %1 only</source>
         <translation>%1이 클래스 %2를 가짐</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="-88"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="-103"/>
         <source>A run is going on: the setup is locked until it ends (Stop ends it now).</source>
         <translation>실행 중입니다: 끝날 때까지 설정이 잠깁니다 (중지하면 지금 끝납니다).</translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location line="+132"/>
         <source>%1 is not a folder; choose the Fashion-MNIST folder</source>
         <translation>%1은 폴더가 아닙니다; Fashion-MNIST 폴더를 고르세요</translation>
     </message>
@@ -3336,12 +3438,12 @@ this run merges with %1 only</source>
         <translation>%1에 train-images-idx3-ubyte(.gz)도, 이미지의 클래스 폴더도 없습니다</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>%1 reads colour images: choose a folder of images, or the model cnn</source>
         <translation>%1은(는) 컬러 이미지를 읽습니다: 이미지 폴더를 고르거나 모델 cnn을 고르세요</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>%1 holds no class</source>
         <translation>%1에 클래스가 없습니다</translation>
     </message>
@@ -3509,6 +3611,59 @@ this run merges with %1 only</source>
         <location filename="../../ui/summary_view.h" line="+26"/>
         <source>S&amp;ummary</source>
         <translation>요약(&amp;U)</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::Traffic</name>
+    <message>
+        <location filename="../../ui/traffic.cpp" line="+49"/>
+        <source>GB</source>
+        <translation>GB</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>MB</source>
+        <translation>MB</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>KB</source>
+        <translation>KB</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>↑ %1 weights</source>
+        <translation>↑ 가중치 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>weights</source>
+        <translation>가중치</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>+ %1 statistics</source>
+        <translation>+ 통계 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>statistics</source>
+        <translation>통계</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>↓ %1 merged model</source>
+        <translation>↓ 병합 모델 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>merged model</source>
+        <translation>병합 모델</translation>
     </message>
 </context>
 </TS>
