@@ -140,7 +140,8 @@ namespace {
 // unless lanes are compared.
 AccuracyChart::LaneTraffic traffic_of(const RunModel& model, const RunPtr& shown) {
     AccuracyChart::LaneTraffic traffic;
-    if (!shown || model.hasRepeats() || model.config().mode != Mode::Lanes)
+    // The comparison is marked as lanes; each lane's own run.json says compare.
+    if (!shown || model.hasRepeats() || shown->config.mode != Mode::Lanes)
         return traffic;
     for (const RunResult* lane : model.runs()) {
         if (lane->config.seed != shown->config.seed)

@@ -579,7 +579,8 @@ void TestCharts::trafficOfEachLane() {
     std::vector<RunResult> lanes;
     for (const std::string lane : {"avg", "avg@ccvr"}) {
         RunResult run = *make_run("H", 3);
-        run.config.mode = Mode::Lanes;
+        // As the engine writes each lane: a run of its one strategy.
+        run.config.mode = Mode::Compare;
         run.config.lanes = {"avg", "avg@ccvr"};
         run.config.method = lane;
         run.lane = lane;
