@@ -37,11 +37,11 @@ AccuracyPage::AccuracyPage(QWidget* parent)
     auto* switches = new QWidget;
     auto* switchRow = new QHBoxLayout(switches);
     switchRow->setContentsMargins(8, 2, 8, 0);
-    auto* axisLabel = new QLabel(tr("X axis:"));
+    auto* axisLabel = new QLabel(tr("&X axis:"));
     roundsButton_->setObjectName(QStringLiteral("roundsAxisButton"));
-    roundsButton_->setText(tr("&Rounds"));
+    roundsButton_->setText(tr("Rounds"));
     trafficButton_->setObjectName(QStringLiteral("trafficAxisButton"));
-    trafficButton_->setText(tr("Cumulative &traffic (MB)"));
+    trafficButton_->setText(tr("Cumulative traffic (bytes)"));
     for (QToolButton* button : {roundsButton_, trafficButton_}) {
         button->setCheckable(true);
         button->setAutoExclusive(true);
@@ -55,9 +55,11 @@ AccuracyPage::AccuracyPage(QWidget* parent)
     switchRow->addWidget(axisLabel);
     switchRow->addWidget(roundsButton_);
     switchRow->addWidget(trafficButton_);
-    switchRow->addWidget(trafficReason_);
+    // The reason takes the row's room while it shows, so it keeps to one
+    // line where the window is wide enough.
+    switchRow->addWidget(trafficReason_, 1);
     switchRow->addWidget(bandRow_);
-    switchRow->addStretch(1);
+    switchRow->addStretch();
     column->addWidget(switches);
     auto* row = new QHBoxLayout(bandRow_);
     row->setContentsMargins(12, 0, 0, 0);

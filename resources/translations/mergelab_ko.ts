@@ -1234,21 +1234,21 @@
     </message>
     <message>
         <location line="+12"/>
-        <source>X axis:</source>
-        <translation>X축:</translation>
+        <source>&amp;X axis:</source>
+        <translation>X축(&amp;X):</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>&amp;Rounds</source>
-        <translation>라운드(&amp;R)</translation>
+        <source>Rounds</source>
+        <translation>라운드</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>Cumulative &amp;traffic (MB)</source>
-        <translation>누적 통신량(MB)(&amp;T)</translation>
+        <source>Cumulative traffic (bytes)</source>
+        <translation>누적 통신량(바이트)</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+22"/>
         <source>Seeds&apos; band:</source>
         <translation>시드 띠:</translation>
     </message>
@@ -1273,7 +1273,7 @@
         <translation>통신량을 그릴 수 없음: %1</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+61"/>
         <source>Training losses are drawn live while a run trains; run files keep only the rounds&apos; accuracies</source>
         <translation>학습 손실은 실행 중에만 실시간으로 그려집니다; 실행 파일에는 라운드별 정확도만 남습니다</translation>
     </message>
@@ -1791,7 +1791,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>이미지 %1장을 모두 함께 학습</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_arrows.cpp" line="+160"/>
+        <location filename="../../ui/flow_arrows.cpp" line="+165"/>
         <source>weights</source>
         <translation>가중치</translation>
     </message>
