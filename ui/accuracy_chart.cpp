@@ -14,12 +14,14 @@
 #include <iterator>
 #include <qcustomplot.h>
 
+#include "accuracy_lines.h"
 #include "palette.h"
 #include "plot_kit.h"
+#include "traffic.h"
 
 namespace mergelab::ui {
 
-namespace {
+namespace accuracy_lines {
 
 // Parsed once: the file is compiled in and never changes.
 const QJsonObject& paper_tables() {
@@ -51,6 +53,12 @@ int lane_index(const RunResult& run, const std::string& lane) {
     const auto it = std::find(lanes.begin(), lanes.end(), lane);
     return it == lanes.end() ? 0 : static_cast<int>(it - lanes.begin());
 }
+
+} // namespace accuracy_lines
+
+using namespace accuracy_lines;
+
+namespace {
 
 QString split_title(const RunResult& run) {
     const SplitSpec& split = run.config.split;
@@ -95,18 +103,6 @@ double round_x(const RoundResult& round, int index) {
     return round.round > 0 ? round.round : index + 1;
 }
 
-// The value of `graph` at exactly `x`, if it has a point there.
-bool value_at(const QCPGraph* graph, double x, double* value) {
-    const auto data = graph->data();
-    for (auto it = data->constBegin(); it != data->constEnd(); ++it) {
-        if (std::abs(it->key - x) < 1e-9) {
-            *value = it->value;
-            return true;
-        }
-    }
-    return false;
-}
-
 } // namespace
 
 AccuracyChart::AccuracyChart(QWidget* parent)
@@ -126,6 +122,7 @@ AccuracyChart::AccuracyChart(QWidget* parent)
     ticker->setTickStep(1.0);
     ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples); // many rounds: 2, 5, 10... apart
     plot_->xAxis->setTicker(ticker);
+    roundTicker_ = ticker;
     plot_->xAxis->setSubTicks(false); // there is nothing between two rounds
 
     cursor_ = new QCPItemStraightLine(plot_);
@@ -144,6 +141,8 @@ AccuracyChart::AccuracyChart(QWidget* parent)
     paperNote_ = new QCPTextElement(plot_, QString(), noteFont);
     plot_kit::set_relative_size(paperNote_, 0.9);
     paperNote_->setTextColor(QColor(90, 90, 90));
+    // The traffic axis's note is a sentence or two: wrapped, not cut.
+    plot_kit::keep_wrapped(plot_, paperNote_);
 
     setMouseTracking(true);
     plot_->setMouseTracking(true);
@@ -190,7 +189,11 @@ bool AccuracyChart::paperOverlay() const {
 }
 
 QString AccuracyChart::paperNote() const {
-    return paperNote_->layout() ? paperNote_->text() : QString();
+    return trafficShown() ? QString() : noteText();
+}
+
+QString AccuracyChart::noteText() const {
+    return paperNote_->layout() ? QString(paperNote_->text()).replace('\n', ' ') : QString();
 }
 
 void AccuracyChart::showPaperNote(const QString& text) {
@@ -246,13 +249,24 @@ QStringList AccuracyChart::seriesNames() const {
     return names;
 }
 
+void AccuracyChart::addPoint(QCPGraph* graph, int round, double x, double y) {
+    graph->addData(x, y);
+    graphRounds_[graph].append(round);
+}
+
 QString AccuracyChart::readout(int round) const {
     QStringList lines;
+    const bool traffic = trafficShown();
     for (int i = 0; i < plot_->graphCount(); ++i) {
         const QCPGraph* graph = plot_->graph(i);
-        double value = 0;
-        if (value_at(graph, round, &value))
-            lines.append(tr("%1 %2 %").arg(graph->name(), QLocale().toString(value, 'f', 2)));
+        // Points are added round by round, so a point's index is its round's.
+        const int at = graphRounds_.value(graph).indexOf(round);
+        if (at < 0 || at >= graph->dataCount())
+            continue;
+        const auto point = graph->data()->at(at);
+        const QString value = QLocale().toString(point->value, 'f', 2);
+        lines.append(traffic ? tr("%1 %2 % after %3").arg(graph->name(), value, format_bytes(point->key))
+                             : tr("%1 %2 %").arg(graph->name(), value));
     }
     if (lines.isEmpty())
         return {};
@@ -264,28 +278,25 @@ void AccuracyChart::onMouseMove(QMouseEvent* event) {
     const QPointF pos = event->position();
     QString tip;
     if (run_ && !run_->rounds.empty() && plot_->axisRect()->rect().contains(pos.toPoint())) {
-        // Snap to the nearest round the run has, so the read-out never falls
-        // between two points.
+        // Snap to the nearest point drawn (the run's rounds, the paper's
+        // last round past them, a lane's traffic), so the read-out never
+        // falls between two points.
         const double x = plot_->xAxis->pixelToCoord(pos.x());
-        double best = 0, bestDistance = 1e300;
-        for (size_t i = 0; i < run_->rounds.size(); ++i) {
-            const double rx = round_x(run_->rounds[i], static_cast<int>(i));
-            if (std::abs(rx - x) < bestDistance) {
-                bestDistance = std::abs(rx - x);
-                best = rx;
-            }
-        }
-        // Also the paper's final round when it lies past the run's rounds.
+        int best = 0;
+        double bestDistance = 1e300;
         for (int i = 0; i < plot_->graphCount(); ++i) {
-            const auto data = plot_->graph(i)->data();
-            for (auto it = data->constBegin(); it != data->constEnd(); ++it) {
-                if (std::abs(it->key - x) < bestDistance) {
-                    bestDistance = std::abs(it->key - x);
-                    best = it->key;
+            const QCPGraph* graph = plot_->graph(i);
+            const QVector<int> rounds = graphRounds_.value(graph);
+            const auto data = graph->data();
+            for (int k = 0; k < data->size() && k < rounds.size(); ++k) {
+                const double distance = std::abs(data->at(k)->key - x);
+                if (distance < bestDistance) {
+                    bestDistance = distance;
+                    best = rounds[k];
                 }
             }
         }
-        tip = readout(static_cast<int>(std::lround(best)));
+        tip = readout(best);
     }
     if (tip.isEmpty()) {
         if (!lastTip_.isEmpty())
@@ -298,11 +309,18 @@ void AccuracyChart::onMouseMove(QMouseEvent* event) {
 
 void AccuracyChart::rebuild() {
     plot_->clearGraphs();
+    graphRounds_.clear();
     const bool empty = !run_ || run_->rounds.empty();
     title_->setText(run_ ? split_title(*run_) : tr("Accuracy per round"));
     emptyText_->setVisible(empty);
     plot_->legend->setVisible(!empty);
     showPaperNote({});
+    showRoundAxis(!trafficShown());
+
+    if (trafficShown()) {
+        rebuildTraffic();
+        return;
+    }
 
     if (!empty && !spread_.empty()) {
         rebuildSpread();
@@ -317,6 +335,9 @@ void AccuracyChart::rebuild() {
     }
 
     const auto& rounds = run_->rounds;
+    const auto number = [&rounds](size_t i) {
+        return static_cast<int>(round_x(rounds[i], static_cast<int>(i)));
+    };
     size_t envs = 0;
     bool central = false;
     QStringList methods; // first-seen order, which is evaluated_methods() order
@@ -343,7 +364,7 @@ void AccuracyChart::rebuild() {
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, 5));
         for (size_t i = 0; i < rounds.size(); ++i)
             if (k < rounds[i].envs.size())
-                graph->addData(round_x(rounds[i], static_cast<int>(i)), rounds[i].envs[k].val_acc * 100.0);
+                addPoint(graph, number(i), number(i), rounds[i].envs[k].val_acc * 100.0);
     }
     if (central) {
         QCPGraph* graph = plot_->addGraph();
@@ -352,7 +373,7 @@ void AccuracyChart::rebuild() {
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, central_color(), 7));
         for (size_t i = 0; i < rounds.size(); ++i)
             if (rounds[i].central_test_acc)
-                graph->addData(round_x(rounds[i], static_cast<int>(i)), *rounds[i].central_test_acc * 100.0);
+                addPoint(graph, number(i), number(i), *rounds[i].central_test_acc * 100.0);
     }
     // A lane of a method with a local rule ("avg+scaffold") would share its
     // method's colour with the method's own lane: each lane its own colour.
@@ -368,7 +389,7 @@ void AccuracyChart::rebuild() {
         const std::string key = method.toStdString();
         for (size_t i = 0; i < rounds.size(); ++i)
             if (const MethodMetrics* m = rounds[i].method(key))
-                graph->addData(round_x(rounds[i], static_cast<int>(i)), m->test_acc * 100.0);
+                addPoint(graph, number(i), number(i), m->test_acc * 100.0);
     }
 
     const double lastX = round_x(rounds.back(), static_cast<int>(rounds.size()) - 1);
@@ -421,9 +442,9 @@ void AccuracyChart::rebuildSpread() {
         mean->setScatterStyle(QCPScatterStyle(method_shape(curve.name), color, Qt::white, 7));
         for (const RoundSpread& r : curve.rounds) {
             const bool interval = band_ == Band::Interval;
-            lower->addData(r.round, 100.0 * (interval ? r.acc.lo : r.acc.min));
-            upper->addData(r.round, 100.0 * (interval ? r.acc.hi : r.acc.max));
-            mean->addData(r.round, 100.0 * r.acc.mean);
+            addPoint(lower, r.round, r.round, 100.0 * (interval ? r.acc.lo : r.acc.min));
+            addPoint(upper, r.round, r.round, 100.0 * (interval ? r.acc.hi : r.acc.max));
+            addPoint(mean, r.round, r.round, 100.0 * r.acc.mean);
         }
     }
     updateRanges();
@@ -457,7 +478,7 @@ void AccuracyChart::addPaperOverlay(const QStringList& methods, double lastX) {
             const double x = rounds[i].isDouble() ? rounds[i].toDouble() : (lastX > 3 ? lastX : -1);
             if (x < 1 || x > lastX)
                 continue;
-            graph->addData(x, values[i].toDouble());
+            addPoint(graph, static_cast<int>(std::lround(x)), x, values[i].toDouble());
         }
     }
 }
@@ -487,7 +508,10 @@ void AccuracyChart::updateRanges() {
     // A little beyond 0..100 so markers at 100 % are not cut in half; the
     // ticks stay within 0..100.
     plot_->yAxis->setRange(lo - (lo <= 0 ? 1.5 : 0), hi + (hi >= 100 ? 1.5 : 0));
-    plot_->xAxis->setRange(0.6, std::max(maxX, 2.0) + 0.4);
+    if (trafficShown())
+        plot_->xAxis->setRange(0, maxX * 1.05);
+    else
+        plot_->xAxis->setRange(0.6, std::max(maxX, 2.0) + 0.4);
 }
 
 void AccuracyChart::updateCursor() {
@@ -499,9 +523,16 @@ void AccuracyChart::updateCursor() {
     } else {
         round = 0;
     }
+    double x = round;
+    if (trafficShown() && round > 0) {
+        // The shown lane's (or the run's) traffic up to that round.
+        const auto own = shownTraffic();
+        const auto it = own.lower_bound(round);
+        x = it != own.end() ? it->second : (own.empty() ? 0.0 : own.rbegin()->second);
+    }
     cursor_->setVisible(round > 0);
-    cursor_->point1->setCoords(round, 0);
-    cursor_->point2->setCoords(round, 1);
+    cursor_->point1->setCoords(x, 0);
+    cursor_->point2->setCoords(x, 1);
 }
 
 } // namespace mergelab::ui

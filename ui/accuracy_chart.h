@@ -4,12 +4,22 @@
 // paper's published values for the matching split. Hover shows the values.
 // With repeats, each strategy's mean over the seeds instead, in a band that
 // is either the seeds' min-max range or the 95 % interval of the mean.
+// The x axis counts rounds, or the bytes that travelled up to each round:
+// then each merged model's (or lane's) test accuracy against that traffic.
+#include <QHash>
+#include <QSharedPointer>
+#include <QVector>
 #include <QWidget>
+
+#include <map>
+#include <string>
 
 #include "mergelab/repeats.h"
 #include "run_data.h"
 
 class QCustomPlot;
+class QCPAxisTicker;
+class QCPGraph;
 class QCPItemStraightLine;
 class QCPItemText;
 class QCPTextElement;
@@ -28,12 +38,28 @@ public:
         std::vector<RoundSpread> rounds;
     };
     enum class Band { MinMax, Interval };
+    enum class XAxis { Rounds, Traffic };
+    // Each lane's traffic summed up to each round, by round number, from
+    // the lane's own run: a lanes comparison holds only the shown lane's
+    // environments.
+    using LaneTraffic = std::map<std::string, std::map<int, double>>;
 
     // Redraws everything from run->rounds, or with `spread` (repeats) the
     // mean line and band of each curve.
     void setRun(RunPtr run, std::vector<Curve> spread = {});
     void setBand(Band band);
     Band band() const { return band_; }
+    // Traffic is drawn only while trafficUnavailable() is empty; otherwise
+    // rounds, whatever was asked.
+    void setXAxis(XAxis axis);
+    XAxis xAxis() const { return xAxis_; }
+    bool trafficShown() const;
+    void setLaneTraffic(LaneTraffic traffic);
+    // Why this run cannot be drawn against its traffic; empty when it can.
+    QString trafficUnavailable() const;
+    QString xAxisTitle() const;
+    // The row under the axes: the paper's note, or what the traffic axis counts.
+    QString noteText() const;
     // For tests: the filled bands drawn (a graph filled to another).
     int bandCount() const;
     void setRound(int round); // 1-based; draws a cursor at the scrubbed round (0: none)
@@ -52,6 +78,7 @@ public:
     // For tests: the y values (in %) of the line labelled `name` in the
     // legend ("Env 1 local", "avg", "central", ...), empty if absent.
     QVector<double> seriesValues(const QString& name) const;
+    QVector<double> seriesKeys(const QString& name) const; // the x values
     QStringList seriesNames() const;
     // The hover read-out for a round (1-based): "Round 3\navg 91.20 %\n...",
     // empty when no series has a value there.
@@ -63,6 +90,13 @@ private slots:
 private:
     void rebuild();
     void rebuildSpread();
+    void rebuildTraffic();
+    void showRoundAxis(bool rounds);
+    // The shown lane's (or the run's) traffic up to each round, by round number.
+    std::map<int, double> shownTraffic() const;
+    // Every point goes through here: the read-out finds a line's value for
+    // a round by the round each point was added for.
+    void addPoint(QCPGraph* graph, int round, double x, double y);
     void addPaperOverlay(const QStringList& methods, double lastX);
     void updateCursor();
     void updateRanges();
@@ -76,6 +110,11 @@ private:
     RunPtr run_;
     std::vector<Curve> spread_;
     Band band_ = Band::Interval;
+    XAxis xAxis_ = XAxis::Rounds;
+    LaneTraffic laneTraffic_;
+    QHash<const QCPGraph*, QVector<int>> graphRounds_;
+    QSharedPointer<QCPAxisTicker> roundTicker_;
+    QSharedPointer<QCPAxisTicker> byteTicker_;
     int round_ = 0;
     bool paperShown_ = false;
     QString lastTip_;

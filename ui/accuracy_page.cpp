@@ -13,6 +13,7 @@
 #include "loss_chart.h"
 #include "messages.h"
 #include "run_model.h"
+#include "traffic.h"
 #include "view_export.h"
 
 namespace mergelab::ui {
@@ -23,14 +24,45 @@ AccuracyPage::AccuracyPage(QWidget* parent)
     , loss_(new LossChart)
     , paperOverlay_(new QAction(tr("&Paper's published values"), this))
     , intervalBand_(new QAction(tr("Band: 95 % &interval (off: min-max)"), this))
-    , bandRow_(new QWidget) {
-    // Above the chart, a visible switch for the band of repeated seeds.
+    , bandRow_(new QWidget)
+    , trafficAxis_(new QAction(tr("Accuracy against &traffic (cumulative bytes)"), this))
+    , roundsButton_(new QToolButton)
+    , trafficButton_(new QToolButton)
+    , trafficReason_(new QLabel) {
+    // Above the chart, visible switches: the x axis, and the band of repeated seeds.
     auto* top = new QWidget;
     auto* column = new QVBoxLayout(top);
     column->setContentsMargins(0, 0, 0, 0);
     column->setSpacing(2);
+    auto* switches = new QWidget;
+    auto* switchRow = new QHBoxLayout(switches);
+    switchRow->setContentsMargins(8, 2, 8, 0);
+    auto* axisLabel = new QLabel(tr("&X axis:"));
+    roundsButton_->setObjectName(QStringLiteral("roundsAxisButton"));
+    roundsButton_->setText(tr("Rounds"));
+    trafficButton_->setObjectName(QStringLiteral("trafficAxisButton"));
+    trafficButton_->setText(tr("Cumulative traffic (bytes)"));
+    for (QToolButton* button : {roundsButton_, trafficButton_}) {
+        button->setCheckable(true);
+        button->setAutoExclusive(true);
+        button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    }
+    roundsButton_->setChecked(true);
+    axisLabel->setBuddy(roundsButton_);
+    trafficReason_->setObjectName(QStringLiteral("trafficReason"));
+    trafficReason_->setStyleSheet(QStringLiteral("color: #666;"));
+    trafficReason_->setWordWrap(true);
+    switchRow->addWidget(axisLabel);
+    switchRow->addWidget(roundsButton_);
+    switchRow->addWidget(trafficButton_);
+    // The reason takes the row's room while it shows, so it keeps to one
+    // line where the window is wide enough.
+    switchRow->addWidget(trafficReason_, 1);
+    switchRow->addWidget(bandRow_);
+    switchRow->addStretch();
+    column->addWidget(switches);
     auto* row = new QHBoxLayout(bandRow_);
-    row->setContentsMargins(8, 2, 8, 0);
+    row->setContentsMargins(12, 0, 0, 0);
     auto* bandLabel = new QLabel(tr("Seeds' band:"));
     auto* bandButton = new QToolButton;
     bandButton->setObjectName(QStringLiteral("bandButton"));
@@ -39,9 +71,7 @@ AccuracyPage::AccuracyPage(QWidget* parent)
     bandLabel->setBuddy(bandButton);
     row->addWidget(bandLabel);
     row->addWidget(bandButton);
-    row->addStretch(1);
     bandRow_->setVisible(false);
-    column->addWidget(bandRow_);
     column->addWidget(accuracy_, 1);
     addWidget(top);
     addWidget(loss_);
@@ -64,13 +94,73 @@ AccuracyPage::AccuracyPage(QWidget* parent)
     connect(intervalBand_, &QAction::toggled, accuracy_, [this](bool interval) {
         accuracy_->setBand(interval ? AccuracyChart::Band::Interval : AccuracyChart::Band::MinMax);
     });
+
+    trafficAxis_->setObjectName(QStringLiteral("trafficAxis"));
+    trafficAxis_->setCheckable(true);
+    trafficAxis_->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+X")));
+    const QString trafficTip =
+        tr("Draw each merged model's test accuracy against the bytes that travelled up to its round: every "
+           "environment's weights and statistics sent and the merged model received. Methods compared in one "
+           "run share that run's traffic; each lane has its own.");
+    trafficAxis_->setToolTip(trafficTip);
+    trafficButton_->setToolTip(trafficTip);
+    roundsButton_->setToolTip(tr("Draw the accuracies round by round"));
+    // The action is the choice (remembered, in the View menu); the buttons show it.
+    connect(trafficAxis_, &QAction::toggled, this, [this](bool traffic) {
+        accuracy_->setXAxis(traffic ? AccuracyChart::XAxis::Traffic : AccuracyChart::XAxis::Rounds);
+        updateAxisSwitch();
+    });
+    connect(trafficButton_, &QToolButton::clicked, this, [this] { trafficAxis_->setChecked(true); });
+    connect(roundsButton_, &QToolButton::clicked, this, [this] { trafficAxis_->setChecked(false); });
+    updateAxisSwitch();
 }
 
 QList<QAction*> AccuracyPage::viewActions() {
-    return {paperOverlay_, intervalBand_};
+    return {paperOverlay_, intervalBand_, trafficAxis_};
+}
+
+QString AccuracyPage::trafficReason() const {
+    return trafficButton_->isEnabled() ? QString() : trafficReason_->text();
+}
+
+void AccuracyPage::updateAxisSwitch() {
+    const QString why = accuracy_->trafficUnavailable();
+    const bool can = why.isEmpty();
+    trafficButton_->setEnabled(can);
+    roundsButton_->setEnabled(can);
+    trafficAxis_->setEnabled(can);
+    // What the chart draws, not what was asked: a run without byte counts
+    // is drawn by rounds even when traffic was chosen for another run.
+    (accuracy_->trafficShown() ? trafficButton_ : roundsButton_)->setChecked(true);
+    trafficReason_->setText(can ? QString() : tr("Traffic unavailable: %1").arg(why));
+    trafficReason_->setVisible(!can);
 }
 
 namespace {
+
+// Each lane's own traffic by round, under the name its line has; empty
+// unless lanes are compared.
+AccuracyChart::LaneTraffic traffic_of(const RunModel& model, const RunPtr& shown) {
+    AccuracyChart::LaneTraffic traffic;
+    // The comparison is marked as lanes; each lane's own run.json says compare.
+    if (!shown || model.hasRepeats() || shown->config.mode != Mode::Lanes)
+        return traffic;
+    for (const RunResult* lane : model.runs()) {
+        if (lane->config.seed != shown->config.seed)
+            continue;
+        std::map<int, double> sums;
+        int64_t total = 0;
+        for (size_t i = 0; i < lane->rounds.size(); ++i) {
+            total += round_traffic(lane->rounds[i]);
+            sums[lane->rounds[i].round > 0 ? lane->rounds[i].round : static_cast<int>(i) + 1] = double(total);
+        }
+        traffic[lane->lane] = sums;
+        // The comparison names a lane's line by its merged model.
+        if (!lane->rounds.empty() && !lane->rounds.front().merged.empty())
+            traffic[lane->rounds.front().merged.front().method] = sums;
+    }
+    return traffic;
+}
 
 // Each strategy's accuracy over the seeds; empty without repeats.
 std::vector<AccuracyChart::Curve> spread_of(const RunModel& model) {
@@ -88,7 +178,10 @@ std::vector<AccuracyChart::Curve> spread_of(const RunModel& model) {
 void AccuracyPage::setRunModel(RunModel* model) {
     auto showRun = [this, model] {
         bandRow_->setVisible(model->hasRepeats());
-        accuracy_->setRun(model->comparison(), spread_of(*model));
+        const RunPtr shown = model->comparison();
+        accuracy_->setLaneTraffic(traffic_of(*model, shown));
+        accuracy_->setRun(shown, spread_of(*model));
+        updateAxisSwitch();
     };
     auto redraw = [this, model, showRun] {
         showRun();

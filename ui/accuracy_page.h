@@ -2,11 +2,15 @@
 // The first tab: accuracy per round above, the current round's training
 // loss batch by batch below. In lanes mode the accuracy chart compares the
 // lanes' merged models; the loss chart always shows the live training.
+// A switch above the chart sets its x axis: rounds, or the bytes that
+// travelled up to each round.
 #include <QSplitter>
 
 #include "run_view.h"
 
 class QAction;
+class QLabel;
+class QToolButton;
 
 class QCPPainter;
 
@@ -31,6 +35,11 @@ public:
     void renderExport(QCPPainter& painter) override;
     LossChart* lossChart() const { return loss_; }
     QAction* intervalBandAction() const { return intervalBand_; }
+    // Checked: the chart's x axis is the traffic, when the run has its bytes.
+    QAction* trafficAxisAction() const { return trafficAxis_; }
+    QToolButton* roundsButton() const { return roundsButton_; }
+    QToolButton* trafficButton() const { return trafficButton_; }
+    QString trafficReason() const; // why the switch is disabled; empty when it is not
 
 private:
     AccuracyChart* accuracy_;
@@ -38,8 +47,13 @@ private:
     QAction* paperOverlay_;
     QAction* intervalBand_; // repeats: the band is the 95 % interval, else min-max
     QWidget* bandRow_;      // the band's switch, shown with repeats
-    int lossRound_ = 0;     // the round the loss chart shows
-    QString lossLane_;      // and its lane, in lanes mode
+    QAction* trafficAxis_;
+    QToolButton* roundsButton_;
+    QToolButton* trafficButton_;
+    QLabel* trafficReason_; // shown while the traffic axis cannot be drawn
+    void updateAxisSwitch();
+    int lossRound_ = 0; // the round the loss chart shows
+    QString lossLane_;  // and its lane, in lanes mode
 };
 
 } // namespace mergelab::ui

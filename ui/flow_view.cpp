@@ -38,32 +38,6 @@ QString class_range(const std::vector<int>& classes) {
     return parts.join(QStringLiteral(", "));
 }
 
-void draw_arrow(QPainter& p, QPointF from, QPointF to, const QColor& color, double width) {
-    const QPointF d = to - from;
-    const double len = std::hypot(d.x(), d.y());
-    if (len < 1)
-        return;
-    const QPointF u = d / len;
-    const QPointF n(-u.y(), u.x());
-    const double head = std::max(7.0, width * 3.2);
-    const QPointF base = to - u * head;
-    p.setPen(QPen(color, width, Qt::SolidLine, Qt::FlatCap));
-    p.drawLine(from, base + u * 1.0);
-    QPolygonF tip;
-    tip << to << base + n * head * 0.5 << base - n * head * 0.5;
-    p.setPen(Qt::NoPen);
-    p.setBrush(color);
-    p.drawPolygon(tip);
-    p.setBrush(Qt::NoBrush);
-}
-
-// Where the ray from the centre of `r` in direction `u` leaves it.
-QPointF rect_exit(const QRectF& r, QPointF u) {
-    const double tx = std::abs(u.x()) > 1e-9 ? (r.width() / 2) / std::abs(u.x()) : 1e9;
-    const double ty = std::abs(u.y()) > 1e-9 ? (r.height() / 2) / std::abs(u.y()) : 1e9;
-    return r.center() + u * std::min(tx, ty);
-}
-
 } // namespace
 
 FlowView::FlowView(QWidget* parent)
@@ -149,6 +123,8 @@ void FlowView::setRunModel(RunModel* model) {
         updateReplayButton();
     });
     connect(model, &RunModel::roundSelected, this, [this] { updateReplayButton(); });
+    // The arrows carry the shown round's bytes, which arrive with the round.
+    connect(model, &RunModel::roundAdded, this, qOverload<>(&QWidget::update));
     connect(model, &RunModel::environmentStatus, this, &FlowView::setEnvironmentStatus);
     connect(model, &RunModel::runReset, this, [this, model] {
         processes_.clear();
@@ -519,77 +495,7 @@ void FlowView::paintEvent(QPaintEvent*) {
 
     if (n > 0) {
         // Arrows first, so boxes and the node sit on top of their ends.
-        const QFont arrowFont = pixel_font(font(), std::max(8.0, g.font * 0.85));
-        const QFontMetricsF afm(arrowFont);
-        const double offset = std::clamp(g.font * 0.45, 3.0, 9.0);
-        std::vector<QPainterPath> labels; // drawn so far, in widget coordinates
-        for (int k = 0; k < n; ++k) {
-            const QRectF& box = g.boxes[static_cast<size_t>(k)];
-            QPointF d = g.merge - box.center();
-            const double len = std::hypot(d.x(), d.y());
-            if (len < 1)
-                continue;
-            const QPointF u = d / len;
-            // Perpendicular pointing "up" on screen for the outgoing arrow.
-            QPointF nrm(u.y(), -u.x());
-            if (nrm.y() > 0 || (std::abs(nrm.y()) < 1e-6 && nrm.x() < 0))
-                nrm = -nrm;
-            const QPointF start = rect_exit(box, u) + u * 4.0;
-            const QPointF end = g.merge - u * (g.radius + 4.0);
-            const double arrowLen = std::hypot((end - start).x(), (end - start).y());
-            if (arrowLen < 8)
-                continue;
-            const bool envBusy = busy(k);
-            const QColor outColor = outLit ? readable_on_white(env_color(k)) : QColor(150, 150, 150);
-            const QColor backColor = backLit ? methodColor : QColor(150, 150, 150);
-            const double outWidth = (outLit ? 3.5 : (envBusy ? 2.0 : 1.6)) * zoom();
-            const double backWidth = (backLit ? 3.5 : 1.6) * zoom();
-            draw_arrow(p, start + nrm * offset, end + nrm * offset, outColor, outWidth);
-            draw_arrow(p, end - nrm * offset, start - nrm * offset, backColor, backWidth);
-
-            // Labels along the arrows, upright, only where they fit.
-            double angle = std::atan2(u.y(), u.x()) * 180.0 / kFlowPi;
-            if (angle > 90)
-                angle -= 180;
-            if (angle < -90)
-                angle += 180;
-            const QPointF mid = (start + end) / 2;
-            auto label = [&](const QString& text, QPointF at, const QColor& c, bool bold) {
-                QFont f = arrowFont;
-                f.setBold(bold);
-                const QFontMetricsF fm(f);
-                const double w = fm.horizontalAdvance(text);
-                if (w + 6 > arrowLen)
-                    return;
-                // Arrows that converge on the node bring their labels
-                // together: a label that would touch one drawn already waits.
-                QTransform at_arrow;
-                at_arrow.translate(at.x(), at.y());
-                at_arrow.rotate(angle);
-                QPainterPath shape;
-                shape.addRect(QRectF(-w / 2 - 2, -fm.height() / 2, w + 4, fm.height()));
-                shape = at_arrow.map(shape);
-                for (const QPainterPath& other : labels)
-                    if (other.intersects(shape))
-                        return;
-                labels.push_back(shape);
-                p.save();
-                p.translate(at);
-                p.rotate(angle);
-                p.setFont(f);
-                p.setPen(c);
-                p.drawText(QRectF(-w / 2 - 2, -fm.height() / 2, w + 4, fm.height()), Qt::AlignCenter, text);
-                p.restore();
-            };
-            // Clear of the arrowhead (half its width), whatever the arrow's length.
-            auto away = [&](double width) {
-                return offset + std::max(7.0, width * 3.2) * 0.5 + afm.height() * 0.5 + 1;
-            };
-            label(tr("weights"), mid + nrm * away(outWidth), outLit ? outColor : QColor(100, 100, 100),
-                  outLit);
-            label(tr("merged model"), mid - nrm * away(backWidth),
-                  backLit ? methodColor.darker(115) : QColor(100, 100, 100), backLit);
-        }
+        drawArrows(p, g, outLit, backLit, training, methodColor);
 
         drawMergeNode(p, g, nodeLit, methodColor, is(Phase::Evaluating) ? tr("Test") : tr("Merge"), method);
 

@@ -87,6 +87,11 @@ private:
     QString trainingCaption(int round) const; // of everything in training_
     QString envClassesText(int env) const;
     void drawEnvBox(QPainter& p, const QRectF& box, int env, bool lit, bool dimmed, double basePx) const;
+    // Weights out and the merged model back, with the shown round's bytes.
+    void drawArrows(QPainter& p, const Geometry& g, bool outLit, bool backLit, bool training,
+                    const QColor& methodColor) const;
+    // The round whose bytes the arrows show: the phase's, or the scrubber's.
+    const RoundResult* trafficRound() const;
     void drawMergeNode(QPainter& p, const Geometry& g, bool lit, const QColor& color, const QString& verb,
                        const QString& method) const;
     void drawThumbnails(QPainter& p, const QRectF& area, int env, double pad) const;

@@ -1028,7 +1028,7 @@
 <context>
     <name>mergelab::ui::AccuracyChart</name>
     <message>
-        <location filename="../../ui/accuracy_chart.cpp" line="+61"/>
+        <location filename="../../ui/accuracy_chart.cpp" line="+69"/>
         <source>Dirichlet split (alpha %1)</source>
         <translation>디리클레 분할 (알파 %1)</translation>
     </message>
@@ -1080,13 +1080,14 @@
         <translation>논문은 데이터 전체로, 이 실행은 환경마다 이미지 %1장으로 학습했습니다</translation>
     </message>
     <message>
-        <location line="+28"/>
-        <location line="+185"/>
+        <location line="+16"/>
+        <location line="+201"/>
         <source>Accuracy per round</source>
         <translation>라운드별 정확도</translation>
     </message>
     <message>
-        <location line="-179"/>
+        <location line="-195"/>
+        <location filename="../../ui/accuracy_traffic.cpp" line="+111"/>
         <source>Round</source>
         <translation>라운드</translation>
     </message>
@@ -1096,12 +1097,17 @@
         <translation>정확도 (%)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>No rounds yet: press Start</source>
         <translation>아직 라운드가 없습니다: 시작을 누르세요</translation>
     </message>
     <message>
-        <location line="+119"/>
+        <location line="+135"/>
+        <source>%1 %2 % after %3</source>
+        <translation>%1 %2 % (%3 후)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>%1 %2 %</source>
         <translation>%1 %2 %</translation>
     </message>
@@ -1111,7 +1117,7 @@
         <translation>%1라운드</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+87"/>
         <source>%1 local</source>
         <translation>%1 로컬</translation>
     </message>
@@ -1122,6 +1128,7 @@
     </message>
     <message>
         <location line="+12"/>
+        <location filename="../../ui/accuracy_traffic.cpp" line="+33"/>
         <source>lane %1</source>
         <translation>레인 %1</translation>
     </message>
@@ -1167,11 +1174,61 @@
         <source>paper %1</source>
         <translation>논문 %1</translation>
     </message>
+    <message>
+        <location filename="../../ui/accuracy_traffic.cpp" line="-79"/>
+        <source>no rounds yet</source>
+        <translation>아직 라운드가 없습니다</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>with repeated seeds the chart shows rounds: each seed has its own traffic</source>
+        <translation>시드를 반복하면 차트는 라운드로 그립니다: 시드마다 통신량이 다릅니다</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>this run was saved before MergeLab counted the bytes that travel</source>
+        <translation>이 실행은 MergeLab이 오가는 바이트를 세기 전에 저장되었습니다</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Merged models&apos; test accuracy against the bytes that travelled</source>
+        <translation>오간 바이트에 따른 병합 모델의 시험 정확도</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Cumulative traffic: all environments, sent + received (%1)</source>
+        <translation>누적 통신량: 모든 환경, 보냄 + 받음 (%1)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Each lane at its own traffic: its environments&apos; weights and statistics sent and the merged model they received, summed up to each round.</source>
+        <translation>레인마다 자기 통신량에 그립니다: 그 레인의 환경들이 보낸 가중치와 통계, 받은 병합 모델을 각 라운드까지 더한 값입니다.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Every method is drawn at this run&apos;s traffic: all of them merged the same local models, and only %1&apos;s merged model was sent back.</source>
+        <translation>모든 방법을 이 실행의 통신량에 그립니다: 모두 같은 로컬 모델을 병합했고, %1의 병합 모델만 되돌려 보냈습니다.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The environments&apos; weights and statistics sent and the merged model they received, summed up to each round.</source>
+        <translation>환경들이 보낸 가중치와 통계, 받은 병합 모델을 각 라운드까지 더한 값입니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Not drawn, no bytes counted: %1.</source>
+        <translation>센 바이트가 없어 그리지 않음: %1.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Local and central accuracies: on the Rounds axis.</source>
+        <translation>로컬 정확도와 중앙 정확도는 라운드 축에 있습니다.</translation>
+    </message>
 </context>
 <context>
     <name>mergelab::ui::AccuracyPage</name>
     <message>
-        <location filename="../../ui/accuracy_page.cpp" line="+24"/>
+        <location filename="../../ui/accuracy_page.cpp" line="+25"/>
         <source>&amp;Paper&apos;s published values</source>
         <translation>논문에 실린 값(&amp;P)</translation>
     </message>
@@ -1181,17 +1238,52 @@
         <translation>띠: 95 % 구간(&amp;I) (끄면 최솟값~최댓값)</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+2"/>
+        <source>Accuracy against &amp;traffic (cumulative bytes)</source>
+        <translation>통신량에 따른 정확도(누적 바이트)(&amp;T)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>&amp;X axis:</source>
+        <translation>X축(&amp;X):</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rounds</source>
+        <translation>라운드</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cumulative traffic (bytes)</source>
+        <translation>누적 통신량(바이트)</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Seeds&apos; band:</source>
         <translation>시드 띠:</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+26"/>
         <source>With repeated seeds: draw each strategy&apos;s band as the 95 % interval of its mean (on) or as the range from the lowest to the highest seed (off)</source>
         <translation>시드를 반복한 실행에서 각 전략의 띠를 평균의 95 % 구간(켬) 또는 가장 낮은 시드부터 가장 높은 시드까지의 범위(끔)로 그립니다</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+10"/>
+        <source>Draw each merged model&apos;s test accuracy against the bytes that travelled up to its round: every environment&apos;s weights and statistics sent and the merged model received. Methods compared in one run share that run&apos;s traffic; each lane has its own.</source>
+        <translation>각 병합 모델의 시험 정확도를 그 라운드까지 오간 바이트에 따라 그립니다: 모든 환경이 보낸 가중치와 통계, 받은 병합 모델. 한 실행에서 비교한 방법들은 그 실행의 통신량을 함께 쓰고, 레인은 저마다 자기 통신량을 가집니다.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Draw the accuracies round by round</source>
+        <translation>정확도를 라운드마다 그립니다</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Traffic unavailable: %1</source>
+        <translation>통신량을 그릴 수 없음: %1</translation>
+    </message>
+    <message>
+        <location line="+61"/>
         <source>Training losses are drawn live while a run trains; run files keep only the rounds&apos; accuracies</source>
         <translation>학습 손실은 실행 중에만 실시간으로 그려집니다; 실행 파일에는 라운드별 정확도만 남습니다</translation>
     </message>
@@ -1217,7 +1309,7 @@
         <translation>%1 (%3 중 %2)</translation>
     </message>
     <message>
-        <location filename="../../ui/accuracy_page.h" line="+25"/>
+        <location filename="../../ui/accuracy_page.h" line="+29"/>
         <source>&amp;Accuracy</source>
         <translation>정확도(&amp;A)</translation>
     </message>
@@ -1456,7 +1548,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::FlowView</name>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+75"/>
+        <location filename="../../ui/flow_view.cpp" line="+49"/>
         <source>Start an experiment to see how the environments train apart and share only their weights.</source>
         <translation>실험을 시작하면 환경들이 따로 학습하고 가중치만 나누는 모습을 볼 수 있습니다.</translation>
     </message>
@@ -1476,7 +1568,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>알고리즘의 다음 단계로 넘어갑니다 (Space 또는 오른쪽 화살표)</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+80"/>
         <source>Opened %1: %2. Press Replay to watch a round&apos;s merge step by step; scrub through the rounds above.</source>
         <translation>%1 열림: %2. 다시 보기를 누르면 라운드의 병합을 단계별로 볼 수 있습니다; 위에서 라운드를 넘겨 보세요.</translation>
     </message>
@@ -1709,7 +1801,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>이미지 %1장을 모두 함께 학습</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+125"/>
+        <location filename="../../ui/flow_arrows.cpp" line="+165"/>
         <source>weights</source>
         <translation>가중치</translation>
     </message>
@@ -1719,7 +1811,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>병합 모델</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location filename="../../ui/flow_view.cpp" line="+61"/>
         <source>Test</source>
         <translation>시험</translation>
     </message>
@@ -3529,6 +3621,59 @@ this run merges with %1 only</source>
         <location filename="../../ui/summary_view.h" line="+26"/>
         <source>S&amp;ummary</source>
         <translation>요약(&amp;U)</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::Traffic</name>
+    <message>
+        <location filename="../../ui/traffic.cpp" line="+49"/>
+        <source>GB</source>
+        <translation>GB</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>MB</source>
+        <translation>MB</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>KB</source>
+        <translation>KB</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>↑ %1 weights</source>
+        <translation>↑ 가중치 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>weights</source>
+        <translation>가중치</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>+ %1 statistics</source>
+        <translation>+ 통계 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>statistics</source>
+        <translation>통계</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>↓ %1 merged model</source>
+        <translation>↓ 병합 모델 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>merged model</source>
+        <translation>병합 모델</translation>
     </message>
 </context>
 </TS>

@@ -2,9 +2,14 @@
 // states, and that painting them at a large and a small size does not crash.
 #include <QtTest>
 
+#include <QAction>
 #include <QComboBox>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPixmap>
+#include <QToolButton>
 #include <QToolTip>
 
 #include <cmath>
@@ -12,10 +17,14 @@
 #include <qcustomplot.h>
 
 #include "accuracy_chart.h"
+#include "accuracy_page.h"
 #include "histogram_view.h"
 #include "i18n.h"
 #include "loss_chart.h"
+#include "mergelab/run_files.h"
 #include "messages.h"
+#include "run_model.h"
+#include "traffic.h"
 
 using namespace mergelab;
 using namespace mergelab::ui;
@@ -82,6 +91,30 @@ std::shared_ptr<RunResult> make_run(const std::string& split, int rounds, int bi
         run->rounds.push_back(round);
     }
     return run;
+}
+
+// Bytes that differ by environment and round (statistics every other
+// round), so a sum over the wrong rounds or environments cannot match.
+void add_traffic(RunResult& run, int64_t scale = 1) {
+    for (RoundResult& r : run.rounds)
+        for (size_t k = 0; k < r.envs.size(); ++k) {
+            r.envs[k].sent_weight_bytes = scale * (900'000 + 1'000 * r.round + 17 * int64_t(k));
+            r.envs[k].sent_statistics_bytes = r.round % 2 ? scale * (660'000 + 3 * int64_t(k)) : 0;
+            r.envs[k].received_weight_bytes = scale * (905'000 + 7 * r.round);
+        }
+}
+
+// Worked out here from the records, not with the app's own sum.
+QVector<double> cumulative_bytes(const RunResult& run) {
+    QVector<double> sums;
+    double total = 0;
+    for (const RoundResult& r : run.rounds) {
+        for (const EnvRoundMetrics& e : r.envs)
+            total += double(e.sent_weight_bytes) + double(e.sent_statistics_bytes) +
+                     double(e.received_weight_bytes);
+        sums.append(total);
+    }
+    return sums;
 }
 
 QVector<double> percent(const std::vector<double>& fractions) {
@@ -154,6 +187,10 @@ private slots:
     void paperValuesOnlyForThePapersSetups();
     void accuracyEmptyAndCursor();
     void accuracyHover();
+    void trafficAxisSumsTheRecordedBytes();
+    void trafficSwitchOnThePage();
+    void trafficOfEachLane();
+    void oldRunShowsRoundsOnly();
     void histogramCountsAndLayers();
     void histogramEmpty();
     void lossPoints();
@@ -458,6 +495,165 @@ void TestCharts::renderAll() {
     QVERIFY(has_ink(render(accuracy, {800, 500}, "accuracy-dirichlet")));
     LossChart empty;
     QVERIFY(has_ink(render(empty, {500, 300}, "loss-empty")));
+}
+
+void TestCharts::trafficAxisSumsTheRecordedBytes() {
+    auto run = make_run("V", 4);
+    add_traffic(*run);
+    AccuracyChart chart;
+    chart.setRun(run);
+    QVERIFY(chart.trafficUnavailable().isEmpty());
+    QCOMPARE(chart.seriesKeys("avg"), (QVector<double>{1, 2, 3, 4}));
+    QCOMPARE(chart.xAxisTitle(), QStringLiteral("Round"));
+
+    chart.setXAxis(AccuracyChart::XAxis::Traffic);
+    QVERIFY(chart.trafficShown());
+    const QVector<double> expected = cumulative_bytes(*run);
+    QVERIFY(expected.back() > 4 * 2 * 1.8e6);
+    for (const std::string& method : kMethods) {
+        // Compared methods merged the same local models: the run's traffic.
+        const QString name = QString::fromStdString(method);
+        QCOMPARE(chart.seriesKeys(name), expected);
+        std::vector<double> accs;
+        for (const RoundResult& r : run->rounds)
+            accs.push_back(r.method(method)->test_acc);
+        QVERIFY(fuzzy_equal(chart.seriesValues(name), percent(accs)));
+    }
+    // The local models sent nothing of their own and the baseline sent no weights.
+    QVERIFY(!chart.seriesNames().contains("Env 1 local"));
+    QVERIFY(!chart.seriesNames().contains("central"));
+    QVERIFY2(chart.xAxisTitle().contains("Cumulative traffic") && chart.xAxisTitle().contains("(MB)"),
+             qPrintable(chart.xAxisTitle()));
+    QVERIFY2(chart.noteText().contains("this run's traffic") && chart.noteText().contains("avg"),
+             qPrintable(chart.noteText()));
+    QVERIFY(chart.paperNote().isEmpty());
+    // Ticks read in MB, not in bytes.
+    chart.resize(800, 500);
+    chart.plot()->replot();
+    for (const QString& tick : chart.plot()->xAxis->tickVectorLabels())
+        QVERIFY2(tick.size() <= 4, qPrintable(tick));
+    const QString readout = chart.readout(3);
+    QVERIFY2(readout.contains(QStringLiteral("after %1").arg(format_bytes(expected[2]))),
+             qPrintable(readout));
+    // Above 10 of a unit, to a tenth; below, to a hundredth.
+    QCOMPARE(format_bytes(expected[2]), QStringLiteral("%1 MB").arg(expected[2] / 1e6, 0, 'f', 1));
+    QCOMPARE(format_bytes(900'000), QStringLiteral("0.90 MB"));
+    QCOMPARE(format_bytes(400), QStringLiteral("400 B"));
+
+    chart.setXAxis(AccuracyChart::XAxis::Rounds);
+    QCOMPARE(chart.seriesKeys("avg"), (QVector<double>{1, 2, 3, 4}));
+    QVERIFY(chart.seriesNames().contains("Env 1 local"));
+    QCOMPARE(chart.xAxisTitle(), QStringLiteral("Round"));
+}
+
+void TestCharts::trafficSwitchOnThePage() {
+    RunResult run = *make_run("H", 3);
+    add_traffic(run);
+    RunModel model;
+    AccuracyPage page;
+    page.setRunModel(&model);
+    // Before a run there is nothing to count.
+    QVERIFY(!page.trafficButton()->isEnabled());
+    model.load({run}, QStringLiteral("/runs/h"));
+    QVERIFY(page.trafficButton()->isEnabled());
+    QVERIFY(page.trafficReason().isEmpty());
+    QVERIFY(page.roundsButton()->isChecked());
+    const QVector<double> rounds = page.chart()->seriesKeys("max");
+    page.trafficButton()->click();
+    QVERIFY(page.trafficAxisAction()->isChecked());
+    QVERIFY(page.trafficButton()->isChecked());
+    QCOMPARE(page.chart()->seriesKeys("max"), cumulative_bytes(run));
+    QVERIFY(page.chart()->seriesKeys("max") != rounds);
+    // The cursor follows the scrubbed round to its traffic.
+    model.selectRound(2);
+    const auto* cursor = page.chart()->plot()->findChild<QCPItemStraightLine*>();
+    QVERIFY(cursor && cursor->visible());
+    QCOMPARE(cursor->point1->coords().x(), cumulative_bytes(run)[1]);
+    page.roundsButton()->click();
+    QVERIFY(!page.trafficAxisAction()->isChecked());
+    QCOMPARE(page.chart()->seriesKeys("max"), rounds);
+}
+
+void TestCharts::trafficOfEachLane() {
+    // Two lanes, each its own run: the second sends three times the bytes.
+    std::vector<RunResult> lanes;
+    for (const std::string lane : {"avg", "avg@ccvr"}) {
+        RunResult run = *make_run("H", 3);
+        // As the engine writes each lane: a run of its one strategy.
+        run.config.mode = Mode::Compare;
+        run.config.lanes = {"avg", "avg@ccvr"};
+        run.config.method = lane;
+        run.lane = lane;
+        for (RoundResult& r : run.rounds) {
+            r.primary = lane;
+            r.merged.resize(1);
+            r.merged[0].method = lane;
+        }
+        add_traffic(run, lanes.empty() ? 1 : 3);
+        lanes.push_back(run);
+    }
+    RunModel model;
+    AccuracyPage page;
+    page.setRunModel(&model);
+    model.load(lanes, QStringLiteral("/runs/lanes"));
+    page.trafficButton()->click();
+    QVERIFY(page.chart()->trafficShown());
+    QCOMPARE(page.chart()->seriesKeys("lane avg"), cumulative_bytes(lanes[0]));
+    QCOMPARE(page.chart()->seriesKeys("lane avg@ccvr"), cumulative_bytes(lanes[1]));
+    QVERIFY2(page.chart()->noteText().contains("its own traffic"), qPrintable(page.chart()->noteText()));
+    // Showing the other lane changes whose environments are local, not the lanes' traffic.
+    model.selectLane(1);
+    QCOMPARE(page.chart()->seriesKeys("lane avg"), cumulative_bytes(lanes[0]));
+    QCOMPARE(page.chart()->seriesKeys("lane avg@ccvr"), cumulative_bytes(lanes[1]));
+}
+
+void TestCharts::oldRunShowsRoundsOnly() {
+    // A run.json written before the bytes were counted: no "bytes" at all.
+    RunResult counted = *make_run("V", 3);
+    counted.class_names = std::vector<std::string>(10, "c");
+    counted.config.classes = 10;
+    add_traffic(counted);
+    QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(run_to_json(counted)));
+    QJsonObject root = doc.object();
+    QJsonArray rounds = root.value("rounds").toArray();
+    int stripped = 0;
+    for (int i = 0; i < rounds.size(); ++i) {
+        QJsonObject r = rounds[i].toObject();
+        QJsonArray envs = r.value("envs").toArray();
+        for (int k = 0; k < envs.size(); ++k) {
+            QJsonObject e = envs[k].toObject();
+            stripped += e.contains("bytes") ? 1 : 0;
+            e.remove("bytes");
+            envs[k] = e;
+        }
+        r["envs"] = envs;
+        rounds[i] = r;
+    }
+    root["rounds"] = rounds;
+    QCOMPARE(stripped, 6);
+    const RunResult old = run_from_json(QJsonDocument(root).toJson().toStdString(), "old/run.json");
+    QCOMPARE(old.rounds.size(), size_t(3));
+
+    RunModel model;
+    AccuracyPage page;
+    page.setRunModel(&model);
+    // Asked for traffic, by an earlier run or the remembered setting.
+    page.trafficAxisAction()->setChecked(true);
+    model.load({old}, QStringLiteral("/runs/old"));
+    QVERIFY(!page.trafficButton()->isEnabled());
+    QVERIFY(!page.trafficAxisAction()->isEnabled());
+    QVERIFY(page.roundsButton()->isChecked());
+    QVERIFY2(page.trafficReason().contains("before MergeLab counted"), qPrintable(page.trafficReason()));
+    QVERIFY(!page.chart()->trafficShown());
+    QCOMPARE(page.chart()->seriesKeys("avg"), (QVector<double>{1, 2, 3}));
+    QCOMPARE(page.chart()->xAxisTitle(), QStringLiteral("Round"));
+
+    // The same run with its bytes: the remembered choice applies.
+    model.load({counted}, QStringLiteral("/runs/new"));
+    QVERIFY(page.trafficButton()->isEnabled());
+    QVERIFY(page.trafficButton()->isChecked());
+    QVERIFY(page.trafficReason().isEmpty());
+    QCOMPARE(page.chart()->seriesKeys("avg"), cumulative_bytes(counted));
 }
 
 QTEST_MAIN(TestCharts)

@@ -3,13 +3,17 @@
 #include <QtTest>
 
 #include <QImage>
+#include <QProcess>
 #include <QSet>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QToolButton>
 
 #include <qcustomplot.h>
 
+#include "accuracy_chart.h"
+#include "accuracy_page.h"
 #include "confusion_view.h"
 #include "main_window.h"
 #include "run_model.h"
@@ -50,6 +54,18 @@ RunResult small_run() {
         r.histograms.push_back(h);
         run.rounds.push_back(r);
     }
+    return run;
+}
+
+// With the bytes each environment sent and received every round.
+RunResult counted_run() {
+    RunResult run = small_run();
+    for (RoundResult& r : run.rounds)
+        for (EnvRoundMetrics& e : r.envs) {
+            e.sent_weight_bytes = 900'000;
+            e.sent_statistics_bytes = 660'000;
+            e.received_weight_bytes = 905'000;
+        }
     return run;
 }
 
@@ -155,6 +171,44 @@ private slots:
                 QVERIFY2(svg.contains(text.toHtmlEscaped()),
                          qPrintable(name + ": no '" + text + "' in the SVG"));
         }
+    }
+
+    // The accuracy against traffic is what Export draws once it is chosen:
+    // its axis title is in the picture's text.
+    void accuracyAgainstTrafficExports() {
+        MainWindow window;
+        window.resize(1280, 720);
+        window.show();
+        window.runModel()->load({counted_run()}, "/runs/r");
+        window.showTab("accuracy");
+        auto* page = window.view<AccuracyPage>();
+        QVERIFY(page->trafficButton()->isEnabled());
+        page->trafficButton()->click();
+        QCoreApplication::processEvents();
+        const QString title = QStringLiteral("Cumulative traffic");
+        QVERIFY2(page->chart()->xAxisTitle().startsWith(title), qPrintable(page->chart()->xAxisTitle()));
+        const QString base = dir_.filePath("traffic");
+        QVERIFY(window.exportView(base + ".png", 1.0));
+        QVERIFY(distinct_colours(QImage(base + ".png")) > 8);
+        if (export_formats().contains("svg")) {
+            QVERIFY(window.exportView(base + ".svg"));
+            const QString svg = QString::fromUtf8(read(base + ".svg"));
+            QVERIFY2(svg.contains(title), "no axis title in the SVG");
+            QVERIFY(svg.contains(QStringLiteral("this run's traffic").toHtmlEscaped()));
+        }
+        QVERIFY(window.exportView(base + ".pdf"));
+        // A PDF's text is in its fonts' encoding: read it as a reader would.
+        const QString pdftotext = QStandardPaths::findExecutable("pdftotext");
+        if (pdftotext.isEmpty())
+            QSKIP("pdftotext is not installed");
+        QProcess process;
+        process.start(pdftotext, {base + ".pdf", "-"});
+        QVERIFY(process.waitForFinished(20000));
+        // Compatibility form: the PDF's "ffi" comes back as one ligature.
+        const QString text = QString::fromUtf8(process.readAllStandardOutput())
+                                 .normalized(QString::NormalizationForm_KC)
+                                 .simplified();
+        QVERIFY2(text.contains(title), qPrintable(text.left(400)));
     }
 };
 

@@ -26,12 +26,15 @@
 #include <QTemporaryDir>
 #include <QTextDocumentFragment>
 #include <QThreadPool>
+#include <QToolButton>
 #include <QTreeView>
 
 #include <qcustomplot.h>
 
 #include <set>
 
+#include "accuracy_chart.h"
+#include "accuracy_page.h"
 #include "file_dialogs.h"
 #include "i18n.h"
 #include "main_window.h"
@@ -54,14 +57,15 @@ struct Shown {
 
 // Words that are names rather than English, matched exactly: the app's and
 // its parts', the data set's, algorithms' proper names (their papers' own),
-// file formats, keys on the keyboard, the optimizers' option values, and
+// file formats, byte units, keys on the keyboard, the optimizers' option values, and
 // "English", the language menu's entry for English written in English on
 // purpose. Method, rule and parameter identifiers come from the registry.
 const QStringList kNames = {
-    "MergeLab", "Qt",     "LibTorch", "QCustomPlot", "CNN",     "MNIST",      "Fashion",  "MLP",     "SGD",
-    "Adam",     "FedAvg", "FedAvgM",  "FedAdam",     "FedProx", "FedRS",      "SCAFFOLD", "TIES",    "CSV",
-    "JSON",     "PNG",    "PDF",      "SVG",         "Ctrl",    "Shift",      "Esc",      "Alt",     "Space",
-    "Gloo",     "adam",   "sgd",      "English",     "TLS",     "FedAdagrad", "Adagrad",  "FedYogi", "Yogi"};
+    "MergeLab",   "Qt",      "LibTorch", "QCustomPlot", "CNN",     "MNIST",   "Fashion", "MLP",
+    "SGD",        "Adam",    "FedAvg",   "FedAvgM",     "FedAdam", "FedProx", "FedRS",   "SCAFFOLD",
+    "TIES",       "CSV",     "JSON",     "PNG",         "PDF",     "SVG",     "Ctrl",    "Shift",
+    "Esc",        "Alt",     "Space",    "Gloo",        "adam",    "sgd",     "English", "TLS",
+    "FedAdagrad", "Adagrad", "FedYogi",  "Yogi",        "KB",      "MB",      "GB"};
 
 QStringList registry_names() {
     QStringList out;
@@ -340,6 +344,15 @@ private slots:
                 plot->replot();
             collect_widgets(shown, &window, "tab " + plain(tabs->tabText(i)) + ":");
         }
+        // The accuracy against traffic: its title, axis, note and switch.
+        auto* accuracy = window.view<AccuracyPage>();
+        window.showTab(accuracy->name());
+        QVERIFY(accuracy->trafficButton()->isEnabled());
+        accuracy->trafficButton()->click();
+        QCoreApplication::processEvents();
+        accuracy->chart()->plot()->replot();
+        QVERIFY(accuracy->chart()->trafficShown());
+        collect_widgets(shown, accuracy, "accuracy against traffic:");
         QStringList problems;
         std::set<QString> seen;
         for (const Shown& s : shown) {

@@ -14,8 +14,10 @@
 #include "mergelab/dataset.h"
 #include "mergelab/error.h"
 #include "mergelab/experiment.h"
+#include "run_model.h"
 #include "samples_view.h"
 #include "support/synthetic.h"
+#include "ui_fixture.h"
 
 using namespace mergelab;
 using namespace mergelab::ui;
@@ -185,6 +187,7 @@ private slots:
     void samplesCountsMistakes();
     void samplesMissingPredictionsOrData();
     void flowCaptions();
+    void flowArrowsCarryTheRoundsBytes();
     void rendersAtSeveralSizes();
     void screenshots();
 };
@@ -366,6 +369,67 @@ void TestViews::flowCaptions() {
 
     view.setIdle("Finished after 3 rounds");
     QCOMPARE(view.caption(), QString("Finished after 3 rounds"));
+}
+
+// What the Flow view paints, every text item joined by line breaks.
+QString flow_texts(FlowView& view) {
+    QStringList texts;
+    for (const testing::PaintedText& t : testing::painted_texts(&view))
+        texts << t.text;
+    return texts.join('\n');
+}
+
+void TestViews::flowArrowsCarryTheRoundsBytes() {
+    const auto data = make_data(10);
+    auto run = make_run(data->test, "V", 2, 3);
+    // Each round its own amounts; statistics only in round 2.
+    for (RoundResult& r : run->rounds)
+        for (EnvRoundMetrics& e : r.envs) {
+            e.sent_weight_bytes = 880'000 + 10'000 * r.round;
+            e.sent_statistics_bytes = r.round == 2 ? 660'000 : 0;
+            e.received_weight_bytes = 900'000 + 20'000 * r.round;
+        }
+    RunModel model;
+    FlowView view;
+    view.setRunModel(&model);
+    model.load({*run}, QStringLiteral("/runs/v"));
+    view.resize(1600, 900);
+
+    model.selectRound(2);
+    QString texts = flow_texts(view);
+    // Both environments, up and down, each payload with its bytes (a word
+    // may go under its figure).
+    QCOMPARE(texts.count(QStringLiteral("↑ 0.90 MB")), 2);
+    QCOMPARE(texts.count(QStringLiteral("weights")), 2);
+    QCOMPARE(texts.count(QStringLiteral("+ 0.66 MB")), 2);
+    QCOMPARE(texts.count(QStringLiteral("statistics")), 2);
+    QCOMPARE(texts.count(QStringLiteral("↓ 0.94 MB")), 2);
+    QCOMPARE(texts.count(QStringLiteral("merged model")), 2);
+
+    model.selectRound(3);
+    texts = flow_texts(view);
+    QCOMPARE(texts.count(QStringLiteral("↑ 0.91 MB")), 2);
+    QCOMPARE(texts.count(QStringLiteral("↓ 0.96 MB")), 2);
+    QVERIFY2(!texts.contains("statistics") && !texts.contains("0.90 MB"), qPrintable(texts));
+
+    // Where the full text does not fit, the total still does.
+    model.selectRound(2);
+    view.resize(820, 520);
+    texts = flow_texts(view);
+    QVERIFY2(texts.contains(QStringLiteral("↑ 0.90 MB")) || texts.contains(QStringLiteral("↑ 1.56 MB")),
+             qPrintable(texts));
+    QVERIFY2(texts.contains(QStringLiteral("↓ 0.94 MB")), qPrintable(texts));
+
+    // A run saved before the bytes were counted: the arrows as they were.
+    for (RoundResult& r : run->rounds)
+        for (EnvRoundMetrics& e : r.envs)
+            e = EnvRoundMetrics{};
+    model.load({*run}, QStringLiteral("/runs/old"));
+    view.resize(1600, 900);
+    texts = flow_texts(view);
+    QVERIFY2(!texts.contains(QStringLiteral(" MB")), qPrintable(texts));
+    QCOMPARE(texts.count(QStringLiteral("weights")), 2);
+    QCOMPARE(texts.count(QStringLiteral("merged model")), 2);
 }
 
 void TestViews::rendersAtSeveralSizes() {
