@@ -232,9 +232,15 @@ void FlowView::setEnvironments(const std::vector<EnvironmentSummary>& envs, cons
     envs_ = envs;
     if (!primaryMethod.isEmpty())
         primary_ = primaryMethod;
+    // "@" in a strategy's name only ever starts a step after the merge,
+    // whose statistics travel beside the weights.
     if (!phase_)
         setCaption(lanePrefix_ +
-                   tr("Each environment trains on its own images; only the weights meet in the middle (%1).")
+                   (primary_.contains(QLatin1Char('@'))
+                        ? tr("Each environment trains on its own images; only the weights, and per class the "
+                             "statistics of its features, meet in the middle (%1).")
+                        : tr("Each environment trains on its own images; only the weights meet in the middle "
+                             "(%1)."))
                        .arg(primary_));
     rebuildThumbnails();
     update();
@@ -376,6 +382,10 @@ void FlowView::showPlan(const ExperimentConfig& config, const std::vector<ClassC
                       "test images and copied back to every environment; and again, up to %n round(s).",
                       nullptr, config.rounds)
                        .arg(QString::fromStdString(config.split.kind), method);
+    if (method.contains(QLatin1Char('@')))
+        plan += QLatin1Char(' ') + tr("After each merge the environments also send, per class, the mean and "
+                                      "covariance of the merged model's features on their images, and the "
+                                      "server retrains the last layer on samples drawn from them.");
     if (config.baseline)
         plan +=
             QLatin1Char(' ') + tr("One central model trains on all the data in one place, for comparison.");

@@ -1598,12 +1598,17 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1라운드 다시 보기</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+28"/>
+        <source>Each environment trains on its own images; only the weights, and per class the statistics of its features, meet in the middle (%1).</source>
+        <translation>각 환경은 자기 이미지로 학습하고, 가중치와 클래스별 특징 통계만 가운데에서 만납니다 (%1).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Each environment trains on its own images; only the weights meet in the middle (%1).</source>
         <translation>각 환경은 자기 이미지로 학습하고, 가중치만 가운데에서 만납니다 (%1).</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Paused. Resume (Ctrl+P) carries on; Step (F10) runs one more round.</source>
         <translation>일시 정지됨. 다시 시작(Ctrl+P)으로 계속하고, 한 라운드 진행(F10)으로 한 라운드 더 돌립니다.</translation>
     </message>
@@ -1645,7 +1650,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
+        <source>After each merge the environments also send, per class, the mean and covariance of the merged model&apos;s features on their images, and the server retrains the last layer on samples drawn from them.</source>
+        <translation>병합할 때마다 환경들은 자기 이미지에서 구한 병합 모델 특징의 클래스별 평균과 공분산도 보내고, 서버는 그 분포에서 뽑은 표본으로 마지막 층을 다시 학습합니다.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>One central model trains on all the data in one place, for comparison.</source>
         <translation>비교를 위해 중앙 모델 하나가 모든 데이터를 한곳에서 학습합니다.</translation>
     </message>
@@ -1665,8 +1675,8 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>클래스 %1</translation>
     </message>
     <message>
-        <location line="-123"/>
-        <location line="+127"/>
+        <location line="-127"/>
+        <location line="+131"/>
         <source>Round %1</source>
         <translation>%1라운드</translation>
     </message>

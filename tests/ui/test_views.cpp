@@ -333,7 +333,12 @@ void TestViews::flowCaptions() {
     FlowView view;
     QVERIFY(!view.caption().isEmpty());
     view.setData(data);
+    // A calibration step sends feature statistics beside the weights, and
+    // the idle caption says so; a plain merge shares the weights alone.
+    view.setEnvironments(run->envs, "avg@ccvr");
+    QVERIFY2(view.caption().contains("statistics"), qPrintable(view.caption()));
     view.setEnvironments(run->envs, "avg");
+    QVERIFY2(!view.caption().contains("statistics"), qPrintable(view.caption()));
 
     PhaseChanged training;
     training.round = 2;
