@@ -679,7 +679,7 @@
         <translation>환경 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/class_names.cpp" line="+46"/>
+        <location filename="../../ui/class_names.cpp" line="+63"/>
         <source>T-shirt</source>
         <translation>티셔츠</translation>
     </message>
@@ -965,42 +965,52 @@
         <translation>1이면 일반 학습, 0이면 환경에 없는 클래스를 소프트맥스에서 뺍니다</translation>
     </message>
     <message>
+        <location line="+9"/>
         <source>Classifier calibration (CCVR)</source>
         <translation>분류기 보정 (CCVR)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>after the merge, each environment&apos;s per-class count, mean and covariance of its penultimate features (fc1 after ReLU, on its own training data) are pooled; the server samples virtual features from those Gaussians and retrains only fc2 on them</source>
         <translation>병합 뒤, 각 환경이 자기 학습 데이터에서 구한 끝에서 두 번째 특징(ReLU 뒤의 fc1)의 클래스별 개수·평균·공분산을 모읍니다. 서버는 그 가우시안에서 가상 특징을 뽑아 fc2만 다시 학습합니다</translation>
     </message>
     <message>
+        <location line="+9"/>
         <source>Every k rounds</source>
         <translation>k라운드마다</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>calibrates in rounds k, 2k, ... and in the run&apos;s last round</source>
         <translation>k, 2k, ... 라운드와 실행의 마지막 라운드에 보정합니다</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Only at the end</source>
         <translation>마지막에만</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>1: calibrates only in the run&apos;s last round</source>
         <translation>1: 실행의 마지막 라운드에만 보정합니다</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Virtual features per class</source>
         <translation>클래스당 가상 특징 수</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>features drawn from each class&apos;s Gaussian to retrain fc2</source>
         <translation>fc2를 다시 학습하려고 각 클래스의 가우시안에서 뽑는 특징 수</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Copy back</source>
         <translation>되돌려 복사</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>1: the calibrated model is copied back to the environments; 0: it is only evaluated beside the plain merge, which is copied back</source>
         <translation>1: 보정된 모델을 환경들에 되돌려 복사합니다. 0: 보정된 모델은 보통 병합과 나란히 평가만 하고, 되돌려 복사하는 것은 보통 병합입니다</translation>
     </message>
@@ -1264,7 +1274,7 @@
 <context>
     <name>mergelab::ui::ClassCountsChart</name>
     <message>
-        <location filename="../../ui/class_counts.cpp" line="+108"/>
+        <location filename="../../ui/class_counts.cpp" line="+109"/>
         <source>Training images of each class per environment, as the split will divide them</source>
         <translation>분할이 나눌 환경별·클래스별 학습 이미지 수</translation>
     </message>
@@ -1330,19 +1340,19 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+43"/>
-        <location line="+168"/>
+        <location line="+169"/>
         <source>(never seen)</source>
         <translation>(본 적 없음)</translation>
     </message>
     <message>
-        <location line="-161"/>
-        <location line="+256"/>
+        <location line="-162"/>
+        <location line="+257"/>
         <source>0 – 100 % of the row (true class)</source>
         <translation>행(실제 클래스)의 0 – 100 %</translation>
     </message>
     <message>
-        <location line="-252"/>
-        <location line="+255"/>
+        <location line="-253"/>
+        <location line="+256"/>
         <source>hatched: classes %1 never saw in training</source>
         <translation>빗금: %1이 학습에서 본 적 없는 클래스</translation>
     </message>
@@ -1952,7 +1962,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::LessonGuide</name>
     <message>
-        <location filename="../../ui/lesson.cpp" line="+48"/>
+        <location filename="../../ui/lesson.cpp" line="+49"/>
         <source>class %1</source>
         <translation>클래스 %1</translation>
     </message>
@@ -2101,7 +2111,57 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+14"/>
+        <source>is not a PNG or JPEG image</source>
+        <translation>PNG나 JPEG 이미지가 아닙니다</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>is not a regular file</source>
+        <translation>일반 파일이 아닙니다</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>cannot be opened (%1)</source>
+        <translation>열 수 없습니다 (%1)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>is larger than %1 MB</source>
+        <translation>%1 MB보다 큽니다</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>claims %1 x %2 pixels, more than MergeLab decodes</source>
+        <translation>%1 x %2 픽셀이라고 적혀 있어 MergeLab이 디코딩하는 크기를 넘습니다</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>is not a readable PNG (%1)</source>
+        <translation>읽을 수 있는 PNG가 아닙니다 (%1)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>is a damaged PNG (%1)</source>
+        <translation>손상된 PNG입니다 (%1)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>is a damaged JPEG (%1)</source>
+        <translation>손상된 JPEG입니다 (%1)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>is too large to decode</source>
+        <translation>디코딩하기에 너무 큽니다</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>has no pixels</source>
+        <translation>픽셀이 없습니다</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>the baseline participant</source>
         <translation>기준선(중앙 학습) 참여자</translation>
     </message>
@@ -2148,7 +2208,17 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1; 마친 라운드는 남아 있습니다</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
+        <source>%1: %2 images decoded in %3 s (cached for the next run)</source>
+        <translation>%1: 이미지 %2개를 %3초 만에 디코딩했습니다 (다음 실행을 위해 캐시에 저장)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1: %2 images read from the cache of their decoding in %3 s</source>
+        <translation>%1: 디코딩해 둔 캐시에서 이미지 %2개를 %3초 만에 읽었습니다</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>replacing the previous run in %1</source>
         <translation>%1의 이전 실행을 바꿉니다</translation>
     </message>
@@ -2213,6 +2283,20 @@ The confusion matrix appears once the first merged model is tested.</source>
             <numerusform>%1라운드: %n에포크, 로컬 정확도 %2 %</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>%1: skipped %n unreadable file(s) when it was decoded</source>
+        <translation>
+            <numerusform>%1: 디코딩할 때 읽을 수 없는 파일 %n개를 건너뛰었습니다</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%1: skipped %n unreadable file(s), first:</source>
+        <translation>
+            <numerusform>%1: 읽을 수 없는 파일 %n개를 건너뛰었습니다. 처음 몇 개:</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>mergelab::ui::LossChart</name>
@@ -2261,7 +2345,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+53"/>
+        <location filename="../../ui/main_window.cpp" line="+54"/>
         <source>MergeLab</source>
         <translation>MergeLab</translation>
     </message>
@@ -2324,7 +2408,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>전체 실행 진행 (라운드 한도까지)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_files.cpp" line="+42"/>
+        <location filename="../../ui/main_window_files.cpp" line="+43"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
@@ -3002,7 +3086,7 @@ this run merges with %1 only</source>
         <translation>부호 뒤집힘, 병합 모델에서 환경 평균과 부호가 반대인 원소: %1전체 층 %3개 중 %2개 (%4 %)</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+96"/>
         <source>Env 1&apos;s share per layer (%1)</source>
         <translation>층마다 환경 1의 비율 (%1)</translation>
     </message>
@@ -3109,7 +3193,7 @@ this run merges with %1 only</source>
         <translation>이 실행은 시험 이미지 %1장의 예측을 갖고 있지만 불러온 시험 세트는 %2장입니다: 서로 맞지 않아 틀린 이미지를 보이지 않습니다.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>%1: %2 of %3 test images wrong</source>
         <translation>%1: 시험 이미지 %3장 중 %2장 틀림</translation>
     </message>
@@ -3306,12 +3390,12 @@ this run merges with %1 only</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="+63"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="+64"/>
         <source>Ready: press Start (Ctrl+R)</source>
         <translation>준비됨: 시작을 누르세요 (Ctrl+R)</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+98"/>
         <source>Class counts appear once the data folder holds the training labels</source>
         <translation>데이터 폴더에 학습 레이블이 있으면 클래스 수가 나타납니다</translation>
     </message>
@@ -3321,12 +3405,12 @@ this run merges with %1 only</source>
         <translation>%1이 클래스 %2를 가짐</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="-88"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="-103"/>
         <source>A run is going on: the setup is locked until it ends (Stop ends it now).</source>
         <translation>실행 중입니다: 끝날 때까지 설정이 잠깁니다 (중지하면 지금 끝납니다).</translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location line="+132"/>
         <source>%1 is not a folder; choose the Fashion-MNIST folder</source>
         <translation>%1은 폴더가 아닙니다; Fashion-MNIST 폴더를 고르세요</translation>
     </message>
@@ -3336,12 +3420,12 @@ this run merges with %1 only</source>
         <translation>%1에 train-images-idx3-ubyte(.gz)도, 이미지의 클래스 폴더도 없습니다</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>%1 reads colour images: choose a folder of images, or the model cnn</source>
         <translation>%1은(는) 컬러 이미지를 읽습니다: 이미지 폴더를 고르거나 모델 cnn을 고르세요</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>%1 holds no class</source>
         <translation>%1에 클래스가 없습니다</translation>
     </message>
