@@ -473,9 +473,11 @@ ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const I
     return load;
 }
 
-bool image_folder_is_colour(const std::string& dir, int sample) {
-    // A few files spread over every class: one coloured image is enough.
-    const Listing listing = list_image_folder(dir, ImageFolderOptions{});
+namespace {
+
+// Whether any of about `sample` files spread over every class has colour:
+// one coloured image is enough.
+bool has_colour(const Listing& listing, int sample) {
     const std::vector<Entry>& files = listing.files;
     const size_t step = std::max<size_t>(1, files.size() / size_t(std::max(1, sample)));
     const size_t plane = size_t(kColourImageSide) * kColourImageSide;
@@ -492,6 +494,24 @@ bool image_folder_is_colour(const std::string& dir, int sample) {
         }
     }
     return false;
+}
+
+} // namespace
+
+bool image_folder_is_colour(const std::string& dir, int sample) {
+    return has_colour(list_image_folder(dir, ImageFolderOptions{}), sample);
+}
+
+ImageFolderSummary image_folder_summary(const std::string& dir, const ImageFolderOptions& options,
+                                        int sample) {
+    const Listing listing = list_image_folder(dir, options);
+    ImageFolderSummary out;
+    for (const Entry& e : listing.files)
+        if (!e.test)
+            out.train_labels.push_back(e.label);
+    out.class_names = listing.classes;
+    out.colour = has_colour(listing, sample);
+    return out;
 }
 
 std::vector<std::string> image_folder_class_names(const std::string& dir) {

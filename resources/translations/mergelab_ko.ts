@@ -3390,12 +3390,12 @@ this run merges with %1 only</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="+64"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="+65"/>
         <source>Ready: press Start (Ctrl+R)</source>
         <translation>준비됨: 시작을 누르세요 (Ctrl+R)</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+112"/>
         <source>Class counts appear once the data folder holds the training labels</source>
         <translation>데이터 폴더에 학습 레이블이 있으면 클래스 수가 나타납니다</translation>
     </message>
@@ -3405,12 +3405,17 @@ this run merges with %1 only</source>
         <translation>%1이 클래스 %2를 가짐</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="-103"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="-117"/>
         <source>A run is going on: the setup is locked until it ends (Stop ends it now).</source>
         <translation>실행 중입니다: 끝날 때까지 설정이 잠깁니다 (중지하면 지금 끝납니다).</translation>
     </message>
     <message>
-        <location line="+132"/>
+        <location line="+112"/>
+        <source>Listing the image folder…</source>
+        <translation>이미지 폴더의 파일을 확인하는 중…</translation>
+    </message>
+    <message>
+        <location line="+34"/>
         <source>%1 is not a folder; choose the Fashion-MNIST folder</source>
         <translation>%1은 폴더가 아닙니다; Fashion-MNIST 폴더를 고르세요</translation>
     </message>

@@ -532,6 +532,12 @@ private slots:
         testing::write_colour_shapes(dir, 60, 5);
         QVERIFY(image_folder_is_colour(dir));
         QCOMPARE(image_folder_class_names(dir), testing::colour_shape_classes());
+        // The setup's one listing says the same as the three calls.
+        const ImageFolderSummary summary = image_folder_summary(dir);
+        QVERIFY(summary.colour);
+        QCOMPARE(summary.class_names, testing::colour_shape_classes());
+        QVERIFY(summary.train_labels == image_folder_train_labels(dir));
+        QCOMPARE(summary.train_labels.size(), size_t(240)); // 300 less the default fifth
         DataLoadOptions load;
         load.colour = true;
         load.test_fraction = 0.25;
