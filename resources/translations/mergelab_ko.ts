@@ -2408,7 +2408,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>전체 실행 진행 (라운드 한도까지)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_files.cpp" line="+43"/>
+        <location filename="../../ui/main_window_files.cpp" line="+44"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
@@ -2739,7 +2739,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="-106"/>
-        <location filename="../../ui/main_window_files.cpp" line="+90"/>
+        <location filename="../../ui/main_window_files.cpp" line="+79"/>
         <source>MergeLab: %1</source>
         <translation>MergeLab: %1</translation>
     </message>
@@ -2749,14 +2749,14 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행을 열 수 없음</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+75"/>
         <location line="+10"/>
         <location line="+10"/>
         <source>Save run</source>
         <translation>실행 저장</translation>
     </message>
     <message>
-        <location line="-172"/>
+        <location line="-187"/>
         <source>&amp;Export view (%1)…</source>
         <translation>보기 내보내기(&amp;E) (%1)…</translation>
     </message>
@@ -2766,17 +2766,22 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+70"/>
         <source>no test images for the samples view: %1</source>
         <translation>표본 보기에 쓸 시험 이미지가 없습니다: %1</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-34"/>
         <source>Opened %1: %2</source>
         <translation>%1 열림: %2</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+23"/>
+        <source>Loading the test images from %1…</source>
+        <translation>%1에서 테스트 이미지를 읽는 중…</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Open run folder</source>
         <translation>실행 폴더 열기</translation>
     </message>
