@@ -432,17 +432,17 @@ private slots:
     }
 
     // A folder big enough that fixed costs do not hide the loader's own:
-    // 5,000 small images and every kind of hostile file. However it is
+    // 10,000 small images and every kind of hostile file. However it is
     // loaded, the peak grows by less than twice the decoded set.
     void peakMemoryStaysUnderTwiceTheDecodedSet() {
-        const FashionMnist synthetic = testing::synthetic_fashion_mnist(500, 1);
+        const FashionMnist synthetic = testing::synthetic_fashion_mnist(1000, 1);
         const std::string dir = tmp_.filePath("peak").toStdString();
         write_image_folder(dir, synthetic.train);
         const std::string c0 = dir + "/c0";
         const int skipped =
             add_hostile_files(c0, tmp_.filePath("peak-outside").toStdString(), c0 + "/" + image_file_name(0));
         const QString result = measure_peaks(dir, c0, tmp_.filePath("peak-cache").toStdString(),
-                                             tmp_.filePath("peak-outside").toStdString(), 5000 + 1, skipped);
+                                             tmp_.filePath("peak-outside").toStdString(), 10000 + 1, skipped);
         qInfo("%s", qPrintable(result));
         if (result == "no /proc/self/clear_refs")
             QSKIP("the kernel cannot restart the peak (Linux < 4.0)");
