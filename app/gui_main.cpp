@@ -61,11 +61,19 @@ int run_window(QApplication& app, const mergelab::ui::GuiOptions& o) {
         if (opened && o.lesson)
             window.replayLesson();
         if (o.quitWhenDone) {
-            QTimer::singleShot(500, &window, [&window, opened, o] {
-                if (!o.screenshot.isEmpty())
-                    window.grab().save(o.screenshot);
-                QApplication::exit(opened ? 0 : 1);
-            });
+            const auto quit = [&window, opened, o] {
+                QTimer::singleShot(500, &window, [&window, opened, o] {
+                    if (!o.screenshot.isEmpty())
+                        window.grab().save(o.screenshot);
+                    QApplication::exit(opened ? 0 : 1);
+                });
+            };
+            // The samples view's images are read after the run is shown.
+            if (window.loadingTestImages())
+                QObject::connect(&window, &mergelab::ui::MainWindow::testImagesLoaded, &window, quit,
+                                 Qt::SingleShotConnection);
+            else
+                quit();
         }
     } else if (o.autostart) {
         autostart(window, o.quitWhenDone);

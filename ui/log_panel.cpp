@@ -112,6 +112,50 @@ QString LogPanel::levelName(int level) {
     }
 }
 
+namespace {
+
+// One skipped file as the image folder loader names it, "PATH: why"; a
+// decoder's own words in parentheses stay as the library wrote them.
+QString skipped_file(const QString& line) {
+    using Words = std::function<QString(const QRegularExpressionMatch&)>;
+    const std::vector<std::pair<QString, Words>> why = {
+        {QStringLiteral("^is not a PNG or JPEG image$"),
+         [](const auto&) { return LogPanel::tr("is not a PNG or JPEG image"); }},
+        {QStringLiteral("^is not a regular file$"),
+         [](const auto&) { return LogPanel::tr("is not a regular file"); }},
+        {QStringLiteral("^cannot be opened \\((.*)\\)$"),
+         [](const auto& m) { return LogPanel::tr("cannot be opened (%1)").arg(m.captured(1)); }},
+        {QStringLiteral("^is larger than (\\d+) MB$"),
+         [](const auto& m) { return LogPanel::tr("is larger than %1 MB").arg(m.captured(1)); }},
+        {QStringLiteral("^claims (\\d+) x (\\d+) pixels, more than MergeLab decodes$"),
+         [](const auto& m) {
+             return LogPanel::tr("claims %1 x %2 pixels, more than MergeLab decodes")
+                 .arg(m.captured(1), m.captured(2));
+         }},
+        {QStringLiteral("^is not a readable PNG \\((.*)\\)$"),
+         [](const auto& m) { return LogPanel::tr("is not a readable PNG (%1)").arg(m.captured(1)); }},
+        {QStringLiteral("^is a damaged PNG \\((.*)\\)$"),
+         [](const auto& m) { return LogPanel::tr("is a damaged PNG (%1)").arg(m.captured(1)); }},
+        {QStringLiteral("^is a damaged JPEG \\((.*)\\)$"),
+         [](const auto& m) { return LogPanel::tr("is a damaged JPEG (%1)").arg(m.captured(1)); }},
+        {QStringLiteral("^is too large to decode$"),
+         [](const auto&) { return LogPanel::tr("is too large to decode"); }},
+        {QStringLiteral("^has no pixels$"), [](const auto&) { return LogPanel::tr("has no pixels"); }},
+    };
+    // The path may hold ": " itself; the reason is what follows the last one
+    // that leaves a known reason.
+    for (int colon = line.lastIndexOf(QLatin1String(": ")); colon > 0;
+         colon = line.lastIndexOf(QLatin1String(": "), colon - 1)) {
+        const QString rest = line.mid(colon + 2);
+        for (const auto& [pattern, words] : why)
+            if (const auto m = QRegularExpression(pattern).match(rest); m.hasMatch())
+                return line.left(colon + 2) + words(m);
+    }
+    return line;
+}
+
+} // namespace
+
 QString LogPanel::translated(const QString& message) {
     using Words = std::function<QString(const QRegularExpressionMatch&)>;
     auto cap = [](const QRegularExpressionMatch& m, int i) { return m.captured(i); };
@@ -152,6 +196,16 @@ QString LogPanel::translated(const QString& message) {
          [&](const auto&) { return tr("stopped by the user before every environment joined"); }},
         {QStringLiteral("^(.*); the finished rounds are kept$"),
          [&](const auto& m) { return tr("%1; the finished rounds are kept").arg(translated(cap(m, 1))); }},
+        {QStringLiteral("^(.*): (\\d+) images decoded in ([\\d.]+) s \\(cached for the next run\\)$"),
+         [&](const auto& m) {
+             return tr("%1: %2 images decoded in %3 s (cached for the next run)")
+                 .arg(cap(m, 1), cap(m, 2), cap(m, 3));
+         }},
+        {QStringLiteral("^(.*): (\\d+) images read from the cache of their decoding in ([\\d.]+) s$"),
+         [&](const auto& m) {
+             return tr("%1: %2 images read from the cache of their decoding in %3 s")
+                 .arg(cap(m, 1), cap(m, 2), cap(m, 3));
+         }},
         {QStringLiteral("^replacing the previous run in (.*)$"),
          [&](const auto& m) { return tr("replacing the previous run in %1").arg(cap(m, 1)); }},
         {QStringLiteral("^could not write the run files: (.*)$"),
@@ -199,6 +253,25 @@ QString LogPanel::translated(const QString& message) {
                  .arg(cap(m, 1), cap(m, 3));
          }},
     };
+    // The image folder loader's summary: "DIR: N images decoded in ..."
+    // and the skipped files, one "  PATH: why" line each after the count.
+    {
+        const QRegularExpression skipped(
+            QStringLiteral("^(.*): skipped (\\d+) unreadable files, first:(.*)$"),
+            QRegularExpression::DotMatchesEverythingOption);
+        const QRegularExpression counted(
+            QStringLiteral("^(.*): skipped (\\d+) unreadable files when it was decoded$"));
+        if (const auto m = counted.match(message); m.hasMatch())
+            return tr("%1: skipped %n unreadable file(s) when it was decoded", nullptr, cap(m, 2).toInt())
+                .arg(cap(m, 1));
+        if (const auto m = skipped.match(message); m.hasMatch()) {
+            QString out =
+                tr("%1: skipped %n unreadable file(s), first:", nullptr, cap(m, 2).toInt()).arg(cap(m, 1));
+            for (const QString& line : cap(m, 3).split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+                out += QStringLiteral("\n  ") + skipped_file(line.trimmed());
+            return out;
+        }
+    }
     for (const auto& [pattern, words] : known) {
         const QRegularExpressionMatch m = QRegularExpression(pattern).match(message);
         if (m.hasMatch())

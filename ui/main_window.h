@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QMainWindow>
 
+#include <memory>
 #include <vector>
 
 #include "run_view.h"
@@ -43,6 +44,9 @@ public:
     void applyPreset(const QString& name);
     void setQuitWhenDone(bool quit, const QString& screenshot_path);
     bool openRun(const QString& path); // shows a message on failure
+    // Whether an opened run's test images are still being read (on Qt's
+    // pool; testImagesLoaded follows).
+    bool loadingTestImages() const { return loadingTestImages_; }
     void
     showTab(const QString& name); // a view's name(): accuracy, weights, confusion, flow, samples, summary
     // Copies the shown run into `folder` under the run-folder rule: a new
@@ -102,6 +106,9 @@ public slots:
     // the live lesson's captions; Next goes on. False when it has no rounds.
     bool replayLesson();
 
+signals:
+    void testImagesLoaded(); // read or not: loadingTestImages() is false again
+
 protected:
     void closeEvent(QCloseEvent* event) override;
     void showEvent(QShowEvent* event) override;
@@ -138,6 +145,9 @@ private:
     QString lanePrefix() const;
     void saveRunAs();
     void openRunDialog();
+    void loadTestImages(); // for an opened run, off the GUI thread
+    std::shared_ptr<int> testImagesLoad_ = std::make_shared<int>(0);
+    bool loadingTestImages_ = false;
     void exportMetrics(bool json);
     void exportChart();
     void rememberFolder(const QString& folder);

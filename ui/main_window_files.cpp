@@ -21,6 +21,7 @@
 
 #include "experiment_runner.h"
 #include "file_dialogs.h"
+#include "insight_kit.h"
 #include "mergelab/error.h"
 #include "mergelab/log.h"
 #include "mergelab/run_files.h"
@@ -129,19 +130,8 @@ bool MainWindow::openRun(const QString& path) {
         for (const auto& r : runs)
             setup.seed = std::min(setup.seed, r.config.seed);
         setup_->setConfig(setup);
-        if (!model_->data()) {
-            try {
-                DataLoadOptions load;
-                load.test_fraction = running_.test_fraction;
-                load.colour = colour_for_model(running_.model);
-                model_->setData(std::make_shared<const FashionMnist>(
-                    load_fashion_mnist(resolve_data_dir(running_.data_dir), DataPart::Both, load)));
-            } catch (const std::exception& e) {
-                logger()->warn("{}", tr("no test images for the samples view: %1")
-                                         .arg(QString::fromUtf8(e.what()))
-                                         .toStdString());
-            }
-        }
+        if (!model_->data())
+            loadTestImages();
         updateActions();
         syncLanes();
         setWindowTitle(tr("MergeLab: %1").arg(QFileInfo(runDir_).fileName()));
@@ -156,6 +146,32 @@ bool MainWindow::openRun(const QString& path) {
             show_warning(this, tr("Cannot open run"), QString::fromUtf8(e.what()));
         return false;
     }
+}
+
+void MainWindow::loadTestImages() {
+    // The samples view's images: an image folder not yet cached takes
+    // seconds to decode, so they are read on Qt's pool while the window
+    // shows the run; the status bar says so until they are there.
+    DataLoadOptions load;
+    load.test_fraction = running_.test_fraction;
+    load.colour = colour_for_model(running_.model);
+    const std::string dir = resolve_data_dir(running_.data_dir);
+    const QString forRun = runDir_;
+    loadingTestImages_ = true;
+    statusBar()->showMessage(tr("Loading the test images from %1…").arg(QString::fromStdString(dir)));
+    run_in_background<FashionMnist>(
+        this, testImagesLoad_, [dir, load] { return load_fashion_mnist(dir, DataPart::Both, load); },
+        [this, forRun](const Outcome<FashionMnist>& outcome) {
+            loadingTestImages_ = false;
+            statusBar()->clearMessage();
+            // Only for the run still shown, and not over a live run's data.
+            if (outcome.value && forRun == runDir_ && !runner_->isRunning() && !model_->data())
+                model_->setData(outcome.value);
+            else if (!outcome.value)
+                logger()->warn(
+                    "{}", tr("no test images for the samples view: %1").arg(outcome.error).toStdString());
+            emit testImagesLoaded();
+        });
 }
 
 void MainWindow::openRunDialog() {

@@ -76,6 +76,9 @@ public:
     // Training images of each class per environment for the setup as it
     // stands (read from the data folder's labels), before Start.
     ClassCountsChart* classCounts() const { return counts_; }
+    // Whether an image folder is being listed on Qt's pool (its class names,
+    // counts and colour follow when it is back).
+    bool listingFolder() const { return listingFolder_; }
     void recountNow(); // tests: without waiting for the debounce
 
 signals:
@@ -154,6 +157,8 @@ private:
     QTimer* countTimer_ = nullptr; // recounts once typing pauses
     QString labelsDir_;
     std::vector<uint8_t> labels_;
+    std::shared_ptr<int> listing_ = std::make_shared<int>(0); // run_in_background's generation
+    bool listingFolder_ = false;                              // an image folder's listing is going on
 };
 
 } // namespace mergelab::ui

@@ -14,6 +14,7 @@
 
 #include "class_counts.h"
 #include "i18n.h"
+#include "insight_kit.h"
 #include "mergelab/dataset.h"
 #include "mergelab/distributed.h"
 #include "mergelab/error.h"
@@ -93,26 +94,34 @@ const std::vector<uint8_t>* SetupPanel::trainLabels(const QString& dir, double t
         return labels_.empty() ? nullptr : &labels_;
     labelsDir_ = key;
     labels_.clear();
+    // A question about another folder makes any listing still going stale.
+    ++*listing_;
     if (is_image_folder(dir.toStdString())) {
-        // Listed, not decoded: a few hundred ms for 70,000 files, once per folder.
-        try {
-            ImageFolderOptions options;
-            options.test_fraction = testFraction;
-            labels_ = image_folder_train_labels(dir.toStdString(), options);
-            showClassNames(image_folder_class_names(dir.toStdString()));
-            // Colour pictures get the colour model; the user may still
-            // choose the grey one, which reads them as grey.
-            if (image_folder_is_colour(dir.toStdString()))
-                QTimer::singleShot(0, this, [this] {
+        // Listed, not decoded, but a few hundred ms for 70,000 files and a
+        // few dozen images decoded for the colour: on Qt's pool, never on the
+        // GUI thread. The counts follow when the listing is back.
+        listingFolder_ = true;
+        ImageFolderOptions options;
+        options.test_fraction = testFraction;
+        const std::string folder = dir.toStdString();
+        run_in_background<ImageFolderSummary>(
+            this, listing_, [folder, options] { return image_folder_summary(folder, options); },
+            [this](const Outcome<ImageFolderSummary>& outcome) {
+                listingFolder_ = false;
+                if (outcome.value) {
+                    labels_ = outcome.value->train_labels;
+                    showClassNames(outcome.value->class_names);
+                    // Colour pictures get the colour model; the user may
+                    // still choose the grey one, which reads them as grey.
                     Field& model = fields_["model"];
-                    if (model.read && std::get<std::string>(model.read()) == "cnn")
+                    if (outcome.value->colour && model.read && std::get<std::string>(model.read()) == "cnn")
                         model.write(SettingValue(std::string("cnn-rgb")));
-                });
-        } catch (const std::exception&) {
-            labels_.clear();
-        }
-        return labels_.empty() ? nullptr : &labels_;
+                }
+                recountNow();
+            });
+        return nullptr;
     }
+    listingFolder_ = false;
     showClassNames({});
     // 60,000 bytes: read on the spot, once per folder.
     for (const char* name : {"/train-labels-idx1-ubyte.gz", "/train-labels-idx1-ubyte"}) {
@@ -157,6 +166,12 @@ void SetupPanel::showClassNames(const std::vector<std::string>& names) {
 void SetupPanel::recountNow() {
     const ExperimentConfig c = config();
     const std::vector<uint8_t>* labels = trainLabels(q(resolve_data_dir(c.data_dir)), c.test_fraction);
+    if (listingFolder_) {
+        // Counted when the listing is back; until then no count is claimed.
+        counts_->setCounts({});
+        counts_->setMessage(tr("Listing the image folder…"));
+        return;
+    }
     if (!labels) {
         counts_->setCounts({});
         counts_->setMessage(tr("Class counts appear once the data folder holds the training labels"));

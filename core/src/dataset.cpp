@@ -117,7 +117,11 @@ FashionMnist load_fashion_mnist(const std::string& dir, DataPart part, const Dat
             std::string examples;
             for (const auto& e : load.skipped_examples)
                 examples += "\n  " + e;
-            logger()->warn("{}: skipped {} unreadable files, first:{}", dir, load.skipped, examples);
+            // A cached decoding keeps the count, not the files' names.
+            if (examples.empty())
+                logger()->warn("{}: skipped {} unreadable files when it was decoded", dir, load.skipped);
+            else
+                logger()->warn("{}: skipped {} unreadable files, first:{}", dir, load.skipped, examples);
         }
         return std::move(load.data);
     }

@@ -69,7 +69,7 @@
 <context>
     <name>mergelab::ui::LogPanel</name>
     <message numerus="yes">
-        <location filename="../../ui/log_panel.cpp" line="+149"/>
+        <location filename="../../ui/log_panel.cpp" line="+193"/>
         <source>stopped by the user after %n finished round(s)</source>
         <translation>
             <numerusform>stopped by the user after %n finished round</numerusform>
@@ -77,7 +77,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+15"/>
+        <location line="+25"/>
         <source>listening on %1; waiting for %n environment(s)</source>
         <translation>
             <numerusform>listening on %1; waiting for %n environment</numerusform>
@@ -100,11 +100,27 @@
             <numerusform>round %1: %n epochs, local accuracy %2 %</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>%1: skipped %n unreadable file(s) when it was decoded</source>
+        <translation>
+            <numerusform>%1: skipped %n unreadable file when it was decoded</numerusform>
+            <numerusform>%1: skipped %n unreadable files when it was decoded</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%1: skipped %n unreadable file(s), first:</source>
+        <translation>
+            <numerusform>%1: skipped %n unreadable file, first:</numerusform>
+            <numerusform>%1: skipped %n unreadable files, first:</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>mergelab::ui::MainWindow</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.cpp" line="+610"/>
+        <location filename="../../ui/main_window.cpp" line="+616"/>
         <source>A run is in progress. Quitting stops it: the round in progress is lost, the %n finished round(s) stay saved in %1.</source>
         <translation>
             <numerusform>A run is in progress. Quitting stops it: the round in progress is lost, the %n finished round stays saved in %1.</numerusform>

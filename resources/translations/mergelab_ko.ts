@@ -2223,7 +2223,57 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+14"/>
+        <source>is not a PNG or JPEG image</source>
+        <translation>PNG나 JPEG 이미지가 아닙니다</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>is not a regular file</source>
+        <translation>일반 파일이 아닙니다</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>cannot be opened (%1)</source>
+        <translation>열 수 없습니다 (%1)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>is larger than %1 MB</source>
+        <translation>%1 MB보다 큽니다</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>claims %1 x %2 pixels, more than MergeLab decodes</source>
+        <translation>%1 x %2 픽셀이라고 적혀 있어 MergeLab이 디코딩하는 크기를 넘습니다</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>is not a readable PNG (%1)</source>
+        <translation>읽을 수 있는 PNG가 아닙니다 (%1)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>is a damaged PNG (%1)</source>
+        <translation>손상된 PNG입니다 (%1)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>is a damaged JPEG (%1)</source>
+        <translation>손상된 JPEG입니다 (%1)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>is too large to decode</source>
+        <translation>디코딩하기에 너무 큽니다</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>has no pixels</source>
+        <translation>픽셀이 없습니다</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>the baseline participant</source>
         <translation>기준선(중앙 학습) 참여자</translation>
     </message>
@@ -2270,7 +2320,17 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1; 마친 라운드는 남아 있습니다</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
+        <source>%1: %2 images decoded in %3 s (cached for the next run)</source>
+        <translation>%1: 이미지 %2개를 %3초 만에 디코딩했습니다 (다음 실행을 위해 캐시에 저장)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1: %2 images read from the cache of their decoding in %3 s</source>
+        <translation>%1: 디코딩해 둔 캐시에서 이미지 %2개를 %3초 만에 읽었습니다</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>replacing the previous run in %1</source>
         <translation>%1의 이전 실행을 바꿉니다</translation>
     </message>
@@ -2333,6 +2393,20 @@ The confusion matrix appears once the first merged model is tested.</source>
         <source>round %1: %n epoch(s), local accuracy %2 %</source>
         <translation>
             <numerusform>%1라운드: %n에포크, 로컬 정확도 %2 %</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>%1: skipped %n unreadable file(s) when it was decoded</source>
+        <translation>
+            <numerusform>%1: 디코딩할 때 읽을 수 없는 파일 %n개를 건너뛰었습니다</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%1: skipped %n unreadable file(s), first:</source>
+        <translation>
+            <numerusform>%1: 읽을 수 없는 파일 %n개를 건너뛰었습니다. 처음 몇 개:</numerusform>
         </translation>
     </message>
 </context>
@@ -2446,7 +2520,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>전체 실행 진행 (라운드 한도까지)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_files.cpp" line="+43"/>
+        <location filename="../../ui/main_window_files.cpp" line="+44"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
@@ -2777,7 +2851,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="-106"/>
-        <location filename="../../ui/main_window_files.cpp" line="+90"/>
+        <location filename="../../ui/main_window_files.cpp" line="+79"/>
         <source>MergeLab: %1</source>
         <translation>MergeLab: %1</translation>
     </message>
@@ -2787,14 +2861,14 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행을 열 수 없음</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+75"/>
         <location line="+10"/>
         <location line="+10"/>
         <source>Save run</source>
         <translation>실행 저장</translation>
     </message>
     <message>
-        <location line="-172"/>
+        <location line="-187"/>
         <source>&amp;Export view (%1)…</source>
         <translation>보기 내보내기(&amp;E) (%1)…</translation>
     </message>
@@ -2804,17 +2878,22 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+70"/>
         <source>no test images for the samples view: %1</source>
         <translation>표본 보기에 쓸 시험 이미지가 없습니다: %1</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-34"/>
         <source>Opened %1: %2</source>
         <translation>%1 열림: %2</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+23"/>
+        <source>Loading the test images from %1…</source>
+        <translation>%1에서 테스트 이미지를 읽는 중…</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Open run folder</source>
         <translation>실행 폴더 열기</translation>
     </message>
@@ -3428,12 +3507,12 @@ this run merges with %1 only</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="+64"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="+65"/>
         <source>Ready: press Start (Ctrl+R)</source>
         <translation>준비됨: 시작을 누르세요 (Ctrl+R)</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+112"/>
         <source>Class counts appear once the data folder holds the training labels</source>
         <translation>데이터 폴더에 학습 레이블이 있으면 클래스 수가 나타납니다</translation>
     </message>
@@ -3443,12 +3522,17 @@ this run merges with %1 only</source>
         <translation>%1이 클래스 %2를 가짐</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel_checks.cpp" line="-103"/>
+        <location filename="../../ui/setup_panel_checks.cpp" line="-117"/>
         <source>A run is going on: the setup is locked until it ends (Stop ends it now).</source>
         <translation>실행 중입니다: 끝날 때까지 설정이 잠깁니다 (중지하면 지금 끝납니다).</translation>
     </message>
     <message>
-        <location line="+132"/>
+        <location line="+112"/>
+        <source>Listing the image folder…</source>
+        <translation>이미지 폴더의 파일을 확인하는 중…</translation>
+    </message>
+    <message>
+        <location line="+34"/>
         <source>%1 is not a folder; choose the Fashion-MNIST folder</source>
         <translation>%1은 폴더가 아닙니다; Fashion-MNIST 폴더를 고르세요</translation>
     </message>

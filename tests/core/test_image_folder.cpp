@@ -3,14 +3,20 @@
 // images (on the real Fashion-MNIST when it is installed).
 #include <QtTest>
 
+#include <fcntl.h>
+#include <malloc.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <QTemporaryDir>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <zlib.h>
 
 #include <jpeglib.h>
@@ -106,6 +112,169 @@ QByteArray png_bomb(quint32 width, quint32 height) {
     return QByteArray("\x89PNG\r\n\x1a\n", 8) +
            chunk(QByteArray("IHDR") + be(width) + be(height) + QByteArray("\x08\x00\x00\x00\x00", 5)) +
            chunk(QByteArray("IDAT") + packed) + chunk(QByteArray("IEND"));
+}
+
+// This process's resident memory in bytes: "VmRSS" now, "VmHWM" its peak.
+int64_t status_bytes(const char* key) {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind(key, 0) == 0 && line[std::strlen(key)] == ':')
+            return std::stoll(line.substr(std::strlen(key) + 1)) * 1024;
+    return -1;
+}
+
+// How far the peak rose above the resident memory before `f` ran. Memory
+// the allocator kept from earlier is handed back first, or `f` could reuse
+// it unseen; writing "5" to clear_refs (Linux 4.0) restarts the peak.
+template <class F> int64_t peak_growth(F&& f) {
+    malloc_trim(0);
+    {
+        std::ofstream clear("/proc/self/clear_refs");
+        clear << "5" << std::flush;
+        if (!clear)
+            return -1;
+    }
+    const int64_t before = status_bytes("VmRSS");
+    f();
+    return status_bytes("VmHWM") - before;
+}
+
+// What the loaded images take as the core keeps them: pixels and labels.
+int64_t decoded_bytes(const ImageFolderLoad& load) {
+    const Dataset& like = load.data.train;
+    return load.decoded * (like.image_bytes() + 1);
+}
+
+// Every kind of hostile file, added to `class_dir`; `outside` receives the
+// file a hard link inside points to. Returns how many will be skipped (the
+// hard link is a good image and is read).
+int add_hostile_files(const std::string& class_dir, const std::string& outside, const std::string& image) {
+    std::ofstream(class_dir + "/notes.png") << "not an image at all";
+    std::ifstream in(image, std::ios::binary);
+    const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
+    std::ofstream(class_dir + "/truncated.png", std::ios::binary)
+        .write(bytes.data(), std::streamsize(bytes.size() / 2));
+    const QByteArray bomb = png_bomb(50000, 50000);
+    std::ofstream(class_dir + "/bomb.png", std::ios::binary).write(bomb.data(), bomb.size());
+    fs::create_directories(outside);
+    std::ofstream(outside + "/outside.png", std::ios::binary)
+        .write(bytes.data(), std::streamsize(bytes.size()));
+    bool made = ::symlink("loop.png", (class_dir + "/loop.png").c_str()) == 0 &&
+                ::mkfifo((class_dir + "/pipe.png").c_str(), 0600) == 0 &&
+                ::symlink("/dev/zero", (class_dir + "/zero.png").c_str()) == 0 &&
+                ::link((outside + "/outside.png").c_str(), (class_dir + "/linked.png").c_str()) == 0;
+    // Holes only: a terabyte the size check refuses, and 60 MB it lets
+    // through, which must not be read whole to find it is no image.
+    std::ofstream(class_dir + "/huge.png").close();
+    std::ofstream(class_dir + "/sparse.png").close();
+    made = made && ::truncate((class_dir + "/huge.png").c_str(), 1LL << 40) == 0 &&
+           ::truncate((class_dir + "/sparse.png").c_str(), 60LL << 20) == 0;
+    if (!made)
+        qFatal("cannot make the hostile files in %s: %s", class_dir.c_str(), std::strerror(errno));
+    return 8;
+}
+
+// Every file under `dir` with its size and modification time, and its bytes'
+// checksum for a regular file, not following links.
+std::map<std::string, std::string> snapshot(const std::string& dir) {
+    std::map<std::string, std::string> out;
+    for (const auto& e : fs::recursive_directory_iterator(dir)) {
+        struct stat st;
+        if (::lstat(e.path().c_str(), &st) != 0)
+            continue;
+        std::string what = std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) + "." +
+                           std::to_string(st.st_mtim.tv_nsec);
+        if (S_ISREG(st.st_mode) && st.st_size < (1 << 20)) {
+            std::ifstream in(e.path(), std::ios::binary);
+            const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+            what += " " + std::to_string(
+                              crc32(0, reinterpret_cast<const Bytef*>(bytes.data()), uInt(bytes.size())));
+        }
+        out[e.path().string()] = what;
+    }
+    return out;
+}
+
+// The names of the files opened in the folder `watch` watches since it was
+// made (inotify reports a FIFO's open as any other).
+std::set<std::string> opened(int watch) {
+    std::set<std::string> names;
+    alignas(inotify_event) char buffer[1 << 16];
+    for (;;) {
+        const ssize_t n = ::read(watch, buffer, sizeof buffer);
+        if (n <= 0)
+            break;
+        for (ssize_t at = 0; at < n;) {
+            const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
+            if ((event->mask & IN_OPEN) && event->len > 0)
+                names.insert(event->name);
+            at += ssize_t(sizeof(inotify_event) + event->len);
+        }
+    }
+    return names;
+}
+
+// Loads `dir` three ways, each measured alone: decoded without a cache,
+// decoded with the cache written, and read back from that cache. Checks
+// that the peak grows by less than twice the decoded set each time, that
+// nothing outside `dir` but the cache changed, that the FIFO and the device
+// were never opened, and returns the figures as a line.
+QString measure_peaks(const std::string& dir, const std::string& class_dir, const std::string& cache,
+                      const std::string& outside, int64_t expect_decoded, int64_t expect_skipped) {
+    const auto before = snapshot(outside);
+    const int watch = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (watch < 0 || ::inotify_add_watch(watch, class_dir.c_str(), IN_OPEN) < 0)
+        qFatal("inotify: %s", std::strerror(errno));
+    ImageFolderOptions off;
+    off.cache_dir = "-";
+    ImageFolderOptions cached;
+    cached.cache_dir = cache;
+    struct Figure {
+        const char* what;
+        const ImageFolderOptions* options;
+        bool from_cache;
+        int64_t growth = 0, decoded = 0;
+    } figures[] = {{"decoded, no cache", &off, false},
+                   {"decoded, cache written", &cached, false},
+                   {"read from the cache", &cached, true}};
+    QString line;
+    for (Figure& f : figures) {
+        f.growth = peak_growth([&] {
+            const ImageFolderLoad load = load_image_folder(dir, DataPart::Both, *f.options);
+            if (load.from_cache != f.from_cache || load.decoded != expect_decoded ||
+                load.skipped != expect_skipped)
+                qFatal("%s: %lld decoded, %lld skipped, from the cache %d", f.what, (long long)load.decoded,
+                       (long long)load.skipped, int(load.from_cache));
+            f.decoded = decoded_bytes(load);
+        });
+        if (f.growth < 0)
+            return "no /proc/self/clear_refs";
+        line += QString("%1: peak +%2 MB for a %3 MB decoded set (%4x); ")
+                    .arg(f.what)
+                    .arg(f.growth / 1e6, 0, 'f', 1)
+                    .arg(f.decoded / 1e6, 0, 'f', 1)
+                    .arg(double(f.growth) / double(f.decoded), 0, 'f', 2);
+    }
+    const std::set<std::string> names = opened(watch);
+    ::close(watch);
+    for (const Figure& f : figures)
+        if (f.growth >= 2 * f.decoded)
+            return "over twice the decoded set: " + line;
+    if (names.count("pipe.png") || names.count("zero.png") || names.count("loop.png") ||
+        names.count("huge.png"))
+        return "a file that is no image was opened";
+    // The watch does see a FIFO opened, so the check above could fail.
+    const int watch2 = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    ::inotify_add_watch(watch2, class_dir.c_str(), IN_OPEN);
+    const int fd2 = ::open((class_dir + "/pipe.png").c_str(), O_RDONLY | O_NONBLOCK);
+    const bool seen = opened(watch2).count("pipe.png") == 1;
+    ::close(fd2), ::close(watch2);
+    if (!seen)
+        return "inotify does not report a FIFO's open";
+    if (snapshot(outside) != before)
+        return "a file outside the folder changed";
+    return "ok " + line;
 }
 
 int64_t peak_rss_kb() {
@@ -262,6 +431,61 @@ private slots:
         QVERIFY(peak_rss_kb() - before < 512 * 1024);
     }
 
+    // A folder big enough that fixed costs do not hide the loader's own:
+    // 10,000 small images and every kind of hostile file. However it is
+    // loaded, the peak grows by less than twice the decoded set.
+    void peakMemoryStaysUnderTwiceTheDecodedSet() {
+        const FashionMnist synthetic = testing::synthetic_fashion_mnist(1000, 1);
+        const std::string dir = tmp_.filePath("peak").toStdString();
+        write_image_folder(dir, synthetic.train);
+        const std::string c0 = dir + "/c0";
+        const int skipped =
+            add_hostile_files(c0, tmp_.filePath("peak-outside").toStdString(), c0 + "/" + image_file_name(0));
+        const QString result = measure_peaks(dir, c0, tmp_.filePath("peak-cache").toStdString(),
+                                             tmp_.filePath("peak-outside").toStdString(), 10000 + 1, skipped);
+        qInfo("%s", qPrintable(result));
+        if (result == "no /proc/self/clear_refs")
+            QSKIP("the kernel cannot restart the peak (Linux < 4.0)");
+        QVERIFY2(result.startsWith("ok "), qPrintable(result));
+    }
+
+    // The same measurement on a folder of your own (docs/performance.md):
+    //   MERGELAB_PEAK_FOLDER=/tmp/fmnist-png test_image_folder realFolderPeakMemory
+    // adds the hostile files to the first training class once.
+    void realFolderPeakMemory() {
+        const QByteArray dir = qgetenv("MERGELAB_PEAK_FOLDER");
+        if (dir.isEmpty())
+            QSKIP("MERGELAB_PEAK_FOLDER not set");
+        const std::string root = dir.toStdString();
+        const bool split = fs::is_directory(root + "/train");
+        const std::string base = split ? root + "/train" : root;
+        std::vector<std::string> classes;
+        for (const auto& e : fs::directory_iterator(base))
+            if (e.is_directory())
+                classes.push_back(e.path().string());
+        std::sort(classes.begin(), classes.end());
+        QVERIFY(!classes.empty());
+        const std::string c0 = classes.front();
+        if (!fs::exists(fs::symlink_status(c0 + "/bomb.png"))) {
+            std::string image;
+            for (const auto& e : fs::directory_iterator(c0))
+                if (e.path().extension() == ".png" && (image.empty() || e.path().string() < image))
+                    image = e.path().string();
+            add_hostile_files(c0, root + "-outside", image);
+        }
+        ImageFolderOptions off;
+        off.cache_dir = "-";
+        int64_t decoded = 0, skipped = 0;
+        {
+            const ImageFolderLoad counted = load_image_folder(root, DataPart::Both, off);
+            decoded = counted.decoded, skipped = counted.skipped;
+        }
+        const QString result = measure_peaks(root, c0, tmp_.filePath("real-cache").toStdString(),
+                                             root + "-outside", decoded, skipped);
+        qInfo("%lld images, %lld skipped. %s", (long long)decoded, (long long)skipped, qPrintable(result));
+        QVERIFY2(result.startsWith("ok "), qPrintable(result));
+    }
+
     void aClassWithNoReadableImageIsNamed() {
         const FashionMnist synthetic = testing::synthetic_fashion_mnist(2, 1);
         const std::string dir = tmp_.filePath("emptyclass").toStdString();
@@ -308,6 +532,12 @@ private slots:
         testing::write_colour_shapes(dir, 60, 5);
         QVERIFY(image_folder_is_colour(dir));
         QCOMPARE(image_folder_class_names(dir), testing::colour_shape_classes());
+        // The setup's one listing says the same as the three calls.
+        const ImageFolderSummary summary = image_folder_summary(dir);
+        QVERIFY(summary.colour);
+        QCOMPARE(summary.class_names, testing::colour_shape_classes());
+        QVERIFY(summary.train_labels == image_folder_train_labels(dir));
+        QCOMPARE(summary.train_labels.size(), size_t(240)); // 300 less the default fifth
         DataLoadOptions load;
         load.colour = true;
         load.test_fraction = 0.25;

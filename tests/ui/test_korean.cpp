@@ -31,18 +31,25 @@
 
 #include <qcustomplot.h>
 
+#include <sys/stat.h>
+
+#include <fstream>
 #include <set>
 
 #include "accuracy_chart.h"
 #include "accuracy_page.h"
 #include "file_dialogs.h"
 #include "i18n.h"
+#include "log_panel.h"
 #include "main_window.h"
+#include "mergelab/dataset.h"
 #include "mergelab/log.h"
 #include "mergelab/merge.h"
 #include "mergelab/strategy.h"
 #include "palette.h"
 #include "provenance_view.h"
+#include "support/image_files.h"
+#include "support/synthetic.h"
 #include "ui_fixture.h"
 
 using namespace mergelab;
@@ -61,11 +68,11 @@ struct Shown {
 // "English", the language menu's entry for English written in English on
 // purpose. Method, rule and parameter identifiers come from the registry.
 const QStringList kNames = {
-    "MergeLab",   "Qt",      "LibTorch", "QCustomPlot", "CNN",     "MNIST",   "Fashion", "MLP",
-    "SGD",        "Adam",    "FedAvg",   "FedAvgM",     "FedAdam", "FedProx", "FedRS",   "SCAFFOLD",
-    "TIES",       "CSV",     "JSON",     "PNG",         "PDF",     "SVG",     "Ctrl",    "Shift",
-    "Esc",        "Alt",     "Space",    "Gloo",        "adam",    "sgd",     "English", "TLS",
-    "FedAdagrad", "Adagrad", "FedYogi",  "Yogi",        "KB",      "MB",      "GB"};
+    "MergeLab", "Qt",         "LibTorch", "QCustomPlot", "CNN",     "MNIST",   "Fashion", "MLP",
+    "SGD",      "Adam",       "FedAvg",   "FedAvgM",     "FedAdam", "FedProx", "FedRS",   "SCAFFOLD",
+    "TIES",     "CSV",        "JSON",     "PNG",         "JPEG",    "PDF",     "SVG",     "Ctrl",
+    "Shift",    "Esc",        "Alt",      "Space",       "Gloo",    "adam",    "sgd",     "English",
+    "TLS",      "FedAdagrad", "Adagrad",  "FedYogi",     "Yogi",    "KB",      "MB",      "GB"};
 
 QStringList registry_names() {
     QStringList out;
@@ -300,6 +307,36 @@ private slots:
                  qPrintable(QStringLiteral("%1 px below the fold (view %2 px high)")
                                 .arg(scroll->verticalScrollBar()->maximum())
                                 .arg(scroll->viewport()->height())));
+    }
+
+    // The image folder loader's lines, as a run logs them when it reads a
+    // folder: its summary, the files it skipped and why, and the summary of
+    // a load from the cache.
+    void theImageLoaderSpeaksKorean() {
+        LogPanel panel;
+        const QString folder = dir_.filePath(QStringLiteral("사진"));
+        testing::write_image_folder(folder.toStdString(), testing::synthetic_fashion_mnist(3, 1).train);
+        std::ofstream(folder.toStdString() + "/c0/메모.png") << "not an image";
+        QVERIFY(::mkfifo((folder + QStringLiteral("/c0/파이프.png")).toUtf8().constData(), 0600) == 0);
+        qputenv("XDG_CACHE_HOME", dir_.filePath(QStringLiteral("캐시")).toUtf8());
+        const FashionMnist decoded = load_fashion_mnist(folder.toStdString());
+        const FashionMnist cached = load_fashion_mnist(folder.toStdString());
+        QCOMPARE(decoded.train.size() + decoded.test.size(), int64_t(30));
+        QVERIFY(cached.train.pixels == decoded.train.pixels);
+        QCoreApplication::processEvents();
+        const QString text = panel.text();
+        qInfo("%s", qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("이미지 30개를")) &&
+                     text.contains(QStringLiteral("디코딩했습니다")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("캐시에서 이미지 30개를")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("파일 2개를 건너뛰었습니다")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("디코딩할 때 읽을 수 없는 파일 2개를 건너뛰었습니다")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("메모.png: PNG나 JPEG 이미지가 아닙니다")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("파이프.png: 일반 파일이 아닙니다")), qPrintable(text));
+        const QStringList words = english_words(text, kNames);
+        QVERIFY2(words.isEmpty(), qPrintable(words.join(' ')));
     }
 
     void noEnglishIsLeft() {

@@ -8,6 +8,7 @@
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 
 #include "accuracy_chart.h"
@@ -17,6 +18,7 @@
 #include "histogram_view.h"
 #include "main_window.h"
 #include "mergelab/run_files.h"
+#include "run_model.h"
 #include "setup_panel.h"
 #include "support/synthetic.h"
 
@@ -126,7 +128,19 @@ private slots:
         FashionMnist data = load_fashion_mnist(c.data_dir);
         const RunResult saved = run_experiment(c, data)[0];
         MainWindow window;
+        QSignalSpy loaded(&window, &MainWindow::testImagesLoaded);
         QVERIFY(window.openRun(dir_.filePath("saved")));
+        // The run is shown at once; its test images follow from Qt's pool,
+        // the status bar saying so meanwhile.
+        QVERIFY(window.loadingTestImages());
+        QVERIFY(!window.runModel()->data());
+        QVERIFY2(window.statusBar()->currentMessage().contains("Loading the test images"),
+                 qPrintable(window.statusBar()->currentMessage()));
+        QVERIFY(loaded.wait(60000));
+        QVERIFY(!window.loadingTestImages());
+        QVERIFY(window.runModel()->data());
+        QCOMPARE(window.runModel()->data()->test.size(), data.test.size());
+        QVERIFY(window.statusBar()->currentMessage().isEmpty());
         RunPtr run = window.shownRun();
         QVERIFY(run);
         QCOMPARE(format_round_table(*run), format_round_table(saved));

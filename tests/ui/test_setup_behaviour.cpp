@@ -3,6 +3,8 @@
 // instead of command-line options, a decimal comma, ten environments.
 #include <QtTest>
 
+#include <QThreadPool>
+
 #include <QCheckBox>
 #include <QDir>
 #include <QDockWidget>
@@ -130,6 +132,53 @@ private slots:
         QTRY_COMPARE(grid->rowCount(), 10);
         QTRY_VERIFY(!panel.isValid());
         QVERIFY2(panel.problemText().contains("cnn-rgb"), qPrintable(panel.problemText()));
+    }
+
+    // A folder is listed off the GUI thread: setConfig returns before its
+    // classes are known. Chosen again before the listing is back, only the
+    // last folder's answer counts: the colour folder asked about first
+    // neither names the classes nor picks the colour model.
+    void aFolderIsListedAwayFromTheGuiThreadAndStaleAnswersAreDropped() {
+        const QString shapes = dir_.filePath("stale-shapes");
+        testing::write_colour_shapes(shapes.toStdString(), 40, 5);
+        const QString grey = dir_.filePath("stale-grey");
+        testing::write_image_folder(grey.toStdString(), testing::synthetic_fashion_mnist(4, 1).train, "k");
+        SetupPanel panel;
+        ExperimentConfig c = small(1);
+        c.split.kind = "V";
+        c.split.envs = 2;
+        c.data_dir = dir_.filePath("data").toStdString();
+        panel.setConfig(c);
+        QTRY_COMPARE(class_count(), 10);
+        QTRY_VERIFY(!panel.classCounts()->counts().empty());
+
+        const QString fashionFirst = class_name(0);
+        QSignalSpy named(&panel, &SetupPanel::classNamesChanged);
+        c.data_dir = shapes.toStdString();
+        panel.setConfig(c);
+        panel.recountNow();
+        // Returned with the listing handed to the pool: nothing of the
+        // folder is known yet, and no count is claimed.
+        QVERIFY(panel.listingFolder());
+        QVERIFY(named.isEmpty());
+        QCOMPARE(class_name(0), fashionFirst);
+        QVERIFY(panel.classCounts()->counts().empty());
+        // Another folder before the event loop could deliver any answer.
+        c.data_dir = grey.toStdString();
+        panel.setConfig(c);
+        panel.recountNow();
+        QVERIFY(panel.listingFolder());
+        QTRY_VERIFY(!panel.listingFolder());
+        QTRY_COMPARE(named.size(), 1);
+        QCOMPARE(class_name(0), QString("k0"));
+        QCOMPARE(class_count(), 10);
+        QCOMPARE(panel.config().model, std::string("cnn"));
+        QTRY_VERIFY(!panel.classCounts()->counts().empty());
+        // The pool has nothing of it left that could come back later.
+        QThreadPool::globalInstance()->waitForDone();
+        QCoreApplication::processEvents();
+        QCOMPARE(named.size(), 1);
+        QCOMPARE(panel.config().model, std::string("cnn"));
     }
 
     // The panel holds the settings the CLI has for a run: the validation

@@ -82,4 +82,16 @@ std::vector<uint8_t> decode_image_28(const std::vector<uint8_t>& bytes);
 // then. Throws Error as load_image_folder does for a wrong layout.
 bool image_folder_is_colour(const std::string& dir, int sample = 40);
 
+// What the setup shows before a run, from one listing of the folder: the
+// training images' labels (as image_folder_train_labels), the class names,
+// and whether the images have colour (as image_folder_is_colour). Throws
+// Error as load_image_folder does for a wrong layout.
+struct ImageFolderSummary {
+    std::vector<uint8_t> train_labels;
+    std::vector<std::string> class_names;
+    bool colour = false;
+};
+ImageFolderSummary image_folder_summary(const std::string& dir, const ImageFolderOptions& options = {},
+                                        int sample = 40);
+
 } // namespace mergelab
