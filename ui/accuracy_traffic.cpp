@@ -8,6 +8,8 @@
 
 #include "accuracy_chart.h"
 #include "accuracy_lines.h"
+#include "mergelab/error.h"
+#include "mergelab/strategy.h"
 #include "palette.h"
 #include "traffic.h"
 
@@ -39,6 +41,18 @@ std::map<int, double> by_round(const RunResult& run) {
 
 bool any_traffic(const std::map<int, double>& traffic) {
     return !traffic.empty() && traffic.rbegin()->second > 0;
+}
+
+// The strategy whose model the environments went on from: a calibration
+// that is only evaluated (copy=0) sends its plain merge back.
+std::string copied_back(const std::string& primary) {
+    try {
+        const Strategy s = parse_strategy(primary);
+        if (s.calibrated() && !calibration_plan(s.calibration).copy)
+            return s.plain;
+    } catch (const UsageError&) {
+    }
+    return primary;
 }
 
 } // namespace
@@ -168,8 +182,8 @@ void AccuracyChart::rebuildTraffic() {
     else if (methods.size() > 1)
         note = tr("Every method is drawn at this run's traffic: all of them merged the same local "
                   "models, and only %1's merged model was sent back.")
-                   .arg(QString::fromStdString(rounds.back().primary.empty() ? run_->config.method
-                                                                             : rounds.back().primary));
+                   .arg(QString::fromStdString(copied_back(
+                       rounds.back().primary.empty() ? run_->config.method : rounds.back().primary)));
     else
         note = tr("The environments' weights and statistics sent and the merged model they received, "
                   "summed up to each round.");

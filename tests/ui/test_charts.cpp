@@ -540,6 +540,17 @@ void TestCharts::trafficAxisSumsTheRecordedBytes() {
     QCOMPARE(format_bytes(900'000), QStringLiteral("0.90 MB"));
     QCOMPARE(format_bytes(400), QStringLiteral("400 B"));
 
+    // A calibration that is only evaluated (copy=0) sends its plain merge
+    // back; with copy=1 the calibrated one.
+    for (RoundResult& r : run->rounds)
+        r.primary = "avg@ccvr";
+    chart.setRun(run);
+    QVERIFY2(chart.noteText().contains("only avg's merged model"), qPrintable(chart.noteText()));
+    for (RoundResult& r : run->rounds)
+        r.primary = "avg@ccvr:copy=1";
+    chart.setRun(run);
+    QVERIFY2(chart.noteText().contains("only avg@ccvr:copy=1's merged model"), qPrintable(chart.noteText()));
+
     chart.setXAxis(AccuracyChart::XAxis::Rounds);
     QCOMPARE(chart.seriesKeys("avg"), (QVector<double>{1, 2, 3, 4}));
     QVERIFY(chart.seriesNames().contains("Env 1 local"));
