@@ -314,6 +314,18 @@ private slots:
         }
     }
 
+    // A run compared with a calibration step ("avg@ccvr") opens with its
+    // plain method ticked, not with an empty Compare list and its error.
+    void aCalibratedStrategyTicksItsMethod() {
+        SetupPanel setup;
+        auto c = small(2);
+        c.method = "avg@ccvr";
+        c.compare = {"avg@ccvr"};
+        setup.setConfig(c);
+        QVERIFY2(setup.fieldError("compare").isEmpty(), qPrintable(setup.fieldError("compare")));
+        QCOMPARE(setup.config().compare, std::vector<std::string>{"avg"});
+    }
+
     void plainWordsAndADecimalComma() {
         SetupPanel setup;
         setup.setConfig(small(2));
