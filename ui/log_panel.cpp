@@ -256,21 +256,16 @@ QString LogPanel::translated(const QString& message) {
     // The image folder loader's summary: "DIR: N images decoded in ..."
     // and the skipped files, one "  PATH: why" line each after the count.
     {
-        const QRegularExpression skipped(
-            QStringLiteral("^(.*): skipped (\\d+) unreadable files, first:(.*)$"),
-            QRegularExpression::DotMatchesEverythingOption);
+        const QRegularExpression skipped(QStringLiteral("^(.*): skipped (\\d+) unreadable files, first:$"));
         const QRegularExpression counted(
             QStringLiteral("^(.*): skipped (\\d+) unreadable files when it was decoded$"));
         if (const auto m = counted.match(message); m.hasMatch())
             return tr("%1: skipped %n unreadable file(s) when it was decoded", nullptr, cap(m, 2).toInt())
                 .arg(cap(m, 1));
-        if (const auto m = skipped.match(message); m.hasMatch()) {
-            QString out =
-                tr("%1: skipped %n unreadable file(s), first:", nullptr, cap(m, 2).toInt()).arg(cap(m, 1));
-            for (const QString& line : cap(m, 3).split(QLatin1Char('\n'), Qt::SkipEmptyParts))
-                out += QStringLiteral("\n  ") + skipped_file(line.trimmed());
-            return out;
-        }
+        if (const auto m = skipped.match(message); m.hasMatch())
+            return tr("%1: skipped %n unreadable file(s), first:", nullptr, cap(m, 2).toInt()).arg(cap(m, 1));
+        if (message.startsWith(QLatin1String("  ")))
+            return QStringLiteral("  ") + skipped_file(message.trimmed());
     }
     for (const auto& [pattern, words] : known) {
         const QRegularExpressionMatch m = QRegularExpression(pattern).match(message);

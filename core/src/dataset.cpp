@@ -114,14 +114,16 @@ FashionMnist load_fashion_mnist(const std::string& dir, DataPart part, const Dat
             logger()->info("{}: {} images decoded in {:.1f} s (cached for the next run)", dir, load.decoded,
                            seconds);
         if (load.skipped > 0) {
-            std::string examples;
-            for (const auto& e : load.skipped_examples)
-                examples += "\n  " + e;
-            // A cached decoding keeps the count, not the files' names.
-            if (examples.empty())
+            // A cached decoding keeps the count, not the files' names. The
+            // names get a line each: the log escapes a line break inside a
+            // line, so that a file name cannot forge one.
+            if (load.skipped_examples.empty()) {
                 logger()->warn("{}: skipped {} unreadable files when it was decoded", dir, load.skipped);
-            else
-                logger()->warn("{}: skipped {} unreadable files, first:{}", dir, load.skipped, examples);
+            } else {
+                logger()->warn("{}: skipped {} unreadable files, first:", dir, load.skipped);
+                for (const auto& e : load.skipped_examples)
+                    logger()->warn("  {}", e);
+            }
         }
         return std::move(load.data);
     }
