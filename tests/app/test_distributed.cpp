@@ -29,23 +29,6 @@ using namespace mergelab::testing;
 
 namespace {
 
-QString cli() {
-    return qEnvironmentVariable("MERGELAB_CLI", "mergelab-cli");
-}
-
-// A port nobody listens on now: the kernel's choice for port 0.
-int free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
-
 // Processes whose command line holds `needle` (a port is unique enough).
 QStringList processes_with(const QString& needle) {
     QStringList found;
@@ -130,17 +113,6 @@ QStringList lane_folders(const QString& dir) {
     return out;
 }
 
-bool wait_for(const std::function<bool()>& done, int ms) {
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > ms)
-            return false;
-        QTest::qWait(50);
-    }
-    return true;
-}
-
 } // namespace
 
 class TestDistributed : public QObject {
@@ -155,7 +127,7 @@ class TestDistributed : public QObject {
     QProcess* start(const QStringList& args) {
         procs_.push_back(std::make_unique<QProcess>());
         QProcess* p = procs_.back().get();
-        p->start(cli(), args);
+        p->start(cli_program(), args);
         p->waitForStarted(10000);
         return p;
     }

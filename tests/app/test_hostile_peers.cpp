@@ -37,10 +37,13 @@
 #include "mergelab/dataset.h"
 #include "mergelab/distributed.h"
 #include "mergelab/run_files.h"
+#include "raw_http2.h"
+#include "support/process.h"
 #include "support/synthetic.h"
 
 using namespace mergelab;
 using namespace mergelab::testing;
+using namespace raw_http2;
 
 namespace {
 
@@ -53,33 +56,6 @@ constexpr int kTimeout = 5;
 constexpr int kStopGraceMs = 3000;
 const std::string kToken = "t0ken";
 
-QString cli() {
-    return qEnvironmentVariable("MERGELAB_CLI", "mergelab-cli");
-}
-
-// A port nobody listens on now: the kernel's choice for port 0.
-int free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
-
-bool wait_for(const std::function<bool()>& done, int ms) {
-    const auto until = Clock::now() + std::chrono::milliseconds(ms);
-    while (!done()) {
-        if (Clock::now() > until)
-            return false;
-        QTest::qWait(50);
-    }
-    return true;
-}
-
 qint64 ms_since(Clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
 }
@@ -89,116 +65,11 @@ QString read_text(const QString& path) {
     return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
 }
 
-// ---- raw HTTP/2, for what the gRPC stub cannot do --------------------------
-
-enum FrameType : quint8 { Data = 0, Headers = 1, RstStream = 3, Settings = 4, Ping = 6, GoAway = 7 };
-constexpr quint8 kEndStream = 0x1, kAck = 0x1, kEndHeaders = 0x4;
-const QByteArray kPreface("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
-
-QByteArray big_endian(quint32 value, int bytes) {
-    QByteArray out;
-    for (int i = bytes - 1; i >= 0; --i)
-        out += char((value >> (8 * i)) & 0xff);
-    return out;
-}
-
-// A frame header announcing `length` payload bytes, then `payload` (which
-// may be shorter: a frame cut half-way).
-QByteArray frame(quint8 type, quint8 flags, quint32 stream, const QByteArray& payload, int length = -1) {
-    return big_endian(quint32(length < 0 ? payload.size() : length), 3) + char(type) + char(flags) +
-           big_endian(stream & 0x7fffffff, 4) + payload;
-}
-
-// HPACK "literal header field without indexing, new name", without Huffman
-// coding; every name and value here is shorter than 127 bytes.
-QByteArray header_field(const QByteArray& name, const QByteArray& value) {
-    return QByteArray(1, '\0') + char(name.size()) + name + char(value.size()) + value;
-}
-
-// The request headers of Coordinator.Join, as a gRPC client sends them.
-QByteArray join_headers(int port, const QByteArray& token) {
-    return header_field(":method", "POST") + header_field(":scheme", "http") +
-           header_field(":path", "/mergelab.wire.Coordinator/Join") +
-           header_field(":authority", "127.0.0.1:" + QByteArray::number(port)) +
-           header_field("content-type", "application/grpc") + header_field("te", "trailers") +
-           header_field("mergelab-token", token);
-}
-
 // gRPC's framing of one message: an uncompressed flag, the length, the bytes.
 QByteArray grpc_message(const google::protobuf::Message& m) {
     const std::string bytes = m.SerializeAsString();
     return QByteArray(1, '\0') + big_endian(quint32(bytes.size()), 4) + QByteArray::fromStdString(bytes);
 }
-
-class RawConnection {
-public:
-    explicit RawConnection(int port) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(quint16(port));
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        connected_ = fd_ >= 0 && ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    }
-    ~RawConnection() {
-        if (fd_ >= 0)
-            ::close(fd_);
-    }
-    RawConnection(const RawConnection&) = delete;
-    RawConnection& operator=(const RawConnection&) = delete;
-
-    bool connected() const { return connected_; }
-    bool send(const QByteArray& bytes) {
-        return ::send(fd_, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL) == ssize_t(bytes.size());
-    }
-
-    // Reads the server's frames for up to `ms`, acknowledging its SETTINGS
-    // and PINGs as a live peer does. Returns what ended stream 1 or the
-    // connection, or an empty string when nothing did.
-    QString serve(int ms) {
-        const auto until = Clock::now() + std::chrono::milliseconds(ms);
-        for (;;) {
-            while (in_.size() >= 9) {
-                const int length = (uchar(in_[0]) << 16) | (uchar(in_[1]) << 8) | uchar(in_[2]);
-                if (in_.size() < 9 + length)
-                    break;
-                const quint8 type = quint8(in_[3]), flags = quint8(in_[4]);
-                const quint32 stream = (quint32(uchar(in_[5]) & 0x7f) << 24) |
-                                       (quint32(uchar(in_[6])) << 16) | (quint32(uchar(in_[7])) << 8) |
-                                       quint32(uchar(in_[8]));
-                const QByteArray payload = in_.mid(9, length);
-                in_.remove(0, 9 + length);
-                if (type == Settings && !(flags & kAck))
-                    send(frame(Settings, kAck, 0, {}));
-                else if (type == Ping && !(flags & kAck))
-                    send(frame(Ping, kAck, 0, payload));
-                else if (type == RstStream && stream == 1)
-                    return "RST_STREAM";
-                else if (type == Headers && stream == 1 && (flags & kEndStream))
-                    return "trailers";
-                else if (type == GoAway)
-                    return "GOAWAY";
-            }
-            const auto left =
-                std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-            if (left <= 0)
-                return {};
-            pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, int(left)) <= 0)
-                continue;
-            char buffer[4096];
-            const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-            if (n <= 0)
-                return "closed";
-            in_.append(buffer, int(n));
-        }
-    }
-
-private:
-    int fd_ = -1;
-    bool connected_ = false;
-    QByteArray in_;
-};
 
 // ---- an environment written with the generated stub ------------------------
 
@@ -359,7 +230,7 @@ class TestHostilePeers : public QObject {
         // To files: nobody reads a pipe while the test blocks on the wire.
         p->setProcessChannelMode(QProcess::MergedChannels);
         p->setStandardOutputFile(log_file);
-        p->start(cli(), args);
+        p->start(cli_program(), args);
         p->waitForStarted(10000);
         return p;
     }

@@ -3,13 +3,17 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QTest>
 #include <QThread>
 
 #include <csignal>
 #include <vector>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,8 +41,35 @@ static ProcessResult run(const QString& program, const QStringList& args, int ti
     return r;
 }
 
+QString cli_program() {
+    return qEnvironmentVariable("MERGELAB_CLI", "mergelab-cli");
+}
+
+int free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
+
+bool wait_for(const std::function<bool()>& done, int ms) {
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > ms)
+            return false;
+        QTest::qWait(50);
+    }
+    return true;
+}
+
 ProcessResult run_cli(const QStringList& args, int timeout_ms) {
-    return run(qEnvironmentVariable("MERGELAB_CLI", "mergelab-cli"), args, timeout_ms);
+    return run(cli_program(), args, timeout_ms);
 }
 
 // fork + exec rather than QProcess: the limit must be set in the child only,
@@ -46,7 +77,7 @@ ProcessResult run_cli(const QStringList& args, int timeout_ms) {
 ProcessResult run_cli_limited(const QStringList& args, unsigned long long address_space_bytes,
                               long* peak_rss_kb, int timeout_ms) {
     ProcessResult r;
-    const QByteArray program = qEnvironmentVariable("MERGELAB_CLI", "mergelab-cli").toLocal8Bit();
+    const QByteArray program = cli_program().toLocal8Bit();
     std::vector<QByteArray> owned{program};
     for (const auto& a : args)
         owned.push_back(a.toLocal8Bit());

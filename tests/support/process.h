@@ -1,5 +1,7 @@
 #pragma once
 // Running MergeLab's executables and the PyTorch reference script from tests.
+#include <functional>
+
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -19,6 +21,13 @@ ProcessResult run_cli(const QStringList& args, int timeout_ms = 300000);
 // set (ru_maxrss of that child alone).
 ProcessResult run_cli_limited(const QStringList& args, unsigned long long address_space_bytes,
                               long* peak_rss_kb, int timeout_ms = 300000);
+// mergelab-cli's path ($MERGELAB_CLI, set by ctest; else found on PATH).
+QString cli_program();
+// A loopback port nobody listens on now: the kernel's choice for port 0.
+int free_port();
+// Processes Qt's events until `done` or `ms` milliseconds have passed;
+// whether `done` came true.
+bool wait_for(const std::function<bool()>& done, int ms);
 // True when /usr/bin/python3 can import torch.
 bool python_torch_available();
 // Runs tests/python/torch_reference.py with `args`.
