@@ -228,17 +228,24 @@ QCustomPlot* AccuracyChart::plot() const {
     return plot_;
 }
 
-QVector<double> AccuracyChart::seriesValues(const QString& name) const {
-    QVector<double> values;
+QVector<QPointF> AccuracyChart::seriesPoints(const QString& name) const {
+    QVector<QPointF> points;
     for (int i = 0; i < plot_->graphCount(); ++i) {
         const QCPGraph* graph = plot_->graph(i);
         if (graph->name() != name)
             continue;
         const auto data = graph->data();
         for (auto it = data->constBegin(); it != data->constEnd(); ++it)
-            values.append(it->value);
+            points.append({it->key, it->value});
         break;
     }
+    return points;
+}
+
+QVector<double> AccuracyChart::seriesValues(const QString& name) const {
+    QVector<double> values;
+    for (const QPointF& p : seriesPoints(name))
+        values.append(p.y());
     return values;
 }
 

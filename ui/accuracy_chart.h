@@ -7,6 +7,7 @@
 // The x axis counts rounds, or the bytes that travelled up to each round:
 // then each merged model's (or lane's) test accuracy against that traffic.
 #include <QHash>
+#include <QPointF>
 #include <QSharedPointer>
 #include <QVector>
 #include <QWidget>
@@ -79,6 +80,7 @@ public:
     // legend ("Env 1 local", "avg", "central", ...), empty if absent.
     QVector<double> seriesValues(const QString& name) const;
     QVector<double> seriesKeys(const QString& name) const; // the x values
+    QVector<QPointF> seriesPoints(const QString& name) const;
     QStringList seriesNames() const;
     // The hover read-out for a round (1-based): "Round 3\navg 91.20 %\n...",
     // empty when no series has a value there.

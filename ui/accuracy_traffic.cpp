@@ -94,15 +94,8 @@ QString AccuracyChart::xAxisTitle() const {
 
 QVector<double> AccuracyChart::seriesKeys(const QString& name) const {
     QVector<double> keys;
-    for (int i = 0; i < plot_->graphCount(); ++i) {
-        const QCPGraph* graph = plot_->graph(i);
-        if (graph->name() != name)
-            continue;
-        const auto data = graph->data();
-        for (auto it = data->constBegin(); it != data->constEnd(); ++it)
-            keys.append(it->key);
-        break;
-    }
+    for (const QPointF& p : seriesPoints(name))
+        keys.append(p.x());
     return keys;
 }
 
