@@ -13,6 +13,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "mergelab/error.h"
+#include "mergelab/strategy.h"
 #include "messages.h"
 #include "palette.h"
 #include "phase_player.h"
@@ -36,6 +38,16 @@ QString class_range(const std::vector<int>& classes) {
     for (int c : classes)
         parts << QString::number(c);
     return parts.join(QStringLiteral(", "));
+}
+
+// Whether the strategy has a step after the merge, whose statistics travel
+// beside the weights. A name the grammar refuses shares only weights.
+bool sends_statistics(const QString& strategy) {
+    try {
+        return parse_strategy(strategy.toStdString()).calibrated();
+    } catch (const UsageError&) {
+        return false;
+    }
 }
 
 } // namespace
@@ -232,11 +244,9 @@ void FlowView::setEnvironments(const std::vector<EnvironmentSummary>& envs, cons
     envs_ = envs;
     if (!primaryMethod.isEmpty())
         primary_ = primaryMethod;
-    // "@" in a strategy's name only ever starts a step after the merge,
-    // whose statistics travel beside the weights.
     if (!phase_)
         setCaption(lanePrefix_ +
-                   (primary_.contains(QLatin1Char('@'))
+                   (sends_statistics(primary_)
                         ? tr("Each environment trains on its own images; only the weights, and per class the "
                              "statistics of its features, meet in the middle (%1).")
                         : tr("Each environment trains on its own images; only the weights meet in the middle "
@@ -382,7 +392,7 @@ void FlowView::showPlan(const ExperimentConfig& config, const std::vector<ClassC
                       "test images and copied back to every environment; and again, up to %n round(s).",
                       nullptr, config.rounds)
                        .arg(QString::fromStdString(config.split.kind), method);
-    if (method.contains(QLatin1Char('@')))
+    if (sends_statistics(method))
         plan += QLatin1Char(' ') + tr("After each merge the environments also send, per class, the mean and "
                                       "covariance of the merged model's features on their images, and the "
                                       "server retrains the last layer on samples drawn from them.");

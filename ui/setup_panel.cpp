@@ -548,8 +548,13 @@ void SetupPanel::showStrategies(const ExperimentConfig& c) {
     }
     const auto& chosen = c.mode == Mode::Lanes ? c.lanes : c.compare;
     std::vector<std::string> names;
-    for (const auto& item : chosen)
-        names.push_back(item.substr(0, std::min({item.find('+'), item.find(':'), item.find('@')})));
+    for (const auto& item : chosen) {
+        try {
+            names.push_back(parse_strategy(item).method.name);
+        } catch (const UsageError&) {
+            names.push_back(item); // ticks nothing; revalidate() says why
+        }
+    }
     for (auto it = compare_.begin(); it != compare_.end(); ++it)
         it.value()->setChecked(std::find(names.begin(), names.end(), it.key().toStdString()) != names.end());
     // Ticked plain methods need no text; anything more is typed out.
