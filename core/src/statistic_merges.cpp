@@ -12,11 +12,12 @@
 
 namespace mergelab {
 
-StatNet::StatNet(const std::string& arch, const WeightSet& weights) {
+StatNet::StatNet(const std::string& arch, const WeightSet& weights, torch::Dtype dtype)
+    : dtype_(dtype) {
     check_weights(arch, weights, "model");
     net_ = make_net_for(arch, weights);
     assign_weights(*net_, weights);
-    net_->to(torch::kFloat64);
+    net_->to(dtype);
     net_->eval();
     if (auto* cnn = dynamic_cast<CnnImpl*>(net_.get()))
         cnn_ = cnn, fc1_ = cnn->fc1, fc2_ = cnn->fc2;
@@ -31,7 +32,7 @@ torch::Tensor StatNet::input(const Dataset& data, int64_t first, int64_t count) 
 }
 
 // The CNN's forward without its fused pool-and-ReLU kernel, which takes
-// float32 only: relu(max_pool(conv)) is the same function.
+// float32 only: relu(max_pool(conv)) is the same function, in either type.
 torch::Tensor StatNet::fc1_input(const torch::Tensor& x) {
     if (!cnn_)
         return x.flatten(1);

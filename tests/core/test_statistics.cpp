@@ -362,6 +362,8 @@ private slots:
         QTest::newRow("mlp") << "mlp";
         QTest::newRow("cnn") << "cnn";
     }
+    // The features are taken in float32, as the model trains; their moments
+    // must still agree with a float64 forward to 1e-6.
     void penultimateMomentsEqualTheFloat64Forward() {
         QFETCH(QString, arch);
         const WeightSet w = model(arch.toStdString(), 8);
