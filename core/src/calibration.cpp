@@ -22,16 +22,19 @@ FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSe
 
 FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSet& weights,
                                          const torch::Tensor& images, const torch::Tensor& labels) {
-    // The features in float32, as the model computes them in training and
-    // evaluation; their moments in float64. A float64 forward changes the
-    // moments by about 1e-6 of their scale and costs ten times as long: it
-    // was most of a calibrating round.
-    StatNet stat(arch, weights, torch::kFloat32);
-    torch::NoGradGuard no_grad;
+    // The features as evaluation computes them, in float32; their moments
+    // in float64. A float64 forward moves the moments by about 1e-7 of
+    // their scale (test_statistics) and took ten times as long: it was most
+    // of a calibrating round.
+    check_weights(arch, weights, "model");
+    auto net = make_net_for(arch, weights);
+    assign_weights(*net, weights);
+    net->eval();
+    torch::InferenceMode inference;
     std::vector<torch::Tensor> parts;
     const int64_t n = images.size(0);
     for (int64_t first = 0; first < n; first += kStatBatch)
-        parts.push_back(stat.penultimate(to_input(images.narrow(0, first, std::min(kStatBatch, n - first))))
+        parts.push_back(net->features(to_input(images.narrow(0, first, std::min(kStatBatch, n - first))))
                             .to(torch::kFloat64));
     FeatureStatistics out;
     const NamedTensor* fc2 = find_tensor(weights, "fc2.weight");

@@ -115,6 +115,17 @@ void validate(const ExperimentConfig& c) {
         if (c.mode == Mode::Compare && m != c.method && parse_strategy(m).rule_given)
             throw setting_error("compare",
                                 "item '" + m + "' names a local rule; give it with --method or --rule");
+    // An environment takes all its statistics of a run from one set of images.
+    if (c.mode == Mode::Compare)
+        for (const auto& m : evaluated_methods(c)) {
+            const Strategy s = parse_strategy(m);
+            const int images = s.calibrated() ? calibration_plan(s.calibration).images : 0;
+            if (s.calibrated() && images != statistics_images(c))
+                throw setting_error("compare", "calibrates '" + m + "' from " + std::to_string(images) +
+                                                   " images per class and another strategy from " +
+                                                   std::to_string(statistics_images(c)) +
+                                                   "; give every calibrated strategy the same images=");
+        }
     // Each environment's feature statistics are in its own order of fc1's
     // units, which alignment permutes before the merge.
     if (c.align)
@@ -144,11 +155,27 @@ std::vector<std::string> evaluated_methods(const ExperimentConfig& c) {
     return methods;
 }
 
+int statistics_images(const ExperimentConfig& c) {
+    for (const auto& m : evaluated_methods(c)) {
+        const Strategy s = parse_strategy(m);
+        if (s.calibrated())
+            return calibration_plan(s.calibration).images;
+    }
+    return 0;
+}
+
 const MethodMetrics* RoundResult::method(const std::string& name) const {
     for (const auto& m : merged)
         if (m.method == name)
             return &m;
     return nullptr;
+}
+
+int64_t RoundResult::traffic() const {
+    int64_t total = 0;
+    for (const EnvRoundMetrics& e : envs)
+        total += e.sent_weight_bytes + e.sent_statistics_bytes + e.received_weight_bytes;
+    return total;
 }
 
 // ---- run control -------------------------------------------------------------

@@ -1,5 +1,7 @@
 #include "local_training.h"
 
+#include <map>
+
 #include "mergelab/model.h"
 #include "mergelab/state_dict.h"
 #include "mergelab/strategy.h"
@@ -112,7 +114,18 @@ LocalReport EnvironmentSide::train(int round, const WeightSet& rule_shared, bool
 
 FeatureStatistics EnvironmentSide::describe(const WeightSet& model) {
     if (!train_images_.defined()) {
-        const auto idx = index_tensor(data_.train);
+        // The first `images` of each class in the environment's own order.
+        IndexList rows = data_.train;
+        if (const int cap = statistics_images(c_); cap > 0) {
+            const auto labels = train_.labels.to(torch::kInt64).contiguous();
+            const int64_t* label = labels.data_ptr<int64_t>();
+            std::map<int64_t, int> taken;
+            rows.clear();
+            for (const int64_t row : data_.train)
+                if (taken[label[row]]++ < cap)
+                    rows.push_back(row);
+        }
+        const auto idx = index_tensor(rows);
         train_images_ = train_.images.index_select(0, idx);
         train_labels_ = train_.labels.index_select(0, idx);
     }

@@ -54,13 +54,21 @@ torch::Tensor CnnImpl::forward(torch::Tensor x) {
 torch::Tensor CnnImpl::infer(const torch::Tensor& images) {
     if (!at::hasMKLDNN() || is_training())
         return forward(images);
+    return fc2->forward(features(images));
+}
+
+torch::Tensor CnnImpl::features(const torch::Tensor& images) {
+    if (!at::hasMKLDNN() || is_training()) {
+        auto x = max_pool2_relu(conv1->forward(images));
+        x = max_pool2_relu(conv2->forward(x));
+        return torch::relu(fc1->forward(x.flatten(1)));
+    }
     auto x = at::mkldnn_convolution(images.to_mkldnn(), conv1->weight.to_mkldnn(), conv1->bias, {0, 0},
                                     {1, 1}, {1, 1}, 1);
     x = at::relu(at::mkldnn_max_pool2d(x, {2, 2}, {2, 2}));
     x = at::mkldnn_convolution(x, conv2->weight.to_mkldnn(), conv2->bias, {0, 0}, {1, 1}, {1, 1}, 1);
     x = at::relu(at::mkldnn_max_pool2d(x, {2, 2}, {2, 2}));
-    x = torch::relu(fc1->forward(x.to_dense().flatten(1)));
-    return fc2->forward(x);
+    return torch::relu(fc1->forward(x.to_dense().flatten(1)));
 }
 
 MlpImpl::MlpImpl(int classes) {
@@ -70,7 +78,11 @@ MlpImpl::MlpImpl(int classes) {
 }
 
 torch::Tensor MlpImpl::forward(torch::Tensor x) {
-    return fc2->forward(torch::relu(fc1->forward(x.flatten(1))));
+    return fc2->forward(features(x));
+}
+
+torch::Tensor MlpImpl::features(const torch::Tensor& x) {
+    return torch::relu(fc1->forward(x.flatten(1)));
 }
 
 const std::vector<Architecture>& architectures() {

@@ -18,6 +18,9 @@ struct ClassifierImpl : torch::nn::Module {
     virtual torch::Tensor forward(torch::Tensor images) = 0; // N x C x S x S -> N x classes logits
     // The same function for evaluation (no autograd); may take faster paths.
     virtual torch::Tensor infer(const torch::Tensor& images) { return forward(images); }
+    // fc2's inputs (fc1 after ReLU) for evaluation, by infer()'s path:
+    // infer() is fc2 of them. N x 128.
+    virtual torch::Tensor features(const torch::Tensor& images) = 0;
 
     // Dropout draws from this net's own generator, not torch's global one,
     // so environments trained on parallel threads stay reproducible.
@@ -40,6 +43,7 @@ struct CnnImpl : ClassifierImpl {
     CnnImpl(int channels, int side, int classes);
     torch::Tensor forward(torch::Tensor images) override;
     torch::Tensor infer(const torch::Tensor& images) override;
+    torch::Tensor features(const torch::Tensor& images) override;
 
     torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
     torch::nn::Linear fc1{nullptr}, fc2{nullptr};
@@ -49,6 +53,7 @@ TORCH_MODULE(Cnn);
 struct MlpImpl : ClassifierImpl {
     explicit MlpImpl(int classes);
     torch::Tensor forward(torch::Tensor images) override;
+    torch::Tensor features(const torch::Tensor& images) override;
 
     torch::nn::Linear fc1{nullptr}, fc2{nullptr};
 };

@@ -1,6 +1,6 @@
 #pragma once
-// A model as the statistics see it: float64 unless asked otherwise,
-// dropout off, each layer reachable. Internal to the core.
+// A model as the statistics see it: float64, dropout off, each layer
+// reachable. Internal to the core.
 #include <memory>
 #include <string>
 
@@ -12,9 +12,7 @@ namespace mergelab {
 class StatNet {
 public:
     // Throws Error (naming the tensor) when `weights` is not an `arch` model.
-    // float32 is the model as it trains and is evaluated: the calibration's
-    // features are taken in it, about ten times faster than in float64.
-    StatNet(const std::string& arch, const WeightSet& weights, torch::Dtype dtype = torch::kFloat64);
+    StatNet(const std::string& arch, const WeightSet& weights);
 
     // Images [first, first + count) of `data` as float64 N x 1 x 28 x 28, pixel / 255.
     static torch::Tensor input(const Dataset& data, int64_t first, int64_t count);
@@ -26,11 +24,9 @@ public:
     torch::Tensor logits(const torch::Tensor& x);
 
     ClassifierImpl& net() { return *net_; }
-    torch::Dtype dtype() const { return dtype_; }
 
 private:
     std::shared_ptr<ClassifierImpl> net_;
-    torch::Dtype dtype_;
     CnnImpl* cnn_ = nullptr; // when the net is a CNN
     torch::nn::Linear fc1_{nullptr}, fc2_{nullptr};
 };

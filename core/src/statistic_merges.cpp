@@ -12,12 +12,11 @@
 
 namespace mergelab {
 
-StatNet::StatNet(const std::string& arch, const WeightSet& weights, torch::Dtype dtype)
-    : dtype_(dtype) {
+StatNet::StatNet(const std::string& arch, const WeightSet& weights) {
     check_weights(arch, weights, "model");
     net_ = make_net_for(arch, weights);
     assign_weights(*net_, weights);
-    net_->to(dtype);
+    net_->to(torch::kFloat64);
     net_->eval();
     if (auto* cnn = dynamic_cast<CnnImpl*>(net_.get()))
         cnn_ = cnn, fc1_ = cnn->fc1, fc2_ = cnn->fc2;
@@ -32,7 +31,7 @@ torch::Tensor StatNet::input(const Dataset& data, int64_t first, int64_t count) 
 }
 
 // The CNN's forward without its fused pool-and-ReLU kernel, which takes
-// float32 only: relu(max_pool(conv)) is the same function, in either type.
+// float32 only: relu(max_pool(conv)) is the same function.
 torch::Tensor StatNet::fc1_input(const torch::Tensor& x) {
     if (!cnn_)
         return x.flatten(1);

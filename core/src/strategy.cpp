@@ -86,7 +86,12 @@ std::vector<CalibrationStepEntry> builtin_steps() {
               QT_TRANSLATE_NOOP("mergelab", "1: the statistics are of each environment's own trained model, "
                                             "sent with its weights (no second exchange, but features the "
                                             "merged model does not compute); 0: of the merged model"),
-              0, 0, 1)};
+              0, 0, 1),
+        param("images", QT_TRANSLATE_NOOP("mergelab", "Images per class"),
+              QT_TRANSLATE_NOOP("mergelab", "each environment takes its statistics from at most this many "
+                                            "of its training images of each class, the first in its own "
+                                            "order; 0: all of them"),
+              kCalibrationImages, 0, 1000000)};
     return {ccvr};
 }
 
@@ -189,6 +194,7 @@ CalibrationPlan calibration_plan(const Choice& c) {
     plan.per_class = int(param_value(e, c.params, "per_class"));
     plan.copy = param_value(e, c.params, "copy") != 0;
     plan.local = param_value(e, c.params, "local") != 0;
+    plan.images = int(param_value(e, c.params, "images"));
     return plan;
 }
 
@@ -223,9 +229,9 @@ Strategy parse_strategy(const std::string& whole) {
         if (given("every") &&
             s.calibration.params.at("every") != std::floor(s.calibration.params.at("every")))
             throw UsageError(whole + ": every must be a whole number of rounds");
-        if (given("per_class") &&
-            s.calibration.params.at("per_class") != std::floor(s.calibration.params.at("per_class")))
-            throw UsageError(whole + ": per_class must be a whole number");
+        for (const char* count : {"per_class", "images"})
+            if (given(count) && s.calibration.params.at(count) != std::floor(s.calibration.params.at(count)))
+                throw UsageError(whole + ": " + count + " must be a whole number");
     }
     const auto colon = text.find(':');
     const std::string head = text.substr(0, colon);

@@ -229,7 +229,17 @@
         <translation>H 분할에서 avg, FedProx, FedAdam, FedAvgM, TIES를 레인으로 비교, 0.1에포크씩 60라운드: 2코어에서 약 20분</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
+        <source>H: closing the gap</source>
+        <translation>H: 격차 좁히기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>lanes of avg and avg with its classifier calibrated (CCVR) on the H split, 60 rounds of 0.1 epoch, 3 seeds: bands over the seeds and accuracy against the bytes sent; about 12 minutes on 2 cores</source>
+        <translation>H 분할에서 avg와 분류기를 보정한 avg를 레인으로 비교, 0.1에포크씩 60라운드, 시드 3개: 시드에 걸친 띠와 보낸 바이트 대비 정확도; 2코어에서 약 12분</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Quick demo</source>
         <translation>빠른 시연</translation>
     </message>
@@ -259,7 +269,7 @@
         <translation>논문의 H 실험: 두 환경에 클래스 0-4와 5-9, 로컬 1에포크씩 6라운드</translation>
     </message>
     <message>
-        <location filename="../../core/src/model.cpp" line="+79"/>
+        <location filename="../../core/src/model.cpp" line="+91"/>
         <source>CNN (2 conv + 2 linear)</source>
         <translation>CNN (합성곱 2 + 선형 2)</translation>
     </message>
@@ -985,7 +995,17 @@
         <translation>1: 각 환경이 직접 학습한 모델의 통계를 가중치와 함께 보냅니다(두 번째 교환은 없지만, 병합된 모델이 계산하지 않는 특징입니다). 0: 병합된 모델의 통계</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="+4"/>
+        <source>Images per class</source>
+        <translation>클래스당 이미지</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>each environment takes its statistics from at most this many of its training images of each class, the first in its own order; 0: all of them</source>
+        <translation>각 환경은 클래스마다 자기 학습 이미지 중 최대 이만큼(자기 순서의 앞쪽부터)으로 통계를 구합니다. 0: 전부</translation>
+    </message>
+    <message>
+        <location line="-19"/>
         <source>Every k rounds</source>
         <translation>k라운드마다</translation>
     </message>
@@ -1081,13 +1101,13 @@
     </message>
     <message>
         <location line="+16"/>
-        <location line="+201"/>
+        <location line="+208"/>
         <source>Accuracy per round</source>
         <translation>라운드별 정확도</translation>
     </message>
     <message>
-        <location line="-195"/>
-        <location filename="../../ui/accuracy_traffic.cpp" line="+111"/>
+        <location line="-202"/>
+        <location filename="../../ui/accuracy_traffic.cpp" line="+130"/>
         <source>Round</source>
         <translation>라운드</translation>
     </message>
@@ -1102,7 +1122,7 @@
         <translation>아직 라운드가 없습니다: 시작을 누르세요</translation>
     </message>
     <message>
-        <location line="+135"/>
+        <location line="+142"/>
         <source>%1 %2 % after %3</source>
         <translation>%1 %2 % (%3 후)</translation>
     </message>
@@ -1128,7 +1148,7 @@
     </message>
     <message>
         <location line="+12"/>
-        <location filename="../../ui/accuracy_traffic.cpp" line="+33"/>
+        <location filename="../../ui/accuracy_traffic.cpp" line="+39"/>
         <source>lane %1</source>
         <translation>레인 %1</translation>
     </message>
@@ -1155,7 +1175,7 @@
         <translation>시드 최솟값~최댓값</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>%1 band, lower edge</source>
         <translation>%1 띠, 아래 경계</translation>
     </message>
@@ -1170,37 +1190,37 @@
         <translation>%1 평균</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+18"/>
+        <source>Each strategy at the bytes its runs had sent and received by each round, the mean over the seeds; the band is the accuracy&apos;s. Local accuracies: on the Rounds axis.</source>
+        <translation>각 전략은 라운드마다 그 실행들이 그때까지 보내고 받은 바이트(시드 평균) 위치에 그려지고, 띠는 정확도의 띠입니다. 로컬 정확도: 라운드 축에서.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>paper %1</source>
         <translation>논문 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/accuracy_traffic.cpp" line="-79"/>
+        <location filename="../../ui/accuracy_traffic.cpp" line="-90"/>
         <source>no rounds yet</source>
         <translation>아직 라운드가 없습니다</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>with repeated seeds the chart shows rounds: each seed has its own traffic</source>
-        <translation>시드를 반복하면 차트는 라운드로 그립니다: 시드마다 통신량이 다릅니다</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>this run was saved before MergeLab counted the bytes that travel</source>
         <translation>이 실행은 MergeLab이 오가는 바이트를 세기 전에 저장되었습니다</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+54"/>
         <source>Merged models&apos; test accuracy against the bytes that travelled</source>
         <translation>오간 바이트에 따른 병합 모델의 시험 정확도</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="-6"/>
         <source>Cumulative traffic: all environments, sent + received (%1)</source>
         <translation>누적 통신량: 모든 환경, 보냄 + 받음 (%1)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+53"/>
         <source>Each lane at its own traffic: its environments&apos; weights and statistics sent and the merged model they received, summed up to each round.</source>
         <translation>레인마다 자기 통신량에 그립니다: 그 레인의 환경들이 보낸 가중치와 통계, 받은 병합 모델을 각 라운드까지 더한 값입니다.</translation>
     </message>
@@ -1548,7 +1568,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::FlowView</name>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+49"/>
+        <location filename="../../ui/flow_view.cpp" line="+61"/>
         <source>Start an experiment to see how the environments train apart and share only their weights.</source>
         <translation>실험을 시작하면 환경들이 따로 학습하고 가중치만 나누는 모습을 볼 수 있습니다.</translation>
     </message>
@@ -1598,7 +1618,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1라운드 다시 보기</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+26"/>
         <source>Each environment trains on its own images; only the weights, and per class the statistics of its features, meet in the middle (%1).</source>
         <translation>각 환경은 자기 이미지로 학습하고, 가중치와 클래스별 특징 통계만 가운데에서 만납니다 (%1).</translation>
     </message>
@@ -2396,14 +2416,14 @@ The confusion matrix appears once the first merged model is tested.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+13"/>
+        <location line="+11"/>
         <source>%1: skipped %n unreadable file(s) when it was decoded</source>
         <translation>
             <numerusform>%1: 디코딩할 때 읽을 수 없는 파일 %n개를 건너뛰었습니다</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+4"/>
+        <location line="+3"/>
         <source>%1: skipped %n unreadable file(s), first:</source>
         <translation>
             <numerusform>%1: 읽을 수 없는 파일 %n개를 건너뛰었습니다. 처음 몇 개:</numerusform>
@@ -2457,7 +2477,7 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+54"/>
+        <location filename="../../ui/main_window.cpp" line="+55"/>
         <source>MergeLab</source>
         <translation>MergeLab</translation>
     </message>
@@ -2505,17 +2525,17 @@ The confusion matrix appears once the first merged model is tested.</source>
     <message>
         <location line="-12"/>
         <location filename="../../ui/main_window_status.cpp" line="+23"/>
-        <location line="+174"/>
+        <location line="+175"/>
         <source>Ready</source>
         <translation>준비됨</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_status.cpp" line="-168"/>
+        <location filename="../../ui/main_window_status.cpp" line="-169"/>
         <source>Progress of the current epoch</source>
         <translation>현재 에포크 진행</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Progress of the whole run (the round limit)</source>
         <translation>전체 실행 진행 (라운드 한도까지)</translation>
     </message>
@@ -2650,7 +2670,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation> 1라운드 진행 중 </translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+14"/>
         <source>seed %1</source>
         <translation>시드 %1</translation>
     </message>
@@ -2695,7 +2715,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>이전 탭</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+44"/>
         <source>could not save the screenshot to %1</source>
         <translation>화면을 %1에 저장하지 못했습니다</translation>
     </message>
@@ -2727,8 +2747,8 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>멈추고 끝내기</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_status.cpp" line="-5"/>
-        <location line="+79"/>
+        <location filename="../../ui/main_window_status.cpp" line="-6"/>
+        <location line="+80"/>
         <source>%p% of epoch</source>
         <translation>에포크 %p%</translation>
     </message>
@@ -2810,7 +2830,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행 끝: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-286"/>
+        <location filename="../../ui/main_window.cpp" line="-273"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
@@ -3013,7 +3033,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>%1을 쓰지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+229"/>
+        <location filename="../../ui/main_window.cpp" line="+216"/>
         <source>About MergeLab</source>
         <translation>MergeLab 정보</translation>
     </message>
@@ -3517,7 +3537,7 @@ this run merges with %1 only</source>
         <translation>데이터 폴더에 학습 레이블이 있으면 클래스 수가 나타납니다</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_panel.cpp" line="+329"/>
+        <location filename="../../ui/setup_panel.cpp" line="+334"/>
         <source>%1 holds class %2</source>
         <translation>%1이 클래스 %2를 가짐</translation>
     </message>
@@ -3720,7 +3740,7 @@ this run merges with %1 only</source>
 <context>
     <name>mergelab::ui::Traffic</name>
     <message>
-        <location filename="../../ui/traffic.cpp" line="+49"/>
+        <location filename="../../ui/traffic.cpp" line="+34"/>
         <source>GB</source>
         <translation>GB</translation>
     </message>

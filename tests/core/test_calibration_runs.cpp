@@ -9,6 +9,8 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 
+#include <map>
+
 #include "mergelab/error.h"
 #include "mergelab/experiment.h"
 #include "mergelab/run_files.h"
@@ -159,17 +161,22 @@ private slots:
     }
 
     // By default the statistics are the merged model's, measured by each
-    // environment on its own rows; with local=1 its trained local model's.
+    // environment on its own rows; with local=1 its trained local model's;
+    // with images=N on the first N rows of each class.
     void calibrationChangesOnlyFc2AsTheEnvironmentsStatisticsSay_data() {
         QTest::addColumn<QString>("strategy");
         QTest::addColumn<bool>("local");
-        QTest::newRow("of the merged model") << "avg@ccvr" << false;
-        QTest::newRow("of the local models") << "avg@ccvr:local=1" << true;
+        QTest::addColumn<int>("images");
+        QTest::newRow("of the merged model") << "avg@ccvr" << false << 0;
+        QTest::newRow("of the local models") << "avg@ccvr:local=1" << true << 0;
+        QTest::newRow("of 3 images per class") << "avg@ccvr:images=3" << false << 3;
+        QTest::newRow("local, of 2 images per class") << "avg@ccvr:local=1,images=2" << true << 2;
     }
 
     void calibrationChangesOnlyFc2AsTheEnvironmentsStatisticsSay() {
         QFETCH(QString, strategy);
         QFETCH(bool, local);
+        QFETCH(int, images);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         ExperimentConfig c = small_config(strategy.toStdString());
@@ -197,10 +204,19 @@ private slots:
             // the plain merge (or of its local model) on its own training rows.
             const auto splits = make_environments(c.split, data_.train.labels, c.seed);
             std::vector<FeatureStatistics> stats;
-            for (int k = 0; k < 2; ++k)
+            for (int k = 0; k < 2; ++k) {
+                IndexList rows;
+                std::map<int, int> taken;
+                for (const int64_t row : splits[size_t(k)].train)
+                    if (images == 0 || taken[data_.train.labels[size_t(row)]]++ < images)
+                        rows.push_back(row);
+                // The cap leaves rows out: the environment's statistics differ.
+                QVERIFY(images == 0 || rows.size() <= size_t(images * kFashionClasses));
+                QVERIFY(images == 0 || rows.size() < splits[size_t(k)].train.size());
                 stats.push_back(penultimate_statistics(
                     c.model, local ? load_state_dict(models + model_file_name(round, k + 1)) : plain,
-                    rows_of(data_.train, splits[size_t(k)].train), 1));
+                    rows_of(data_.train, rows), 1));
+            }
             CalibrationOptions options;
             options.seed = calibration_seed(c.seed, round);
             const WeightSet want = calibrate_classifier(plain, {&stats[0], &stats[1]}, options);
@@ -226,6 +242,29 @@ private slots:
             QCOMPARE(run.rounds[r].envs[1].val_acc, without.rounds[r].envs[1].val_acc);
             QCOMPARE(without.rounds[r].envs[0].sent_statistics_bytes, int64_t(0));
         }
+    }
+
+    // An environment takes a run's statistics from one set of images; lanes
+    // are runs of their own.
+    void calibratedStrategiesOfOneRunAgreeOnTheirImages() {
+        ExperimentConfig c = small_config("avg@ccvr:images=5");
+        c.compare = {"avg@ccvr:images=5", "max@ccvr"};
+        try {
+            validate(c);
+            QFAIL("accepted");
+        } catch (const UsageError& e) {
+            QVERIFY2(QString(e.what()).contains("max@ccvr' from 500 images per class and another strategy "
+                                                "from 5"),
+                     e.what());
+        }
+        QCOMPARE(statistics_images(c), 5);
+        c.compare = {"avg@ccvr:images=5", "max@ccvr:images=5", "avg"};
+        validate(c);
+        c.mode = Mode::Lanes;
+        c.lanes = {"avg@ccvr:images=5", "max@ccvr"};
+        validate(c);
+        QCOMPARE(statistics_images(small_config("avg")), 0);
+        QCOMPARE(statistics_images(small_config("avg@ccvr")), kCalibrationImages);
     }
 
     void copyBackSendsTheCalibratedModelOn() {

@@ -123,6 +123,10 @@ ExperimentConfig fitted_to_data(const ExperimentConfig& config, const FashionMni
 // calibration that is not copied back ("avg@ccvr", copy=0) brings its plain
 // strategy ("avg") after the rest, so the two are evaluated side by side.
 std::vector<std::string> evaluated_methods(const ExperimentConfig& config);
+// Of each class, how many of an environment's training images its feature
+// statistics are taken from: the `images` of the run's calibrated
+// strategies (validate() has them agree), 0 for all; 0 without calibration.
+int statistics_images(const ExperimentConfig& config);
 
 struct EnvironmentSummary {
     std::vector<int> classes;
@@ -189,6 +193,10 @@ struct RoundResult {
     std::vector<int> merged_envs;
 
     const MethodMetrics* method(const std::string& name) const;
+    // Bytes that travelled this round: every environment's weights and
+    // statistics sent and the model it received. 0 in runs saved before
+    // the counts existed (no real round sends nothing).
+    int64_t traffic() const;
 };
 
 struct RunResult {

@@ -47,6 +47,12 @@ struct Strategy {
 };
 
 // A calibration suffix's parameters, resolved.
+// Training images per class an environment's feature statistics are taken
+// from by default: a twelfth of a Fashion-MNIST class, so the forward passes
+// for the statistics stay small beside a round's training
+// (docs/results.md compares the accuracy with all images).
+constexpr int kCalibrationImages = 500;
+
 struct CalibrationPlan {
     int every = 1;         // in rounds every, 2 every, ... (and the run's last round)
     bool only_end = false; // only in the run's last round
@@ -56,6 +62,9 @@ struct CalibrationPlan {
     // sent with its weights; else from the merged model, which takes a
     // second exchange (the model down, its statistics up).
     bool local = false;
+    // At most this many of each class's training images, the first in the
+    // environment's order, give its statistics; 0: all.
+    int images = kCalibrationImages;
     // Whether the step runs in `round` of a run of `rounds` rounds.
     bool runs_in(int round, int rounds) const { return round == rounds || (!only_end && round % every == 0); }
 };
