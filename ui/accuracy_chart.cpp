@@ -324,7 +324,7 @@ void AccuracyChart::rebuild() {
     showPaperNote({});
     showRoundAxis(!trafficShown());
 
-    if (trafficShown()) {
+    if (trafficShown() && spread_.empty()) {
         rebuildTraffic();
         return;
     }
@@ -423,6 +423,8 @@ void AccuracyChart::rebuildSpread() {
         tr("Test accuracy over %n seed(s): the mean, in a band of %1", nullptr, seeds)
             .arg(band_ == Band::Interval ? tr("its 95 % interval") : tr("the seeds' min to max")));
     const bool lanes = is_lanes(*run_) || !run_->lane.empty();
+    const bool traffic = trafficShown();
+    double maxX = 0;
     int index = 0;
     QList<QRgb> used;
     for (const Curve& curve : spread_) {
@@ -448,11 +450,23 @@ void AccuracyChart::rebuildSpread() {
         mean->setPen(QPen(color, 2.6, style));
         mean->setScatterStyle(QCPScatterStyle(method_shape(curve.name), color, Qt::white, 7));
         for (const RoundSpread& r : curve.rounds) {
+            // Against traffic, each round at its mean over the seeds: the
+            // seeds' byte counts differ only by their statistics' sizes.
+            if (traffic && r.traffic.mean <= 0)
+                continue;
+            const double x = traffic ? r.traffic.mean : r.round;
+            maxX = std::max(maxX, x);
             const bool interval = band_ == Band::Interval;
-            addPoint(lower, r.round, r.round, 100.0 * (interval ? r.acc.lo : r.acc.min));
-            addPoint(upper, r.round, r.round, 100.0 * (interval ? r.acc.hi : r.acc.max));
-            addPoint(mean, r.round, r.round, 100.0 * r.acc.mean);
+            addPoint(lower, r.round, x, 100.0 * (interval ? r.acc.lo : r.acc.min));
+            addPoint(upper, r.round, x, 100.0 * (interval ? r.acc.hi : r.acc.max));
+            addPoint(mean, r.round, x, 100.0 * r.acc.mean);
         }
+    }
+    if (traffic) {
+        labelTrafficAxis(maxX);
+        showPaperNote(tr("Each strategy at the bytes its runs had sent and received by each round, the "
+                         "mean over the seeds; the band is the accuracy's. Local accuracies: on the "
+                         "Rounds axis."));
     }
     updateRanges();
     updateCursor();

@@ -94,6 +94,8 @@ private:
     void rebuildSpread();
     void rebuildTraffic();
     void showRoundAxis(bool rounds);
+    // The byte axis's unit and title for amounts up to `largest`.
+    void labelTrafficAxis(double largest);
     // The shown lane's (or the run's) traffic up to each round, by round number.
     std::map<int, double> shownTraffic() const;
     // Every point goes through here: the read-out finds a line's value for

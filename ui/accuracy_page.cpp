@@ -151,7 +151,7 @@ AccuracyChart::LaneTraffic traffic_of(const RunModel& model, const RunPtr& shown
         std::map<int, double> sums;
         int64_t total = 0;
         for (size_t i = 0; i < lane->rounds.size(); ++i) {
-            total += round_traffic(lane->rounds[i]);
+            total += lane->rounds[i].traffic();
             sums[lane->rounds[i].round > 0 ? lane->rounds[i].round : static_cast<int>(i) + 1] = double(total);
         }
         traffic[lane->lane] = sums;
@@ -218,11 +218,11 @@ void AccuracyPage::setRunModel(RunModel* model) {
             (p.round != lossRound_ || lane != lossLane_)) {
             lossRound_ = p.round;
             lossLane_ = lane;
-            const int lanes = static_cast<int>(model->config().lanes.size());
-            loss_->startRound(p.round, model->config().split.envs,
-                              lane.isEmpty()
-                                  ? QString()
-                                  : tr("%1 (%2 of %3)").arg(lane).arg(model->runningLane() + 1).arg(lanes));
+            loss_->startRound(
+                p.round, model->config().split.envs,
+                lane.isEmpty()
+                    ? QString()
+                    : tr("%1 (%2 of %3)").arg(lane).arg(model->runningLane() + 1).arg(model->plannedLanes()));
         }
     });
     connect(model, &RunModel::batchProgress, loss_, &LossChart::addBatch);

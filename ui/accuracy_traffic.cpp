@@ -77,9 +77,10 @@ void AccuracyChart::setLaneTraffic(LaneTraffic traffic) {
 QString AccuracyChart::trafficUnavailable() const {
     if (!run_ || run_->rounds.empty())
         return tr("no rounds yet");
-    if (!spread_.empty())
-        return tr("with repeated seeds the chart shows rounds: each seed has its own traffic");
     bool counted = has_traffic(*run_);
+    for (const Curve& curve : spread_)
+        for (const RoundSpread& r : curve.rounds)
+            counted = counted || r.traffic.mean > 0;
     if (is_lanes(*run_))
         for (const auto& [lane, traffic] : laneTraffic_)
             counted = counted || any_traffic(traffic);
@@ -102,6 +103,17 @@ QVector<double> AccuracyChart::seriesKeys(const QString& name) const {
 std::map<int, double> AccuracyChart::shownTraffic() const {
     if (!run_)
         return {};
+    if (!spread_.empty()) {
+        // The shown lane's strategy, or the primary: the first curve.
+        const Curve* shown = &spread_.front();
+        for (const Curve& c : spread_)
+            if (c.name.toStdString() == run_->lane)
+                shown = &c;
+        std::map<int, double> out;
+        for (const RoundSpread& r : shown->rounds)
+            out[r.round] = r.traffic.mean;
+        return out;
+    }
     if (is_lanes(*run_)) {
         const auto lane = laneTraffic_.find(run_->lane);
         if (lane != laneTraffic_.end())
@@ -116,6 +128,12 @@ void AccuracyChart::showRoundAxis(bool rounds) {
     plot_->xAxis->setTicker(rounds ? roundTicker_ : byteTicker_);
     if (rounds)
         plot_->xAxis->setLabel(tr("Round"));
+}
+
+void AccuracyChart::labelTrafficAxis(double largest) {
+    const ByteUnit unit = unit_for(largest);
+    static_cast<ByteTicker*>(byteTicker_.data())->unit = unit.bytes;
+    plot_->xAxis->setLabel(tr("Cumulative traffic: all environments, sent + received (%1)").arg(unit.symbol));
 }
 
 void AccuracyChart::rebuildTraffic() {
@@ -164,9 +182,7 @@ void AccuracyChart::rebuildTraffic() {
         }
     }
 
-    const ByteUnit unit = unit_for(maxX);
-    static_cast<ByteTicker*>(byteTicker_.data())->unit = unit.bytes;
-    plot_->xAxis->setLabel(tr("Cumulative traffic: all environments, sent + received (%1)").arg(unit.symbol));
+    labelTrafficAxis(maxX);
 
     QString note;
     if (lanes)

@@ -44,22 +44,6 @@ QStringList without_qt_options(const QStringList& arguments) {
     return out;
 }
 
-// The app's names for the presets, and the registry's.
-QString preset_key(const QString& name) {
-    const QString key = name.toLower();
-    if (key == "quick")
-        return "quick";
-    if (key == "v" || key == "paper-v")
-        return "V";
-    if (key == "h" || key == "paper-h")
-        return "H";
-    // Every other registered preset by its own name (H-strategies).
-    for (const auto& p : mergelab::presets())
-        if (QString::fromStdString(p.name).toLower() == key)
-            return QString::fromStdString(p.name);
-    return {};
-}
-
 CommandLine usage_error(const QString& message) {
     CommandLine result;
     result.exit_code = 2;
@@ -69,12 +53,38 @@ CommandLine usage_error(const QString& message) {
 
 } // namespace
 
+// The app's names for the presets, and the registry's.
+QString preset_key(const QString& name) {
+    const QString key = name.toLower();
+    if (key == "quick")
+        return "quick";
+    if (key == "v" || key == "paper-v")
+        return "V";
+    if (key == "h" || key == "paper-h")
+        return "H";
+    // Every other registered preset by its own name (H-strategies, H-gap).
+    for (const auto& p : mergelab::presets())
+        if (QString::fromStdString(p.name).toLower() == key)
+            return QString::fromStdString(p.name);
+    return {};
+}
+
+QString preset_names() {
+    QStringList names{"quick", "paper-v", "paper-h"};
+    for (const auto& p : mergelab::presets()) {
+        const QString name = QString::fromStdString(p.name);
+        if (name != "quick" && name != "V" && name != "H")
+            names.append(name);
+    }
+    return names.join(QStringLiteral(", "));
+}
+
 CommandLine parse_command_line(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription("Watch neural networks trained in separate environments being merged.");
     const QCommandLineOption help({"h", "help"}, "Show this help and exit.");
     const QCommandLineOption version({"v", "version"}, "Show the version and exit.");
-    const QCommandLineOption preset("preset", "Load a preset: quick, paper-v, paper-h or H-strategies.",
+    const QCommandLineOption preset("preset", QStringLiteral("Load a preset: %1.").arg(preset_names()),
                                     "name");
     const QCommandLineOption autostart("autostart", "Start the run at once.");
     const QCommandLineOption quitWhenDone("quit-when-done",
@@ -127,9 +137,8 @@ CommandLine parse_command_line(const QStringList& arguments) {
     if (parser.isSet(preset)) {
         o.preset = preset_key(parser.value(preset));
         if (o.preset.isEmpty())
-            return usage_error(
-                QStringLiteral("--preset: unknown preset '%1' (use quick, paper-v, paper-h or H-strategies)")
-                    .arg(parser.value(preset)));
+            return usage_error(QStringLiteral("--preset: unknown preset '%1' (use %2)")
+                                   .arg(parser.value(preset), preset_names()));
     }
     if (parser.isSet(rounds)) {
         // The setting's own check, as in mergelab-cli: refused, never changed.

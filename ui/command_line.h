@@ -38,6 +38,11 @@ struct CommandLine {
     GuiOptions options;
 };
 
+// The registry's name of a preset as the app spells it ("paper-v" is V,
+// any case), or empty for none; and the spellings, for messages.
+QString preset_key(const QString& name);
+QString preset_names();
+
 // `arguments` as in argv, the program first. Qt's own options (-platform,
 // -style, ...) are left for QApplication.
 CommandLine parse_command_line(const QStringList& arguments);

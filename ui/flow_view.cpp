@@ -193,7 +193,7 @@ void FlowView::showLane(int lane) {
     lanePrefix_ = c.mode == Mode::Lanes && model_->laneCount() > 0
                       ? tr("Lane %1 of %2 (%3): ")
                             .arg(lane + 1)
-                            .arg(std::max<size_t>(c.lanes.size(), static_cast<size_t>(model_->laneCount())))
+                            .arg(model_->plannedLanes())
                             .arg(QString::fromStdString(run->lane))
                       : QString();
     setBaseline(c.baseline);

@@ -26,6 +26,7 @@
 #include <QToolButton>
 
 #include "class_names.h"
+#include "command_line.h"
 #include "experiment_runner.h"
 #include "flow_view.h"
 #include "focus_ring.h"
@@ -380,11 +381,7 @@ void MainWindow::syncScrubber() {
 void MainWindow::syncLanes() {
     const int lanes = model_->laneCount();
     const bool lanesMode = model_->config().mode == Mode::Lanes || lanes > 1;
-    const int perSeed =
-        model_->config().mode == Mode::Lanes ? static_cast<int>(model_->config().lanes.size()) : 1;
-    const int total = std::max<int>(lanes, model_->config().mode == Mode::Lanes || model_->hasRepeats()
-                                               ? perSeed * std::max(1, model_->config().repeats)
-                                               : 0);
+    const int total = model_->plannedLanes();
     const QSignalBlocker block(lane_);
     lane_->clear();
     for (int i = 0; i < lanes; ++i) {
@@ -409,7 +406,7 @@ QString MainWindow::lanePrefix() const {
         return {};
     return tr("Lane %1 of %2: %3 · ")
         .arg(running + 1)
-        .arg(std::max<int>(static_cast<int>(c.lanes.size()), model_->laneCount()))
+        .arg(model_->plannedLanes())
         .arg(QString::fromStdString(model_->lane(running)->lane));
 }
 
@@ -457,18 +454,10 @@ void MainWindow::showTab(const QString& name) {
 }
 
 void MainWindow::applyPreset(const QString& name) {
-    const QString key = name.toLower();
-    QString preset = key == "quick"                     ? "quick"
-                     : (key == "v" || key == "paper-v") ? "V"
-                     : (key == "h" || key == "paper-h") ? "H"
-                                                        : "";
-    // Every other registered preset by its own name (H-strategies).
-    for (const auto& p : presets())
-        if (preset.isEmpty() && QString::fromStdString(p.name).toLower() == key)
-            preset = QString::fromStdString(p.name);
+    const QString preset = preset_key(name);
     if (preset.isEmpty())
-        throw UsageError("unknown preset '" + name.toStdString() + "' (use quick, paper-v, paper-h or " +
-                         "one of mergelab-cli methods' presets)");
+        throw UsageError("unknown preset '" + name.toStdString() + "' (use " + preset_names().toStdString() +
+                         ")");
     setup_->applyPreset(preset);
 }
 

@@ -28,6 +28,7 @@ void MainWindow::buildStatusBar() {
     phaseProgress_->setFormat(tr("%p% of epoch"));
     phaseProgress_->setToolTip(tr("Progress of the current epoch"));
     runProgress_ = new QProgressBar;
+    runProgress_->setObjectName("runProgress");
     runProgress_->setMaximumWidth(180);
     runProgress_->setFormat(tr("run %p%"));
     runProgress_->setToolTip(tr("Progress of the whole run (the round limit)"));
@@ -44,8 +45,8 @@ void MainWindow::buildStatusBar() {
 
 void MainWindow::onRunStarted(const RunStarted& e) {
     model_->addLane(e);
-    const int lanes = running_.mode == Mode::Lanes ? static_cast<int>(running_.lanes.size()) : 1;
-    batchesTotal_ = e.batches_per_round * running_.rounds * lanes;
+    // Every strategy runs for every seed, each run as long as this one.
+    batchesTotal_ = e.batches_per_round * model_->config().rounds * model_->plannedLanes();
 }
 
 void MainWindow::onPhaseChanged(const PhaseChanged& p) {

@@ -178,6 +178,11 @@ int RunModel::runningLane() const {
     return live_ ? laneCount() - 1 : -1;
 }
 
+int RunModel::plannedLanes() const {
+    const int strategies = config_.mode == Mode::Lanes ? static_cast<int>(config_.lanes.size()) : 1;
+    return std::max(strategies * std::max(1, config_.repeats), laneCount());
+}
+
 RunPtr RunModel::run() const {
     return lanes_.empty() ? nullptr : lanes_[static_cast<size_t>(index())];
 }

@@ -53,6 +53,9 @@ public:
     // The lane the engine is training while live (the last one started); -1
     // when nothing runs.
     int runningLane() const;
+    // How many lanes the run makes: one per strategy and seed in lanes mode
+    // (or as many as it has, if more), else one per seed.
+    int plannedLanes() const;
     bool isPaused() const { return paused_; }
     RunPtr run() const; // the selected lane; null before the first lane starts
     // Lanes mode: the selected lane with every lane's merged model side by

@@ -196,7 +196,7 @@ void SummaryView::refresh() {
 
 void SummaryView::fillLanes() {
     const int lanes = model_->laneCount();
-    const int planned = std::max<int>(lanes, static_cast<int>(model_->config().lanes.size()));
+    const int planned = model_->plannedLanes();
     heading_->setText(
         tr("Lanes side by side: %1 of %n lane(s), each a whole experiment with one merge method, the same "
            "seed, initial weights and data order",

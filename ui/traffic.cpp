@@ -8,24 +8,9 @@
 
 namespace mergelab::ui {
 
-namespace {
-
-int64_t env_total(const EnvRoundMetrics& e) {
-    return e.sent_weight_bytes + e.sent_statistics_bytes + e.received_weight_bytes;
-}
-
-} // namespace
-
-int64_t round_traffic(const RoundResult& round) {
-    int64_t total = 0;
-    for (const EnvRoundMetrics& e : round.envs)
-        total += env_total(e);
-    return total;
-}
-
 bool has_traffic(const RunResult& run) {
     for (const RoundResult& r : run.rounds)
-        if (round_traffic(r) > 0)
+        if (r.traffic() > 0)
             return true;
     return false;
 }
@@ -35,7 +20,7 @@ std::vector<int64_t> cumulative_traffic(const RunResult& run) {
     sums.reserve(run.rounds.size());
     int64_t total = 0;
     for (const RoundResult& r : run.rounds) {
-        total += round_traffic(r);
+        total += r.traffic();
         sums.push_back(total);
     }
     return sums;

@@ -1,6 +1,6 @@
 #pragma once
 // What travelled between the environments and the server, from the byte
-// counts every round records: summed per round and over the rounds, and in
+// counts every round records (RoundResult::traffic): summed over the rounds, and in
 // words for the charts and the Flow view. Runs saved before the counts
 // existed read as zero, which no real round sends, so zero means unknown.
 #include <QString>
@@ -12,8 +12,6 @@
 
 namespace mergelab::ui {
 
-// Every environment's weights and statistics sent and the model it received.
-int64_t round_traffic(const RoundResult& round);
 bool has_traffic(const RunResult& run);
 // Per round, in the run's order: the traffic of that round and every earlier one.
 std::vector<int64_t> cumulative_traffic(const RunResult& run);

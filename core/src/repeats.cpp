@@ -200,18 +200,23 @@ RepeatsSummary summarize_repeats(const std::vector<const RunResult*>& runs) {
 
 std::vector<RoundSpread> accuracy_by_round(const std::vector<const RunResult*>& runs,
                                            const std::string& strategy) {
-    std::map<int, std::vector<double>> by_round;
+    std::map<int, std::vector<double>> acc, traffic;
     for (const RunResult* one : runs) {
         const RunResult& run = *one;
         if (!in_strategy(run, strategy))
             continue;
-        for (const auto& r : run.rounds)
-            if (const MethodMetrics* m = r.method(strategy))
-                by_round[r.round].push_back(m->test_acc);
+        int64_t bytes = 0;
+        for (const auto& r : run.rounds) {
+            bytes += r.traffic();
+            if (const MethodMetrics* m = r.method(strategy)) {
+                acc[r.round].push_back(m->test_acc);
+                traffic[r.round].push_back(double(bytes));
+            }
+        }
     }
     std::vector<RoundSpread> out;
-    for (const auto& [round, values] : by_round)
-        out.push_back({round, spread_of(values)});
+    for (const auto& [round, values] : acc)
+        out.push_back({round, spread_of(values), spread_of(traffic[round])});
     return out;
 }
 

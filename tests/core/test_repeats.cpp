@@ -18,7 +18,8 @@ using namespace mergelab::testing;
 
 namespace {
 
-// A run of one strategy per seed with the given test accuracies per round.
+// A run of one strategy per seed with the given test accuracies per round,
+// and traffic that differs by seed and round (see traffic_by()).
 RunResult fake_run(uint64_t seed, const std::string& lane, const std::vector<double>& accs) {
     RunResult run;
     run.config.seed = seed;
@@ -35,9 +36,22 @@ RunResult fake_run(uint64_t seed, const std::string& lane, const std::vector<dou
         m.method = lane;
         m.test_acc = accs[i];
         r.merged.push_back(m);
+        EnvRoundMetrics env;
+        env.sent_weight_bytes = int64_t(100 * seed);
+        env.sent_statistics_bytes = int64_t(7 * seed);
+        env.received_weight_bytes = int64_t(10 * (i + 1));
+        r.envs = {env, env};
         run.rounds.push_back(r);
     }
     return run;
+}
+
+// fake_run's bytes summed over its first `rounds` rounds, counted from outside.
+double traffic_by(uint64_t seed, int rounds) {
+    double total = 0;
+    for (int r = 1; r <= rounds; ++r)
+        total += 2.0 * (100.0 * double(seed) + 7.0 * double(seed) + 10.0 * r);
+    return total;
 }
 
 double mean(const std::vector<double>& v) {
@@ -156,6 +170,12 @@ private slots:
         QCOMPARE(curve[0].acc.n, 4);
         QCOMPARE(curve[2].acc.n, 3);
         QCOMPARE(curve[2].acc.max, std::max({b[0][2], b[1][2], b[2][2]}));
+        // Each seed's bytes by the end of round 3, over the seeds that reached it.
+        QCOMPARE(curve[2].traffic.n, 3);
+        QVERIFY(std::fabs(curve[2].traffic.mean -
+                          mean({traffic_by(1, 3), traffic_by(2, 3), traffic_by(3, 3)})) < 1e-9);
+        QCOMPARE(curve[0].traffic.min, traffic_by(1, 1));
+        QCOMPARE(curve[0].traffic.max, traffic_by(9, 1));
     }
 
     void repeatsIsOneSettingWithARange() {

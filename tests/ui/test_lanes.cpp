@@ -6,6 +6,7 @@
 #include <QAction>
 #include <QComboBox>
 #include <QLabel>
+#include <QProgressBar>
 #include <QStandardPaths>
 
 #include <qcustomplot.h>
@@ -69,6 +70,47 @@ class TestLanes : public QObject {
 
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    // Repeats: every strategy runs for every seed. The lane selector, the
+    // status and the run's progress count all of those runs.
+    void repeatsCountEveryRunOfEveryStrategy() {
+        installLanguage("en");
+        MainWindow window;
+        window.show();
+        ExperimentConfig config;
+        config.mode = Mode::Lanes;
+        config.lanes = {"avg", "max"};
+        config.compare = config.lanes;
+        config.repeats = 2;
+        config.rounds = 2;
+        window.runModel()->startLive(config);
+        emit window.runner()->runStarted(lane_started("avg"));
+        PhaseChanged phase;
+        phase.lane = "avg";
+        phase.round = 1;
+        phase.phase = Phase::Training;
+        phase.env = 0;
+        emit window.runner()->phaseChanged(phase);
+        QVERIFY2(window.laneSelector()->itemText(0).contains("1 of 4: avg, seed 1"),
+                 qPrintable(window.laneSelector()->itemText(0)));
+        const QString status = window.findChild<QLabel*>("phaseLabel")->text();
+        QVERIFY2(status.contains("Lane 1 of 4: avg"), qPrintable(status));
+        // 10 batches a round, 2 rounds, 4 runs: 8 batches are a tenth.
+        BatchProgress b;
+        b.lane = "avg";
+        b.round = 1;
+        b.env = 0;
+        b.epoch = 1;
+        b.batches = 10;
+        for (int i = 1; i <= 8; ++i) {
+            b.batch = i == 8 ? b.batches : i; // the last one is always shown
+            emit window.runner()->batchProgress(b);
+        }
+        auto* progress = window.findChild<QProgressBar*>("runProgress");
+        QVERIFY(progress);
+        QCOMPARE(progress->value(), 100);
+        QCOMPARE(progress->maximum(), 1000);
+    }
 
     void everyViewFollowsTheLaneSelector() {
         installLanguage("en"); // its plurals: "3 lanes", not "3 lane(s)"

@@ -1,7 +1,7 @@
 // Repeats in the window's views: the Summary gives each strategy's mean ±
 // sd with its interval and the paired difference, and the Accuracy chart
 // draws a filled band per strategy that the band switch turns from the 95 %
-// interval into the seeds' min-max range.
+// interval into the seeds' min-max range, against rounds or traffic.
 #include <QtTest>
 
 #include <QAction>
@@ -19,6 +19,15 @@ using namespace mergelab::ui;
 
 namespace {
 
+// What each of a lane's two environments sends and receives in a round:
+// avg+fedprox three times avg's weights, and statistics that differ by seed.
+int64_t weight_bytes(const std::string& lane) {
+    return lane == "avg" ? 1000 : 3000;
+}
+int64_t statistics_bytes(uint64_t seed) {
+    return int64_t(5 * seed);
+}
+
 RunResult seed_run(uint64_t seed, const std::string& lane, const std::vector<double>& accs) {
     RunResult run;
     run.config.mode = Mode::Compare;
@@ -34,6 +43,10 @@ RunResult seed_run(uint64_t seed, const std::string& lane, const std::vector<dou
         r.round = int(i) + 1;
         r.primary = lane;
         r.envs.resize(2);
+        for (EnvRoundMetrics& env : r.envs) {
+            env.sent_weight_bytes = env.received_weight_bytes = weight_bytes(lane);
+            env.sent_statistics_bytes = statistics_bytes(seed);
+        }
         MethodMetrics m;
         m.method = lane;
         m.test_acc = accs[i];
@@ -129,6 +142,41 @@ private slots:
         action->trigger();
         QCOMPARE(chart->band(), AccuracyChart::Band::Interval);
         QVERIFY(chart->titleText().contains("95 %"));
+    }
+
+    // Each lane's mean line and band at the bytes its own runs had moved by
+    // each round, the mean over the seeds.
+    void bandsAgainstTraffic() {
+        RunModel model;
+        AccuracyPage page;
+        page.setRunModel(&model);
+        page.resize(900, 600);
+        model.load(runs_, QStringLiteral("/nowhere"));
+        QVERIFY2(page.trafficReason().isEmpty(), qPrintable(page.trafficReason()));
+        QVERIFY(page.trafficButton()->isEnabled());
+        page.trafficButton()->click();
+        AccuracyChart* chart = page.chart();
+        QVERIFY(chart->trafficShown());
+        QCOMPARE(chart->bandCount(), 2);
+        for (const std::string lane : {"avg", "avg+fedprox"}) {
+            QVector<double> want;
+            for (int round = 1; round <= 3; ++round) {
+                double sum = 0;
+                for (uint64_t seed = 1; seed <= 3; ++seed)
+                    sum += round * 2.0 * double(2 * weight_bytes(lane) + statistics_bytes(seed));
+                want.append(sum / 3);
+            }
+            const QString name = QString::fromStdString(lane);
+            QCOMPARE(chart->seriesKeys(name + " mean"), want);
+            QCOMPARE(chart->seriesKeys(name + " band"), want);
+        }
+        // The accuracies are the same as against rounds.
+        QCOMPARE(chart->seriesValues("avg+fedprox mean")[2],
+                 100 * (finals_[1][0] + finals_[1][1] + finals_[1][2]) / 3);
+        QVERIFY2(chart->xAxisTitle().contains("Cumulative traffic"), qPrintable(chart->xAxisTitle()));
+        QVERIFY2(chart->noteText().contains("mean over the seeds"), qPrintable(chart->noteText()));
+        page.roundsButton()->click();
+        QCOMPARE(chart->seriesKeys("avg mean"), (QVector<double>{1, 2, 3}));
     }
 
     void oneSeedHasNoBandsAndNoSwitch() {

@@ -53,6 +53,10 @@ RepeatsSummary summarize_repeats(const std::vector<RunResult>& runs);
 struct RoundSpread {
     int round = 0;
     Spread acc; // over the seeds that reached this round
+    // The bytes that had travelled by the end of this round in the run that
+    // carried the strategy, over the same seeds: for a chart against
+    // traffic. All zero in runs saved before the counts existed.
+    Spread traffic;
 };
 std::vector<RoundSpread> accuracy_by_round(const std::vector<const RunResult*>& runs,
                                            const std::string& strategy);
