@@ -53,7 +53,7 @@ constexpr int64_t kViewSlack = int64_t{1} << 16;
 // storage record (already matched against the zip) holds.
 int64_t checked_numel(const std::string& name, const TensorRef& t) {
     const auto where = [&] {
-        return "tensor '" + printable(name) + "' (size " + dims_to_string(t.sizes) + ", stride " +
+        return "tensor '" + shown(name) + "' (size " + dims_to_string(t.sizes) + ", stride " +
                dims_to_string(t.strides) + ", offset " + std::to_string(t.offset) + ")";
     };
     const int64_t storage = t.storage->numel;
@@ -177,19 +177,19 @@ WeightSet to_weights(const Value& root, std::istream& in, uint64_t file_size, co
                    "; tensor names are str");
         const std::string& name = key.text;
         if (value.kind != Kind::Tensor)
-            refuse("entry '" + printable(name) + "' holds a value of type " + kind_name(value.kind) +
+            refuse("entry '" + shown(name) + "' holds a value of type " + kind_name(value.kind) +
                    ", not a tensor");
         const TensorRef& t = *value.tensor;
         const DType& dtype = *t.storage->dtype;
         if (dtype.element == Element::Unsupported)
-            refuse("tensor '" + printable(name) + "' has unsupported dtype " + dtype.name +
+            refuse("tensor '" + shown(name) + "' has unsupported dtype " + dtype.name +
                    " (only float32, float64, float16 and bfloat16 tensors are read)");
         const int64_t numel = checked_numel(name, t);
         if (storages_seen.insert(t.storage->key).second)
             storage_elements += t.storage->numel;
         view_elements += numel;
         if (view_elements > kMaxViewsPerStorage * storage_elements + kViewSlack)
-            refuse("tensor '" + printable(name) + "' reads storage '" + printable(t.storage->key) +
+            refuse("tensor '" + shown(name) + "' reads storage '" + shown(t.storage->key) +
                    "' again: the tensors so far would hold " + std::to_string(view_elements) +
                    " elements, more than " + std::to_string(kMaxViewsPerStorage) + " times the " +
                    std::to_string(storage_elements) +
@@ -203,9 +203,8 @@ WeightSet to_weights(const Value& root, std::istream& in, uint64_t file_size, co
             // Already implied by the checks at BINPERSID and in read_record;
             // repeated here because the decode below relies on it.
             if (size != static_cast<size_t>(t.storage->numel) * dtype.element_size)
-                refuse("record '" + printable(record) + "' holds " + std::to_string(size) +
-                       " bytes, not the " + std::to_string(t.storage->numel) + " " + dtype.name +
-                       " elements its tensors use");
+                refuse("record '" + shown(record) + "' holds " + std::to_string(size) + " bytes, not the " +
+                       std::to_string(t.storage->numel) + " " + dtype.name + " elements its tensors use");
             cached = std::move(data);
             cached_key = t.storage->key;
         }
@@ -264,7 +263,7 @@ WeightSet load(const std::string& path) {
         auto [data, size] = read_record(in, file_size, zip, "byteorder");
         const std::string order(static_cast<const char*>(data.get()), size);
         if (order != "little")
-            refuse("storages are stored '" + printable(order) + "'-endian; only little-endian is supported");
+            refuse("storages are stored '" + shown(order) + "'-endian; only little-endian is supported");
     }
     if (!zip.find("data.pkl"))
         not_a_zip("no data.pkl record");
@@ -345,7 +344,7 @@ void write_state_dict(int fd, const std::string& path, const WeightSet& weights)
         if (t.name.empty())
             throw Error(path + ": cannot save a tensor without a name");
         if (!is_utf8(t.name))
-            throw Error(path + ": tensor name '" + printable(t.name) + "' is not UTF-8");
+            throw Error(path + ": tensor name '" + shown(t.name) + "' is not UTF-8");
         if (!names.insert(t.name).second)
             throw Error(path + ": tensor '" + t.name + "' appears twice");
         int64_t numel = 1;

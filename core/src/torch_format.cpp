@@ -12,7 +12,7 @@ void refuse(const std::string& what) {
     throw Refusal(what);
 }
 
-std::string printable(const std::string& text, size_t max_shown) {
+std::string shown(const std::string& text, size_t max_shown) {
     std::string out;
     for (size_t i = 0; i < text.size() && i < max_shown; ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
@@ -51,7 +51,7 @@ std::string describe(const std::exception& e) {
     while (!text.empty() && text.back() == ' ')
         text.pop_back();
     // libtorch quotes record contents (a bad version string) verbatim.
-    return printable(text, 300);
+    return shown(text, 300);
 }
 
 std::string dims_to_string(const std::vector<int64_t>& dims) {

@@ -18,7 +18,7 @@ public:
 [[noreturn]] void refuse(const std::string& what);
 
 // Names from a hostile file end up in messages; keep them readable and short.
-std::string printable(const std::string& text, size_t max_shown = 80);
+std::string shown(const std::string& text, size_t max_shown = 80);
 
 // c10::Error::what() carries a backtrace that says nothing to a user.
 std::string describe(const std::exception& e);

@@ -145,7 +145,7 @@ ValuePtr Unpickler::make_global(const std::string& module, const std::string& na
             if (module == "torch" && name == d.storage)
                 v->dtype = &d;
         if (!v->dtype)
-            fail("refuses global " + printable(v->text) +
+            fail("refuses global " + shown(v->text) +
                  " (a state_dict needs only collections.OrderedDict and torch's tensor rebuilds)");
         v->callable = Callable::StorageType;
     }
@@ -321,7 +321,7 @@ ValuePtr Unpickler::reduce(const ValuePtr& callable, const ValuePtr& args) {
     if (callable->kind != Kind::Global)
         fail(std::string("REDUCE calls a ") + kind_name(callable->kind));
     if (args->kind != Kind::Tuple)
-        fail("REDUCE arguments for " + printable(callable->text) + " are a " + kind_name(args->kind) +
+        fail("REDUCE arguments for " + shown(callable->text) + " are a " + kind_name(args->kind) +
              ", not a tuple");
     const auto& a = args->items;
     switch (callable->callable) {
@@ -343,7 +343,7 @@ ValuePtr Unpickler::reduce(const ValuePtr& callable, const ValuePtr& args) {
     case Callable::StorageType:
         break;
     }
-    fail("refuses to call " + printable(callable->text));
+    fail("refuses to call " + shown(callable->text));
 }
 
 // BINPERSID argument: ('storage', torch.<X>Storage, key, location, numel).
@@ -358,12 +358,12 @@ ValuePtr Unpickler::persistent_load(const ValuePtr& pid) {
     const int64_t numel = f[4]->integer;
     uint64_t bytes = 0;
     if (numel < 0 || __builtin_mul_overflow(static_cast<uint64_t>(numel), dtype->element_size, &bytes))
-        fail("storage '" + printable(key) + "' claims an impossible " + std::to_string(numel) + " elements");
+        fail("storage '" + shown(key) + "' claims an impossible " + std::to_string(numel) + " elements");
     const std::optional<uint64_t> held = record_size_(key);
     if (!held)
-        fail("storage record 'data/" + printable(key) + "' is missing from the archive");
+        fail("storage record 'data/" + shown(key) + "' is missing from the archive");
     if (*held != bytes)
-        fail("storage record 'data/" + printable(key) + "' holds " + std::to_string(*held) +
+        fail("storage record 'data/" + shown(key) + "' holds " + std::to_string(*held) +
              " bytes, but the pickle claims " + std::to_string(numel) + " " + dtype->name + " elements (" +
              std::to_string(bytes) + " bytes)");
     auto storage = std::make_shared<StorageRef>();

@@ -163,22 +163,22 @@ void ZipDirectory::add_entries(const std::string& dir, uint64_t entries, uint64_
             read_zip64_extra(h + kEntryHeader + name_len, extra_len, size, compressed, local_offset);
         // What read_record below cannot read is refused while listing.
         if (flags & 1)
-            not_a_zip("record '" + printable(name) + "' is encrypted");
+            not_a_zip("record '" + shown(name) + "' is encrypted");
         if (method != 0 && method != 8)
-            not_a_zip("record '" + printable(name) + "' uses compression method " + std::to_string(method) +
+            not_a_zip("record '" + shown(name) + "' uses compression method " + std::to_string(method) +
                       ", neither stored nor deflated");
         if (size > file_size || compressed > file_size)
-            not_a_zip("record '" + printable(name) + "' claims " + std::to_string(size) +
+            not_a_zip("record '" + shown(name) + "' claims " + std::to_string(size) +
                       " bytes, more than the whole file (" + std::to_string(file_size) + ")");
         if (i == 0) {
             // PyTorch takes the archive folder from the first entry.
             const size_t slash = name.find('/');
             if (slash == std::string::npos)
-                not_a_zip("first record '" + printable(name) + "' is not inside an archive folder");
+                not_a_zip("first record '" + shown(name) + "' is not inside an archive folder");
             prefix_ = fold(name.substr(0, slash + 1));
         }
         if (!entries_.emplace(fold(name), ZipEntry{size, crc, method, compressed, local_offset}).second)
-            not_a_zip("record '" + printable(name) + "' appears twice");
+            not_a_zip("record '" + shown(name) + "' appears twice");
         pos += kEntryHeader + name_len + extra_len + comment_len;
     }
 }
@@ -215,8 +215,8 @@ std::pair<c10::DataPtr, size_t> read_record(std::istream& in, uint64_t file_size
     constexpr size_t kLocalHeader = 30;
     const std::optional<ZipEntry> entry = zip.find(name);
     if (!entry)
-        refuse("record '" + printable(name) + "' is missing from the archive");
-    const std::string what = "record '" + printable(name) + "'";
+        refuse("record '" + shown(name) + "' is missing from the archive");
+    const std::string what = "record '" + shown(name) + "'";
     if (entry->local_offset > file_size || file_size - entry->local_offset < kLocalHeader)
         refuse(what + " lies outside the file");
     const std::string local = read_at(in, entry->local_offset, kLocalHeader);
@@ -276,7 +276,7 @@ void check_version_record(std::istream& in, uint64_t file_size, const ZipDirecto
     for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) && digits < 6; ++i, ++digits)
         version = version * 10 + static_cast<uint64_t>(text[i] - '0');
     if (digits == 0 || (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))))
-        not_a_zip("the " + record + " record '" + printable(text) + "' is not a version number");
+        not_a_zip("the " + record + " record '" + shown(text) + "' is not a version number");
     if (version < caffe2::serialize::kMinSupportedFileFormatVersion ||
         version > caffe2::serialize::kMaxSupportedFileFormatVersion)
         refuse("file format version " + std::to_string(version) + " is not supported (this build reads " +
