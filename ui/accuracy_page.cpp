@@ -149,11 +149,10 @@ AccuracyChart::LaneTraffic traffic_of(const RunModel& model, const RunPtr& shown
         if (lane->config.seed != shown->config.seed)
             continue;
         std::map<int, double> sums;
-        int64_t total = 0;
-        for (size_t i = 0; i < lane->rounds.size(); ++i) {
-            total += lane->rounds[i].traffic();
-            sums[lane->rounds[i].round > 0 ? lane->rounds[i].round : static_cast<int>(i) + 1] = double(total);
-        }
+        const std::vector<int64_t> totals = cumulative_traffic(*lane);
+        for (size_t i = 0; i < totals.size(); ++i)
+            sums[lane->rounds[i].round > 0 ? lane->rounds[i].round : static_cast<int>(i) + 1] =
+                double(totals[i]);
         traffic[lane->lane] = sums;
         // The comparison names a lane's line by its merged model.
         if (!lane->rounds.empty() && !lane->rounds.front().merged.empty())
