@@ -9,7 +9,7 @@ BUILD_DIR="${MERGELAB_BUILD_DIR:-$MERGELAB_ROOT/build}"
 # LibTorch runs its linear layers on reference BLAS, about 2.6x slower.
 # gRPC and protobuf carry distributed runs; libpng and libjpeg the image
 # files.
-BUILD_PACKAGES=(cmake g++ make pkg-config qt6-base-dev qt6-svg-dev libtorch-dev libqcustomplot-dev libspdlog-dev
+BUILD_PACKAGES=(cmake g++ ninja-build pkg-config qt6-base-dev qt6-svg-dev libtorch-dev libqcustomplot-dev libspdlog-dev
   zlib1g-dev nlohmann-json3-dev libcli11-dev libopenblas0-openmp dataset-fashion-mnist
   qt6-l10n-tools qt6-tools-dev qt6-translations-l10n fonts-noto-cjk
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libpng-dev libjpeg62-turbo-dev libssl-dev)
@@ -37,7 +37,9 @@ install_packages() {
 # (everything when none is).
 build_mergelab() {
   if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
-    cmake -S "$MERGELAB_ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
+    # Ninja rather than Make: it compiles the widgets while the core is
+    # still compiling, where Make finishes one library before the next.
+    cmake -S "$MERGELAB_ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release
   fi
   local targets=()
   [ $# -gt 0 ] && targets=(--target "$@")

@@ -2,7 +2,6 @@
 // set) and env (one environment, holds the training set).
 #include <unistd.h>
 
-#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -11,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/run_options.h"
+#include "cli/stop_signals.h"
 #include "mergelab/distributed.h"
 #include "mergelab/error.h"
 #include "mergelab/files.h"
@@ -22,33 +22,6 @@
 
 namespace mergelab::cli {
 namespace {
-
-// Ctrl-C (or SIGTERM) ends the run cleanly; a second one exits at once.
-RunControl* g_control = nullptr;
-std::atomic<int> g_signal{0};
-
-extern "C" void on_stop_signal(int signal_number) {
-    if (g_signal.exchange(signal_number) != 0)
-        _exit(128 + signal_number);
-    if (g_control)
-        g_control->request_cancel_from_signal();
-}
-
-struct SignalScope {
-    explicit SignalScope(RunControl& control) {
-        g_control = &control;
-        struct sigaction action {};
-        action.sa_handler = on_stop_signal;
-        sigemptyset(&action.sa_mask);
-        sigaction(SIGINT, &action, nullptr);
-        sigaction(SIGTERM, &action, nullptr);
-    }
-    ~SignalScope() {
-        g_control = nullptr;
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-    }
-};
 
 struct NetworkOptions {
     std::string address;
@@ -135,7 +108,7 @@ int coordinate(CLI::App* cmd, RunOptions& o, const NetworkOptions& n) {
         load_data(config.data_dir, DataPart::Test, config.test_fraction, colour_for_model(config.model));
     logger()->info("loaded {} test images from {}", data.test.size(), data.directory);
     RunControl control;
-    SignalScope signals(control);
+    StopSignals signals(control);
     const auto console = make_console_observer(config);
     JoinPrinter printer(config.baseline);
     const auto results = coordinate_experiment(config, options, data, console.get(), &printer, &control,
@@ -150,7 +123,7 @@ int coordinate(CLI::App* cmd, RunOptions& o, const NetworkOptions& n) {
         logger()->info("run saved in {}", config.out_dir);
     if (result.stopped == StopReason::Diverged)
         return kExitFailure;
-    return g_signal ? 128 + g_signal.load() : kExitOk;
+    return StopSignals::received() ? 128 + StopSignals::received() : kExitOk;
 }
 
 std::string who(const EnvironmentOptions& o) {
@@ -159,11 +132,11 @@ std::string who(const EnvironmentOptions& o) {
 
 int environment(const EnvironmentOptions& options) {
     RunControl control;
-    SignalScope signals(control);
+    StopSignals signals(control);
     const EnvironmentOutcome out = run_environment(options, nullptr, &control);
     if (!out.completed) {
         std::fprintf(stderr, "%s: %s\n", who(options).c_str(), printable(out.message).c_str());
-        return 128 + (g_signal ? g_signal.load() : SIGINT);
+        return 128 + (StopSignals::received() ? StopSignals::received() : SIGINT);
     }
     std::fprintf(stderr, "%s: the run ended: %s (%s)\n", who(options).c_str(), name_of(out.stopped),
                  printable(out.message).c_str());

@@ -1,7 +1,5 @@
 // The experiment subcommands: run, paper (presets), show.
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -9,6 +7,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+
+#include "cli/stop_signals.h"
 
 #include "cli/cli.h"
 #include "cli/run_options.h"
@@ -29,19 +29,6 @@
 
 namespace mergelab::cli {
 namespace {
-
-// Ctrl-C cancels between batches; a second Ctrl-C exits at once.
-RunControl* g_control = nullptr;
-std::atomic<bool> g_interrupted{false};
-std::atomic<int> g_signal{0}; // the first one received: exit 128 + it
-
-extern "C" void on_interrupt(int signal_number) {
-    if (g_interrupted.exchange(true))
-        _exit(128 + signal_number);
-    g_signal = signal_number;
-    if (g_control)
-        g_control->request_cancel_from_signal();
-}
 
 // Progress on stderr (a live bar on a terminal, a line per round otherwise),
 // the paper's round table on stdout.
@@ -146,17 +133,9 @@ int execute(ExperimentConfig config, const std::vector<ResumePoint>* resume = nu
     logger()->info("loaded Fashion-MNIST from {}: {} training, {} test images", data.directory,
                    data.train.size(), data.test.size());
     RunControl control;
-    g_control = &control;
-    struct sigaction action {};
-    action.sa_handler = on_interrupt;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
+    StopSignals signals(control);
     ConsoleObserver observer(config);
     const auto results = run_experiment(config, data, &observer, &control, resume);
-    g_control = nullptr;
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
     for (const auto& r : results)
         if (r.stopped == StopReason::Failed)
             throw Error(r.message);
@@ -167,7 +146,7 @@ int execute(ExperimentConfig config, const std::vector<ResumePoint>* resume = nu
     for (const auto& r : results)
         if (r.stopped == StopReason::Diverged)
             return kExitFailure;
-    return g_interrupted ? 128 + g_signal.load() : kExitOk;
+    return StopSignals::received() ? 128 + StopSignals::received() : kExitOk;
 }
 
 std::string choices_help(const SettingDescriptor& d) {

@@ -43,7 +43,7 @@ struct Entry {
     std::string name;
     int64_t size = 0;
     int64_t mtime_ns = 0;
-    uint16_t folder = 0; // Listing::folders
+    uint16_t folder = 0; // FolderListing::folders
     uint8_t label = 0;
     bool test = false;
     // Known from the listing not to be an image, so never opened: an errno
@@ -149,7 +149,7 @@ std::string cache_folder(const ImageFolderOptions& o) {
     return "-";
 }
 
-struct Listing {
+struct FolderListing {
     std::vector<std::string> classes;
     std::vector<std::string> folders; // the class folders the files are in
     std::vector<Entry> files;         // every class's files, the held-out ones marked `test`
@@ -159,7 +159,7 @@ struct Listing {
 
 // The manifest is hashed as it is made rather than written out first: for a
 // big folder it would be as large as the listing again.
-std::string cache_key(const fs::path& root, const Listing& listing, bool colour) {
+std::string cache_key(const fs::path& root, const FolderListing& listing, bool colour) {
     EVP_MD_CTX* md = EVP_MD_CTX_new();
     EVP_DigestInit_ex(md, EVP_sha256(), nullptr);
     auto add = [md](const std::string& text) { EVP_DigestUpdate(md, text.data(), text.size()); };
@@ -297,9 +297,9 @@ bool is_image_folder(const std::string& dir) {
 
 namespace {
 
-Listing list_image_folder(const std::string& dir, const ImageFolderOptions& options) {
+FolderListing list_image_folder(const std::string& dir, const ImageFolderOptions& options) {
     const fs::path root(dir);
-    Listing out;
+    FolderListing out;
     out.split_given = fs::is_directory(root / "train") && fs::is_directory(root / "test");
     const fs::path train_root = out.split_given ? root / "train" : root;
     out.classes = sub_folders(train_root);
@@ -340,7 +340,7 @@ Listing list_image_folder(const std::string& dir, const ImageFolderOptions& opti
 // doubling; what a thread holds besides is one decoder's state. The skipped
 // files' places are closed up afterwards by moving images down in the same
 // buffer.
-void decode_into(const Listing& listing, bool colour, int threads,
+void decode_into(const FolderListing& listing, bool colour, int threads,
                  const std::function<void(int64_t, int64_t)>& progress, ImageFolderLoad& load) {
     const std::vector<Entry>& files = listing.files;
     const Dataset like = image_format(colour);
@@ -432,7 +432,7 @@ std::vector<uint8_t> image_folder_train_labels(const std::string& dir, const Ima
 }
 
 ImageFolderLoad load_image_folder(const std::string& dir, DataPart part, const ImageFolderOptions& options) {
-    const Listing listing = list_image_folder(dir, options);
+    const FolderListing listing = list_image_folder(dir, options);
     const auto& classes = listing.classes;
     ImageFolderLoad load;
     auto keep_part = [&] {
@@ -477,7 +477,7 @@ namespace {
 
 // Whether any of about `sample` files spread over every class has colour:
 // one coloured image is enough.
-bool has_colour(const Listing& listing, int sample) {
+bool has_colour(const FolderListing& listing, int sample) {
     const std::vector<Entry>& files = listing.files;
     const size_t step = std::max<size_t>(1, files.size() / size_t(std::max(1, sample)));
     const size_t plane = size_t(kColourImageSide) * kColourImageSide;
@@ -504,7 +504,7 @@ bool image_folder_is_colour(const std::string& dir, int sample) {
 
 ImageFolderSummary image_folder_summary(const std::string& dir, const ImageFolderOptions& options,
                                         int sample) {
-    const Listing listing = list_image_folder(dir, options);
+    const FolderListing listing = list_image_folder(dir, options);
     ImageFolderSummary out;
     for (const Entry& e : listing.files)
         if (!e.test)
