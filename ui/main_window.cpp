@@ -37,6 +37,7 @@
 #include "mergelab/error.h"
 #include "mergelab/log.h"
 #include "mergelab/run_files.h"
+#include "presentation_controller.h"
 #include "run_model.h"
 #include "setup_panel.h"
 #include "version.h"
@@ -64,13 +65,33 @@ MainWindow::MainWindow(const std::vector<ViewFactory>& views, QWidget* parent)
     connectRunner();
     connectModel();
     restoreSettings();
-    applyZoom();
+    presentation_->applyZoom();
     updateActions();
     syncScrubber();
     syncLanes();
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::setPresentation(bool on) {
+    presentation_->setPresentation(on);
+}
+
+bool MainWindow::isPresenting() const {
+    return presentation_->isPresenting();
+}
+
+double MainWindow::zoomFactor() const {
+    return presentation_->zoomFactor();
+}
+
+void MainWindow::zoomBy(int steps) {
+    presentation_->zoomBy(steps);
+}
+
+QAction* MainWindow::presentationAction() const {
+    return presentation_->presentationAction();
+}
 
 void MainWindow::buildViews(const std::vector<ViewFactory>& views) {
     tabs_ = new QTabWidget;
@@ -419,7 +440,7 @@ void MainWindow::buildViewMenu() {
     for (auto* dock : findChildren<QDockWidget*>())
         menu->addAction(dock->toggleViewAction());
     menu->addSeparator();
-    buildPresentationActions(menu);
+    presentation_ = new PresentationController(this, tabs_, phaseLabel_, menu);
     menu->addSeparator();
     menu->addMenu(makeLanguageMenu(this));
     menu->addSeparator();
@@ -583,8 +604,8 @@ void MainWindow::restoreSettings() {
 void MainWindow::saveSettings() {
     QSettings settings;
     // Presentation mode is for now; the window to come back to is the one before it.
-    settings.setValue("window/geometry", presenting_ ? normalGeometry_ : saveGeometry());
-    settings.setValue("window/state", presenting_ ? normalState_ : saveState());
+    settings.setValue("window/geometry", presentation_->windowGeometry());
+    settings.setValue("window/state", presentation_->windowState());
     settings.setValue("setup/last", QString::fromStdString(config_to_json(setup_->config())));
     for (RunView* view : views_)
         for (QAction* action : view->viewActions())

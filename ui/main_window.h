@@ -3,11 +3,11 @@
 // scrubber and lane selector shared by every view, run controls, files. It
 // wires the runner to the run model; the views draw from the model.
 //
-// Split over five files: main_window.cpp (building, run control),
+// Split over four files: main_window.cpp (building, run control),
 // main_window_status.cpp (status bar, progress, pause),
-// main_window_files.cpp (open, save as, export, recent runs),
-// main_window_lesson.cpp (lesson mode, live and replayed) and
-// main_window_present.cpp (presentation mode).
+// main_window_files.cpp (open, save as, export, recent runs) and
+// main_window_lesson.cpp (lesson mode, live and replayed). Presentation
+// mode and the zoom are PresentationController's.
 #include <QElapsedTimer>
 #include <QMainWindow>
 
@@ -30,6 +30,7 @@ class ExperimentRunner;
 class LessonGuide;
 struct LessonStep;
 class LogPanel;
+class PresentationController;
 class RunModel;
 class SetupPanel;
 
@@ -61,7 +62,7 @@ public:
     // screen, setup and log hidden, the views at the presentation zoom.
     // Leaving restores the window's geometry, docks and tool bars.
     void setPresentation(bool on);
-    bool isPresenting() const { return presenting_; }
+    bool isPresenting() const;
     // The zoom in effect: the window's or the presentation's (View → Zoom).
     double zoomFactor() const;
     void zoomBy(int steps); // +1 in, -1 out, 0 back to the mode's default
@@ -88,7 +89,7 @@ public:
     QComboBox* laneSelector() const { return lane_; }
     QAction* laneSelectorAction() const { return laneAction_; }
     QMenu* recentMenu() const { return recent_; }
-    QAction* presentationAction() const { return present_; }
+    QAction* presentationAction() const;
     RunPtr shownRun() const;
     int shownRound() const;
     // Seconds the run has been training, pauses left out.
@@ -121,9 +122,6 @@ private:
     void buildActions();
     void buildFileMenu();
     void buildViewMenu();
-    void buildPresentationActions(QMenu* menu);
-    void applyZoom();
-    void putBack(); // the window where it was before presentation, on its screen
     void connectRunner();
     void connectModel();
     void onRunStarted(const RunStarted& started);
@@ -188,19 +186,7 @@ private:
     QAction* save_;
     QAction* open_;
     QMenu* recent_ = nullptr;
-    QAction* present_ = nullptr;
-    QAction* leavePresentation_ = nullptr;
-    QAction* zoomIn_ = nullptr;
-    QAction* zoomOut_ = nullptr;
-    QAction* zoomReset_ = nullptr;
-    bool presenting_ = false;
-    double windowZoom_ = 1.0;
-    double presentationZoom_ = 1.0;
-    // The window as it was before presentation mode, to come back to.
-    QByteArray normalGeometry_;
-    QByteArray normalState_;
-    QRect normalRect_; // geometry() before presentation, put back on leaving
-    bool normalMaximized_ = false;
+    PresentationController* presentation_ = nullptr;
 
     ExperimentConfig running_;
     QString runDir_;

@@ -1303,7 +1303,7 @@
         <translation>통신량을 그릴 수 없음: %1</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+60"/>
         <source>Training losses are drawn live while a run trains; run files keep only the rounds&apos; accuracies</source>
         <translation>학습 손실은 실행 중에만 실시간으로 그려집니다; 실행 파일에는 라운드별 정확도만 남습니다</translation>
     </message>
@@ -2477,12 +2477,12 @@ The confusion matrix appears once the first merged model is tested.</source>
 <context>
     <name>mergelab::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+55"/>
+        <location filename="../../ui/main_window.cpp" line="+56"/>
         <source>MergeLab</source>
         <translation>MergeLab</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+53"/>
         <source>What this tab shows (opens its paragraph of How merging works)</source>
         <translation>이 탭이 보여 주는 것 (병합은 이렇게 작동합니다에서 이 탭의 설명을 엽니다)</translation>
     </message>
@@ -2715,7 +2715,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>이전 탭</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>could not save the screenshot to %1</source>
         <translation>화면을 %1에 저장하지 못했습니다</translation>
     </message>
@@ -2830,7 +2830,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>실행 끝: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-273"/>
+        <location filename="../../ui/main_window.cpp" line="-274"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
@@ -3033,7 +3033,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>%1을 쓰지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+216"/>
+        <location filename="../../ui/main_window.cpp" line="+217"/>
         <source>About MergeLab</source>
         <translation>MergeLab 정보</translation>
     </message>
@@ -3041,31 +3041,6 @@ Save the run in a new folder %2 inside it instead?</source>
         <location line="+1"/>
         <source>&lt;h3&gt;MergeLab %1&lt;/h3&gt;&lt;p&gt;Watch neural networks trained in separate environments being merged into one. Each environment trains on its own data; only weights travel.&lt;/p&gt;&lt;p&gt;Implements: Yun-Ho Lee, Su-Hang Lee, Hye-Jin Ju, Jong-Lark Lee, Ill-Young Weon, &lt;i&gt;Integration of neural network models trained in different environments&lt;/i&gt; (다른 환경에서 학습된 신경망 모델의 통합), Seoul Hoseo College / Yeungnam Technical College; journal version: Jong-Lark Lee, &lt;i&gt;Unification of Deep Learning Model trained by Parallel Learning in Security environment&lt;/i&gt;, JKSCI 26(12):69, 2021.&lt;/p&gt;&lt;p&gt;Data: Fashion-MNIST. Built with Qt, LibTorch and QCustomPlot.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MergeLab %1&lt;/h3&gt;&lt;p&gt;서로 다른 환경에서 학습한 신경망이 하나로 병합되는 과정을 봅니다. 각 환경은 자기 데이터로만 학습하고, 오가는 것은 가중치뿐입니다.&lt;/p&gt;&lt;p&gt;구현한 논문: 이윤호, 이수항, 주혜진, 이종락, 원일용, &lt;i&gt;다른 환경에서 학습된 신경망 모델의 통합&lt;/i&gt;, 서울호서전문학교 / 영남이공대학; 학술지 판: 이종락, &lt;i&gt;Unification of Deep Learning Model trained by Parallel Learning in Security environment&lt;/i&gt;, JKSCI 26(12):69, 2021.&lt;/p&gt;&lt;p&gt;데이터: Fashion-MNIST. Qt, LibTorch, QCustomPlot으로 만들었습니다.&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window_present.cpp" line="+45"/>
-        <source>&amp;Presentation</source>
-        <translation>발표 모드(&amp;P)</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Full screen with large text for a room; F11 or Esc leaves it</source>
-        <translation>교실에서 보기 좋게 글자를 키운 전체 화면입니다. F11 또는 Esc로 나갑니다</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Zoom &amp;in</source>
-        <translation>확대(&amp;I)</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Zoom &amp;out</source>
-        <translation>축소(&amp;O)</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>&amp;Reset zoom</source>
-        <translation>원래 크기(&amp;R)</translation>
     </message>
     <message>
         <location filename="../../ui/main_window_lesson.cpp" line="+26"/>
@@ -3144,6 +3119,34 @@ Save the run in a new folder %2 inside it instead?</source>
         <location filename="../../ui/methods_view.h" line="+21"/>
         <source>&amp;Methods</source>
         <translation>방법 비교(&amp;M)</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::ui::PresentationController</name>
+    <message>
+        <location filename="../../ui/presentation_controller.cpp" line="+48"/>
+        <source>&amp;Presentation</source>
+        <translation>발표 모드(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Full screen with large text for a room; F11 or Esc leaves it</source>
+        <translation>교실에서 보기 좋게 글자를 키운 전체 화면입니다. F11 또는 Esc로 나갑니다</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Zoom &amp;in</source>
+        <translation>확대(&amp;I)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Zoom &amp;out</source>
+        <translation>축소(&amp;O)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Reset zoom</source>
+        <translation>원래 크기(&amp;R)</translation>
     </message>
 </context>
 <context>
