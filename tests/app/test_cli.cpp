@@ -15,6 +15,7 @@
 #include "mergelab/state_dict.h"
 #include "support/process.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using namespace mergelab::testing;
@@ -277,5 +278,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCli)
+MERGELAB_TEST_GUILESS(test_cli, TestCli)
 #include "test_cli.moc"

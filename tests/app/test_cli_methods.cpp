@@ -17,6 +17,7 @@
 #include "mergelab/state_dict.h"
 #include "support/process.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using namespace mergelab::testing;
@@ -268,5 +269,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliMethods)
+MERGELAB_TEST_GUILESS(test_cli_methods, TestCliMethods)
 #include "test_cli_methods.moc"

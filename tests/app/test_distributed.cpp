@@ -23,6 +23,7 @@
 #include "support/image_files.h"
 #include "support/process.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using namespace mergelab::testing;
@@ -471,5 +472,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDistributed)
+MERGELAB_TEST_GUILESS(test_distributed, TestDistributed)
 #include "test_distributed.moc"

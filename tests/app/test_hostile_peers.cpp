@@ -40,6 +40,7 @@
 #include "raw_http2.h"
 #include "support/process.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using namespace mergelab::testing;
@@ -695,5 +696,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestHostilePeers)
+MERGELAB_TEST_GUILESS(test_hostile_peers, TestHostilePeers)
 #include "test_hostile_peers.moc"

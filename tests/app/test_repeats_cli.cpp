@@ -14,6 +14,7 @@
 
 #include "support/process.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab::testing;
 
@@ -171,5 +172,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRepeatsCli)
+MERGELAB_TEST_GUILESS(test_repeats_cli, TestRepeatsCli)
 #include "test_repeats_cli.moc"

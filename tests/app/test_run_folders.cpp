@@ -30,6 +30,7 @@
 #include "mergelab/state_dict.h"
 #include "support/process.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 #include "support/torch_files.h"
 
 using namespace mergelab;
@@ -736,5 +737,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRunFolders)
+MERGELAB_TEST_GUILESS(test_run_folders, TestRunFolders)
 #include "test_run_folders.moc"

@@ -21,6 +21,7 @@
 #include "mergelab/settings.h"
 #include "mergelab/split.h"
 #include "setup_panel.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 
@@ -384,5 +385,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestSettings)
+MERGELAB_TEST_WIDGETS(test_settings, TestSettings)
 #include "test_settings.moc"

@@ -14,6 +14,7 @@
 #include "mergelab/state_dict.h"
 #include "support/process.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using namespace mergelab::testing;
@@ -127,5 +128,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestWhyCli)
+MERGELAB_TEST_GUILESS(test_why_cli, TestWhyCli)
 #include "test_why_cli.moc"

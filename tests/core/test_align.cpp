@@ -10,6 +10,7 @@
 #include "mergelab/error.h"
 #include "mergelab/model.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using namespace mergelab::testing;
@@ -108,5 +109,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAlign)
+MERGELAB_TEST_GUILESS(test_align, TestAlign)
 #include "test_align.moc"

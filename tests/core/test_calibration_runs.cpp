@@ -19,6 +19,7 @@
 #include "mergelab/statistics.h"
 #include "mergelab/strategy.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 
@@ -342,5 +343,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCalibrationRuns)
+MERGELAB_TEST_GUILESS(test_calibration_runs, TestCalibrationRuns)
 #include "test_calibration_runs.moc"

@@ -11,6 +11,7 @@
 #include "mergelab/experiment.h"
 #include "mergelab/run_files.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 
@@ -381,5 +382,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestExperiment)
+MERGELAB_TEST_GUILESS(test_experiment, TestExperiment)
 #include "test_experiment.moc"

@@ -17,6 +17,7 @@
 #include "mergelab/files.h"
 #include "support/bytes.h"
 #include "support/errors.h"
+#include "support/test_main.h"
 
 namespace {
 
@@ -148,5 +149,5 @@ void TestFiles::readFileRefusesLargeFiles() {
     QVERIFY2(message.startsWith(path + ": file is too large"), qPrintable(message));
 }
 
-QTEST_GUILESS_MAIN(TestFiles)
+MERGELAB_TEST_GUILESS(test_files, TestFiles)
 #include "test_files.moc"

@@ -18,6 +18,7 @@
 #include "support/bytes.h"
 #include "support/errors.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 namespace {
 
@@ -469,5 +470,5 @@ void TestIdx::loadRealFashionMnist() {
         QCOMPARE(count, 6000);
 }
 
-QTEST_GUILESS_MAIN(TestIdx)
+MERGELAB_TEST_GUILESS(test_idx, TestIdx)
 #include "test_idx.moc"

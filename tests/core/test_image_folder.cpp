@@ -31,6 +31,7 @@
 #include "support/image_files.h"
 #include "support/process.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using mergelab::testing::image_file_name;
@@ -653,5 +654,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestImageFolder)
+MERGELAB_TEST_GUILESS(test_image_folder, TestImageFolder)
 #include "test_image_folder.moc"

@@ -15,6 +15,7 @@
 #include "mergelab/provenance.h"
 #include "mergelab/run_files.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 
@@ -268,5 +269,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestInsight)
+MERGELAB_TEST_GUILESS(test_insight, TestInsight)
 #include "test_insight.moc"

@@ -5,6 +5,7 @@
 
 #include "mergelab/error.h"
 #include "mergelab/merge.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 
@@ -100,5 +101,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestMerge)
+MERGELAB_TEST_GUILESS(test_merge, TestMerge)
 #include "test_merge.moc"

@@ -11,6 +11,7 @@
 #include "mergelab/error.h"
 #include "mergelab/merge.h"
 #include "mergelab/strategy.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 
@@ -293,5 +294,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestMergeMethods)
+MERGELAB_TEST_GUILESS(test_merge_methods, TestMergeMethods)
 #include "test_merge_methods.moc"

@@ -4,6 +4,7 @@
 #include "mergelab/error.h"
 #include "mergelab/model.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 
@@ -83,5 +84,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestModel)
+MERGELAB_TEST_GUILESS(test_model, TestModel)
 #include "test_model.moc"

@@ -13,6 +13,7 @@
 #include "mergelab/weights.h"
 #include "pickle_opcodes.h"
 #include "pickler.h"
+#include "support/test_main.h"
 #include "unpickler.h"
 
 namespace {
@@ -155,5 +156,5 @@ void TestPickler::memoSlotsPast255ReadBack() {
     QCOMPARE(v->items[3]->text, std::string("long slot"));
 }
 
-QTEST_GUILESS_MAIN(TestPickler)
+MERGELAB_TEST_GUILESS(test_pickler, TestPickler)
 #include "test_pickler.moc"

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "pool_relu.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 
@@ -105,5 +106,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestPoolRelu)
+MERGELAB_TEST_APPLESS(test_pool_relu, TestPoolRelu)
 #include "test_pool_relu.moc"

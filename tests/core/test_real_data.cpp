@@ -7,6 +7,7 @@
 #include "mergelab/model.h"
 #include "mergelab/split.h"
 #include "support/process.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 
@@ -55,5 +56,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRealData)
+MERGELAB_TEST_GUILESS(test_real_data, TestRealData)
 #include "test_real_data.moc"

@@ -21,6 +21,7 @@
 #include "mergelab/state_dict.h"
 #include "support/process.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 
@@ -229,5 +230,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestReliability)
+MERGELAB_TEST_GUILESS(test_reliability, TestReliability)
 #include "test_reliability.moc"

@@ -12,6 +12,7 @@
 #include "mergelab/run_folder.h"
 #include "mergelab/settings.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using namespace mergelab::testing;
@@ -235,5 +236,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRepeats)
+MERGELAB_TEST_GUILESS(test_repeats, TestRepeats)
 #include "test_repeats.moc"

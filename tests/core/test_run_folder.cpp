@@ -15,6 +15,7 @@
 #include "mergelab/split.h"
 #include "mergelab/text.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using Json = nlohmann::ordered_json;
@@ -221,5 +222,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRunFolder)
+MERGELAB_TEST_GUILESS(test_run_folder, TestRunFolder)
 #include "test_run_folder.moc"

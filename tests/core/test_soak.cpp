@@ -8,6 +8,7 @@
 
 #include "mergelab/experiment.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 
@@ -47,5 +48,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSoak)
+MERGELAB_TEST_GUILESS(test_soak, TestSoak)
 #include "test_soak.moc"

@@ -7,6 +7,7 @@
 #include "mergelab/error.h"
 #include "mergelab/split.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 
@@ -254,5 +255,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSplit)
+MERGELAB_TEST_GUILESS(test_split, TestSplit)
 #include "test_split.moc"

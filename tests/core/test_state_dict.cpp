@@ -25,6 +25,7 @@
 #include "mergelab/state_dict.h"
 #include "support/bytes.h"
 #include "support/errors.h"
+#include "support/test_main.h"
 #include "support/torch_files.h"
 
 namespace {
@@ -421,5 +422,5 @@ void TestStateDict::refusesBadFiles() {
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
 
-QTEST_GUILESS_MAIN(TestStateDict)
+MERGELAB_TEST_GUILESS(test_state_dict, TestStateDict)
 #include "test_state_dict.moc"

@@ -16,6 +16,7 @@
 #include "mergelab/error.h"
 #include "mergelab/model.h"
 #include "mergelab/statistics.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using float64_net::Vec;
@@ -562,5 +563,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestStatistics)
+MERGELAB_TEST_GUILESS(test_statistics, TestStatistics)
 #include "test_statistics.moc"

@@ -14,6 +14,7 @@
 #include <limits>
 
 #include "mergelab/distributed.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using namespace mergelab::remote;
@@ -153,5 +154,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestStatisticsChecks)
+MERGELAB_TEST_GUILESS(test_statistics_checks, TestStatisticsChecks)
 #include "test_statistics_checks.moc"

@@ -10,6 +10,7 @@
 #include "mergelab/run_files.h"
 #include "mergelab/state_dict.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 
@@ -176,5 +177,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestStrategies)
+MERGELAB_TEST_GUILESS(test_strategies, TestStrategies)
 #include "test_strategies.moc"

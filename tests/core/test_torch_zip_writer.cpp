@@ -17,6 +17,7 @@
 #include "mergelab/state_dict.h"
 #include "support/bytes.h"
 #include "support/errors.h"
+#include "support/test_main.h"
 #include "support/torch_files.h"
 
 namespace {
@@ -103,5 +104,5 @@ void TestTorchZipWriter::failureLeavesNothingBehind() {
     QVERIFY(QDir(tmp.path()).isEmpty());
 }
 
-QTEST_GUILESS_MAIN(TestTorchZipWriter)
+MERGELAB_TEST_GUILESS(test_torch_zip_writer, TestTorchZipWriter)
 #include "test_torch_zip_writer.moc"

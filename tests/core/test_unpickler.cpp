@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mergelab/state_dict.h"
+#include "support/test_main.h"
 #include "support/torch_files.h"
 #include "torch_format.h"
 #include "unpickler.h"
@@ -272,5 +273,5 @@ void TestUnpickler::refusesBadFiles() {
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
 
-QTEST_GUILESS_MAIN(TestUnpickler)
+MERGELAB_TEST_GUILESS(test_unpickler, TestUnpickler)
 #include "test_unpickler.moc"

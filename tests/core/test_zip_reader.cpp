@@ -15,6 +15,7 @@
 
 #include "mergelab/state_dict.h"
 #include "support/bytes.h"
+#include "support/test_main.h"
 #include "support/torch_files.h"
 #include "torch_format.h"
 
@@ -218,5 +219,5 @@ void TestZipReader::refusesBadFiles() {
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
 
-QTEST_GUILESS_MAIN(TestZipReader)
+MERGELAB_TEST_GUILESS(test_zip_reader, TestZipReader)
 #include "test_zip_reader.moc"

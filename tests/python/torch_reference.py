@@ -10,8 +10,16 @@
                                         to float32, bit for bit
   server-check METHOD RUNDIR [--rounds 3] recompute a server optimizer from a
                                         --save-all run's model files
+  serve                                 answer many of the above over one
+                                        process: a JSON list of arguments per
+                                        line in, a JSON object {"exit", "out",
+                                        "err"} per line out. Importing torch
+                                        takes seconds; a test with forty
+                                        checks pays it once.
 """
 import argparse
+import contextlib
+import io
 import json
 import os
 import sys
@@ -99,7 +107,31 @@ def server_check(args):
         raise SystemExit(f"largest difference {worst} exceeds {args.tol}")
 
 
-def main():
+def serve():
+    for line in sys.stdin:
+        out, err, code = io.StringIO(), io.StringIO(), 0
+        try:
+            argv = json.loads(line)
+            if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
+                raise ValueError("expected a JSON list of strings")
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                main(argv)
+        except SystemExit as e:
+            if isinstance(e.code, str):
+                err.write(e.code + "\n")
+                code = 1
+            else:
+                code = e.code or 0
+        except Exception as e:  # a failed check must not end the other checks
+            err.write(f"{type(e).__name__}: {e}\n")
+            code = 1
+        sys.stdout.write(json.dumps({"exit": code, "out": out.getvalue(), "err": err.getvalue()}) + "\n")
+        sys.stdout.flush()
+
+
+def main(argv=None):
+    if argv is None and sys.argv[1:] == ["serve"]:
+        return serve()
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("train")
@@ -125,7 +157,7 @@ def main():
     s.add_argument("--param", action="append")
     s.add_argument("--file-method", help="the name in round-NNN-NAME.pt if not the method's")
     s.add_argument("--tol", type=float, default=1e-6)
-    args = p.parse_args()
+    args = p.parse_args(argv)
     {"train": train, "eval": evaluate, "merge-check": merge_check, "server-check": server_check}[args.cmd](args)
 
 

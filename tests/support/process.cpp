@@ -3,9 +3,13 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 #include <QThread>
 
+#include <algorithm>
 #include <csignal>
 #include <vector>
 
@@ -152,9 +156,46 @@ bool python_torch_available() {
     return available;
 }
 
+// One `torch_reference.py serve` per test process, started on first use:
+// importing torch costs about two seconds, and test_cli_methods alone asks
+// for forty checks. The process is never deleted: when the test ends, its
+// stdin closes and the script returns (a QProcess destroyed after the
+// application object would kill it and warn).
 ProcessResult run_torch_reference(const QStringList& args, int timeout_ms) {
-    const QString script = qEnvironmentVariable("MERGELAB_SOURCE_DIR") + "/tests/python/torch_reference.py";
-    return run("/usr/bin/python3", QStringList{script} + args, timeout_ms);
+    static QProcess* server = nullptr;
+    ProcessResult r;
+    if (!server || server->state() != QProcess::Running) {
+        const QString script =
+            qEnvironmentVariable("MERGELAB_SOURCE_DIR") + "/tests/python/torch_reference.py";
+        delete server;
+        server = new QProcess;
+        server->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        server->start("/usr/bin/python3", {script, "serve"});
+        if (!server->waitForStarted(10000)) {
+            r.err = "could not start torch_reference.py serve";
+            return r;
+        }
+    }
+    server->write(QJsonDocument(QJsonArray::fromStringList(args)).toJson(QJsonDocument::Compact) + "\n");
+    QElapsedTimer clock;
+    clock.start();
+    while (!server->canReadLine()) {
+        if (server->state() != QProcess::Running || clock.elapsed() > timeout_ms ||
+            !server->waitForReadyRead(int(std::max<qint64>(1, timeout_ms - clock.elapsed())))) {
+            if (server->canReadLine())
+                break;
+            r.err = server->state() == QProcess::Running ? "timed out: torch_reference.py"
+                                                         : "torch_reference.py serve ended";
+            server->kill();
+            server->waitForFinished();
+            return r;
+        }
+    }
+    const QJsonObject answer = QJsonDocument::fromJson(server->readLine()).object();
+    r.exit_code = answer["exit"].toInt(-1);
+    r.out = answer["out"].toString();
+    r.err = answer["err"].toString();
+    return r;
 }
 
 QString real_data_dir() {

@@ -24,6 +24,7 @@
 #include "mergelab/run_files.h"
 #include "messages.h"
 #include "run_model.h"
+#include "support/test_main.h"
 #include "traffic.h"
 
 using namespace mergelab;
@@ -667,5 +668,5 @@ void TestCharts::oldRunShowsRoundsOnly() {
     QCOMPARE(page.chart()->seriesKeys("avg"), cumulative_bytes(counted));
 }
 
-QTEST_MAIN(TestCharts)
+MERGELAB_TEST_WIDGETS(test_charts, TestCharts)
 #include "test_charts.moc"

@@ -17,6 +17,7 @@
 #include "confusion_view.h"
 #include "main_window.h"
 #include "run_model.h"
+#include "support/test_main.h"
 #include "ui_fixture.h"
 #include "view_export.h"
 
@@ -212,5 +213,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestExports)
+MERGELAB_TEST_WIDGETS(test_exports, TestExports)
 #include "test_exports.moc"

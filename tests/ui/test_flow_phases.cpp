@@ -21,6 +21,7 @@
 #include "run_model.h"
 #include "setup_panel.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 #include "ui_fixture.h"
 
 using namespace mergelab;
@@ -267,5 +268,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestFlowPhases)
+MERGELAB_TEST_WIDGETS(test_flow_phases, TestFlowPhases)
 #include "test_flow_phases.moc"

@@ -10,6 +10,7 @@
 
 #include "command_line.h"
 #include "main_window.h"
+#include "support/test_main.h"
 
 using namespace mergelab::ui;
 
@@ -118,7 +119,7 @@ private slots:
     }
 };
 
-int main(int argc, char** argv) {
+static int run_test_gui_app(int argc, char** argv) {
     // A 1280x720 screen for the offscreen platform.
     QTemporaryDir dir;
     const QString config = dir.filePath("screen.json");
@@ -132,5 +133,6 @@ int main(int argc, char** argv) {
     TestGuiApp test;
     return QTest::qExec(&test, argc, argv);
 }
+MERGELAB_REGISTER_TEST_RUNNER(test_gui_app, run_test_gui_app)
 
 #include "test_gui_app.moc"

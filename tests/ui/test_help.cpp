@@ -13,6 +13,7 @@
 #include "main_window.h"
 #include "mergelab/merge.h"
 #include "mergelab/strategy.h"
+#include "support/test_main.h"
 #include "views.h"
 
 using namespace mergelab::ui;
@@ -90,6 +91,6 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestHelp)
+MERGELAB_TEST_WIDGETS(test_help, TestHelp)
 
 #include "test_help.moc"

@@ -20,6 +20,7 @@
 #include "run_model.h"
 #include "scatter_view.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 #include "views.h"
 
 using namespace mergelab;
@@ -179,5 +180,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestInsightViews)
+MERGELAB_TEST_WIDGETS(test_insight_views, TestInsightViews)
 #include "test_insight_views.moc"

@@ -50,6 +50,7 @@
 #include "provenance_view.h"
 #include "support/image_files.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 #include "ui_fixture.h"
 
 using namespace mergelab;
@@ -406,12 +407,13 @@ private slots:
     }
 };
 
-int main(int argc, char** argv) {
+static int run_test_korean(int argc, char** argv) {
     QTemporaryDir screen;
     testing::use_offscreen_screen(screen, 1280, 720);
     QApplication app(argc, argv);
     TestKorean test;
     return QTest::qExec(&test, argc, argv);
 }
+MERGELAB_REGISTER_TEST_RUNNER(test_korean, run_test_korean)
 
 #include "test_korean.moc"

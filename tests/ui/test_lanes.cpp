@@ -22,6 +22,7 @@
 #include "run_model.h"
 #include "samples_view.h"
 #include "summary_view.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using namespace mergelab::ui;
@@ -189,5 +190,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestLanes)
+MERGELAB_TEST_WIDGETS(test_lanes, TestLanes)
 #include "test_lanes.moc"

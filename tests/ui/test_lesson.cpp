@@ -29,6 +29,7 @@
 #include "run_model.h"
 #include "setup_panel.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using namespace mergelab::ui;
@@ -356,5 +357,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestLesson)
+MERGELAB_TEST_WIDGETS(test_lesson, TestLesson)
 #include "test_lesson.moc"

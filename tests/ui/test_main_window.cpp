@@ -21,6 +21,7 @@
 #include "run_model.h"
 #include "setup_panel.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using namespace mergelab::ui;
@@ -179,5 +180,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestMainWindow)
+MERGELAB_TEST_WIDGETS(test_main_window, TestMainWindow)
 #include "test_main_window.moc"

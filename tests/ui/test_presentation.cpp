@@ -36,6 +36,7 @@
 #include "focus_ring.h"
 #include "main_window.h"
 #include "provenance_view.h"
+#include "support/test_main.h"
 #include "ui_fixture.h"
 #include "zoom.h"
 
@@ -487,12 +488,13 @@ private slots:
     }
 };
 
-int main(int argc, char** argv) {
+static int run_test_presentation(int argc, char** argv) {
     QTemporaryDir screen;
     testing::use_offscreen_screen(screen, 1280, 720);
     QApplication app(argc, argv);
     TestPresentation test;
     return QTest::qExec(&test, argc, argv);
 }
+MERGELAB_REGISTER_TEST_RUNNER(test_presentation, run_test_presentation)
 
 #include "test_presentation.moc"

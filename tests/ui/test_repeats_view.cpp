@@ -13,6 +13,7 @@
 #include "accuracy_page.h"
 #include "run_model.h"
 #include "summary_view.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using namespace mergelab::ui;
@@ -192,5 +193,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestRepeatsView)
+MERGELAB_TEST_WIDGETS(test_repeats_view, TestRepeatsView)
 #include "test_repeats_view.moc"

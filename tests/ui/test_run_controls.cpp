@@ -33,6 +33,7 @@
 #include "run_model.h"
 #include "setup_panel.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using namespace mergelab::ui;
@@ -409,5 +410,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestRunControls)
+MERGELAB_TEST_WIDGETS(test_run_controls, TestRunControls)
 #include "test_run_controls.moc"

@@ -12,6 +12,7 @@
 #include "accuracy_page.h"
 #include "main_window.h"
 #include "run_model.h"
+#include "support/test_main.h"
 #include "views.h"
 
 using namespace mergelab;
@@ -300,5 +301,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestRunModel)
+MERGELAB_TEST_WIDGETS(test_run_model, TestRunModel)
 #include "test_run_model.moc"

@@ -15,6 +15,7 @@
 #include "experiment_runner.h"
 #include "loss_chart.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using namespace mergelab::ui;
@@ -225,5 +226,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestRunner)
+MERGELAB_TEST_WIDGETS(test_runner, TestRunner)
 #include "test_runner.moc"

@@ -27,6 +27,7 @@
 #include "support/image_files.h"
 #include "support/process.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 
 using namespace mergelab;
 using namespace mergelab::ui;
@@ -361,5 +362,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestSetupBehaviour)
+MERGELAB_TEST_WIDGETS(test_setup_behaviour, TestSetupBehaviour)
 #include "test_setup_behaviour.moc"

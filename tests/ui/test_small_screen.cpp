@@ -20,6 +20,7 @@
 #include "main_window.h"
 #include "provenance_view.h"
 #include "run_model.h"
+#include "support/test_main.h"
 #include "ui_fixture.h"
 
 using namespace mergelab;
@@ -274,12 +275,13 @@ private slots:
     }
 };
 
-int main(int argc, char** argv) {
+static int run_test_small_screen(int argc, char** argv) {
     QTemporaryDir screen;
     testing::use_offscreen_screen(screen, 1024, 600);
     QApplication app(argc, argv);
     TestSmallScreen test;
     return QTest::qExec(&test, argc, argv);
 }
+MERGELAB_REGISTER_TEST_RUNNER(test_small_screen, run_test_small_screen)
 
 #include "test_small_screen.moc"

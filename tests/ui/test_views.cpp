@@ -17,6 +17,7 @@
 #include "run_model.h"
 #include "samples_view.h"
 #include "support/synthetic.h"
+#include "support/test_main.h"
 #include "ui_fixture.h"
 
 using namespace mergelab;
@@ -557,5 +558,5 @@ void TestViews::screenshots() {
     }
 }
 
-QTEST_MAIN(TestViews)
+MERGELAB_TEST_WIDGETS(test_views, TestViews)
 #include "test_views.moc"
