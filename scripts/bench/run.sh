@@ -3,5 +3,5 @@
 # MergeLab against the plain PyTorch script (peer.py), side by side.
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
-build_mergelab
+build_mergelab mergelab mergelab-cli mergelab-bench
 exec /usr/bin/python3 "$MERGELAB_ROOT/scripts/bench/compare.py" "$@"

@@ -17,6 +17,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_cli {
+
 using namespace mergelab;
 using namespace mergelab::testing;
 
@@ -279,4 +281,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_cli, TestCli)
+} // namespace test_cli
+
 #include "test_cli.moc"

@@ -19,6 +19,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_cli_methods {
+
 using namespace mergelab;
 using namespace mergelab::testing;
 
@@ -270,4 +272,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_cli_methods, TestCliMethods)
+} // namespace test_cli_methods
+
 #include "test_cli_methods.moc"

@@ -25,6 +25,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_distributed {
+
 using namespace mergelab;
 using namespace mergelab::testing;
 
@@ -473,4 +475,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_distributed, TestDistributed)
+} // namespace test_distributed
+
 #include "test_distributed.moc"

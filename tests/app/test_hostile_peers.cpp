@@ -42,6 +42,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_hostile_peers {
+
 using namespace mergelab;
 using namespace mergelab::testing;
 using namespace raw_http2;
@@ -697,4 +699,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_hostile_peers, TestHostilePeers)
+} // namespace test_hostile_peers
+
 #include "test_hostile_peers.moc"

@@ -16,6 +16,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_repeats_cli {
+
 using namespace mergelab::testing;
 
 namespace {
@@ -173,4 +175,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_repeats_cli, TestRepeatsCli)
+} // namespace test_repeats_cli
+
 #include "test_repeats_cli.moc"

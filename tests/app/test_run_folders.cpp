@@ -33,6 +33,8 @@
 #include "support/test_main.h"
 #include "support/torch_files.h"
 
+namespace test_run_folders {
+
 using namespace mergelab;
 using namespace mergelab::testing;
 
@@ -738,4 +740,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_run_folders, TestRunFolders)
+} // namespace test_run_folders
+
 #include "test_run_folders.moc"

@@ -23,6 +23,8 @@
 #include "setup_panel.h"
 #include "support/test_main.h"
 
+namespace test_settings {
+
 using namespace mergelab;
 
 namespace {
@@ -386,4 +388,6 @@ private slots:
 };
 
 MERGELAB_TEST_WIDGETS(test_settings, TestSettings)
+} // namespace test_settings
+
 #include "test_settings.moc"

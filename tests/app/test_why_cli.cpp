@@ -16,6 +16,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_why_cli {
+
 using namespace mergelab;
 using namespace mergelab::testing;
 
@@ -129,4 +131,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_why_cli, TestWhyCli)
+} // namespace test_why_cli
+
 #include "test_why_cli.moc"

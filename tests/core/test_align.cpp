@@ -12,6 +12,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_align {
+
 using namespace mergelab;
 using namespace mergelab::testing;
 
@@ -110,4 +112,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_align, TestAlign)
+} // namespace test_align
+
 #include "test_align.moc"

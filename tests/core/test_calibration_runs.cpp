@@ -21,6 +21,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_calibration_runs {
+
 using namespace mergelab;
 
 namespace {
@@ -344,4 +346,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_calibration_runs, TestCalibrationRuns)
+} // namespace test_calibration_runs
+
 #include "test_calibration_runs.moc"

@@ -13,6 +13,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_experiment {
+
 using namespace mergelab;
 
 namespace {
@@ -383,4 +385,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_experiment, TestExperiment)
+} // namespace test_experiment
+
 #include "test_experiment.moc"

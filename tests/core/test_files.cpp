@@ -19,6 +19,8 @@
 #include "support/errors.h"
 #include "support/test_main.h"
 
+namespace test_files {
+
 namespace {
 
 using namespace mergelab::testing;
@@ -150,4 +152,6 @@ void TestFiles::readFileRefusesLargeFiles() {
 }
 
 MERGELAB_TEST_GUILESS(test_files, TestFiles)
+} // namespace test_files
+
 #include "test_files.moc"

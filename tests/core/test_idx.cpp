@@ -20,6 +20,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_idx {
+
 namespace {
 
 using namespace mergelab::testing;
@@ -59,7 +61,9 @@ mergelab::IdxImages imagesOf(const mergelab::Dataset& data) {
 
 } // namespace
 
-Q_DECLARE_METATYPE(Mutator)
+} // namespace test_idx
+Q_DECLARE_METATYPE(test_idx::Mutator)
+namespace test_idx {
 
 class TestIdx : public QObject {
     Q_OBJECT
@@ -471,4 +475,6 @@ void TestIdx::loadRealFashionMnist() {
 }
 
 MERGELAB_TEST_GUILESS(test_idx, TestIdx)
+} // namespace test_idx
+
 #include "test_idx.moc"

@@ -33,6 +33,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_image_folder {
+
 using namespace mergelab;
 using mergelab::testing::image_file_name;
 using mergelab::testing::run_cli;
@@ -655,4 +657,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_image_folder, TestImageFolder)
+} // namespace test_image_folder
+
 #include "test_image_folder.moc"

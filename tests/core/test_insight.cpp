@@ -17,6 +17,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_insight {
+
 using namespace mergelab;
 
 namespace {
@@ -270,4 +272,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_insight, TestInsight)
+} // namespace test_insight
+
 #include "test_insight.moc"

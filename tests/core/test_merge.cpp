@@ -7,6 +7,8 @@
 #include "mergelab/merge.h"
 #include "support/test_main.h"
 
+namespace test_merge {
+
 using namespace mergelab;
 
 namespace {
@@ -102,4 +104,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_merge, TestMerge)
+} // namespace test_merge
+
 #include "test_merge.moc"

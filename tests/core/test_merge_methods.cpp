@@ -13,6 +13,8 @@
 #include "mergelab/strategy.h"
 #include "support/test_main.h"
 
+namespace test_merge_methods {
+
 using namespace mergelab;
 
 namespace {
@@ -295,4 +297,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_merge_methods, TestMergeMethods)
+} // namespace test_merge_methods
+
 #include "test_merge_methods.moc"

@@ -6,6 +6,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_model {
+
 using namespace mergelab;
 
 class TestModel : public QObject {
@@ -85,4 +87,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_model, TestModel)
+} // namespace test_model
+
 #include "test_model.moc"

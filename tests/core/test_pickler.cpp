@@ -16,6 +16,8 @@
 #include "support/test_main.h"
 #include "unpickler.h"
 
+namespace test_pickler {
+
 namespace {
 
 using mergelab::NamedTensor;
@@ -157,4 +159,6 @@ void TestPickler::memoSlotsPast255ReadBack() {
 }
 
 MERGELAB_TEST_GUILESS(test_pickler, TestPickler)
+} // namespace test_pickler
+
 #include "test_pickler.moc"

@@ -12,6 +12,8 @@
 #include "pool_relu.h"
 #include "support/test_main.h"
 
+namespace test_pool_relu {
+
 using namespace mergelab;
 
 namespace {
@@ -107,4 +109,6 @@ private Q_SLOTS:
 };
 
 MERGELAB_TEST_APPLESS(test_pool_relu, TestPoolRelu)
+} // namespace test_pool_relu
+
 #include "test_pool_relu.moc"

@@ -9,6 +9,8 @@
 #include "support/process.h"
 #include "support/test_main.h"
 
+namespace test_real_data {
+
 using namespace mergelab;
 
 class TestRealData : public QObject {
@@ -57,4 +59,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_real_data, TestRealData)
+} // namespace test_real_data
+
 #include "test_real_data.moc"

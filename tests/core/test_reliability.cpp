@@ -23,6 +23,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_reliability {
+
 using namespace mergelab;
 
 namespace {
@@ -214,7 +216,13 @@ private slots:
                     {"--log-level", "off", "run", "--data", data.filePath("d"), "--rounds", "50", "--threads",
                      "1", "--batch", "16", "--save-all", "--out", out.path()});
             QVERIFY(p.waitForStarted());
-            QTest::qWait(1500 + int(rng.bounded(2500)));
+            // Once the first round is written, at a random moment of the
+            // rounds that follow: the kill lands in training, in the merge
+            // or in a write. The second or so of loading libraries before
+            // the first round is no moment worth waiting through.
+            for (int waited = 0; waited < 20000 && !QFile::exists(out.filePath("run.json")); waited += 10)
+                QTest::qWait(10);
+            QTest::qWait(int(rng.bounded(1000)));
             p.kill();
             p.waitForFinished();
             if (!QFile::exists(out.filePath("run.json")))
@@ -231,4 +239,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_reliability, TestReliability)
+} // namespace test_reliability
+
 #include "test_reliability.moc"

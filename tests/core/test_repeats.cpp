@@ -14,6 +14,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_repeats {
+
 using namespace mergelab;
 using namespace mergelab::testing;
 
@@ -237,4 +239,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_repeats, TestRepeats)
+} // namespace test_repeats
+
 #include "test_repeats.moc"

@@ -17,6 +17,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_run_folder {
+
 using namespace mergelab;
 using Json = nlohmann::ordered_json;
 
@@ -223,4 +225,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_run_folder, TestRunFolder)
+} // namespace test_run_folder
+
 #include "test_run_folder.moc"

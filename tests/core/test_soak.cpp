@@ -10,6 +10,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_soak {
+
 using namespace mergelab;
 
 namespace {
@@ -49,4 +51,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_soak, TestSoak)
+} // namespace test_soak
+
 #include "test_soak.moc"

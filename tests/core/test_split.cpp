@@ -9,6 +9,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_split {
+
 using namespace mergelab;
 
 namespace {
@@ -256,4 +258,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_split, TestSplit)
+} // namespace test_split
+
 #include "test_split.moc"

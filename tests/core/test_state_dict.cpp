@@ -28,6 +28,8 @@
 #include "support/test_main.h"
 #include "support/torch_files.h"
 
+namespace test_state_dict {
+
 namespace {
 
 using mergelab::NamedTensor;
@@ -423,4 +425,6 @@ void TestStateDict::refusesBadFiles() {
 }
 
 MERGELAB_TEST_GUILESS(test_state_dict, TestStateDict)
+} // namespace test_state_dict
+
 #include "test_state_dict.moc"

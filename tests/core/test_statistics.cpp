@@ -18,6 +18,8 @@
 #include "mergelab/statistics.h"
 #include "support/test_main.h"
 
+namespace test_statistics {
+
 using namespace mergelab;
 using float64_net::Vec;
 
@@ -564,4 +566,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_statistics, TestStatistics)
+} // namespace test_statistics
+
 #include "test_statistics.moc"

@@ -16,6 +16,8 @@
 #include "mergelab/distributed.h"
 #include "support/test_main.h"
 
+namespace test_statistics_checks {
+
 using namespace mergelab;
 using namespace mergelab::remote;
 
@@ -155,4 +157,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_statistics_checks, TestStatisticsChecks)
+} // namespace test_statistics_checks
+
 #include "test_statistics_checks.moc"

@@ -12,6 +12,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_strategies {
+
 using namespace mergelab;
 
 namespace {
@@ -178,4 +180,6 @@ private slots:
 };
 
 MERGELAB_TEST_GUILESS(test_strategies, TestStrategies)
+} // namespace test_strategies
+
 #include "test_strategies.moc"

@@ -20,6 +20,8 @@
 #include "support/test_main.h"
 #include "support/torch_files.h"
 
+namespace test_torch_zip_writer {
+
 namespace {
 
 using namespace mergelab::testing;
@@ -31,7 +33,9 @@ std::string str(const QString& text) {
 
 } // namespace
 
+} // namespace test_torch_zip_writer
 Q_DECLARE_METATYPE(mergelab::testing::Records)
+namespace test_torch_zip_writer {
 
 class TestTorchZipWriter : public QObject {
     Q_OBJECT
@@ -105,4 +109,6 @@ void TestTorchZipWriter::failureLeavesNothingBehind() {
 }
 
 MERGELAB_TEST_GUILESS(test_torch_zip_writer, TestTorchZipWriter)
+} // namespace test_torch_zip_writer
+
 #include "test_torch_zip_writer.moc"

@@ -15,6 +15,8 @@
 #include "torch_format.h"
 #include "unpickler.h"
 
+namespace test_unpickler {
+
 namespace {
 
 using mergelab::WeightSet;
@@ -274,4 +276,6 @@ void TestUnpickler::refusesBadFiles() {
 }
 
 MERGELAB_TEST_GUILESS(test_unpickler, TestUnpickler)
+} // namespace test_unpickler
+
 #include "test_unpickler.moc"

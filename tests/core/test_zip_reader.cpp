@@ -19,6 +19,8 @@
 #include "support/torch_files.h"
 #include "torch_format.h"
 
+namespace test_zip_reader {
+
 namespace {
 
 using namespace mergelab::testing;
@@ -220,4 +222,6 @@ void TestZipReader::refusesBadFiles() {
 }
 
 MERGELAB_TEST_GUILESS(test_zip_reader, TestZipReader)
+} // namespace test_zip_reader
+
 #include "test_zip_reader.moc"

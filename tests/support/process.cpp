@@ -7,15 +7,20 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
-#include <QThread>
 
 #include <algorithm>
+#include <clocale>
 #include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <locale>
+#include <thread>
 #include <vector>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -72,37 +77,63 @@ bool wait_for(const std::function<bool()>& done, int ms) {
     return true;
 }
 
-ProcessResult run_cli(const QStringList& args, int timeout_ms) {
-    return run(cli_program(), args, timeout_ms);
+namespace {
+
+CliEntry cli_entry = nullptr;
+
+// The child's side of run_cli before it runs the CLI: what exec would have
+// given a fresh process. Handlers the test framework installed go back to
+// their defaults, nothing is blocked, and the C locale is in force (a test
+// application may have set the environment's).
+void reset_as_exec_would() {
+    struct sigaction plain {};
+    plain.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; ++sig)
+        ::sigaction(sig, &plain, nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    ::pthread_sigmask(SIG_SETMASK, &none, nullptr);
+    std::setlocale(LC_ALL, "C");
+    std::locale::global(std::locale::classic());
 }
 
-// fork + exec rather than QProcess: the limit must be set in the child only,
-// and wait4 reports that child's own peak memory.
-ProcessResult run_cli_limited(const QStringList& args, unsigned long long address_space_bytes,
-                              long* peak_rss_kb, int timeout_ms) {
+// Forks; the child runs `child` with stdin on /dev/null and stdout and
+// stderr into pipes, and never returns. The parent reads both pipes until
+// the child ends or `timeout_ms` passes (then kills it), and gets the
+// child's own resource use.
+ProcessResult fork_and_collect(const std::function<void()>& child, int timeout_ms, rusage* usage_out) {
     ProcessResult r;
-    const QByteArray program = cli_program().toLocal8Bit();
-    std::vector<QByteArray> owned{program};
-    for (const auto& a : args)
-        owned.push_back(a.toLocal8Bit());
-    std::vector<char*> argv;
-    for (auto& a : owned)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
     int out[2], err[2];
     if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
         return r;
-    const pid_t pid = ::fork();
-    if (pid == 0) {
+    // Whatever the test printed stays in the test's own output.
+    std::fflush(nullptr);
+    std::cout.flush();
+    std::cerr.flush();
+    // Forked from a thread of its own. The child keeps only the thread that
+    // forked, and libgomp's worker pool belongs to the thread that started
+    // it: a child forked from a thread that had trained would wait forever
+    // on workers that no longer exist. A new thread has no pool.
+    pid_t pid = -1;
+    std::thread([&] {
+        pid = ::fork();
+        if (pid != 0)
+            return;
+        const int null = ::open("/dev/null", O_RDONLY);
+        ::dup2(null, 0);
         ::dup2(out[1], 1);
         ::dup2(err[1], 2);
-        const rlimit limit{address_space_bytes, address_space_bytes};
-        ::setrlimit(RLIMIT_AS, &limit);
-        ::execv(argv[0], argv.data());
+        child();
         ::_exit(127);
-    }
+    }).join();
     ::close(out[1]);
     ::close(err[1]);
+    if (pid < 0) {
+        ::close(out[0]);
+        ::close(err[0]);
+        r.err = "could not fork";
+        return r;
+    }
     QByteArray out_bytes, err_bytes;
     const auto drain = [](int fd, QByteArray& into) {
         char buf[4096];
@@ -120,6 +151,8 @@ ProcessResult run_cli_limited(const QStringList& args, unsigned long long addres
     int status = 0;
     rusage usage{};
     for (;;) {
+        pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+        ::poll(fds, 2, 20);
         drain(out[0], out_bytes);
         drain(err[0], err_bytes);
         const pid_t done = ::wait4(pid, &status, WNOHANG, &usage);
@@ -133,17 +166,72 @@ ProcessResult run_cli_limited(const QStringList& args, unsigned long long addres
             ::close(err[0]);
             return r;
         }
-        QThread::msleep(20);
     }
     drain(out[0], out_bytes);
     drain(err[0], err_bytes);
     ::close(out[0]);
     ::close(err[0]);
-    if (peak_rss_kb)
-        *peak_rss_kb = usage.ru_maxrss;
+    if (usage_out)
+        *usage_out = usage;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -2;
     r.out = QString::fromUtf8(out_bytes);
     r.err = QString::fromUtf8(err_bytes);
+    return r;
+}
+
+// argv for the CLI: `program` then `args`, kept alive by `owned`.
+std::vector<char*> make_argv(const QByteArray& program, const QStringList& args,
+                             std::vector<QByteArray>& owned) {
+    owned = {program};
+    for (const auto& a : args)
+        owned.push_back(a.toLocal8Bit());
+    std::vector<char*> argv;
+    for (auto& a : owned)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    return argv;
+}
+
+} // namespace
+
+void use_cli_entry(CliEntry entry) {
+    cli_entry = entry;
+}
+
+ProcessResult run_cli(const QStringList& args, int timeout_ms) {
+    if (!cli_entry)
+        return run(cli_program(), args, timeout_ms);
+    std::vector<QByteArray> owned;
+    std::vector<char*> argv = make_argv("mergelab-cli", args, owned);
+    return fork_and_collect(
+        [&] {
+            reset_as_exec_would();
+            const int code = cli_entry(int(argv.size()) - 1, argv.data());
+            std::cout.flush();
+            std::cerr.flush();
+            std::fflush(nullptr);
+            ::_exit(code);
+        },
+        timeout_ms, nullptr);
+}
+
+// The limit must be set in the child only, and wait4 reports that child's
+// own peak memory. Always the executable: the limit applies to what a user
+// runs, libraries loaded and all.
+ProcessResult run_cli_limited(const QStringList& args, unsigned long long address_space_bytes,
+                              long* peak_rss_kb, int timeout_ms) {
+    std::vector<QByteArray> owned;
+    std::vector<char*> argv = make_argv(cli_program().toLocal8Bit(), args, owned);
+    rusage usage{};
+    ProcessResult r = fork_and_collect(
+        [&] {
+            const rlimit limit{address_space_bytes, address_space_bytes};
+            ::setrlimit(RLIMIT_AS, &limit);
+            ::execv(argv[0], argv.data());
+        },
+        timeout_ms, &usage);
+    if (peak_rss_kb)
+        *peak_rss_kb = usage.ru_maxrss;
     return r;
 }
 

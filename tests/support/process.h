@@ -14,9 +14,16 @@ struct ProcessResult {
     QString err;
 };
 
-// Runs mergelab-cli (path from $MERGELAB_CLI, set by ctest).
+// Runs mergelab-cli with `args` in a process of its own. Where the test
+// executable holds the CLI's code (use_cli_entry), the process is a fork of
+// the test running that code, as the executable would: exec-ing the
+// executable costs about 0.75 s of loading libtorch each time, and the CLI
+// tests start hundreds. Elsewhere, the executable at $MERGELAB_CLI.
 ProcessResult run_cli(const QStringList& args, int timeout_ms = 300000);
-// Runs mergelab-cli with its address space limited to `address_space_bytes`
+// The CLI's entry (mergelab::cli::main) for run_cli to fork into.
+using CliEntry = int (*)(int argc, char** argv);
+void use_cli_entry(CliEntry entry);
+// Runs the mergelab-cli executable with its address space limited to `address_space_bytes`
 // (RLIMIT_AS, as `ulimit -v`); `peak_rss_kb` gets the child's peak resident
 // set (ru_maxrss of that child alone).
 ProcessResult run_cli_limited(const QStringList& args, unsigned long long address_space_bytes,

@@ -27,6 +27,8 @@
 #include "support/test_main.h"
 #include "traffic.h"
 
+namespace test_charts {
+
 using namespace mergelab;
 using namespace mergelab::ui;
 
@@ -669,4 +671,6 @@ void TestCharts::oldRunShowsRoundsOnly() {
 }
 
 MERGELAB_TEST_WIDGETS(test_charts, TestCharts)
+} // namespace test_charts
+
 #include "test_charts.moc"

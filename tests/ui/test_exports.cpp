@@ -21,6 +21,8 @@
 #include "ui_fixture.h"
 #include "view_export.h"
 
+namespace test_exports {
+
 using namespace mergelab;
 using namespace mergelab::ui;
 
@@ -214,4 +216,6 @@ private slots:
 };
 
 MERGELAB_TEST_WIDGETS(test_exports, TestExports)
+} // namespace test_exports
+
 #include "test_exports.moc"

@@ -24,6 +24,8 @@
 #include "support/test_main.h"
 #include "ui_fixture.h"
 
+namespace test_flow_phases {
+
 using namespace mergelab;
 using namespace mergelab::ui;
 
@@ -269,4 +271,6 @@ private slots:
 };
 
 MERGELAB_TEST_WIDGETS(test_flow_phases, TestFlowPhases)
+} // namespace test_flow_phases
+
 #include "test_flow_phases.moc"

@@ -12,6 +12,8 @@
 #include "main_window.h"
 #include "support/test_main.h"
 
+namespace test_gui_app {
+
 using namespace mergelab::ui;
 
 namespace {
@@ -134,5 +136,7 @@ static int run_test_gui_app(int argc, char** argv) {
     return QTest::qExec(&test, argc, argv);
 }
 MERGELAB_REGISTER_TEST_RUNNER(test_gui_app, run_test_gui_app)
+
+} // namespace test_gui_app
 
 #include "test_gui_app.moc"

@@ -16,6 +16,8 @@
 #include "support/test_main.h"
 #include "views.h"
 
+namespace test_help {
+
 using namespace mergelab::ui;
 
 namespace {
@@ -92,5 +94,7 @@ private slots:
 };
 
 MERGELAB_TEST_WIDGETS(test_help, TestHelp)
+
+} // namespace test_help
 
 #include "test_help.moc"

@@ -23,6 +23,8 @@
 #include "support/test_main.h"
 #include "views.h"
 
+namespace test_insight_views {
+
 using namespace mergelab;
 using namespace mergelab::ui;
 
@@ -181,4 +183,6 @@ private slots:
 };
 
 MERGELAB_TEST_WIDGETS(test_insight_views, TestInsightViews)
+} // namespace test_insight_views
+
 #include "test_insight_views.moc"

@@ -53,6 +53,8 @@
 #include "support/test_main.h"
 #include "ui_fixture.h"
 
+namespace test_korean {
+
 using namespace mergelab;
 using namespace mergelab::ui;
 
@@ -415,5 +417,7 @@ static int run_test_korean(int argc, char** argv) {
     return QTest::qExec(&test, argc, argv);
 }
 MERGELAB_REGISTER_TEST_RUNNER(test_korean, run_test_korean)
+
+} // namespace test_korean
 
 #include "test_korean.moc"

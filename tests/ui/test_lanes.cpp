@@ -24,6 +24,8 @@
 #include "summary_view.h"
 #include "support/test_main.h"
 
+namespace test_lanes {
+
 using namespace mergelab;
 using namespace mergelab::ui;
 
@@ -191,4 +193,6 @@ private slots:
 };
 
 MERGELAB_TEST_WIDGETS(test_lanes, TestLanes)
+} // namespace test_lanes
+
 #include "test_lanes.moc"

@@ -31,6 +31,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_lesson {
+
 using namespace mergelab;
 using namespace mergelab::ui;
 
@@ -358,4 +360,6 @@ private slots:
 };
 
 MERGELAB_TEST_WIDGETS(test_lesson, TestLesson)
+} // namespace test_lesson
+
 #include "test_lesson.moc"

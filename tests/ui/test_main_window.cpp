@@ -23,6 +23,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_main_window {
+
 using namespace mergelab;
 using namespace mergelab::ui;
 
@@ -181,4 +183,6 @@ private slots:
 };
 
 MERGELAB_TEST_WIDGETS(test_main_window, TestMainWindow)
+} // namespace test_main_window
+
 #include "test_main_window.moc"

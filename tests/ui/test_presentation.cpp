@@ -40,6 +40,8 @@
 #include "ui_fixture.h"
 #include "zoom.h"
 
+namespace test_presentation {
+
 using namespace mergelab;
 using namespace mergelab::ui;
 
@@ -496,5 +498,7 @@ static int run_test_presentation(int argc, char** argv) {
     return QTest::qExec(&test, argc, argv);
 }
 MERGELAB_REGISTER_TEST_RUNNER(test_presentation, run_test_presentation)
+
+} // namespace test_presentation
 
 #include "test_presentation.moc"

@@ -15,6 +15,8 @@
 #include "summary_view.h"
 #include "support/test_main.h"
 
+namespace test_repeats_view {
+
 using namespace mergelab;
 using namespace mergelab::ui;
 
@@ -194,4 +196,6 @@ private slots:
 };
 
 MERGELAB_TEST_WIDGETS(test_repeats_view, TestRepeatsView)
+} // namespace test_repeats_view
+
 #include "test_repeats_view.moc"

@@ -35,6 +35,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_run_controls {
+
 using namespace mergelab;
 using namespace mergelab::ui;
 
@@ -411,4 +413,6 @@ private slots:
 };
 
 MERGELAB_TEST_WIDGETS(test_run_controls, TestRunControls)
+} // namespace test_run_controls
+
 #include "test_run_controls.moc"

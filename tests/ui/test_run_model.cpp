@@ -15,6 +15,8 @@
 #include "support/test_main.h"
 #include "views.h"
 
+namespace test_run_model {
+
 using namespace mergelab;
 using namespace mergelab::ui;
 
@@ -65,7 +67,10 @@ QList<int> ints(const QSignalSpy& spy, int argument = 0) {
     return out;
 }
 
+} // namespace
+
 // A tab as a new view would be written: it only records what it is told.
+// Outside the anonymous namespace: a lambda in TestRunModel captures it.
 class ProbeView : public QWidget, public RunView {
 public:
     QWidget* widget() override { return this; }
@@ -84,8 +89,6 @@ public:
     RunModel* model_ = nullptr;
     QStringList events;
 };
-
-} // namespace
 
 class TestRunModel : public QObject {
     Q_OBJECT
@@ -302,4 +305,6 @@ private slots:
 };
 
 MERGELAB_TEST_WIDGETS(test_run_model, TestRunModel)
+} // namespace test_run_model
+
 #include "test_run_model.moc"

@@ -17,6 +17,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_runner {
+
 using namespace mergelab;
 using namespace mergelab::ui;
 
@@ -227,4 +229,6 @@ private slots:
 };
 
 MERGELAB_TEST_WIDGETS(test_runner, TestRunner)
+} // namespace test_runner
+
 #include "test_runner.moc"

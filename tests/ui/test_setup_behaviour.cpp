@@ -29,6 +29,8 @@
 #include "support/synthetic.h"
 #include "support/test_main.h"
 
+namespace test_setup_behaviour {
+
 using namespace mergelab;
 using namespace mergelab::ui;
 
@@ -363,4 +365,6 @@ private slots:
 };
 
 MERGELAB_TEST_WIDGETS(test_setup_behaviour, TestSetupBehaviour)
+} // namespace test_setup_behaviour
+
 #include "test_setup_behaviour.moc"

@@ -23,6 +23,8 @@
 #include "support/test_main.h"
 #include "ui_fixture.h"
 
+namespace test_small_screen {
+
 using namespace mergelab;
 using namespace mergelab::ui;
 
@@ -283,5 +285,7 @@ static int run_test_small_screen(int argc, char** argv) {
     return QTest::qExec(&test, argc, argv);
 }
 MERGELAB_REGISTER_TEST_RUNNER(test_small_screen, run_test_small_screen)
+
+} // namespace test_small_screen
 
 #include "test_small_screen.moc"

@@ -20,6 +20,8 @@
 #include "support/test_main.h"
 #include "ui_fixture.h"
 
+namespace test_views {
+
 using namespace mergelab;
 using namespace mergelab::ui;
 
@@ -559,4 +561,6 @@ void TestViews::screenshots() {
 }
 
 MERGELAB_TEST_WIDGETS(test_views, TestViews)
+} // namespace test_views
+
 #include "test_views.moc"
