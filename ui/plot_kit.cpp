@@ -2,6 +2,7 @@
 
 #include <QBoxLayout>
 #include <QFontMetricsF>
+#include <QScreen>
 
 #include <algorithm>
 #include <cmath>
@@ -60,7 +61,13 @@ QCustomPlot* add_plot(QWidget* owner, QBoxLayout* layout, QSize minimum, int str
     on_zoom(plot, [plot, minimum] {
         // Taller text needs taller room, or a chart in a splitter is left
         // with labels over its axes; widths stay, the screen's width is fixed.
-        plot->setMinimumSize(minimum.width(), static_cast<int>(minimum.height() * zoom()));
+        // Yet no chart asks for more than a quarter of its screen: two charts
+        // one above the other, with the window's bars around them, must still
+        // fit a 720-px projector at the presentation zoom.
+        const QScreen* screen = plot->screen();
+        const int most = screen ? screen->availableGeometry().height() / 4 : minimum.height();
+        const int zoomed = static_cast<int>(minimum.height() * zoom());
+        plot->setMinimumSize(minimum.width(), std::max(minimum.height(), std::min(zoomed, most)));
         plot->replot(QCustomPlot::rpQueuedReplot);
     });
     return plot;

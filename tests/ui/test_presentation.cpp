@@ -26,6 +26,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <qcustomplot.h>
@@ -136,6 +137,7 @@ class TestPresentation : public QObject {
 
     QTemporaryDir dir_;
     QString run_;
+    QString lanes_;
 
 private slots:
     void initTestCase() {
@@ -144,6 +146,15 @@ private slots:
         QVERIFY(dir_.isValid());
         run_ = dir_.filePath("run");
         testing::write_small_run(dir_.filePath("data"), run_);
+        // Two lanes over two seeds, with long names: the Accuracy tab then
+        // shows its band switch above the chart.
+        lanes_ = dir_.filePath("lanes");
+        ExperimentConfig c = testing::small_config(2, dir_.filePath("data").toStdString());
+        c.mode = Mode::Lanes;
+        c.lanes = {"avg+fedprox:mu=0.01@ccvr:copy=1", "avg+scaffold@ccvr:copy=1"};
+        c.repeats = 2;
+        c.out_dir = lanes_.toStdString();
+        run_experiment(c, load_fashion_mnist(c.data_dir));
     }
 
     void cleanup() { QSettings().clear(); }
@@ -193,6 +204,52 @@ private slots:
         QCoreApplication::processEvents();
         QVERIFY(!window.isPresenting());
         QCOMPARE(window.geometry(), before);
+    }
+
+    // The Accuracy tab of lanes over seeds in presentation mode: both
+    // charts, the band switch and the status bar on a 1280x720 screen.
+    // Each chart asked for its least height times the zoom, and the loss
+    // chart's axis and the status bar fell below the screen.
+    void lanesOverSeedsFitTheScreen_data() {
+        QTest::addColumn<int>("zoomSteps");
+        QTest::newRow("presentation zoom") << 0;
+        QTest::newRow("zoomed in twice") << 2;
+    }
+    void lanesOverSeedsFitTheScreen() {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openRun(lanes_));
+        window.showTab("accuracy");
+        window.setPresentation(true);
+        QFETCH(int, zoomSteps);
+        for (int i = 0; i < zoomSteps; ++i)
+            window.zoomBy(+1);
+        QCoreApplication::processEvents();
+        QCOMPARE(window.geometry().size(), QSize(1280, 720));
+        QVERIFY2(window.minimumSizeHint().height() <= 720,
+                 qPrintable(QString::number(window.minimumSizeHint().height())));
+        QStatusBar* status = window.statusBar();
+        const int statusTop = status->mapTo(&window, QPoint(0, 0)).y();
+        QVERIFY(status->isVisible());
+        QVERIFY2(statusTop + status->height() <= 720,
+                 qPrintable(QString::number(statusTop + status->height())));
+        auto* tabs = window.findChild<QTabWidget*>();
+        QVERIFY(tabs);
+        int plots = 0;
+        for (QCustomPlot* plot : tabs->currentWidget()->findChildren<QCustomPlot*>()) {
+            if (!plot->isVisible())
+                continue;
+            ++plots;
+            const QRect r(plot->mapTo(&window, QPoint(0, 0)), plot->size());
+            QVERIFY2(r.bottom() < statusTop,
+                     qPrintable(QStringLiteral("a chart ends at %1, the status bar begins at %2")
+                                    .arg(r.bottom())
+                                    .arg(statusTop)));
+        }
+        QCOMPARE(plots, 2); // accuracy and training loss
+        auto* band = window.findChild<QToolButton*>("bandButton");
+        QVERIFY(band && band->isVisible());
     }
 
     // A window that fills the screen with both docks shown: at the
