@@ -30,7 +30,7 @@ public:
 
     QWidget* widget() override { return this; }
     QString name() const override { return QStringLiteral("flow"); }
-    QString title() const override { return tr("&Flow"); }
+    QString title() const override { return tr("Fl&ow"); }
     // Live: the running lane's environments and phases, each phase on
     // screen long enough to read; opened: the selected lane, with a button
     // that replays a round's phases.

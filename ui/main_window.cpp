@@ -18,7 +18,6 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSlider>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -28,6 +27,7 @@
 #include "class_names.h"
 #include "command_line.h"
 #include "experiment_runner.h"
+#include "files_controller.h"
 #include "flow_view.h"
 #include "focus_ring.h"
 #include "help_dialog.h"
@@ -172,7 +172,14 @@ void MainWindow::buildRoundBar() {
 }
 
 void MainWindow::buildActions() {
-    buildFileMenu();
+    files_ = new FilesController({this, model_, runner_,
+                                  [this]() -> RunView* {
+                                      const int tab = tabs_->currentIndex();
+                                      return tab < 0 ? nullptr : views_[static_cast<size_t>(tab)];
+                                  },
+                                  [this] { return runDir_; }},
+                                 menuBar()->addMenu(tr("&File")));
+    connect(files_, &FilesController::openRequested, this, [this](const QString& path) { openRun(path); });
     auto* run = menuBar()->addMenu(tr("&Run"));
     start_ = run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"), this,
                             &MainWindow::startRun);
@@ -203,8 +210,8 @@ void MainWindow::buildActions() {
     bar->addAction(step_);
     bar->addAction(stop_);
     bar->addSeparator();
-    bar->addAction(open_);
-    bar->addAction(save_);
+    bar->addAction(files_->openAction());
+    bar->addAction(files_->saveAction());
 
     connect(setup_, &SetupPanel::validityChanged, this, [this] { updateActions(); });
     // Before the first run Flow draws what Start will do with this setup.
@@ -272,7 +279,23 @@ void MainWindow::connectModel() {
 }
 
 QString MainWindow::runsFolder() {
-    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/runs";
+    return FilesController::runsFolder();
+}
+
+QString MainWindow::dialogFolder() const {
+    return files_->dialogFolder();
+}
+
+QMenu* MainWindow::recentMenu() const {
+    return files_->recentMenu();
+}
+
+QString MainWindow::saveRunTo(const QString& folder) {
+    return files_->saveRunTo(folder);
+}
+
+bool MainWindow::exportView(const QString& path, double scale) {
+    return files_->exportView(path, scale);
 }
 
 QString MainWindow::newRunDirectory() const {
@@ -376,7 +399,7 @@ void MainWindow::updateActions() {
     pause_->setIcon(style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
     step_->setEnabled((!running && setup_->isValid()) || paused);
     stop_->setEnabled(running);
-    save_->setEnabled(!runDir_.isEmpty() && !running && model_->roundCount() > 0);
+    files_->saveAction()->setEnabled(!runDir_.isEmpty() && !running && model_->roundCount() > 0);
     if (nextStep_) {
         nextStep_->setEnabled(guide_->isAtStop());
         replayLesson_->setEnabled(!running && !model_->isLive() && model_->run() && model_->roundCount() > 0);
@@ -484,6 +507,7 @@ void MainWindow::applyPreset(const QString& name) {
 
 void MainWindow::setQuitWhenDone(bool quit, const QString& screenshot_path) {
     quitWhenDone_ = quit;
+    files_->setQuiet(quit);
     screenshotPath_ = screenshot_path;
 }
 
@@ -598,7 +622,6 @@ void MainWindow::restoreSettings() {
             if (action->isCheckable() && !action->objectName().isEmpty())
                 action->setChecked(
                     settings.value("view/" + action->objectName(), action->isChecked()).toBool());
-    rebuildRecentMenu();
 }
 
 void MainWindow::saveSettings() {

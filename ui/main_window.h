@@ -4,10 +4,10 @@
 // wires the runner to the run model; the views draw from the model.
 //
 // Split over four files: main_window.cpp (building, run control),
-// main_window_status.cpp (status bar, progress, pause),
-// main_window_files.cpp (open, save as, export, recent runs) and
-// main_window_lesson.cpp (lesson mode, live and replayed). Presentation
-// mode and the zoom are PresentationController's.
+// main_window_status.cpp (status bar, progress, pause), main_window_open.cpp
+// (an opened run) and main_window_lesson.cpp (lesson mode, live and
+// replayed). The File menu is FilesController's; presentation mode and the
+// zoom are PresentationController's.
 #include <QElapsedTimer>
 #include <QMainWindow>
 
@@ -27,6 +27,7 @@ class QTabWidget;
 namespace mergelab::ui {
 
 class ExperimentRunner;
+class FilesController;
 class LessonGuide;
 struct LessonStep;
 class LogPanel;
@@ -88,7 +89,7 @@ public:
     QString statusText() const; // the status bar's phase text
     QComboBox* laneSelector() const { return lane_; }
     QAction* laneSelectorAction() const { return laneAction_; }
-    QMenu* recentMenu() const { return recent_; }
+    QMenu* recentMenu() const;
     QAction* presentationAction() const;
     RunPtr shownRun() const;
     int shownRound() const;
@@ -120,7 +121,6 @@ private:
     void buildRoundBar();
     void buildStatusBar();
     void buildActions();
-    void buildFileMenu();
     void buildViewMenu();
     void connectRunner();
     void connectModel();
@@ -141,16 +141,9 @@ private:
     void syncScrubber();
     void syncLanes();
     QString lanePrefix() const;
-    void saveRunAs();
-    void openRunDialog();
     void loadTestImages(); // for an opened run, off the GUI thread
     std::shared_ptr<int> testImagesLoad_ = std::make_shared<int>(0);
     bool loadingTestImages_ = false;
-    void exportMetrics(bool json);
-    void exportChart();
-    void rememberFolder(const QString& folder);
-    void addRecentRun(const QString& path);
-    void rebuildRecentMenu();
     void removeEmptyRunFolder();
     void showAbout();
     void finishAutomation(int exit_code);
@@ -183,9 +176,7 @@ private:
     QAction* nextStep_ = nullptr;
     QAction* replayLesson_ = nullptr;
     LessonGuide* guide_ = nullptr;
-    QAction* save_;
-    QAction* open_;
-    QMenu* recent_ = nullptr;
+    FilesController* files_ = nullptr;
     PresentationController* presentation_ = nullptr;
 
     ExperimentConfig running_;

@@ -28,7 +28,7 @@ public:
 
     QWidget* widget() override { return this; }
     QString name() const override { return QStringLiteral("scatter"); }
-    QString title() const override { return tr("Weight &scatter"); }
+    QString title() const override { return tr("Weight sca&tter"); }
     void setRunModel(RunModel* model) override;
     QList<QWidget*> exportParts() override;
 

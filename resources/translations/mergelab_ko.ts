@@ -1566,6 +1566,176 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
 </context>
 <context>
+    <name>mergelab::ui::FilesController</name>
+    <message>
+        <location filename="../../ui/files_controller.cpp" line="+37"/>
+        <source>&amp;Open run…</source>
+        <translation>실행 열기(&amp;O)…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Recent &amp;runs</source>
+        <translation>최근 실행(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Save run as…</source>
+        <translation>다른 이름으로 실행 저장(&amp;S)…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export metrics as &amp;CSV…</source>
+        <translation>지표를 CSV로 내보내기(&amp;C)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export metrics as &amp;JSON…</source>
+        <translation>지표를 JSON으로 내보내기(&amp;J)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Export view (%1)…</source>
+        <translation>보기 내보내기(&amp;E) (%1)…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Quit</source>
+        <translation>끝내기(&amp;Q)</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>(none yet)</source>
+        <translation>(아직 없음)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Open run folder</source>
+        <translation>실행 폴더 열기</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Save run into a new or empty folder</source>
+        <translation>새 폴더나 빈 폴더에 실행 저장</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>New folder:</source>
+        <translation>새 폴더:</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Not saved: %1</source>
+        <translation>저장하지 않음: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+10"/>
+        <location line="+10"/>
+        <source>Save run</source>
+        <translation>실행 저장</translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <source>The run was not saved: %1.</source>
+        <translation>실행을 저장하지 않았습니다: %1.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1, and a run folder holds one run only.
+
+Save the run in a new folder %2 beside it instead?</source>
+        <translation>%1. 실행 폴더에는 실행 하나만 들어갑니다.
+
+대신 그 옆의 새 폴더 %2에 저장할까요?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1, and MergeLab never writes beside other files.
+
+Save the run in a new folder %2 inside it instead?</source>
+        <translation>%1, MergeLab은 다른 파일 옆에 쓰지 않습니다.
+
+대신 그 안의 새 폴더 %2에 실행을 저장할까요?</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The run was not saved: %1</source>
+        <translation>실행을 저장하지 않았습니다: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Run saved in %1</source>
+        <translation>실행을 %1에 저장했습니다</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Nothing to export yet</source>
+        <translation>아직 내보낼 것이 없습니다</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Export metrics as JSON</source>
+        <translation>지표를 JSON으로 내보내기</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Export metrics as CSV</source>
+        <translation>지표를 CSV로 내보내기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+34"/>
+        <source>Export</source>
+        <translation>내보내기</translation>
+    </message>
+    <message>
+        <location line="-34"/>
+        <source>Could not write %1: %2</source>
+        <translation>%1을 쓰지 못했습니다: %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+8"/>
+        <source>Exported %1</source>
+        <translation>%1 내보냄</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>PNG image, 3x the screen size (*.png)</source>
+        <translation>PNG 이미지, 화면의 3배 크기 (*.png)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>PDF document, vector (*.pdf)</source>
+        <translation>PDF 문서, 벡터 (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>SVG image, vector (*.svg)</source>
+        <translation>SVG 이미지, 벡터 (*.svg)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export view</source>
+        <translation>보기 내보내기</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Could not write %1</source>
+        <translation>%1을 쓰지 못했습니다</translation>
+    </message>
+</context>
+<context>
     <name>mergelab::ui::FlowView</name>
     <message>
         <location filename="../../ui/flow_view.cpp" line="+61"/>
@@ -1852,8 +2022,8 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location filename="../../ui/flow_view.h" line="+33"/>
-        <source>&amp;Flow</source>
-        <translation>흐름(&amp;F)</translation>
+        <source>Fl&amp;ow</source>
+        <translation>흐름(&amp;O)</translation>
     </message>
 </context>
 <context>
@@ -2518,7 +2688,7 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+248"/>
+        <location line="+271"/>
         <source> no rounds yet </source>
         <translation> 아직 라운드 없음 </translation>
     </message>
@@ -2540,42 +2710,12 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>전체 실행 진행 (라운드 한도까지)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_files.cpp" line="+44"/>
+        <location filename="../../ui/main_window.cpp" line="-229"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&amp;Open run…</source>
-        <translation>실행 열기(&amp;O)…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Recent &amp;runs</source>
-        <translation>최근 실행(&amp;R)</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>&amp;Save run as…</source>
-        <translation>다른 이름으로 실행 저장(&amp;S)…</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Export metrics as &amp;CSV…</source>
-        <translation>지표를 CSV로 내보내기(&amp;C)…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Export metrics as &amp;JSON…</source>
-        <translation>지표를 JSON으로 내보내기(&amp;J)…</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>&amp;Quit</source>
-        <translation>끝내기(&amp;Q)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.cpp" line="-229"/>
+        <location line="-23"/>
         <source>Lane:</source>
         <translation>레인:</translation>
     </message>
@@ -2585,7 +2725,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>레인 방식: 모든 보기가 보여 주는 레인 (레인마다 방법 하나로 실험 하나)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+20"/>
         <source>&amp;Run</source>
         <translation>실행(&amp;R)</translation>
     </message>
@@ -2645,7 +2785,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>각 환경 K는 다음으로 참여합니다: mergelab-cli env --connect %1 --rank K --token %2</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+67"/>
         <source>starting: %1 split, %2 environments, %3 rounds; saving to %4</source>
         <translation>시작: %1 분할, 환경 %2개, %3라운드; 저장 위치 %4</translation>
     </message>
@@ -2715,7 +2855,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>이전 탭</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>could not save the screenshot to %1</source>
         <translation>화면을 %1에 저장하지 못했습니다</translation>
     </message>
@@ -2725,7 +2865,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>저장된 설정을 무시했습니다: %1</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+29"/>
         <source>Quit MergeLab?</source>
         <translation>MergeLab을 끝낼까요?</translation>
     </message>
@@ -2871,34 +3011,17 @@ The confusion matrix appears once the first merged model is tested.</source>
     </message>
     <message>
         <location line="-106"/>
-        <location filename="../../ui/main_window_files.cpp" line="+79"/>
+        <location filename="../../ui/main_window_open.cpp" line="+57"/>
         <source>MergeLab: %1</source>
         <translation>MergeLab: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window_files.cpp" line="+9"/>
+        <location filename="../../ui/main_window_open.cpp" line="+9"/>
         <source>Cannot open run</source>
         <translation>실행을 열 수 없음</translation>
     </message>
     <message>
-        <location line="+75"/>
-        <location line="+10"/>
-        <location line="+10"/>
-        <source>Save run</source>
-        <translation>실행 저장</translation>
-    </message>
-    <message>
-        <location line="-187"/>
-        <source>&amp;Export view (%1)…</source>
-        <translation>보기 내보내기(&amp;E) (%1)…</translation>
-    </message>
-    <message>
-        <location line="+48"/>
-        <source>(none yet)</source>
-        <translation>(아직 없음)</translation>
-    </message>
-    <message>
-        <location line="+70"/>
+        <location line="+26"/>
         <source>no test images for the samples view: %1</source>
         <translation>표본 보기에 쓸 시험 이미지가 없습니다: %1</translation>
     </message>
@@ -2913,127 +3036,7 @@ The confusion matrix appears once the first merged model is tested.</source>
         <translation>%1에서 테스트 이미지를 읽는 중…</translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>Open run folder</source>
-        <translation>실행 폴더 열기</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>Save run into a new or empty folder</source>
-        <translation>새 폴더나 빈 폴더에 실행 저장</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>New folder:</source>
-        <translation>새 폴더:</translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>Not saved: %1</source>
-        <translation>저장하지 않음: %1</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The run was not saved: %1.</source>
-        <translation>실행을 저장하지 않았습니다: %1.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>%1, and a run folder holds one run only.
-
-Save the run in a new folder %2 beside it instead?</source>
-        <translation>%1. 실행 폴더에는 실행 하나만 들어갑니다.
-
-대신 그 옆의 새 폴더 %2에 저장할까요?</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>%1, and MergeLab never writes beside other files.
-
-Save the run in a new folder %2 inside it instead?</source>
-        <translation>%1, MergeLab은 다른 파일 옆에 쓰지 않습니다.
-
-대신 그 안의 새 폴더 %2에 실행을 저장할까요?</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>The run was not saved: %1</source>
-        <translation>실행을 저장하지 않았습니다: %1</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Run saved in %1</source>
-        <translation>실행을 %1에 저장했습니다</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Nothing to export yet</source>
-        <translation>아직 내보낼 것이 없습니다</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Export metrics as JSON</source>
-        <translation>지표를 JSON으로 내보내기</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Export metrics as CSV</source>
-        <translation>지표를 CSV로 내보내기</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>JSON (*.json)</source>
-        <translation>JSON (*.json)</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>CSV (*.csv)</source>
-        <translation>CSV (*.csv)</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <location line="+34"/>
-        <source>Export</source>
-        <translation>내보내기</translation>
-    </message>
-    <message>
-        <location line="-34"/>
-        <source>Could not write %1: %2</source>
-        <translation>%1을 쓰지 못했습니다: %2</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <location line="+8"/>
-        <source>Exported %1</source>
-        <translation>%1 내보냄</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>PNG image, 3x the screen size (*.png)</source>
-        <translation>PNG 이미지, 화면의 3배 크기 (*.png)</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>PDF document, vector (*.pdf)</source>
-        <translation>PDF 문서, 벡터 (*.pdf)</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>SVG image, vector (*.svg)</source>
-        <translation>SVG 이미지, 벡터 (*.svg)</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Export view</source>
-        <translation>보기 내보내기</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Could not write %1</source>
-        <translation>%1을 쓰지 못했습니다</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.cpp" line="+217"/>
+        <location filename="../../ui/main_window.cpp" line="+218"/>
         <source>About MergeLab</source>
         <translation>MergeLab 정보</translation>
     </message>
@@ -3438,8 +3441,8 @@ this run merges with %1 only</source>
     </message>
     <message>
         <location filename="../../ui/scatter_view.h" line="+31"/>
-        <source>Weight &amp;scatter</source>
-        <translation>가중치 산점도(&amp;S)</translation>
+        <source>Weight sca&amp;tter</source>
+        <translation>가중치 산점도(&amp;T)</translation>
     </message>
 </context>
 <context>

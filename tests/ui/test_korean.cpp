@@ -244,6 +244,15 @@ private slots:
         QCOMPARE(currentLanguage(), QStringLiteral("ko"));
     }
 
+    // The Korean menus and tabs keep their Alt+letters apart too.
+    void menusAndTabsHaveDistinctMnemonics() {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QStringList clashes = testing::mnemonic_clashes(window);
+        QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join('\n')));
+    }
+
     void classNamesAndNumbersAreKorean() {
         for (int c = 0; c < 10; ++c)
             QVERIFY2(english_words(class_name(c), {}).isEmpty(), qPrintable(class_name(c)));

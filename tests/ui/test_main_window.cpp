@@ -22,6 +22,7 @@
 #include "setup_panel.h"
 #include "support/synthetic.h"
 #include "support/test_main.h"
+#include "ui_fixture.h"
 
 namespace test_main_window {
 
@@ -94,6 +95,15 @@ private slots:
         QVERIFY2(!setup->fieldError(shown).isEmpty(),
                  qPrintable("no message beside " + shown + ": " + setup->problem()));
         QVERIFY(window.startAction()->toolTip().contains(setup->problem()));
+    }
+
+    // Each Alt+letter of the menu bar and the view tabs reaches one place.
+    void menusAndTabsHaveDistinctMnemonics() {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QStringList clashes = testing::mnemonic_clashes(window);
+        QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join('\n')));
     }
 
     void oneRoundFillsTheViews() {

@@ -4,11 +4,16 @@
 #include <QByteArray>
 #include <QFile>
 #include <QFont>
+#include <QKeySequence>
+#include <QMainWindow>
+#include <QMap>
+#include <QMenuBar>
 #include <QPaintDevice>
 #include <QPaintEngine>
 #include <QPainter>
 #include <QPolygonF>
 #include <QString>
+#include <QTabBar>
 #include <QTemporaryDir>
 #include <QTransform>
 #include <QWidget>
@@ -173,6 +178,24 @@ inline QString too_wide(const QString& text, const QFont& font, double room) {
                 .arg(fm.horizontalAdvance(line), 0, 'f', 0)
                 .arg(room);
     return {};
+}
+
+// Alt+letter pairs that the menu bar and the view tabs both answer to: Qt
+// gives an ambiguous mnemonic to one of them, and Alt+F opened the Flow tab
+// rather than the File menu. Each clash as "Alt+F: &File, &Flow".
+inline QStringList mnemonic_clashes(QMainWindow& window) {
+    QMap<QString, QStringList> owners;
+    for (QAction* menu : window.menuBar()->actions())
+        if (menu->isVisible())
+            owners[QKeySequence::mnemonic(menu->text()).toString()] << menu->text();
+    for (QTabBar* bar : window.findChildren<QTabBar*>())
+        for (int i = 0; i < bar->count(); ++i)
+            owners[QKeySequence::mnemonic(bar->tabText(i)).toString()] << bar->tabText(i);
+    QStringList clashes;
+    for (auto it = owners.begin(); it != owners.end(); ++it)
+        if (!it.key().isEmpty() && it.value().size() > 1)
+            clashes << it.key() + ": " + it.value().join(", ");
+    return clashes;
 }
 
 } // namespace mergelab::testing
