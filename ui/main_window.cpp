@@ -33,6 +33,7 @@
 #include "help_dialog.h"
 #include "i18n.h"
 #include "lesson.h"
+#include "lesson_controller.h"
 #include "log_panel.h"
 #include "mergelab/error.h"
 #include "mergelab/log.h"
@@ -278,6 +279,40 @@ void MainWindow::connectModel() {
     connect(model_, &RunModel::liveFinished, this, &MainWindow::syncScrubber);
 }
 
+void MainWindow::buildLesson() {
+    QMenu* runMenu = nullptr;
+    for (QAction* a : menuBar()->actions())
+        if (a->menu() && a->menu()->actions().contains(start_))
+            runMenu = a->menu();
+    lesson_ = new LessonController({this, runner_, model_, tabs_, view<FlowView>(),
+                                    [this] { return running_; }, [this] { return lanePrefix(); }},
+                                   runMenu, findChild<QToolBar*>("runBar"), stop_);
+    connect(lesson_, &LessonController::statusText, phaseLabel_, &QLabel::setText);
+    connect(lesson_, &LessonController::holdChanged, this, &MainWindow::syncClock);
+    connect(lesson_, &LessonController::actionsChanged, this, &MainWindow::updateActions);
+    // Back from a step, the status bar says what the run is doing again.
+    connect(lesson_, &LessonController::continued, this, [this] {
+        if (!lastPhaseText_.isEmpty() && runner_->isRunning())
+            phaseLabel_->setText(lastPhaseText_);
+    });
+}
+
+QAction* MainWindow::nextStepAction() const {
+    return lesson_->nextStepAction();
+}
+
+QAction* MainWindow::replayLessonAction() const {
+    return lesson_->replayAction();
+}
+
+LessonGuide* MainWindow::lesson() const {
+    return lesson_->guide();
+}
+
+bool MainWindow::replayLesson() {
+    return lesson_->replay();
+}
+
 QString MainWindow::runsFolder() {
     return FilesController::runsFolder();
 }
@@ -331,13 +366,7 @@ void MainWindow::startRun() {
     setup_->setJoinInfo({});
     runner_->setEnvironmentsMode(setup_->environmentsMode());
     runner_->setLessonMode(setup_->lessonMode());
-    if (setup_->lessonMode()) {
-        guide_->beginLive();
-        if (FlowView* flow = view<FlowView>())
-            tabs_->setCurrentWidget(flow); // where the lesson is told
-    } else {
-        guide_->end();
-    }
+    lesson_->runStarting(setup_->lessonMode());
     runner_->start(running_);
     phaseLabel_->setText(tr("Loading the data…"));
     updateActions();
@@ -400,10 +429,8 @@ void MainWindow::updateActions() {
     step_->setEnabled((!running && setup_->isValid()) || paused);
     stop_->setEnabled(running);
     files_->saveAction()->setEnabled(!runDir_.isEmpty() && !running && model_->roundCount() > 0);
-    if (nextStep_) {
-        nextStep_->setEnabled(guide_->isAtStop());
-        replayLesson_->setEnabled(!running && !model_->isLive() && model_->run() && model_->roundCount() > 0);
-    }
+    if (lesson_)
+        lesson_->updateActions(running);
     if (!setup_->isValid() && !running)
         phaseLabel_->setText(tr("Setup: %1").arg(setup_->problem()));
     else if (!running && phaseLabel_->text().startsWith(tr("Setup:")))

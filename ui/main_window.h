@@ -3,11 +3,11 @@
 // scrubber and lane selector shared by every view, run controls, files. It
 // wires the runner to the run model; the views draw from the model.
 //
-// Split over four files: main_window.cpp (building, run control),
-// main_window_status.cpp (status bar, progress, pause), main_window_open.cpp
-// (an opened run) and main_window_lesson.cpp (lesson mode, live and
-// replayed). The File menu is FilesController's; presentation mode and the
-// zoom are PresentationController's.
+// Split over three files: main_window.cpp (building, run control),
+// main_window_status.cpp (status bar, progress, pause) and
+// main_window_open.cpp (an opened run). The File menu is FilesController's,
+// lesson mode LessonController's, presentation mode and the zoom
+// PresentationController's.
 #include <QElapsedTimer>
 #include <QMainWindow>
 
@@ -28,8 +28,8 @@ namespace mergelab::ui {
 
 class ExperimentRunner;
 class FilesController;
+class LessonController;
 class LessonGuide;
-struct LessonStep;
 class LogPanel;
 class PresentationController;
 class RunModel;
@@ -83,9 +83,9 @@ public:
     QAction* pauseAction() const { return pause_; }
     QAction* stepAction() const { return step_; }
     QAction* stopAction() const { return stop_; }
-    QAction* nextStepAction() const { return nextStep_; }
-    QAction* replayLessonAction() const { return replayLesson_; }
-    LessonGuide* lesson() const { return guide_; }
+    QAction* nextStepAction() const;
+    QAction* replayLessonAction() const;
+    LessonGuide* lesson() const;
     QString statusText() const; // the status bar's phase text
     QComboBox* laneSelector() const { return lane_; }
     QAction* laneSelectorAction() const { return laneAction_; }
@@ -133,8 +133,6 @@ private:
     void onLaneFinished(const RunResult& finished);
     void onFinished();
     void buildLesson();
-    void onStepFinished(const StepFinished& step);
-    void showLessonStep(const LessonStep& step);
     void syncClock(); // stopped while paused or at a lesson stop
     void updateActions();
     void updateTimes(double fraction);
@@ -173,10 +171,8 @@ private:
     QAction* pause_;
     QAction* stop_;
     QAction* step_;
-    QAction* nextStep_ = nullptr;
-    QAction* replayLesson_ = nullptr;
-    LessonGuide* guide_ = nullptr;
     FilesController* files_ = nullptr;
+    LessonController* lesson_ = nullptr;
     PresentationController* presentation_ = nullptr;
 
     ExperimentConfig running_;

@@ -224,4 +224,18 @@ void MainWindow::removeEmptyRunFolder() {
     runDirIsOurs_ = false;
 }
 
+void MainWindow::syncClock() {
+    const bool held = runner_->isPaused() || runner_->isAtLessonStop();
+    if (held && !pausedSince_.isValid()) {
+        pausedSince_.start();
+    } else if (!held && pausedSince_.isValid()) {
+        pausedMs_ += pausedSince_.elapsed();
+        pausedSince_.invalidate();
+    }
+}
+
+QString MainWindow::statusText() const {
+    return phaseLabel_->text();
+}
+
 } // namespace mergelab::ui

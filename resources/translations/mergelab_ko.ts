@@ -2262,6 +2262,39 @@ Save the run in a new folder %2 inside it instead?</source>
     </message>
 </context>
 <context>
+    <name>mergelab::ui::LessonController</name>
+    <message>
+        <location filename="../../ui/lesson_controller.cpp" line="+21"/>
+        <source>&amp;Next step</source>
+        <translation>다음 단계(&amp;N)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Replay as a &amp;lesson</source>
+        <translation>수업으로 다시 보기(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Lesson: go on to the next step of the algorithm (Space or Right arrow)</source>
+        <translation>수업: 알고리즘의 다음 단계로 넘어갑니다 (Space 또는 오른쪽 화살표)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Walk the opened run through every step of every round, with its numbers; Next goes on</source>
+        <translation>열어 둔 실행을 라운드마다 단계별로, 그 실행의 수치와 함께 보여 줍니다. 다음 단계로 넘어갑니다</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>End of the lesson: every round of this run was shown. Replay it from the Run menu.</source>
+        <translation>수업 끝: 이 실행의 모든 라운드를 보여 주었습니다. 실행 메뉴에서 다시 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>Lesson · %1 · Next (Space or →) goes on</source>
+        <translation>수업 · %1 · 다음 단계(Space 또는 →)로 넘어갑니다</translation>
+    </message>
+</context>
+<context>
     <name>mergelab::ui::LessonGuide</name>
     <message>
         <location filename="../../ui/lesson.cpp" line="+49"/>
@@ -2647,7 +2680,7 @@ Save the run in a new folder %2 inside it instead?</source>
 <context>
     <name>mergelab::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+56"/>
+        <location filename="../../ui/main_window.cpp" line="+57"/>
         <source>MergeLab</source>
         <translation>MergeLab</translation>
     </message>
@@ -2688,7 +2721,7 @@ Save the run in a new folder %2 inside it instead?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+271"/>
+        <location line="+297"/>
         <source> no rounds yet </source>
         <translation> 아직 라운드 없음 </translation>
     </message>
@@ -2710,7 +2743,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>전체 실행 진행 (라운드 한도까지)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-229"/>
+        <location filename="../../ui/main_window.cpp" line="-255"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
@@ -2785,12 +2818,12 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>각 환경 K는 다음으로 참여합니다: mergelab-cli env --connect %1 --rank K --token %2</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+101"/>
         <source>starting: %1 split, %2 environments, %3 rounds; saving to %4</source>
         <translation>시작: %1 분할, 환경 %2개, %3라운드; 저장 위치 %4</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+11"/>
         <source>Loading the data…</source>
         <translation>데이터를 불러오는 중…</translation>
     </message>
@@ -2805,7 +2838,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>현재 배치 뒤에 일시 정지 (Ctrl+P)</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+21"/>
         <source> round 1 under way </source>
         <translation> 1라운드 진행 중 </translation>
     </message>
@@ -2970,7 +3003,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>실행 끝: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-274"/>
+        <location filename="../../ui/main_window.cpp" line="-272"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
@@ -2995,7 +3028,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>Setup: %1</source>
         <translation>설정: %1</translation>
     </message>
@@ -3010,7 +3043,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation> %1 / %2 </translation>
     </message>
     <message>
-        <location line="-106"/>
+        <location line="-98"/>
         <location filename="../../ui/main_window_open.cpp" line="+57"/>
         <source>MergeLab: %1</source>
         <translation>MergeLab: %1</translation>
@@ -3036,7 +3069,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>%1에서 테스트 이미지를 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+218"/>
+        <location filename="../../ui/main_window.cpp" line="+210"/>
         <source>About MergeLab</source>
         <translation>MergeLab 정보</translation>
     </message>
@@ -3044,36 +3077,6 @@ Save the run in a new folder %2 inside it instead?</source>
         <location line="+1"/>
         <source>&lt;h3&gt;MergeLab %1&lt;/h3&gt;&lt;p&gt;Watch neural networks trained in separate environments being merged into one. Each environment trains on its own data; only weights travel.&lt;/p&gt;&lt;p&gt;Implements: Yun-Ho Lee, Su-Hang Lee, Hye-Jin Ju, Jong-Lark Lee, Ill-Young Weon, &lt;i&gt;Integration of neural network models trained in different environments&lt;/i&gt; (다른 환경에서 학습된 신경망 모델의 통합), Seoul Hoseo College / Yeungnam Technical College; journal version: Jong-Lark Lee, &lt;i&gt;Unification of Deep Learning Model trained by Parallel Learning in Security environment&lt;/i&gt;, JKSCI 26(12):69, 2021.&lt;/p&gt;&lt;p&gt;Data: Fashion-MNIST. Built with Qt, LibTorch and QCustomPlot.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MergeLab %1&lt;/h3&gt;&lt;p&gt;서로 다른 환경에서 학습한 신경망이 하나로 병합되는 과정을 봅니다. 각 환경은 자기 데이터로만 학습하고, 오가는 것은 가중치뿐입니다.&lt;/p&gt;&lt;p&gt;구현한 논문: 이윤호, 이수항, 주혜진, 이종락, 원일용, &lt;i&gt;다른 환경에서 학습된 신경망 모델의 통합&lt;/i&gt;, 서울호서전문학교 / 영남이공대학; 학술지 판: 이종락, &lt;i&gt;Unification of Deep Learning Model trained by Parallel Learning in Security environment&lt;/i&gt;, JKSCI 26(12):69, 2021.&lt;/p&gt;&lt;p&gt;데이터: Fashion-MNIST. Qt, LibTorch, QCustomPlot으로 만들었습니다.&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window_lesson.cpp" line="+26"/>
-        <source>&amp;Next step</source>
-        <translation>다음 단계(&amp;N)</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Lesson: go on to the next step of the algorithm (Space or Right arrow)</source>
-        <translation>수업: 알고리즘의 다음 단계로 넘어갑니다 (Space 또는 오른쪽 화살표)</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Replay as a &amp;lesson</source>
-        <translation>수업으로 다시 보기(&amp;L)</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Walk the opened run through every step of every round, with its numbers; Next goes on</source>
-        <translation>열어 둔 실행을 라운드마다 단계별로, 그 실행의 수치와 함께 보여 줍니다. 다음 단계로 넘어갑니다</translation>
-    </message>
-    <message>
-        <location line="+36"/>
-        <source>End of the lesson: every round of this run was shown. Replay it from the Run menu.</source>
-        <translation>수업 끝: 이 실행의 모든 라운드를 보여 주었습니다. 실행 메뉴에서 다시 볼 수 있습니다.</translation>
-    </message>
-    <message>
-        <location line="+40"/>
-        <source>Lesson · %1 · Next (Space or →) goes on</source>
-        <translation>수업 · %1 · 다음 단계(Space 또는 →)로 넘어갑니다</translation>
     </message>
 </context>
 <context>
