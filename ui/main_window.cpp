@@ -313,26 +313,6 @@ bool MainWindow::replayLesson() {
     return lesson_->replay();
 }
 
-QString MainWindow::runsFolder() {
-    return FilesController::runsFolder();
-}
-
-QString MainWindow::dialogFolder() const {
-    return files_->dialogFolder();
-}
-
-QMenu* MainWindow::recentMenu() const {
-    return files_->recentMenu();
-}
-
-QString MainWindow::saveRunTo(const QString& folder) {
-    return files_->saveRunTo(folder);
-}
-
-bool MainWindow::exportView(const QString& path, double scale) {
-    return files_->exportView(path, scale);
-}
-
 QString MainWindow::newRunDirectory() const {
     return runsFolder() + "/" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss-zzz");
 }

@@ -1,6 +1,7 @@
-// An opened run: its rounds into the run model, its settings into the
-// setup panel (so Start repeats it), and its test images read off the GUI
-// thread for the samples view.
+// Runs on disk. An opened run: its rounds into the run model, its settings
+// into the setup panel (so Start repeats it), and its test images read off
+// the GUI thread for the samples view. Saving and exporting are
+// FilesController's; the window passes its public calls on.
 #include "class_names.h"
 #include "main_window.h"
 
@@ -92,6 +93,26 @@ void MainWindow::loadTestImages() {
                     "{}", tr("no test images for the samples view: %1").arg(outcome.error).toStdString());
             emit testImagesLoaded();
         });
+}
+
+QString MainWindow::runsFolder() {
+    return FilesController::runsFolder();
+}
+
+QString MainWindow::dialogFolder() const {
+    return files_->dialogFolder();
+}
+
+QMenu* MainWindow::recentMenu() const {
+    return files_->recentMenu();
+}
+
+QString MainWindow::saveRunTo(const QString& folder) {
+    return files_->saveRunTo(folder);
+}
+
+bool MainWindow::exportView(const QString& path, double scale) {
+    return files_->exportView(path, scale);
 }
 
 } // namespace mergelab::ui
