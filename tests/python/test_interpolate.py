@@ -120,7 +120,7 @@ def main():
     p.add_argument("--cli", required=True)
     p.add_argument("--real", help="check on the real Fashion-MNIST directory rather than synthetic data")
     args = p.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)  # the test shares the cores (CMakeLists.txt)
     with tempfile.TemporaryDirectory() as tmp:
         a, b = os.path.join(tmp, "a.pt"), os.path.join(tmp, "b.pt")
         # The synthetic check, or the real one: the real variant need not
