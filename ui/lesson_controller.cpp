@@ -15,7 +15,7 @@
 namespace mergelab::ui {
 
 LessonController::LessonController(const Window& window, QMenu* runMenu, QToolBar* runBar, QAction* after)
-    : QObject(window.owner)
+    : QObject(window.window)
     , w_(window)
     , guide_(new LessonGuide(this))
     , nextStep_(new QAction(qApp->style()->standardIcon(QStyle::SP_MediaSkipForward), tr("&Next step"), this))
@@ -33,9 +33,7 @@ LessonController::LessonController(const Window& window, QMenu* runMenu, QToolBa
     runMenu->addAction(nextStep_); // after Stop
     runMenu->addSeparator();
     runMenu->addAction(replay_);
-    // Shortcuts live even with the menu bar hidden.
-    if (auto* widget = qobject_cast<QWidget*>(w_.owner))
-        widget->addAction(nextStep_);
+    w_.window->addAction(nextStep_); // shortcuts live even with the menu bar hidden
     const QList<QAction*> actions = runBar->actions();
     const int at = static_cast<int>(actions.indexOf(after));
     runBar->insertAction(at >= 0 && at + 1 < actions.size() ? actions[at + 1] : nullptr, nextStep_);

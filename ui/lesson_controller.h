@@ -14,6 +14,7 @@
 class QAction;
 class QMenu;
 class QTabWidget;
+class QWidget;
 class QToolBar;
 
 namespace mergelab::ui {
@@ -29,7 +30,7 @@ class LessonController : public QObject {
 public:
     // What the controller reads from the window it serves.
     struct Window {
-        QObject* owner = nullptr; // the window: the actions' shortcuts live there
+        QWidget* window = nullptr; // the actions' shortcuts live there
         ExperimentRunner* runner = nullptr;
         RunModel* model = nullptr;
         QTabWidget* tabs = nullptr;

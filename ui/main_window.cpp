@@ -62,7 +62,6 @@ MainWindow::MainWindow(const std::vector<ViewFactory>& views, QWidget* parent)
     buildRoundBar();
     buildStatusBar();
     buildActions();
-    buildLesson();
     connectRunner();
     connectModel();
     restoreSettings();
@@ -213,6 +212,7 @@ void MainWindow::buildActions() {
     bar->addSeparator();
     bar->addAction(files_->openAction());
     bar->addAction(files_->saveAction());
+    buildLesson(run, bar);
 
     connect(setup_, &SetupPanel::validityChanged, this, [this] { updateActions(); });
     // Before the first run Flow draws what Start will do with this setup.
@@ -279,14 +279,10 @@ void MainWindow::connectModel() {
     connect(model_, &RunModel::liveFinished, this, &MainWindow::syncScrubber);
 }
 
-void MainWindow::buildLesson() {
-    QMenu* runMenu = nullptr;
-    for (QAction* a : menuBar()->actions())
-        if (a->menu() && a->menu()->actions().contains(start_))
-            runMenu = a->menu();
+void MainWindow::buildLesson(QMenu* runMenu, QToolBar* runBar) {
     lesson_ = new LessonController({this, runner_, model_, tabs_, view<FlowView>(),
                                     [this] { return running_; }, [this] { return lanePrefix(); }},
-                                   runMenu, findChild<QToolBar*>("runBar"), stop_);
+                                   runMenu, runBar, stop_);
     connect(lesson_, &LessonController::statusText, phaseLabel_, &QLabel::setText);
     connect(lesson_, &LessonController::holdChanged, this, &MainWindow::syncClock);
     connect(lesson_, &LessonController::actionsChanged, this, &MainWindow::updateActions);
@@ -409,8 +405,7 @@ void MainWindow::updateActions() {
     step_->setEnabled((!running && setup_->isValid()) || paused);
     stop_->setEnabled(running);
     files_->saveAction()->setEnabled(!runDir_.isEmpty() && !running && model_->roundCount() > 0);
-    if (lesson_)
-        lesson_->updateActions(running);
+    lesson_->updateActions(running);
     if (!setup_->isValid() && !running)
         phaseLabel_->setText(tr("Setup: %1").arg(setup_->problem()));
     else if (!running && phaseLabel_->text().startsWith(tr("Setup:")))

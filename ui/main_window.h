@@ -23,6 +23,7 @@ class QMenu;
 class QProgressBar;
 class QSlider;
 class QTabWidget;
+class QToolBar;
 
 namespace mergelab::ui {
 
@@ -132,8 +133,8 @@ private:
     void onPausedChanged(bool paused);
     void onLaneFinished(const RunResult& finished);
     void onFinished();
-    void buildLesson();
-    void syncClock(); // stopped while paused or at a lesson stop
+    void buildLesson(QMenu* runMenu, QToolBar* runBar); // Next step after Stop
+    void syncClock();                                   // stopped while paused or at a lesson stop
     void updateActions();
     void updateTimes(double fraction);
     void syncScrubber();

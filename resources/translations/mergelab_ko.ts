@@ -2284,7 +2284,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>열어 둔 실행을 라운드마다 단계별로, 그 실행의 수치와 함께 보여 줍니다. 다음 단계로 넘어갑니다</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+30"/>
         <source>End of the lesson: every round of this run was shown. Replay it from the Run menu.</source>
         <translation>수업 끝: 이 실행의 모든 라운드를 보여 주었습니다. 실행 메뉴에서 다시 볼 수 있습니다.</translation>
     </message>
@@ -2685,7 +2685,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>MergeLab</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+52"/>
         <source>What this tab shows (opens its paragraph of How merging works)</source>
         <translation>이 탭이 보여 주는 것 (병합은 이렇게 작동합니다에서 이 탭의 설명을 엽니다)</translation>
     </message>
@@ -2721,7 +2721,7 @@ Save the run in a new folder %2 inside it instead?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+297"/>
+        <location line="+273"/>
         <source> no rounds yet </source>
         <translation> 아직 라운드 없음 </translation>
     </message>
@@ -2743,7 +2743,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>전체 실행 진행 (라운드 한도까지)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-255"/>
+        <location filename="../../ui/main_window.cpp" line="-231"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
@@ -2813,12 +2813,12 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+54"/>
         <source>Each environment K joins with: mergelab-cli env --connect %1 --rank K --token %2</source>
         <translation>각 환경 K는 다음으로 참여합니다: mergelab-cli env --connect %1 --rank K --token %2</translation>
     </message>
     <message>
-        <location line="+101"/>
+        <location line="+77"/>
         <source>starting: %1 split, %2 environments, %3 rounds; saving to %4</source>
         <translation>시작: %1 분할, 환경 %2개, %3라운드; 저장 위치 %4</translation>
     </message>
@@ -2838,7 +2838,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>현재 배치 뒤에 일시 정지 (Ctrl+P)</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+20"/>
         <source> round 1 under way </source>
         <translation> 1라운드 진행 중 </translation>
     </message>
@@ -3003,7 +3003,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>실행 끝: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="-272"/>
+        <location filename="../../ui/main_window.cpp" line="-271"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치 뒤에 멈춥니다…</translation>
     </message>
@@ -3028,7 +3028,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>Setup: %1</source>
         <translation>설정: %1</translation>
     </message>
@@ -3043,8 +3043,8 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation> %1 / %2 </translation>
     </message>
     <message>
-        <location line="-98"/>
-        <location filename="../../ui/main_window_open.cpp" line="+57"/>
+        <location line="-97"/>
+        <location filename="../../ui/main_window_open.cpp" line="+58"/>
         <source>MergeLab: %1</source>
         <translation>MergeLab: %1</translation>
     </message>
@@ -3069,7 +3069,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>%1에서 테스트 이미지를 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.cpp" line="+210"/>
+        <location filename="../../ui/main_window.cpp" line="+209"/>
         <source>About MergeLab</source>
         <translation>MergeLab 정보</translation>
     </message>

@@ -18,32 +18,25 @@ bool register_test(const char* name, TestRunner run);
 #define MERGELAB_REGISTER_TEST_RUNNER(name, runner)                                                          \
     static const bool mergelab_registered_##name = mergelab::testing::register_test(#name, runner);
 
-// The class under a QCoreApplication, as QTEST_GUILESS_MAIN.
-#define MERGELAB_TEST_GUILESS(name, TestClass)                                                               \
+// The runner of `name`: the statements given after TestClass run first
+// (they make the application object, if any), then Qt Test runs TestClass.
+#define MERGELAB_TEST_RUNNER_WITH(name, TestClass, ...)                                                      \
     static int mergelab_run_##name(int argc, char** argv) {                                                  \
-        QCoreApplication app(argc, argv);                                                                    \
+        __VA_ARGS__                                                                                          \
         TestClass test;                                                                                      \
         QTEST_SET_MAIN_SOURCE_PATH                                                                           \
         return QTest::qExec(&test, argc, argv);                                                              \
     }                                                                                                        \
     MERGELAB_REGISTER_TEST_RUNNER(name, mergelab_run_##name)
 
+// The class under a QCoreApplication, as QTEST_GUILESS_MAIN.
+#define MERGELAB_TEST_GUILESS(name, TestClass)                                                               \
+    MERGELAB_TEST_RUNNER_WITH(name, TestClass, QCoreApplication app(argc, argv);)
+
 // The class with no application object, as QTEST_APPLESS_MAIN.
-#define MERGELAB_TEST_APPLESS(name, TestClass)                                                               \
-    static int mergelab_run_##name(int argc, char** argv) {                                                  \
-        TestClass test;                                                                                      \
-        QTEST_SET_MAIN_SOURCE_PATH                                                                           \
-        return QTest::qExec(&test, argc, argv);                                                              \
-    }                                                                                                        \
-    MERGELAB_REGISTER_TEST_RUNNER(name, mergelab_run_##name)
+#define MERGELAB_TEST_APPLESS(name, TestClass) MERGELAB_TEST_RUNNER_WITH(name, TestClass, )
 
 // The class under a QApplication, as QTEST_MAIN does for widgets.
 #define MERGELAB_TEST_WIDGETS(name, TestClass)                                                               \
-    static int mergelab_run_##name(int argc, char** argv) {                                                  \
-        QApplication app(argc, argv);                                                                        \
-        app.setAttribute(Qt::AA_Use96Dpi, true);                                                             \
-        TestClass test;                                                                                      \
-        QTEST_SET_MAIN_SOURCE_PATH                                                                           \
-        return QTest::qExec(&test, argc, argv);                                                              \
-    }                                                                                                        \
-    MERGELAB_REGISTER_TEST_RUNNER(name, mergelab_run_##name)
+    MERGELAB_TEST_RUNNER_WITH(name, TestClass, QApplication app(argc, argv);                                 \
+                              app.setAttribute(Qt::AA_Use96Dpi, true);)

@@ -15,6 +15,7 @@
 #include <QString>
 #include <QTabBar>
 #include <QTemporaryDir>
+#include <QTest>
 #include <QTransform>
 #include <QWidget>
 
@@ -196,6 +197,15 @@ inline QStringList mnemonic_clashes(QMainWindow& window) {
         if (!it.key().isEmpty() && it.value().size() > 1)
             clashes << it.key() + ": " + it.value().join(", ");
     return clashes;
+}
+
+// The clashes of a new Window (MainWindow) as it first shows.
+template <class Window> QStringList mnemonic_clashes_of_new() {
+    Window window;
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        return {"the window never showed"};
+    return mnemonic_clashes(window);
 }
 
 } // namespace mergelab::testing
