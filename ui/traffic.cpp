@@ -69,13 +69,22 @@ QStringList upload_texts(const EnvRoundMetrics& env) {
 }
 
 QStringList download_texts(const EnvRoundMetrics& env) {
-    if (env.received_weight_bytes <= 0)
+    if (env.received_weight_bytes + env.received_statistics_bytes <= 0)
         return {};
     const QString size = format_bytes(double(env.received_weight_bytes));
-    return {QCoreApplication::translate("mergelab::ui::Traffic", "↓ %1 merged model").arg(size),
-            QStringLiteral("↓ %1\n").arg(size) +
-                QCoreApplication::translate("mergelab::ui::Traffic", "merged model"),
-            QStringLiteral("↓ %1").arg(size)};
+    QString line = QCoreApplication::translate("mergelab::ui::Traffic", "↓ %1 merged model").arg(size);
+    QString stacked = QStringLiteral("↓ %1\n").arg(size) +
+                      QCoreApplication::translate("mergelab::ui::Traffic", "merged model");
+    // The Gaussians of the classes it lacks (vimages), in the first round.
+    if (env.received_statistics_bytes > 0) {
+        const QString statistics = format_bytes(double(env.received_statistics_bytes));
+        line += QLatin1Char('\n') +
+                QCoreApplication::translate("mergelab::ui::Traffic", "+ %1 statistics").arg(statistics);
+        stacked += QStringLiteral("\n+ %1\n").arg(statistics) +
+                   QCoreApplication::translate("mergelab::ui::Traffic", "statistics");
+    }
+    const QString total = format_bytes(double(env.received_weight_bytes + env.received_statistics_bytes));
+    return {line, stacked, QStringLiteral("↓ %1").arg(total)};
 }
 
 } // namespace mergelab::ui

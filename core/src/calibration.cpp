@@ -36,21 +36,30 @@ FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSe
     for (int64_t first = 0; first < n; first += kStatBatch)
         parts.push_back(net->features(to_input(images.narrow(0, first, std::min(kStatBatch, n - first))))
                             .to(torch::kFloat64));
-    FeatureStatistics out;
     const NamedTensor* fc2 = find_tensor(weights, "fc2.weight");
-    out.dim = fc2->shape.at(1);
-    out.classes.resize(size_t(fc2->shape.at(0)));
-    if (parts.empty())
+    if (parts.empty()) {
+        FeatureStatistics out;
+        out.dim = fc2->shape.at(1);
+        out.classes.resize(size_t(fc2->shape.at(0)));
         return out;
-    const auto features = torch::cat(parts);
+    }
+    return class_moments(torch::cat(parts), labels, fc2->shape.at(0));
+}
+
+FeatureStatistics class_moments(const torch::Tensor& rows, const torch::Tensor& labels, int64_t classes) {
+    FeatureStatistics out;
+    out.dim = rows.size(1);
+    out.classes.resize(size_t(classes));
     const auto label_of = labels.to(torch::kInt64);
     for (size_t c = 0; c < out.classes.size(); ++c) {
-        const auto rows = (label_of == int64_t(c)).nonzero().flatten();
+        const auto picked = (label_of == int64_t(c)).nonzero().flatten();
         ClassFeatures& cls = out.classes[c];
-        cls.count = rows.numel();
+        cls.count = picked.numel();
         if (cls.count == 0)
             continue;
-        const auto z = features.index_select(0, rows);
+        // One class at a time in float64: all images of an environment at
+        // once would be hundreds of megabytes.
+        const auto z = rows.index_select(0, picked).to(torch::kFloat64);
         const auto mean = z.mean(0);
         // Two passes (mean, then centred products) rather than sum z z^T -
         // N mu mu^T, which cancels badly when the mean is large.
@@ -62,6 +71,12 @@ FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSe
         cls.covariance.assign(s.data_ptr<double>(), s.data_ptr<double>() + s.numel());
     }
     return out;
+}
+
+FeatureStatistics image_statistics(const Dataset& data, int classes) {
+    keep_freed_memory();
+    const auto images = images_view(data);
+    return class_moments(to_input(images).reshape({data.size(), -1}), labels_tensor(data), classes);
 }
 
 FeatureStatistics pool_feature_statistics(const std::vector<const FeatureStatistics*>& environments) {
@@ -119,8 +134,6 @@ FeatureStatistics pool_feature_statistics(const std::vector<const FeatureStatist
     return out;
 }
 
-namespace {
-
 // Lower-triangular L with L L^T = A for a positive semi-definite A: a pivot
 // that is zero up to rounding gets a zero column, which is exact when that
 // direction has no variance (a unit that is 0 on every image of the class).
@@ -147,6 +160,8 @@ std::vector<double> semidefinite_cholesky(const std::vector<double>& a, int64_t 
     }
     return l;
 }
+
+namespace {
 
 // Standard normals by Box-Muller from the raw 64-bit stream: the library's
 // normal_distribution may differ between standard libraries.

@@ -174,7 +174,8 @@ const MethodMetrics* RoundResult::method(const std::string& name) const {
 int64_t RoundResult::traffic() const {
     int64_t total = 0;
     for (const EnvRoundMetrics& e : envs)
-        total += e.sent_weight_bytes + e.sent_statistics_bytes + e.received_weight_bytes;
+        total += e.sent_weight_bytes + e.sent_statistics_bytes + e.received_weight_bytes +
+                 e.received_statistics_bytes;
     return total;
 }
 
@@ -328,6 +329,22 @@ public:
     }
 
     std::vector<std::vector<double>> finish_validation() override { return std::move(accuracies_); }
+
+    std::vector<std::optional<FeatureStatistics>> describe_images(const std::vector<int>& envs) override {
+        std::vector<std::optional<FeatureStatistics>> out(envs.size());
+        std::vector<int64_t> cost;
+        for (int k : envs)
+            cost.push_back(sides_[size_t(k)]->training_size());
+        run_parallel(
+            threads_, cost, [&](size_t i) { out[i] = sides_[size_t(envs[i])]->describe_images(); }, abort_);
+        return out;
+    }
+
+    void share_class_images(const std::vector<int>& envs,
+                            const std::vector<FeatureStatistics>& missing) override {
+        for (size_t i = 0; i < envs.size(); ++i)
+            sides_[size_t(envs[i])]->take_class_images(missing[i]);
+    }
 
     std::vector<std::optional<FeatureStatistics>> describe(int, const WeightSet& model,
                                                            const std::vector<int>& envs) override {

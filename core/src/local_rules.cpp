@@ -4,7 +4,10 @@
 // FedRS keeps an environment from pushing down the classes it never sees.
 #include <map>
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include "mergelab/error.h"
+#include "stat_net.h"
 #include "trainer.h"
 
 namespace mergelab {
@@ -41,7 +44,9 @@ class FedProx : public LocalRuleState {
 public:
     explicit FedProx(double mu)
         : mu_(mu) {}
-    void begin_round(const WeightSet& start, const WeightSet&) override { start_ = to_tensors(start); }
+    void begin_round(const WeightSet& start, const WeightSet&, uint64_t) override {
+        start_ = to_tensors(start);
+    }
     void adjust_gradients(ClassifierImpl& net) override {
         torch::NoGradGuard no_grad;
         for (auto& p : net.named_parameters())
@@ -63,7 +68,7 @@ public:
     explicit ScaffoldEnvironment(double lr)
         : lr_(lr) {}
 
-    void begin_round(const WeightSet& start, const WeightSet& shared) override {
+    void begin_round(const WeightSet& start, const WeightSet& shared, uint64_t) override {
         start_ = to_tensors(start);
         server_ = shared.empty() ? zeros_like(start_) : to_tensors(shared);
         if (own_.empty())
@@ -143,6 +148,76 @@ private:
     torch::Tensor scale_; // read-only once made
 };
 
+// Virtual images: every step adds weight x the cross-entropy of images
+// drawn from the Gaussians of the classes this environment lacks, so its
+// model keeps answering for them. The factors are made once, when the
+// Gaussians arrive; the draws are seeded per environment and round.
+class VirtualImages : public LocalRuleState {
+public:
+    VirtualImages(double weight, int per_step)
+        : weight_(weight)
+        , per_step_(per_step) {}
+
+    bool needs_class_images() const override { return true; }
+
+    void take_class_images(const FeatureStatistics& missing, const std::vector<int64_t>& shape) override {
+        const int64_t d = missing.dim;
+        classes_.clear(), means_.clear(), factors_.clear();
+        for (size_t c = 0; c < missing.classes.size(); ++c) {
+            const ClassFeatures& cls = missing.classes[c];
+            if (cls.count == 0)
+                continue;
+            classes_.push_back(int64_t(c));
+            means_.push_back(torch::tensor(cls.mean, torch::kFloat64).to(torch::kFloat32));
+            // The draw is mean + L eps; L^T is kept so a batch is eps L^T.
+            factors_.push_back(torch::tensor(semidefinite_cholesky(cls.covariance, d), torch::kFloat64)
+                                   .reshape({d, d})
+                                   .t()
+                                   .to(torch::kFloat32)
+                                   .contiguous());
+        }
+        shape_ = shape;
+    }
+
+    void begin_round(const WeightSet&, const WeightSet&, uint64_t seed) override {
+        generator_ = at::make_generator<at::CPUGeneratorImpl>(seed);
+    }
+
+    void adjust_gradients(ClassifierImpl& net) override {
+        if (classes_.empty() || weight_ == 0)
+            return;
+        const int64_t n = per_step_, d = factors_.front().size(0);
+        torch::Tensor which, images;
+        {
+            torch::NoGradGuard drawing;
+            which = torch::randint(int64_t(classes_.size()), {n}, generator_, torch::kInt64);
+            const auto eps = torch::randn({n, d}, generator_, torch::kFloat32);
+            images = torch::empty({n, d}, torch::kFloat32);
+            for (size_t i = 0; i < classes_.size(); ++i) {
+                const auto rows = (which == int64_t(i)).nonzero().flatten();
+                if (rows.numel() > 0)
+                    images.index_copy_(0, rows, eps.index_select(0, rows).mm(factors_[i]) + means_[i]);
+            }
+            // Pixels live in [0, 1]; the Gaussian's tails do not.
+            images.clamp_(0, 1);
+        }
+        std::vector<int64_t> batch_shape{n};
+        batch_shape.insert(batch_shape.end(), shape_.begin(), shape_.end());
+        const auto labels = torch::tensor(classes_, torch::kInt64).index_select(0, which);
+        // Its gradient adds to the real batch's, which backward left in .grad.
+        (torch::nn::functional::cross_entropy(net.forward(images.reshape(batch_shape)), labels) * weight_)
+            .backward();
+    }
+
+private:
+    double weight_;
+    int64_t per_step_;
+    std::vector<int64_t> classes_;
+    std::vector<torch::Tensor> means_, factors_; // read-only once made
+    std::vector<int64_t> shape_;
+    at::Generator generator_ = at::make_generator<at::CPUGeneratorImpl>(0);
+};
+
 const LocalRule& rule_entry(const Choice& rule) {
     const LocalRule* entry = find_local_rule(rule.name);
     if (!entry)
@@ -161,7 +236,14 @@ std::unique_ptr<LocalRuleState> make_local_rule(const Choice& rule, double lr,
         return std::make_unique<FedRS>(param_value(entry, rule.params, "alpha"), classes, class_count);
     if (rule.name == "scaffold")
         return std::make_unique<ScaffoldEnvironment>(lr);
+    if (rule.name == "vimages")
+        return std::make_unique<VirtualImages>(param_value(entry, rule.params, "weight"),
+                                               int(param_value(entry, rule.params, "per_step")));
     return nullptr; // plain: nothing to adjust
+}
+
+bool rule_needs_class_images(const Choice& rule) {
+    return rule_entry(rule).name == "vimages";
 }
 
 std::unique_ptr<RuleServer> make_rule_server(const Choice& rule, const WeightSet& like) {

@@ -16,6 +16,9 @@ uint64_t order_seed(uint64_t seed, int round, int env, int epoch) {
 uint64_t dropout_seed(uint64_t seed, int round, int env) {
     return derive_seed(seed, 2000000 + uint64_t(round) * 100 + uint64_t(env + 1));
 }
+uint64_t virtual_images_seed(uint64_t seed, int round, int env) {
+    return derive_seed(seed, 5000000 + uint64_t(round) * 100 + uint64_t(env + 1));
+}
 uint64_t init_seed(uint64_t seed, int env) {
     return derive_seed(seed, 3000000 + uint64_t(env + 1));
 }
@@ -100,7 +103,7 @@ LocalReport EnvironmentSide::train(int round, const WeightSet& rule_shared, bool
                                    const std::atomic<bool>* abort) {
     LocalReport report;
     if (rule_)
-        rule_->begin_round(weights_of(trainer_.net()), rule_shared);
+        rule_->begin_round(weights_of(trainer_.net()), rule_shared, virtual_images_seed(c_.seed, round, k_));
     trainer_.reset_steps();
     const LocalData data{&train_, &data_.train, val_images_, val_labels_, cursor_.get()};
     report.metrics = train_locally(trainer_, c_, data, lane, round, k_, observer, control, abort);
@@ -130,6 +133,32 @@ FeatureStatistics EnvironmentSide::describe(const WeightSet& model) {
         train_labels_ = train_.labels.index_select(0, idx);
     }
     return penultimate_statistics(c_.model, model, train_images_, train_labels_);
+}
+
+bool EnvironmentSide::needs_class_images() const {
+    return rule_ && rule_->needs_class_images();
+}
+
+FeatureStatistics EnvironmentSide::describe_images() const {
+    const auto idx = index_tensor(data_.train);
+    const auto images = train_.images.index_select(0, idx);
+    return class_moments(to_input(images).reshape({images.size(0), -1}), train_.labels.index_select(0, idx),
+                         c_.classes);
+}
+
+void EnvironmentSide::take_class_images(const FeatureStatistics& missing) {
+    const auto sizes = train_.images.sizes();
+    const std::vector<int64_t> shape(sizes.begin() + 1, sizes.end());
+    int64_t pixels = 1;
+    for (int64_t s : shape)
+        pixels *= s;
+    if (missing.dim != pixels || missing.classes.size() != size_t(c_.classes))
+        throw Error("the class images' statistics have " + std::to_string(missing.dim) +
+                    " values per image and " + std::to_string(missing.classes.size()) +
+                    " classes; this run's images have " + std::to_string(pixels) + " and " +
+                    std::to_string(c_.classes));
+    if (rule_)
+        rule_->take_class_images(missing, shape);
 }
 
 double EnvironmentSide::validate(ClassifierImpl& net) const {

@@ -17,6 +17,7 @@ namespace mergelab {
 uint64_t order_seed(uint64_t seed, int round, int env, int epoch);
 uint64_t dropout_seed(uint64_t seed, int round, int env);
 uint64_t init_seed(uint64_t seed, int env);
+uint64_t virtual_images_seed(uint64_t seed, int round, int env);
 
 // The model the run starts from: --init-from, else the seeded shared
 // initialisation. Throws Error for a bad file.
@@ -73,6 +74,16 @@ public:
     // Per class, the moments of `model`'s penultimate features on this
     // environment's training data (the merged model's, for a calibration).
     FeatureStatistics describe(const WeightSet& model);
+    // Whether its rule wants the Gaussians of the classes it lacks (vimages).
+    bool needs_class_images() const;
+    // Per class, the moments of its own training images (image_statistics).
+    FeatureStatistics describe_images() const;
+    // The pooled moments of the classes it lacks (the others count 0), for
+    // its rule. Throws Error when they do not fit this run's images.
+    void take_class_images(const FeatureStatistics& missing);
+    // The images of the whole training set it took its part from: the most
+    // a pooled class can count.
+    int64_t all_training_images() const { return train_.images.size(0); }
     // A model's accuracy on this environment's validation data.
     double validate(ClassifierImpl& net) const;
     double validate(const WeightSet& model) const;

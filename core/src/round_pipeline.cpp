@@ -182,7 +182,10 @@ private:
                 plans_[method] = calibration_plan(s.calibration);
         }
         const Strategy primary = parse_strategy(c_.method);
-        rule_ = make_rule_server(primary.rule_given ? primary.rule : parse_rule_choice(c_.rule), shared);
+        const Choice rule = primary.rule_given ? primary.rule : parse_rule_choice(c_.rule);
+        rule_ = make_rule_server(rule, shared);
+        if (rule_needs_class_images(rule))
+            share_class_images();
         RunStarted started{result_.lane, result_.envs, 0};
         int64_t all = 0;
         for (const auto& e : result_.envs) {
@@ -265,10 +268,15 @@ private:
                 r.envs[k].sent_statistics_bytes = remote::payload_bytes(*reports[k]->statistics);
                 features.push_back(std::move(*reports[k]->statistics));
             }
+            if (size_t(k) < pending_sent_statistics_.size()) {
+                r.envs[k].sent_statistics_bytes += pending_sent_statistics_[size_t(k)];
+                r.envs[k].received_statistics_bytes += pending_received_statistics_[size_t(k)];
+            }
             locals.push_back(std::move(reports[k]->weights));
             sizes.push_back(env_sizes_[k]);
             r.merged_envs.push_back(k);
         }
+        pending_sent_statistics_.clear(), pending_received_statistics_.clear();
         r.training_seconds = seconds_since(start);
         step_done(r, Phase::Training);
 
@@ -400,6 +408,37 @@ private:
 
     // CCVR after the merge: the environments' feature statistics pooled,
     // virtual features drawn (seeded by the run's seed and the round) and
+    // Once per lane (and again when a saved run continues): every
+    // environment's class moments of its images up, the pooled Gaussians of
+    // the classes it lacks down. Their bytes count in the first round run.
+    void share_class_images() {
+        std::vector<int> all;
+        for (int k = 0; k < envs(); ++k)
+            all.push_back(k);
+        auto described = envs_->describe_images(all);
+        std::vector<const FeatureStatistics*> from;
+        std::vector<int> in;
+        for (size_t i = 0; i < described.size(); ++i)
+            if (described[i])
+                from.push_back(&*described[i]), in.push_back(all[i]);
+        if (from.empty())
+            throw EnvironmentLost{-1, "no environment described its images"};
+        const FeatureStatistics pooled = pool_feature_statistics(from);
+        std::vector<FeatureStatistics> missing;
+        pending_sent_statistics_.assign(size_t(envs()), 0);
+        pending_received_statistics_.assign(size_t(envs()), 0);
+        for (size_t i = 0; i < from.size(); ++i) {
+            FeatureStatistics lacks = pooled;
+            for (size_t c = 0; c < lacks.classes.size(); ++c)
+                if (from[i]->classes[c].count > 0)
+                    lacks.classes[c] = ClassFeatures{};
+            pending_sent_statistics_[size_t(in[i])] = remote::payload_bytes(*from[i]);
+            pending_received_statistics_[size_t(in[i])] = remote::payload_bytes(lacks);
+            missing.push_back(std::move(lacks));
+        }
+        envs_->share_class_images(in, missing);
+    }
+
     // fc2 retrained, for each calibrated method whose plan runs this round.
     // The statistics are of the merged model, whose fc1 the retrained fc2
     // will read (each environment `in` measures them on its own data), or
@@ -517,6 +556,9 @@ private:
     std::map<std::string, std::unique_ptr<Merger>> mergers_; // one per evaluated method, for the whole run
     std::map<std::string, CalibrationPlan> plans_;           // the calibrated methods' steps
     std::unique_ptr<RuleServer> rule_;                       // nullptr: the rule shares nothing
+    // The class images' statistics each environment sent and got before
+    // the first round this run trains (vimages); empty otherwise.
+    std::vector<int64_t> pending_sent_statistics_, pending_received_statistics_;
     WeightSet base_; // what every environment started the current round from
     std::vector<WeightSet> locals_;
     std::map<std::string, WeightSet> merged_;

@@ -66,6 +66,15 @@ public:
     virtual std::vector<std::optional<FeatureStatistics>> describe(int round, const WeightSet& model,
                                                                    const std::vector<int>& envs) = 0;
 
+    // Environments `envs` each measure the per-class moments of their own
+    // training images (image_statistics); out[i] is envs[i]'s, empty for one
+    // lost when the run may go on without it.
+    virtual std::vector<std::optional<FeatureStatistics>> describe_images(const std::vector<int>& envs) = 0;
+    // Environment envs[i] gets missing[i], the pooled moments of the
+    // classes it lacks, for its rule (vimages), before it trains.
+    virtual void share_class_images(const std::vector<int>& envs,
+                                    const std::vector<FeatureStatistics>& missing) = 0;
+
     // Every environment goes on from `model`.
     virtual void copy_back(int round, const WeightSet& model) = 0;
 

@@ -87,7 +87,8 @@ Json round_json(const RoundResult& r) {
                             {"class_acc", insight_json::class_acc(e.test_confusion)},
                             {"bytes", Json{{"sent_weights", e.sent_weight_bytes},
                                            {"sent_statistics", e.sent_statistics_bytes},
-                                           {"received_weights", e.received_weight_bytes}}}});
+                                           {"received_weights", e.received_weight_bytes},
+                                           {"received_statistics", e.received_statistics_bytes}}}});
     j["envs"] = envs;
     Json merged = Json::object();
     for (const auto& m : r.merged) {
@@ -472,6 +473,9 @@ RoundResult round_from(const Reader& rd, const Json& j, const std::string& p, si
             m.sent_weight_bytes = bytes("sent_weights");
             m.sent_statistics_bytes = bytes("sent_statistics");
             m.received_weight_bytes = bytes("received_weights");
+            // Files written before statistics travelled down have none.
+            if (b.is_object() && b.contains("received_statistics"))
+                m.received_statistics_bytes = bytes("received_statistics");
         }
         r.envs.push_back(m);
     }

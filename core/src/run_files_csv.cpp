@@ -40,7 +40,7 @@ std::string metrics_csv_header(const RunResult& run) {
         out << ',' << m << "_test_loss";
     for (int k = 0; k < static_cast<int>(run.envs.size()); ++k)
         out << ",env" << k + 1 << "_sent_weight_bytes,env" << k + 1 << "_sent_statistics_bytes,env" << k + 1
-            << "_received_weight_bytes";
+            << "_received_weight_bytes,env" << k + 1 << "_received_statistics_bytes";
     out << ",seconds\n";
     return out.str();
 }
@@ -60,7 +60,7 @@ std::string metrics_csv_rows(const RunResult& run) {
             out << ',' << (r.method(m) ? csv_number(r.method(m)->test_loss) : "");
         for (const auto& e : r.envs)
             out << ',' << e.sent_weight_bytes << ',' << e.sent_statistics_bytes << ','
-                << e.received_weight_bytes;
+                << e.received_weight_bytes << ',' << e.received_statistics_bytes;
         out << ',' << csv_number(r.seconds) << '\n';
     }
     return out.str();

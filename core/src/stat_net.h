@@ -40,4 +40,12 @@ constexpr int64_t kStatBatch = 100;
 FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSet& weights,
                                          const torch::Tensor& images, const torch::Tensor& labels);
 
+// Per class (labels 0 .. classes - 1), the count, mean and unbiased
+// covariance of `rows` (N x dim, any floating type), in float64.
+FeatureStatistics class_moments(const torch::Tensor& rows, const torch::Tensor& labels, int64_t classes);
+
+// Lower-triangular L with L L^T = A for a positive semi-definite d x d A
+// (row-major); directions without variance get zero columns.
+std::vector<double> semidefinite_cholesky(const std::vector<double>& a, int64_t d);
+
 } // namespace mergelab

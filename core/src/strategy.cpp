@@ -52,7 +52,27 @@ std::vector<LocalRule> builtin_rules() {
               QT_TRANSLATE_NOOP("mergelab", "1 is plain training; 0 leaves the classes an environment "
                                             "lacks out of its softmax"),
               0.5, 0, 1)};
-    return {plain, prox, scaffold, rs};
+    LocalRule vimages;
+    vimages.name = "vimages";
+    vimages.label = QT_TRANSLATE_NOOP("mergelab", "Virtual images");
+    vimages.description = QT_TRANSLATE_NOOP(
+        "mergelab",
+        "before round 1 each environment sends the per-class count, mean and covariance of its own "
+        "training images (pixels, not features); the server pools them and sends each environment the "
+        "Gaussians of the classes it holds no image of. Every local step then adds weight x the "
+        "cross-entropy on images drawn from those Gaussians, so no environment forgets the classes it "
+        "lacks. Once per run; changes nothing where every environment holds every class (V)");
+    vimages.reference =
+        "MergeLab's own: CCVR's class Gaussians (Luo et al., NeurIPS 2021) taken on the images and used "
+        "in local training, as FedMix (Yoon et al., ICLR 2021) shares mean images";
+    vimages.params = {
+        param("weight", QT_TRANSLATE_NOOP("mergelab", "Weight of the virtual images"),
+              QT_TRANSLATE_NOOP("mergelab", "their cross-entropy's weight beside the real batch's"), 1, 0,
+              10),
+        param("per_step", QT_TRANSLATE_NOOP("mergelab", "Virtual images per step"),
+              QT_TRANSLATE_NOOP("mergelab", "images drawn in every local step, classes taken uniformly"), 64,
+              1, 1024)};
+    return {plain, prox, scaffold, rs, vimages};
 }
 
 std::vector<CalibrationStepEntry> builtin_steps() {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "mergelab/experiment.h"
+#include "mergelab/statistics.h"
 #include "mergelab/strategy.h"
 #include "nets.h"
 #include "random.h"
@@ -49,8 +50,17 @@ class LocalRuleState {
 public:
     virtual ~LocalRuleState() = default;
     // Before training: the model this environment starts the round from,
-    // and the server's shared state (empty for rules without one).
-    virtual void begin_round(const WeightSet& /*start*/, const WeightSet& /*shared*/) {}
+    // the server's shared state (empty for rules without one) and a seed of
+    // this environment's own for this round.
+    virtual void begin_round(const WeightSet& /*start*/, const WeightSet& /*shared*/, uint64_t /*seed*/) {}
+    // Whether the rule needs the Gaussians of the classes this environment
+    // lacks (vimages): they come once, before round 1, by take_class_images.
+    virtual bool needs_class_images() const { return false; }
+    // The pooled per-class moments of the images (image_statistics) of the
+    // classes this environment lacks (the others have count 0), and the
+    // shape of one image (channels, side, side).
+    virtual void take_class_images(const FeatureStatistics& /*missing*/,
+                                   const std::vector<int64_t>& /*shape*/) {}
     // After every backward pass.
     virtual void adjust_gradients(ClassifierImpl& /*net*/) {}
     // The logits the local loss is computed from (FedRS scales some).
@@ -76,6 +86,9 @@ public:
 // Throws UsageError for an unknown rule.
 std::unique_ptr<LocalRuleState> make_local_rule(const Choice& rule, double lr,
                                                 const std::vector<int>& classes, int class_count);
+// Whether environments training by `rule` need the pooled Gaussians of the
+// classes they lack before round 1 (vimages).
+bool rule_needs_class_images(const Choice& rule);
 // The merging side, for a model shaped like `like`; nullptr when the rule
 // shares nothing.
 std::unique_ptr<RuleServer> make_rule_server(const Choice& rule, const WeightSet& like);

@@ -221,6 +221,12 @@ private slots:
                            "avg@ccvr,avg+fedprox:mu=0.01@ccvr:copy=1,every=2,avg@ccvr:local=1"} +
                    common
             << false;
+        // Virtual images: the images' moments go up and the Gaussians of
+        // the missing classes down once, before round 1.
+        QTest::newRow("vimages") << QStringList{"--split", "H", "--lanes",
+                                                "avg+vimages,avg+vimages:weight=0.5@ccvr"} +
+                                        common
+                                 << false;
         // The seed loop lives in the shared pipeline: processes get each seed's settings.
         QTest::newRow("repeats") << QStringList{"--split", "H", "--lanes", "avg,max", "--repeats", "2"} +
                                         common

@@ -271,8 +271,9 @@ private slots:
             header,
             QString("seed,round,env1_val_acc,env2_val_acc,central_test_acc,avg_test_acc,max_test_acc,"
                     "absmax_test_acc,avg_test_loss,max_test_loss,absmax_test_loss,env1_sent_weight_bytes,"
-                    "env1_sent_statistics_bytes,env1_received_weight_bytes,env2_sent_weight_bytes,"
-                    "env2_sent_statistics_bytes,env2_received_weight_bytes,seconds"));
+                    "env1_sent_statistics_bytes,env1_received_weight_bytes,env1_received_statistics_bytes,"
+                    "env2_sent_weight_bytes,env2_sent_statistics_bytes,env2_received_weight_bytes,"
+                    "env2_received_statistics_bytes,seconds"));
         // Only the final round's models are kept without --save-all.
         QVERIFY(!QFile::exists(dir.filePath("models/round-001-avg.pt")));
         QVERIFY(QFile::exists(dir.filePath("models/round-002-absmax.pt")));

@@ -160,10 +160,12 @@ struct EnvRoundMetrics {
     // What travelled this round, as serialized payload bytes (the wire's
     // messages; an in-process run counts the size the same message would
     // have): its local model and rule change, its feature statistics, and the
-    // model copied back to it with the rule's shared state.
+    // model copied back to it with the rule's shared state, and statistics
+    // sent to it (the Gaussians of the classes it lacks, for vimages).
     int64_t sent_weight_bytes = 0;
     int64_t sent_statistics_bytes = 0;
     int64_t received_weight_bytes = 0;
+    int64_t received_statistics_bytes = 0;
 };
 
 struct MethodMetrics {

@@ -90,6 +90,12 @@ FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSe
 //         - N/(N - 1) mu mu^T.
 FeatureStatistics pool_feature_statistics(const std::vector<const FeatureStatistics*>& environments);
 
+// Per class, the moments of the images themselves (pixels / 255, every
+// channel, flattened: dim = channels x side x side), for the "vimages"
+// local rule: environments train on images drawn from the Gaussians of
+// the classes they lack. The statistics describe the data, not a model.
+FeatureStatistics image_statistics(const Dataset& data, int classes);
+
 struct VirtualFeatures {
     int64_t dim = 0;
     std::vector<double> values;  // size() x dim, row-major

@@ -129,6 +129,10 @@ int64_t statistics_bound(int64_t dim, int classes) {
     return int64_t(classes) * ((dim * dim + dim) * 8 + 64) + 64;
 }
 
+int64_t image_values(const ExperimentConfig& config) {
+    return colour_for_model(config.model) ? int64_t(3) * kColourImageSide * kColourImageSide : kImagePixels;
+}
+
 FeatureStatistics decode(const wire::FeatureStatistics& w, int64_t dim, int classes, int64_t train_size) {
     const int64_t bytes = int64_t(w.ByteSizeLong());
     if (bytes > statistics_bound(dim, classes))

@@ -48,6 +48,9 @@ FeatureStatistics decode(const wire::FeatureStatistics& statistics, int64_t dim,
 
 // The largest FeatureStatistics message for `dim` and `classes`.
 int64_t statistics_bound(int64_t dim, int classes);
+// The values of one image of the run's data (channels x side x side): the
+// dim of its images' statistics (vimages).
+int64_t image_values(const ExperimentConfig& config);
 
 // Serialized payload sizes, the bytes a round records: a Weights message
 // and a FeatureStatistics message. An in-process run counts the same.

@@ -7,6 +7,7 @@
 
 #include "../round_pipeline.h"
 #include "checks.h"
+#include "client.h"
 #include "mergelab/distributed.h"
 #include "mergelab/log.h"
 #include "mergelab/model.h"
@@ -242,6 +243,43 @@ public:
         for (int k : validating_)
             out.push_back(got.count(k) ? got[k] : std::vector<double>(models_, 0.0));
         return out;
+    }
+
+    std::vector<std::optional<FeatureStatistics>> describe_images(const std::vector<int>& envs) override {
+        wire::CoordinatorMessage m;
+        m.mutable_describe()->set_images(true);
+        std::vector<int> asked;
+        for (int k : envs) {
+            if (send(k, m))
+                asked.push_back(k);
+            else
+                lost(k, "could not be asked for its images' statistics");
+        }
+        std::map<int, FeatureStatistics> got;
+        await(asked, "its images' statistics", [&](int k, const wire::EnvMessage& msg) {
+            if (msg.has_progress())
+                return false;
+            if (!msg.has_described())
+                throw Refused(std::string("sent ") + kind_of(msg) + " while describing its images");
+            got[k] = decode(msg.described().statistics(), image_values(lane_config_), lane_config_.classes,
+                            summaries_[size_t(k)].train_size);
+            return true;
+        });
+        std::vector<std::optional<FeatureStatistics>> out(envs.size());
+        for (size_t i = 0; i < envs.size(); ++i)
+            if (got.count(envs[i]))
+                out[i] = std::move(got[envs[i]]);
+        return out;
+    }
+
+    void share_class_images(const std::vector<int>& envs,
+                            const std::vector<FeatureStatistics>& missing) override {
+        for (size_t i = 0; i < envs.size(); ++i) {
+            wire::CoordinatorMessage m;
+            *m.mutable_class_images()->mutable_missing() = encode(missing[i]);
+            if (!send(envs[i], m))
+                lost(envs[i], "could not be sent the Gaussians of the classes it lacks");
+        }
     }
 
     std::vector<std::optional<FeatureStatistics>> describe(int round, const WeightSet& model,
@@ -579,6 +617,23 @@ std::vector<RunResult> coordinate_experiment(const ExperimentConfig& given, cons
     for (const auto& m : config.lanes)
         statistics = statistics || (config.mode == Mode::Lanes && parse_strategy(m).calibrated());
     so.max_message_bytes = message_bound(layout, statistics);
+    // vimages: each environment's images' moments come up once, and the
+    // Gaussians of what it lacks go down within the environment's limit.
+    std::vector<std::string> strategies = evaluated_methods(config);
+    if (config.mode == Mode::Lanes)
+        strategies.insert(strategies.end(), config.lanes.begin(), config.lanes.end());
+    for (const auto& m : strategies) {
+        const Strategy s = parse_strategy(m);
+        if (!rule_needs_class_images(s.rule_given ? s.rule : parse_rule_choice(config.rule)))
+            continue;
+        const int64_t images = statistics_bound(image_values(config), config.classes);
+        if (images > ClientOptions{}.max_message_bytes)
+            throw UsageError("the vimages rule over processes takes images of at most " +
+                             std::to_string(kImagePixels) + " values; the " + config.model +
+                             " model's have " + std::to_string(image_values(config)));
+        so.max_message_bytes += images;
+        break;
+    }
     so.hello_seconds = std::min(10.0, options.timeout_seconds);
     so.write_seconds = options.timeout_seconds;
     Server server(so);

@@ -200,8 +200,12 @@ private:
                 validate(m.validate());
             else if (m.has_copy_back())
                 copy_back(m.copy_back());
+            else if (m.has_describe() && m.describe().images())
+                describe_images();
             else if (m.has_describe())
                 describe(m.describe());
+            else if (m.has_class_images())
+                take_class_images(m.class_images());
             else
                 throw Refused("an unexpected message");
         }
@@ -306,6 +310,23 @@ private:
         *m.mutable_described()->mutable_statistics() =
             encode(side_->describe(decode(d.model(), layout_, "the model to describe")));
         client_->send(m);
+    }
+
+    void describe_images() {
+        if (!side_)
+            throw Refused("a request to describe images came to the baseline participant");
+        wire::EnvMessage m;
+        *m.mutable_described()->mutable_statistics() = encode(side_->describe_images());
+        client_->send(m);
+    }
+
+    void take_class_images(const wire::ClassImages& c) {
+        if (!side_)
+            throw Refused("class images came to the baseline participant");
+        if (!side_->needs_class_images())
+            throw Refused("class images came, but this run's rule does not use them");
+        side_->take_class_images(
+            decode(c.missing(), image_values(*config_), config_->classes, side_->all_training_images()));
     }
 
     void copy_back(const wire::CopyBack& c) {
