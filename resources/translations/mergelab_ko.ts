@@ -229,14 +229,14 @@
         <translation>H 분할에서 avg, FedProx, FedAdam, FedAvgM, TIES를 레인으로 비교, 0.1에포크씩 60라운드: 2코어에서 약 20분</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>H: closing the gap</source>
         <translation>H: 격차 좁히기</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>lanes of avg and avg with its classifier calibrated (CCVR) on the H split, 60 rounds of 0.1 epoch, 3 seeds: bands over the seeds and accuracy against the bytes sent; about 12 minutes on 2 cores</source>
-        <translation>H 분할에서 avg와 분류기를 보정한 avg를 레인으로 비교, 0.1에포크씩 60라운드, 시드 3개: 시드에 걸친 띠와 보낸 바이트 대비 정확도; 2코어에서 약 12분</translation>
+        <source>lanes of avg and of avg trained with virtual images of the missing classes, its classifier calibrated (CCVR), on the H split, 60 rounds of 0.1 epoch, 3 seeds: bands over the seeds and accuracy against the bytes sent; about 13 minutes on 2 cores</source>
+        <translation>H 분할에서 avg와, 없는 클래스의 가상 이미지로 학습하고 분류기를 보정한(CCVR) avg를 레인으로 비교, 0.1에포크씩 60라운드, 시드 3개: 시드에 걸친 띠와 보낸 바이트 대비 정확도; 2코어에서 약 13분</translation>
     </message>
     <message>
         <location line="+24"/>
@@ -975,7 +975,37 @@
         <translation>1이면 일반 학습, 0이면 환경에 없는 클래스를 소프트맥스에서 뺍니다</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+5"/>
+        <source>Virtual images</source>
+        <translation>가상 이미지</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>before round 1 each environment sends the per-class count, mean and covariance of its own training images (pixels, not features); the server pools them and sends each environment the Gaussians of the classes it holds no image of. Every local step then adds weight x the cross-entropy on images drawn from those Gaussians, so no environment forgets the classes it lacks. Once per run; changes nothing where every environment holds every class (V)</source>
+        <translation>1라운드 전에 각 환경이 자기 학습 이미지(특징이 아니라 픽셀)의 클래스별 개수, 평균, 공분산을 보냅니다. 서버는 이를 합쳐 각 환경에 그 환경이 이미지를 하나도 갖지 않은 클래스의 가우시안을 보냅니다. 이후 모든 로컬 단계에서 그 가우시안에서 뽑은 이미지의 교차 엔트로피에 weight를 곱해 더하므로, 어떤 환경도 자기에게 없는 클래스를 잊지 않습니다. 실행당 한 번 주고받으며, 모든 환경이 모든 클래스를 가진 경우(V)에는 아무것도 바꾸지 않습니다</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Weight of the virtual images</source>
+        <translation>가상 이미지의 가중치</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>their cross-entropy&apos;s weight beside the real batch&apos;s</source>
+        <translation>실제 배치의 교차 엔트로피에 대한 가상 이미지 교차 엔트로피의 가중치</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Virtual images per step</source>
+        <translation>단계당 가상 이미지 수</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>images drawn in every local step, classes taken uniformly</source>
+        <translation>로컬 단계마다 뽑는 이미지 수 (클래스는 균등하게 고름)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Classifier calibration (CCVR)</source>
         <translation>분류기 보정 (CCVR)</translation>
     </message>
@@ -3780,16 +3810,18 @@ this run merges with %1 only</source>
     </message>
     <message>
         <location line="+3"/>
+        <location line="+18"/>
         <source>+ %1 statistics</source>
         <translation>+ 통계 %1</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-16"/>
+        <location line="+18"/>
         <source>statistics</source>
         <translation>통계</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-9"/>
         <source>↓ %1 merged model</source>
         <translation>↓ 병합 모델 %1</translation>
     </message>
