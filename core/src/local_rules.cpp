@@ -162,12 +162,13 @@ public:
 
     void take_class_images(const FeatureStatistics& missing, const std::vector<int64_t>& shape) override {
         const int64_t d = missing.dim;
-        classes_.clear(), means_.clear(), factors_.clear();
+        std::vector<int64_t> classes;
+        means_.clear(), factors_.clear();
         for (size_t c = 0; c < missing.classes.size(); ++c) {
             const ClassFeatures& cls = missing.classes[c];
             if (cls.count == 0)
                 continue;
-            classes_.push_back(int64_t(c));
+            classes.push_back(int64_t(c));
             means_.push_back(torch::tensor(cls.mean, torch::kFloat64).to(torch::kFloat32));
             // The draw is mean + L eps; L^T is kept so a batch is eps L^T.
             factors_.push_back(torch::tensor(semidefinite_cholesky(cls.covariance, d), torch::kFloat64)
@@ -176,6 +177,7 @@ public:
                                    .to(torch::kFloat32)
                                    .contiguous());
         }
+        classes_ = torch::tensor(classes, torch::kInt64);
         shape_ = shape;
     }
 
@@ -184,16 +186,16 @@ public:
     }
 
     void adjust_gradients(ClassifierImpl& net) override {
-        if (classes_.empty() || weight_ == 0)
+        if (means_.empty() || weight_ == 0)
             return;
         const int64_t n = per_step_, d = factors_.front().size(0);
         torch::Tensor which, images;
         {
             torch::NoGradGuard drawing;
-            which = torch::randint(int64_t(classes_.size()), {n}, generator_, torch::kInt64);
+            which = torch::randint(int64_t(means_.size()), {n}, generator_, torch::kInt64);
             const auto eps = torch::randn({n, d}, generator_, torch::kFloat32);
             images = torch::empty({n, d}, torch::kFloat32);
-            for (size_t i = 0; i < classes_.size(); ++i) {
+            for (size_t i = 0; i < means_.size(); ++i) {
                 const auto rows = (which == int64_t(i)).nonzero().flatten();
                 if (rows.numel() > 0)
                     images.index_copy_(0, rows, eps.index_select(0, rows).mm(factors_[i]) + means_[i]);
@@ -203,7 +205,7 @@ public:
         }
         std::vector<int64_t> batch_shape{n};
         batch_shape.insert(batch_shape.end(), shape_.begin(), shape_.end());
-        const auto labels = torch::tensor(classes_, torch::kInt64).index_select(0, which);
+        const auto labels = classes_.index_select(0, which);
         // Its gradient adds to the real batch's, which backward left in .grad.
         (torch::nn::functional::cross_entropy(net.forward(images.reshape(batch_shape)), labels) * weight_)
             .backward();
@@ -212,8 +214,8 @@ public:
 private:
     double weight_;
     int64_t per_step_;
-    std::vector<int64_t> classes_;
-    std::vector<torch::Tensor> means_, factors_; // read-only once made
+    torch::Tensor classes_;                      // the missing classes' labels, in order
+    std::vector<torch::Tensor> means_, factors_; // one per missing class, read-only once made
     std::vector<int64_t> shape_;
     at::Generator generator_ = at::make_generator<at::CPUGeneratorImpl>(0);
 };

@@ -248,28 +248,8 @@ public:
     std::vector<std::optional<FeatureStatistics>> describe_images(const std::vector<int>& envs) override {
         wire::CoordinatorMessage m;
         m.mutable_describe()->set_images(true);
-        std::vector<int> asked;
-        for (int k : envs) {
-            if (send(k, m))
-                asked.push_back(k);
-            else
-                lost(k, "could not be asked for its images' statistics");
-        }
-        std::map<int, FeatureStatistics> got;
-        await(asked, "its images' statistics", [&](int k, const wire::EnvMessage& msg) {
-            if (msg.has_progress())
-                return false;
-            if (!msg.has_described())
-                throw Refused(std::string("sent ") + kind_of(msg) + " while describing its images");
-            got[k] = decode(msg.described().statistics(), image_values(lane_config_), lane_config_.classes,
-                            summaries_[size_t(k)].train_size);
-            return true;
-        });
-        std::vector<std::optional<FeatureStatistics>> out(envs.size());
-        for (size_t i = 0; i < envs.size(); ++i)
-            if (got.count(envs[i]))
-                out[i] = std::move(got[envs[i]]);
-        return out;
+        return collect_statistics(m, envs, 0, image_values(lane_config_), lane_config_.classes,
+                                  "could not be asked for its images' statistics", "its images' statistics");
     }
 
     void share_class_images(const std::vector<int>& envs,
@@ -287,32 +267,41 @@ public:
         wire::CoordinatorMessage m;
         m.mutable_describe()->set_round(round);
         *m.mutable_describe()->mutable_model() = encode_timed(model);
+        const NamedTensor* fc2 = find_tensor(layout_, "fc2.weight");
+        return collect_statistics(m, envs, round, fc2->shape.at(1), int(fc2->shape.at(0)),
+                                  "could not be sent the model to describe", "its feature statistics");
+    }
+
+    // Sends a Describe to `envs` and waits for each one's Described of
+    // `round` (0 for the images' statistics), checked as `dim` x `classes`.
+    // A run that may go on without a lost environment has no statistics of
+    // it: out[i] stays empty, and the calibration refuses fewer than two.
+    std::vector<std::optional<FeatureStatistics>> collect_statistics(const wire::CoordinatorMessage& m,
+                                                                     const std::vector<int>& envs, int round,
+                                                                     int64_t dim, int classes,
+                                                                     const char* unsent, const char* waited) {
         std::vector<int> asked;
         for (int k : envs) {
             if (send(k, m))
                 asked.push_back(k);
             else
-                lost(k, "could not be sent the model to describe");
+                lost(k, unsent);
         }
-        const NamedTensor* fc2 = find_tensor(layout_, "fc2.weight");
         std::map<int, FeatureStatistics> got;
-        await(asked, "its feature statistics", [&](int k, const wire::EnvMessage& msg) {
+        await(asked, waited, [&](int k, const wire::EnvMessage& msg) {
             if (msg.has_progress())
                 return false;
             if (!msg.has_described())
-                throw Refused(std::string("sent ") + kind_of(msg) + " while describing the merged model");
+                throw Refused(std::string("sent ") + kind_of(msg) + " while it was asked for " + waited);
             const wire::Described& d = msg.described();
             if (d.round() != round)
-                throw Refused("sent feature statistics of round " + std::to_string(d.round()) + " in round " +
+                throw Refused("sent statistics of round " + std::to_string(d.round()) + " in round " +
                               std::to_string(round));
             const auto begun = Clock::now();
-            got[k] = decode(d.statistics(), fc2->shape.at(1), int(fc2->shape.at(0)),
-                            summaries_[size_t(k)].train_size);
+            got[k] = decode(d.statistics(), dim, classes, summaries_[size_t(k)].train_size);
             wire_seconds_ += seconds_since(begun);
             return true;
         });
-        // A run that may go on without a lost environment has no statistics
-        // of it; the calibration refuses fewer than two.
         std::vector<std::optional<FeatureStatistics>> out(envs.size());
         for (size_t i = 0; i < envs.size(); ++i)
             if (got.count(envs[i]))
@@ -611,28 +600,27 @@ std::vector<RunResult> coordinate_experiment(const ExperimentConfig& given, cons
         fingerprint = fingerprint_of(cert.cert_pem);
     }
     const WeightSet layout = initial_weights(config.model, 1, config.classes);
-    bool statistics = false;
-    for (const auto& m : evaluated_methods(config))
-        statistics = statistics || parse_strategy(m).calibrated();
-    for (const auto& m : config.lanes)
-        statistics = statistics || (config.mode == Mode::Lanes && parse_strategy(m).calibrated());
-    so.max_message_bytes = message_bound(layout, statistics);
-    // vimages: each environment's images' moments come up once, and the
-    // Gaussians of what it lacks go down within the environment's limit.
+    // Calibrations send feature statistics every round; vimages sends each
+    // environment's images' moments once, and the Gaussians of what it lacks
+    // go down within the environment's limit.
     std::vector<std::string> strategies = evaluated_methods(config);
     if (config.mode == Mode::Lanes)
         strategies.insert(strategies.end(), config.lanes.begin(), config.lanes.end());
+    bool statistics = false, class_images = false;
     for (const auto& m : strategies) {
         const Strategy s = parse_strategy(m);
-        if (!rule_needs_class_images(s.rule_given ? s.rule : parse_rule_choice(config.rule)))
-            continue;
+        statistics = statistics || s.calibrated();
+        class_images =
+            class_images || rule_needs_class_images(s.rule_given ? s.rule : parse_rule_choice(config.rule));
+    }
+    so.max_message_bytes = message_bound(layout, statistics);
+    if (class_images) {
         const int64_t images = statistics_bound(image_values(config), config.classes);
         if (images > ClientOptions{}.max_message_bytes)
             throw UsageError("the vimages rule over processes takes images of at most " +
                              std::to_string(kImagePixels) + " values; the " + config.model +
                              " model's have " + std::to_string(image_values(config)));
         so.max_message_bytes += images;
-        break;
     }
     so.hello_seconds = std::min(10.0, options.timeout_seconds);
     so.write_seconds = options.timeout_seconds;
