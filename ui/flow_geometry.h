@@ -2,6 +2,7 @@
 // What the Flow view's files share: where things go for the current size.
 #include <QPointF>
 #include <QRectF>
+#include <QStringList>
 
 #include <algorithm>
 #include <vector>
@@ -16,6 +17,18 @@ constexpr double kFlowPi = 3.14159265358979323846;
 // below what reads from the back of a classroom.
 inline double lessonPx(double base) {
     return std::max(base * 1.5, 16.0);
+}
+
+// A strategy's name in lines for the Merge circle: a new line before each
+// '+' (a local rule) and '@' (a step after the merge).
+inline QStringList strategyLines(const QString& strategy) {
+    QStringList lines;
+    qsizetype start = 0;
+    for (qsizetype i = 1; i < strategy.size(); ++i)
+        if (strategy[i] == QLatin1Char('+') || strategy[i] == QLatin1Char('@'))
+            lines << strategy.mid(start, i - start), start = i;
+    lines << strategy.mid(start);
+    return lines;
 }
 
 struct FlowView::Geometry {

@@ -478,16 +478,40 @@ void FlowView::drawMergeNode(QPainter& p, const Geometry& g, bool lit, const QCo
     const double nf = std::clamp(g.radius * 0.36, 7.0, g.font * 1.2);
     const QColor nodeText = lit && luminance(color) < 0.6 ? Qt::white : QColor(25, 25, 25);
     const QFont nodeFont = pixel_font(font(), nf, true);
-    const QFont methodFont = pixel_font(font(), nf * 0.9);
     const QFontMetricsF nfm(nodeFont);
     p.setPen(nodeText);
     p.setFont(nodeFont);
     const QRectF nodeBox(g.merge.x() - g.radius, g.merge.y() - g.radius, 2 * g.radius, 2 * g.radius);
     p.drawText(QRectF(nodeBox.left(), g.merge.y() - nfm.height(), nodeBox.width(), nfm.height()),
                Qt::AlignHCenter | Qt::AlignBottom, verb);
+    // Below the centre, each line within the circle's chord at its lower
+    // edge: a long strategy ("avg+vimages@ccvr:copy=1") takes a line per
+    // part, and the font shrinks until every line fits.
+    const QString text = QStringLiteral("(%1)").arg(method);
+    const auto fits = [&](const QStringList& lines, const QFont& f) {
+        const QFontMetricsF m(f);
+        for (int i = 0; i < lines.size(); ++i) {
+            const double below = (i + 1) * m.height();
+            if (below >= g.radius)
+                return false;
+            if (m.horizontalAdvance(lines[i]) > 1.9 * std::sqrt(g.radius * g.radius - below * below))
+                return false;
+        }
+        return true;
+    };
+    QStringList lines{text};
+    QFont methodFont = pixel_font(font(), nf * 0.9);
+    if (!fits(lines, methodFont))
+        lines = strategyLines(text);
+    for (double size = nf * 0.9; size > 6 && !fits(lines, methodFont);) {
+        size *= 0.9;
+        methodFont = pixel_font(font(), size);
+    }
     p.setFont(methodFont);
-    p.drawText(QRectF(nodeBox.left(), g.merge.y(), nodeBox.width(), nfm.height()),
-               Qt::AlignHCenter | Qt::AlignTop, QStringLiteral("(%1)").arg(method));
+    const double lineHeight = QFontMetricsF(methodFont).height();
+    for (int i = 0; i < lines.size(); ++i)
+        p.drawText(QRectF(nodeBox.left(), g.merge.y() + i * lineHeight, nodeBox.width(), lineHeight),
+                   Qt::AlignHCenter | Qt::AlignTop, lines[i]);
 }
 
 void FlowView::paintEvent(QPaintEvent*) {

@@ -15,6 +15,7 @@
 
 #include "class_counts.h"
 #include "experiment_runner.h"
+#include "flow_geometry.h"
 #include "flow_view.h"
 #include "main_window.h"
 #include "phase_player.h"
@@ -65,6 +66,14 @@ class TestFlowPhases : public QObject {
     QTemporaryDir dir_;
 
 private slots:
+    // The Merge circle breaks a long strategy before its rule and its step.
+    void strategyNamesBreakBeforeRuleAndStep() {
+        QCOMPARE(strategyLines("(avg+vimages@ccvr:copy=1)"),
+                 QStringList({"(avg", "+vimages", "@ccvr:copy=1)"}));
+        QCOMPARE(strategyLines("(avg)"), QStringList({"(avg)"}));
+        QCOMPARE(strategyLines("+x"), QStringList({"+x"}));
+    }
+
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
         testing::SyntheticSpec spec;
