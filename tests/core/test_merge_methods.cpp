@@ -73,7 +73,8 @@ private slots:
         // Adagrad has no decay of the second moment, so no beta2 to set.
         QVERIFY_THROWS_EXCEPTION(UsageError,
                                  check_params(*find_merge_method("fedadagrad"), {{"beta2", 0.9}}, "--param"));
-        QCOMPARE(local_rule_names(), (std::vector<std::string>{"plain", "fedprox", "scaffold", "fedrs", "vimages"}));
+        QCOMPARE(local_rule_names(),
+                 (std::vector<std::string>{"plain", "fedprox", "scaffold", "fedrs", "vimages"}));
     }
 
     void wavgWeighsBySize() {
