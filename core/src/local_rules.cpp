@@ -158,8 +158,6 @@ public:
         : weight_(weight)
         , per_step_(per_step) {}
 
-    bool needs_class_images() const override { return true; }
-
     void take_class_images(const FeatureStatistics& missing, const std::vector<int64_t>& shape) override {
         const int64_t d = missing.dim;
         std::vector<int64_t> classes;
@@ -245,7 +243,7 @@ std::unique_ptr<LocalRuleState> make_local_rule(const Choice& rule, double lr,
 }
 
 bool rule_needs_class_images(const Choice& rule) {
-    return rule_entry(rule).name == "vimages";
+    return rule_entry(rule).needs_class_images;
 }
 
 std::unique_ptr<RuleServer> make_rule_server(const Choice& rule, const WeightSet& like) {

@@ -82,8 +82,9 @@ EnvironmentSide::EnvironmentSide(const ExperimentConfig& c, const TrainingTensor
     , k_(k)
     , trainer_(c, start) {
     const Strategy primary = parse_strategy(c.method);
-    rule_ = make_local_rule(primary.rule_given ? primary.rule : parse_rule_choice(c.rule), c.lr, data.classes,
-                            c.classes);
+    const Choice rule = primary.rule_given ? primary.rule : parse_rule_choice(c.rule);
+    rule_ = make_local_rule(rule, c.lr, data.classes, c.classes);
+    needs_class_images_ = rule_needs_class_images(rule);
     trainer_.set_rule(rule_.get());
     // With local_steps the environment walks its shuffled epochs across rounds.
     if (c.local_steps > 0)
@@ -133,10 +134,6 @@ FeatureStatistics EnvironmentSide::describe(const WeightSet& model) {
         train_labels_ = train_.labels.index_select(0, idx);
     }
     return penultimate_statistics(c_.model, model, train_images_, train_labels_);
-}
-
-bool EnvironmentSide::needs_class_images() const {
-    return rule_ && rule_->needs_class_images();
 }
 
 FeatureStatistics EnvironmentSide::describe_images() const {

@@ -75,7 +75,7 @@ public:
     // environment's training data (the merged model's, for a calibration).
     FeatureStatistics describe(const WeightSet& model);
     // Whether its rule wants the Gaussians of the classes it lacks (vimages).
-    bool needs_class_images() const;
+    bool needs_class_images() const { return needs_class_images_; }
     // Per class, the moments of its own training images (image_statistics).
     FeatureStatistics describe_images() const;
     // The pooled moments of the classes it lacks (the others count 0), for
@@ -99,6 +99,7 @@ private:
     int k_;
     Trainer trainer_;
     std::unique_ptr<LocalRuleState> rule_;
+    bool needs_class_images_ = false;
     std::unique_ptr<BatchCursor> cursor_; // with local_steps
     torch::Tensor val_images_, val_labels_;
     torch::Tensor train_images_, train_labels_; // its training rows, for its statistics (on first use)

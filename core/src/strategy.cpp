@@ -65,6 +65,7 @@ std::vector<LocalRule> builtin_rules() {
     vimages.reference =
         "MergeLab's own: CCVR's class Gaussians (Luo et al., NeurIPS 2021) taken on the images and used "
         "in local training, as FedMix (Yoon et al., ICLR 2021) shares mean images";
+    vimages.needs_class_images = true;
     vimages.params = {
         param("weight", QT_TRANSLATE_NOOP("mergelab", "Weight of the virtual images"),
               QT_TRANSLATE_NOOP("mergelab", "their cross-entropy's weight beside the real batch's"), 1, 0,

@@ -53,10 +53,8 @@ public:
     // the server's shared state (empty for rules without one) and a seed of
     // this environment's own for this round.
     virtual void begin_round(const WeightSet& /*start*/, const WeightSet& /*shared*/, uint64_t /*seed*/) {}
-    // Whether the rule needs the Gaussians of the classes this environment
-    // lacks (vimages): they come once, before round 1, by take_class_images.
-    virtual bool needs_class_images() const { return false; }
-    // The pooled per-class moments of the images (image_statistics) of the
+    // For a rule whose registry entry needs_class_images: once, before
+    // round 1, the pooled per-class moments of the images (image_statistics) of the
     // classes this environment lacks (the others have count 0), and the
     // shape of one image (channels, side, side).
     virtual void take_class_images(const FeatureStatistics& /*missing*/,

@@ -14,7 +14,11 @@ namespace mergelab {
 
 // How environments train locally; one rule per run. The training side lives
 // in the core (trainer.h); this is what people see.
-struct LocalRule : RegistryEntry {};
+struct LocalRule : RegistryEntry {
+    // Its environments need, before round 1, the pooled Gaussians of the
+    // images of the classes they lack (vimages).
+    bool needs_class_images = false;
+};
 
 const std::vector<LocalRule>& local_rules();
 std::vector<std::string> local_rule_names();
