@@ -73,11 +73,141 @@ FeatureStatistics class_moments(const torch::Tensor& rows, const torch::Tensor& 
     return out;
 }
 
+FeatureStatistics head_input_statistics(const std::string& arch, const WeightSet& weights,
+                                        const Dataset& data, int rank, int threads) {
+    keep_freed_memory();
+    torch::set_num_threads(resolve_threads(threads));
+    return head_input_statistics(arch, weights, images_view(data), labels_tensor(data), rank);
+}
+
+FeatureStatistics head_input_statistics(const std::string& arch, const WeightSet& weights,
+                                        const torch::Tensor& images, const torch::Tensor& labels, int rank) {
+    check_weights(arch, weights, "model");
+    auto net = make_net_for(arch, weights);
+    assign_weights(*net, weights);
+    net->eval();
+    torch::InferenceMode inference;
+    std::vector<torch::Tensor> parts;
+    const int64_t n = images.size(0);
+    for (int64_t first = 0; first < n; first += kStatBatch)
+        parts.push_back(net->head_input(to_input(images.narrow(0, first, std::min(kStatBatch, n - first))))
+                            .to(torch::kFloat64));
+    const NamedTensor* fc1 = find_tensor(weights, "fc1.weight");
+    const NamedTensor* fc2 = find_tensor(weights, "fc2.weight");
+    const auto rows =
+        parts.empty() ? torch::zeros({0, fc1->shape.at(1)}, torch::kFloat64) : torch::cat(parts);
+    return low_rank_moments(rows, labels, fc2->shape.at(0), rank);
+}
+
+FeatureStatistics low_rank_moments(const torch::Tensor& rows, const torch::Tensor& labels, int64_t classes,
+                                   int rank) {
+    if (rank < 1)
+        throw Error("low-rank statistics need a rank of at least 1");
+    FeatureStatistics out;
+    const int64_t d = out.dim = rows.size(1);
+    out.rank = rank;
+    out.classes.resize(size_t(classes));
+    const auto label_of = labels.to(torch::kInt64);
+    for (size_t c = 0; c < out.classes.size(); ++c) {
+        const auto picked = (label_of == int64_t(c)).nonzero().flatten();
+        ClassFeatures& cls = out.classes[c];
+        const int64_t n = cls.count = picked.numel();
+        if (n == 0)
+            continue;
+        const auto z = rows.index_select(0, picked).to(torch::kFloat64);
+        const auto mean = z.mean(0).contiguous();
+        cls.mean.assign(mean.data_ptr<double>(), mean.data_ptr<double>() + d);
+        if (n < 2)
+            continue;
+        // The covariance's eigenpairs from the smaller of the two Gram
+        // matrices: with 500 images of 1,600 features, a 500 x 500 one.
+        const auto centred = z - mean;
+        torch::Tensor values, vectors;
+        if (n < d) {
+            auto [v, u] = torch::linalg_eigh(centred.mm(centred.t()));
+            values = v.clamp_min(0);
+            // v_i = X^T u_i / sigma_i; a zero sigma_i gets a zero column.
+            const auto sigma = values.sqrt();
+            vectors = centred.t().mm(u) / torch::where(sigma > 0, sigma, torch::ones_like(sigma));
+        } else {
+            auto [v, u] = torch::linalg_eigh(centred.t().mm(centred));
+            values = v.clamp_min(0), vectors = u;
+        }
+        values = values.flip(0) / double(n - 1), vectors = vectors.flip(1); // largest first
+        const int64_t r = std::min<int64_t>({rank, d, n - 1});
+        const double total = values.sum().item<double>();
+        const double kept = values.narrow(0, 0, r).sum().item<double>();
+        cls.residual = d > r ? std::max(0.0, (total - kept) / double(d - r)) : 0.0;
+        const auto factor =
+            (vectors.narrow(1, 0, r) * (values.narrow(0, 0, r) - cls.residual).clamp_min(0).sqrt())
+                .contiguous();
+        cls.factor.assign(factor.data_ptr<double>(), factor.data_ptr<double>() + factor.numel());
+    }
+    return out;
+}
+
 FeatureStatistics image_statistics(const Dataset& data, int classes) {
     keep_freed_memory();
     const auto images = images_view(data);
     return class_moments(to_input(images).reshape({data.size(), -1}), labels_tensor(data), classes);
 }
+
+namespace {
+
+// pool_feature_statistics in the low-rank form; `out` has the dimensions
+// and the bound on the columns.
+FeatureStatistics pool_low_rank(const std::vector<const FeatureStatistics*>& environments,
+                                FeatureStatistics out) {
+    const int64_t d = out.dim;
+    for (size_t c = 0; c < out.classes.size(); ++c) {
+        ClassFeatures& g = out.classes[c];
+        for (const auto* env : environments)
+            g.count += env->classes[c].count;
+        if (g.count == 0)
+            continue;
+        const double n = double(g.count);
+        g.mean.assign(size_t(d), 0.0);
+        for (const auto* env : environments) {
+            const ClassFeatures& e = env->classes[c];
+            for (int64_t i = 0; i < d && e.count > 0; ++i)
+                g.mean[size_t(i)] += double(e.count) * e.mean[size_t(i)] / n;
+        }
+        if (g.count == 1)
+            continue;
+        // Columns are appended environment by environment, so G is built
+        // column-major and transposed once.
+        std::vector<std::vector<double>> columns;
+        for (const auto* env : environments) {
+            const ClassFeatures& e = env->classes[c];
+            if (e.count == 0)
+                continue;
+            const double within = std::sqrt((double(e.count) - 1) / (n - 1));
+            const size_t cols = e.factor.size() / size_t(d);
+            for (size_t j = 0; j < cols; ++j) {
+                std::vector<double> column(static_cast<size_t>(d));
+                for (int64_t i = 0; i < d; ++i)
+                    column[size_t(i)] = within * e.factor[size_t(i) * cols + j];
+                columns.push_back(std::move(column));
+            }
+            g.residual += (double(e.count) - 1) / (n - 1) * e.residual;
+            // A class held by one environment has no spread between means.
+            if (double(e.count) == n)
+                continue;
+            const double between = std::sqrt(double(e.count) / (n - 1));
+            std::vector<double> column(static_cast<size_t>(d));
+            for (int64_t i = 0; i < d; ++i)
+                column[size_t(i)] = between * (e.mean[size_t(i)] - g.mean[size_t(i)]);
+            columns.push_back(std::move(column));
+        }
+        g.factor.assign(size_t(d) * columns.size(), 0.0);
+        for (size_t j = 0; j < columns.size(); ++j)
+            for (int64_t i = 0; i < d; ++i)
+                g.factor[size_t(i) * columns.size() + j] = columns[j][size_t(i)];
+    }
+    return out;
+}
+
+} // namespace
 
 FeatureStatistics pool_feature_statistics(const std::vector<const FeatureStatistics*>& environments) {
     if (environments.empty())
@@ -95,11 +225,21 @@ FeatureStatistics pool_feature_statistics(const std::vector<const FeatureStatist
             throw Error("environment " + std::to_string(k + 1) + "'s statistics have " +
                         std::to_string(env.classes.size()) + " classes, environment 1's " +
                         std::to_string(out.classes.size()));
+        if ((env.rank > 0) != (environments[0]->rank > 0))
+            throw Error("environment " + std::to_string(k + 1) +
+                        "'s statistics are not in environment 1's form");
         for (const auto& cls : env.classes)
             if (cls.count < 0 ||
-                (cls.count > 0 && (cls.mean.size() != size_t(d) || cls.covariance.size() != dd)))
+                (cls.count > 0 &&
+                 (cls.mean.size() != size_t(d) ||
+                  (env.rank > 0 ? cls.factor.size() % size_t(std::max<int64_t>(d, 1)) != 0 ||
+                                      cls.factor.size() > size_t(env.rank * d) || !(cls.residual >= 0)
+                                : cls.covariance.size() != dd))))
                 throw Error("environment " + std::to_string(k + 1) + "'s class statistics are malformed");
+        out.rank += env.rank + (env.rank > 0 ? 1 : 0);
     }
+    if (out.rank > 0)
+        return pool_low_rank(environments, out);
     for (size_t c = 0; c < out.classes.size(); ++c) {
         ClassFeatures& g = out.classes[c];
         for (const auto* env : environments)
@@ -203,6 +343,24 @@ VirtualFeatures sample_virtual_features(const FeatureStatistics& global, int per
         const ClassFeatures& cls = global.classes[c];
         if (cls.count == 0)
             continue;
+        if (global.rank > 0) {
+            // mu + F a + sqrt(s) b: the factor's normals first, then the residual's.
+            const size_t cols = cls.factor.size() / size_t(d);
+            const double spread = std::sqrt(cls.residual);
+            std::vector<double> a(cols);
+            for (int s = 0; s < per_class; ++s) {
+                for (auto& e : a)
+                    e = normals.next();
+                for (int64_t i = 0; i < d; ++i) {
+                    double v = cls.mean[size_t(i)];
+                    for (size_t j = 0; j < cols; ++j)
+                        v += cls.factor[size_t(i) * cols + j] * a[j];
+                    drawn.values.push_back(v + spread * normals.next());
+                }
+                drawn.labels.push_back(uint8_t(c));
+            }
+            continue;
+        }
         const auto l = semidefinite_cholesky(cls.covariance, d);
         for (int s = 0; s < per_class; ++s) {
             for (auto& e : eps)
@@ -243,15 +401,36 @@ std::vector<double> values_of(const torch::Tensor& t) {
 
 } // namespace
 
+namespace {
+
+// A tensor of `weights` as a float64 leaf that autograd tracks.
+torch::Tensor trainable(const NamedTensor& t) {
+    return torch::from_blob(const_cast<float*>(t.values.data()), t.shape, torch::kFloat32)
+        .to(torch::kFloat64)
+        .set_requires_grad(true);
+}
+
+} // namespace
+
 WeightSet retrain_classifier(const WeightSet& weights, const VirtualFeatures& features,
                              const CalibrationOptions& options, const CalibrationStep& on_step) {
+    if (options.layers != 1 && options.layers != 2)
+        throw Error("calibration retrains 1 layer (fc2) or 2 (fc1 and fc2), not " +
+                    std::to_string(options.layers));
+    const bool both = options.layers == 2;
+    const NamedTensor* w1 = find_tensor(weights, "fc1.weight");
+    const NamedTensor* b1 = find_tensor(weights, "fc1.bias");
     const NamedTensor* w = find_tensor(weights, "fc2.weight");
     const NamedTensor* b = find_tensor(weights, "fc2.bias");
     if (!w || !b || w->shape.size() != 2 || b->shape != std::vector<int64_t>{w->shape[0]})
         throw Error("calibration needs a model with a linear classifier fc2");
-    const int64_t classes = w->shape[0], d = w->shape[1];
+    if (both && (!w1 || !b1 || w1->shape.size() != 2 || w1->shape[0] != w->shape[1] ||
+                 b1->shape != std::vector<int64_t>{w1->shape[0]}))
+        throw Error("calibrating two layers needs a linear fc1 whose outputs are fc2's inputs");
+    const int64_t classes = w->shape[0], d = both ? w1->shape[1] : w->shape[1];
     if (features.dim != d || features.values.size() != size_t(features.size() * d) || features.size() == 0)
-        throw Error("calibration needs virtual features of fc2's input size " + std::to_string(d));
+        throw Error(std::string("calibration needs virtual features of ") + (both ? "fc1" : "fc2") +
+                    "'s input size " + std::to_string(d));
     if (options.epochs < 0 || options.batch < 1 || !(options.lr >= 0) || !(options.momentum >= 0) ||
         !(options.momentum < 1))
         throw Error("calibration: epochs >= 0, batch >= 1, lr >= 0 and momentum in [0, 1) are needed");
@@ -259,18 +438,19 @@ WeightSet retrain_classifier(const WeightSet& weights, const VirtualFeatures& fe
         if (label >= classes)
             throw Error("calibration: a virtual feature's label is not one of fc2's classes");
     torch::NoGradGuard outside;
-    auto weight = torch::from_blob(const_cast<float*>(w->values.data()), {classes, d}, torch::kFloat32)
-                      .to(torch::kFloat64)
-                      .set_requires_grad(true);
-    auto bias = torch::from_blob(const_cast<float*>(b->values.data()), {classes}, torch::kFloat32)
-                    .to(torch::kFloat64);
-    bias.set_requires_grad(true);
+    // In the order of `names`: what is trained and written back.
+    std::vector<std::string> names{"fc2.weight", "fc2.bias"};
+    std::vector<torch::Tensor> params{trainable(*w), trainable(*b)};
+    if (both) {
+        names.insert(names.end(), {"fc1.weight", "fc1.bias"});
+        params.push_back(trainable(*w1)), params.push_back(trainable(*b1));
+    }
     const auto x =
         torch::from_blob(const_cast<double*>(features.values.data()), {features.size(), d}, torch::kFloat64);
     const auto y =
         torch::from_blob(const_cast<uint8_t*>(features.labels.data()), {features.size()}, torch::kUInt8)
             .to(torch::kInt64);
-    torch::optim::SGD sgd({weight, bias}, torch::optim::SGDOptions(options.lr).momentum(options.momentum));
+    torch::optim::SGD sgd(params, torch::optim::SGDOptions(options.lr).momentum(options.momentum));
     int step = 0;
     for (int epoch = 0; epoch < options.epochs; ++epoch)
         for (int64_t first = 0; first < features.size(); first += options.batch) {
@@ -278,21 +458,23 @@ WeightSet retrain_classifier(const WeightSet& weights, const VirtualFeatures& fe
             {
                 torch::AutoGradMode grad(true);
                 sgd.zero_grad();
-                const auto logits = torch::addmm(bias, x.narrow(0, first, count), weight.t());
+                auto h = x.narrow(0, first, count);
+                if (both)
+                    h = torch::relu(torch::addmm(params[3], h, params[2].t()));
+                const auto logits = torch::addmm(params[1], h, params[0].t());
                 torch::nn::functional::cross_entropy(logits, y.narrow(0, first, count)).backward();
             }
             sgd.step();
             if (on_step)
-                on_step(++step, values_of(weight), values_of(bias));
+                on_step(++step, values_of(params[0]), values_of(params[1]));
         }
     WeightSet out = weights;
-    for (auto& t : out) {
-        const torch::Tensor& src = t.name == "fc2.weight" ? weight : bias;
-        if (t.name == "fc2.weight" || t.name == "fc2.bias") {
-            auto f = src.detach().to(torch::kFloat32).contiguous();
-            t.values.assign(f.data_ptr<float>(), f.data_ptr<float>() + f.numel());
-        }
-    }
+    for (auto& t : out)
+        for (size_t i = 0; i < names.size(); ++i)
+            if (t.name == names[i]) {
+                auto f = params[i].detach().to(torch::kFloat32).contiguous();
+                t.values.assign(f.data_ptr<float>(), f.data_ptr<float>() + f.numel());
+            }
     return out;
 }
 

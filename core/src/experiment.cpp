@@ -115,16 +115,25 @@ void validate(const ExperimentConfig& c) {
         if (c.mode == Mode::Compare && m != c.method && parse_strategy(m).rule_given)
             throw setting_error("compare",
                                 "item '" + m + "' names a local rule; give it with --method or --rule");
-    // An environment takes all its statistics of a run from one set of images.
+    // An environment takes all its statistics of a run from one set of
+    // images, at one layer.
     if (c.mode == Mode::Compare)
         for (const auto& m : evaluated_methods(c)) {
             const Strategy s = parse_strategy(m);
-            const int images = s.calibrated() ? calibration_plan(s.calibration).images : 0;
-            if (s.calibrated() && images != statistics_images(c))
-                throw setting_error("compare", "calibrates '" + m + "' from " + std::to_string(images) +
+            if (!s.calibrated())
+                continue;
+            const CalibrationPlan plan = calibration_plan(s.calibration);
+            const StatisticsKind kind = statistics_kind(c);
+            if (plan.images != kind.images)
+                throw setting_error("compare", "calibrates '" + m + "' from " + std::to_string(plan.images) +
                                                    " images per class and another strategy from " +
-                                                   std::to_string(statistics_images(c)) +
+                                                   std::to_string(kind.images) +
                                                    "; give every calibrated strategy the same images=");
+            if (plan.layers != kind.layers || (plan.layers == 2 && plan.rank != kind.rank))
+                throw setting_error("compare", "calibrates '" + m +
+                                                   "' at other layers or another rank than another "
+                                                   "strategy; give every calibrated strategy the same "
+                                                   "layers= and rank=");
         }
     // Each environment's feature statistics are in its own order of fc1's
     // units, which alignment permutes before the merge.
@@ -155,13 +164,15 @@ std::vector<std::string> evaluated_methods(const ExperimentConfig& c) {
     return methods;
 }
 
-int statistics_images(const ExperimentConfig& c) {
+StatisticsKind statistics_kind(const ExperimentConfig& c) {
     for (const auto& m : evaluated_methods(c)) {
         const Strategy s = parse_strategy(m);
-        if (s.calibrated())
-            return calibration_plan(s.calibration).images;
+        if (s.calibrated()) {
+            const CalibrationPlan plan = calibration_plan(s.calibration);
+            return {plan.images, plan.layers, plan.layers == 2 ? plan.rank : 0};
+        }
     }
-    return 0;
+    return {};
 }
 
 const MethodMetrics* RoundResult::method(const std::string& name) const {

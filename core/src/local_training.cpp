@@ -120,7 +120,7 @@ FeatureStatistics EnvironmentSide::describe(const WeightSet& model) {
     if (!train_images_.defined()) {
         // The first `images` of each class in the environment's own order.
         IndexList rows = data_.train;
-        if (const int cap = statistics_images(c_); cap > 0) {
+        if (const int cap = statistics_kind(c_).images; cap > 0) {
             const auto labels = train_.labels.to(torch::kInt64).contiguous();
             const int64_t* label = labels.data_ptr<int64_t>();
             std::map<int64_t, int> taken;
@@ -133,6 +133,8 @@ FeatureStatistics EnvironmentSide::describe(const WeightSet& model) {
         train_images_ = train_.images.index_select(0, idx);
         train_labels_ = train_.labels.index_select(0, idx);
     }
+    if (const StatisticsKind kind = statistics_kind(c_); kind.layers == 2)
+        return head_input_statistics(c_.model, model, train_images_, train_labels_, kind.rank);
     return penultimate_statistics(c_.model, model, train_images_, train_labels_);
 }
 

@@ -58,17 +58,21 @@ torch::Tensor CnnImpl::infer(const torch::Tensor& images) {
 }
 
 torch::Tensor CnnImpl::features(const torch::Tensor& images) {
+    return torch::relu(fc1->forward(head_input(images)));
+}
+
+torch::Tensor CnnImpl::head_input(const torch::Tensor& images) {
     if (!at::hasMKLDNN() || is_training()) {
         auto x = max_pool2_relu(conv1->forward(images));
         x = max_pool2_relu(conv2->forward(x));
-        return torch::relu(fc1->forward(x.flatten(1)));
+        return x.flatten(1);
     }
     auto x = at::mkldnn_convolution(images.to_mkldnn(), conv1->weight.to_mkldnn(), conv1->bias, {0, 0},
                                     {1, 1}, {1, 1}, 1);
     x = at::relu(at::mkldnn_max_pool2d(x, {2, 2}, {2, 2}));
     x = at::mkldnn_convolution(x, conv2->weight.to_mkldnn(), conv2->bias, {0, 0}, {1, 1}, {1, 1}, 1);
     x = at::relu(at::mkldnn_max_pool2d(x, {2, 2}, {2, 2}));
-    return torch::relu(fc1->forward(x.to_dense().flatten(1)));
+    return x.to_dense().flatten(1);
 }
 
 MlpImpl::MlpImpl(int classes) {

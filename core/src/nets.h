@@ -21,6 +21,8 @@ struct ClassifierImpl : torch::nn::Module {
     // fc2's inputs (fc1 after ReLU) for evaluation, by infer()'s path:
     // infer() is fc2 of them. N x 128.
     virtual torch::Tensor features(const torch::Tensor& images) = 0;
+    // fc1's inputs by the same path (the flattened convolutional output).
+    virtual torch::Tensor head_input(const torch::Tensor& images) = 0;
 
     // Dropout draws from this net's own generator, not torch's global one,
     // so environments trained on parallel threads stay reproducible.
@@ -44,6 +46,7 @@ struct CnnImpl : ClassifierImpl {
     torch::Tensor forward(torch::Tensor images) override;
     torch::Tensor infer(const torch::Tensor& images) override;
     torch::Tensor features(const torch::Tensor& images) override;
+    torch::Tensor head_input(const torch::Tensor& images) override;
 
     torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
     torch::nn::Linear fc1{nullptr}, fc2{nullptr};
@@ -54,6 +57,7 @@ struct MlpImpl : ClassifierImpl {
     explicit MlpImpl(int classes);
     torch::Tensor forward(torch::Tensor images) override;
     torch::Tensor features(const torch::Tensor& images) override;
+    torch::Tensor head_input(const torch::Tensor& images) override { return images.flatten(1); }
 
     torch::nn::Linear fc1{nullptr}, fc2{nullptr};
 };

@@ -470,6 +470,7 @@ private:
             CalibrationOptions options;
             options.per_class = plan.per_class;
             options.seed = calibration_seed(c_.seed, round);
+            options.layers = plan.layers;
             merged[method] = calibrate_classifier(merged.at(method), from, options);
         }
     }

@@ -44,6 +44,14 @@ FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSe
 // covariance of `rows` (N x dim, any floating type), in float64.
 FeatureStatistics class_moments(const torch::Tensor& rows, const torch::Tensor& labels, int64_t classes);
 
+// head_input_statistics on uint8 images and their labels, without touching
+// LibTorch's thread settings.
+FeatureStatistics head_input_statistics(const std::string& arch, const WeightSet& weights,
+                                        const torch::Tensor& images, const torch::Tensor& labels, int rank);
+// The same moments in the low-rank form (head_input_statistics says which).
+FeatureStatistics low_rank_moments(const torch::Tensor& rows, const torch::Tensor& labels, int64_t classes,
+                                   int rank);
+
 // Lower-triangular L with L L^T = A for a positive semi-definite d x d A
 // (row-major); directions without variance get zero columns.
 std::vector<double> semidefinite_cholesky(const std::vector<double>& a, int64_t d);

@@ -85,7 +85,7 @@ std::vector<CalibrationStepEntry> builtin_steps() {
         "after the merge, the server sends the merged model to every environment, which returns the "
         "per-class count, mean and covariance of the model's penultimate features (fc1 after ReLU, on "
         "its own training data); the server pools them, samples virtual features from those Gaussians "
-        "and retrains only fc2 on them");
+        "and retrains only fc2 on them (with layers=2: fc1 and fc2 on fc1's inputs)");
     ccvr.reference =
         "Luo et al., No Fear of Heterogeneity: Classifier Calibration for Federated Learning with "
         "Non-IID Data (CCVR), NeurIPS 2021";
@@ -112,7 +112,16 @@ std::vector<CalibrationStepEntry> builtin_steps() {
               QT_TRANSLATE_NOOP("mergelab", "each environment takes its statistics from at most this many "
                                             "of its training images of each class, the first in its own "
                                             "order; 0: all of them"),
-              kCalibrationImages, 0, 1000000)};
+              kCalibrationImages, 0, 1000000),
+        param("layers", QT_TRANSLATE_NOOP("mergelab", "Layers retrained"),
+              QT_TRANSLATE_NOOP("mergelab", "1: fc2 on the penultimate features; 2: fc1 and fc2 together on "
+                                            "fc1's inputs (for the CNN its 1,600 convolutional features), "
+                                            "whose covariances travel in a low-rank form"),
+              1, 1, 2),
+        param("rank", QT_TRANSLATE_NOOP("mergelab", "Rank"),
+              QT_TRANSLATE_NOOP("mergelab", "with layers=2: the principal directions each environment sends "
+                                            "per class; the other directions share one variance"),
+              32, 1, 256)};
     return {ccvr};
 }
 
@@ -216,6 +225,8 @@ CalibrationPlan calibration_plan(const Choice& c) {
     plan.copy = param_value(e, c.params, "copy") != 0;
     plan.local = param_value(e, c.params, "local") != 0;
     plan.images = int(param_value(e, c.params, "images"));
+    plan.layers = int(param_value(e, c.params, "layers"));
+    plan.rank = int(param_value(e, c.params, "rank"));
     return plan;
 }
 

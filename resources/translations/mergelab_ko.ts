@@ -269,7 +269,7 @@
         <translation>논문의 H 실험: 두 환경에 클래스 0-4와 5-9, 로컬 1에포크씩 6라운드</translation>
     </message>
     <message>
-        <location filename="../../core/src/model.cpp" line="+91"/>
+        <location filename="../../core/src/model.cpp" line="+95"/>
         <source>CNN (2 conv + 2 linear)</source>
         <translation>CNN (합성곱 2 + 선형 2)</translation>
     </message>
@@ -985,7 +985,7 @@
         <translation>1라운드 전에 각 환경이 자기 학습 이미지(특징이 아니라 픽셀)의 클래스별 개수, 평균, 공분산을 보냅니다. 서버는 이를 합쳐 각 환경에 그 환경이 이미지를 하나도 갖지 않은 클래스의 가우시안을 보냅니다. 이후 모든 로컬 단계에서 그 가우시안에서 뽑은 이미지의 교차 엔트로피에 weight를 곱해 더하므로, 어떤 환경도 자기에게 없는 클래스를 잊지 않습니다. 실행당 한 번 주고받으며, 모든 환경이 모든 클래스를 가진 경우(V)에는 아무것도 바꾸지 않습니다</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Weight of the virtual images</source>
         <translation>가상 이미지의 가중치</translation>
     </message>
@@ -1010,12 +1010,27 @@
         <translation>분류기 보정 (CCVR)</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>after the merge, the server sends the merged model to every environment, which returns the per-class count, mean and covariance of the model&apos;s penultimate features (fc1 after ReLU, on its own training data); the server pools them, samples virtual features from those Gaussians and retrains only fc2 on them</source>
-        <translation>병합 뒤, 서버가 병합된 모델을 모든 환경에 보내면 각 환경은 자기 학습 데이터에서 그 모델의 끝에서 두 번째 특징(ReLU 뒤의 fc1)의 클래스별 개수·평균·공분산을 돌려줍니다. 서버는 이를 모아 그 가우시안에서 가상 특징을 뽑고 fc2만 다시 학습합니다</translation>
+        <location line="+34"/>
+        <source>Layers retrained</source>
+        <translation>다시 학습할 층</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+1"/>
+        <source>1: fc2 on the penultimate features; 2: fc1 and fc2 together on fc1&apos;s inputs (for the CNN its 1,600 convolutional features), whose covariances travel in a low-rank form</source>
+        <translation>1: 끝에서 두 번째 특징으로 fc2를; 2: fc1의 입력(CNN에서는 합성곱 특징 1,600개)으로 fc1과 fc2를 함께 다시 학습합니다. 이때 공분산은 저랭크 형태로 오갑니다</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Rank</source>
+        <translation>랭크</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>with layers=2: the principal directions each environment sends per class; the other directions share one variance</source>
+        <translation>layers=2일 때: 각 환경이 클래스마다 보내는 주성분 방향의 수. 나머지 방향은 분산 하나를 함께 씁니다</translation>
+    </message>
+    <message>
+        <location line="-16"/>
         <source>Local features</source>
         <translation>로컬 특징</translation>
     </message>
@@ -1040,7 +1055,12 @@
         <translation>k라운드마다</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-10"/>
+        <source>after the merge, the server sends the merged model to every environment, which returns the per-class count, mean and covariance of the model&apos;s penultimate features (fc1 after ReLU, on its own training data); the server pools them, samples virtual features from those Gaussians and retrains only fc2 on them (with layers=2: fc1 and fc2 on fc1&apos;s inputs)</source>
+        <translation>병합 뒤, 서버가 병합된 모델을 모든 환경에 보내면 각 환경은 자기 학습 데이터에서 그 모델의 끝에서 두 번째 특징(ReLU 뒤의 fc1)의 클래스별 개수·평균·공분산을 돌려줍니다. 서버는 이를 모아 그 가우시안에서 가상 특징을 뽑고 fc2만 다시 학습합니다(layers=2이면 fc1의 입력으로 fc1과 fc2를)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>calibrates in rounds k, 2k, ... and in the run&apos;s last round</source>
         <translation>k, 2k, ... 라운드와 실행의 마지막 라운드에 보정합니다</translation>
     </message>
@@ -2041,7 +2061,7 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>병합 모델</translation>
     </message>
     <message>
-        <location filename="../../ui/flow_view.cpp" line="+61"/>
+        <location filename="../../ui/flow_view.cpp" line="+85"/>
         <source>Test</source>
         <translation>시험</translation>
     </message>

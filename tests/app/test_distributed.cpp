@@ -221,6 +221,12 @@ private slots:
                            "avg@ccvr,avg+fedprox:mu=0.01@ccvr:copy=1,every=2,avg@ccvr:local=1"} +
                    common
             << false;
+        // fc1 and fc2 calibrated: fc1's inputs in the low-rank form travel.
+        QTest::newRow("ccvr, two layers")
+            << QStringList{"--split", "H", "--lanes",
+                           "avg@ccvr:layers=2,rank=4,copy=1,avg@ccvr:layers=2,local=1"} +
+                   common
+            << false;
         // Virtual images: the images' moments go up and the Gaussians of
         // the missing classes down once, before round 1.
         QTest::newRow("vimages") << QStringList{"--split", "H", "--lanes",

@@ -165,21 +165,26 @@ private slots:
 
     // By default the statistics are the merged model's, measured by each
     // environment on its own rows; with local=1 its trained local model's;
-    // with images=N on the first N rows of each class.
+    // with images=N on the first N rows of each class; with layers=2 fc1's
+    // inputs in the low-rank form, and fc1 moves with fc2.
     void calibrationChangesOnlyFc2AsTheEnvironmentsStatisticsSay_data() {
         QTest::addColumn<QString>("strategy");
         QTest::addColumn<bool>("local");
         QTest::addColumn<int>("images");
-        QTest::newRow("of the merged model") << "avg@ccvr" << false << 0;
-        QTest::newRow("of the local models") << "avg@ccvr:local=1" << true << 0;
-        QTest::newRow("of 3 images per class") << "avg@ccvr:images=3" << false << 3;
-        QTest::newRow("local, of 2 images per class") << "avg@ccvr:local=1,images=2" << true << 2;
+        QTest::addColumn<int>("rank"); // 0: fc2 alone
+        QTest::newRow("of the merged model") << "avg@ccvr" << false << 0 << 0;
+        QTest::newRow("of the local models") << "avg@ccvr:local=1" << true << 0 << 0;
+        QTest::newRow("of 3 images per class") << "avg@ccvr:images=3" << false << 3 << 0;
+        QTest::newRow("local, of 2 images per class") << "avg@ccvr:local=1,images=2" << true << 2 << 0;
+        QTest::newRow("two layers") << "avg@ccvr:layers=2,rank=4" << false << 0 << 4;
+        QTest::newRow("two layers, local") << "avg@ccvr:layers=2,local=1,images=3" << true << 3 << 32;
     }
 
     void calibrationChangesOnlyFc2AsTheEnvironmentsStatisticsSay() {
         QFETCH(QString, strategy);
         QFETCH(bool, local);
         QFETCH(int, images);
+        QFETCH(int, rank);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         ExperimentConfig c = small_config(strategy.toStdString());
@@ -194,15 +199,18 @@ private slots:
             const WeightSet plain = load_state_dict(models + model_file_name(round, "avg"));
             const WeightSet calibrated =
                 load_state_dict(models + model_file_name(round, strategy.toStdString()));
-            bool fc2_moved = false;
+            bool fc2_moved = false, fc1_moved = false;
             for (const auto& t : plain) {
                 const double moved = largest_difference(t, tensor(calibrated, t.name));
                 if (t.name.rfind("fc2.", 0) == 0)
                     fc2_moved = fc2_moved || moved > 0;
+                else if (rank > 0 && t.name.rfind("fc1.", 0) == 0)
+                    fc1_moved = fc1_moved || moved > 0;
                 else
                     QVERIFY2(moved == 0, t.name.c_str());
             }
             QVERIFY(fc2_moved);
+            QCOMPARE(fc1_moved, rank > 0);
             // The same step from outside: each environment's statistics of
             // the plain merge (or of its local model) on its own training rows.
             const auto splits = make_environments(c.split, data_.train.labels, c.seed);
@@ -216,14 +224,17 @@ private slots:
                 // The cap leaves rows out: the environment's statistics differ.
                 QVERIFY(images == 0 || rows.size() <= size_t(images * kFashionClasses));
                 QVERIFY(images == 0 || rows.size() < splits[size_t(k)].train.size());
-                stats.push_back(penultimate_statistics(
-                    c.model, local ? load_state_dict(models + model_file_name(round, k + 1)) : plain,
-                    rows_of(data_.train, rows), 1));
+                const WeightSet described =
+                    local ? load_state_dict(models + model_file_name(round, k + 1)) : plain;
+                stats.push_back(
+                    rank > 0 ? head_input_statistics(c.model, described, rows_of(data_.train, rows), rank, 1)
+                             : penultimate_statistics(c.model, described, rows_of(data_.train, rows), 1));
             }
             CalibrationOptions options;
             options.seed = calibration_seed(c.seed, round);
+            options.layers = rank > 0 ? 2 : 1;
             const WeightSet want = calibrate_classifier(plain, {&stats[0], &stats[1]}, options);
-            for (const char* name : {"fc2.weight", "fc2.bias"}) {
+            for (const char* name : {"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"}) {
                 const double d = largest_difference(tensor(want, name), tensor(calibrated, name));
                 QVERIFY2(d < 1e-6, qPrintable(QString("round %1 %2: %3").arg(round).arg(name).arg(d)));
             }
@@ -231,8 +242,12 @@ private slots:
             // covariances of 128 features for each class it holds; the
             // merged model's took the model down too (a third model-sized
             // payload beside the local model up and the copy back).
+            // With two layers: a mean and `rank` columns of fc1's inputs.
+            const int64_t columns = images > 0 ? std::min(rank, images - 1) : rank;
+            const int64_t least = rank > 0 ? stats[0].dim * columns * 8 : 128 * 128 * 8;
             for (const auto& e : run.rounds[size_t(round - 1)].envs) {
-                QVERIFY(e.sent_statistics_bytes > 128 * 128 * 8);
+                QVERIFY2(e.sent_statistics_bytes > least,
+                         qPrintable(QString::number(e.sent_statistics_bytes)));
                 QCOMPARE(e.received_weight_bytes, (local ? 1 : 2) * e.sent_weight_bytes);
             }
         }
@@ -260,14 +275,28 @@ private slots:
                                                 "from 5"),
                      e.what());
         }
-        QCOMPARE(statistics_images(c), 5);
+        QCOMPARE(statistics_kind(c).images, 5);
+        // ... and at one layer, of one rank.
+        for (const auto& [primary, other] : std::vector<std::pair<std::string, std::string>>{
+                 {"avg@ccvr:images=5", "max@ccvr:images=5,layers=2"},
+                 {"avg@ccvr:images=5,layers=2", "max@ccvr:images=5,layers=2,rank=8"}}) {
+            c.method = primary;
+            c.compare = {primary, other};
+            QVERIFY_THROWS_EXCEPTION(UsageError, validate(c));
+        }
+        c.method = "avg@ccvr:images=5,layers=2,rank=8";
+        c.compare = {c.method, "max@ccvr:images=5,layers=2,rank=8"};
+        validate(c);
+        QCOMPARE(statistics_kind(c).layers, 2);
+        QCOMPARE(statistics_kind(c).rank, 8);
+        c.method = "avg@ccvr:images=5";
         c.compare = {"avg@ccvr:images=5", "max@ccvr:images=5", "avg"};
         validate(c);
         c.mode = Mode::Lanes;
         c.lanes = {"avg@ccvr:images=5", "max@ccvr"};
         validate(c);
-        QCOMPARE(statistics_images(small_config("avg")), 0);
-        QCOMPARE(statistics_images(small_config("avg@ccvr")), kCalibrationImages);
+        QCOMPARE(statistics_kind(small_config("avg")).images, 0);
+        QCOMPARE(statistics_kind(small_config("avg@ccvr")).images, kCalibrationImages);
     }
 
     void copyBackSendsTheCalibratedModelOn() {

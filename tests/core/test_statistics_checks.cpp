@@ -44,6 +44,20 @@ FeatureStatistics honest() {
     return s;
 }
 
+// The low-rank form of rank 2: class 0 with two columns, class 2 with one
+// image (a mean only).
+FeatureStatistics honest_low_rank() {
+    FeatureStatistics s;
+    s.dim = kDim, s.rank = 2;
+    s.classes.resize(kClasses);
+    ClassFeatures& f = s.classes[0];
+    f.count = 12, f.residual = 0.125;
+    for (int64_t i = 0; i < kDim; ++i)
+        f.mean.push_back(0.5 * double(i)), f.factor.push_back(1.0 + double(i)), f.factor.push_back(-0.5);
+    s.classes[2].count = 1, s.classes[2].mean.assign(kDim, 3.0);
+    return s;
+}
+
 } // namespace
 
 class TestStatisticsChecks : public QObject {
@@ -70,7 +84,7 @@ private slots:
     void hostileStatisticsAreRefused_data() {
         QTest::addColumn<int>("kind");
         QTest::addColumn<QString>("says");
-        QTest::newRow("wrong dim") << 0 << "have 5 dimensions; the model's penultimate layer has 4";
+        QTest::newRow("wrong dim") << 0 << "have 5 dimensions; the run's features have 4";
         QTest::newRow("NaN mean") << 1 << "mean that is not finite";
         QTest::newRow("infinite covariance") << 2 << "covariance that is not finite";
         QTest::newRow("huge count") << 3 << "count 1000000000000 images of class 0; it trains on 50";
@@ -141,6 +155,68 @@ private slots:
         }
     }
 
+    void lowRankStatisticsAreCheckedToo_data() {
+        QTest::addColumn<int>("attack");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("dense where low-rank was asked") << 0 << "dense covariance";
+        QTest::newRow("another rank") << 1 << "rank 3";
+        QTest::newRow("more columns than the rank") << 2 << "at most 2 columns";
+        QTest::newRow("a factor cut short") << 3 << "not a multiple of 4";
+        QTest::newRow("columns for one image") << 4 << "at most 0 columns";
+        QTest::newRow("negative residual") << 5 << "residual variance";
+        QTest::newRow("NaN factor") << 6 << "factor that is not finite";
+        QTest::newRow("low-rank where dense was asked") << 7 << "low-rank part";
+    }
+    void lowRankStatisticsAreCheckedToo() {
+        QFETCH(int, attack);
+        QFETCH(QString, says);
+        const FeatureStatistics s = honest_low_rank();
+        const FeatureStatistics back = decode(encode(s), kDim, kClasses, kTrainSize, 2);
+        QCOMPARE(back.rank, int64_t(2));
+        QVERIFY(back.classes[0].factor == s.classes[0].factor);
+        QCOMPARE(back.classes[0].residual, 0.125);
+        QCOMPARE(back.classes[2].count, int64_t(1));
+        wire::FeatureStatistics w = encode(s);
+        wire::ClassFeatures& first = *w.mutable_classes(0);
+        int64_t rank = 2;
+        switch (attack) {
+        case 0:
+            first.add_covariance(1.0);
+            break;
+        case 1:
+            w.set_rank(3);
+            break;
+        case 2:
+            for (int64_t i = 0; i < kDim; ++i)
+                first.add_factor(0.5);
+            break;
+        case 3:
+            first.mutable_factor()->RemoveLast();
+            break;
+        case 4:
+            for (int64_t i = 0; i < kDim; ++i)
+                w.mutable_classes(1)->add_factor(0.5);
+            break;
+        case 5:
+            first.set_residual(-1);
+            break;
+        case 6:
+            first.set_factor(3, std::numeric_limits<double>::quiet_NaN());
+            break;
+        case 7:
+            w = encode(honest());
+            w.mutable_classes(0)->add_factor(1.0);
+            rank = 0;
+            break;
+        }
+        try {
+            decode(w, kDim, kClasses, kTrainSize, rank);
+            QFAIL("accepted");
+        } catch (const Refused& e) {
+            QVERIFY2(QString::fromStdString(e.what()).contains(says), e.what());
+        }
+    }
+
     void theMessageLimitMakesRoomOnlyWhenAsked() {
         WeightSet layout{{"fc1.weight", {128, 16}, std::vector<float>(128 * 16)},
                          {"fc2.weight", {10, 128}, std::vector<float>(10 * 128)},
@@ -153,6 +229,14 @@ private slots:
         full.classes.assign(
             10, ClassFeatures{5, std::vector<double>(128, 1.0), std::vector<double>(128 * 128, 1.0)});
         QVERIFY(payload_bytes(full) <= statistics_bound(128, 10));
+        // Two layers: fc1's 16 inputs in the low-rank form.
+        const StatisticsKind deep{0, 2, 8};
+        QCOMPARE(message_bound(layout, true, deep) - plain, statistics_bound(16, 10, 8));
+        FeatureStatistics low;
+        low.dim = 16, low.rank = 8;
+        low.classes.assign(
+            10, ClassFeatures{50, std::vector<double>(16, 1.0), {}, std::vector<double>(16 * 8, 1.0), 1});
+        QVERIFY(payload_bytes(low) <= statistics_bound(16, 10, 8));
     }
 };
 

@@ -16,7 +16,7 @@
 namespace mergelab {
 
 // Raised whenever what the processes say to each other changes meaning.
-constexpr int kProtocolVersion = 6;
+constexpr int kProtocolVersion = 7;
 // Of the FeatureStatistics message, raised when its fields change meaning.
 constexpr int kStatisticsVersion = 1;
 constexpr int kDefaultPort = 29517;

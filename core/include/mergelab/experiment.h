@@ -123,10 +123,18 @@ ExperimentConfig fitted_to_data(const ExperimentConfig& config, const FashionMni
 // calibration that is not copied back ("avg@ccvr", copy=0) brings its plain
 // strategy ("avg") after the rest, so the two are evaluated side by side.
 std::vector<std::string> evaluated_methods(const ExperimentConfig& config);
-// Of each class, how many of an environment's training images its feature
-// statistics are taken from: the `images` of the run's calibrated
-// strategies (validate() has them agree), 0 for all; 0 without calibration.
-int statistics_images(const ExperimentConfig& config);
+// What an environment's feature statistics are of: the same for every
+// calibrated strategy of a run (validate() has them agree).
+struct StatisticsKind {
+    int images = 0; // of each class at most this many of its training images; 0: all
+    int layers = 1; // 1: fc2's inputs, dense covariances; 2: fc1's inputs, low-rank
+    int rank = 0;   // with layers 2, the factor's columns
+    bool operator==(const StatisticsKind& o) const {
+        return images == o.images && layers == o.layers && rank == o.rank;
+    }
+};
+// The defaults (all images, fc2's inputs) without calibration.
+StatisticsKind statistics_kind(const ExperimentConfig& config);
 
 struct EnvironmentSummary {
     std::vector<int> classes;

@@ -68,26 +68,51 @@ WeightSet regmean_merge(const std::vector<const WeightSet*>& models,
 // ---- Classifier calibration with virtual representations (CCVR,
 // Luo et al., NeurIPS 2021) ----
 
-// One class's penultimate features (fc1's output after ReLU).
+// One class's features: the penultimate ones (fc1's output after ReLU,
+// fc2's inputs) or, to calibrate fc1 too, fc1's inputs.
 struct ClassFeatures {
     int64_t count = 0;
     std::vector<double> mean;       // dim; empty when count is 0
     std::vector<double> covariance; // dim x dim, row-major, unbiased (count - 1); zeros when count is 1
+    // The low-rank form (FeatureStatistics::rank > 0), for features too
+    // many for a dim x dim matrix to travel every round: the covariance is
+    // factor factor^T + residual I, with factor dim x (factor.size() / dim),
+    // row-major, and covariance left empty.
+    std::vector<double> factor;
+    double residual = 0;
 };
 // One entry per class of the model (fc2's output rows); a class the data
 // does not hold has count 0.
 struct FeatureStatistics {
     int64_t dim = 0;
+    // 0: every class has its dense covariance. > 0: the low-rank form, with
+    // at most this many factor columns per class.
+    int64_t rank = 0;
     std::vector<ClassFeatures> classes;
 };
 
 FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSet& weights,
                                          const Dataset& data, int threads = 0);
 
+// Per class, the moments of fc1's inputs (for the CNN, the 1,600 values of
+// its convolutional part) in the low-rank form of probabilistic PCA
+// (Tipping and Bishop, 1999): with lambda_1 >= ... >= lambda_dim the
+// eigenvalues of the class's unbiased covariance and v_i their unit
+// eigenvectors, residual = sum_{i > r} lambda_i / (dim - r) and factor
+// column i = v_i sqrt(lambda_i - residual) for i <= r, r = min(rank, dim,
+// count - 1). Factor factor^T + residual I keeps the r leading variances
+// and the total variance.
+FeatureStatistics head_input_statistics(const std::string& arch, const WeightSet& weights,
+                                        const Dataset& data, int rank, int threads = 0);
+
 // The statistics of all environments' features together, from each one's
 // count, mean and covariance only: N = sum_k N_k, mu = sum_k N_k mu_k / N,
 // Sigma = sum_k (N_k - 1)/(N - 1) Sigma_k + sum_k N_k/(N - 1) mu_k mu_k^T
 //         - N/(N - 1) mu mu^T.
+// In the low-rank form the same Sigma is kept exactly as G G^T + s I with
+// s = sum_k (N_k - 1)/(N - 1) s_k and G's columns those of every
+// sqrt((N_k - 1)/(N - 1)) F_k and every sqrt(N_k/(N - 1)) (mu_k - mu).
+// All environments' statistics must have the same form.
 FeatureStatistics pool_feature_statistics(const std::vector<const FeatureStatistics*>& environments);
 
 // Per class, the moments of the images themselves (pixels / 255, every
@@ -104,7 +129,8 @@ struct VirtualFeatures {
 };
 
 // `per_class` draws from N(mu_c, Sigma_c) for every class with a count,
-// then the whole set in a random order. The same seed gives the same
+// then the whole set in a random order. In the low-rank form a draw is
+// mu + F a + sqrt(s) b, a and b standard normal. The same seed gives the same
 // features: the normals come from a 64-bit Mersenne Twister by Box-Muller,
 // not from the standard library's distributions, which may differ.
 VirtualFeatures sample_virtual_features(const FeatureStatistics& global, int per_class, uint64_t seed);
@@ -116,16 +142,20 @@ struct CalibrationOptions {
     double lr = 0.01;      // SGD step size
     double momentum = 0.9; // SGD momentum (PyTorch's form, no dampening)
     uint64_t seed = 1;     // for the sampling
+    // 1: the features are fc2's inputs and fc2 alone is retrained; 2: they
+    // are fc1's inputs and fc1 and fc2 are retrained together (ReLU
+    // between them, no dropout).
+    int layers = 1;
 };
 
-// Called after every step with fc2's weight [classes x dim] and bias
-// [classes] in double: the steps can be checked one by one.
+// Called after every step with fc2's weight [classes x its input size] and
+// bias [classes] in double: the steps can be checked one by one.
 using CalibrationStep =
     std::function<void(int step, const std::vector<double>& weight, const std::vector<double>& bias)>;
 
-// Retrains only fc2 of `weights` on `features`: mean cross-entropy per
-// batch, SGD with momentum, in float64; the other tensors are returned
-// unchanged.
+// Retrains fc2 of `weights` (with options.layers 2, fc1 and fc2) on
+// `features`: mean cross-entropy per batch, SGD with momentum, in float64;
+// the other tensors are returned unchanged.
 WeightSet retrain_classifier(const WeightSet& weights, const VirtualFeatures& features,
                              const CalibrationOptions& options, const CalibrationStep& on_step = {});
 

@@ -69,6 +69,11 @@ struct CalibrationPlan {
     // At most this many of each class's training images, the first in the
     // environment's order, give its statistics; 0: all.
     int images = kCalibrationImages;
+    // 1: fc2 retrained on the penultimate features' Gaussians; 2: fc1 and
+    // fc2 on fc1's inputs' Gaussians, sent in the low-rank form of `rank`
+    // columns (statistics.h).
+    int layers = 1;
+    int rank = 32;
     // Whether the step runs in `round` of a run of `rounds` rounds.
     bool runs_in(int round, int rounds) const { return round == rounds || (!only_end && round % every == 0); }
 };

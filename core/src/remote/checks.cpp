@@ -93,16 +93,25 @@ void check_progress(const wire::Progress& p, const ExperimentConfig& config) {
     (void)config;
 }
 
-int64_t message_bound(const WeightSet& layout, bool statistics) {
+StatisticsShape statistics_shape(const WeightSet& layout, const StatisticsKind& kind) {
+    const NamedTensor* fc1 = find_tensor(layout, "fc1.weight");
+    const NamedTensor* fc2 = find_tensor(layout, "fc2.weight");
+    if (!fc2 || fc2->shape.size() != 2 || (kind.layers == 2 && (!fc1 || fc1->shape.size() != 2)))
+        throw Error("feature statistics need a model with linear layers fc1 and fc2");
+    if (kind.layers == 2)
+        return {fc1->shape[1], int(fc2->shape[0]), kind.rank};
+    return {fc2->shape[1], int(fc2->shape[0]), 0};
+}
+
+int64_t message_bound(const WeightSet& layout, bool statistics, const StatisticsKind& kind) {
     int64_t bytes = 0;
     for (const auto& t : layout)
         bytes += t.numel() * int64_t(sizeof(float)) + int64_t(t.name.size()) + 64;
     // Weights and a rule's change of the same size, and room for the rest.
     bytes = 2 * bytes + (64 << 10);
     if (statistics) {
-        const NamedTensor* fc2 = find_tensor(layout, "fc2.weight");
-        if (fc2 && fc2->shape.size() == 2)
-            bytes += statistics_bound(fc2->shape[1], int(fc2->shape[0]));
+        const StatisticsShape shape = statistics_shape(layout, kind);
+        bytes += statistics_bound(shape.dim, shape.classes, shape.rank);
     }
     return bytes;
 }
@@ -111,6 +120,7 @@ wire::FeatureStatistics encode(const FeatureStatistics& statistics) {
     wire::FeatureStatistics out;
     out.set_version(kStatisticsVersion);
     out.set_dim(statistics.dim);
+    out.set_rank(statistics.rank);
     for (size_t c = 0; c < statistics.classes.size(); ++c) {
         const ClassFeatures& cls = statistics.classes[c];
         if (cls.count == 0)
@@ -120,33 +130,79 @@ wire::FeatureStatistics encode(const FeatureStatistics& statistics) {
         w->set_count(cls.count);
         w->mutable_mean()->Add(cls.mean.begin(), cls.mean.end());
         w->mutable_covariance()->Add(cls.covariance.begin(), cls.covariance.end());
+        w->mutable_factor()->Add(cls.factor.begin(), cls.factor.end());
+        w->set_residual(cls.residual);
     }
     return out;
 }
 
-int64_t statistics_bound(int64_t dim, int classes) {
-    // Each double at most 9 bytes packed, plus tags and lengths per class.
-    return int64_t(classes) * ((dim * dim + dim) * 8 + 64) + 64;
+int64_t statistics_bound(int64_t dim, int classes, int64_t rank) {
+    // Each double 8 bytes packed, plus tags and lengths per class.
+    const int64_t spread = rank > 0 ? dim * rank + 1 : dim * dim;
+    return int64_t(classes) * ((spread + dim) * 8 + 64) + 64;
 }
 
 int64_t image_values(const ExperimentConfig& config) {
     return colour_for_model(config.model) ? int64_t(3) * kColourImageSide * kColourImageSide : kImagePixels;
 }
 
-FeatureStatistics decode(const wire::FeatureStatistics& w, int64_t dim, int classes, int64_t train_size) {
+namespace {
+
+// One class of low-rank statistics: its count checked by the caller.
+ClassFeatures low_rank_class(const wire::ClassFeatures& c, const std::string& cls, int64_t dim,
+                             int64_t rank) {
+    const int64_t columns = dim > 0 ? c.factor_size() / dim : 0;
+    const int64_t most = std::max<int64_t>(0, std::min(rank, c.count() - 1));
+    if (c.count() == 0 ? c.mean_size() != 0 : c.mean_size() != dim)
+        throw Refused("its feature statistics of " + cls + " hold " + std::to_string(c.mean_size()) +
+                      " mean values, not " + std::to_string(dim));
+    if (c.covariance_size() != 0)
+        throw Refused("its feature statistics of " + cls +
+                      " hold a dense covariance; the run asked for rank " + std::to_string(rank));
+    if (columns * dim != c.factor_size() || columns > most)
+        throw Refused("its feature statistics of " + cls + " hold " + std::to_string(c.factor_size()) +
+                      " factor values, not a multiple of " + std::to_string(dim) + " of at most " +
+                      std::to_string(most) + " columns");
+    if (!std::isfinite(c.residual()) || c.residual() < 0)
+        throw Refused("its feature statistics of " + cls +
+                      " have a residual variance that is negative or "
+                      "not finite");
+    ClassFeatures f;
+    f.count = c.count();
+    f.mean.assign(c.mean().begin(), c.mean().end());
+    f.factor.assign(c.factor().begin(), c.factor().end());
+    f.residual = c.residual();
+    for (double v : f.mean)
+        if (!std::isfinite(v))
+            throw Refused("its feature statistics of " + cls + " have a mean that is not finite");
+    for (double v : f.factor)
+        if (!std::isfinite(v))
+            throw Refused("its feature statistics of " + cls + " have a factor that is not finite");
+    return f;
+}
+
+} // namespace
+
+FeatureStatistics decode(const wire::FeatureStatistics& w, int64_t dim, int classes, int64_t train_size,
+                         int64_t rank) {
     const int64_t bytes = int64_t(w.ByteSizeLong());
-    if (bytes > statistics_bound(dim, classes))
+    if (bytes > statistics_bound(dim, classes, rank))
         throw Refused("its feature statistics take " + std::to_string(bytes) + " bytes, more than the " +
-                      std::to_string(statistics_bound(dim, classes)) + " of " + std::to_string(classes) +
-                      " classes of " + std::to_string(dim) + " features");
+                      std::to_string(statistics_bound(dim, classes, rank)) + " of " +
+                      std::to_string(classes) + " classes of " + std::to_string(dim) + " features");
     if (w.version() != uint32_t(kStatisticsVersion))
         throw Refused("its feature statistics are of version " + std::to_string(w.version()) + ", not " +
                       std::to_string(kStatisticsVersion));
     if (w.dim() != dim)
         throw Refused("its feature statistics have " + std::to_string(w.dim()) +
-                      " dimensions; the model's penultimate layer has " + std::to_string(dim));
+                      " dimensions; the run's features have " + std::to_string(dim));
+    if (w.rank() != rank)
+        throw Refused("its feature statistics are of rank " + std::to_string(w.rank()) +
+                      "; the run asked for " +
+                      (rank > 0 ? "rank " + std::to_string(rank) : std::string("dense covariances")));
     FeatureStatistics out;
     out.dim = dim;
+    out.rank = rank;
     out.classes.resize(size_t(classes));
     std::vector<bool> seen(size_t(classes), false);
     int64_t total = 0;
@@ -167,6 +223,14 @@ FeatureStatistics decode(const wire::FeatureStatistics& w, int64_t dim, int clas
             throw Refused("its feature statistics count more images than the " + std::to_string(train_size) +
                           " it trains on");
         const bool empty = c.count() == 0;
+        if (rank > 0) {
+            out.classes[size_t(c.label())] = low_rank_class(c, cls, dim, rank);
+            continue;
+        }
+        if (c.factor_size() != 0 || c.residual() != 0)
+            throw Refused("its feature statistics of " + cls +
+                          " have a low-rank part; the run asked for "
+                          "dense covariances");
         if (size_t(c.mean_size()) != (empty ? 0 : size_t(dim)) ||
             size_t(c.covariance_size()) != (empty ? 0 : dd))
             throw Refused("its feature statistics of " + cls + " hold " + std::to_string(c.mean_size()) +

@@ -191,9 +191,9 @@ public:
                 r.rule_change = decode_timed(t.rule_change(), "its rule change");
             if (statistics) {
                 const auto begun = Clock::now();
-                const NamedTensor* fc2 = find_tensor(layout_, "fc2.weight");
-                r.statistics = decode(t.statistics(), fc2->shape.at(1), int(fc2->shape.at(0)),
-                                      summaries_[size_t(k)].train_size);
+                const StatisticsShape shape = statistics_shape(layout_, statistics_kind(lane_config_));
+                r.statistics = decode(t.statistics(), shape.dim, shape.classes,
+                                      summaries_[size_t(k)].train_size, shape.rank);
                 wire_seconds_ += seconds_since(begun);
             }
             reports[size_t(k)] = std::move(r);
@@ -248,7 +248,7 @@ public:
     std::vector<std::optional<FeatureStatistics>> describe_images(const std::vector<int>& envs) override {
         wire::CoordinatorMessage m;
         m.mutable_describe()->set_images(true);
-        return collect_statistics(m, envs, 0, image_values(lane_config_), lane_config_.classes,
+        return collect_statistics(m, envs, 0, {image_values(lane_config_), lane_config_.classes, 0},
                                   "could not be asked for its images' statistics", "its images' statistics");
     }
 
@@ -267,18 +267,18 @@ public:
         wire::CoordinatorMessage m;
         m.mutable_describe()->set_round(round);
         *m.mutable_describe()->mutable_model() = encode_timed(model);
-        const NamedTensor* fc2 = find_tensor(layout_, "fc2.weight");
-        return collect_statistics(m, envs, round, fc2->shape.at(1), int(fc2->shape.at(0)),
-                                  "could not be sent the model to describe", "its feature statistics");
+        const StatisticsShape shape = statistics_shape(layout_, statistics_kind(lane_config_));
+        return collect_statistics(m, envs, round, shape, "could not be sent the model to describe",
+                                  "its feature statistics");
     }
 
     // Sends a Describe to `envs` and waits for each one's Described of
-    // `round` (0 for the images' statistics), checked as `dim` x `classes`.
+    // `round` (0 for the images' statistics), checked to be of `shape`.
     // A run that may go on without a lost environment has no statistics of
     // it: out[i] stays empty, and the calibration refuses fewer than two.
     std::vector<std::optional<FeatureStatistics>> collect_statistics(const wire::CoordinatorMessage& m,
                                                                      const std::vector<int>& envs, int round,
-                                                                     int64_t dim, int classes,
+                                                                     const StatisticsShape& shape,
                                                                      const char* unsent, const char* waited) {
         std::vector<int> asked;
         for (int k : envs) {
@@ -298,7 +298,8 @@ public:
                 throw Refused("sent statistics of round " + std::to_string(d.round()) + " in round " +
                               std::to_string(round));
             const auto begun = Clock::now();
-            got[k] = decode(d.statistics(), dim, classes, summaries_[size_t(k)].train_size);
+            got[k] = decode(d.statistics(), shape.dim, shape.classes, summaries_[size_t(k)].train_size,
+                            shape.rank);
             wire_seconds_ += seconds_since(begun);
             return true;
         });
@@ -606,14 +607,19 @@ std::vector<RunResult> coordinate_experiment(const ExperimentConfig& given, cons
     std::vector<std::string> strategies = evaluated_methods(config);
     if (config.mode == Mode::Lanes)
         strategies.insert(strategies.end(), config.lanes.begin(), config.lanes.end());
-    bool statistics = false, class_images = false;
+    bool class_images = false;
+    so.max_message_bytes = message_bound(layout);
     for (const auto& m : strategies) {
         const Strategy s = parse_strategy(m);
-        statistics = statistics || s.calibrated();
+        if (s.calibrated()) {
+            ExperimentConfig one = config;
+            one.method = m, one.compare = {m}, one.mode = Mode::Compare;
+            so.max_message_bytes =
+                std::max(so.max_message_bytes, message_bound(layout, true, statistics_kind(one)));
+        }
         class_images =
             class_images || rule_needs_class_images(s.rule_given ? s.rule : parse_rule_choice(config.rule));
     }
-    so.max_message_bytes = message_bound(layout, statistics);
     if (class_images) {
         const int64_t images = statistics_bound(image_values(config), config.classes);
         if (images > ClientOptions{}.max_message_bytes)
