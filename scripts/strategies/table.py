@@ -1,11 +1,20 @@
 #!/usr/bin/env python3
-"""Prints a Markdown row per merged method (compare mode) or lane of saved
-MergeLab runs: final test accuracy, best test accuracy and its round, the
-centralised baseline's final accuracy when the run trained one.
+"""Prints Markdown rows for saved MergeLab runs, one per merged method
+(compare mode) or lane.
 
-  table.py RUN_DIR...   (a run folder with run.json, or a lanes folder)"""
+A run of one seed: final test accuracy, best test accuracy and its round,
+and the centralised baseline's final accuracy when the run trained one.
+A run of several seeds (--repeats): the figures `mergelab-cli show` prints,
+mean ± sd [95 % interval] of the final accuracy and of the mean of the
+last 10 rounds, and the paired difference to the block's first strategy;
+MergeLab computes them once, so they are read from its output here.
+
+  table.py RUN_DIR...   (a run folder with run.json, or a lanes folder)
+  MERGELAB_CLI: the command-line program (default build/app/mergelab-cli)"""
 import json
 import os
+import re
+import subprocess
 import sys
 
 
@@ -18,8 +27,38 @@ def runs_in(path):
         yield json.load(open(os.path.join(path, lane["dir"], "run.json")))
 
 
+def seed_rows(path):
+    """Rows from the summary block of `show`: strategy, then its lines."""
+    cli = os.environ.get("MERGELAB_CLI", "build/app/mergelab-cli")
+    text = subprocess.run([cli, "show", path], check=True, capture_output=True, text=True).stdout
+    block = text[text.index("test accuracy over "):].splitlines()[1:]
+    rows, current = [], None
+    for line in block:
+        head = re.match(r"^(\S.*) \((\d+) seeds?\)$", line)
+        if head:
+            current = {"strategy": head.group(1), "seeds": head.group(2)}
+            rows.append(current)
+        elif current is not None and line.startswith("  "):
+            key, value = re.match(r"^\s+(paired final|paired last \d+|final|last \d+)\s+(.*)$", line).groups()
+            current[key.replace(" 10", "")] = value
+    return rows
+
+
 def main():
     for path in sys.argv[1:]:
+        name = os.path.basename(path.rstrip("/"))
+        if any("repeats" in run for run in runs_in(path)):
+            for r in seed_rows(path):
+                print(f"| {r['strategy']} | {r['final']} | {r['last']} | {r.get('paired final', '')} | "
+                      f"{r.get('paired last', '')} | {name} |")
+            central = [100 * (run["rounds"][-1].get("central") or {}).get("test_acc", float("nan"))
+                       for whole in runs_in(path) for run in whole["repeats"] if run["rounds"]]
+            central = [c for c in central if c == c]
+            if central:
+                mean = sum(central) / len(central)
+                sd = (sum((c - mean) ** 2 for c in central) / max(1, len(central) - 1)) ** 0.5
+                print(f"| centralised baseline | {mean:.2f} ± {sd:.2f} ({len(central)} seeds) | | | | {name} |")
+            continue
         for run in runs_in(path):
             rounds = run["rounds"]
             config = run["config"]
@@ -33,7 +72,7 @@ def main():
                 opt = config["optimizer"] + ("" if config["optimizer"] == "adam" else f" lr {config['lr']}")
                 print(f"| {method} | {rule if '+' not in method else '(in strategy)'} | {opt} | {schedule} | "
                       f"{100 * accs[-1]:.2f} | {100 * accs[best]:.2f} (round {best + 1}) | "
-                      f"{'' if central is None else f'{100 * central:.2f}'} | {os.path.basename(path.rstrip('/'))} |")
+                      f"{'' if central is None else f'{100 * central:.2f}'} | {name} |")
 
 
 if __name__ == "__main__":
