@@ -20,12 +20,15 @@ FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSe
     return penultimate_statistics(arch, weights, images_view(data), labels_tensor(data));
 }
 
-FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSet& weights,
-                                         const torch::Tensor& images, const torch::Tensor& labels) {
-    // The features as evaluation computes them, in float32; their moments
-    // in float64. A float64 forward moves the moments by about 1e-7 of
-    // their scale (test_statistics) and took ten times as long: it was most
-    // of a calibrating round.
+namespace {
+
+// `weights`' features of every image as float64 rows: fc2's inputs, or with
+// `head_input` fc1's, N x their size (0 rows for no image). The features as
+// evaluation computes them, in float32; their moments in float64. A float64
+// forward moves the moments by about 1e-7 of their scale (test_statistics)
+// and took ten times as long: it was most of a calibrating round.
+torch::Tensor feature_rows(const std::string& arch, const WeightSet& weights, const torch::Tensor& images,
+                           bool head_input) {
     check_weights(arch, weights, "model");
     auto net = make_net_for(arch, weights);
     assign_weights(*net, weights);
@@ -33,17 +36,26 @@ FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSe
     torch::InferenceMode inference;
     std::vector<torch::Tensor> parts;
     const int64_t n = images.size(0);
-    for (int64_t first = 0; first < n; first += kStatBatch)
-        parts.push_back(net->features(to_input(images.narrow(0, first, std::min(kStatBatch, n - first))))
-                            .to(torch::kFloat64));
-    const NamedTensor* fc2 = find_tensor(weights, "fc2.weight");
-    if (parts.empty()) {
-        FeatureStatistics out;
-        out.dim = fc2->shape.at(1);
-        out.classes.resize(size_t(fc2->shape.at(0)));
-        return out;
+    for (int64_t first = 0; first < n; first += kStatBatch) {
+        const auto x = to_input(images.narrow(0, first, std::min(kStatBatch, n - first)));
+        parts.push_back((head_input ? net->head_input(x) : net->features(x)).to(torch::kFloat64));
     }
-    return class_moments(torch::cat(parts), labels, fc2->shape.at(0));
+    if (!parts.empty())
+        return torch::cat(parts);
+    const NamedTensor* layer = find_tensor(weights, head_input ? "fc1.weight" : "fc2.weight");
+    return torch::zeros({0, layer->shape.at(1)}, torch::kFloat64);
+}
+
+int64_t class_count(const WeightSet& weights) {
+    return find_tensor(weights, "fc2.weight")->shape.at(0);
+}
+
+} // namespace
+
+FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSet& weights,
+                                         const torch::Tensor& images, const torch::Tensor& labels) {
+    const auto rows = feature_rows(arch, weights, images, false); // checks the weights first
+    return class_moments(rows, labels, class_count(weights));
 }
 
 FeatureStatistics class_moments(const torch::Tensor& rows, const torch::Tensor& labels, int64_t classes) {
@@ -82,21 +94,8 @@ FeatureStatistics head_input_statistics(const std::string& arch, const WeightSet
 
 FeatureStatistics head_input_statistics(const std::string& arch, const WeightSet& weights,
                                         const torch::Tensor& images, const torch::Tensor& labels, int rank) {
-    check_weights(arch, weights, "model");
-    auto net = make_net_for(arch, weights);
-    assign_weights(*net, weights);
-    net->eval();
-    torch::InferenceMode inference;
-    std::vector<torch::Tensor> parts;
-    const int64_t n = images.size(0);
-    for (int64_t first = 0; first < n; first += kStatBatch)
-        parts.push_back(net->head_input(to_input(images.narrow(0, first, std::min(kStatBatch, n - first))))
-                            .to(torch::kFloat64));
-    const NamedTensor* fc1 = find_tensor(weights, "fc1.weight");
-    const NamedTensor* fc2 = find_tensor(weights, "fc2.weight");
-    const auto rows =
-        parts.empty() ? torch::zeros({0, fc1->shape.at(1)}, torch::kFloat64) : torch::cat(parts);
-    return low_rank_moments(rows, labels, fc2->shape.at(0), rank);
+    const auto rows = feature_rows(arch, weights, images, true); // checks the weights first
+    return low_rank_moments(rows, labels, class_count(weights), rank);
 }
 
 FeatureStatistics low_rank_moments(const torch::Tensor& rows, const torch::Tensor& labels, int64_t classes,
@@ -154,6 +153,24 @@ FeatureStatistics image_statistics(const Dataset& data, int classes) {
 
 namespace {
 
+// Class c's pooled count N = sum_k N_k into g and, when N > 0, its mean
+// sum_k N_k mu_k / N; false for a class no environment holds.
+bool pool_count_and_mean(const std::vector<const FeatureStatistics*>& environments, size_t c,
+                         ClassFeatures& g) {
+    for (const auto* env : environments)
+        g.count += env->classes[c].count;
+    if (g.count == 0)
+        return false;
+    const size_t d = size_t(environments[0]->dim);
+    g.mean.assign(d, 0.0);
+    for (const auto* env : environments) {
+        const ClassFeatures& e = env->classes[c];
+        for (size_t i = 0; i < d && e.count > 0; ++i)
+            g.mean[i] += double(e.count) * e.mean[i] / double(g.count);
+    }
+    return true;
+}
+
 // pool_feature_statistics in the low-rank form; `out` has the dimensions
 // and the bound on the columns.
 FeatureStatistics pool_low_rank(const std::vector<const FeatureStatistics*>& environments,
@@ -161,17 +178,9 @@ FeatureStatistics pool_low_rank(const std::vector<const FeatureStatistics*>& env
     const int64_t d = out.dim;
     for (size_t c = 0; c < out.classes.size(); ++c) {
         ClassFeatures& g = out.classes[c];
-        for (const auto* env : environments)
-            g.count += env->classes[c].count;
-        if (g.count == 0)
+        if (!pool_count_and_mean(environments, c, g))
             continue;
         const double n = double(g.count);
-        g.mean.assign(size_t(d), 0.0);
-        for (const auto* env : environments) {
-            const ClassFeatures& e = env->classes[c];
-            for (int64_t i = 0; i < d && e.count > 0; ++i)
-                g.mean[size_t(i)] += double(e.count) * e.mean[size_t(i)] / n;
-        }
         if (g.count == 1)
             continue;
         // Columns are appended environment by environment, so G is built
@@ -242,17 +251,9 @@ FeatureStatistics pool_feature_statistics(const std::vector<const FeatureStatist
         return pool_low_rank(environments, out);
     for (size_t c = 0; c < out.classes.size(); ++c) {
         ClassFeatures& g = out.classes[c];
-        for (const auto* env : environments)
-            g.count += env->classes[c].count;
-        if (g.count == 0)
+        if (!pool_count_and_mean(environments, c, g))
             continue;
         const double n = double(g.count);
-        g.mean.assign(size_t(d), 0.0);
-        for (const auto* env : environments) {
-            const ClassFeatures& e = env->classes[c];
-            for (int64_t i = 0; i < d && e.count > 0; ++i)
-                g.mean[size_t(i)] += double(e.count) * e.mean[size_t(i)] / n;
-        }
         g.covariance.assign(dd, 0.0);
         if (g.count == 1)
             continue;
