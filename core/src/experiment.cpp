@@ -122,14 +122,13 @@ void validate(const ExperimentConfig& c) {
             const Strategy s = parse_strategy(m);
             if (!s.calibrated())
                 continue;
-            const CalibrationPlan plan = calibration_plan(s.calibration);
-            const StatisticsKind kind = statistics_kind(c);
-            if (plan.images != kind.images)
-                throw setting_error("compare", "calibrates '" + m + "' from " + std::to_string(plan.images) +
+            const StatisticsKind mine = statistics_kind(m), kind = statistics_kind(c);
+            if (mine.images != kind.images)
+                throw setting_error("compare", "calibrates '" + m + "' from " + std::to_string(mine.images) +
                                                    " images per class and another strategy from " +
                                                    std::to_string(kind.images) +
                                                    "; give every calibrated strategy the same images=");
-            if (plan.layers != kind.layers || (plan.layers == 2 && plan.rank != kind.rank))
+            if (!(mine == kind))
                 throw setting_error("compare", "calibrates '" + m +
                                                    "' at other layers or another rank than another "
                                                    "strategy; give every calibrated strategy the same "
@@ -164,14 +163,18 @@ std::vector<std::string> evaluated_methods(const ExperimentConfig& c) {
     return methods;
 }
 
+StatisticsKind statistics_kind(const std::string& strategy) {
+    const Strategy s = parse_strategy(strategy);
+    if (!s.calibrated())
+        return {};
+    const CalibrationPlan plan = calibration_plan(s.calibration);
+    return {plan.images, plan.layers, plan.layers == 2 ? plan.rank : 0};
+}
+
 StatisticsKind statistics_kind(const ExperimentConfig& c) {
-    for (const auto& m : evaluated_methods(c)) {
-        const Strategy s = parse_strategy(m);
-        if (s.calibrated()) {
-            const CalibrationPlan plan = calibration_plan(s.calibration);
-            return {plan.images, plan.layers, plan.layers == 2 ? plan.rank : 0};
-        }
-    }
+    for (const auto& m : evaluated_methods(c))
+        if (parse_strategy(m).calibrated())
+            return statistics_kind(m);
     return {};
 }
 

@@ -135,6 +135,8 @@ struct StatisticsKind {
 };
 // The defaults (all images, fc2's inputs) without calibration.
 StatisticsKind statistics_kind(const ExperimentConfig& config);
+// Of one strategy (METHOD[+RULE][@STEP]); the defaults without a step.
+StatisticsKind statistics_kind(const std::string& strategy);
 
 struct EnvironmentSummary {
     std::vector<int> classes;

@@ -611,12 +611,9 @@ std::vector<RunResult> coordinate_experiment(const ExperimentConfig& given, cons
     so.max_message_bytes = message_bound(layout);
     for (const auto& m : strategies) {
         const Strategy s = parse_strategy(m);
-        if (s.calibrated()) {
-            ExperimentConfig one = config;
-            one.method = m, one.compare = {m}, one.mode = Mode::Compare;
+        if (s.calibrated())
             so.max_message_bytes =
-                std::max(so.max_message_bytes, message_bound(layout, true, statistics_kind(one)));
-        }
+                std::max(so.max_message_bytes, message_bound(layout, true, statistics_kind(m)));
         class_images =
             class_images || rule_needs_class_images(s.rule_given ? s.rule : parse_rule_choice(config.rule));
     }
