@@ -11,41 +11,18 @@
 #include "mergelab/error.h"
 #include "mergelab/model.h"
 #include "mergelab/statistics.h"
+#include "statistics_fixtures.h"
 #include "support/test_main.h"
 
 namespace test_head_calibration {
 
 using namespace mergelab;
 using float64_net::Vec;
+using namespace statistics_fixtures;
 
 namespace {
 
 constexpr double kTolerance = 1e-6;
-
-double error(double got, double want) {
-    return std::abs(got - want) / std::max(1.0, std::abs(want));
-}
-
-Dataset random_images(const std::vector<int>& labels, uint32_t seed) {
-    std::mt19937 rng(seed);
-    Dataset d;
-    d.pixels.resize(labels.size() * kImagePixels);
-    for (auto& p : d.pixels)
-        p = uint8_t(rng() % 256);
-    for (int label : labels)
-        d.labels.push_back(uint8_t(label));
-    return d;
-}
-
-WeightSet model(const std::string& arch, uint64_t seed) {
-    WeightSet w = initial_weights(arch, seed);
-    std::mt19937 rng(uint32_t(seed) + 100);
-    std::normal_distribution<float> noise(0, 0.02f);
-    for (auto& t : w)
-        for (auto& v : t.values)
-            v += noise(rng);
-    return w;
-}
 
 // The unbiased covariance of `rows`, dense.
 Vec covariance(const std::vector<Vec>& rows, Vec* mean_out = nullptr) {
@@ -126,7 +103,7 @@ private slots:
         QFETCH(QString, arch);
         const WeightSet w = model(arch.toStdString(), 21);
         const std::vector<int> labels{5, 2, 5, 5, 2, 5, 7, 5, 5, 2, 5, 5};
-        const Dataset data = random_images(labels, 22);
+        const Dataset data = random_images(int(labels.size()), 22, labels);
         const FeatureStatistics got = head_input_statistics(arch.toStdString(), w, data, 3, 1);
         const auto net = float64_net::load(w);
         const size_t d = size_t(net.in1);

@@ -16,43 +16,18 @@
 #include "mergelab/error.h"
 #include "mergelab/model.h"
 #include "mergelab/statistics.h"
+#include "statistics_fixtures.h"
 #include "support/test_main.h"
 
 namespace test_statistics {
 
 using namespace mergelab;
 using float64_net::Vec;
+using namespace statistics_fixtures;
 
 namespace {
 
 constexpr double kTolerance = 1e-6;
-
-double error(double got, double want) {
-    return std::abs(got - want) / std::max(1.0, std::abs(want));
-}
-
-// Random pixels (no flat regions, so no ties in max-pooling) and labels.
-Dataset random_images(int count, uint32_t seed, std::vector<int> labels = {}) {
-    std::mt19937 rng(seed);
-    Dataset d;
-    d.pixels.resize(size_t(count) * kImagePixels);
-    for (auto& p : d.pixels)
-        p = uint8_t(rng() % 256);
-    for (int i = 0; i < count; ++i)
-        d.labels.push_back(uint8_t(labels.empty() ? rng() % kFashionClasses : labels[size_t(i)]));
-    return d;
-}
-
-// The initial weights moved a little, so no two models are alike.
-WeightSet model(const std::string& arch, uint64_t seed) {
-    WeightSet w = initial_weights(arch, seed);
-    std::mt19937 rng(uint32_t(seed) + 100);
-    std::normal_distribution<float> noise(0, 0.02f);
-    for (auto& t : w)
-        for (auto& v : t.values)
-            v += noise(rng);
-    return w;
-}
 
 WeightSet random_set(const std::vector<std::pair<std::string, std::vector<int64_t>>>& spec, uint32_t seed,
                      float low = -1, float high = 1) {
