@@ -199,12 +199,19 @@ InterpolationView::Request InterpolationView::currentRequest() const {
     q.a = file(from), q.b = file(to);
     q.key = QStringLiteral("%1|%2|%3|%4|%5").arg(q.a, q.b).arg(q.points).arg(q.full).arg(q.aligned);
     if (path_ == "env:0>env:1" && r->env_path && !q.full && q.points == kDefaultInterpolationPoints &&
-        !q.aligned)
+        !q.aligned) {
         q.stored = &*r->env_path;
-    else if (folder.isEmpty() || !QFileInfo::exists(q.a) || !QFileInfo::exists(q.b))
+    } else if (folder.isEmpty() || !QFileInfo::exists(q.a) || !QFileInfo::exists(q.b)) {
         q.error = missing_models_text(r->round);
-    else if (!model_->data())
+        if (path_ == "env:0>env:1" && run_->config.path_images == 0) {
+            const SettingDescriptor& images = setting("path_images");
+            q.error.prepend(tr("This run recorded no path between the environments (%1: %2).")
+                                .arg(coreText(images.label), coreText(images.min_label)) +
+                            '\n');
+        }
+    } else if (!model_->data()) {
         q.error = tr("Waiting for the test images to load");
+    }
     return q;
 }
 

@@ -3,6 +3,9 @@
 // retrain the classifier (fc2) alone.
 #include <cmath>
 #include <random>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "mergelab/error.h"
 #include "mergelab/experiment.h"
@@ -22,11 +25,13 @@ FeatureStatistics penultimate_statistics(const std::string& arch, const WeightSe
 
 namespace {
 
-// `weights`' features of every image as float64 rows: fc2's inputs, or with
+// `weights`' features of every image as rows: fc2's inputs, or with
 // `head_input` fc1's, N x their size (0 rows for no image). The features as
-// evaluation computes them, in float32; their moments in float64. A float64
-// forward moves the moments by about 1e-7 of their scale (test_statistics)
-// and took ten times as long: it was most of a calibrating round.
+// evaluation computes them, in float32; their moments in float64, one class
+// at a time (all rows at once in float64 were tens of megabytes of fresh
+// pages per round). A float64 forward moves the moments by about 1e-7 of
+// their scale (test_statistics) and took ten times as long: it was most of
+// a calibrating round.
 torch::Tensor feature_rows(const std::string& arch, const WeightSet& weights, const torch::Tensor& images,
                            bool head_input) {
     check_weights(arch, weights, "model");
@@ -38,12 +43,12 @@ torch::Tensor feature_rows(const std::string& arch, const WeightSet& weights, co
     const int64_t n = images.size(0);
     for (int64_t first = 0; first < n; first += kStatBatch) {
         const auto x = to_input(images.narrow(0, first, std::min(kStatBatch, n - first)));
-        parts.push_back((head_input ? net->head_input(x) : net->features(x)).to(torch::kFloat64));
+        parts.push_back(head_input ? net->head_input(x) : net->features(x));
     }
     if (!parts.empty())
         return torch::cat(parts);
     const NamedTensor* layer = find_tensor(weights, head_input ? "fc1.weight" : "fc2.weight");
-    return torch::zeros({0, layer->shape.at(1)}, torch::kFloat64);
+    return torch::zeros({0, layer->shape.at(1)}, torch::kFloat32);
 }
 
 int64_t class_count(const WeightSet& weights) {
@@ -121,25 +126,31 @@ FeatureStatistics low_rank_moments(const torch::Tensor& rows, const torch::Tenso
         // The covariance's eigenpairs from the smaller of the two Gram
         // matrices: with 500 images of 1,600 features, a 500 x 500 one.
         const auto centred = z - mean;
-        torch::Tensor values, vectors;
+        const int64_t r = std::min<int64_t>({rank, d, n - 1});
+        torch::Tensor values, vectors; // the r leading pairs, largest first
+        double total = 0;
         if (n < d) {
             auto [v, u] = torch::linalg_eigh(centred.mm(centred.t()));
-            values = v.clamp_min(0);
-            // v_i = X^T u_i / sigma_i; a zero sigma_i gets a zero column.
+            v = v.clamp_min(0).flip(0), u = u.flip(1); // largest first
+            total = v.sum().item<double>();
+            values = v.narrow(0, 0, r);
+            // v_i = X^T u_i / sigma_i for the r kept pairs only (all n of
+            // them took as long as the Gram matrix); a zero sigma_i gets a
+            // zero column.
             const auto sigma = values.sqrt();
-            vectors = centred.t().mm(u) / torch::where(sigma > 0, sigma, torch::ones_like(sigma));
+            vectors =
+                centred.t().mm(u.narrow(1, 0, r)) / torch::where(sigma > 0, sigma, torch::ones_like(sigma));
         } else {
             auto [v, u] = torch::linalg_eigh(centred.t().mm(centred));
-            values = v.clamp_min(0), vectors = u;
+            v = v.clamp_min(0).flip(0);
+            total = v.sum().item<double>();
+            values = v.narrow(0, 0, r), vectors = u.flip(1).narrow(1, 0, r);
         }
-        values = values.flip(0) / double(n - 1), vectors = vectors.flip(1); // largest first
-        const int64_t r = std::min<int64_t>({rank, d, n - 1});
-        const double total = values.sum().item<double>();
-        const double kept = values.narrow(0, 0, r).sum().item<double>();
+        values = values / double(n - 1);
+        total /= double(n - 1);
+        const double kept = values.sum().item<double>();
         cls.residual = d > r ? std::max(0.0, (total - kept) / double(d - r)) : 0.0;
-        const auto factor =
-            (vectors.narrow(1, 0, r) * (values.narrow(0, 0, r) - cls.residual).clamp_min(0).sqrt())
-                .contiguous();
+        const auto factor = (vectors * (values - cls.residual).clamp_min(0).sqrt()).contiguous();
         cls.factor.assign(factor.data_ptr<double>(), factor.data_ptr<double>() + factor.numel());
     }
     return out;
@@ -328,67 +339,107 @@ private:
     bool has_spare_ = false;
 };
 
+// `values` resized to n zeros. On Linux, the whole 2 MB pages inside are
+// asked for as huge pages first: tens of megabytes of fresh 4 KB pages
+// (malloc maps them anew each round) faulted in at about 0.2 s here, and
+// where the kernel has huge pages to give this is a few hundredths.
+void zeroed(std::vector<double>& values, size_t n) {
+    values.clear();
+    values.reserve(n);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const uintptr_t huge = uintptr_t(2) << 20;
+    const uintptr_t begin = (reinterpret_cast<uintptr_t>(values.data()) + huge - 1) & ~(huge - 1);
+    const uintptr_t end = reinterpret_cast<uintptr_t>(values.data() + n) & ~(huge - 1);
+    if (end > begin)
+        madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE); // advice: failure is harmless
+#endif
+    values.resize(n);
+}
+
 } // namespace
 
 VirtualFeatures sample_virtual_features(const FeatureStatistics& global, int per_class, uint64_t seed) {
     if (per_class < 1)
         throw Error("sampling needs at least one virtual feature per class");
-    const int64_t d = global.dim;
-    VirtualFeatures drawn;
-    drawn.dim = d;
-    Normals normals(derive_seed(seed, 0));
-    std::vector<double> eps(static_cast<size_t>(d));
     if (global.classes.size() > 256)
         throw Error("sampling takes at most 256 classes (labels are bytes)");
-    for (size_t c = 0; c < global.classes.size(); ++c) {
-        const ClassFeatures& cls = global.classes[c];
-        if (cls.count == 0)
-            continue;
-        if (global.rank > 0) {
-            // mu + F a + sqrt(s) b: the factor's normals first, then the residual's.
-            const size_t cols = cls.factor.size() / size_t(d);
-            const double spread = std::sqrt(cls.residual);
-            std::vector<double> a(cols);
-            for (int s = 0; s < per_class; ++s) {
-                for (auto& e : a)
-                    e = normals.next();
-                for (int64_t i = 0; i < d; ++i) {
-                    double v = cls.mean[size_t(i)];
-                    for (size_t j = 0; j < cols; ++j)
-                        v += cls.factor[size_t(i) * cols + j] * a[j];
-                    drawn.values.push_back(v + spread * normals.next());
-                }
-                drawn.labels.push_back(uint8_t(c));
-            }
-            continue;
-        }
-        const auto l = semidefinite_cholesky(cls.covariance, d);
-        for (int s = 0; s < per_class; ++s) {
-            for (auto& e : eps)
-                e = normals.next();
-            for (int64_t i = 0; i < d; ++i) {
-                double v = cls.mean[size_t(i)];
-                for (int64_t k = 0; k <= i; ++k)
-                    v += l[size_t(i * d + k)] * eps[size_t(k)];
-                drawn.values.push_back(v);
-            }
-            drawn.labels.push_back(uint8_t(c));
-        }
-    }
-    // Class by class, every batch would hold one class; a seeded order mixes
-    // them once, and every epoch goes through that order.
-    std::vector<int64_t> order(drawn.labels.size());
+    const int64_t d = global.dim;
+    // The draws are numbered class by class (class c's k-th is first[c] + k);
+    // class by class, every batch would hold one class, so a seeded order
+    // mixes them once and every epoch goes through that order. Each draw is
+    // written once, straight to its place: this machine's page faults made
+    // every fresh copy of the tens of megabytes cost a tenth of a second.
+    std::vector<int64_t> first(global.classes.size(), -1);
+    int64_t total = 0;
+    for (size_t c = 0; c < global.classes.size(); ++c)
+        if (global.classes[c].count > 0)
+            first[c] = total, total += per_class;
+    std::vector<int64_t> order(static_cast<size_t>(total));
     for (size_t i = 0; i < order.size(); ++i)
         order[i] = int64_t(i);
     std::mt19937_64 rng(derive_seed(seed, 1));
     shuffle_in_place(order, rng);
+    std::vector<int64_t> place(order.size());
+    for (size_t i = 0; i < order.size(); ++i)
+        place[size_t(order[i])] = int64_t(i);
     VirtualFeatures mixed;
     mixed.dim = d;
-    mixed.values.reserve(drawn.values.size());
-    for (int64_t i : order) {
-        mixed.values.insert(mixed.values.end(), drawn.values.begin() + i * d,
-                            drawn.values.begin() + (i + 1) * d);
-        mixed.labels.push_back(drawn.labels[size_t(i)]);
+    zeroed(mixed.values, size_t(total * d));
+    mixed.labels.resize(size_t(total));
+    for (size_t c = 0; c < global.classes.size(); ++c)
+        for (int64_t k = 0; first[c] >= 0 && k < per_class; ++k)
+            mixed.labels[size_t(place[size_t(first[c] + k)])] = uint8_t(c);
+    const auto row = [&](int64_t draw) { return mixed.values.data() + place[size_t(draw)] * d; };
+
+    if (global.rank > 0) {
+        // mu + F a + sqrt(s) b, one matrix product per class and the classes
+        // in parallel: one value at a time, they were a tenth of a
+        // calibrating round. Each class has its own stream of normals (its
+        // a, then its b, row by row), so the threads do not change them.
+        at::parallel_for(0, int64_t(global.classes.size()), 1, [&](int64_t begin, int64_t end) {
+            for (int64_t c = begin; c < end; ++c) {
+                const ClassFeatures& cls = global.classes[size_t(c)];
+                if (cls.count == 0)
+                    continue;
+                const int64_t cols = int64_t(cls.factor.size()) / d;
+                Normals normals(derive_seed(seed, 2 + uint64_t(c)));
+                auto a = torch::empty({per_class, cols}, torch::kFloat64);
+                auto b = torch::empty({per_class, d}, torch::kFloat64);
+                for (double *e = a.data_ptr<double>(), *stop = e + a.numel(); e != stop; ++e)
+                    *e = normals.next();
+                for (double *e = b.data_ptr<double>(), *stop = e + b.numel(); e != stop; ++e)
+                    *e = normals.next();
+                b.mul_(std::sqrt(cls.residual)).add_(torch::tensor(cls.mean, torch::kFloat64));
+                if (cols > 0)
+                    b.addmm_(a, torch::from_blob(const_cast<double*>(cls.factor.data()), {d, cols},
+                                                 torch::kFloat64)
+                                    .t());
+                const double* drawn = b.data_ptr<double>();
+                for (int64_t k = 0; k < per_class; ++k)
+                    std::copy(drawn + k * d, drawn + (k + 1) * d, row(first[size_t(c)] + k));
+            }
+        });
+        return mixed;
+    }
+    // mu + L eps, from one stream of normals for all classes.
+    Normals normals(derive_seed(seed, 0));
+    std::vector<double> eps(static_cast<size_t>(d));
+    for (size_t c = 0; c < global.classes.size(); ++c) {
+        const ClassFeatures& cls = global.classes[c];
+        if (cls.count == 0)
+            continue;
+        const auto l = semidefinite_cholesky(cls.covariance, d);
+        for (int k = 0; k < per_class; ++k) {
+            for (auto& e : eps)
+                e = normals.next();
+            double* out = row(first[c] + k);
+            for (int64_t i = 0; i < d; ++i) {
+                double v = cls.mean[size_t(i)];
+                for (int64_t j = 0; j <= i; ++j)
+                    v += l[size_t(i * d + j)] * eps[size_t(j)];
+                out[i] = v;
+            }
+        }
     }
     return mixed;
 }

@@ -111,8 +111,7 @@ public:
             result_.rounds = resume_->done.rounds;
         test_images_ = images_view(*context.test);
         test_labels_ = labels_tensor(*context.test);
-        const auto subset =
-            torch::tensor(stratified_subset(context.test->labels, kDefaultInterpolationImages));
+        const auto subset = torch::tensor(stratified_subset(context.test->labels, c_.path_images));
         subset_images_ = test_images_.index_select(0, subset);
         subset_labels_ = test_labels_.index_select(0, subset);
     }
@@ -361,7 +360,7 @@ private:
                                      MethodMetrics{methods[m], test.accuracy,   test.loss, test.confusion,
                                                    {},         test.predictions};
                              }});
-        if (locals.size() >= 2)
+        if (locals.size() >= 2 && subset_images_.size(0) > 0)
             tasks.push_back({subset_images_.size(0) * kDefaultInterpolationPoints, [&] {
                                  r.env_path =
                                      interpolation_path(c_.model, locals[0], locals[1], subset_images_,

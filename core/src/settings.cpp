@@ -385,6 +385,16 @@ std::vector<SettingDescriptor> declare_running() {
             .range(2, 4096)
             .bind([](ExperimentConfig& c) -> int& { return c.histogram_bins; })
             .d,
+        Declare("path_images", "--path-images", QT_TRANSLATE_NOOP("mergelab", "Path images"),
+                QT_TRANSLATE_NOOP("mergelab",
+                                  "test images on which each round records the path from environment 1's "
+                                  "model to environment 2's (0: none; the Interpolation view can still "
+                                  "compute it from saved models)"),
+                T::Integer, box)
+            .range(0, 1000000)
+            .min_means(QT_TRANSLATE_NOOP("mergelab", "none"))
+            .bind([](ExperimentConfig& c) -> int& { return c.path_images; })
+            .d,
         Declare("data", "--data", QT_TRANSLATE_NOOP("mergelab", "Data folder"),
                 QT_TRANSLATE_NOOP("mergelab",
                                   "Fashion-MNIST folder (empty: $MERGELAB_DATA or the Debian package)"),

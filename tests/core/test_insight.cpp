@@ -242,6 +242,24 @@ private slots:
         QCOMPARE(back.rounds[1].env_path->barrier, run.rounds[1].env_path->barrier);
     }
 
+    void pathImagesSetHowManyImagesThePathUsesOrTurnItOff() {
+        const FashionMnist data = synthetic_data();
+        ExperimentConfig c = testing::small_config(1);
+        c.path_images = 50;
+        const RunResult fifty = run_experiment(c, data).front();
+        QVERIFY(fifty.rounds[0].env_path);
+        QCOMPARE(fifty.rounds[0].env_path->images, int64_t(50));
+        c.path_images = 0;
+        const RunResult none = run_experiment(c, data).front();
+        QVERIFY(!none.rounds[0].env_path);
+        // The rest of the round is as with a path.
+        QCOMPARE(none.rounds[0].merged[0].test_acc, fifty.rounds[0].merged[0].test_acc);
+        const auto json = nlohmann::json::parse(run_to_json(none, 1));
+        QVERIFY(!json["rounds"][0].contains("interpolation"));
+        QCOMPARE(json["config"]["path_images"].get<int>(), 0);
+        QCOMPARE(run_from_json(json.dump(), "run.json").config.path_images, 0);
+    }
+
     void versionOneRunsStillOpenWithoutTheNewFields() {
         const FashionMnist data = synthetic_data();
         const RunResult run = run_experiment(testing::small_config(1), data).front();

@@ -76,6 +76,10 @@ struct ExperimentConfig {
     std::string init_from; // a saved state_dict every environment starts from (overrides init)
     int threads = 0;       // 0: every core of the machine (see resolve_threads)
     int histogram_bins = 64;
+    // Test images (a class-stratified subset) on which every round records
+    // environment 1 -> 2's interpolation path; 0: none. It is 11 evaluations
+    // of the subset: at 2,000 images, a third of an H round's evaluation.
+    int path_images = 2000;
     std::string data_dir; // empty: resolve_data_dir()
     // An image folder of class folders only: each class's share held out
     // as the test set (seeded, so every process holds out the same images).
