@@ -127,30 +127,26 @@ FeatureStatistics low_rank_moments(const torch::Tensor& rows, const torch::Tenso
         // matrices: with 500 images of 1,600 features, a 500 x 500 one.
         const auto centred = z - mean;
         const int64_t r = std::min<int64_t>({rank, d, n - 1});
-        torch::Tensor values, vectors; // the r leading pairs, largest first
-        double total = 0;
+        torch::Tensor values, vectors; // every eigenvalue, the r leading vectors; largest first
         if (n < d) {
             auto [v, u] = torch::linalg_eigh(centred.mm(centred.t()));
-            v = v.clamp_min(0).flip(0), u = u.flip(1); // largest first
-            total = v.sum().item<double>();
-            values = v.narrow(0, 0, r);
+            v = v.clamp_min(0).flip(0);
             // v_i = X^T u_i / sigma_i for the r kept pairs only (all n of
-            // them took as long as the Gram matrix); a zero sigma_i gets a
+            // them cost as much as the Gram matrix); a zero sigma_i gets a
             // zero column.
-            const auto sigma = values.sqrt();
-            vectors =
-                centred.t().mm(u.narrow(1, 0, r)) / torch::where(sigma > 0, sigma, torch::ones_like(sigma));
+            const auto sigma = v.narrow(0, 0, r).sqrt();
+            vectors = centred.t().mm(u.flip(1).narrow(1, 0, r)) /
+                      torch::where(sigma > 0, sigma, torch::ones_like(sigma));
+            values = v / double(n - 1);
         } else {
             auto [v, u] = torch::linalg_eigh(centred.t().mm(centred));
-            v = v.clamp_min(0).flip(0);
-            total = v.sum().item<double>();
-            values = v.narrow(0, 0, r), vectors = u.flip(1).narrow(1, 0, r);
+            values = v.clamp_min(0).flip(0) / double(n - 1), vectors = u.flip(1).narrow(1, 0, r);
         }
-        values = values / double(n - 1);
-        total /= double(n - 1);
-        const double kept = values.sum().item<double>();
+        const double total = values.sum().item<double>();
+        const double kept = values.narrow(0, 0, r).sum().item<double>();
         cls.residual = d > r ? std::max(0.0, (total - kept) / double(d - r)) : 0.0;
-        const auto factor = (vectors * (values - cls.residual).clamp_min(0).sqrt()).contiguous();
+        const auto factor =
+            (vectors * (values.narrow(0, 0, r) - cls.residual).clamp_min(0).sqrt()).contiguous();
         cls.factor.assign(factor.data_ptr<double>(), factor.data_ptr<double>() + factor.numel());
     }
     return out;
@@ -391,38 +387,60 @@ VirtualFeatures sample_virtual_features(const FeatureStatistics& global, int per
             mixed.labels[size_t(place[size_t(first[c] + k)])] = uint8_t(c);
     const auto row = [&](int64_t draw) { return mixed.values.data() + place[size_t(draw)] * d; };
 
+    Normals normals(derive_seed(seed, 0));
     if (global.rank > 0) {
-        // mu + F a + sqrt(s) b, one matrix product per class and the classes
-        // in parallel: one value at a time, they were a tenth of a
-        // calibrating round. Each class has its own stream of normals (its
-        // a, then its b, row by row), so the threads do not change them.
+        // mu + F a + sqrt(s) b. The normals come from one stream, class by
+        // class and draw by draw (a, then b); each draw's b waits in its
+        // row and its a in `a`. Then the classes in parallel: each value is
+        // summed in the same order as one value at a time (mean, then F's
+        // columns in turn, then the residual), which took a tenth of a
+        // calibrating round before.
+        std::vector<std::vector<double>> a(global.classes.size());
+        for (size_t c = 0; c < global.classes.size(); ++c) {
+            const ClassFeatures& cls = global.classes[c];
+            if (cls.count == 0)
+                continue;
+            const size_t cols = cls.factor.size() / size_t(d);
+            a[c].resize(size_t(per_class) * cols);
+            for (int k = 0; k < per_class; ++k) {
+                for (size_t j = 0; j < cols; ++j)
+                    a[c][size_t(k) * cols + j] = normals.next();
+                double* out = row(first[c] + k);
+                for (int64_t i = 0; i < d; ++i)
+                    out[i] = normals.next();
+            }
+        }
         at::parallel_for(0, int64_t(global.classes.size()), 1, [&](int64_t begin, int64_t end) {
+            std::vector<double> sum(static_cast<size_t>(d));
             for (int64_t c = begin; c < end; ++c) {
                 const ClassFeatures& cls = global.classes[size_t(c)];
                 if (cls.count == 0)
                     continue;
-                const int64_t cols = int64_t(cls.factor.size()) / d;
-                Normals normals(derive_seed(seed, 2 + uint64_t(c)));
-                auto a = torch::empty({per_class, cols}, torch::kFloat64);
-                auto b = torch::empty({per_class, d}, torch::kFloat64);
-                for (double *e = a.data_ptr<double>(), *stop = e + a.numel(); e != stop; ++e)
-                    *e = normals.next();
-                for (double *e = b.data_ptr<double>(), *stop = e + b.numel(); e != stop; ++e)
-                    *e = normals.next();
-                b.mul_(std::sqrt(cls.residual)).add_(torch::tensor(cls.mean, torch::kFloat64));
-                if (cols > 0)
-                    b.addmm_(a, torch::from_blob(const_cast<double*>(cls.factor.data()), {d, cols},
-                                                 torch::kFloat64)
-                                    .t());
-                const double* drawn = b.data_ptr<double>();
-                for (int64_t k = 0; k < per_class; ++k)
-                    std::copy(drawn + k * d, drawn + (k + 1) * d, row(first[size_t(c)] + k));
+                const size_t cols = cls.factor.size() / size_t(d);
+                const double spread = std::sqrt(cls.residual);
+                // F's columns one after another in memory, so that the inner
+                // loop runs along a column.
+                std::vector<double> by_column(cls.factor.size());
+                for (int64_t i = 0; i < d; ++i)
+                    for (size_t j = 0; j < cols; ++j)
+                        by_column[j * size_t(d) + size_t(i)] = cls.factor[size_t(i) * cols + j];
+                for (int k = 0; k < per_class; ++k) {
+                    const double* ak = a[size_t(c)].data() + size_t(k) * cols;
+                    std::copy(cls.mean.begin(), cls.mean.end(), sum.begin());
+                    for (size_t j = 0; j < cols; ++j) {
+                        const double* f = by_column.data() + j * size_t(d);
+                        for (int64_t i = 0; i < d; ++i)
+                            sum[size_t(i)] += f[i] * ak[j];
+                    }
+                    double* out = row(first[size_t(c)] + k);
+                    for (int64_t i = 0; i < d; ++i)
+                        out[i] = sum[size_t(i)] + spread * out[i];
+                }
             }
         });
         return mixed;
     }
-    // mu + L eps, from one stream of normals for all classes.
-    Normals normals(derive_seed(seed, 0));
+    // mu + L eps, from the same stream.
     std::vector<double> eps(static_cast<size_t>(d));
     for (size_t c = 0; c < global.classes.size(); ++c) {
         const ClassFeatures& cls = global.classes[c];

@@ -1,7 +1,10 @@
 // The calibration of fc1 and fc2 together (`@ccvr:layers=2`): the low-rank
 // moments of fc1's inputs, their pooling and sampling, and the two-layer
 // retraining, each against a float64 reference written from its
-// definition (statistics.h).
+// definition (statistics.h). Torch comes first: this target builds with
+// Qt's keywords off (QT_NO_KEYWORDS), since Qt's `slots` macro breaks it.
+#include <torch/torch.h>
+
 #include <QtTest>
 
 #include <cmath>
@@ -90,7 +93,7 @@ double quadratic(const Vec& a, const Vec& v) {
 
 class TestHeadCalibration : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void lowRankMomentsKeepTheLeadingVariances_data() {
         QTest::addColumn<QString>("arch");
         QTest::newRow("mlp") << "mlp";
@@ -212,6 +215,12 @@ private slots:
         QCOMPARE(a.size(), int64_t(40000));
         QVERIFY(a.values == sample_virtual_features(g, 20000, 4).values);
         QVERIFY(a.values != sample_virtual_features(g, 20000, 5).values);
+        // The classes are drawn in parallel; one thread gives the same draws.
+        const int threads = torch::get_num_threads();
+        torch::set_num_threads(1);
+        const VirtualFeatures one = sample_virtual_features(g, 20000, 4);
+        torch::set_num_threads(threads);
+        QVERIFY(one.values == a.values && one.labels == a.labels);
         std::array<std::vector<Vec>, kFashionClasses> rows;
         for (int64_t n = 0; n < a.size(); ++n)
             rows[a.labels[size_t(n)]].push_back(Vec(a.values.begin() + n * 3, a.values.begin() + n * 3 + 3));
