@@ -61,7 +61,7 @@ Preset closing_the_gap_on_h() {
         "mergelab",
         "lanes of avg and of avg trained with virtual images of the missing classes, its last two layers "
         "calibrated (CCVR), on the H split, 60 rounds of 0.1 epoch, 3 seeds: bands over the seeds and "
-        "accuracy against the bytes sent; about 21 minutes on 2 cores");
+        "accuracy against the bytes sent; about 15 minutes on 2 cores");
     p.reference = "Luo et al., No Fear of Heterogeneity: Classifier Calibration for Federated Learning "
                   "with Non-IID Data (CCVR), NeurIPS 2021; virtual images: docs/methods.md";
     p.apply = [](ExperimentConfig& c) {

@@ -235,11 +235,11 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>lanes of avg and of avg trained with virtual images of the missing classes, its last two layers calibrated (CCVR), on the H split, 60 rounds of 0.1 epoch, 3 seeds: bands over the seeds and accuracy against the bytes sent; about 21 minutes on 2 cores</source>
-        <translation>H 분할에서 avg와, 없는 클래스의 가상 이미지로 학습하고 마지막 두 층을 보정한 avg를 레인으로 비교, 0.1에포크씩 60라운드, 시드 3개: 시드에 걸친 띠와 보낸 바이트 대비 정확도; 2코어에서 약 21분</translation>
+        <source>lanes of avg and of avg trained with virtual images of the missing classes, its last two layers calibrated (CCVR), on the H split, 60 rounds of 0.1 epoch, 3 seeds: bands over the seeds and accuracy against the bytes sent; about 15 minutes on 2 cores</source>
+        <translation>H 분할에서 avg와, 없는 클래스의 가상 이미지로 학습하고 마지막 두 층을 보정한 avg를 레인으로 비교, 0.1에포크씩 60라운드, 시드 3개: 시드에 걸친 띠와 보낸 바이트 대비 정확도; 2코어에서 약 15분</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+27"/>
         <source>Quick demo</source>
         <translation>빠른 시연</translation>
     </message>
@@ -610,6 +610,21 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>Path images</source>
+        <translation>경로 이미지</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>test images on which each round records the path from environment 1&apos;s model to environment 2&apos;s (0: none; the Interpolation view can still compute it from saved models)</source>
+        <translation>라운드마다 환경 1의 모델에서 환경 2의 모델까지의 경로를 기록할 테스트 이미지 수 (0: 기록 안 함; 보간 보기는 저장된 모델로 경로를 계산할 수 있음)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Data folder</source>
         <translation>데이터 폴더</translation>
     </message>
@@ -2221,12 +2236,17 @@ Save the run in a new folder %2 inside it instead?</source>
         <translation>아직 라운드가 없습니다</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
+        <source>This run recorded no path between the environments (%1: %2).</source>
+        <translation>이 실행은 환경 사이의 경로를 기록하지 않았습니다 (%1: %2).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Waiting for the test images to load</source>
         <translation>테스트 이미지를 불러오는 중입니다</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>the recorded environment 1 → 2 path</source>
         <translation>기록된 환경 1 → 2 경로</translation>
     </message>
