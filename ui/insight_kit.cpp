@@ -16,21 +16,30 @@ namespace mergelab::ui {
 
 QString models_folder(const RunModel& model, const RunResult& run) {
     const QString lane = QString::fromStdString(run.lane);
+    // With repeats each seed's models are in its seed-N/ below the strategy.
+    QString seed = QString::fromStdString(repeat_folder(run));
+    if (seed.endsWith('/'))
+        seed.chop(1);
+    const auto with_seed = [&](const QString& folder) {
+        return seed.isEmpty() ? folder : folder + "/" + seed;
+    };
     QString base = model.origin();
     if (base.isEmpty()) {
         // Live (or just finished): the folder the engine saves into.
         base = QString::fromStdString(model.config().out_dir);
         if (base.isEmpty())
             return {};
-        return lane.isEmpty() ? base : base + "/lanes/" + lane;
+        return with_seed(lane.isEmpty() ? base : base + "/lanes/" + lane);
     }
     const QFileInfo info(base);
-    // A run.json opened directly sits in the folder of its own models.
+    // A run.json opened directly: a seed's own sits in the folder of its
+    // models, a strategy's list of seeds above them.
     if (!info.isDir())
-        return info.absolutePath();
+        return QFileInfo(info.absolutePath()).fileName() == seed ? info.absolutePath()
+                                                                 : with_seed(info.absolutePath());
     if (!lane.isEmpty() && QFileInfo::exists(base + "/lanes.json"))
-        return base + "/lanes/" + lane;
-    return base;
+        return with_seed(base + "/lanes/" + lane);
+    return with_seed(base);
 }
 
 QString env_model_path(const QString& folder, int round, int env) {

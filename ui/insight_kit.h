@@ -26,7 +26,8 @@ namespace mergelab::ui {
 class RunModel;
 
 // The folder holding the shown run's models/ (a lane's own folder in lanes
-// mode), or empty when the run was never saved.
+// mode, and with repeats the seed's seed-N/ in it), or empty when the run
+// was never saved.
 QString models_folder(const RunModel& model, const RunResult& run);
 // models/round-NNN-env-K.pt (env from 0) and models/round-NNN-METHOD.pt.
 QString env_model_path(const QString& folder, int round, int env);

@@ -46,6 +46,8 @@ def seed_rows(path):
 
 def main():
     for path in sys.argv[1:]:
+        if not os.path.isdir(path):  # run.sh's NAME.log beside each NAME/
+            continue
         name = os.path.basename(path.rstrip("/"))
         if any("repeats" in run for run in runs_in(path)):
             for r in seed_rows(path):

@@ -5,12 +5,15 @@
 #include <QtTest>
 
 #include <QAction>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QToolButton>
 
 #include <cmath>
 
 #include "accuracy_chart.h"
 #include "accuracy_page.h"
+#include "insight_kit.h"
 #include "run_model.h"
 #include "summary_view.h"
 #include "support/test_main.h"
@@ -69,6 +72,28 @@ class TestRepeatsView : public QObject {
     std::vector<double> finals_[2];
 
 private slots:
+    // The views that read saved models (scatter, interpolation) find each
+    // seed's in its own seed-N/ folder, however the run was opened.
+    void eachSeedsModelsAreInItsOwnFolder() {
+        QTemporaryDir dir;
+        QFile lanes(dir.path() + "/lanes.json");
+        QVERIFY(lanes.open(QIODevice::WriteOnly));
+        lanes.close();
+        const std::vector<RunResult> runs{seed_run(1, "avg", {0.5}), seed_run(2, "avg", {0.6})};
+        RunModel model;
+        model.load(runs, dir.path());
+        QCOMPARE(models_folder(model, runs[1]), dir.path() + "/lanes/avg/seed-2");
+        model.load(runs, dir.path() + "/lanes/avg/run.json");
+        QCOMPARE(models_folder(model, runs[0]), dir.path() + "/lanes/avg/seed-1");
+        model.load(runs, dir.path() + "/lanes/avg/seed-1/run.json");
+        QCOMPARE(models_folder(model, runs[0]), dir.path() + "/lanes/avg/seed-1");
+        RunResult single = seed_run(1, "avg", {0.5});
+        single.config.repeats = 1;
+        single.lane.clear();
+        model.load({single}, dir.path());
+        QCOMPARE(models_folder(model, single), dir.path());
+    }
+
     void initTestCase() {
         for (uint64_t seed = 1; seed <= 3; ++seed) {
             const double shift = 0.02 * double(seed) - 0.01 * double(seed * seed % 3);
