@@ -2,7 +2,7 @@
 # The runs behind the strategy tables of docs/results.md, one after another,
 # each into OUT/NAME with a log beside it; then the tables' rows.
 #   scripts/strategies/run.sh [OUT] [seeds|one-seed|all]   (default: runs/strategies seeds)
-# seeds: the tables over 3 seeds (about 75 minutes on 2 cores);
+# seeds: the tables over 3 seeds (about 3 hours on 2 cores);
 # one-seed: the exploratory runs of seed 1 and the alignment (about 2 hours).
 set -e
 OUT=${1:-runs/strategies}
