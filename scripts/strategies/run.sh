@@ -29,6 +29,9 @@ if [ "$PART" = seeds ] || [ "$PART" = all ]; then
   run v-seeds-lanes --split V --rounds 6 --local-epochs 1 --repeats 3 \
     --lanes avg,fedavgm,fedadam,avg+fedprox
   $TABLE "$OUT"/h-seeds-* "$OUT"/v-seeds-*
+  # The README's two tables.
+  $TABLE --compact "H: 60 rounds of 0.1 epoch" "last 10 rounds" "$OUT"/h-seeds-compare "$OUT"/h-seeds-lanes "$OUT"/h-seeds-deep
+  $TABLE --compact "V: 6 rounds of 1 epoch" "all 6 rounds" "$OUT"/v-seeds-compare "$OUT"/v-seeds-lanes
 fi
 
 if [ "$PART" = one-seed ] || [ "$PART" = all ]; then

@@ -10,6 +10,11 @@ last 10 rounds, and the paired difference to the block's first strategy;
 MergeLab computes them once, so they are read from its output here.
 
   table.py RUN_DIR...   (a run folder with run.json, or a lanes folder)
+  table.py --compact TITLE LAST RUN_DIR...
+                        the README's form of runs of several seeds: one row
+                        per strategy (its first block), final and LAST
+                        (the last-10 column's heading) as mean ± sd [95 %],
+                        the centralised baseline last
   MERGELAB_CLI: the command-line program (default build/app/mergelab-cli)"""
 import json
 import os
@@ -44,7 +49,38 @@ def seed_rows(path):
     return rows
 
 
+def compact(title, last, paths):
+    print(f"| {title} | final, % | {last}, % |")
+    print("|---|---|---|")
+    seen, central = set(), []
+    for path in paths:
+        if not os.path.isdir(path):
+            continue
+        for r in seed_rows(path):
+            if r["strategy"] not in seen:
+                seen.add(r["strategy"])
+                print(f"| `{r['strategy']}` | {r['final']} | {r['last']} |")
+        central += central_finals(path)
+    if central:
+        print(f"| centralised | {mean_sd(central)} | |")
+
+
+def central_finals(path):
+    finals = [100 * (run["rounds"][-1].get("central") or {}).get("test_acc", float("nan"))
+              for whole in runs_in(path) for run in whole.get("repeats", [whole]) if run["rounds"]]
+    return [c for c in finals if c == c]
+
+
+def mean_sd(values):
+    mean = sum(values) / len(values)
+    sd = (sum((v - mean) ** 2 for v in values) / max(1, len(values) - 1)) ** 0.5
+    return f"{mean:.2f} ± {sd:.2f}"
+
+
 def main():
+    if sys.argv[1:2] == ["--compact"]:
+        compact(sys.argv[2], sys.argv[3], sys.argv[4:])
+        return
     for path in sys.argv[1:]:
         if not os.path.isdir(path):  # run.sh's NAME.log beside each NAME/
             continue
@@ -53,13 +89,9 @@ def main():
             for r in seed_rows(path):
                 print(f"| {r['strategy']} | {r['final']} | {r['last']} | {r.get('paired final', '')} | "
                       f"{r.get('paired last', '')} | {name} |")
-            central = [100 * (run["rounds"][-1].get("central") or {}).get("test_acc", float("nan"))
-                       for whole in runs_in(path) for run in whole["repeats"] if run["rounds"]]
-            central = [c for c in central if c == c]
+            central = central_finals(path)
             if central:
-                mean = sum(central) / len(central)
-                sd = (sum((c - mean) ** 2 for c in central) / max(1, len(central) - 1)) ** 0.5
-                print(f"| centralised baseline | {mean:.2f} ± {sd:.2f} ({len(central)} seeds) | | | | {name} |")
+                print(f"| centralised baseline | {mean_sd(central)} ({len(central)} seeds) | | | | {name} |")
             continue
         for run in runs_in(path):
             rounds = run["rounds"]
